@@ -1,0 +1,2 @@
+ALTER TABLE "sync_tombstones" DROP CONSTRAINT "sync_tombstones_table_name";--> statement-breakpoint
+ALTER TABLE "sync_tombstones" ADD CONSTRAINT "sync_tombstones_table_name" CHECK ("sync_tombstones"."table_name" IN ('jobs', 'job_parts', 'follow_ups', 'parts', 'fault_categories'));

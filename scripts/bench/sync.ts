@@ -1,0 +1,288 @@
+/**
+ * Benchmark: the sync engine (docs/sync.md) on embedded PGlite and on the PostgreSQL server.
+ *
+ * - push: mutations per second, in batches of 200 versus one request per mutation. Requests
+ *   go through tRPC's real fetch handler (the one src/routes/api/trpc serves), called
+ *   in-process with a Request built by the real tRPC client: superjson serialisation, HTTP
+ *   body parsing, input/output validation and the session-less context are all included;
+ *   only the socket is not.
+ * - pull: a technician's first (full) pull of 90 days of demo history, and a pull with
+ *   nothing new; median and p95.
+ *
+ * Like the app, it runs on embedded PGlite (in memory) unless DATABASE_URL is set, and then on
+ * that PostgreSQL server, in a scratch database it creates and drops (the database DATABASE_URL
+ * names is left untouched). `--engine` chooses explicitly; `--engine postgres` without
+ * DATABASE_URL uses BENCH_DATABASE_URL, TEST_DATABASE_URL or the local server.
+ * Targets: >= 5,000 mutations/s batched, >= 20x one-per-request, full pull <= 300 ms.
+ *
+ *   npx tsx scripts/bench/sync.ts [--mutations 4000] [--single 300] [--pulls 20] [--engine pglite|postgres|both]
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import { parseArgs } from 'node:util';
+import postgres from 'postgres';
+import { createTRPCClient, httpLink } from '@trpc/client';
+import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
+import { sql } from 'drizzle-orm';
+import superjson from 'superjson';
+import {
+	openMigratedDatabase,
+	type Database,
+	type DatabaseHandle
+} from '../../src/lib/server/db/index';
+import { queryRows } from '../../src/lib/server/db/rows';
+import { resetDemoStation } from '../../src/lib/server/demo/index';
+import type { SessionUser } from '../../src/lib/server/auth/session-user';
+import { appRouter, type AppRouter } from '../../src/lib/server/trpc/router';
+import { createPart, createStation, createUser } from '../../src/lib/server/testing/fixtures';
+import { PUSH_BATCH_LIMIT, type MutationEnvelope } from '../../src/lib/shared/sync';
+
+const { values: options } = parseArgs({
+	options: {
+		mutations: { type: 'string', default: '4000' },
+		single: { type: 'string', default: '300' },
+		pulls: { type: 'string', default: '20' },
+		engine: { type: 'string', default: process.env.DATABASE_URL ? 'postgres' : 'pglite' }
+	}
+});
+if (!['pglite', 'postgres', 'both'].includes(options.engine)) {
+	console.error(`--engine must be pglite, postgres or both (not ${options.engine}).`);
+	process.exit(2);
+}
+const BATCHED_MUTATIONS = Number(options.mutations);
+const SINGLE_MUTATIONS = Number(options.single);
+const PULLS = Number(options.pulls);
+const SERVER_URL =
+	process.env.DATABASE_URL ||
+	process.env.BENCH_DATABASE_URL ||
+	process.env.TEST_DATABASE_URL ||
+	'postgres://postgres@127.0.0.1:5432/test';
+const PULL_DAYS = 90;
+const TARGETS = { batchedPerSecond: 5_000, ratio: 20, fullPullMs: 300 };
+
+/** The tRPC client a device uses, its requests answered in-process by the real handler. */
+function deviceClient(db: Database, user: SessionUser) {
+	return createTRPCClient<AppRouter>({
+		links: [
+			httpLink({
+				url: 'http://bench.local/api/trpc',
+				transformer: superjson,
+				fetch: (url, init) =>
+					fetchRequestHandler({
+						endpoint: '/api/trpc',
+						req: new Request(url, init as RequestInit),
+						router: appRouter,
+						createContext: () => ({ db, user })
+					})
+			})
+		]
+	});
+}
+
+/** A day's work on one job, as a technician's phone records it: five mutations. */
+function jobMutations(partId: string, jobNo: string, madeAt: Date) {
+	const jobId = randomUUID();
+	const minutes = (n: number) => new Date(madeAt.getTime() + n * 60_000);
+	return [
+		{ name: 'job.create', args: { id: jobId, jobNo, reportedAt: madeAt, customerName: '王先生' } },
+		{ name: 'job.arrive', args: { jobId, at: minutes(30) } },
+		{ name: 'job.start', args: { jobId, at: minutes(35) } },
+		{ name: 'part.add', args: { id: randomUUID(), jobId, partId, qty: '1' } },
+		{ name: 'job.complete', args: { jobId, at: minutes(90), outcome: 'fixed' } }
+	] as const;
+}
+
+function outbox(count: number, partId: string, prefix: string): MutationEnvelope[] {
+	const envelopes: MutationEnvelope[] = [];
+	const madeAt = new Date('2026-11-02T01:00:00Z');
+	for (let job = 0; envelopes.length < count; job++) {
+		for (const mutation of jobMutations(partId, `${prefix}-${job}`, madeAt)) {
+			envelopes.push({ id: envelopes.length + 1, madeAt, ...mutation });
+		}
+	}
+	return envelopes.slice(0, count);
+}
+
+async function benchPush(handle: DatabaseHandle) {
+	const station = await createStation(
+		handle.db,
+		`B${randomBytes(3).toString('hex').toUpperCase()}`
+	);
+	const technician = await createUser(handle.db, station, 'bench');
+	const part = await createPart(handle.db, station.id, 'BENCH-PART');
+	const client = deviceClient(handle.db, technician);
+
+	// Warm-up: prepared statements, JIT, PGlite's first queries.
+	await client.sync.push.mutate({ clientId: randomUUID(), mutations: outbox(50, part.id, 'W') });
+
+	const batched = outbox(BATCHED_MUTATIONS, part.id, 'B');
+	const batchedClient = randomUUID();
+	let started = performance.now();
+	for (let i = 0; i < batched.length; i += PUSH_BATCH_LIMIT) {
+		const result = await client.sync.push.mutate({
+			clientId: batchedClient,
+			mutations: batched.slice(i, i + PUSH_BATCH_LIMIT)
+		});
+		assertAllApplied(result.results);
+	}
+	const batchedSeconds = (performance.now() - started) / 1000;
+
+	const single = outbox(SINGLE_MUTATIONS, part.id, 'S');
+	const singleClient = randomUUID();
+	started = performance.now();
+	for (const mutation of single) {
+		const result = await client.sync.push.mutate({ clientId: singleClient, mutations: [mutation] });
+		assertAllApplied(result.results);
+	}
+	const singleSeconds = (performance.now() - started) / 1000;
+
+	const batchedRate = batched.length / batchedSeconds;
+	const singleRate = single.length / singleSeconds;
+	return { batchedRate, singleRate, ratio: batchedRate / singleRate };
+}
+
+function assertAllApplied(results: { id: number; status: string; error: unknown }[]) {
+	const refused = results.find((result) => result.status !== 'applied');
+	if (refused)
+		throw new Error(
+			`Mutation ${refused.id} was ${refused.status}: ${JSON.stringify(refused.error)}`
+		);
+}
+
+async function benchPull(handle: DatabaseHandle) {
+	const demo = await resetDemoStation(handle.db);
+	// The demo holds half a year; keep the last 90 days (older jobs linked as "previous" first lose the link).
+	await handle.db.execute(sql`
+		UPDATE jobs SET previous_job_id = NULL
+		WHERE station_id = ${demo.stationId}::uuid AND previous_job_id IN (
+			SELECT id FROM jobs WHERE station_id = ${demo.stationId}::uuid
+				AND reported_at < now() - make_interval(days => ${PULL_DAYS})
+		)`);
+	await handle.db.execute(sql`
+		DELETE FROM jobs WHERE station_id = ${demo.stationId}::uuid
+			AND reported_at < now() - make_interval(days => ${PULL_DAYS})`);
+	await handle.db.execute(sql`ANALYZE jobs, job_parts, follow_ups, sync_tombstones`);
+	const [busiest] = await queryRows<{ id: string; login: string; jobs: number }>(
+		handle.db,
+		sql`SELECT u.id::text, u.login, count(*)::int AS jobs
+			FROM jobs j JOIN users u ON u.station_id = j.station_id AND u.id = j.technician_id
+			WHERE j.station_id = ${demo.stationId}::uuid
+			GROUP BY u.id, u.login ORDER BY count(*) DESC LIMIT 1`
+	);
+	const technician: SessionUser = {
+		id: busiest.id,
+		stationId: demo.stationId,
+		stationCode: 'DEMO',
+		stationName: 'DEMO',
+		timeZone: 'Asia/Shanghai',
+		login: busiest.login,
+		name: busiest.login,
+		role: 'technician'
+	};
+	const client = deviceClient(handle.db, technician);
+	const clientId = randomUUID();
+	let rows = 0;
+	const full: number[] = [];
+	const empty: number[] = [];
+	for (let run = 0; run < PULLS + 1; run++) {
+		let started = performance.now();
+		const first = await client.sync.pull.mutate({ clientId, cursor: null });
+		const fullMs = performance.now() - started;
+		started = performance.now();
+		await client.sync.pull.mutate({ clientId, cursor: first.cursor });
+		const emptyMs = performance.now() - started;
+		rows =
+			first.changes.jobs.length + first.changes.jobParts.length + first.changes.followUps.length;
+		// The first run warms up and is not counted.
+		if (run > 0) {
+			full.push(fullMs);
+			empty.push(emptyMs);
+		}
+	}
+	return { jobs: busiest.jobs, rows, full: stats(full), empty: stats(empty) };
+}
+
+/** A trivial query's round trip, to read the other figures against (the machine may be busy). */
+async function roundTrip(handle: DatabaseHandle) {
+	const samples: number[] = [];
+	for (let i = 0; i < 200; i++) {
+		const started = performance.now();
+		await handle.db.execute(sql`SELECT 1`);
+		samples.push(performance.now() - started);
+	}
+	return stats(samples);
+}
+
+function stats(samples: number[]) {
+	const sorted = [...samples].sort((a, b) => a - b);
+	const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+	return { median: at(0.5), p95: at(0.95) };
+}
+
+async function scratchPostgres(): Promise<DatabaseHandle> {
+	const name = `rs_bench_sync_${randomBytes(4).toString('hex')}`;
+	const admin = postgres(SERVER_URL, { max: 1, onnotice: () => {} });
+	await admin.unsafe(`create database ${name}`);
+	await admin.end();
+	const url = new URL(SERVER_URL);
+	url.pathname = `/${name}`;
+	const handle = await openMigratedDatabase({ kind: 'postgres', url: url.toString() });
+	return {
+		...handle,
+		close: async () => {
+			await handle.close();
+			const dropper = postgres(SERVER_URL, { max: 1, onnotice: () => {} });
+			await dropper.unsafe(`drop database if exists ${name} with (force)`);
+			await dropper.end();
+		}
+	};
+}
+
+const engines: { name: 'pglite' | 'postgres'; open: () => Promise<DatabaseHandle> }[] = [
+	{ name: 'pglite', open: () => openMigratedDatabase({ kind: 'pglite', dir: null }) },
+	{ name: 'postgres', open: scratchPostgres }
+];
+
+const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+const verdict = (ok: boolean) => (ok ? 'ok' : 'MISSED');
+let missed = false;
+for (const engine of engines.filter(
+	(e) => options.engine === 'both' || e.name === options.engine
+)) {
+	const handle = await engine.open();
+	try {
+		const baseline = await roundTrip(handle);
+		const push = await benchPush(handle);
+		const pull = await benchPull(handle);
+		const batchedOk = push.batchedRate >= TARGETS.batchedPerSecond;
+		const ratioOk = push.ratio >= TARGETS.ratio;
+		const pullOk = pull.full.median <= TARGETS.fullPullMs;
+		missed ||= !batchedOk || !ratioOk || !pullOk;
+		console.log(`\n${engine.name} (${handle.location})`);
+		console.log(
+			`  SELECT 1 round trip: median ${baseline.median.toFixed(3)} ms, p95 ${baseline.p95.toFixed(3)} ms`
+		);
+		console.log(
+			`  push, batches of ${PUSH_BATCH_LIMIT}: ${fmt(push.batchedRate)} mutations/s ` +
+				`(${BATCHED_MUTATIONS} mutations; target >= ${fmt(TARGETS.batchedPerSecond)}: ${verdict(batchedOk)})`
+		);
+		console.log(
+			`  push, one per request: ${fmt(push.singleRate)} mutations/s (${SINGLE_MUTATIONS} mutations; the ratio's baseline)`
+		);
+		console.log(
+			`  ratio batched / one per request: ${push.ratio.toFixed(1)}x (target >= ${TARGETS.ratio}x: ${verdict(ratioOk)})`
+		);
+		console.log(
+			`  pull, technician with ${PULL_DAYS} days (${pull.jobs} jobs, ${pull.rows} rows with parts and follow-ups):`
+		);
+		console.log(
+			`    full: median ${pull.full.median.toFixed(1)} ms, p95 ${pull.full.p95.toFixed(1)} ms ` +
+				`(target <= ${TARGETS.fullPullMs} ms: ${verdict(pullOk)})`
+		);
+		console.log(
+			`    nothing new: median ${pull.empty.median.toFixed(1)} ms, p95 ${pull.empty.p95.toFixed(1)} ms`
+		);
+	} finally {
+		await handle.close();
+	}
+}
+if (missed) process.exitCode = 1;

@@ -1,0 +1,97 @@
+/**
+ * npm run import -- <folder> --station <code> [--station-name <name>] [--timezone <tz>]
+ *
+ * Imports a folder of interchange CSV files (import-format.md) into the station, creating
+ * the station when no station has that code (name: the code, time zone: Asia/Shanghai,
+ * unless given). All or nothing: any problem is listed as `file:line: column: reason` and
+ * nothing is changed. Uses the server's database (DATABASE_URL, else PGLITE_DIR).
+ * Exit codes: 0 imported, 1 refused (problems listed), 2 bad arguments.
+ */
+import { openMigratedDatabase } from '../src/lib/server/db/index';
+import {
+	optionValue,
+	parseCommandLine,
+	runCli,
+	UsageError
+} from '../src/lib/server/interchange/cli';
+import {
+	FolderError,
+	importStationFiles,
+	readImportFolder,
+	type ImportSummary
+} from '../src/lib/server/interchange/index';
+import { stationCodeSchema } from '../src/lib/shared/schemas';
+
+const USAGE =
+	'Usage: npm run import -- <folder> --station <code> [--station-name <name>] [--timezone <tz>]';
+
+await runCli(USAGE, async (argv) => {
+	const started = performance.now();
+	const { values, positionals } = parseCommandLine(
+		argv,
+		['station', 'station-name', 'timezone'],
+		['<folder>']
+	);
+	const [folder] = positionals;
+	const stationCode = optionValue('station', stationCodeSchema, values.station);
+	let files;
+	try {
+		files = readImportFolder(folder);
+	} catch (error) {
+		if (error instanceof FolderError) throw new UsageError(error.message);
+		throw error;
+	}
+
+	const handle = await openMigratedDatabase();
+	try {
+		console.error(`Database: ${handle.kind} at ${handle.location}`);
+		const result = await importStationFiles(
+			handle.db,
+			{ stationCode, stationName: values['station-name'], timeZone: values.timezone },
+			files
+		);
+		if (!result.ok) {
+			for (const problem of result.problems) console.error(problem);
+			const count = result.problems.length;
+			console.error(
+				`Nothing was imported: ${count} problem${count === 1 ? '' : 's'} in ${folder}.`
+			);
+			return 1;
+		}
+		printSummary(folder, result.summary);
+	} finally {
+		await handle.close();
+	}
+	console.log(`Done in ${((performance.now() - started) / 1000).toFixed(2)} s.`);
+	return 0;
+});
+
+function printSummary(folder: string, summary: ImportSummary): void {
+	const { station } = summary;
+	const which = station.created ? 'the new station' : 'station';
+	console.log(
+		`Imported ${folder} into ${which} ${station.code} (${station.name}, ${station.timeZone}).`
+	);
+	const upserted = [
+		['technicians', summary.technicians],
+		['fault categories', summary.faultCategories],
+		['parts', summary.parts],
+		['jobs', summary.jobs]
+	] as const;
+	for (const [label, counts] of upserted) {
+		console.log(
+			`  ${`${label}:`.padEnd(18)} ${counts.inserted} created, ${counts.updated} updated, ` +
+				`${counts.unchanged} unchanged`
+		);
+	}
+	const replaced = [
+		['part lines', summary.partLines, 'job_parts.csv'],
+		['follow-ups', summary.followUps, 'follow_ups.csv']
+	] as const;
+	for (const [label, counts, file] of replaced) {
+		const text = counts
+			? `${counts.written} written (replacing ${counts.removed} of the same jobs)`
+			: `left as they were (no ${file})`;
+		console.log(`  ${`${label}:`.padEnd(18)} ${text}`);
+	}
+}

@@ -1,0 +1,54 @@
+/**
+ * npm run kpi -- --station <code> --from YYYY-MM-DD --to YYYY-MM-DD [--format json|csv]
+ *
+ * Prints the station's KPI rows (kpi.md, "Output row") for the local dates [from, to) to
+ * standard output: JSON (default), an array of objects with the contract's keys in order, or
+ * CSV with a header row, null as an empty cell. Nothing else goes to stdout, so
+ * `npm run --silent kpi -- ... > rows.csv` captures the data only. Uses the server's database
+ * (DATABASE_URL, else PGLITE_DIR). Exit codes: 0 printed, 1 refused (unknown station),
+ * 2 bad arguments.
+ */
+import { eq } from 'drizzle-orm';
+import { z } from 'zod';
+import { openMigratedDatabase } from '../src/lib/server/db/index';
+import { stations } from '../src/lib/server/db/schema';
+import {
+	parseCommandLine,
+	optionValue,
+	runCli,
+	UsageError
+} from '../src/lib/server/interchange/cli';
+import { scorecardToCsv, scorecardToJson } from '../src/lib/server/interchange/index';
+import { computeScorecard } from '../src/lib/server/kpi/scorecard';
+import { kpiPeriodSchema, localDateSchema } from '../src/lib/shared/kpi';
+import { stationCodeSchema } from '../src/lib/shared/schemas';
+
+const USAGE =
+	'Usage: npm run kpi -- --station <code> --from YYYY-MM-DD --to YYYY-MM-DD [--format json|csv]\n' +
+	'  The period is [from, to): "to" itself is excluded.';
+
+const formatSchema = z.enum(['json', 'csv']).default('json');
+
+await runCli(USAGE, async (argv) => {
+	const { values } = parseCommandLine(argv, ['station', 'from', 'to', 'format'], []);
+	const stationCode = optionValue('station', stationCodeSchema, values.station);
+	const from = optionValue('from', localDateSchema, values.from);
+	const to = optionValue('to', localDateSchema, values.to);
+	const format = optionValue('format', formatSchema, values.format);
+	const period = kpiPeriodSchema.safeParse({ from, to });
+	if (!period.success) throw new UsageError(`--to ${period.error.issues[0].message}`);
+
+	const handle = await openMigratedDatabase();
+	try {
+		const [station] = await handle.db
+			.select({ id: stations.id })
+			.from(stations)
+			.where(eq(stations.code, stationCode));
+		if (!station) throw new Error(`There is no station with code ${stationCode}.`);
+		const rows = await computeScorecard(handle.db, { stationId: station.id, ...period.data });
+		process.stdout.write(format === 'csv' ? scorecardToCsv(rows) : scorecardToJson(rows));
+	} finally {
+		await handle.close();
+	}
+	return 0;
+});

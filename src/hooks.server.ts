@@ -1,0 +1,50 @@
+import type { Handle, ServerInit } from '@sveltejs/kit';
+import { sequence } from '@sveltejs/kit/hooks';
+import { building } from '$app/environment';
+import { paraglideMiddleware } from '$lib/paraglide/server';
+import { closeServerDatabase, serverDatabase } from '$lib/server/db/server-db';
+import {
+	SESSION_COOKIE,
+	clearSessionCookie,
+	setSessionCookie,
+	validateSessionToken
+} from '$lib/server/auth/sessions';
+
+export const init: ServerInit = async () => {
+	if (building) return;
+	const handle = await serverDatabase();
+	console.log(`RepairScore: database ready (${handle.kind}: ${handle.location})`);
+	process.on('sveltekit:shutdown', () => {
+		void closeServerDatabase();
+	});
+};
+
+const i18n: Handle = ({ event, resolve }) =>
+	paraglideMiddleware(event.request, ({ request, locale }) => {
+		event.request = request;
+		return resolve(event, {
+			transformPageChunk: ({ html }) => html.replace('%paraglide.lang%', locale)
+		});
+	});
+
+/** Who is asking: event.locals.user from the session cookie, which slides while it is used. */
+const auth: Handle = async ({ event, resolve }) => {
+	event.locals.user = null;
+	event.locals.sessionToken = null;
+	const token = event.cookies.get(SESSION_COOKIE);
+	if (token) {
+		const secure = event.url.protocol === 'https:';
+		const { db } = await serverDatabase();
+		const session = await validateSessionToken(db, token);
+		if (session) {
+			event.locals.user = session.user;
+			event.locals.sessionToken = token;
+			if (session.renewed) setSessionCookie(event.cookies, token, session.expiresAt, secure);
+		} else {
+			clearSessionCookie(event.cookies, secure);
+		}
+	}
+	return resolve(event);
+};
+
+export const handle: Handle = sequence(i18n, auth);

@@ -1,0 +1,206 @@
+import { randomUUID } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { fakeBrowser, openDeviceStore } from '../testing/browser';
+import { LocalChanges } from './changes';
+import { LocalDatabase } from './db';
+import { uuidv7 } from './ids';
+import { deviceTag, formatJobNumber } from './job-number';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+describe('uuidv7', () => {
+	it('carries version 7, the RFC variant and the millisecond time', () => {
+		const at = Date.UTC(2026, 10, 3, 9, 12, 5, 123);
+		const id = uuidv7(at);
+		expect(id).toMatch(UUID);
+		expect(id[14]).toBe('7');
+		expect('89ab').toContain(id[19]);
+		expect(parseInt(id.replace(/-/g, '').slice(0, 12), 16)).toBe(at);
+	});
+
+	it('sorts in the order made, also thousands within one millisecond and when the clock steps back', () => {
+		const at = Date.now() + 10_000;
+		const ids = [
+			...Array.from({ length: 5000 }, () => uuidv7(at)),
+			...Array.from({ length: 10 }, () => uuidv7(at - 5))
+		];
+		expect(new Set(ids).size).toBe(ids.length);
+		expect([...ids].sort()).toEqual(ids);
+	});
+});
+
+describe('job numbers', () => {
+	it('are date, device tag and counter', () => {
+		const clientId = 'ffffffff-0000-4000-8000-000000000000';
+		expect(deviceTag(clientId)).toBe('ZZZZZZ');
+		expect(formatJobNumber(clientId, 14, new Date(2026, 10, 3, 9, 0))).toBe('261103-ZZZZZZ-14');
+		expect(deviceTag('00000000-0000-4000-8000-000000000000')).toBe('000000');
+	});
+
+	it('differ between devices and never repeat on one device', async () => {
+		const owner = randomUUID();
+		const first = await openDeviceStore(owner, fakeBrowser());
+		const second = await openDeviceStore(owner, fakeBrowser());
+		const numbers: string[] = [];
+		for (const db of [first, second]) {
+			const changes = new LocalChanges(db);
+			for (let i = 0; i < 5; i++) {
+				const made = await changes.createJob({ customerName: `C${i}`, reportedAt: new Date() });
+				if (!made.ok) throw new Error('not saved');
+				numbers.push(made.value.jobNo);
+			}
+		}
+		expect(new Set(numbers).size).toBe(10);
+		expect(numbers.slice(0, 5).map((no) => no.split('-')[2])).toEqual(['1', '2', '3', '4', '5']);
+		expect(await first.getMeta('clientId')).not.toBe(await second.getMeta('clientId'));
+		first.close();
+		second.close();
+	});
+});
+
+describe('local changes', () => {
+	it('write the view change and its outbox row together, with consecutive mutation ids', async () => {
+		const owner = randomUUID();
+		const db = await openDeviceStore(owner, fakeBrowser());
+		const changes = new LocalChanges(db);
+		const made = await changes.createJob({
+			customerName: '  李女士 ',
+			faultDescription: '不制冷',
+			reportedAt: new Date('2026-03-02T01:00:00Z')
+		});
+		if (!made.ok) throw new Error('not saved');
+		const arrived = await changes.record('job.arrive', {
+			jobId: made.value.id,
+			at: new Date('2026-03-02T02:00:00Z')
+		});
+		expect(arrived).toEqual({ ok: true, value: 2 });
+
+		const job = await db.jobs.get(made.value.id);
+		expect(job).toMatchObject({
+			customerName: '李女士',
+			technicianId: owner,
+			status: 'open',
+			arrivedAt: new Date('2026-03-02T02:00:00Z')
+		});
+		const outbox = await db.outbox.toArray();
+		expect(outbox.map((entry) => [entry.id, entry.name, entry.jobId])).toEqual([
+			[1, 'job.create', made.value.id],
+			[2, 'job.arrive', made.value.id]
+		]);
+		db.close();
+	});
+
+	it('refuses invalid input with the problems and stores nothing', async () => {
+		const db = await openDeviceStore(randomUUID(), fakeBrowser());
+		const changes = new LocalChanges(db);
+		const made = await changes.createJob({
+			customerName: 'x'.repeat(101),
+			reportedAt: new Date(Number.NaN)
+		});
+		expect(made.ok).toBe(false);
+		if (made.ok) return;
+		expect(made.issues.map((issue) => issue.path.join('.')).sort()).toEqual([
+			'customerName',
+			'reportedAt'
+		]);
+		const noReason = await changes.record('job.setTimes', {
+			jobId: randomUUID(),
+			arrivedAt: new Date(),
+			reason: '  '
+		});
+		expect(noReason.ok).toBe(false);
+		expect(await db.outbox.count()).toBe(0);
+		expect(await db.jobs.count()).toBe(0);
+		expect(await db.getMeta('jobCounter')).toBe(0);
+		db.close();
+	});
+
+	it('snapshot the cached catalog cost on a part line, and undo is a new mutation', async () => {
+		const db = await openDeviceStore(randomUUID(), fakeBrowser());
+		const partId = randomUUID();
+		await db.parts.put({
+			id: partId,
+			sku: 'CAP-1',
+			name: '电容',
+			unitCost: '12.50',
+			unit: '个',
+			active: true
+		});
+		const changes = new LocalChanges(db);
+		const made = await changes.createJob({ reportedAt: new Date() });
+		if (!made.ok) throw new Error('not saved');
+		const lineId = changes.newRowId();
+		await changes.record('part.add', { id: lineId, jobId: made.value.id, partId, qty: '2' });
+		expect(await db.jobParts.get(lineId)).toMatchObject({ qty: '2', unitCost: '12.50' });
+
+		await changes.record('part.remove', { id: lineId });
+		expect(await db.jobParts.get(lineId)).toBeUndefined();
+		expect((await db.outbox.toArray()).map((entry) => [entry.name, entry.jobId])).toEqual([
+			['job.create', made.value.id],
+			['part.add', made.value.id],
+			['part.remove', made.value.id]
+		]);
+		db.close();
+	});
+});
+
+describe('the device store', () => {
+	it('is one database per user, each with its own clientId', async () => {
+		const browser = fakeBrowser();
+		const [a, b] = [randomUUID(), randomUUID()];
+		const first = await openDeviceStore(a, browser);
+		const second = await openDeviceStore(b, browser);
+		await new LocalChanges(first).createJob({ reportedAt: new Date() });
+		expect(await second.jobs.count()).toBe(0);
+		expect(await second.outbox.count()).toBe(0);
+		expect(await first.getMeta('clientId')).not.toBe(await second.getMeta('clientId'));
+		expect([first.name, second.name]).toEqual([`repairscore-user-${a}`, `repairscore-user-${b}`]);
+		first.close();
+		second.close();
+	});
+
+	it('keeps rows and the outbox through a schema upgrade, and lets an older tab go', async () => {
+		const browser = fakeBrowser();
+		const owner = randomUUID();
+		let oldTabReloads = 0;
+		const oldTab = await openDeviceStore(owner, browser, {
+			onVersionChange: () => (oldTabReloads += 1)
+		});
+		const made = await new LocalChanges(oldTab).createJob({
+			customerName: '王',
+			reportedAt: new Date()
+		});
+		if (!made.ok) throw new Error('not saved');
+
+		/** The next app version: one more index, same data. */
+		class UpgradedDatabase extends LocalDatabase {
+			constructor() {
+				super(owner, browser);
+				this.version(2).stores({ jobs: 'id, status, reportedAt, completedAt, customerName' });
+			}
+		}
+		const upgraded = new UpgradedDatabase();
+		await upgraded.open();
+		expect(upgraded.verno).toBe(2);
+		expect(oldTabReloads).toBe(1);
+		expect(oldTab.isOpen()).toBe(false);
+		expect(await upgraded.jobs.where('customerName').equals('王').count()).toBe(1);
+		expect(await upgraded.outbox.count()).toBe(1);
+		expect(await upgraded.getMeta('jobCounter')).toBe(1);
+		upgraded.close();
+	});
+
+	it('forgets its cursor when the stored rows are of an older format, keeping the outbox', async () => {
+		const browser = fakeBrowser();
+		const owner = randomUUID();
+		const db = await openDeviceStore(owner, browser);
+		await new LocalChanges(db).createJob({ reportedAt: new Date() });
+		await db.setMeta('cursor', '1234');
+		await db.setMeta('dataVersion', 0);
+		db.close();
+		const reopened = await openDeviceStore(owner, browser);
+		expect(await reopened.getMeta('cursor')).toBeNull();
+		expect(await reopened.outbox.count()).toBe(1);
+		reopened.close();
+	});
+});

@@ -1,0 +1,214 @@
+/**
+ * How the scorecard shows each KPI: its name, its number format (kpi.md: rates as percents,
+ * minutes and hours with 1 decimal, money with 2), which direction is better, and which list
+ * of jobs on the technician page explains it.
+ */
+import { m } from '$lib/paraglide/messages.js';
+import { kpiScore, type Grade, type ScorecardRow } from '$lib/shared/kpi';
+import type { KpiThreshold } from '$lib/shared/domain';
+import type { BadgeTone } from '$lib/client/ui/labels';
+
+export type KpiKey = Exclude<keyof ScorecardRow, 'login' | 'name' | 'grade' | 'rank'>;
+export type Better = 'higher' | 'lower' | null;
+export type NumberStyle = 'count' | 'percent' | 'decimal1' | 'decimal2' | 'money';
+
+/** The drill-down lists of the technician page, by the id of their section. */
+export const DRILL_DOWNS = [
+	'jobs',
+	'failed',
+	'slow-repairs',
+	'slow-responses',
+	'costly',
+	'low-satisfaction',
+	'flagged',
+	'no-follow-up'
+] as const;
+export type DrillDown = (typeof DRILL_DOWNS)[number];
+
+export interface KpiColumn {
+	key: Exclude<KpiKey, 'score'>;
+	label: () => string;
+	style: NumberStyle;
+	/** kpi.md's "better" column; null where a change is neither good nor bad by itself. */
+	better: Better;
+	drillDown: DrillDown;
+}
+
+/** Every KPI of kpi.md, in the contract's column order. */
+export const KPI_COLUMNS: readonly KpiColumn[] = [
+	{
+		key: 'jobs_completed',
+		label: m.sc_kpi_jobs_completed,
+		style: 'count',
+		better: null,
+		drillDown: 'jobs'
+	},
+	{
+		key: 'repair_success_rate',
+		label: m.sc_kpi_repair_success_rate,
+		style: 'percent',
+		better: 'higher',
+		drillDown: 'failed'
+	},
+	{
+		key: 'avg_repair_minutes',
+		label: m.sc_kpi_avg_repair_minutes,
+		style: 'decimal1',
+		better: null,
+		drillDown: 'slow-repairs'
+	},
+	{
+		key: 'median_repair_minutes',
+		label: m.sc_kpi_median_repair_minutes,
+		style: 'decimal1',
+		better: null,
+		drillDown: 'slow-repairs'
+	},
+	{
+		key: 'duration_index',
+		label: m.sc_kpi_duration_index,
+		style: 'decimal2',
+		better: 'lower',
+		drillDown: 'slow-repairs'
+	},
+	{
+		key: 'avg_response_hours',
+		label: m.sc_kpi_avg_response_hours,
+		style: 'decimal1',
+		better: 'lower',
+		drillDown: 'slow-responses'
+	},
+	{
+		key: 'parts_cost_total',
+		label: m.sc_kpi_parts_cost_total,
+		style: 'money',
+		better: null,
+		drillDown: 'costly'
+	},
+	{
+		key: 'parts_cost_per_job',
+		label: m.sc_kpi_parts_cost_per_job,
+		style: 'money',
+		better: 'lower',
+		drillDown: 'costly'
+	},
+	{
+		key: 'csat',
+		label: m.sc_kpi_csat,
+		style: 'percent',
+		better: 'higher',
+		drillDown: 'low-satisfaction'
+	},
+	{
+		key: 'avg_satisfaction',
+		label: m.sc_kpi_avg_satisfaction,
+		style: 'decimal2',
+		better: null,
+		drillDown: 'low-satisfaction'
+	},
+	{
+		key: 'follow_up_rate',
+		label: m.sc_kpi_follow_up_rate,
+		style: 'percent',
+		better: 'higher',
+		drillDown: 'no-follow-up'
+	},
+	{
+		key: 'record_accuracy',
+		label: m.sc_kpi_record_accuracy,
+		style: 'percent',
+		better: 'higher',
+		drillDown: 'flagged'
+	}
+];
+
+export const SCORE_STYLE: NumberStyle = 'decimal1';
+
+const FRACTION_DIGITS: Record<NumberStyle, number> = {
+	count: 0,
+	percent: 1,
+	decimal1: 1,
+	decimal2: 2,
+	money: 2
+};
+
+/** Formats KPI values for one locale; null is kpi.md's "—". */
+export function kpiFormatter(locale: string) {
+	const formats = Object.fromEntries(
+		Object.entries(FRACTION_DIGITS).map(([style, digits]) => [
+			style,
+			new Intl.NumberFormat(locale, {
+				style: style === 'percent' ? 'percent' : 'decimal',
+				minimumFractionDigits: digits,
+				maximumFractionDigits: digits
+			})
+		])
+	) as Record<NumberStyle, Intl.NumberFormat>;
+	return (value: number | null, style: NumberStyle): string =>
+		value === null ? m.value_missing() : formats[style].format(value);
+}
+
+/** The value as shown: two values that look the same must not get a trend arrow. */
+export function shownValue(value: number, style: NumberStyle): number {
+	const scale = 10 ** (FRACTION_DIGITS[style] + (style === 'percent' ? 2 : 0));
+	return Math.round(value * scale);
+}
+
+export type TrendDirection = 'up' | 'down';
+export type TrendJudgement = 'better' | 'worse' | 'neutral';
+
+export interface Trend {
+	direction: TrendDirection;
+	judgement: TrendJudgement;
+}
+
+/** How a value moved since the previous period, as far as the shown digits tell. */
+export function trendOf(
+	current: number | null,
+	previous: number | null,
+	style: NumberStyle,
+	better: Better
+): Trend | null {
+	if (current === null || previous === null) return null;
+	const now = shownValue(current, style);
+	const before = shownValue(previous, style);
+	if (now === before) return null;
+	const direction: TrendDirection = now > before ? 'up' : 'down';
+	if (!better) return { direction, judgement: 'neutral' };
+	const improved = (direction === 'up') === (better === 'higher');
+	return { direction, judgement: improved ? 'better' : 'worse' };
+}
+
+export function trendLabel(trend: Trend, previous: string): string {
+	const messages = {
+		up: { better: m.sc_trend_up_better, worse: m.sc_trend_up_worse, neutral: m.sc_trend_up },
+		down: { better: m.sc_trend_down_better, worse: m.sc_trend_down_worse, neutral: m.sc_trend_down }
+	};
+	return messages[trend.direction][trend.judgement]({ previous });
+}
+
+const gradeNames: Record<Grade, () => string> = {
+	excellent: m.sc_grade_excellent,
+	pass: m.sc_grade_pass,
+	fail: m.sc_grade_fail
+};
+
+const gradeTones: Record<Grade, BadgeTone> = {
+	excellent: 'strong-success',
+	pass: 'info',
+	fail: 'strong-danger'
+};
+
+export const gradeName = (grade: Grade) => gradeNames[grade]();
+export const gradeTone = (grade: Grade) => gradeTones[grade];
+
+/**
+ * How one KPI fares against its thresholds: excellent once it reaches the excellent line, pass
+ * once it reaches the pass line (its KPI score is 100, resp. at least 60); null when unscored.
+ */
+export function kpiRating(value: number | null, threshold: KpiThreshold | null | undefined) {
+	const score = kpiScore(value, threshold);
+	if (score === null) return null;
+	if (score >= 100) return 'excellent';
+	return score >= 60 ? 'pass' : 'fail';
+}

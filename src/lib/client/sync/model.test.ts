@@ -1,0 +1,507 @@
+/**
+ * Client model test (shared/spec/sync.md): random sequences of local writes, syncs whose pushes
+ * and pulls fail in every way a phone sees (unreachable, answer lost, session expired, 500),
+ * reloads, a second tab on the same store, concurrent syncs, a supervisor verifying jobs on the
+ * server, and wiping the device's database. Afterwards, with the network healthy:
+ * - the outbox is empty and the device shows exactly what the server holds;
+ * - every mutation that stayed on a device reached the server once, in order, with its effect;
+ *   only mutations still unsent when their database was wiped may be missing;
+ * - every refusal the server recorded is shown on the device that made it.
+ */
+import { sql } from 'drizzle-orm';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SessionUser } from '../../server/auth/session-user';
+import type { DatabaseHandle } from '../../server/db';
+import { queryRows } from '../../server/db/rows';
+import { updateJobFields, verifyJob } from '../../server/jobs/service';
+import { testEngines } from '../../server/testing/databases';
+import { createPart, createStation, createUser } from '../../server/testing/fixtures';
+import type { MutationName } from '../../shared/sync';
+import { LocalChanges, type ChangeResult } from '../local/changes';
+import type { LocalDatabase } from '../local/db';
+import { fakeBrowser, openDeviceStore, type FakeBrowser } from '../testing/browser';
+import { ServerTransport, type Fault } from '../testing/server-transport';
+import { SyncEngine } from './engine';
+import { leaseLock } from './lock';
+
+/** One browser tab of the app: its connection to the shared store and its own engine. */
+interface Tab {
+	db: LocalDatabase;
+	engine: SyncEngine;
+	changes: LocalChanges;
+}
+
+/** A mutation made on a device, as the test remembers it. */
+interface Made {
+	clientId: string;
+	mutationId: number;
+	name: MutationName;
+	args: Record<string, unknown>;
+	/** Its database was wiped while it was still in the outbox: it may or may not have arrived. */
+	uncertain: boolean;
+}
+
+interface World {
+	technician: SessionUser;
+	supervisor: SessionUser;
+	partIds: string[];
+	browser: FakeBrowser;
+	transport: ServerTransport;
+	tabs: [Tab, Tab];
+	made: Made[];
+}
+
+type Model = Record<string, never>;
+type Command = fc.AsyncCommand<Model, World>;
+
+async function openTab(world: Pick<World, 'technician' | 'browser' | 'transport'>): Promise<Tab> {
+	const db = await openDeviceStore(world.technician.id, world.browser);
+	return {
+		db,
+		engine: new SyncEngine({ db, transport: world.transport, lock: leaseLock(db) }),
+		changes: new LocalChanges(db)
+	};
+}
+
+/** Remembers a successful local write (the outbox row it made) for the final checks. */
+async function remember(world: World, tab: Tab, name: MutationName, result: ChangeResult<number>) {
+	if (!result.ok) throw new Error(`${name} refused locally: ${JSON.stringify(result.issues)}`);
+	const entry = await tab.db.outbox.get(result.value);
+	if (!entry) throw new Error(`${name}: no outbox row ${result.value}`);
+	world.made.push({
+		clientId: await tab.db.getMeta('clientId'),
+		mutationId: entry.id,
+		name,
+		args: entry.args,
+		uncertain: false
+	});
+}
+
+async function pickJob(tab: Tab, pick: number) {
+	const jobs = await tab.db.jobs.orderBy('id').toArray();
+	return jobs.length === 0 ? null : jobs[pick % jobs.length];
+}
+
+const at = (minute: number) => new Date(Date.UTC(2026, 2, 2, 1, minute));
+
+class CreateJob implements Command {
+	constructor(
+		readonly tab: 0 | 1,
+		readonly customer: string
+	) {}
+	check = () => true;
+	async run(_: Model, world: World) {
+		const tab = world.tabs[this.tab];
+		const made = await tab.changes.createJob({ customerName: this.customer, reportedAt: at(0) });
+		if (!made.ok) throw new Error('job not created');
+		const [entry] = await tab.db.outbox.where('jobId').equals(made.value.id).toArray();
+		await remember(world, tab, 'job.create', { ok: true, value: entry.id });
+	}
+	toString = () => `CreateJob(tab ${this.tab}, ${this.customer})`;
+}
+
+class Stamp implements Command {
+	constructor(
+		readonly tab: 0 | 1,
+		readonly kind: 'job.arrive' | 'job.start' | 'job.complete',
+		readonly pick: number,
+		readonly minute: number
+	) {}
+	check = () => true;
+	async run(_: Model, world: World) {
+		const tab = world.tabs[this.tab];
+		const job = await pickJob(tab, this.pick);
+		if (!job) return;
+		const result =
+			this.kind === 'job.complete'
+				? await tab.changes.record('job.complete', {
+						jobId: job.id,
+						at: at(this.minute),
+						outcome: this.minute % 2 ? 'fixed' : 'not_fixed'
+					})
+				: await tab.changes.record(this.kind, { jobId: job.id, at: at(this.minute) });
+		await remember(world, tab, this.kind, result);
+	}
+	toString = () => `${this.kind}(tab ${this.tab}, job #${this.pick}, minute ${this.minute})`;
+}
+
+class CorrectArrival implements Command {
+	constructor(
+		readonly tab: 0 | 1,
+		readonly pick: number,
+		readonly minute: number
+	) {}
+	check = () => true;
+	async run(_: Model, world: World) {
+		const tab = world.tabs[this.tab];
+		const job = await pickJob(tab, this.pick);
+		if (!job) return;
+		const result = await tab.changes.record('job.setTimes', {
+			jobId: job.id,
+			arrivedAt: at(this.minute),
+			reason: 'corrected'
+		});
+		await remember(world, tab, 'job.setTimes', result);
+	}
+	toString = () => `CorrectArrival(tab ${this.tab}, job #${this.pick}, minute ${this.minute})`;
+}
+
+/** Only a completed job has a completion time to correct: otherwise the server refuses it. */
+class CorrectCompletion implements Command {
+	constructor(
+		readonly tab: 0 | 1,
+		readonly pick: number,
+		readonly minute: number
+	) {}
+	check = () => true;
+	async run(_: Model, world: World) {
+		const tab = world.tabs[this.tab];
+		const job = await pickJob(tab, this.pick);
+		if (!job) return;
+		const result = await tab.changes.record('job.setTimes', {
+			jobId: job.id,
+			completedAt: at(this.minute),
+			reason: 'corrected'
+		});
+		await remember(world, tab, 'job.setTimes', result);
+	}
+	toString = () => `CorrectCompletion(tab ${this.tab}, job #${this.pick}, minute ${this.minute})`;
+}
+
+class AddPart implements Command {
+	constructor(
+		readonly tab: 0 | 1,
+		readonly pick: number,
+		readonly part: number,
+		readonly qty: number
+	) {}
+	check = () => true;
+	async run(_: Model, world: World) {
+		const tab = world.tabs[this.tab];
+		const job = await pickJob(tab, this.pick);
+		if (!job) return;
+		const result = await tab.changes.record('part.add', {
+			id: tab.changes.newRowId(),
+			jobId: job.id,
+			partId: world.partIds[this.part % world.partIds.length],
+			qty: String(this.qty)
+		});
+		await remember(world, tab, 'part.add', result);
+	}
+	toString = () => `AddPart(tab ${this.tab}, job #${this.pick}, qty ${this.qty})`;
+}
+
+class RemovePart implements Command {
+	constructor(
+		readonly tab: 0 | 1,
+		readonly pick: number
+	) {}
+	check = () => true;
+	async run(_: Model, world: World) {
+		const tab = world.tabs[this.tab];
+		const lines = await tab.db.jobParts.orderBy('id').toArray();
+		if (lines.length === 0) return;
+		const result = await tab.changes.record('part.remove', {
+			id: lines[this.pick % lines.length].id
+		});
+		await remember(world, tab, 'part.remove', result);
+	}
+	toString = () => `RemovePart(tab ${this.tab}, line #${this.pick})`;
+}
+
+class AddFollowUp implements Command {
+	constructor(
+		readonly tab: 0 | 1,
+		readonly pick: number,
+		readonly satisfaction: number
+	) {}
+	check = () => true;
+	async run(_: Model, world: World) {
+		const tab = world.tabs[this.tab];
+		const job = await pickJob(tab, this.pick);
+		if (!job) return;
+		const result = await tab.changes.record('followUp.add', {
+			id: tab.changes.newRowId(),
+			jobId: job.id,
+			visitedAt: at(90),
+			channel: 'phone',
+			satisfaction: this.satisfaction
+		});
+		await remember(world, tab, 'followUp.add', result);
+	}
+	toString = () => `AddFollowUp(tab ${this.tab}, job #${this.pick})`;
+}
+
+class Sync implements Command {
+	constructor(
+		readonly tab: 0 | 1,
+		readonly faults: Fault[]
+	) {}
+	check = () => true;
+	async run(_: Model, world: World) {
+		world.transport.faults.splice(0, Infinity, ...this.faults);
+		const tab = world.tabs[this.tab];
+		const outcome = await tab.engine.syncNow();
+		world.transport.faults.length = 0;
+		// A sync that reports success has had every change it holds acknowledged.
+		if (outcome === 'synced') expect(await tab.db.outbox.count()).toBe(0);
+	}
+	toString = () => `Sync(tab ${this.tab}, faults [${this.faults.join(', ')}])`;
+}
+
+class SyncBothTabs implements Command {
+	check = () => true;
+	async run(_: Model, world: World) {
+		const outcomes = await Promise.all(world.tabs.map((tab) => tab.engine.syncNow()));
+		// The store's lock lets one of them through; the other one stands aside.
+		expect(outcomes.filter((outcome) => outcome === 'busy').length).toBeLessThanOrEqual(1);
+		if (outcomes.includes('synced')) expect(await world.tabs[0].db.outbox.count()).toBe(0);
+	}
+	toString = () => 'SyncBothTabs';
+}
+
+class Reload implements Command {
+	constructor(readonly tab: 0 | 1) {}
+	check = () => true;
+	async run(_: Model, world: World) {
+		world.tabs[this.tab].db.close();
+		world.tabs[this.tab] = await openTab(world);
+	}
+	toString = () => `Reload(tab ${this.tab})`;
+}
+
+/** The browser's storage is cleared: both tabs start over with a new database (new clientId). */
+class Wipe implements Command {
+	check = () => true;
+	async run(_: Model, world: World) {
+		const [first, second] = world.tabs;
+		const clientId = await first.db.getMeta('clientId');
+		const unsent = new Set((await first.db.outbox.toArray()).map((entry) => entry.id));
+		for (const made of world.made) {
+			if (made.clientId === clientId && unsent.has(made.mutationId)) made.uncertain = true;
+		}
+		second.db.close();
+		await first.db.delete();
+		world.tabs = [await openTab(world), await openTab(world)];
+	}
+	toString = () => 'Wipe';
+}
+
+/** A supervisor verifies a completed job on the server: later technician edits are refused. */
+class SupervisorVerifies implements Command {
+	constructor(readonly pick: number) {}
+	check = () => true;
+	async run(_: Model, world: World) {
+		const completed = await queryRows<{ id: string }>(
+			serverHandle.db,
+			sql`SELECT id::text AS id FROM jobs WHERE technician_id = ${world.technician.id}::uuid
+				AND status = 'completed' AND verified_at IS NULL ORDER BY id`
+		);
+		if (completed.length === 0) return;
+		const jobId = completed[this.pick % completed.length].id;
+		await verifyJob(serverHandle.db, world.supervisor, { jobId, at: new Date() });
+	}
+	toString = () => `SupervisorVerifies(job #${this.pick})`;
+}
+
+/** A supervisor edits a job's notes on the server while devices may hold pending changes. */
+class SupervisorEdits implements Command {
+	constructor(
+		readonly pick: number,
+		readonly notes: string
+	) {}
+	check = () => true;
+	async run(_: Model, world: World) {
+		const jobs = await queryRows<{ id: string }>(
+			serverHandle.db,
+			sql`SELECT id::text AS id FROM jobs WHERE technician_id = ${world.technician.id}::uuid
+				AND verified_at IS NULL ORDER BY id`
+		);
+		if (jobs.length === 0) return;
+		const jobId = jobs[this.pick % jobs.length].id;
+		await updateJobFields(serverHandle.db, world.supervisor, {
+			jobId,
+			fields: { notes: this.notes }
+		});
+	}
+	toString = () => `SupervisorEdits(job #${this.pick}, ${JSON.stringify(this.notes)})`;
+}
+
+/** The server database of the engine under test (set in beforeAll). */
+let serverHandle: DatabaseHandle;
+
+for (const engine of testEngines()) {
+	describe(engine.name, () => {
+		let station: Awaited<ReturnType<typeof createStation>>;
+		let supervisor: SessionUser;
+		let partIds: string[];
+		let technicians = 0;
+
+		beforeAll(async () => {
+			serverHandle = await engine.open();
+			station = await createStation(serverHandle.db, 'MODEL');
+			supervisor = await createUser(serverHandle.db, station, 'lead', 'supervisor');
+			partIds = [
+				(await createPart(serverHandle.db, station.id, 'P-1', '3.50')).id,
+				(await createPart(serverHandle.db, station.id, 'P-2', '120.00')).id
+			];
+		});
+		afterAll(() => serverHandle?.close());
+
+		it('loses and doubles nothing, and ends equal to the server', async () => {
+			const tab = fc.constantFrom<0 | 1>(0, 0, 1);
+			const pick = fc.nat(20);
+			const minute = fc.integer({ min: 1, max: 600 });
+			const fault = fc.constantFrom<Fault>('unreachable', 'answerLost', 'signedOut', 'serverError');
+			const commands = [
+				fc
+					.tuple(tab, fc.string({ minLength: 1, maxLength: 8 }))
+					.map(([t, c]) => new CreateJob(t, c)),
+				fc
+					.tuple(
+						tab,
+						fc.constantFrom('job.arrive', 'job.start', 'job.complete' as const),
+						pick,
+						minute
+					)
+					.map(([t, kind, p, m]) => new Stamp(t, kind, p, m)),
+				fc.tuple(tab, pick, minute).map(([t, p, m]) => new CorrectArrival(t, p, m)),
+				fc.tuple(tab, pick, minute).map(([t, p, m]) => new CorrectCompletion(t, p, m)),
+				fc
+					.tuple(tab, pick, fc.nat(1), fc.integer({ min: 1, max: 5 }))
+					.map(([t, p, part, qty]) => new AddPart(t, p, part, qty)),
+				fc.tuple(tab, pick).map(([t, p]) => new RemovePart(t, p)),
+				fc
+					.tuple(tab, pick, fc.integer({ min: 1, max: 5 }))
+					.map(([t, p, s]) => new AddFollowUp(t, p, s)),
+				fc
+					.tuple(tab, fc.array(fc.oneof(fc.constant<Fault>('ok'), fault), { maxLength: 4 }))
+					.map(([t, faults]) => new Sync(t, faults)),
+				fc.constant(new SyncBothTabs()),
+				tab.map((t) => new Reload(t)),
+				fc.constant(new Wipe()),
+				pick.map((p) => new SupervisorVerifies(p)),
+				fc.tuple(pick, fc.string({ maxLength: 8 })).map(([p, n]) => new SupervisorEdits(p, n))
+			];
+
+			await fc.assert(
+				fc.asyncProperty(
+					fc.commands(commands, { maxCommands: 40, size: 'max' }),
+					async (sequence) => {
+						const technician = await createUser(serverHandle.db, station, `model${++technicians}`);
+						const browser = fakeBrowser();
+						const transport = new ServerTransport(serverHandle.db, technician);
+						const partial = { technician, browser, transport };
+						const world: World = {
+							...partial,
+							supervisor,
+							partIds,
+							tabs: [await openTab(partial), await openTab(partial)],
+							made: []
+						};
+						try {
+							await fc.asyncModelRun(() => ({ model: {}, real: world }), sequence);
+							await settle(world);
+							await expectConsistent(world);
+						} finally {
+							for (const open of world.tabs) open.db.close();
+						}
+					}
+				),
+				{ numRuns: 25 }
+			);
+		}, 240_000);
+	});
+}
+
+/** The network is healthy again: sync until nothing is left (a few rounds at most). */
+async function settle(world: World) {
+	world.transport.faults.length = 0;
+	for (let round = 0; round < 3; round++) {
+		expect(await world.tabs[0].engine.syncNow()).toBe('synced');
+		if ((await world.tabs[0].db.outbox.count()) === 0) break;
+	}
+}
+
+async function expectConsistent(world: World) {
+	const db = world.tabs[0].db;
+	expect(await db.outbox.count()).toBe(0);
+
+	// The device shows exactly what the server holds, deletes included.
+	const server = await new ServerTransport(serverHandle.db, world.technician).pull({
+		clientId: crypto.randomUUID(),
+		cursor: null
+	});
+	const sorted = <T extends { id: string }>(rows: T[]) =>
+		[...rows].sort((a, b) => a.id.localeCompare(b.id));
+	expect(await db.jobs.orderBy('id').toArray()).toEqual(sorted(server.changes.jobs));
+	expect(await db.jobParts.orderBy('id').toArray()).toEqual(sorted(server.changes.jobParts));
+	expect(await db.followUps.orderBy('id').toArray()).toEqual(sorted(server.changes.followUps));
+
+	// Each mutation reached the server once (its id once per client), none that was never made.
+	const recorded = await queryRows<{ client_id: string; mutation_id: number; status: string }>(
+		serverHandle.db,
+		sql`SELECT m.client_id::text AS client_id, m.mutation_id::int AS mutation_id,
+				m.status::text AS status
+			FROM sync_mutations m JOIN sync_clients c
+				ON c.station_id = m.station_id AND c.id = m.client_id
+			WHERE c.user_id = ${world.technician.id}::uuid`
+	);
+	const key = (clientId: string, id: number) => `${clientId}#${id}`;
+	const onServer = new Map(
+		recorded.map((row) => [key(row.client_id, row.mutation_id), row.status])
+	);
+	expect(onServer.size).toBe(recorded.length);
+	const made = new Map(world.made.map((m) => [key(m.clientId, m.mutationId), m]));
+	for (const serverKey of onServer.keys()) expect(made.has(serverKey)).toBe(true);
+	for (const m of world.made) {
+		if (!m.uncertain) expect(onServer.has(key(m.clientId, m.mutationId))).toBe(true);
+	}
+
+	// Refusals are shown on the device that made them (a wiped database took its own along).
+	const clientId = await db.getMeta('clientId');
+	const shown = new Set((await db.rejected.toArray()).map((change) => change.mutationId));
+	for (const row of recorded) {
+		if (row.status === 'rejected' && row.client_id === clientId) {
+			expect(shown.has(row.mutation_id)).toBe(true);
+		}
+	}
+
+	// Effects, in order: the last applied arrival time of a job is the one the server holds.
+	const jobsById = new Map(server.changes.jobs.map((job) => [job.id, job]));
+	const applied = world.made.filter(
+		(m) => onServer.get(key(m.clientId, m.mutationId)) === 'applied'
+	);
+	// Rows a wiped, maybe-unsent mutation touched may or may not show its effect.
+	const uncertainRows = new Set(
+		world.made.filter((m) => m.uncertain).flatMap((m) => [String(m.args.jobId), String(m.args.id)])
+	);
+	for (const m of applied) {
+		if (m.name === 'job.create') expect(jobsById.get(String(m.args.id))?.jobNo).toBe(m.args.jobNo);
+	}
+	const lastArrival = new Map<string, Date>();
+	for (const m of applied) {
+		if (m.name === 'job.arrive') lastArrival.set(String(m.args.jobId), m.args.at as Date);
+		if (m.name === 'job.setTimes' && m.args.arrivedAt !== undefined) {
+			lastArrival.set(String(m.args.jobId), m.args.arrivedAt as Date);
+		}
+	}
+	for (const [jobId, arrivedAt] of lastArrival) {
+		if (!uncertainRows.has(jobId)) expect(jobsById.get(jobId)?.arrivedAt).toEqual(arrivedAt);
+	}
+	const removed = new Set(
+		applied.filter((m) => m.name === 'part.remove').map((m) => String(m.args.id))
+	);
+	const lines = new Set(server.changes.jobParts.map((line) => line.id));
+	for (const m of applied) {
+		const lineId = String(m.args.id);
+		if (m.name === 'part.add' && !uncertainRows.has(lineId)) {
+			expect(lines.has(lineId)).toBe(!removed.has(lineId));
+		}
+	}
+	const followUps = new Set(server.changes.followUps.map((followUp) => followUp.id));
+	for (const m of applied) {
+		if (m.name === 'followUp.add') expect(followUps.has(String(m.args.id))).toBe(true);
+	}
+}

@@ -1,0 +1,86 @@
+/**
+ * Sending the outbox: in id order, at most PUSH_BATCH_LIMIT mutations per request. Rows stay in
+ * the outbox after the server answers; a pull drops them once it shows their effect (apply-pull.ts).
+ * Refused mutations are recorded in `rejected` so the technician sees what and why.
+ */
+import { PUSH_BATCH_LIMIT, type MutationResult } from '../../shared/sync';
+import type { LocalDatabase, OutboxEntry, RejectedChange } from '../local/db';
+import { SyncFailure, type SyncTransport } from './transport';
+
+/**
+ * Pushes every outbox row above `pushedThrough` (the highest id the server has answered for) and
+ * returns the new such id.
+ */
+export async function pushOutbox(
+	db: LocalDatabase,
+	transport: SyncTransport,
+	clientId: string,
+	pushedThrough: number,
+	clock: () => Date = () => new Date()
+): Promise<number> {
+	for (;;) {
+		const batch = await db.outbox
+			.where('id')
+			.above(pushedThrough)
+			.limit(PUSH_BATCH_LIMIT)
+			.toArray();
+		if (batch.length === 0) return pushedThrough;
+		const answer = await transport.push({
+			clientId,
+			mutations: batch.map(({ id, name, args, madeAt }) => ({ id, name, args, madeAt }))
+		});
+		await recordRejections(db, batch, answer.results, clock());
+
+		if (answer.gap) {
+			// The server waits for lastMutationId + 1 before anything later: resend from there.
+			const next = answer.lastMutationId + 1;
+			if (!(await db.outbox.get(next))) {
+				throw new SyncFailure(
+					'server',
+					`The server expects change ${next}, which this device no longer holds ` +
+						`(the server's data may have been restored from an older backup).`
+				);
+			}
+			pushedThrough = answer.lastMutationId;
+			continue;
+		}
+		if (answer.lastMutationId <= pushedThrough) {
+			throw new SyncFailure('server', `The server did not take change ${pushedThrough + 1}.`);
+		}
+		pushedThrough = answer.lastMutationId;
+	}
+}
+
+async function recordRejections(
+	db: LocalDatabase,
+	batch: OutboxEntry[],
+	results: MutationResult[],
+	now: Date
+): Promise<void> {
+	// A resent mutation that was refused the first time may come back as a duplicate carrying the
+	// stored refusal; either way it is a refusal the technician must see.
+	const refused = results.filter((result) => result.status === 'rejected' || result.error);
+	if (refused.length === 0) return;
+	const byId = new Map(batch.map((entry) => [entry.id, entry]));
+	await db.transaction('rw', [db.rejected, db.jobs, db.serverJobs], async () => {
+		for (const result of refused) {
+			const entry = byId.get(result.id);
+			if (!entry || (await db.rejected.get(entry.id))) continue;
+			const job = (await db.jobs.get(entry.jobId)) ?? (await db.serverJobs.get(entry.jobId));
+			const createdJobNo = entry.name === 'job.create' ? String(entry.args.jobNo) : null;
+			const record: RejectedChange = {
+				mutationId: entry.id,
+				name: entry.name,
+				args: entry.args,
+				madeAt: entry.madeAt,
+				jobId: entry.jobId,
+				jobNo: job?.jobNo ?? createdJobNo,
+				code: result.error?.code ?? 'REJECTED',
+				message: result.error?.message ?? '',
+				rejectedAt: now,
+				dismissedAt: null
+			};
+			await db.rejected.add(record);
+		}
+	});
+}

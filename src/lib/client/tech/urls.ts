@@ -1,0 +1,12 @@
+/**
+ * Addresses of the technician screens. They are all the one route /tech with a query string:
+ * SvelteKit then never needs the server's data to move between them (the root layout's data is
+ * reused), which is what lets them work offline.
+ */
+export const techUrls = {
+	list: () => '/tech',
+	newJob: () => '/tech?view=new',
+	revisit: (previousJobId: string) => `/tech?view=new&from=${encodeURIComponent(previousJobId)}`,
+	job: (jobId: string) => `/tech?job=${encodeURIComponent(jobId)}`,
+	sync: () => '/tech?view=sync'
+};

@@ -1,0 +1,170 @@
+import { createHash } from 'node:crypto';
+import type { Cookies } from '@sveltejs/kit';
+import { and, eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { Database, DatabaseHandle } from '../db';
+import { sessions, users } from '../db/schema';
+import { testEngines } from '../testing/databases';
+import { createStation, createUser } from '../testing/fixtures';
+import {
+	SESSION_COOKIE,
+	clearSessionCookie,
+	createSession,
+	invalidateSession,
+	setSessionCookie,
+	validateSessionToken
+} from './sessions';
+
+const DAY = 24 * 60 * 60 * 1000;
+const T0 = new Date('2026-03-01T08:00:00Z');
+const at = (days: number) => new Date(T0.getTime() + days * DAY);
+
+async function sessionRowCount(db: Database, user: { id: string; stationId: string }) {
+	const rows = await db
+		.select({ id: sessions.id })
+		.from(sessions)
+		.where(and(eq(sessions.stationId, user.stationId), eq(sessions.userId, user.id)));
+	return rows.length;
+}
+
+for (const engine of testEngines()) {
+	describe(`sessions (${engine.name})`, () => {
+		let handle: DatabaseHandle;
+		let db: Database;
+
+		beforeAll(async () => {
+			handle = await engine.open();
+			db = handle.db;
+		});
+		afterAll(async () => {
+			await handle?.close();
+		});
+
+		it('stores only the SHA-256 of the token and resolves the user with its station', async () => {
+			const station = await createStation(db, 'SES1', 'Europe/Berlin');
+			const user = await createUser(db, station, 'anna', 'supervisor');
+			const { token, expiresAt } = await createSession(db, user, 'Test agent', T0);
+
+			expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+			expect(expiresAt).toEqual(at(30));
+			const [row] = await db.select().from(sessions).where(eq(sessions.userId, user.id));
+			expect(row.id).toBe(createHash('sha256').update(token).digest('hex'));
+			expect(row.userAgent).toBe('Test agent');
+
+			const session = await validateSessionToken(db, token, at(1));
+			expect(session).toEqual({ user, expiresAt: at(30), renewed: false });
+			expect(session?.user).toMatchObject({
+				stationCode: 'SES1',
+				stationName: station.name,
+				timeZone: 'Europe/Berlin',
+				role: 'supervisor'
+			});
+		});
+
+		it('slides the expiry only once less than 15 days remain', async () => {
+			const station = await createStation(db, 'SES2');
+			const user = await createUser(db, station, 'bo');
+			const { token } = await createSession(db, user, undefined, T0);
+
+			expect(await validateSessionToken(db, token, at(14))).toMatchObject({
+				expiresAt: at(30),
+				renewed: false
+			});
+			expect(await validateSessionToken(db, token, at(16))).toMatchObject({
+				expiresAt: at(46),
+				renewed: true
+			});
+			// The new expiry is stored: past the original 30 days the session still lives.
+			expect(await validateSessionToken(db, token, at(40))).toMatchObject({
+				expiresAt: at(70),
+				renewed: true
+			});
+		});
+
+		it('rejects an expired session and deletes it', async () => {
+			const station = await createStation(db, 'SES3');
+			const user = await createUser(db, station, 'chen');
+			const { token } = await createSession(db, user, undefined, T0);
+
+			expect(await validateSessionToken(db, token, at(30))).toBeNull();
+			expect(await sessionRowCount(db, user)).toBe(0);
+		});
+
+		it('deletes the user’s expired sessions when a new one is created', async () => {
+			const station = await createStation(db, 'SES4');
+			const user = await createUser(db, station, 'dai');
+			await createSession(db, user, undefined, T0);
+			await createSession(db, user, undefined, at(10));
+			expect(await sessionRowCount(db, user)).toBe(2);
+
+			await createSession(db, user, undefined, at(35));
+			expect(await sessionRowCount(db, user)).toBe(2);
+		});
+
+		it('signs out: an invalidated token no longer validates', async () => {
+			const station = await createStation(db, 'SES5');
+			const user = await createUser(db, station, 'en');
+			const kept = await createSession(db, user, undefined, T0);
+			const ended = await createSession(db, user, undefined, T0);
+
+			await invalidateSession(db, ended.token);
+			expect(await validateSessionToken(db, ended.token, at(1))).toBeNull();
+			expect(await validateSessionToken(db, kept.token, at(1))).not.toBeNull();
+		});
+
+		it('rejects the sessions of a deactivated user', async () => {
+			const station = await createStation(db, 'SES6');
+			const user = await createUser(db, station, 'fang');
+			const { token } = await createSession(db, user, undefined, T0);
+			await db
+				.update(users)
+				.set({ active: false })
+				.where(and(eq(users.stationId, station.id), eq(users.id, user.id)));
+
+			expect(await validateSessionToken(db, token, at(1))).toBeNull();
+			expect(await sessionRowCount(db, user)).toBe(0);
+		});
+
+		it('rejects unknown and malformed tokens', async () => {
+			expect(await validateSessionToken(db, 'A'.repeat(43), T0)).toBeNull();
+			expect(await validateSessionToken(db, 'not a token', T0)).toBeNull();
+			expect(await validateSessionToken(db, '', T0)).toBeNull();
+		});
+	});
+}
+
+describe('session cookie', () => {
+	function recordingCookies() {
+		const cookies = { set: vi.fn(), delete: vi.fn() };
+		return { cookies, asCookies: cookies as unknown as Cookies };
+	}
+
+	it('is HttpOnly, SameSite=Lax, on the whole site, Secure only when asked', () => {
+		const { cookies, asCookies } = recordingCookies();
+		const expiresAt = at(30);
+		setSessionCookie(asCookies, 'tok', expiresAt, true);
+		setSessionCookie(asCookies, 'tok', expiresAt, false);
+		expect(cookies.set.mock.calls).toEqual([
+			[
+				SESSION_COOKIE,
+				'tok',
+				{ path: '/', httpOnly: true, sameSite: 'lax', secure: true, expires: expiresAt }
+			],
+			[
+				SESSION_COOKIE,
+				'tok',
+				{ path: '/', httpOnly: true, sameSite: 'lax', secure: false, expires: expiresAt }
+			]
+		]);
+	});
+
+	it('is cleared on the same path', () => {
+		const { cookies, asCookies } = recordingCookies();
+		clearSessionCookie(asCookies);
+		expect(SESSION_COOKIE).toBe('rs_session');
+		expect(cookies.delete).toHaveBeenCalledWith(
+			'rs_session',
+			expect.objectContaining({ path: '/' })
+		);
+	});
+});

@@ -1,0 +1,140 @@
+/**
+ * Database sessions behind an opaque cookie. The cookie carries a random token; the
+ * database keeps only its SHA-256, so a leaked sessions table cannot be replayed as cookies.
+ * Sessions slide: any request in the second half of a session's life extends it, so people
+ * who use the app weekly stay signed in, and a lost phone's session dies after 30 idle days.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import type { Cookies } from '@sveltejs/kit';
+import { and, eq, lte } from 'drizzle-orm';
+import type { Queryable } from '../db';
+import { sessions, stations, users } from '../db/schema';
+import type { SessionUser } from './session-user';
+
+export const SESSION_COOKIE = 'rs_session';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+export const SESSION_LIFETIME_MS = 30 * DAY_MS;
+/** A session with less than this left is extended on its next use. */
+export const SESSION_RENEW_WITHIN_MS = 15 * DAY_MS;
+
+/** 32 random bytes in base64url: 43 characters, no padding. */
+const TOKEN_FORMAT = /^[A-Za-z0-9_-]{43}$/;
+
+export interface ValidatedSession {
+	user: SessionUser;
+	expiresAt: Date;
+	/** True when this validation extended the session: the cookie must be sent again. */
+	renewed: boolean;
+}
+
+export function hashSessionToken(token: string): string {
+	return createHash('sha256').update(token).digest('hex');
+}
+
+export async function createSession(
+	db: Queryable,
+	user: { id: string; stationId: string },
+	userAgent?: string,
+	now: Date = new Date()
+): Promise<{ token: string; expiresAt: Date }> {
+	const token = randomBytes(32).toString('base64url');
+	const expiresAt = new Date(now.getTime() + SESSION_LIFETIME_MS);
+	// Sessions whose cookies were never presented again would otherwise pile up forever.
+	await db
+		.delete(sessions)
+		.where(
+			and(
+				eq(sessions.stationId, user.stationId),
+				eq(sessions.userId, user.id),
+				lte(sessions.expiresAt, now)
+			)
+		);
+	await db.insert(sessions).values({
+		id: hashSessionToken(token),
+		stationId: user.stationId,
+		userId: user.id,
+		expiresAt,
+		userAgent: userAgent?.slice(0, 500) ?? null
+	});
+	return { token, expiresAt };
+}
+
+export async function validateSessionToken(
+	db: Queryable,
+	token: string,
+	now: Date = new Date()
+): Promise<ValidatedSession | null> {
+	if (!TOKEN_FORMAT.test(token)) return null;
+	const sessionId = hashSessionToken(token);
+	const [row] = await db
+		.select({
+			expiresAt: sessions.expiresAt,
+			active: users.active,
+			user: {
+				id: users.id,
+				stationId: users.stationId,
+				stationCode: stations.code,
+				stationName: stations.name,
+				timeZone: stations.timeZone,
+				login: users.login,
+				name: users.name,
+				role: users.role
+			}
+		})
+		.from(sessions)
+		.innerJoin(users, and(eq(users.stationId, sessions.stationId), eq(users.id, sessions.userId)))
+		.innerJoin(stations, eq(stations.id, sessions.stationId))
+		.where(eq(sessions.id, sessionId));
+	if (!row) return null;
+
+	if (row.expiresAt.getTime() <= now.getTime() || !row.active) {
+		await db.delete(sessions).where(eq(sessions.id, sessionId));
+		return null;
+	}
+
+	if (row.expiresAt.getTime() - now.getTime() >= SESSION_RENEW_WITHIN_MS) {
+		return { user: row.user, expiresAt: row.expiresAt, renewed: false };
+	}
+	const expiresAt = new Date(now.getTime() + SESSION_LIFETIME_MS);
+	await db.update(sessions).set({ expiresAt }).where(eq(sessions.id, sessionId));
+	return { user: row.user, expiresAt, renewed: true };
+}
+
+export async function invalidateSession(db: Queryable, token: string): Promise<void> {
+	await db.delete(sessions).where(eq(sessions.id, hashSessionToken(token)));
+}
+
+/** Signs a person out everywhere: after a password change or when the account is deactivated. */
+export async function invalidateUserSessions(
+	db: Queryable,
+	user: { id: string; stationId: string }
+): Promise<void> {
+	await db
+		.delete(sessions)
+		.where(and(eq(sessions.stationId, user.stationId), eq(sessions.userId, user.id)));
+}
+
+export function setSessionCookie(
+	cookies: Cookies,
+	token: string,
+	expiresAt: Date,
+	secure: boolean
+): void {
+	cookies.set(SESSION_COOKIE, token, {
+		path: '/',
+		httpOnly: true,
+		sameSite: 'lax',
+		secure,
+		expires: expiresAt
+	});
+}
+
+/**
+ * `secure` defaults to false on purpose: a browser ignores a Secure Set-Cookie from a plain
+ * http origin (a station server on a LAN address), and from an https origin a non-Secure
+ * deletion still replaces the Secure cookie.
+ */
+export function clearSessionCookie(cookies: Cookies, secure = false): void {
+	cookies.delete(SESSION_COOKIE, { path: '/', httpOnly: true, sameSite: 'lax', secure });
+}

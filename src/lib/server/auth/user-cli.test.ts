@@ -1,0 +1,157 @@
+/** The `npm run user` CLI (scripts/user.ts), run as a child process against a scratch PGlite folder. */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openMigratedDatabase } from '../db';
+import { createStation } from '../testing/fixtures';
+import { signIn } from './sign-in';
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
+const run = promisify(execFile);
+
+describe('user CLI', () => {
+	let dataDir: string;
+
+	async function cli(...args: string[]) {
+		const env: NodeJS.ProcessEnv = { ...process.env, PGLITE_DIR: dataDir };
+		delete env.DATABASE_URL;
+		try {
+			const { stdout, stderr } = await run('npx', ['tsx', 'scripts/user.ts', ...args], {
+				cwd: repoRoot,
+				env
+			});
+			return { code: 0, stdout, stderr };
+		} catch (error) {
+			const failed = error as { code: number; stdout: string; stderr: string };
+			return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+		}
+	}
+
+	/** The CLI and this process must not hold the PGlite folder at the same time. */
+	async function withDatabase<T>(action: (db: Parameters<typeof signIn>[0]) => Promise<T>) {
+		const handle = await openMigratedDatabase({ kind: 'pglite', dir: dataDir });
+		try {
+			return await action(handle.db);
+		} finally {
+			await handle.close();
+		}
+	}
+
+	beforeAll(async () => {
+		dataDir = mkdtempSync(path.join(tmpdir(), 'rs-user-cli-'));
+		await withDatabase((db) => createStation(db, 'CLI'));
+	});
+	afterAll(() => {
+		rmSync(dataDir, { recursive: true, force: true });
+	});
+
+	it('adds an account that can sign in, then resets its password', async () => {
+		const added = await cli(
+			'add',
+			'--station=CLI',
+			'--login=zhou',
+			'--name',
+			'周 工',
+			'--role',
+			'supervisor',
+			'--password',
+			'first password'
+		);
+		expect(added).toMatchObject({ code: 0 });
+		expect(added.stdout.trim()).toBe('Created supervisor "zhou" (周 工) in station CLI.');
+
+		const reset = await cli(
+			'passwd',
+			'--station',
+			'CLI',
+			'--login',
+			'zhou',
+			'--password',
+			'second password'
+		);
+		expect(reset).toMatchObject({ code: 0 });
+		expect(reset.stdout).toContain('Password set for "zhou" in station CLI');
+
+		await withDatabase(async (db) => {
+			expect(await signIn(db, { login: 'zhou', password: 'first password' })).toMatchObject({
+				ok: false
+			});
+			expect(await signIn(db, { login: 'zhou', password: 'second password' })).toMatchObject({
+				ok: true,
+				user: { login: 'zhou', name: '周 工', role: 'supervisor', stationCode: 'CLI' }
+			});
+		});
+	});
+
+	it('refuses a duplicate login, an unknown station or login, with exit code 1', async () => {
+		const add = [
+			'add',
+			'--login',
+			'wu',
+			'--name',
+			'Wu',
+			'--role',
+			'technician',
+			'--password',
+			'wu password'
+		];
+		expect(await cli(...add, '--station', 'CLI')).toMatchObject({ code: 0 });
+
+		const duplicate = await cli(...add, '--station', 'CLI');
+		expect(duplicate.code).toBe(1);
+		expect(duplicate.stderr).toContain('The login "wu" already exists in station CLI.');
+
+		const unknownStation = await cli(...add, '--station', 'ELSEWHERE');
+		expect(unknownStation.code).toBe(1);
+		expect(unknownStation.stderr).toContain('There is no station with code ELSEWHERE.');
+
+		const unknownLogin = await cli(
+			'passwd',
+			'--station',
+			'CLI',
+			'--login',
+			'nobody',
+			'--password',
+			'any password'
+		);
+		expect(unknownLogin.code).toBe(1);
+		expect(unknownLogin.stderr).toContain('There is no user "nobody" in station CLI.');
+	});
+
+	it('rejects bad arguments with exit code 2 and says what is wrong', async () => {
+		const bad = await cli(
+			'add',
+			'--station',
+			'CLI',
+			'--login',
+			'he',
+			'--name',
+			'He',
+			'--role',
+			'boss',
+			'--password',
+			'short'
+		);
+		expect(bad.code).toBe(2);
+		expect(bad.stderr).toMatch(/--role .*"technician"\|"supervisor"\|"admin"/);
+		expect(bad.stderr).toContain('--password password must have at least 8 characters');
+
+		const missing = await cli('passwd', '--station', 'CLI', '--login', 'he');
+		expect(missing.code).toBe(2);
+		expect(missing.stderr).toContain('--password is required');
+
+		const unknownCommand = await cli('remove', '--login', 'he');
+		expect(unknownCommand.code).toBe(2);
+		expect(unknownCommand.stderr).toContain('unknown command "remove"');
+
+		await withDatabase(async (db) => {
+			expect(await signIn(db, { login: 'he', password: 'short' })).toMatchObject({
+				reason: 'invalid_credentials'
+			});
+		});
+	});
+});

@@ -1,0 +1,132 @@
+/** The station's parts catalog and the part lines used on jobs. */
+import { TRPCError } from '@trpc/server';
+import { and, asc, eq, sql } from 'drizzle-orm';
+import type { z } from 'zod';
+import type { Queryable } from '../db';
+import { translateDbError } from '../db/errors';
+import { faultCategories, jobParts, parts } from '../db/schema';
+import type { SessionUser } from '../auth/session-user';
+import type { addJobPartSchema, partSchema } from '../../shared/schemas';
+import { jobEditableBy } from '../jobs/access';
+import { inTransaction } from '../sync/change-context';
+
+export function listParts(db: Queryable, user: SessionUser, includeInactive = false) {
+	return db
+		.select()
+		.from(parts)
+		.where(
+			and(eq(parts.stationId, user.stationId), includeInactive ? undefined : eq(parts.active, true))
+		)
+		.orderBy(asc(parts.sku));
+}
+
+export function listFaultCategories(db: Queryable, user: SessionUser) {
+	return db
+		.select()
+		.from(faultCategories)
+		.where(eq(faultCategories.stationId, user.stationId))
+		.orderBy(asc(faultCategories.code));
+}
+
+/** Creates the part, or updates the one with the same SKU. Catalog changes never touch history. */
+export async function savePart(
+	db: Queryable,
+	user: SessionUser,
+	input: z.infer<typeof partSchema>
+) {
+	try {
+		const [part] = await db
+			.insert(parts)
+			.values({ stationId: user.stationId, ...input })
+			.onConflictDoUpdate({
+				target: [parts.stationId, parts.sku],
+				set: {
+					name: input.name,
+					unitCost: input.unitCost,
+					unit: input.unit,
+					active: input.active,
+					updatedAt: sql`now()`
+				}
+			})
+			.returning();
+		return part;
+	} catch (error) {
+		translateDbError(error);
+	}
+}
+
+/** Records a part used on a job, with the catalog's current unit cost as its snapshot. */
+export async function addJobPart(
+	db: Queryable,
+	user: SessionUser,
+	input: z.infer<typeof addJobPartSchema>
+) {
+	return inTransaction(db, user, async (tx) => {
+		const [job, [part]] = await Promise.all([
+			jobEditableBy(tx, user, input.jobId, { lock: true }),
+			tx
+				.select()
+				.from(parts)
+				.where(and(eq(parts.stationId, user.stationId), eq(parts.id, input.partId)))
+				.limit(1)
+		]);
+		if (!part) {
+			throw new TRPCError({
+				code: 'BAD_REQUEST',
+				message: `Part ${input.partId} is not in the catalog.`
+			});
+		}
+		if (!part.active) {
+			throw new TRPCError({
+				code: 'BAD_REQUEST',
+				message: `Part ${part.sku} is no longer in use.`
+			});
+		}
+		try {
+			const [line] = await tx
+				.insert(jobParts)
+				.values({
+					stationId: user.stationId,
+					id: input.id,
+					jobId: job.id,
+					partId: part.id,
+					qty: input.qty,
+					unitCost: part.unitCost,
+					createdBy: user.id
+				})
+				.returning();
+			return line;
+		} catch (error) {
+			translateDbError(error);
+		}
+	});
+}
+
+/**
+ * Removes a part line (a mistake on the job). Lines are otherwise never edited; the delete
+ * leaves a tombstone (by trigger) so devices drop the line too.
+ */
+export async function removeJobPart(db: Queryable, user: SessionUser, input: { id: string }) {
+	return inTransaction(db, user, async (tx) => {
+		const [line] = await tx
+			.select({ jobId: jobParts.jobId })
+			.from(jobParts)
+			.where(and(eq(jobParts.stationId, user.stationId), eq(jobParts.id, input.id)))
+			.limit(1);
+		const notFound = new TRPCError({
+			code: 'NOT_FOUND',
+			message: `Part line ${input.id} was not found.`
+		});
+		if (!line) throw notFound;
+		try {
+			await jobEditableBy(tx, user, line.jobId, { lock: true });
+		} catch (error) {
+			// Someone else's job: say nothing about its lines either.
+			if (error instanceof TRPCError && error.code === 'NOT_FOUND') throw notFound;
+			throw error;
+		}
+		await tx
+			.delete(jobParts)
+			.where(and(eq(jobParts.stationId, user.stationId), eq(jobParts.id, input.id)));
+	});
+}

@@ -1,0 +1,180 @@
+/**
+ * The one place that decides which database RepairScore talks to.
+ *
+ * - `DATABASE_URL` set: a real PostgreSQL server through postgres.js.
+ * - unset: embedded PGlite (the same Postgres, compiled to WASM) with its files in
+ *   `PGLITE_DIR` (default `./data/pglite`).
+ *
+ * The server, every CLI and the tests open databases through `openDatabase`, and every
+ * caller gets the same drizzle API and the same migrations whichever engine is behind it.
+ */
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import * as schema from './schema';
+
+export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;
+export type Transaction = Parameters<Parameters<Database['transaction']>[0]>[0];
+/** Anything that can run queries: the database or a transaction inside it. */
+export type Queryable = Database | Transaction;
+
+export interface DatabaseHandle {
+	db: Database;
+	kind: 'postgres' | 'pglite';
+	target: DatabaseTarget;
+	/** Where the data lives, for messages: the URL without its password, or the folder. */
+	location: string;
+	close(): Promise<void>;
+}
+
+export type DatabaseTarget =
+	| { kind: 'postgres'; url: string; maxConnections?: number }
+	| { kind: 'pglite'; dir: string | null };
+
+/** The target named by the environment: `DATABASE_URL`, else `PGLITE_DIR` or ./data/pglite. */
+export function targetFromEnv(env: NodeJS.ProcessEnv = process.env): DatabaseTarget {
+	if (env.DATABASE_URL) return { kind: 'postgres', url: env.DATABASE_URL };
+	return { kind: 'pglite', dir: path.resolve(env.PGLITE_DIR || 'data/pglite') };
+}
+
+export function migrationsFolder(): string {
+	return path.resolve(process.env.MIGRATIONS_DIR || 'drizzle');
+}
+
+export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHandle> {
+	if (target.kind === 'postgres') {
+		const { default: postgres } = await import('postgres');
+		const { drizzle } = await import('drizzle-orm/postgres-js');
+		const client = postgres(target.url, {
+			max: target.maxConnections ?? 10,
+			onnotice: () => {},
+			// numeric stays a string (exact money); timestamptz arrives as Date via drizzle.
+			// JIT compiles the KPI statement with LLVM on every call (its estimated cost is far
+			// above the threshold) and made the scorecard ~10x slower; see docs/kpi.md.
+			connection: { application_name: 'repairscore', jit: 'off' }
+		});
+		const db = drizzle(client, { schema }) as unknown as Database;
+		return {
+			db,
+			kind: 'postgres',
+			target,
+			location: redactUrl(target.url),
+			close: () => client.end({ timeout: 5 })
+		};
+	}
+
+	const { PGlite } = await import('@electric-sql/pglite');
+	const { drizzle } = await import('drizzle-orm/pglite');
+	let release = () => {};
+	if (target.dir) {
+		mkdirSync(target.dir, { recursive: true });
+		release = lockDataDir(target.dir);
+	}
+	try {
+		const client = target.dir ? await PGlite.create(target.dir) : await PGlite.create();
+		const db = drizzle(client, { schema }) as unknown as Database;
+		return {
+			db,
+			kind: 'pglite',
+			target,
+			location: target.dir ?? 'memory',
+			close: async () => {
+				await client.close();
+				release();
+			}
+		};
+	} catch (error) {
+		release();
+		throw error;
+	}
+}
+
+/**
+ * Applies pending migrations from drizzle/. On a real server several instances may start
+ * at once, so they queue on an advisory lock held on one reserved connection.
+ */
+export async function migrateDatabase(handle: DatabaseHandle): Promise<void> {
+	const migrationsDir = migrationsFolder();
+	if (handle.kind === 'pglite') {
+		const { migrate } = await import('drizzle-orm/pglite/migrator');
+		await migrate(handle.db as never, { migrationsFolder: migrationsDir });
+		return;
+	}
+	if (handle.target.kind !== 'postgres') throw new Error('unreachable');
+	const { migrate } = await import('drizzle-orm/postgres-js/migrator');
+	const { drizzle } = await import('drizzle-orm/postgres-js');
+	const { default: postgres } = await import('postgres');
+	// One dedicated connection, so the session-level lock and the migration share it.
+	const client = postgres(handle.target.url, { max: 1, onnotice: () => {} });
+	try {
+		await client`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`;
+		await migrate(drizzle(client), { migrationsFolder: migrationsDir });
+	} finally {
+		await client.end({ timeout: 5 });
+	}
+}
+
+/** Opens the database named by the environment and brings its schema up to date. */
+export async function openMigratedDatabase(
+	target: DatabaseTarget = targetFromEnv()
+): Promise<DatabaseHandle> {
+	const handle = await openDatabase(target);
+	try {
+		await migrateDatabase(handle);
+	} catch (error) {
+		await handle.close();
+		throw error;
+	}
+	return handle;
+}
+
+const MIGRATION_LOCK_KEY = 7_310_551_001;
+
+function redactUrl(url: string): string {
+	try {
+		const parsed = new URL(url);
+		if (parsed.password) parsed.password = '***';
+		return parsed.toString();
+	} catch {
+		return 'postgres';
+	}
+}
+
+/**
+ * PGlite is a single-process database: two processes writing one folder corrupt it. A pid
+ * file makes the second opener (a CLI while the server runs, say) stop with a clear message.
+ */
+function lockDataDir(dir: string): () => void {
+	const lockFile = path.join(dir, 'repairscore.pid');
+	let holder: number | null = null;
+	try {
+		holder = Number(readFileSync(lockFile, 'utf8').trim()) || null;
+	} catch {
+		holder = null;
+	}
+	if (holder && holder !== process.pid && processIsAlive(holder)) {
+		throw new Error(
+			`The embedded database in ${dir} is in use by process ${holder} (the server?). ` +
+				'Stop that process first, or set DATABASE_URL to use a PostgreSQL server that many processes can share.'
+		);
+	}
+	writeFileSync(lockFile, String(process.pid));
+	return () => {
+		try {
+			if (readFileSync(lockFile, 'utf8').trim() === String(process.pid)) rmSync(lockFile);
+		} catch {
+			// Already gone: nothing to release.
+		}
+	};
+}
+
+function processIsAlive(pid: number): boolean {
+	try {
+		process.kill(pid, 0);
+		return true;
+	} catch (error) {
+		return (error as NodeJS.ErrnoException).code === 'EPERM';
+	}
+}
+
+export { schema };

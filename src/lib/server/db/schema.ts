@@ -1,0 +1,628 @@
+/**
+ * The RepairScore data model.
+ *
+ * Every table but `stations` carries `station_id`, and every primary key, unique key and
+ * foreign key between station data includes it. That is what lets Postgres be sharded by
+ * station (Citus distributes on `station_id`; keys must contain the distribution column)
+ * and it makes "a job's technician belongs to the job's station" a database fact rather
+ * than an application promise. `stations` and `sessions` are small lookup tables (Citus
+ * reference tables) that are read without knowing the station first.
+ *
+ * Money is numeric(12,2), quantities numeric(12,3): exact decimals, never floats.
+ * Timestamps are timestamptz; period boundaries are computed in the station's time zone.
+ */
+import { sql } from 'drizzle-orm';
+import {
+	bigint,
+	boolean,
+	check,
+	customType,
+	date,
+	doublePrecision,
+	foreignKey,
+	index,
+	integer,
+	jsonb,
+	numeric,
+	pgEnum,
+	pgTable,
+	primaryKey,
+	smallint,
+	text,
+	timestamp,
+	unique,
+	uuid
+} from 'drizzle-orm/pg-core';
+import {
+	FOLLOW_UP_CHANNELS,
+	JOB_OUTCOMES,
+	JOB_STATUSES,
+	USER_ROLES,
+	type KpiSettings
+} from '../../shared/domain';
+import { DEFAULT_KPI_SETTINGS } from '../../shared/kpi-settings';
+
+export const userRole = pgEnum('user_role', USER_ROLES);
+export const jobStatus = pgEnum('job_status', JOB_STATUSES);
+export const jobOutcome = pgEnum('job_outcome', JOB_OUTCOMES);
+export const followUpChannel = pgEnum('follow_up_channel', FOLLOW_UP_CHANNELS);
+
+const tstz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+const createdAt = () => tstz('created_at').notNull().defaultNow();
+const updatedAt = () => tstz('updated_at').notNull().defaultNow();
+
+/**
+ * A 64-bit transaction id (Postgres `xid8`), carried as a decimal string. Sync versions are
+ * the id of the transaction that last wrote a row; drizzle has no such type of its own.
+ */
+const xid8 = customType<{ data: string; driverData: string }>({ dataType: () => 'xid8' });
+/**
+ * The sync version of a row (docs/sync.md): set to the writing transaction's id by the
+ * `sync_stamp_version` trigger on every insert and update, so a pull can ask for "rows
+ * written by transactions at or after the cursor" without missing late commits.
+ */
+const syncVersion = () =>
+	xid8('version')
+		.notNull()
+		.default(sql`pg_current_xact_id()`);
+
+export const stations = pgTable(
+	'stations',
+	{
+		id: uuid('id').primaryKey().defaultRandom(),
+		code: text('code').notNull().unique(),
+		name: text('name').notNull(),
+		timeZone: text('time_zone').notNull().default('Asia/Shanghai'),
+		reworkWindowDays: integer('rework_window_days').notNull().default(30),
+		minJobsForRanking: integer('min_jobs_for_ranking').notNull().default(5),
+		/** Thresholds and weights per KPI; shape and defaults in shared/kpi-settings.ts. */
+		kpiSettings: jsonb('kpi_settings').$type<KpiSettings>().notNull().default(DEFAULT_KPI_SETTINGS),
+		createdAt: createdAt(),
+		updatedAt: updatedAt()
+	},
+	(t) => [
+		// Codes are case-insensitive identifiers, kept in upper case (what people type is upper-cased).
+		check('stations_code_format', sql`${t.code} ~ '^[A-Z0-9_-]{1,32}$'`),
+		check('stations_rework_window_positive', sql`${t.reworkWindowDays} > 0`),
+		check('stations_min_jobs_nonnegative', sql`${t.minJobsForRanking} >= 0`)
+	]
+);
+
+export const users = pgTable(
+	'users',
+	{
+		stationId: uuid('station_id')
+			.notNull()
+			.references(() => stations.id, { onDelete: 'cascade' }),
+		id: uuid('id').notNull().defaultRandom(),
+		login: text('login').notNull(),
+		name: text('name').notNull(),
+		role: userRole('role').notNull().default('technician'),
+		/** argon2id PHC string; null for imported users, who cannot sign in until one is set. */
+		passwordHash: text('password_hash'),
+		active: boolean('active').notNull().default(true),
+		/** Failed sign-ins since the last success, for per-account throttling. */
+		failedLogins: integer('failed_logins').notNull().default(0),
+		lastFailedLoginAt: tstz('last_failed_login_at'),
+		createdAt: createdAt(),
+		updatedAt: updatedAt()
+	},
+	(t) => [
+		primaryKey({ columns: [t.stationId, t.id] }),
+		unique('users_station_login').on(t.stationId, t.login),
+		check('users_login_format', sql`${t.login} ~ '^[A-Za-z0-9._-]{1,64}$'`)
+	]
+);
+
+export const sessions = pgTable(
+	'sessions',
+	{
+		/** SHA-256 of the cookie token, hex. The token itself is never stored. */
+		id: text('id').primaryKey(),
+		stationId: uuid('station_id').notNull(),
+		userId: uuid('user_id').notNull(),
+		createdAt: createdAt(),
+		expiresAt: tstz('expires_at').notNull(),
+		userAgent: text('user_agent')
+	},
+	(t) => [
+		foreignKey({
+			name: 'sessions_user_fk',
+			columns: [t.stationId, t.userId],
+			foreignColumns: [users.stationId, users.id]
+		}).onDelete('cascade'),
+		index('sessions_user_idx').on(t.stationId, t.userId),
+		index('sessions_expires_idx').on(t.expiresAt)
+	]
+);
+
+export const faultCategories = pgTable(
+	'fault_categories',
+	{
+		stationId: uuid('station_id')
+			.notNull()
+			.references(() => stations.id, { onDelete: 'cascade' }),
+		id: uuid('id').notNull().defaultRandom(),
+		code: text('code').notNull(),
+		name: text('name').notNull(),
+		standardMinutes: integer('standard_minutes').notNull().default(60),
+		active: boolean('active').notNull().default(true),
+		createdAt: createdAt(),
+		updatedAt: updatedAt(),
+		version: syncVersion()
+	},
+	(t) => [
+		primaryKey({ columns: [t.stationId, t.id] }),
+		unique('fault_categories_station_code').on(t.stationId, t.code),
+		check('fault_categories_standard_minutes_positive', sql`${t.standardMinutes} > 0`),
+		index('fault_categories_version_idx').on(t.stationId, t.version)
+	]
+);
+
+export const parts = pgTable(
+	'parts',
+	{
+		stationId: uuid('station_id')
+			.notNull()
+			.references(() => stations.id, { onDelete: 'cascade' }),
+		id: uuid('id').notNull().defaultRandom(),
+		sku: text('sku').notNull(),
+		name: text('name').notNull(),
+		unitCost: numeric('unit_cost', { precision: 12, scale: 2 }).notNull(),
+		unit: text('unit').notNull().default('个'),
+		active: boolean('active').notNull().default(true),
+		createdAt: createdAt(),
+		updatedAt: updatedAt(),
+		version: syncVersion()
+	},
+	(t) => [
+		primaryKey({ columns: [t.stationId, t.id] }),
+		unique('parts_station_sku').on(t.stationId, t.sku),
+		check('parts_unit_cost_nonnegative', sql`${t.unitCost} >= 0`),
+		index('parts_version_idx').on(t.stationId, t.version)
+	]
+);
+
+/**
+ * What kpi.md's "trimmed" removes from both ends of a serial before comparing: every white space
+ * and line end of JavaScript's String.prototype.trim, which is also what zod's .trim() strips
+ * from a serial typed in the app, written as Postgres escapes (E'…'). btrim's default, the ASCII
+ * space alone, would keep the tabs, no-break spaces (U+00A0) and ideographic spaces (U+3000)
+ * that serials pasted from spreadsheets bring along, and a rework would go unnoticed.
+ */
+const SERIAL_TRIMMED_CHARACTERS = String.raw`\u0009\u000a\u000b\u000c\u000d\u0020\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000\ufeff`;
+
+export const jobs = pgTable(
+	'jobs',
+	{
+		stationId: uuid('station_id')
+			.notNull()
+			.references(() => stations.id, { onDelete: 'cascade' }),
+		/** Made by the client (UUIDv7) so a job can be created offline. */
+		id: uuid('id').notNull(),
+		jobNo: text('job_no').notNull(),
+		technicianId: uuid('technician_id').notNull(),
+		customerName: text('customer_name').notNull().default(''),
+		customerPhone: text('customer_phone').notNull().default(''),
+		customerAddress: text('customer_address').notNull().default(''),
+		productModel: text('product_model').notNull().default(''),
+		deviceSerial: text('device_serial').notNull().default(''),
+		/** Trimmed, lower-cased serial: what rework detection compares (kpi.md). */
+		deviceSerialKey: text('device_serial_key')
+			.notNull()
+			.generatedAlwaysAs(sql.raw(`lower(btrim(device_serial, E'${SERIAL_TRIMMED_CHARACTERS}'))`)),
+		faultCategoryId: uuid('fault_category_id'),
+		faultDescription: text('fault_description').notNull().default(''),
+		reportedAt: tstz('reported_at').notNull(),
+		arrivedAt: tstz('arrived_at'),
+		startedAt: tstz('started_at'),
+		completedAt: tstz('completed_at'),
+		status: jobStatus('status').notNull().default('open'),
+		outcome: jobOutcome('outcome'),
+		previousJobId: uuid('previous_job_id'),
+		notes: text('notes').notNull().default(''),
+		verifiedAt: tstz('verified_at'),
+		verifiedBy: uuid('verified_by'),
+		createdAt: createdAt(),
+		updatedAt: updatedAt(),
+		version: syncVersion()
+	},
+	(t) => [
+		primaryKey({ columns: [t.stationId, t.id] }),
+		unique('jobs_station_job_no').on(t.stationId, t.jobNo),
+		foreignKey({
+			name: 'jobs_technician_fk',
+			columns: [t.stationId, t.technicianId],
+			foreignColumns: [users.stationId, users.id]
+		}),
+		foreignKey({
+			name: 'jobs_verified_by_fk',
+			columns: [t.stationId, t.verifiedBy],
+			foreignColumns: [users.stationId, users.id]
+		}),
+		foreignKey({
+			name: 'jobs_fault_category_fk',
+			columns: [t.stationId, t.faultCategoryId],
+			foreignColumns: [faultCategories.stationId, faultCategories.id]
+		}),
+		foreignKey({
+			name: 'jobs_previous_job_fk',
+			columns: [t.stationId, t.previousJobId],
+			foreignColumns: [t.stationId, t.id]
+		}),
+		check('jobs_job_no_not_blank', sql`btrim(${t.jobNo}) <> ''`),
+		check(
+			'jobs_completed_has_time_and_outcome',
+			sql`${t.status} <> 'completed' OR (${t.completedAt} IS NOT NULL AND ${t.outcome} IS NOT NULL)`
+		),
+		check(
+			'jobs_outcome_only_when_completed',
+			sql`${t.outcome} IS NULL OR ${t.status} = 'completed'`
+		),
+		check(
+			'jobs_not_own_previous',
+			sql`${t.previousJobId} IS NULL OR ${t.previousJobId} <> ${t.id}`
+		),
+		// The KPI queries: a station's completed jobs in a period, per technician, and
+		// rework detection by serial and by link.
+		index('jobs_station_completed_idx')
+			.on(t.stationId, t.completedAt)
+			.where(sql`${t.status} = 'completed'`),
+		index('jobs_station_technician_completed_idx').on(t.stationId, t.technicianId, t.completedAt),
+		// Named after the key since migration 0005: re-adding the regenerated key column drops
+		// the old jobs_station_serial_idx, and a new name is what makes drizzle-kit recreate it.
+		index('jobs_station_serial_key_idx')
+			.on(t.stationId, t.deviceSerialKey, t.reportedAt)
+			.where(sql`${t.deviceSerialKey} <> ''`),
+		index('jobs_station_previous_idx')
+			.on(t.stationId, t.previousJobId)
+			.where(sql`${t.previousJobId} IS NOT NULL`),
+		// Which completed jobs a job with this serial, reported then, may have reworked: what a
+		// change of that job makes stale in job_kpi_facts.
+		index('jobs_station_serial_completed_idx')
+			.on(t.stationId, t.deviceSerialKey, t.completedAt)
+			.where(sql`${t.deviceSerialKey} <> '' AND ${t.status} = 'completed'`),
+		index('jobs_version_idx').on(t.stationId, t.version)
+	]
+);
+
+export const jobParts = pgTable(
+	'job_parts',
+	{
+		stationId: uuid('station_id')
+			.notNull()
+			.references(() => stations.id, { onDelete: 'cascade' }),
+		id: uuid('id').notNull(),
+		jobId: uuid('job_id').notNull(),
+		partId: uuid('part_id').notNull(),
+		qty: numeric('qty', { precision: 12, scale: 3 }).notNull(),
+		/** The catalog cost when the part was used, so later price changes never rewrite history. */
+		unitCost: numeric('unit_cost', { precision: 12, scale: 2 }).notNull(),
+		createdBy: uuid('created_by'),
+		createdAt: createdAt(),
+		version: syncVersion()
+	},
+	(t) => [
+		primaryKey({ columns: [t.stationId, t.id] }),
+		foreignKey({
+			name: 'job_parts_job_fk',
+			columns: [t.stationId, t.jobId],
+			foreignColumns: [jobs.stationId, jobs.id]
+		}).onDelete('cascade'),
+		foreignKey({
+			name: 'job_parts_part_fk',
+			columns: [t.stationId, t.partId],
+			foreignColumns: [parts.stationId, parts.id]
+		}),
+		foreignKey({
+			name: 'job_parts_created_by_fk',
+			columns: [t.stationId, t.createdBy],
+			foreignColumns: [users.stationId, users.id]
+		}),
+		check('job_parts_qty_positive', sql`${t.qty} > 0`),
+		check('job_parts_unit_cost_nonnegative', sql`${t.unitCost} >= 0`),
+		index('job_parts_job_idx').on(t.stationId, t.jobId),
+		index('job_parts_version_idx').on(t.stationId, t.version)
+	]
+);
+
+export const followUps = pgTable(
+	'follow_ups',
+	{
+		stationId: uuid('station_id')
+			.notNull()
+			.references(() => stations.id, { onDelete: 'cascade' }),
+		id: uuid('id').notNull(),
+		jobId: uuid('job_id').notNull(),
+		/** Who made the contact; null for follow-ups imported from spreadsheets. */
+		userId: uuid('user_id'),
+		visitedAt: tstz('visited_at').notNull(),
+		channel: followUpChannel('channel').notNull().default('phone'),
+		satisfaction: smallint('satisfaction'),
+		issueResolved: boolean('issue_resolved'),
+		comment: text('comment').notNull().default(''),
+		createdAt: createdAt(),
+		version: syncVersion()
+	},
+	(t) => [
+		primaryKey({ columns: [t.stationId, t.id] }),
+		foreignKey({
+			name: 'follow_ups_job_fk',
+			columns: [t.stationId, t.jobId],
+			foreignColumns: [jobs.stationId, jobs.id]
+		}).onDelete('cascade'),
+		foreignKey({
+			name: 'follow_ups_user_fk',
+			columns: [t.stationId, t.userId],
+			foreignColumns: [users.stationId, users.id]
+		}),
+		check(
+			'follow_ups_satisfaction_range',
+			sql`${t.satisfaction} IS NULL OR ${t.satisfaction} BETWEEN 1 AND 5`
+		),
+		index('follow_ups_job_idx').on(t.stationId, t.jobId, t.visitedAt),
+		index('follow_ups_version_idx').on(t.stationId, t.version)
+	]
+);
+
+/** Who changed which station setting when, with the values before and after (supervisor pages). */
+/**
+ * kpi.md's per-job facts of each completed job, materialised: a scorecard reads one indexed range
+ * of these instead of probing reworks, follow-ups and parts for every job of the period
+ * (docs/kpi.md). Facts do not depend on the period, only on the job, its reworks, follow-ups and
+ * parts, its category's standard minutes and the station's rework window. The rules live in
+ * src/lib/server/kpi/job-facts.ts, which refreshes the rows named in job_kpi_stale before any
+ * read; triggers (drizzle/0007) name there every job a write may have changed.
+ */
+export const jobKpiFacts = pgTable(
+	'job_kpi_facts',
+	{
+		stationId: uuid('station_id')
+			.notNull()
+			.references(() => stations.id, { onDelete: 'cascade' }),
+		jobId: uuid('job_id').notNull(),
+		jobNo: text('job_no').notNull(),
+		technicianId: uuid('technician_id').notNull(),
+		completedAt: tstz('completed_at').notNull(),
+		/** The station's local date of completed_at: the scorecard's daily rollup groups by it. */
+		day: date('day').notNull(),
+		standardMinutes: integer('standard_minutes').notNull(),
+		/** Exact seconds (numeric): means and sums divide once, at the end. */
+		repairSeconds: numeric('repair_seconds'),
+		responseSeconds: numeric('response_seconds'),
+		partsCost: numeric('parts_cost').notNull(),
+		latestSatisfaction: smallint('latest_satisfaction'),
+		hasFollowUp: boolean('has_follow_up').notNull(),
+		reworkedBy: text('reworked_by').array().notNull(),
+		failureReasons: text('failure_reasons').array().notNull(),
+		flags: text('flags').array().notNull()
+	},
+	(t) => [
+		primaryKey({ columns: [t.stationId, t.jobId] }),
+		index('job_kpi_facts_completed_idx').on(t.stationId, t.completedAt),
+		// The refresh rewrites the daily rollup of the (day, technician) pairs it touched.
+		index('job_kpi_facts_day_idx').on(t.stationId, t.day, t.technicianId),
+		index('job_kpi_facts_technician_completed_idx').on(t.stationId, t.technicianId, t.completedAt)
+	]
+);
+
+/**
+ * job_kpi_facts summed per technician and local day: a scorecard adds up a few thousand of these
+ * rows instead of a period's jobs (docs/kpi.md). Every column is a count or an exact sum; the
+ * median needs the values themselves, kept sorted per day in repair_minutes. Rewritten from
+ * job_kpi_facts for the (technician, day) pairs a refresh touched.
+ */
+export const jobKpiDaily = pgTable(
+	'job_kpi_daily',
+	{
+		stationId: uuid('station_id')
+			.notNull()
+			.references(() => stations.id, { onDelete: 'cascade' }),
+		day: date('day').notNull(),
+		technicianId: uuid('technician_id').notNull(),
+		jobsCompleted: integer('jobs_completed').notNull(),
+		successes: integer('successes').notNull(),
+		repairCount: integer('repair_count').notNull(),
+		repairSecondsSum: numeric('repair_seconds_sum').notNull(),
+		/** Standard minutes of the jobs with a repair time: the duration index's denominator. */
+		timedStandardMinutes: bigint('timed_standard_minutes', { mode: 'number' }).notNull(),
+		repairMinutes: doublePrecision('repair_minutes').array().notNull(),
+		responseCount: integer('response_count').notNull(),
+		responseSecondsSum: numeric('response_seconds_sum').notNull(),
+		partsCostSum: numeric('parts_cost_sum').notNull(),
+		ratedCount: integer('rated_count').notNull(),
+		ratedSum: integer('rated_sum').notNull(),
+		satisfiedCount: integer('satisfied_count').notNull(),
+		followedUpCount: integer('followed_up_count').notNull(),
+		accurateCount: integer('accurate_count').notNull()
+	},
+	(t) => [primaryKey({ columns: [t.stationId, t.day, t.technicianId] })]
+);
+
+/**
+ * Jobs whose facts a write may have changed, until the next read refreshes them. No foreign key:
+ * the triggers that fill it also fire while a station's jobs are deleted with the station.
+ */
+export const jobKpiStale = pgTable(
+	'job_kpi_stale',
+	{
+		stationId: uuid('station_id').notNull(),
+		jobId: uuid('job_id').notNull()
+	},
+	(t) => [index('job_kpi_stale_station_idx').on(t.stationId)]
+);
+
+export const settingsAudit = pgTable(
+	'settings_audit',
+	{
+		stationId: uuid('station_id')
+			.notNull()
+			.references(() => stations.id, { onDelete: 'cascade' }),
+		id: uuid('id').notNull().defaultRandom(),
+		userId: uuid('user_id'),
+		changedAt: tstz('changed_at').notNull().defaultNow(),
+		/** What changed: 'kpi_settings', 'rework_window_days', 'fault_category:<code>', ... */
+		subject: text('subject').notNull(),
+		oldValue: jsonb('old_value'),
+		newValue: jsonb('new_value')
+	},
+	(t) => [
+		primaryKey({ columns: [t.stationId, t.id] }),
+		foreignKey({
+			name: 'settings_audit_user_fk',
+			columns: [t.stationId, t.userId],
+			foreignColumns: [users.stationId, users.id]
+		}),
+		index('settings_audit_station_time_idx').on(t.stationId, t.changedAt)
+	]
+);
+
+/*
+ * Offline sync bookkeeping (docs/sync.md). Except for job_history, these tables have no
+ * foreign key to stations or users on purpose: the demo reset deletes and rebuilds a station
+ * (same ids), and a device's client record and the tombstones it still has to receive must
+ * outlive that, or the device would never learn of the deletes and its mutation ids would
+ * start over.
+ */
+
+export const SYNC_TOMBSTONE_TABLES = [
+	'jobs',
+	'job_parts',
+	'follow_ups',
+	'parts',
+	'fault_categories'
+] as const;
+export type SyncTombstoneTable = (typeof SYNC_TOMBSTONE_TABLES)[number];
+
+/**
+ * A row that is gone for some devices: deleted, or (jobs and their children) reassigned away
+ * from `audience_user_id`. Written by triggers, so deletes by any writer reach devices.
+ * Catalog rows (parts, fault categories) are addressed to the whole station.
+ */
+export const syncTombstones = pgTable(
+	'sync_tombstones',
+	{
+		stationId: uuid('station_id').notNull(),
+		id: bigint('id', { mode: 'number' }).notNull().generatedAlwaysAsIdentity(),
+		tableName: text('table_name', { enum: SYNC_TOMBSTONE_TABLES }).notNull(),
+		rowId: uuid('row_id').notNull(),
+		/** The technician whose devices held the row; null: anyone in the station. */
+		audienceUserId: uuid('audience_user_id'),
+		version: syncVersion(),
+		deletedAt: tstz('deleted_at').notNull().defaultNow()
+	},
+	(t) => [
+		primaryKey({ columns: [t.stationId, t.id] }),
+		check(
+			'sync_tombstones_table_name',
+			sql`${t.tableName} IN ('jobs', 'job_parts', 'follow_ups', 'parts', 'fault_categories')`
+		),
+		index('sync_tombstones_version_idx').on(t.stationId, t.version),
+		index('sync_tombstones_row_idx').on(t.stationId, t.rowId),
+		index('sync_tombstones_deleted_at_idx').on(t.stationId, t.deletedAt)
+	]
+);
+
+/**
+ * Tombstones up to `pruned_through` have been pruned: a device whose cursor is not past it
+ * may have missed a delete and must start again from a full snapshot.
+ */
+export const syncRetention = pgTable('sync_retention', {
+	stationId: uuid('station_id').primaryKey(),
+	prunedThrough: xid8('pruned_through').notNull(),
+	prunedAt: tstz('pruned_at').notNull().defaultNow()
+});
+
+/** One device database of one user: its id is made on the device, its mutation ids count up. */
+export const syncClients = pgTable(
+	'sync_clients',
+	{
+		stationId: uuid('station_id').notNull(),
+		id: uuid('id').notNull(),
+		userId: uuid('user_id').notNull(),
+		/** The highest mutation id processed (applied or rejected); 0 before the first. */
+		lastMutationId: bigint('last_mutation_id', { mode: 'number' }).notNull().default(0),
+		createdAt: createdAt(),
+		lastSeenAt: tstz('last_seen_at').notNull().defaultNow()
+	},
+	(t) => [
+		primaryKey({ columns: [t.stationId, t.id] }),
+		check('sync_clients_last_mutation_id_nonnegative', sql`${t.lastMutationId} >= 0`)
+	]
+);
+
+export const syncMutationStatus = pgEnum('sync_mutation_status', ['applied', 'rejected']);
+
+/** Every processed mutation: the audit trail, and what a re-sent mutation is answered with. */
+export const syncMutations = pgTable(
+	'sync_mutations',
+	{
+		stationId: uuid('station_id').notNull(),
+		clientId: uuid('client_id').notNull(),
+		mutationId: bigint('mutation_id', { mode: 'number' }).notNull(),
+		name: text('name').notNull(),
+		args: jsonb('args'),
+		/** The device's clock when the change was made. */
+		madeAt: tstz('made_at').notNull(),
+		receivedAt: tstz('received_at').notNull().defaultNow(),
+		status: syncMutationStatus('status').notNull(),
+		/** { code, message } of a rejection. */
+		error: jsonb('error').$type<{ code: string; message: string }>()
+	},
+	(t) => [
+		primaryKey({ columns: [t.stationId, t.clientId, t.mutationId] }),
+		foreignKey({
+			name: 'sync_mutations_client_fk',
+			columns: [t.stationId, t.clientId],
+			foreignColumns: [syncClients.stationId, syncClients.id]
+		}).onDelete('cascade')
+	]
+);
+
+/**
+ * Every changed value of a job: who, when (server), the device's time of the action, old and
+ * new value (jsonb, as `to_jsonb` renders the column), and the reason given. Written by the
+ * `job_history_record` trigger, which reads the actor from transaction-local settings
+ * (sync/change-context.ts), so every writer's changes are recorded.
+ */
+export const jobHistory = pgTable(
+	'job_history',
+	{
+		stationId: uuid('station_id').notNull(),
+		id: bigint('id', { mode: 'number' }).notNull().generatedAlwaysAsIdentity(),
+		jobId: uuid('job_id').notNull(),
+		field: text('field').notNull(),
+		oldValue: jsonb('old_value'),
+		newValue: jsonb('new_value'),
+		changedBy: uuid('changed_by'),
+		changedAt: tstz('changed_at').notNull().defaultNow(),
+		deviceTime: tstz('device_time'),
+		clientId: uuid('client_id'),
+		mutationId: bigint('mutation_id', { mode: 'number' }),
+		reason: text('reason')
+	},
+	(t) => [
+		primaryKey({ columns: [t.stationId, t.id] }),
+		foreignKey({
+			name: 'job_history_job_fk',
+			columns: [t.stationId, t.jobId],
+			foreignColumns: [jobs.stationId, jobs.id]
+		}).onDelete('cascade'),
+		foreignKey({
+			name: 'job_history_changed_by_fk',
+			columns: [t.stationId, t.changedBy],
+			foreignColumns: [users.stationId, users.id]
+		}),
+		index('job_history_job_idx').on(t.stationId, t.jobId, t.changedAt)
+	]
+);
+
+export type Station = typeof stations.$inferSelect;
+export type User = typeof users.$inferSelect;
+export type Job = typeof jobs.$inferSelect;
+export type NewJob = typeof jobs.$inferInsert;
+export type Part = typeof parts.$inferSelect;
+export type FaultCategory = typeof faultCategories.$inferSelect;
+export type JobPart = typeof jobParts.$inferSelect;
+export type FollowUp = typeof followUps.$inferSelect;
+export type JobHistory = typeof jobHistory.$inferSelect;

@@ -1,0 +1,179 @@
+import { describe, expect, it } from 'vitest';
+import { DEMO_ACCOUNTS } from './catalog';
+import { DEMO_HISTORY_DAYS, generateDemo, type DemoData, type DemoJob } from './generate';
+
+const NOW = new Date('2026-11-20T06:30:00Z');
+const DAY = 86_400_000;
+const demo = generateDemo({ now: NOW, seed: 7 });
+
+/** Every timestamp of the data, with where it came from. */
+function timestamps(data: DemoData): [string, Date][] {
+	const found: [string, Date][] = [];
+	for (const job of data.jobs) {
+		for (const key of [
+			'reportedAt',
+			'arrivedAt',
+			'startedAt',
+			'completedAt',
+			'verifiedAt',
+			'createdAt',
+			'updatedAt'
+		] as const) {
+			const value = job[key];
+			if (value) found.push([`${job.jobNo}.${key}`, value]);
+		}
+	}
+	for (const line of data.jobParts) found.push([`part line ${line.id}`, line.createdAt]);
+	for (const followUp of data.followUps) {
+		found.push([`follow-up ${followUp.id}.visitedAt`, followUp.visitedAt]);
+		found.push([`follow-up ${followUp.id}.createdAt`, followUp.createdAt]);
+	}
+	return found;
+}
+
+function localHour(date: Date): number {
+	return new Date(date.getTime() + 8 * 3_600_000).getUTCHours();
+}
+
+describe('generateDemo', () => {
+	it('gives the same data for the same seed and now', () => {
+		expect(generateDemo({ now: new Date(NOW), seed: 7 })).toEqual(demo);
+	});
+
+	it('gives other data for another seed', () => {
+		const other = generateDemo({ now: NOW, seed: 8 });
+		expect(other.jobs.map((j) => j.customerPhone)).not.toEqual(
+			demo.jobs.map((j) => j.customerPhone)
+		);
+	});
+
+	it('moves every timestamp with now, a week later by exactly a week', () => {
+		const later = generateDemo({ now: new Date(NOW.getTime() + 7 * DAY), seed: 7 });
+		const before = timestamps(demo);
+		const after = timestamps(later);
+		expect(after).toHaveLength(before.length);
+		after.forEach(([, date], i) => expect(date.getTime() - before[i][1].getTime()).toBe(7 * DAY));
+		expect(later.jobs[0].jobNo).not.toBe(demo.jobs[0].jobNo);
+		expect(later.jobs.map((j) => j.customerName)).toEqual(demo.jobs.map((j) => j.customerName));
+	});
+
+	it('has the accounts, categories and parts of the catalog', () => {
+		expect(demo.station).toMatchObject({
+			code: 'DEMO',
+			name: '示范服务站',
+			timeZone: 'Asia/Shanghai'
+		});
+		expect(demo.users.map(({ login, name, role }) => ({ login, name, role }))).toEqual(
+			DEMO_ACCOUNTS
+		);
+		expect(demo.users.filter((u) => u.role === 'technician')).toHaveLength(8);
+		expect(demo.users.filter((u) => u.role === 'supervisor')).toHaveLength(1);
+		expect(demo.users.filter((u) => u.role === 'admin')).toHaveLength(1);
+		for (const user of demo.users) expect(user.login).toMatch(/^[a-z]+$/);
+
+		expect(demo.categories.length).toBeGreaterThanOrEqual(8);
+		for (const category of demo.categories) {
+			expect(category.standardMinutes).toBeGreaterThanOrEqual(30);
+			expect(category.standardMinutes).toBeLessThanOrEqual(180);
+		}
+		expect(new Set(demo.categories.map((c) => c.code)).size).toBe(demo.categories.length);
+
+		expect(demo.parts).toHaveLength(40);
+		expect(new Set(demo.parts.map((p) => p.sku)).size).toBe(40);
+		for (const part of demo.parts) expect(part.unitCost).toMatch(/^\d+\.\d\d$/);
+		expect(new Set(demo.parts.map((p) => p.unit))).toEqual(new Set(['个', '米', '套', '台']));
+	});
+
+	it('spans six months up to now with about 2,000 jobs', () => {
+		expect(demo.jobs.length).toBeGreaterThan(1800);
+		expect(demo.jobs.length).toBeLessThan(2300);
+		const first = demo.jobs[0].reportedAt.getTime();
+		const last = demo.jobs[demo.jobs.length - 1].reportedAt.getTime();
+		expect(first).toBeGreaterThanOrEqual(NOW.getTime() - DEMO_HISTORY_DAYS * DAY);
+		expect(NOW.getTime() - first).toBeGreaterThan((DEMO_HISTORY_DAYS - 2) * DAY);
+		expect(NOW.getTime() - last).toBeLessThan(DAY);
+		for (const [where, date] of timestamps(demo)) {
+			if (date.getTime() > NOW.getTime()) throw new Error(`${where} lies after now`);
+		}
+	});
+
+	it('numbers jobs per local day and gives them unique time-ordered UUIDs', () => {
+		expect(new Set(demo.jobs.map((j) => j.jobNo)).size).toBe(demo.jobs.length);
+		expect(new Set(demo.jobs.map((j) => j.id)).size).toBe(demo.jobs.length);
+		for (const job of demo.jobs) {
+			expect(job.id).toMatch(
+				/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/
+			);
+			expect(parseInt(job.id.replaceAll('-', '').slice(0, 12), 16)).toBe(job.reportedAt.getTime());
+			const local = new Date(job.reportedAt.getTime() + 8 * 3_600_000).toISOString();
+			expect(job.jobNo.slice(0, 13)).toBe(`DEMO-${local.slice(0, 10).replaceAll('-', '')}`);
+		}
+		const firstOfDay = demo.jobs.filter((j) => j.jobNo.endsWith('-0001')).length;
+		expect(firstOfDay).toBe(new Set(demo.jobs.map((j) => j.jobNo.slice(0, 13))).size);
+	});
+
+	it('reports faults mostly in the daytime and more on weekdays', () => {
+		const daytime = demo.jobs.filter(
+			(j) => localHour(j.reportedAt) >= 7 && localHour(j.reportedAt) < 22
+		);
+		expect(daytime.length / demo.jobs.length).toBeGreaterThan(0.9);
+		const weekdayOf = (j: DemoJob) => new Date(j.reportedAt.getTime() + 8 * 3_600_000).getUTCDay();
+		const weekend = demo.jobs.filter((j) => weekdayOf(j) === 0 || weekdayOf(j) === 6).length;
+		// 26 weeks: 52 weekend days and 130 weekdays.
+		expect(weekend / 52).toBeLessThan((demo.jobs.length - weekend) / 130);
+	});
+
+	it('keeps job fields consistent with their status', () => {
+		for (const job of demo.jobs) {
+			if (job.status === 'completed') {
+				expect(job.completedAt).not.toBeNull();
+				expect(job.outcome).not.toBeNull();
+				expect(job.completedAt!.getTime()).toBeGreaterThan(job.reportedAt.getTime());
+			} else {
+				expect(job.outcome).toBeNull();
+				expect(job.completedAt).toBeNull();
+				expect(job.verifiedAt).toBeNull();
+			}
+		}
+		const byId = new Map(demo.jobs.map((j) => [j.id, j]));
+		const finished = new Set(demo.jobs.filter((j) => j.status === 'completed').map((j) => j.id));
+		for (const line of demo.jobParts) expect(finished.has(line.jobId)).toBe(true);
+		for (const followUp of demo.followUps) {
+			const job = byId.get(followUp.jobId)!;
+			expect(job.status).toBe('completed');
+			expect(followUp.visitedAt.getTime()).toBeGreaterThan(job.completedAt!.getTime());
+		}
+		for (const job of demo.jobs.filter((j) => j.previousJobId)) {
+			const previous = byId.get(job.previousJobId!)!;
+			expect(previous.completedAt!.getTime()).toBeLessThan(job.reportedAt.getTime());
+			expect(job.deviceSerial.trim().toLowerCase()).toBe(
+				previous.deviceSerial.trim().toLowerCase()
+			);
+		}
+		const linesPerJob = new Map<string, number>();
+		for (const line of demo.jobParts)
+			linesPerJob.set(line.jobId, (linesPerJob.get(line.jobId) ?? 0) + 1);
+		expect(Math.max(...linesPerJob.values())).toBe(3);
+		for (const line of demo.jobParts) {
+			expect(Number(line.qty)).toBeGreaterThan(0);
+			expect(line.unitCost).toMatch(/^\d+\.\d\d$/);
+		}
+	});
+
+	it('recent jobs are still open, in progress or not yet followed up', () => {
+		const recent = demo.jobs.filter((j) => NOW.getTime() - j.reportedAt.getTime() < 3 * DAY);
+		expect(recent.some((j) => j.status === 'open')).toBe(true);
+		expect(recent.some((j) => j.status === 'in_progress')).toBe(true);
+		for (const job of demo.jobs.filter((j) => j.status === 'open' || j.status === 'in_progress')) {
+			expect(NOW.getTime() - job.reportedAt.getTime()).toBeLessThan(6 * DAY);
+		}
+		const followedUp = new Set(demo.followUps.map((f) => f.jobId));
+		const share = (jobs: DemoJob[]) =>
+			jobs.filter((j) => followedUp.has(j.id)).length / jobs.length;
+		const completed = demo.jobs.filter((j) => j.status === 'completed');
+		const lastTwoDays = completed.filter((j) => NOW.getTime() - j.completedAt!.getTime() < 2 * DAY);
+		const older = completed.filter((j) => NOW.getTime() - j.completedAt!.getTime() > 14 * DAY);
+		expect(share(lastTwoDays)).toBeLessThan(0.5);
+		expect(share(older)).toBeGreaterThan(0.75);
+	});
+});

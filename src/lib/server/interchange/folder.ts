@@ -1,0 +1,41 @@
+/** The interchange files on disk: a folder to import, a folder an export writes. */
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { ImportFiles } from './import';
+import type { StationExport } from './export';
+
+export class FolderError extends Error {}
+
+/**
+ * The CSV files of a folder, by lower-cased name, as raw bytes (the import checks they are
+ * UTF-8). Other files (a README, a spreadsheet) are not read; an unknown .csv file is, so
+ * that the import can refuse a misspelt name rather than silently skip its data.
+ */
+export function readImportFolder(folder: string): ImportFiles {
+	let entries: string[];
+	try {
+		if (!statSync(folder).isDirectory()) throw new FolderError(`${folder} is not a folder`);
+		entries = readdirSync(folder);
+	} catch (error) {
+		if (error instanceof FolderError) throw error;
+		throw new FolderError(`cannot read the folder ${folder}: ${(error as Error).message}`);
+	}
+	const files: ImportFiles = {};
+	for (const entry of entries) {
+		if (!entry.toLowerCase().endsWith('.csv')) continue;
+		const file = path.join(folder, entry);
+		if (!statSync(file).isFile()) continue;
+		files[entry.toLowerCase()] = new Uint8Array(readFileSync(file));
+	}
+	return files;
+}
+
+/** Writes every file of an export into the folder (created if needed); returns the paths. */
+export function writeExportFolder(folder: string, exported: StationExport): string[] {
+	mkdirSync(folder, { recursive: true });
+	return Object.entries(exported.files).map(([name, text]) => {
+		const file = path.join(folder, name);
+		writeFileSync(file, text, 'utf8');
+		return file;
+	});
+}

@@ -1,0 +1,61 @@
+/**
+ * The files and columns of the interchange format (import-format.md, "Files"), in the
+ * order an export writes them.
+ */
+
+export const INTERCHANGE_FILES = {
+	'technicians.csv': {
+		columns: ['login', 'name', 'role'],
+		required: ['login', 'name']
+	},
+	'fault_categories.csv': {
+		columns: ['code', 'name', 'standard_minutes'],
+		required: ['code', 'name']
+	},
+	'parts.csv': {
+		columns: ['sku', 'name', 'unit_cost', 'unit'],
+		required: ['sku', 'name', 'unit_cost']
+	},
+	'jobs.csv': {
+		columns: [
+			'job_no',
+			'technician_login',
+			'reported_at',
+			'status',
+			'customer_name',
+			'customer_phone',
+			'customer_address',
+			'product_model',
+			'device_serial',
+			'fault_category',
+			'fault_description',
+			'arrived_at',
+			'started_at',
+			'completed_at',
+			'outcome',
+			'previous_job_no',
+			'notes'
+		],
+		required: ['job_no', 'technician_login', 'reported_at', 'status']
+	},
+	'job_parts.csv': {
+		columns: ['job_no', 'sku', 'qty', 'unit_cost'],
+		required: ['job_no', 'sku', 'qty']
+	},
+	'follow_ups.csv': {
+		columns: ['job_no', 'visited_at', 'channel', 'satisfaction', 'issue_resolved', 'comment'],
+		required: ['job_no', 'visited_at']
+	}
+} as const;
+
+export type InterchangeFile = keyof typeof INTERCHANGE_FILES;
+export type ColumnOf<F extends InterchangeFile> = (typeof INTERCHANGE_FILES)[F]['columns'][number];
+
+export const INTERCHANGE_FILE_NAMES = Object.keys(INTERCHANGE_FILES) as InterchangeFile[];
+
+/** The one file a folder must have. */
+export const REQUIRED_FILE: InterchangeFile = 'jobs.csv';
+
+export function isInterchangeFile(name: string): name is InterchangeFile {
+	return Object.hasOwn(INTERCHANGE_FILES, name);
+}

@@ -1,0 +1,725 @@
+/**
+ * Importing a folder of interchange files into a station (import-format.md), all or nothing.
+ *
+ * 1. Every file is decoded, parsed and its header checked. Structural problems stop here:
+ *    the values of a table whose columns are wrong cannot be read meaningfully.
+ * 2. In one transaction (the station row locked, so two imports into one station queue), the
+ *    station's existing people, categories, parts and job numbers are read and every row is
+ *    checked: values, references, uniqueness. Every problem is collected, as
+ *    `file:line: column: reason`; any problem ends the import with nothing written.
+ * 3. Still in that transaction, one bulk statement per table writes the rows.
+ *
+ * Rules the format leaves open, decided here:
+ * - A column missing from a file leaves that column of existing rows as it is (new rows get
+ *   the default); an empty cell means "no value" (or the column's default, e.g. role).
+ * - job_parts.csv / follow_ups.csv, when present, replace the part lines / follow-ups of every
+ *   job in jobs.csv and of every job they name; when absent, existing ones stay untouched.
+ * - Roles: `technician` or `supervisor`. Admin accounts are installation accounts: a file
+ *   can neither create one nor change an existing one.
+ * - When the station exists, a given name or time zone must match it: an import never
+ *   renames a station or moves it to another zone (local timestamps would change meaning).
+ * - Enumerations (status, outcome, channel, role) are read in any letter case.
+ * - Values are trimmed, except the free text of jobs and follow-ups (customer, address,
+ *   serial, descriptions, notes, comments), which is kept as written (RFC 4180 counts spaces
+ *   as part of a value, and an export writes them). A cell of only spaces is empty.
+ */
+import { eq, sql } from 'drizzle-orm';
+import type { z } from 'zod';
+import type { Database, Transaction } from '../db';
+import { bulkInsert, bulkUpsert, type BulkRow, type UpsertCounts } from '../db/bulk';
+import { constraintMessage, postgresError } from '../db/errors';
+import { queryRows } from '../db/rows';
+import { faultCategories, followUps, jobParts, jobs, parts, stations, users } from '../db/schema';
+import { FOLLOW_UP_CHANNELS, JOB_OUTCOMES, JOB_STATUSES, type UserRole } from '../../shared/domain';
+import { DEFAULT_STANDARD_MINUTES } from '../../shared/kpi';
+import {
+	addFollowUpSchema,
+	jobFieldsSchema,
+	newJobSchema,
+	newStationSchema,
+	newUserSchema,
+	partSchema,
+	stationCodeSchema
+} from '../../shared/schemas';
+import {
+	INTERCHANGE_FILE_NAMES,
+	REQUIRED_FILE,
+	isInterchangeFile,
+	type ColumnOf,
+	type InterchangeFile
+} from './format';
+import { RowReader, optional, optionalAsWritten, required } from './rows';
+import { problem, readTable, type FileContent, type Table } from './table';
+import { parseTimestamp } from './time';
+import { uuidV7Source } from './uuid';
+import {
+	parseBoolean,
+	parseChoice,
+	parseInteger,
+	parseLogin,
+	parseMoney,
+	parseQuantity,
+	parseText
+} from './values';
+
+export interface ImportTarget {
+	/** The station to import into; created when no station has this code. */
+	stationCode: string;
+	/** For a new station; default: the code. */
+	stationName?: string;
+	/** For a new station; default: Asia/Shanghai. Local timestamps are read in this zone. */
+	timeZone?: string;
+}
+
+/** File name → content (text, or the raw bytes, which must be UTF-8). */
+export type ImportFiles = Record<string, FileContent>;
+
+export interface ReplacedCounts {
+	removed: number;
+	written: number;
+}
+
+export interface ImportSummary {
+	station: { code: string; name: string; timeZone: string; created: boolean };
+	technicians: UpsertCounts;
+	faultCategories: UpsertCounts;
+	parts: UpsertCounts;
+	jobs: UpsertCounts;
+	/** null: the folder had no job_parts.csv, so part lines were left alone. */
+	partLines: ReplacedCounts | null;
+	/** null: the folder had no follow_ups.csv, so follow-ups were left alone. */
+	followUps: ReplacedCounts | null;
+}
+
+export type ImportResult = { ok: true; summary: ImportSummary } | { ok: false; problems: string[] };
+
+export const DEFAULT_TIME_ZONE = 'Asia/Shanghai';
+const IMPORTABLE_ROLES = ['technician', 'supervisor'] as const satisfies readonly UserRole[];
+/** The catalog's unit when a part names none (the database default). */
+const DEFAULT_UNIT = '个';
+const MAX_STANDARD_MINUTES = 10_000;
+const MAX_CATEGORY_CODE = 32;
+const MAX_CATEGORY_NAME = 100;
+
+const maxLength = (schema: z.ZodString) => schema.maxLength ?? Number.MAX_SAFE_INTEGER;
+/** The app's own limits (shared/schemas.ts), so imported records stay editable in the app. */
+const LIMITS = {
+	userName: maxLength(newUserSchema.shape.name),
+	sku: maxLength(partSchema.shape.sku),
+	partName: maxLength(partSchema.shape.name),
+	unit: maxLength(partSchema.shape.unit.unwrap()),
+	jobNo: maxLength(newJobSchema.shape.jobNo),
+	customerName: maxLength(jobFieldsSchema.shape.customerName.unwrap()),
+	customerPhone: maxLength(jobFieldsSchema.shape.customerPhone.unwrap()),
+	customerAddress: maxLength(jobFieldsSchema.shape.customerAddress.unwrap()),
+	productModel: maxLength(jobFieldsSchema.shape.productModel.unwrap()),
+	deviceSerial: maxLength(jobFieldsSchema.shape.deviceSerial.unwrap()),
+	faultDescription: maxLength(jobFieldsSchema.shape.faultDescription.unwrap()),
+	notes: maxLength(jobFieldsSchema.shape.notes.unwrap()),
+	comment: maxLength(addFollowUpSchema.shape.comment.unwrap())
+};
+
+export async function importStationFiles(
+	db: Database,
+	target: ImportTarget,
+	files: ImportFiles
+): Promise<ImportResult> {
+	const problems: string[] = [];
+	const station = readTarget(target, problems);
+	const tables = readTables(files, problems);
+	if (!station || problems.length > 0) return { ok: false, problems };
+	try {
+		return await db.transaction(async (tx) => {
+			const state = await loadStation(tx, station);
+			const planner = new ImportPlanner(state, station, tables);
+			const plan = planner.plan();
+			if (!plan) return { ok: false, problems: planner.problems };
+			return { ok: true, summary: await writePlan(tx, plan) };
+		});
+	} catch (error) {
+		const refusal = databaseRefusal(error);
+		if (refusal === null) throw error;
+		return { ok: false, problems: [refusal] };
+	}
+}
+
+interface StationRequest {
+	code: string;
+	/** Given by the caller (not defaulted): compared with an existing station's. */
+	name: string | null;
+	timeZone: string | null;
+}
+
+function readTarget(target: ImportTarget, problems: string[]): StationRequest | null {
+	const code = stationCodeSchema.safeParse(target.stationCode);
+	const name = newStationSchema.shape.name.optional().safeParse(target.stationName);
+	const timeZone = newStationSchema.shape.timeZone.optional().safeParse(target.timeZone);
+	for (const [what, result] of [
+		['station code', code],
+		['station name', name],
+		['time zone', timeZone]
+	] as const) {
+		if (!result.success) problems.push(`${what}: ${result.error.issues[0].message}`);
+	}
+	if (!code.success || !name.success || !timeZone.success) return null;
+	return { code: code.data, name: name.data ?? null, timeZone: timeZone.data ?? null };
+}
+
+type Tables = { [F in InterchangeFile]?: Table<F> };
+
+function readTables(files: ImportFiles, problems: string[]): Tables {
+	const tables: Tables = {};
+	for (const [name, content] of Object.entries(files)) {
+		if (!isInterchangeFile(name)) {
+			problems.push(
+				problem(
+					name,
+					1,
+					'(file)',
+					`unknown file; an import folder holds ${INTERCHANGE_FILE_NAMES.join(', ')}`
+				)
+			);
+			continue;
+		}
+		// Each file name maps to its own table type; TypeScript cannot follow that through a loop.
+		(tables as Record<string, unknown>)[name] = readTable(name, content, problems);
+	}
+	if (!(REQUIRED_FILE in files)) {
+		problems.push(problem(REQUIRED_FILE, 1, '(file)', 'is missing; every import needs it'));
+	}
+	return tables;
+}
+
+interface StationState {
+	station: { id: string; code: string; name: string; timeZone: string } | null;
+	users: Map<string, { id: string; role: UserRole }>;
+	categories: Map<string, string>;
+	parts: Map<string, { id: string; unitCost: string }>;
+	jobs: Map<string, string>;
+}
+
+async function loadStation(tx: Transaction, request: StationRequest): Promise<StationState> {
+	const [station] = await queryRows<{ id: string; code: string; name: string; timeZone: string }>(
+		tx,
+		sql`SELECT id::text AS id, code, name, time_zone AS "timeZone"
+			FROM stations WHERE code = ${request.code} FOR UPDATE`
+	);
+	const state: StationState = {
+		station: station ?? null,
+		users: new Map(),
+		categories: new Map(),
+		parts: new Map(),
+		jobs: new Map()
+	};
+	if (!station) return state;
+	const stationId = station.id;
+	const [userRows, categoryRows, partRows, jobRows] = [
+		await tx
+			.select({ id: users.id, login: users.login, role: users.role })
+			.from(users)
+			.where(eq(users.stationId, stationId)),
+		await tx
+			.select({ id: faultCategories.id, code: faultCategories.code })
+			.from(faultCategories)
+			.where(eq(faultCategories.stationId, stationId)),
+		await tx
+			.select({ id: parts.id, sku: parts.sku, unitCost: parts.unitCost })
+			.from(parts)
+			.where(eq(parts.stationId, stationId)),
+		await tx
+			.select({ id: jobs.id, jobNo: jobs.jobNo })
+			.from(jobs)
+			.where(eq(jobs.stationId, stationId))
+	];
+	for (const user of userRows) state.users.set(user.login, { id: user.id, role: user.role });
+	for (const category of categoryRows) state.categories.set(category.code, category.id);
+	for (const part of partRows) state.parts.set(part.sku, { id: part.id, unitCost: part.unitCost });
+	for (const job of jobRows) state.jobs.set(job.jobNo, job.id);
+	return state;
+}
+
+interface ImportPlan {
+	station: { id: string; code: string; name: string; timeZone: string; create: boolean };
+	users: { rows: BulkRow<typeof users>[]; update: ('name' | 'role')[] };
+	categories: {
+		rows: BulkRow<typeof faultCategories>[];
+		update: ('name' | 'standardMinutes')[];
+	};
+	parts: { rows: BulkRow<typeof parts>[]; update: ('name' | 'unitCost' | 'unit')[] };
+	jobs: { rows: BulkRow<typeof jobs>[]; update: (keyof BulkRow<typeof jobs> & string)[] };
+	/** null when the folder has no such file; else the jobs whose lines are replaced. */
+	partLines: { jobIds: Set<string>; rows: BulkRow<typeof jobParts>[] } | null;
+	followUps: { jobIds: Set<string>; rows: BulkRow<typeof followUps>[] } | null;
+}
+
+/** A key of a file (login, code, sku, job_no): its id and the line it first appears on. */
+interface KeyedRow {
+	id: string;
+	line: number;
+}
+
+/** Checks every row against the station's state and turns the tables into rows to write. */
+class ImportPlanner {
+	readonly problems: string[] = [];
+	private readonly newId = uuidV7Source();
+	private readonly stationId: string;
+	private readonly timeZone: string;
+	private readonly stationLabel: string;
+	private readonly folderUsers = new Map<string, KeyedRow>();
+	private readonly folderCategories = new Map<string, KeyedRow>();
+	private readonly folderParts = new Map<string, KeyedRow & { unitCost: string | null }>();
+	private readonly folderJobs = new Map<string, KeyedRow>();
+
+	constructor(
+		private readonly state: StationState,
+		private readonly request: StationRequest,
+		private readonly tables: Tables
+	) {
+		this.stationId = state.station?.id ?? this.newId();
+		this.timeZone = state.station?.timeZone ?? request.timeZone ?? DEFAULT_TIME_ZONE;
+		this.stationLabel = `station ${request.code}`;
+	}
+
+	plan(): ImportPlan | null {
+		const station = this.planStation();
+		this.collectKeys();
+		const plan: ImportPlan = {
+			station,
+			users: this.planUsers(),
+			categories: this.planCategories(),
+			parts: this.planParts(),
+			jobs: this.planJobs(),
+			partLines: this.planPartLines(),
+			followUps: this.planFollowUps()
+		};
+		return this.problems.length === 0 ? plan : null;
+	}
+
+	private planStation(): ImportPlan['station'] {
+		const existing = this.state.station;
+		const { code, name, timeZone } = this.request;
+		if (!existing) {
+			return {
+				id: this.stationId,
+				code,
+				name: name ?? code,
+				timeZone: this.timeZone,
+				create: true
+			};
+		}
+		if (name !== null && name !== existing.name) {
+			this.problems.push(
+				`station name: station ${code} exists and is named "${existing.name}", not "${name}"; ` +
+					'an import does not rename a station'
+			);
+		}
+		if (timeZone !== null && timeZone !== existing.timeZone) {
+			this.problems.push(
+				`time zone: station ${code} exists with time zone ${existing.timeZone}, not ${timeZone}; ` +
+					'an import does not change it'
+			);
+		}
+		return { ...existing, create: false };
+	}
+
+	/** The keys each file defines, with ids: existing rows keep theirs, new rows get new ones. */
+	private collectKeys(): void {
+		const collect = <F extends InterchangeFile>(
+			table: Table<F> | undefined,
+			column: ColumnOf<F>,
+			into: Map<string, KeyedRow>,
+			existingId: (key: string) => string | undefined
+		) => {
+			for (const row of table?.rows ?? []) {
+				const key = (row.cells[column] ?? '').trim();
+				if (key === '' || into.has(key)) continue;
+				into.set(key, { id: existingId(key) ?? this.newId(), line: row.line });
+			}
+		};
+		const { state, tables } = this;
+		collect(tables['technicians.csv'], 'login', this.folderUsers, (k) => state.users.get(k)?.id);
+		collect(tables['fault_categories.csv'], 'code', this.folderCategories, (k) =>
+			state.categories.get(k)
+		);
+		const partKeys = new Map<string, KeyedRow>();
+		collect(tables['parts.csv'], 'sku', partKeys, (k) => state.parts.get(k)?.id);
+		for (const [sku, keyed] of partKeys) this.folderParts.set(sku, { ...keyed, unitCost: null });
+		collect(tables['jobs.csv'], 'job_no', this.folderJobs, (k) => state.jobs.get(k));
+	}
+
+	/** Each row of a table through a reader; a repeated key is reported on its later lines. */
+	private *rows<F extends InterchangeFile>(
+		table: Table<F> | undefined,
+		key?: { column: ColumnOf<F>; map: Map<string, KeyedRow> }
+	): Generator<RowReader<F>> {
+		for (const row of table?.rows ?? []) {
+			const reader = new RowReader(table as Table<F>, row, this.problems);
+			if (key) {
+				const value = reader.text(key.column);
+				const first = key.map.get(value);
+				if (first && first.line !== row.line) {
+					reader.report(key.column, `"${value}" is already on line ${first.line}`);
+				}
+			}
+			yield reader;
+		}
+	}
+
+	private planUsers(): ImportPlan['users'] {
+		const table = this.tables['technicians.csv'];
+		const hasRole = table?.columns.has('role') ?? false;
+		const rows: ImportPlan['users']['rows'] = [];
+		for (const r of this.rows(table, { column: 'login', map: this.folderUsers })) {
+			const values = r.read({
+				login: required(parseLogin),
+				name: required(text(LIMITS.userName)),
+				role: optional((t) => parseChoice(t, IMPORTABLE_ROLES))
+			});
+			const existing = this.state.users.get(r.text('login'));
+			if (existing?.role === 'admin') {
+				r.report('login', `"${r.text('login')}" is an admin account; imports do not change admins`);
+			}
+			if (!values || !r.ok) continue;
+			rows.push({
+				stationId: this.stationId,
+				id: this.keyId(this.folderUsers, values.login),
+				login: values.login,
+				name: values.name,
+				...(hasRole ? { role: values.role ?? 'technician' } : {})
+			});
+		}
+		return { rows, update: hasRole ? ['name', 'role'] : ['name'] };
+	}
+
+	private planCategories(): ImportPlan['categories'] {
+		const table = this.tables['fault_categories.csv'];
+		const hasMinutes = table?.columns.has('standard_minutes') ?? false;
+		const rows: ImportPlan['categories']['rows'] = [];
+		for (const r of this.rows(table, { column: 'code', map: this.folderCategories })) {
+			const values = r.read({
+				code: required(text(MAX_CATEGORY_CODE)),
+				name: required(text(MAX_CATEGORY_NAME)),
+				standard_minutes: optional((t) => parseInteger(t, 1, MAX_STANDARD_MINUTES))
+			});
+			if (!values || !r.ok) continue;
+			rows.push({
+				stationId: this.stationId,
+				id: this.keyId(this.folderCategories, values.code),
+				code: values.code,
+				name: values.name,
+				...(hasMinutes
+					? { standardMinutes: values.standard_minutes ?? DEFAULT_STANDARD_MINUTES }
+					: {})
+			});
+		}
+		return { rows, update: hasMinutes ? ['name', 'standardMinutes'] : ['name'] };
+	}
+
+	private planParts(): ImportPlan['parts'] {
+		const table = this.tables['parts.csv'];
+		const hasUnit = table?.columns.has('unit') ?? false;
+		const rows: ImportPlan['parts']['rows'] = [];
+		for (const r of this.rows(table, { column: 'sku', map: this.folderParts })) {
+			const values = r.read({
+				sku: required(text(LIMITS.sku)),
+				name: required(text(LIMITS.partName)),
+				unit_cost: required(parseMoney),
+				unit: optional(text(LIMITS.unit))
+			});
+			if (!values || !r.ok) continue;
+			const keyed = this.folderParts.get(values.sku);
+			if (keyed) keyed.unitCost = values.unit_cost;
+			rows.push({
+				stationId: this.stationId,
+				id: this.keyId(this.folderParts, values.sku),
+				sku: values.sku,
+				name: values.name,
+				unitCost: values.unit_cost,
+				...(hasUnit ? { unit: values.unit ?? DEFAULT_UNIT } : {})
+			});
+		}
+		return { rows, update: hasUnit ? ['name', 'unitCost', 'unit'] : ['name', 'unitCost'] };
+	}
+
+	private planJobs(): ImportPlan['jobs'] {
+		const table = this.tables['jobs.csv'];
+		const has = (column: ColumnOf<'jobs.csv'>) => table?.columns.has(column) ?? false;
+		const rows: ImportPlan['jobs']['rows'] = [];
+		const timestamp = (t: string) => parseTimestamp(t, this.timeZone);
+		for (const r of this.rows(table, { column: 'job_no', map: this.folderJobs })) {
+			const core = r.read({
+				job_no: required(text(LIMITS.jobNo)),
+				technician_login: required(parseLogin),
+				reported_at: required(timestamp)
+			});
+			const status = r.read({ status: required((t) => parseChoice(t, JOB_STATUSES)) })?.status;
+			const ending = r.read({
+				completed_at: optional(timestamp),
+				outcome: optional((t) => parseChoice(t, JOB_OUTCOMES))
+			});
+			const details = r.read({
+				customer_name: optionalAsWritten(text(LIMITS.customerName)),
+				customer_phone: optionalAsWritten(text(LIMITS.customerPhone)),
+				customer_address: optionalAsWritten(text(LIMITS.customerAddress)),
+				product_model: optionalAsWritten(text(LIMITS.productModel)),
+				device_serial: optionalAsWritten(text(LIMITS.deviceSerial)),
+				fault_category: optional(text(MAX_CATEGORY_CODE)),
+				fault_description: optionalAsWritten(text(LIMITS.faultDescription)),
+				arrived_at: optional(timestamp),
+				started_at: optional(timestamp),
+				previous_job_no: optional(text(LIMITS.jobNo)),
+				notes: optionalAsWritten(text(LIMITS.notes))
+			});
+
+			if (status === 'completed') {
+				if (r.text('completed_at') === '')
+					r.report('completed_at', 'is required for a completed job');
+				if (r.text('outcome') === '') {
+					r.report('outcome', 'is required for a completed job (fixed or not_fixed)');
+				}
+			} else if (status && r.text('outcome') !== '') {
+				r.report('outcome', `only a completed job has an outcome; this one is ${status}`);
+			}
+			const technicianId = this.userId(r.text('technician_login'));
+			if (r.text('technician_login') !== '' && !technicianId) {
+				r.report(
+					'technician_login',
+					`"${r.text('technician_login')}" is neither in technicians.csv nor a user of ${this.stationLabel}`
+				);
+			}
+			const categoryId = this.categoryId(r.text('fault_category'));
+			if (r.text('fault_category') !== '' && !categoryId) {
+				r.report(
+					'fault_category',
+					`"${r.text('fault_category')}" is neither in fault_categories.csv nor a category of ${this.stationLabel}`
+				);
+			}
+			const previousJobNo = r.text('previous_job_no');
+			const previousJobId = this.jobId(previousJobNo);
+			if (previousJobNo !== '' && previousJobNo === r.text('job_no')) {
+				r.report('previous_job_no', 'a job cannot be its own previous job');
+			} else if (previousJobNo !== '' && !previousJobId) {
+				r.report(
+					'previous_job_no',
+					`"${previousJobNo}" is neither in jobs.csv nor a job of ${this.stationLabel}`
+				);
+			}
+			if (!core || !status || !ending || !details || !technicianId || !r.ok) continue;
+
+			const row: BulkRow<typeof jobs> = {
+				stationId: this.stationId,
+				id: this.keyId(this.folderJobs, core.job_no),
+				jobNo: core.job_no,
+				technicianId,
+				reportedAt: core.reported_at,
+				status,
+				// Always written: an outcome only exists on a completed job, which must state it.
+				outcome: ending.outcome
+			};
+			if (has('customer_name')) row.customerName = details.customer_name ?? '';
+			if (has('customer_phone')) row.customerPhone = details.customer_phone ?? '';
+			if (has('customer_address')) row.customerAddress = details.customer_address ?? '';
+			if (has('product_model')) row.productModel = details.product_model ?? '';
+			if (has('device_serial')) row.deviceSerial = details.device_serial ?? '';
+			if (has('fault_category')) row.faultCategoryId = categoryId ?? null;
+			if (has('fault_description')) row.faultDescription = details.fault_description ?? '';
+			if (has('arrived_at')) row.arrivedAt = details.arrived_at;
+			if (has('started_at')) row.startedAt = details.started_at;
+			if (has('completed_at')) row.completedAt = ending.completed_at;
+			if (has('previous_job_no')) row.previousJobId = previousJobId ?? null;
+			if (has('notes')) row.notes = details.notes ?? '';
+			rows.push(row);
+		}
+		const fixed = new Set(['stationId', 'id', 'jobNo']);
+		const update = Object.keys(rows[0] ?? {}).filter(
+			(key) => !fixed.has(key)
+		) as ImportPlan['jobs']['update'];
+		return { rows, update };
+	}
+
+	private planPartLines(): ImportPlan['partLines'] {
+		const table = this.tables['job_parts.csv'];
+		if (!table) return null;
+		const jobIds = this.folderJobIds();
+		const rows: BulkRow<typeof jobParts>[] = [];
+		for (const r of this.rows(table)) {
+			const values = r.read({
+				job_no: required(text(LIMITS.jobNo)),
+				sku: required(text(LIMITS.sku)),
+				qty: required(parseQuantity),
+				unit_cost: optional(parseMoney)
+			});
+			const jobId = this.referencedJob(r);
+			const sku = r.text('sku');
+			const part = this.folderParts.get(sku) ?? this.state.parts.get(sku);
+			if (sku !== '' && !part) {
+				r.report('sku', `"${sku}" is neither in parts.csv nor a part of ${this.stationLabel}`);
+			}
+			if (!values || !jobId || !part || !r.ok) continue;
+			const unitCost = values.unit_cost ?? part.unitCost;
+			// A catalog cost that is itself invalid in parts.csv is reported there.
+			if (unitCost === null) continue;
+			jobIds.add(jobId);
+			rows.push({
+				stationId: this.stationId,
+				id: this.newId(),
+				jobId,
+				partId: part.id,
+				qty: values.qty,
+				unitCost
+			});
+		}
+		return { jobIds, rows };
+	}
+
+	private planFollowUps(): ImportPlan['followUps'] {
+		const table = this.tables['follow_ups.csv'];
+		if (!table) return null;
+		const jobIds = this.folderJobIds();
+		const rows: BulkRow<typeof followUps>[] = [];
+		for (const r of this.rows(table)) {
+			const values = r.read({
+				job_no: required(text(LIMITS.jobNo)),
+				visited_at: required((t) => parseTimestamp(t, this.timeZone)),
+				channel: optional((t) => parseChoice(t, FOLLOW_UP_CHANNELS)),
+				satisfaction: optional((t) => parseInteger(t, 1, 5)),
+				issue_resolved: optional(parseBoolean),
+				comment: optionalAsWritten(text(LIMITS.comment))
+			});
+			const jobId = this.referencedJob(r);
+			if (!values || !jobId || !r.ok) continue;
+			jobIds.add(jobId);
+			rows.push({
+				stationId: this.stationId,
+				id: this.newId(),
+				jobId,
+				visitedAt: values.visited_at,
+				channel: values.channel ?? 'phone',
+				satisfaction: values.satisfaction,
+				issueResolved: values.issue_resolved,
+				comment: values.comment ?? ''
+			});
+		}
+		return { jobIds, rows };
+	}
+
+	/** The job a part line or follow-up names, reported when it exists nowhere. */
+	private referencedJob(r: RowReader<'job_parts.csv'> | RowReader<'follow_ups.csv'>) {
+		const jobNo = r.text('job_no');
+		const jobId = this.jobId(jobNo);
+		if (jobNo !== '' && !jobId) {
+			r.report('job_no', `"${jobNo}" is neither in jobs.csv nor a job of ${this.stationLabel}`);
+		}
+		return jobId;
+	}
+
+	private folderJobIds(): Set<string> {
+		return new Set([...this.folderJobs.values()].map((keyed) => keyed.id));
+	}
+
+	private keyId(map: Map<string, KeyedRow>, key: string): string {
+		const keyed = map.get(key);
+		if (!keyed) throw new Error(`No id was assigned to key "${key}"`);
+		return keyed.id;
+	}
+
+	private userId(login: string): string | undefined {
+		return this.folderUsers.get(login)?.id ?? this.state.users.get(login)?.id;
+	}
+
+	private categoryId(code: string): string | undefined {
+		return this.folderCategories.get(code)?.id ?? this.state.categories.get(code);
+	}
+
+	private jobId(jobNo: string): string | undefined {
+		return this.folderJobs.get(jobNo)?.id ?? this.state.jobs.get(jobNo);
+	}
+}
+
+function text(max: number) {
+	return (value: string) => parseText(value, max);
+}
+
+async function writePlan(tx: Transaction, plan: ImportPlan): Promise<ImportSummary> {
+	const { station } = plan;
+	if (station.create) {
+		await tx.insert(stations).values({
+			id: station.id,
+			code: station.code,
+			name: station.name,
+			timeZone: station.timeZone
+		});
+	}
+	const technicians = await bulkUpsert(tx, users, plan.users.rows, {
+		key: ['stationId', 'login'],
+		update: plan.users.update
+	});
+	const categories = await bulkUpsert(tx, faultCategories, plan.categories.rows, {
+		key: ['stationId', 'code'],
+		update: plan.categories.update
+	});
+	const partCounts = await bulkUpsert(tx, parts, plan.parts.rows, {
+		key: ['stationId', 'sku'],
+		update: plan.parts.update
+	});
+	const jobCounts = await bulkUpsert(tx, jobs, plan.jobs.rows, {
+		key: ['stationId', 'jobNo'],
+		update: plan.jobs.update
+	});
+	const partLines =
+		plan.partLines && (await replaceChildren(tx, jobParts, station.id, plan.partLines));
+	const followUpCounts =
+		plan.followUps && (await replaceChildren(tx, followUps, station.id, plan.followUps));
+	// PGlite runs no autovacuum: without fresh statistics the planner keeps treating the
+	// tables as empty and the KPI queries' joins degrade badly.
+	await tx.execute(sql`ANALYZE users, fault_categories, parts, jobs, job_parts, follow_ups`);
+	return {
+		station: {
+			code: station.code,
+			name: station.name,
+			timeZone: station.timeZone,
+			created: station.create
+		},
+		technicians,
+		faultCategories: categories,
+		parts: partCounts,
+		jobs: jobCounts,
+		partLines,
+		followUps: followUpCounts
+	};
+}
+
+/** Deletes the given jobs' rows of a child table and inserts the new ones. */
+async function replaceChildren<T extends typeof jobParts | typeof followUps>(
+	tx: Transaction,
+	table: T,
+	stationId: string,
+	children: { jobIds: Set<string>; rows: BulkRow<T>[] }
+): Promise<ReplacedCounts> {
+	const [deleted] = await queryRows<{ removed: number }>(
+		tx,
+		sql`
+		WITH removed AS (
+			DELETE FROM ${table}
+			WHERE station_id = ${stationId}::uuid
+				AND job_id IN (
+					SELECT value::uuid FROM jsonb_array_elements_text(${JSON.stringify([...children.jobIds])}::text::jsonb)
+				)
+			RETURNING 1
+		)
+		SELECT count(*)::int AS removed FROM removed`
+	);
+	await bulkInsert(tx, table, children.rows);
+	return { removed: deleted.removed, written: children.rows.length };
+}
+
+/**
+ * The message for a write the database refused (a constraint or a value out of range), or
+ * null for any other failure, which is a fault of the server rather than of the files.
+ */
+function databaseRefusal(error: unknown): string | null {
+	const pg = postgresError(error) as { code?: string; message?: string; detail?: string } | null;
+	if (!pg?.code || !/^2[23]/.test(pg.code)) return null;
+	const detail = pg.detail ? ` (${pg.detail})` : '';
+	return `database: the database refused the import, so nothing was imported: ${constraintMessage(error) ?? pg.message}${detail}`;
+}

@@ -1,0 +1,440 @@
+/**
+ * Jobs: what a person may read and change. tRPC procedures and the sync engine call these
+ * functions, so permissions and validation live in one place.
+ *
+ * Every write takes a Queryable: given the database it runs in a transaction of its own;
+ * given a transaction (a sync push applies many mutations in one) it joins it. Each change
+ * locks the job row first, so the checks made on it still hold when the change is written,
+ * and the `job_history_record` trigger keeps every overwritten value.
+ */
+import { TRPCError } from '@trpc/server';
+import { and, asc, desc, eq, ne, sql, type SQL } from 'drizzle-orm';
+import type { PgUpdateSetSource } from 'drizzle-orm/pg-core';
+import type { z } from 'zod';
+import type { Queryable, Transaction } from '../db';
+import { translateDbError } from '../db/errors';
+import { faultCategories, followUps, jobParts, jobs, parts, users, type Job } from '../db/schema';
+import type { SessionUser } from '../auth/session-user';
+import type { completeJobSchema, jobFieldsSchema, newJobSchema } from '../../shared/schemas';
+import {
+	carryingChangeContext,
+	inTransaction,
+	setChangeReason,
+	type ChangeContext
+} from '../sync/change-context';
+import { editableJobCondition, jobEditableBy, jobVisibleTo, requireSupervisor } from './access';
+
+export async function listJobs(
+	db: Queryable,
+	user: SessionUser,
+	options: { technicianId?: string; limit: number }
+) {
+	const technicianId = user.role === 'technician' ? user.id : options.technicianId;
+	return db
+		.select({
+			id: jobs.id,
+			jobNo: jobs.jobNo,
+			technicianId: jobs.technicianId,
+			technicianName: users.name,
+			customerName: jobs.customerName,
+			productModel: jobs.productModel,
+			faultCategoryName: faultCategories.name,
+			status: jobs.status,
+			outcome: jobs.outcome,
+			reportedAt: jobs.reportedAt,
+			completedAt: jobs.completedAt
+		})
+		.from(jobs)
+		.innerJoin(users, and(eq(users.stationId, jobs.stationId), eq(users.id, jobs.technicianId)))
+		.leftJoin(
+			faultCategories,
+			and(
+				eq(faultCategories.stationId, jobs.stationId),
+				eq(faultCategories.id, jobs.faultCategoryId)
+			)
+		)
+		.where(
+			and(
+				eq(jobs.stationId, user.stationId),
+				technicianId ? eq(jobs.technicianId, technicianId) : undefined
+			)
+		)
+		.orderBy(desc(jobs.reportedAt), desc(jobs.jobNo))
+		.limit(options.limit);
+}
+
+export async function getJob(db: Queryable, user: SessionUser, jobId: string) {
+	const job = await jobVisibleTo(db, user, jobId);
+	const [partLines, contacts] = await Promise.all([
+		db
+			.select({
+				id: jobParts.id,
+				partId: jobParts.partId,
+				sku: parts.sku,
+				name: parts.name,
+				unit: parts.unit,
+				qty: jobParts.qty,
+				unitCost: jobParts.unitCost
+			})
+			.from(jobParts)
+			.innerJoin(parts, and(eq(parts.stationId, jobParts.stationId), eq(parts.id, jobParts.partId)))
+			.where(and(eq(jobParts.stationId, user.stationId), eq(jobParts.jobId, jobId)))
+			.orderBy(asc(jobParts.createdAt)),
+		db
+			.select()
+			.from(followUps)
+			.where(and(eq(followUps.stationId, user.stationId), eq(followUps.jobId, jobId)))
+			.orderBy(asc(followUps.visitedAt))
+	]);
+	return { job, parts: partLines, followUps: contacts };
+}
+
+type NewJobInput = z.infer<typeof newJobSchema> & { technicianId?: string };
+
+/** A new job; its id is made by the client. An id already taken is a CONFLICT. */
+export async function createJob(
+	db: Queryable,
+	user: SessionUser,
+	input: NewJobInput
+): Promise<Job> {
+	let created: Job | undefined;
+	try {
+		[created] = await db
+			.insert(jobs)
+			.values(newJobRow(user, input))
+			.onConflictDoNothing({ target: [jobs.stationId, jobs.id] })
+			.returning();
+	} catch (error) {
+		translateDbError(error);
+	}
+	if (!created) {
+		throw new TRPCError({ code: 'CONFLICT', message: `A job with id ${input.id} already exists.` });
+	}
+	return created;
+}
+
+/**
+ * createJob as one statement that reports whether the job was created; false when its id is
+ * taken (createJob says why). Other refusals throw, as in createJob.
+ */
+export async function tryCreateJob(
+	tx: Transaction,
+	user: SessionUser,
+	input: NewJobInput
+): Promise<boolean> {
+	const created = await tx
+		.insert(jobs)
+		.values(newJobRow(user, input))
+		.onConflictDoNothing({ target: [jobs.stationId, jobs.id] })
+		.returning({ id: jobs.id });
+	return created.length === 1;
+}
+
+function newJobRow(user: SessionUser, input: NewJobInput) {
+	if (user.role === 'technician' && input.technicianId && input.technicianId !== user.id) {
+		throw new TRPCError({
+			code: 'FORBIDDEN',
+			message: 'Technicians can only create jobs for themselves.'
+		});
+	}
+	return {
+		stationId: user.stationId,
+		id: input.id,
+		jobNo: input.jobNo,
+		technicianId: input.technicianId ?? user.id,
+		customerName: input.customerName,
+		customerPhone: input.customerPhone,
+		customerAddress: input.customerAddress,
+		productModel: input.productModel,
+		deviceSerial: input.deviceSerial,
+		faultCategoryId: input.faultCategoryId ?? null,
+		faultDescription: input.faultDescription,
+		notes: input.notes,
+		reportedAt: input.reportedAt,
+		previousJobId: input.previousJobId ?? null,
+		status: 'open' as const
+	};
+}
+
+export type JobFieldEdits = Partial<z.output<typeof jobFieldsSchema>>;
+
+/**
+ * The steps of a visit, each a change of the job row and what the row must allow: run by
+ * the functions below, or tried in one statement by a sync push (tryJobStep).
+ */
+export const jobSteps = {
+	/** Customer, device and fault facts; fields left out (undefined) stay as they are. */
+	update: (input: { jobId: string; fields: JobFieldEdits }): JobStep => ({
+		jobId: input.jobId,
+		changes: definedEntries(input.fields),
+		rule: ANY_STATE
+	}),
+	/** "Arrived at the customer", with the device's clock. */
+	arrive: (input: { jobId: string; at: Date }): JobStep => ({
+		jobId: input.jobId,
+		changes: { arrivedAt: input.at },
+		rule: notCancelled('record an arrival')
+	}),
+	/** "Started the repair", with the device's clock; an open job becomes in progress. */
+	start: (input: { jobId: string; at: Date }): JobStep => ({
+		jobId: input.jobId,
+		changes: {
+			startedAt: input.at,
+			status: sql`CASE WHEN ${jobs.status} = 'open' THEN 'in_progress'::job_status ELSE ${jobs.status} END`
+		},
+		rule: notCancelled('start the repair')
+	}),
+	complete: (input: z.infer<typeof completeJobSchema>): JobStep => ({
+		jobId: input.jobId,
+		changes: definedEntries({
+			status: 'completed' as const,
+			outcome: input.outcome,
+			completedAt: input.completedAt,
+			notes: input.notes
+		}),
+		rule: notCancelled('complete it')
+	})
+};
+
+export function updateJobFields(
+	db: Queryable,
+	user: SessionUser,
+	input: { jobId: string; fields: JobFieldEdits }
+): Promise<Job> {
+	return inTransaction(db, user, (tx) => runJobStep(tx, user, jobSteps.update(input)));
+}
+
+export function recordArrival(
+	db: Queryable,
+	user: SessionUser,
+	input: { jobId: string; at: Date }
+): Promise<Job> {
+	return inTransaction(db, user, (tx) => runJobStep(tx, user, jobSteps.arrive(input)));
+}
+
+export function recordStart(
+	db: Queryable,
+	user: SessionUser,
+	input: { jobId: string; at: Date }
+): Promise<Job> {
+	return inTransaction(db, user, (tx) => runJobStep(tx, user, jobSteps.start(input)));
+}
+
+export function completeJob(
+	db: Queryable,
+	user: SessionUser,
+	input: z.infer<typeof completeJobSchema>
+): Promise<Job> {
+	return inTransaction(db, user, (tx) => runJobStep(tx, user, jobSteps.complete(input)));
+}
+
+export interface JobTimeCorrection {
+	jobId: string;
+	reportedAt?: Date;
+	arrivedAt?: Date | null;
+	startedAt?: Date | null;
+	completedAt?: Date;
+	/** Kept in the job's history with the old and new times. */
+	reason: string;
+}
+
+/** Corrects recorded times afterwards; times left out (undefined) stay as they are. */
+export function setJobTimes(
+	db: Queryable,
+	user: SessionUser,
+	input: JobTimeCorrection
+): Promise<Job> {
+	return inTransaction(db, user, async (tx) => {
+		const job = await jobEditableBy(tx, user, input.jobId, { lock: true });
+		if (input.completedAt !== undefined && job.status !== 'completed') {
+			throw new TRPCError({
+				code: 'BAD_REQUEST',
+				message: `Job ${job.jobNo} is not completed, so it has no completion time to correct.`
+			});
+		}
+		const { reportedAt, arrivedAt, startedAt, completedAt } = input;
+		await setChangeReason(tx, input.reason);
+		return writeJob(tx, job, definedEntries({ reportedAt, arrivedAt, startedAt, completedAt }));
+	});
+}
+
+/** Cancels a job with a reason. Only a supervisor can cancel a completed job. */
+export function cancelJob(
+	db: Queryable,
+	user: SessionUser,
+	input: { jobId: string; reason: string }
+): Promise<Job> {
+	return inTransaction(db, user, async (tx) => {
+		const job = await jobEditableBy(tx, user, input.jobId, { lock: true });
+		if (job.status === 'cancelled') return job;
+		if (job.status === 'completed' && user.role === 'technician') {
+			throw new TRPCError({
+				code: 'FORBIDDEN',
+				message: `Job ${job.jobNo} is completed; only a supervisor can cancel it.`
+			});
+		}
+		await setChangeReason(tx, input.reason);
+		return writeJob(tx, job, { status: 'cancelled', outcome: null });
+	});
+}
+
+/** Gives the job to another technician of the station (supervisors only). */
+export async function assignJob(
+	db: Queryable,
+	user: SessionUser,
+	input: { jobId: string; technicianId: string }
+): Promise<Job> {
+	requireSupervisor(user, 'assign jobs');
+	return inTransaction(db, user, async (tx) => {
+		const job = await jobVisibleTo(tx, user, input.jobId, { lock: true });
+		if (job.technicianId === input.technicianId) return job;
+		const [technician] = await tx
+			.select({ id: users.id })
+			.from(users)
+			.where(
+				and(
+					eq(users.stationId, user.stationId),
+					eq(users.id, input.technicianId),
+					eq(users.role, 'technician'),
+					eq(users.active, true)
+				)
+			)
+			.limit(1);
+		if (!technician) {
+			throw new TRPCError({
+				code: 'BAD_REQUEST',
+				message: `User ${input.technicianId} is not an active technician of this station.`
+			});
+		}
+		return writeJob(tx, job, { technicianId: technician.id });
+	});
+}
+
+/**
+ * Marks a completed job as checked (supervisors only); from then on its technician can no
+ * longer change it. Verifying again keeps the first verification.
+ */
+export async function verifyJob(
+	db: Queryable,
+	user: SessionUser,
+	input: { jobId: string; at: Date }
+): Promise<Job> {
+	requireSupervisor(user, 'verify jobs');
+	return inTransaction(db, user, async (tx) => {
+		const job = await jobVisibleTo(tx, user, input.jobId, { lock: true });
+		if (job.status !== 'completed') {
+			throw new TRPCError({
+				code: 'BAD_REQUEST',
+				message: `Job ${job.jobNo} is not completed; only completed jobs can be verified.`
+			});
+		}
+		if (job.verifiedAt) return job;
+		return writeJob(tx, job, { verifiedAt: input.at, verifiedBy: user.id });
+	});
+}
+
+type JobChanges = PgUpdateSetSource<typeof jobs>;
+
+/** What an action requires of the job's row beyond the user's right to change it. */
+interface JobRule {
+	/** The requirement as a condition on `jobs`. */
+	allowed: SQL | undefined;
+	/** The same requirement checked on a row: throws the reason when it does not hold. */
+	refuse(job: Job): void;
+}
+
+export interface JobStep {
+	jobId: string;
+	changes: JobChanges;
+	rule: JobRule;
+}
+
+const ANY_STATE: JobRule = { allowed: undefined, refuse: () => {} };
+
+function notCancelled(action: string): JobRule {
+	return {
+		allowed: ne(jobs.status, 'cancelled'),
+		refuse(job) {
+			if (job.status === 'cancelled') {
+				throw new TRPCError({
+					code: 'BAD_REQUEST',
+					message: `Job ${job.jobNo} is cancelled, so you cannot ${action}.`
+				});
+			}
+		}
+	};
+}
+
+/** The step's job, if this user may change it and the step's rule allows it. */
+function stepTarget(user: SessionUser, step: JobStep): SQL | undefined {
+	return and(
+		eq(jobs.stationId, user.stationId),
+		eq(jobs.id, step.jobId),
+		editableJobCondition(user),
+		step.rule.allowed
+	);
+}
+
+/**
+ * Runs a step: one UPDATE when the user may change the job and the rule allows it (the
+ * usual case). When nothing changed, it finds out why under a row lock and throws that
+ * reason; if nothing refuses it any more, the row changed in between, and the change is made
+ * under the lock.
+ */
+async function runJobStep(tx: Transaction, user: SessionUser, step: JobStep): Promise<Job> {
+	if (Object.keys(step.changes).length === 0) return jobEditableBy(tx, user, step.jobId);
+	const [changed] = await updateJobs(tx, stepTarget(user, step), step.changes);
+	if (changed) return changed;
+	const job = await jobEditableBy(tx, user, step.jobId, { lock: true });
+	step.rule.refuse(job);
+	return writeJob(tx, job, step.changes);
+}
+
+/**
+ * A step as one statement that carries its own history context and reports whether the job
+ * changed: false when the job is missing, not this user's to change, or the rule refuses
+ * (runJobStep says which), or when there is nothing to change.
+ */
+export async function tryJobStep(
+	tx: Transaction,
+	user: SessionUser,
+	step: JobStep,
+	context: ChangeContext
+): Promise<boolean> {
+	if (Object.keys(step.changes).length === 0) return false;
+	try {
+		const changed = await tx
+			.update(jobs)
+			.set({ ...step.changes, updatedAt: sql`now()` })
+			.where(and(stepTarget(user, step), carryingChangeContext(context)))
+			.returning({ id: jobs.id });
+		return changed.length === 1;
+	} catch (error) {
+		translateDbError(error);
+	}
+}
+
+async function updateJobs(tx: Transaction, where: SQL | undefined, changes: JobChanges) {
+	try {
+		return await tx
+			.update(jobs)
+			.set({ ...changes, updatedAt: sql`now()` })
+			.where(where)
+			.returning();
+	} catch (error) {
+		translateDbError(error);
+	}
+}
+
+/** Changes a job already checked (and locked) by the caller. */
+async function writeJob(tx: Transaction, job: Job, changes: JobChanges): Promise<Job> {
+	const key = and(eq(jobs.stationId, job.stationId), eq(jobs.id, job.id));
+	const [updated] = await updateJobs(tx, key, changes);
+	return updated;
+}
+
+function definedEntries<T extends object>(values: T): Partial<T> {
+	return Object.fromEntries(
+		Object.entries(values).filter(([, value]) => value !== undefined)
+	) as Partial<T>;
+}

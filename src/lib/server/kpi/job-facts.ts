@@ -1,0 +1,378 @@
+/**
+ * Per-job facts of kpi.md ("Per-job facts"), as SQL common table expressions shared by the
+ * scorecard and by the drill-down (`jobFacts`), so each rule is written exactly once.
+ *
+ * Conventions the spec leaves open, decided here:
+ * - The rework window is `rework_window_days` × 24 hours of elapsed time, not calendar days:
+ *   timestamptz + 'n days' would follow the session's time zone across DST changes, which
+ *   differs between servers.
+ * - Serials are compared by `device_serial_key`, a generated column: trimmed of every Unicode
+ *   white space (as String.prototype.trim), then lower-cased; see schema.ts.
+ * - A job's follow-ups count whenever they were made, even outside the period.
+ * - "Latest follow-up carrying a satisfaction": latest visited_at; ties broken by the latest
+ *   created_at, then the greatest id, so the choice never depends on row order.
+ * - Rework candidates R are all non-cancelled jobs of the station, inside or outside the
+ *   period, whatever their status; R = J never counts (possible by serial when J's own
+ *   reported_at was entered after its completed_at).
+ *
+ * The facts do not depend on the period, so they are materialised in job_kpi_facts: the
+ * database's triggers name in job_kpi_stale every job a write may have changed, and
+ * refreshJobFacts() recomputes those with the rules below before a read (docs/kpi.md).
+ */
+import { sql, type SQL } from 'drizzle-orm';
+import type { Queryable } from '../db';
+import { queryRows } from '../db/rows';
+import {
+	DEFAULT_STANDARD_MINUTES,
+	LONG_REPAIR_MINUTES,
+	jobFactSchema,
+	type JobFact
+} from '../../shared/kpi';
+import { parseStationPeriod, type StationPeriod } from './period';
+
+export interface JobFactsScope extends StationPeriod {
+	/** Only this technician's jobs (the drill-down of one row). */
+	technicianId?: string;
+}
+
+/**
+ * The rules: CTEs `rule_station`, `fact_jobs`, `reworks`, `rework_summary`,
+ * `follow_up_summary`, `part_summary`, `job_timing` and `computed_facts` (one row per completed
+ * job among `jobIds`, an SQL set of job ids), without the leading WITH. Repair and response
+ * durations stay exact numeric seconds; callers divide once at the end.
+ *
+ * Reworks, follow-ups and parts are LATERAL subqueries per job that cannot be flattened into
+ * joins (an aggregate without GROUP BY, OFFSET 0), so each is an index probe whatever the
+ * statistics say: the cost follows the jobs refreshed, not the station's history
+ * (docs/kpi.md).
+ */
+function computedFactsCtes(stationIdValue: string, jobIds: SQL): SQL {
+	const stationId = sql`${stationIdValue}::uuid`;
+	return sql`
+rule_station AS (
+	SELECT s.id, s.time_zone, s.rework_window_days * interval '24 hours' AS rework_window
+	FROM stations s
+	WHERE s.id = ${stationId}
+),
+fact_jobs AS (
+	SELECT
+		j.id,
+		j.job_no,
+		j.technician_id,
+		j.outcome,
+		j.device_serial_key,
+		j.reported_at,
+		j.arrived_at,
+		j.started_at,
+		j.completed_at,
+		coalesce(fc.standard_minutes, ${DEFAULT_STANDARD_MINUTES}) AS standard_minutes
+	FROM jobs j
+	LEFT JOIN fault_categories fc
+		ON fc.station_id = j.station_id AND fc.id = j.fault_category_id
+	WHERE j.station_id = ${stationId}
+		AND j.status = 'completed'
+		AND j.id IN (${jobIds})
+),
+reworks AS (
+	SELECT pj.id AS job_id, r.id AS rework_id, r.job_no AS rework_job_no
+	FROM fact_jobs pj
+	CROSS JOIN rule_station s
+	CROSS JOIN LATERAL (
+		SELECT linked.id, linked.job_no
+		FROM jobs linked
+		WHERE linked.station_id = ${stationId}
+			AND linked.previous_job_id IS NOT NULL
+			AND linked.previous_job_id = pj.id
+			AND linked.status <> 'cancelled'
+		UNION ALL
+		-- Not linked to pj: those came from the first branch, so the two are disjoint.
+		SELECT same.id, same.job_no
+		FROM jobs same
+		WHERE pj.device_serial_key <> ''
+			AND same.station_id = ${stationId}
+			AND same.device_serial_key <> ''
+			AND same.device_serial_key = pj.device_serial_key
+			AND same.reported_at > pj.completed_at
+			AND same.reported_at <= pj.completed_at + s.rework_window
+			AND same.status <> 'cancelled'
+			AND same.id <> pj.id
+			AND same.previous_job_id IS DISTINCT FROM pj.id
+		OFFSET 0
+	) r
+),
+rework_summary AS (
+	SELECT job_id, array_agg(rework_job_no ORDER BY rework_job_no COLLATE "C") AS reworked_by
+	FROM reworks
+	GROUP BY job_id
+),
+follow_up_summary AS (
+	SELECT pj.id AS job_id, f.has_unresolved, f.latest_satisfaction
+	FROM fact_jobs pj
+	CROSS JOIN LATERAL (
+		SELECT
+			count(*) AS follow_ups,
+			bool_or(f.issue_resolved = false) AS has_unresolved,
+			(array_agg(f.satisfaction ORDER BY f.visited_at DESC, f.created_at DESC, f.id DESC)
+				FILTER (WHERE f.satisfaction IS NOT NULL))[1] AS latest_satisfaction
+		FROM follow_ups f
+		WHERE f.station_id = ${stationId} AND f.job_id = pj.id
+	) f
+	WHERE f.follow_ups > 0
+),
+part_summary AS (
+	SELECT pj.id AS job_id, p.parts_cost
+	FROM fact_jobs pj
+	CROSS JOIN LATERAL (
+		SELECT count(*) AS parts, sum(jp.qty * jp.unit_cost) AS parts_cost
+		FROM job_parts jp
+		WHERE jp.station_id = ${stationId} AND jp.job_id = pj.id
+	) p
+	WHERE p.parts > 0
+),
+job_timing AS (
+	SELECT
+		pj.*,
+		CASE WHEN pj.started_at <= pj.completed_at
+			THEN extract(epoch FROM pj.completed_at) - extract(epoch FROM pj.started_at)
+		END AS repair_seconds,
+		CASE WHEN pj.reported_at <= pj.arrived_at
+			THEN extract(epoch FROM pj.arrived_at) - extract(epoch FROM pj.reported_at)
+		END AS response_seconds,
+		-- reported <= arrived <= started <= completed, checked between the times present.
+		NOT (
+			pj.reported_at <= pj.completed_at
+			AND coalesce(pj.reported_at <= pj.arrived_at, true)
+			AND coalesce(pj.reported_at <= pj.started_at, true)
+			AND coalesce(pj.arrived_at <= pj.started_at, true)
+			AND coalesce(pj.arrived_at <= pj.completed_at, true)
+			AND coalesce(pj.started_at <= pj.completed_at, true)
+		) AS out_of_order
+	FROM fact_jobs pj
+),
+computed_facts AS (
+	SELECT
+		jt.id,
+		jt.job_no,
+		jt.technician_id,
+		jt.completed_at,
+		(jt.completed_at AT TIME ZONE s.time_zone)::date AS day,
+		jt.standard_minutes,
+		jt.repair_seconds,
+		jt.response_seconds,
+		coalesce(ps.parts_cost, 0) AS parts_cost,
+		fs.latest_satisfaction,
+		fs.job_id IS NOT NULL AS has_follow_up,
+		coalesce(rs.reworked_by, ARRAY[]::text[]) AS reworked_by,
+		array_remove(ARRAY[
+			CASE WHEN jt.outcome = 'not_fixed' THEN 'not_fixed' END,
+			CASE WHEN fs.has_unresolved THEN 'follow_up_unresolved' END,
+			CASE WHEN rs.job_id IS NOT NULL THEN 'reworked' END
+		], NULL) AS failure_reasons,
+		array_remove(ARRAY[
+			CASE WHEN jt.arrived_at IS NULL THEN 'missing_arrival' END,
+			CASE WHEN jt.started_at IS NULL THEN 'missing_start' END,
+			CASE WHEN jt.out_of_order THEN 'out_of_order' END,
+			CASE WHEN jt.repair_seconds > ${LONG_REPAIR_MINUTES * 60} THEN 'long_repair' END
+		], NULL) AS flags
+	FROM job_timing jt
+	CROSS JOIN rule_station s
+	LEFT JOIN rework_summary rs ON rs.job_id = jt.id
+	LEFT JOIN follow_up_summary fs ON fs.job_id = jt.id
+	LEFT JOIN part_summary ps ON ps.job_id = jt.id
+)`;
+}
+
+/**
+ * Brings the station's job_kpi_facts and job_kpi_daily up to date: takes the jobs the triggers
+ * named in job_kpi_stale, recomputes their facts, removes the facts of those no longer
+ * completed, then rewrites the daily rows of every (technician, day) whose facts changed. In one
+ * transaction; two readers refreshing at once do not repeat each other's work (the second waits
+ * on the stale rows the first took, then finds them gone).
+ */
+export async function refreshJobFacts(db: Queryable, stationIdValue: string): Promise<void> {
+	const stationId = sql`${stationIdValue}::uuid`;
+	// Planning the refresh costs milliseconds even when it has nothing to do; asking first
+	// does not. A job marked after this look was written after this read began.
+	const [pending] = await queryRows<{ stale: boolean }>(
+		db,
+		sql`SELECT EXISTS (SELECT 1 FROM job_kpi_stale WHERE station_id = ${stationId}) AS stale`
+	);
+	if (!pending.stale) return;
+	await db.transaction(async (tx) => {
+		const [changed] = await queryRows<{ days: string }>(
+			tx,
+			sql`
+WITH taken AS (
+	DELETE FROM job_kpi_stale WHERE station_id = ${stationId} RETURNING job_id
+),
+${computedFactsCtes(stationIdValue, sql`SELECT job_id FROM taken`)},
+previous_days AS (
+	SELECT f.technician_id, f.day
+	FROM job_kpi_facts f
+	WHERE f.station_id = ${stationId} AND f.job_id IN (SELECT job_id FROM taken)
+),
+upserted AS (
+	INSERT INTO job_kpi_facts (
+		station_id, job_id, job_no, technician_id, completed_at, day, standard_minutes,
+		repair_seconds, response_seconds, parts_cost, latest_satisfaction, has_follow_up,
+		reworked_by, failure_reasons, flags
+	)
+	SELECT
+		${stationId}, cf.id, cf.job_no, cf.technician_id, cf.completed_at, cf.day,
+		cf.standard_minutes, cf.repair_seconds, cf.response_seconds, cf.parts_cost,
+		cf.latest_satisfaction, cf.has_follow_up, cf.reworked_by, cf.failure_reasons, cf.flags
+	FROM computed_facts cf
+	ON CONFLICT (station_id, job_id) DO UPDATE SET
+		job_no = excluded.job_no,
+		technician_id = excluded.technician_id,
+		completed_at = excluded.completed_at,
+		day = excluded.day,
+		standard_minutes = excluded.standard_minutes,
+		repair_seconds = excluded.repair_seconds,
+		response_seconds = excluded.response_seconds,
+		parts_cost = excluded.parts_cost,
+		latest_satisfaction = excluded.latest_satisfaction,
+		has_follow_up = excluded.has_follow_up,
+		reworked_by = excluded.reworked_by,
+		failure_reasons = excluded.failure_reasons,
+		flags = excluded.flags
+	RETURNING job_id, technician_id, day
+),
+removed AS (
+	-- NOT EXISTS, not NOT IN: a NOT IN list too big for work_mem is searched row by row.
+	DELETE FROM job_kpi_facts f
+	USING taken t
+	WHERE f.station_id = ${stationId}
+		AND f.job_id = t.job_id
+		AND NOT EXISTS (SELECT 1 FROM upserted u WHERE u.job_id = f.job_id)
+)
+SELECT coalesce(jsonb_agg(DISTINCT jsonb_build_object('technician_id', k.technician_id, 'day', k.day)), '[]')::text AS days
+FROM (
+	SELECT technician_id, day FROM previous_days
+	UNION ALL
+	SELECT technician_id, day FROM upserted
+) k`
+		);
+		const days = sql`(
+			SELECT * FROM jsonb_to_recordset(${changed.days}::jsonb) AS k(technician_id uuid, day date)
+		)`;
+		await tx.execute(sql`
+DELETE FROM job_kpi_daily d
+USING ${days} k
+WHERE d.station_id = ${stationId} AND d.technician_id = k.technician_id AND d.day = k.day`);
+		await tx.execute(sql`
+INSERT INTO job_kpi_daily (
+	station_id, day, technician_id, jobs_completed, successes, repair_count, repair_seconds_sum,
+	timed_standard_minutes, repair_minutes, response_count, response_seconds_sum, parts_cost_sum,
+	rated_count, rated_sum, satisfied_count, followed_up_count, accurate_count
+)
+SELECT
+	${stationId},
+	f.day,
+	f.technician_id,
+	count(*),
+	count(*) FILTER (WHERE cardinality(f.failure_reasons) = 0),
+	count(f.repair_seconds),
+	coalesce(sum(f.repair_seconds), 0),
+	coalesce(sum(f.standard_minutes) FILTER (WHERE f.repair_seconds IS NOT NULL), 0),
+	coalesce(
+		array_agg((f.repair_seconds / 60)::float8 ORDER BY (f.repair_seconds / 60)::float8)
+			FILTER (WHERE f.repair_seconds IS NOT NULL),
+		ARRAY[]::float8[]
+	),
+	count(f.response_seconds),
+	coalesce(sum(f.response_seconds), 0),
+	sum(f.parts_cost),
+	count(f.latest_satisfaction),
+	coalesce(sum(f.latest_satisfaction), 0),
+	count(*) FILTER (WHERE f.latest_satisfaction >= 4),
+	count(*) FILTER (WHERE f.has_follow_up),
+	count(*) FILTER (WHERE cardinality(f.flags) = 0)
+FROM job_kpi_facts f
+JOIN ${days} k ON k.technician_id = f.technician_id AND k.day = f.day
+WHERE f.station_id = ${stationId}
+GROUP BY f.day, f.technician_id`);
+	});
+}
+
+/**
+ * For readers: the CTEs \`station\` (settings and the period's instants in the station's time
+ * zone) and \`job_facts\` (the materialised facts of the period's completed jobs, optionally of one
+ * technician), without the leading WITH. Call refreshJobFacts() first.
+ */
+export function jobFactsCtes(scope: JobFactsScope): SQL {
+	const stationId = sql`${scope.stationId}::uuid`;
+	const technicianFilter = scope.technicianId
+		? sql`AND f.technician_id = ${scope.technicianId}::uuid`
+		: sql``;
+	return sql`
+station AS (
+	SELECT
+		s.id,
+		s.min_jobs_for_ranking,
+		s.kpi_settings,
+		(${scope.from}::date::timestamp AT TIME ZONE s.time_zone) AS period_start,
+		(${scope.to}::date::timestamp AT TIME ZONE s.time_zone) AS period_end
+	FROM stations s
+	WHERE s.id = ${stationId}
+),
+job_facts AS (
+	SELECT
+		f.job_id AS id,
+		f.job_no,
+		f.technician_id,
+		f.completed_at,
+		f.standard_minutes,
+		f.repair_seconds,
+		f.response_seconds,
+		f.parts_cost,
+		f.latest_satisfaction,
+		f.has_follow_up,
+		f.reworked_by,
+		f.failure_reasons,
+		f.flags
+	FROM station s
+	JOIN job_kpi_facts f
+		ON f.station_id = ${stationId}
+		AND f.completed_at >= s.period_start
+		AND f.completed_at < s.period_end
+		${technicianFilter}
+)`;
+}
+
+/**
+ * The drill-down behind the scorecard: each completed job of the period (optionally of one
+ * technician) with why it failed, its times, cost, flags and latest satisfaction, ordered by
+ * completion time. A completed job's outcome is never null, so "no failure reason" is exactly
+ * kpi.md's success.
+ */
+export async function jobFacts(db: Queryable, scope: JobFactsScope): Promise<JobFact[]> {
+	const period = parseStationPeriod(scope);
+	await refreshJobFacts(db, period.stationId);
+	const rows = await queryRows<JobFact>(
+		db,
+		sql`
+WITH ${jobFactsCtes({ ...period, technicianId: scope.technicianId })}
+SELECT
+	jf.id::text AS job_id,
+	jf.job_no,
+	jf.technician_id::text AS technician_id,
+	u.login AS technician_login,
+	u.name AS technician_name,
+	to_char(jf.completed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS completed_at,
+	cardinality(jf.failure_reasons) = 0 AS success,
+	jf.failure_reasons::text[] AS failure_reasons,
+	jf.reworked_by::text[] AS reworked_by,
+	(jf.repair_seconds / 60)::float8 AS repair_minutes,
+	jf.standard_minutes::int AS standard_minutes,
+	(jf.response_seconds / 3600)::float8 AS response_hours,
+	jf.parts_cost::float8 AS parts_cost,
+	jf.flags::text[] AS flags,
+	jf.latest_satisfaction::int AS latest_satisfaction,
+	jf.has_follow_up
+FROM job_facts jf
+JOIN users u ON u.station_id = ${period.stationId}::uuid AND u.id = jf.technician_id
+ORDER BY jf.completed_at, jf.job_no COLLATE "C"`
+	);
+	return rows.map((row) => jobFactSchema.parse(row));
+}

@@ -1,0 +1,330 @@
+/**
+ * kpi.md written a second time, as plain TypeScript over plain rows: the oracle the property
+ * test compares the SQL engine against. It shares only the scoring functions of shared/kpi.ts
+ * (which the UI uses too); every per-job rule and aggregate is re-derived here independently
+ * of the SQL. Not used at run time.
+ */
+import {
+	DEFAULT_STANDARD_MINUTES,
+	LONG_REPAIR_MINUTES,
+	competitionRanks,
+	compositeScore,
+	gradeFor,
+	type JobFact,
+	type JobFailureReason,
+	type JobFlag,
+	type KpiPeriod,
+	type ScorecardRow
+} from '../../shared/kpi';
+import type { JobOutcome, JobStatus, KpiSettings, ScoredKpi } from '../../shared/domain';
+
+export interface ReferenceStation {
+	timeZone: string;
+	reworkWindowDays: number;
+	minJobsForRanking: number;
+	kpiSettings: KpiSettings;
+}
+
+export interface ReferenceJob {
+	id: string;
+	jobNo: string;
+	technicianId: string;
+	status: JobStatus;
+	outcome: JobOutcome | null;
+	deviceSerial: string;
+	faultCategoryId: string | null;
+	previousJobId: string | null;
+	reportedAt: Date;
+	arrivedAt: Date | null;
+	startedAt: Date | null;
+	completedAt: Date | null;
+}
+
+export interface ReferenceData {
+	station: ReferenceStation;
+	users: { id: string; login: string; name: string }[];
+	categories: { id: string; standardMinutes: number }[];
+	jobs: ReferenceJob[];
+	/** qty and unit_cost as the decimal strings stored (numeric(12,3), numeric(12,2)). */
+	jobParts: { jobId: string; qty: string; unitCost: string }[];
+	followUps: {
+		id: string;
+		jobId: string;
+		visitedAt: Date;
+		createdAt: Date;
+		satisfaction: number | null;
+		issueResolved: boolean | null;
+	}[];
+}
+
+/** The instant of local midnight starting `date` in `timeZone`. */
+export function localMidnight(date: string, timeZone: string): number {
+	const [year, month, day] = date.split('-').map(Number);
+	const wallClock = Date.UTC(year, month - 1, day);
+	// The offset at the guess is right unless a DST change lies between; a second pass fixes that.
+	const guess = wallClock - utcOffset(wallClock, timeZone);
+	return wallClock - utcOffset(guess, timeZone);
+}
+
+function utcOffset(instant: number, timeZone: string): number {
+	const parts = new Intl.DateTimeFormat('en-US', {
+		timeZone,
+		hourCycle: 'h23',
+		year: 'numeric',
+		month: 'numeric',
+		day: 'numeric',
+		hour: 'numeric',
+		minute: 'numeric',
+		second: 'numeric'
+	}).formatToParts(new Date(instant));
+	const part = (type: string) => Number(parts.find((p) => p.type === type)!.value);
+	const wallClock = Date.UTC(
+		part('year'),
+		part('month') - 1,
+		part('day'),
+		part('hour'),
+		part('minute'),
+		part('second')
+	);
+	return wallClock - Math.floor(instant / 1000) * 1000;
+}
+
+/**
+ * kpi.md: serials match "trimmed, case-insensitive". Trimmed as String.prototype.trim does (every
+ * Unicode white space and line end, tabs, U+00A0 and U+3000 included), which the generated
+ * device_serial_key column spells out character by character.
+ */
+function serialKey(serial: string): string {
+	return serial.trim().toLowerCase();
+}
+
+/** A decimal string as an exact integer count of 10^-scale units. */
+function scaledDecimal(value: string, scale: number): bigint {
+	const [whole, fraction = ''] = value.split('.');
+	return BigInt(whole + fraction.padEnd(scale, '0').slice(0, scale));
+}
+
+/** Sum of qty × unit_cost in exact 10^-5 units (3 + 2 decimals). */
+const COST_SCALE = 5;
+
+function decimalToNumber(units: bigint, scale: number): number {
+	const digits = units.toString().padStart(scale + 1, '0');
+	return Number(`${digits.slice(0, -scale)}.${digits.slice(-scale)}`);
+}
+
+function uuidOrder(a: string, b: string): number {
+	return a < b ? -1 : a > b ? 1 : 0;
+}
+
+interface FactWithExactCost extends JobFact {
+	partsCostUnits: bigint;
+	repairMs: number | null;
+	responseMs: number | null;
+}
+
+function groupBy<T>(rows: readonly T[], keyOf: (row: T) => string | null): Map<string, T[]> {
+	const groups = new Map<string, T[]>();
+	for (const row of rows) {
+		const key = keyOf(row);
+		if (key === null) continue;
+		const group = groups.get(key);
+		if (group) group.push(row);
+		else groups.set(key, [row]);
+	}
+	return groups;
+}
+
+function computeFacts(
+	data: ReferenceData,
+	period: KpiPeriod,
+	technicianId?: string
+): FactWithExactCost[] {
+	const { station } = data;
+	const start = localMidnight(period.from, station.timeZone);
+	const end = localMidnight(period.to, station.timeZone);
+	const windowMs = station.reworkWindowDays * 24 * 3600 * 1000;
+	const usersById = new Map(data.users.map((u) => [u.id, u]));
+	const minutesByCategory = new Map(data.categories.map((c) => [c.id, c.standardMinutes]));
+
+	// Lookups by job, built once: the rules below read like the spec, but each job's reworks,
+	// follow-ups and parts come from these instead of a scan of every row (the benchmark's
+	// naive version loads a whole station through this function).
+	const linkedTo = groupBy(data.jobs, (r) => r.previousJobId);
+	const sameSerial = groupBy(data.jobs, (r) => serialKey(r.deviceSerial) || null);
+	const followUpsOf = groupBy(data.followUps, (f) => f.jobId);
+	const partsOf = groupBy(data.jobParts, (p) => p.jobId);
+
+	const periodJobs = data.jobs.filter(
+		(job) =>
+			job.status === 'completed' &&
+			job.completedAt !== null &&
+			job.completedAt.getTime() >= start &&
+			job.completedAt.getTime() < end &&
+			(technicianId === undefined || job.technicianId === technicianId)
+	);
+
+	const facts = periodJobs.map((job): FactWithExactCost => {
+		const completed = job.completedAt!.getTime();
+		const key = serialKey(job.deviceSerial);
+		const candidates = new Set([
+			...(linkedTo.get(job.id) ?? []),
+			...(key === '' ? [] : (sameSerial.get(key) ?? []))
+		]);
+		const reworks = [...candidates].filter((r) => {
+			if (r.status === 'cancelled' || r.id === job.id) return false;
+			if (r.previousJobId === job.id) return true;
+			if (key === '' || serialKey(r.deviceSerial) !== key) return false;
+			const reported = r.reportedAt.getTime();
+			return reported > completed && reported <= completed + windowMs;
+		});
+		const followUps = followUpsOf.get(job.id) ?? [];
+		const rated = followUps
+			.filter((f) => f.satisfaction !== null)
+			.sort(
+				(a, b) =>
+					b.visitedAt.getTime() - a.visitedAt.getTime() ||
+					b.createdAt.getTime() - a.createdAt.getTime() ||
+					uuidOrder(b.id, a.id)
+			);
+
+		const failureReasons: JobFailureReason[] = [];
+		if (job.outcome !== 'fixed') failureReasons.push('not_fixed');
+		if (followUps.some((f) => f.issueResolved === false))
+			failureReasons.push('follow_up_unresolved');
+		if (reworks.length > 0) failureReasons.push('reworked');
+
+		const reported = job.reportedAt.getTime();
+		const arrived = job.arrivedAt?.getTime() ?? null;
+		const started = job.startedAt?.getTime() ?? null;
+		const repairMs = started !== null && completed >= started ? completed - started : null;
+		const responseMs = arrived !== null && arrived >= reported ? arrived - reported : null;
+		const present = [reported, arrived, started, completed].filter((t) => t !== null);
+		const flags: JobFlag[] = [];
+		if (arrived === null) flags.push('missing_arrival');
+		if (started === null) flags.push('missing_start');
+		if (present.some((t, i) => i > 0 && t < present[i - 1])) flags.push('out_of_order');
+		if (repairMs !== null && repairMs > LONG_REPAIR_MINUTES * 60_000) flags.push('long_repair');
+
+		const partsCostUnits = (partsOf.get(job.id) ?? []).reduce(
+			(sum, p) => sum + scaledDecimal(p.qty, 3) * scaledDecimal(p.unitCost, 2),
+			0n
+		);
+		const technician = usersById.get(job.technicianId)!;
+		return {
+			job_id: job.id,
+			job_no: job.jobNo,
+			technician_id: job.technicianId,
+			technician_login: technician.login,
+			technician_name: technician.name,
+			completed_at: job.completedAt!.toISOString(),
+			success: failureReasons.length === 0,
+			failure_reasons: failureReasons,
+			reworked_by: reworks.map((r) => r.jobNo).sort(),
+			repair_minutes: repairMs === null ? null : repairMs / 60_000,
+			standard_minutes:
+				(job.faultCategoryId && minutesByCategory.get(job.faultCategoryId)) ||
+				DEFAULT_STANDARD_MINUTES,
+			response_hours: responseMs === null ? null : responseMs / 3_600_000,
+			parts_cost: decimalToNumber(partsCostUnits, COST_SCALE),
+			flags,
+			latest_satisfaction: rated[0]?.satisfaction ?? null,
+			has_follow_up: followUps.length > 0,
+			partsCostUnits,
+			repairMs,
+			responseMs
+		};
+	});
+	return facts.sort(
+		(a, b) =>
+			a.completed_at.localeCompare(b.completed_at) ||
+			(a.job_no < b.job_no ? -1 : a.job_no > b.job_no ? 1 : 0)
+	);
+}
+
+export function referenceJobFacts(
+	data: ReferenceData,
+	period: KpiPeriod,
+	technicianId?: string
+): JobFact[] {
+	return computeFacts(data, period, technicianId).map(
+		({ partsCostUnits: _cost, repairMs: _repair, responseMs: _response, ...fact }) => fact
+	);
+}
+
+function mean(values: number[]): number | null {
+	return values.length === 0 ? null : values.reduce((a, b) => a + b, 0) / values.length;
+}
+
+function median(values: number[]): number | null {
+	if (values.length === 0) return null;
+	const sorted = [...values].sort((a, b) => a - b);
+	const middle = (sorted.length - 1) / 2;
+	const low = sorted[Math.floor(middle)];
+	const high = sorted[Math.ceil(middle)];
+	return low + (high - low) * (middle - Math.floor(middle));
+}
+
+export function referenceScorecard(data: ReferenceData, period: KpiPeriod): ScorecardRow[] {
+	const facts = computeFacts(data, period);
+	const byTechnician = new Map<string, FactWithExactCost[]>();
+	for (const fact of facts) {
+		const jobs = byTechnician.get(fact.technician_id);
+		if (jobs) jobs.push(fact);
+		else byTechnician.set(fact.technician_id, [fact]);
+	}
+	const rows = [...byTechnician.values()].map((jobs) => {
+		const count = jobs.length;
+		const repairMs = jobs.flatMap((j) => (j.repairMs === null ? [] : [j.repairMs]));
+		const timed = jobs.filter((j) => j.repairMs !== null);
+		const standardMinutes = timed.reduce((sum, j) => sum + j.standard_minutes, 0);
+		const responseMs = jobs.flatMap((j) => (j.responseMs === null ? [] : [j.responseMs]));
+		const costUnits = jobs.reduce((sum, j) => sum + j.partsCostUnits, 0n);
+		const partsCostTotal = decimalToNumber(costUnits, COST_SCALE);
+		const satisfactions = jobs.flatMap((j) =>
+			j.latest_satisfaction === null ? [] : [j.latest_satisfaction]
+		);
+		const values: Record<ScoredKpi, number | null> = {
+			repair_success_rate: jobs.filter((j) => j.success).length / count,
+			avg_response_hours: responseMs.length ? mean(responseMs)! / 3_600_000 : null,
+			duration_index: timed.length
+				? repairMs.reduce((a, b) => a + b, 0) / 60_000 / standardMinutes
+				: null,
+			csat: satisfactions.length
+				? satisfactions.filter((s) => s >= 4).length / satisfactions.length
+				: null,
+			follow_up_rate: jobs.filter((j) => j.has_follow_up).length / count,
+			record_accuracy: jobs.filter((j) => j.flags.length === 0).length / count,
+			parts_cost_per_job: partsCostTotal / count
+		};
+		const score = compositeScore(values, data.station.kpiSettings);
+		return {
+			login: jobs[0].technician_login,
+			name: jobs[0].technician_name,
+			jobs_completed: count,
+			repair_success_rate: values.repair_success_rate,
+			avg_repair_minutes: repairMs.length ? mean(repairMs)! / 60_000 : null,
+			median_repair_minutes: median(repairMs.map((ms) => ms / 60_000)),
+			duration_index: values.duration_index,
+			avg_response_hours: values.avg_response_hours,
+			parts_cost_total: partsCostTotal,
+			parts_cost_per_job: values.parts_cost_per_job,
+			csat: values.csat,
+			avg_satisfaction: mean(satisfactions),
+			follow_up_rate: values.follow_up_rate,
+			record_accuracy: values.record_accuracy,
+			score,
+			grade: gradeFor(score),
+			rank: null as number | null
+		} satisfies ScorecardRow;
+	});
+	const ranks = competitionRanks(
+		rows.map((row) => ({ score: row.score, jobsCompleted: row.jobs_completed })),
+		data.station.minJobsForRanking
+	);
+	rows.forEach((row, i) => (row.rank = ranks[i]));
+	return rows.sort(
+		(a, b) =>
+			(a.rank ?? Infinity) - (b.rank ?? Infinity) ||
+			(a.login < b.login ? -1 : a.login > b.login ? 1 : 0)
+	);
+}

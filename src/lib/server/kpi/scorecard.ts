@@ -1,0 +1,205 @@
+/**
+ * The technician scorecard of kpi.md, computed in one SQL statement.
+ *
+ * Layout of the statement: the period's rows of job_kpi_daily (per technician and local day,
+ * refreshed from the per-job facts of job-facts.ts) → `technician_kpis` (one GROUP BY per
+ * technician: counts, exact sums divided once, percentile_cont median over the days' repair
+ * minutes) → `scoring_rules`
+ * (thresholds and weights read from the station's kpi_settings jsonb) → `kpi_scores` (one
+ * score column per scored KPI) → `composite` (weighted mean, renormalised, rounded) → final
+ * SELECT with grade and rank().
+ *
+ * Ranking choices: ranks go to technicians with jobs_completed >= min_jobs_for_ranking AND a
+ * score; a technician whose score is null (every scored KPI null) has nothing to be ranked by,
+ * so gets rank null like one with too few jobs. Scores are rounded to SCORE_DECIMALS (half to
+ * even) before grading and ranking so equal performances tie despite floating-point noise.
+ * Rows are ordered by rank (nulls last), then login in byte order (COLLATE "C", the same on
+ * every server whatever its locale).
+ */
+import { sql, type SQL } from 'drizzle-orm';
+import type { Queryable } from '../db';
+import { queryRows } from '../db/rows';
+import { SCORED_KPIS, type ScoredKpi } from '../../shared/domain';
+import { SCORE_DECIMALS, scorecardRowSchema, type ScorecardRow } from '../../shared/kpi';
+import { jobFactsCtes, refreshJobFacts } from './job-facts';
+import { parseStationPeriod, type StationPeriod } from './period';
+
+/** A KPI key as an SQL identifier; the keys are fixed snake_case constants. */
+function column(kpi: ScoredKpi, suffix = ''): SQL {
+	return sql.raw(`${kpi}${suffix}`);
+}
+
+/** Per scored KPI: pass, excellent and weight columns, read from kpi_settings. */
+function scoringRuleColumns(): SQL {
+	return sql.join(
+		SCORED_KPIS.map(
+			(kpi) => sql`
+		(s.kpi_settings #>> ${`{thresholds,${kpi},pass}`})::float8 AS ${column(kpi, '_pass')},
+		(s.kpi_settings #>> ${`{thresholds,${kpi},excellent}`})::float8 AS ${column(kpi, '_excellent')},
+		coalesce((s.kpi_settings #>> ${`{weights,${kpi}}`})::float8, 0) AS ${column(kpi, '_weight')}`
+		),
+		sql`,`
+	);
+}
+
+/**
+ * Per scored KPI: its score, null when the KPI is not scored (weight 0, no thresholds, pass =
+ * excellent, or no value). The float8 expression is the one of kpiScore() in shared/kpi.ts.
+ * The value is tested for null explicitly because greatest()/least() skip null arguments.
+ */
+function kpiScoreColumns(): SQL {
+	return sql.join(
+		SCORED_KPIS.map((kpi) => {
+			const value = sql`k.${column(kpi)}`;
+			const pass = sql`r.${column(kpi, '_pass')}`;
+			const excellent = sql`r.${column(kpi, '_excellent')}`;
+			return sql`
+		CASE WHEN ${value} IS NOT NULL AND r.${column(kpi, '_weight')} > 0 AND ${excellent} <> ${pass}
+			THEN greatest(0, least(100, 60 + 40 * (${value} - ${pass}) / (${excellent} - ${pass})))
+		END AS ${column(kpi, '_score')}`;
+		}),
+		sql`,`
+	);
+}
+
+/**
+ * The composite: Σ weight·score / Σ weight over the scored KPIs, added in SCORED_KPIS order
+ * (unscored ones add an exact 0), the same order as compositeScore() in shared/kpi.ts.
+ */
+function compositeScoreExpression(): SQL {
+	const weighted = sql.join(
+		SCORED_KPIS.map(
+			(kpi) => sql`coalesce(r.${column(kpi, '_weight')} * ks.${column(kpi, '_score')}, 0)`
+		),
+		sql` + `
+	);
+	const weights = sql.join(
+		SCORED_KPIS.map(
+			(kpi) =>
+				sql`CASE WHEN ks.${column(kpi, '_score')} IS NOT NULL THEN r.${column(kpi, '_weight')} ELSE 0 END`
+		),
+		sql` + `
+	);
+	const scale = sql.raw(`1e${SCORE_DECIMALS}::float8`);
+	return sql`round((${weighted}) / nullif(${weights}, 0) * ${scale}) / ${scale}`;
+}
+
+export async function computeScorecard(
+	db: Queryable,
+	input: StationPeriod
+): Promise<ScorecardRow[]> {
+	const period = parseStationPeriod(input);
+	await refreshJobFacts(db, period.stationId);
+	const rows = await queryRows<ScorecardRow>(
+		db,
+		sql`
+WITH ${jobFactsCtes(period)},
+period_days AS (
+	SELECT d.*
+	FROM job_kpi_daily d
+	WHERE d.station_id = ${period.stationId}::uuid
+		AND d.day >= ${period.from}::date
+		AND d.day < ${period.to}::date
+),
+-- MATERIALIZED: computed once, whatever the planner guesses of a rollup it has no statistics
+-- for (a fresh station, or PGlite, which has no autovacuum).
+repair_medians AS MATERIALIZED (
+	SELECT
+		d.technician_id,
+		percentile_cont(0.5) WITHIN GROUP (ORDER BY m.minutes) AS median_repair_minutes
+	FROM period_days d
+	CROSS JOIN LATERAL unnest(d.repair_minutes) AS m(minutes)
+	GROUP BY d.technician_id
+),
+technician_kpis AS (
+	SELECT
+		d.technician_id,
+		sum(d.jobs_completed) AS jobs_completed,
+		sum(d.successes)::float8 / sum(d.jobs_completed) AS repair_success_rate,
+		sum(d.repair_seconds_sum) / nullif(sum(d.repair_count), 0) / 60 AS avg_repair_minutes,
+		CASE WHEN sum(d.repair_count) > 0
+			THEN sum(d.repair_seconds_sum) / (60 * sum(d.timed_standard_minutes))
+		END AS duration_index,
+		sum(d.response_seconds_sum) / nullif(sum(d.response_count), 0) / 3600
+			AS avg_response_hours,
+		sum(d.parts_cost_sum) AS parts_cost_total,
+		sum(d.parts_cost_sum) / sum(d.jobs_completed) AS parts_cost_per_job,
+		sum(d.satisfied_count)::float8 / nullif(sum(d.rated_count), 0) AS csat,
+		sum(d.rated_sum)::numeric / nullif(sum(d.rated_count), 0) AS avg_satisfaction,
+		sum(d.followed_up_count)::float8 / sum(d.jobs_completed) AS follow_up_rate,
+		sum(d.accurate_count)::float8 / sum(d.jobs_completed) AS record_accuracy
+	FROM period_days d
+	GROUP BY d.technician_id
+),
+kpi_values AS MATERIALIZED (
+	SELECT
+		tk.technician_id,
+		tk.jobs_completed::int AS jobs_completed,
+		tk.repair_success_rate,
+		tk.avg_repair_minutes::float8 AS avg_repair_minutes,
+		rm.median_repair_minutes,
+		tk.duration_index::float8 AS duration_index,
+		tk.avg_response_hours::float8 AS avg_response_hours,
+		tk.parts_cost_total::float8 AS parts_cost_total,
+		tk.parts_cost_per_job::float8 AS parts_cost_per_job,
+		tk.csat,
+		tk.avg_satisfaction::float8 AS avg_satisfaction,
+		tk.follow_up_rate,
+		tk.record_accuracy
+	FROM technician_kpis tk
+	LEFT JOIN repair_medians rm ON rm.technician_id = tk.technician_id
+),
+scoring_rules AS (
+	SELECT s.min_jobs_for_ranking, ${scoringRuleColumns()}
+	FROM station s
+),
+kpi_scores AS (
+	SELECT k.technician_id, ${kpiScoreColumns()}
+	FROM kpi_values k
+	CROSS JOIN scoring_rules r
+),
+composite AS (
+	SELECT
+		k.*,
+		${compositeScoreExpression()} AS score,
+		r.min_jobs_for_ranking
+	FROM kpi_values k
+	JOIN kpi_scores ks ON ks.technician_id = k.technician_id
+	CROSS JOIN scoring_rules r
+),
+ranked AS (
+	SELECT
+		c.*,
+		c.score IS NOT NULL AND c.jobs_completed >= c.min_jobs_for_ranking AS rankable
+	FROM composite c
+)
+SELECT
+	u.login,
+	u.name,
+	rk.jobs_completed,
+	rk.repair_success_rate,
+	rk.avg_repair_minutes,
+	rk.median_repair_minutes,
+	rk.duration_index,
+	rk.avg_response_hours,
+	rk.parts_cost_total,
+	rk.parts_cost_per_job,
+	rk.csat,
+	rk.avg_satisfaction,
+	rk.follow_up_rate,
+	rk.record_accuracy,
+	rk.score,
+	CASE
+		WHEN rk.score >= 90 THEN 'excellent'
+		WHEN rk.score >= 60 THEN 'pass'
+		WHEN rk.score IS NOT NULL THEN 'fail'
+	END AS grade,
+	CASE WHEN rk.rankable
+		THEN (rank() OVER (PARTITION BY rk.rankable ORDER BY rk.score DESC))::int
+	END AS rank
+FROM ranked rk
+JOIN users u ON u.station_id = ${period.stationId}::uuid AND u.id = rk.technician_id
+ORDER BY rank NULLS LAST, u.login COLLATE "C"`
+	);
+	return rows.map((row) => scorecardRowSchema.parse(row));
+}

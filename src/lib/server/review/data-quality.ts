@@ -1,0 +1,118 @@
+/**
+ * The data-quality listing: the period's completed jobs carrying kpi.md's flags
+ * (missing_arrival, missing_start, out_of_order, long_repair), grouped by technician with counts
+ * per flag. The flags come from the KPI engine's own job_facts CTE, so this page lists exactly
+ * the jobs that lower a technician's record accuracy on the scorecard.
+ */
+import { sql } from 'drizzle-orm';
+import type { Queryable } from '../db';
+import { queryRows } from '../db/rows';
+import { jobFactsCtes, refreshJobFacts } from '../kpi/job-facts';
+import { parseStationPeriod, type StationPeriod } from '../kpi/period';
+import { JOB_FLAGS, type JobFlag } from '../../shared/kpi';
+import { dataQualityReportSchema, type DataQualityReport, type QualityGroup } from './schemas';
+import { isoUtc } from './sql';
+
+type FlaggedJobRow = {
+	technicianId: string;
+	login: string;
+	name: string;
+	jobsCompleted: number;
+	flaggedJobs: number;
+	jobId: string;
+	jobNo: string;
+	reportedAt: string;
+	arrivedAt: string | null;
+	startedAt: string | null;
+	completedAt: string;
+	repairMinutes: number | null;
+	flags: JobFlag[];
+} & Record<`count_${JobFlag}`, number>;
+
+/** One count column per flag, e.g. `count_missing_arrival`. */
+function flagCountColumns() {
+	return sql.join(
+		JOB_FLAGS.map(
+			(flag) =>
+				sql`count(*) FILTER (WHERE ${flag}::text = ANY(flags))::int AS ${sql.raw(`count_${flag}`)}`
+		),
+		sql`,\n\t\t`
+	);
+}
+
+export async function dataQuality(db: Queryable, input: StationPeriod): Promise<DataQualityReport> {
+	const period = parseStationPeriod(input);
+	await refreshJobFacts(db, period.stationId);
+	const rows = await queryRows<FlaggedJobRow>(
+		db,
+		sql`
+WITH ${jobFactsCtes(period)},
+technician_counts AS (
+	SELECT
+		technician_id,
+		count(*)::int AS jobs_completed,
+		count(*) FILTER (WHERE cardinality(flags) > 0)::int AS flagged_jobs,
+		${flagCountColumns()}
+	FROM job_facts
+	GROUP BY technician_id
+	HAVING count(*) FILTER (WHERE cardinality(flags) > 0) > 0
+)
+SELECT
+	u.id::text AS "technicianId",
+	u.login,
+	u.name,
+	tc.jobs_completed AS "jobsCompleted",
+	tc.flagged_jobs AS "flaggedJobs",
+	${sql.join(
+		JOB_FLAGS.map((flag) => sql.raw(`tc.count_${flag}`)),
+		sql`, `
+	)},
+	jf.id::text AS "jobId",
+	jf.job_no AS "jobNo",
+	${isoUtc(sql`j.reported_at`)} AS "reportedAt",
+	${isoUtc(sql`j.arrived_at`)} AS "arrivedAt",
+	${isoUtc(sql`j.started_at`)} AS "startedAt",
+	${isoUtc(sql`j.completed_at`)} AS "completedAt",
+	(jf.repair_seconds / 60)::float8 AS "repairMinutes",
+	jf.flags::text[] AS flags
+FROM technician_counts tc
+JOIN users u ON u.station_id = ${period.stationId}::uuid AND u.id = tc.technician_id
+JOIN job_facts jf ON jf.technician_id = tc.technician_id AND cardinality(jf.flags) > 0
+JOIN jobs j ON j.station_id = ${period.stationId}::uuid AND j.id = jf.id
+ORDER BY tc.flagged_jobs DESC, u.login COLLATE "C", jf.completed_at, jf.job_no COLLATE "C"`
+	);
+
+	// The rows arrive sorted by technician; nest each technician's jobs under one group.
+	const groups: QualityGroup[] = [];
+	for (const row of rows) {
+		let group = groups.at(-1);
+		if (group?.technicianId !== row.technicianId) {
+			group = {
+				technicianId: row.technicianId,
+				login: row.login,
+				name: row.name,
+				jobsCompleted: row.jobsCompleted,
+				flaggedJobs: row.flaggedJobs,
+				flagCounts: Object.fromEntries(
+					JOB_FLAGS.map((flag) => [flag, row[`count_${flag}`]])
+				) as QualityGroup['flagCounts'],
+				jobs: []
+			};
+			groups.push(group);
+		}
+		group.jobs.push({
+			jobId: row.jobId,
+			jobNo: row.jobNo,
+			reportedAt: row.reportedAt,
+			arrivedAt: row.arrivedAt,
+			startedAt: row.startedAt,
+			completedAt: row.completedAt,
+			repairMinutes: row.repairMinutes,
+			flags: row.flags
+		});
+	}
+	return dataQualityReportSchema.parse({
+		period: { from: period.from, to: period.to },
+		groups
+	});
+}

@@ -1,0 +1,315 @@
+/**
+ * `sync.pull`: what changed for this user since the device's cursor (docs/sync.md).
+ *
+ * One REPEATABLE READ, read-only transaction, so the rows, the deletes and the client's
+ * last_mutation_id all come from one snapshot. The new cursor is the snapshot's xmin: every
+ * transaction below it has ended, so a later pull asking for version >= xmin misses nothing;
+ * a transaction still running now has an id >= xmin, so its rows come with a later pull,
+ * however late it commits.
+ *
+ * Unlike the recommended design, there is no upper bound (version < xmin): rows already
+ * committed above xmin are sent now, and again with the next pull. With the bound, one long
+ * transaction (an import, a demo reset, a session left open) would hold back every device's
+ * changes until it ended; without it, devices only receive a few rows twice.
+ */
+import { and, eq, gte, sql, type SQL } from 'drizzle-orm';
+import type { PgColumn } from 'drizzle-orm/pg-core';
+import type { z } from 'zod';
+import type { Database, Queryable } from '../db';
+import { queryRows } from '../db/rows';
+import {
+	faultCategories,
+	followUps,
+	jobParts,
+	jobs,
+	parts,
+	syncClients,
+	syncRetention,
+	type SyncTombstoneTable
+} from '../db/schema';
+import type { SessionUser } from '../auth/session-user';
+import type { pullInputSchema, pullOutputSchema } from '../../shared/sync';
+import { readClient } from './clients';
+
+export type PullInput = z.output<typeof pullInputSchema>;
+export type PullOutput = z.output<typeof pullOutputSchema>;
+
+/**
+ * The rows to send: those with version >= this cursor, or (null: first pull, reset)
+ * everything visible.
+ */
+type Since = string | null;
+
+export async function pullChanges(
+	db: Database,
+	user: SessionUser,
+	input: PullInput
+): Promise<PullOutput> {
+	const { answer, known } = await db.transaction(
+		async (tx) => {
+			// Sent together; the first takes the snapshot that all of them then read.
+			const [[{ cursor }], client, horizon] = await Promise.all([
+				queryRows<{ cursor: string }>(
+					tx,
+					sql`SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS cursor`
+				),
+				readClient(tx, user, input.clientId),
+				tx
+					.select({ prunedThrough: syncRetention.prunedThrough })
+					.from(syncRetention)
+					.where(eq(syncRetention.stationId, user.stationId))
+			]);
+			const reset =
+				input.cursor !== null &&
+				(!client || mustReset(input.cursor, cursor, horizon[0]?.prunedThrough));
+			const since: Since = reset ? null : input.cursor;
+			const scope = scopeOf(user);
+			const [jobRows, jobPartRows, followUpRows, partRows, categoryRows, deletes] =
+				await Promise.all([
+					readJobs(tx, scope, since),
+					readJobParts(tx, scope, since),
+					readFollowUps(tx, scope, since),
+					readParts(tx, user, since),
+					readFaultCategories(tx, user, since),
+					since === null ? noDeletes() : readDeletes(tx, user, since)
+				]);
+			const answer: PullOutput = {
+				cursor,
+				lastMutationId: client?.lastMutationId ?? 0,
+				reset,
+				changes: {
+					jobs: jobRows,
+					jobParts: jobPartRows,
+					followUps: followUpRows,
+					parts: partRows,
+					faultCategories: categoryRows
+				},
+				deletes
+			};
+			return { answer, known: client !== null };
+		},
+		{ isolationLevel: 'repeatable read', accessMode: 'read only' }
+	);
+	if (!known) await registerClient(db, user, input.clientId);
+	return answer;
+}
+
+/**
+ * A device unknown here until now: recorded on its first pull (outside the read-only
+ * snapshot), so that a later pull can tell it from a device that synced with another
+ * database. Another user may have registered the same id in the meantime: FORBIDDEN.
+ */
+async function registerClient(db: Database, user: SessionUser, clientId: string) {
+	await db
+		.insert(syncClients)
+		.values({ stationId: user.stationId, id: clientId, userId: user.id })
+		.onConflictDoNothing();
+	await readClient(db, user, clientId);
+}
+
+/**
+ * Besides a client unknown here, a cursor means a reset when it is ahead of this database
+ * (like the unknown client: the device synced with another database), or when tombstones it
+ * still needed were pruned (it is not past the retention horizon).
+ */
+function mustReset(from: string, to: string, prunedThrough: string | undefined): boolean {
+	if (BigInt(from) > BigInt(to)) return true;
+	return prunedThrough !== undefined && BigInt(from) <= BigInt(prunedThrough);
+}
+
+/** The jobs a user's devices hold: a technician's own, or the whole station's. */
+interface Scope {
+	stationId: string;
+	technicianId: string | null;
+}
+
+function scopeOf(user: SessionUser): Scope {
+	return {
+		stationId: user.stationId,
+		technicianId: user.role === 'technician' ? user.id : null
+	};
+}
+
+function changedSince(version: PgColumn, since: Since): SQL | undefined {
+	return since === null ? undefined : gte(version, sql`${since}::xid8`);
+}
+
+function jobInScope(scope: Scope): SQL | undefined {
+	return and(
+		eq(jobs.stationId, scope.stationId),
+		scope.technicianId ? eq(jobs.technicianId, scope.technicianId) : undefined
+	);
+}
+
+/** The columns of jobRecordSchema (shared/sync.ts). */
+const jobRecord = {
+	id: jobs.id,
+	jobNo: jobs.jobNo,
+	technicianId: jobs.technicianId,
+	customerName: jobs.customerName,
+	customerPhone: jobs.customerPhone,
+	customerAddress: jobs.customerAddress,
+	productModel: jobs.productModel,
+	deviceSerial: jobs.deviceSerial,
+	faultCategoryId: jobs.faultCategoryId,
+	faultDescription: jobs.faultDescription,
+	reportedAt: jobs.reportedAt,
+	arrivedAt: jobs.arrivedAt,
+	startedAt: jobs.startedAt,
+	completedAt: jobs.completedAt,
+	status: jobs.status,
+	outcome: jobs.outcome,
+	previousJobId: jobs.previousJobId,
+	notes: jobs.notes,
+	verifiedAt: jobs.verifiedAt,
+	updatedAt: jobs.updatedAt
+};
+
+function readJobs(db: Queryable, scope: Scope, since: Since) {
+	return db
+		.select(jobRecord)
+		.from(jobs)
+		.where(and(jobInScope(scope), changedSince(jobs.version, since)));
+}
+
+function readJobParts(db: Queryable, scope: Scope, since: Since) {
+	return db
+		.select({
+			id: jobParts.id,
+			jobId: jobParts.jobId,
+			partId: jobParts.partId,
+			qty: jobParts.qty,
+			unitCost: jobParts.unitCost,
+			createdAt: jobParts.createdAt
+		})
+		.from(jobParts)
+		.innerJoin(jobs, and(eq(jobs.stationId, jobParts.stationId), eq(jobs.id, jobParts.jobId)))
+		.where(
+			and(
+				eq(jobParts.stationId, scope.stationId),
+				jobInScope(scope),
+				changedSince(jobParts.version, since)
+			)
+		);
+}
+
+function readFollowUps(db: Queryable, scope: Scope, since: Since) {
+	return db
+		.select({
+			id: followUps.id,
+			jobId: followUps.jobId,
+			userId: followUps.userId,
+			visitedAt: followUps.visitedAt,
+			channel: followUps.channel,
+			satisfaction: followUps.satisfaction,
+			issueResolved: followUps.issueResolved,
+			comment: followUps.comment
+		})
+		.from(followUps)
+		.innerJoin(jobs, and(eq(jobs.stationId, followUps.stationId), eq(jobs.id, followUps.jobId)))
+		.where(
+			and(
+				eq(followUps.stationId, scope.stationId),
+				jobInScope(scope),
+				changedSince(followUps.version, since)
+			)
+		);
+}
+
+/** The catalog goes to everyone in the station, inactive entries included (old lines use them). */
+function readParts(db: Queryable, user: SessionUser, since: Since) {
+	return db
+		.select({
+			id: parts.id,
+			sku: parts.sku,
+			name: parts.name,
+			unitCost: parts.unitCost,
+			unit: parts.unit,
+			active: parts.active
+		})
+		.from(parts)
+		.where(and(eq(parts.stationId, user.stationId), changedSince(parts.version, since)));
+}
+
+function readFaultCategories(db: Queryable, user: SessionUser, since: Since) {
+	return db
+		.select({
+			id: faultCategories.id,
+			code: faultCategories.code,
+			name: faultCategories.name,
+			standardMinutes: faultCategories.standardMinutes,
+			active: faultCategories.active
+		})
+		.from(faultCategories)
+		.where(
+			and(
+				eq(faultCategories.stationId, user.stationId),
+				changedSince(faultCategories.version, since)
+			)
+		);
+}
+
+function noDeletes(): Promise<PullOutput['deletes']> {
+	return Promise.resolve({ jobs: [], jobParts: [], followUps: [], parts: [], faultCategories: [] });
+}
+
+const DELETE_KEYS = {
+	jobs: 'jobs',
+	job_parts: 'jobParts',
+	follow_ups: 'followUps',
+	parts: 'parts',
+	fault_categories: 'faultCategories'
+} as const satisfies Record<SyncTombstoneTable, keyof PullOutput['deletes']>;
+
+/**
+ * Tombstones since the cursor meant for this user's devices (a technician's: those addressed to
+ * them or to the whole station), except rows this user holds again now: a job reassigned
+ * back, a line deleted and re-inserted. Those come as changes instead, since their versions
+ * moved.
+ */
+async function readDeletes(
+	db: Queryable,
+	user: SessionUser,
+	since: string
+): Promise<PullOutput['deletes']> {
+	const technicianId = user.role === 'technician' ? user.id : null;
+	const audience = technicianId
+		? sql`AND (t.audience_user_id = ${technicianId}::uuid OR t.audience_user_id IS NULL)`
+		: sql``;
+	const ownJob = technicianId ? sql`AND j.technician_id = ${technicianId}::uuid` : sql``;
+	const rows = await queryRows<{ table_name: SyncTombstoneTable; row_id: string }>(
+		db,
+		sql`
+SELECT DISTINCT t.table_name, t.row_id::text AS row_id
+FROM sync_tombstones t
+WHERE t.station_id = ${user.stationId}::uuid
+	AND t.version >= ${since}::xid8
+	${audience}
+	AND NOT CASE t.table_name
+		WHEN 'jobs' THEN EXISTS (
+			SELECT 1 FROM jobs j
+			WHERE j.station_id = t.station_id AND j.id = t.row_id ${ownJob})
+		WHEN 'job_parts' THEN EXISTS (
+			SELECT 1 FROM job_parts c
+			JOIN jobs j ON j.station_id = c.station_id AND j.id = c.job_id
+			WHERE c.station_id = t.station_id AND c.id = t.row_id ${ownJob})
+		WHEN 'follow_ups' THEN EXISTS (
+			SELECT 1 FROM follow_ups c
+			JOIN jobs j ON j.station_id = c.station_id AND j.id = c.job_id
+			WHERE c.station_id = t.station_id AND c.id = t.row_id ${ownJob})
+		WHEN 'parts' THEN EXISTS (
+			SELECT 1 FROM parts p WHERE p.station_id = t.station_id AND p.id = t.row_id)
+		ELSE EXISTS (
+			SELECT 1 FROM fault_categories fc WHERE fc.station_id = t.station_id AND fc.id = t.row_id)
+	END`
+	);
+	const deletes: PullOutput['deletes'] = {
+		jobs: [],
+		jobParts: [],
+		followUps: [],
+		parts: [],
+		faultCategories: []
+	};
+	for (const row of rows) deletes[DELETE_KEYS[row.table_name]].push(row.row_id);
+	return deletes;
+}

@@ -1,0 +1,320 @@
+/**
+ * `sync.push`: applies a device's outbox exactly once and in order (docs/sync.md).
+ *
+ * One transaction per batch. It locks the client row, skips ids already processed, stops at a
+ * gap, and applies each mutation through the domain services. A permanent refusal (invalid
+ * arguments, permission, a closed or verified job, a constraint) is recorded as `rejected`
+ * and still counts as processed, so one bad mutation never blocks the queue. Any other error
+ * is transient: the batch stops there, what came before it is committed, and the request
+ * fails so the device retries later.
+ *
+ * Speed: the batch first runs without savepoints. Only if some mutation throws is the whole
+ * transaction rolled back and the batch run again with one savepoint per mutation, where a
+ * refused mutation is undone alone. Bookkeeping (sync_mutations, last_mutation_id) is written
+ * once per batch.
+ */
+import { TRPCError } from '@trpc/server';
+import { sql } from 'drizzle-orm';
+import type { z } from 'zod';
+import type { Database, Transaction } from '../db';
+import { postgresError, translateDbError } from '../db/errors';
+import { queryRows } from '../db/rows';
+import type { SessionUser } from '../auth/session-user';
+import {
+	mutationArgs,
+	type MutationEnvelope,
+	type MutationName,
+	type MutationResult,
+	type pushInputSchema,
+	type pushOutputSchema
+} from '../../shared/sync';
+import { applyMutation, CHANGES_JOB_ROW, type ParsedMutationArgs } from './apply';
+import { setChangeContext } from './change-context';
+import { lockClient } from './clients';
+
+export type PushInput = z.output<typeof pushInputSchema>;
+export type PushOutput = z.output<typeof pushOutputSchema>;
+
+interface Rejection {
+	code: string;
+	message: string;
+}
+
+/** A mutation of the batch with its arguments checked (no database needed for that). */
+interface PreparedMutation {
+	envelope: MutationEnvelope;
+	args: ParsedMutationArgs<MutationName> | null;
+	invalid: Rejection | null;
+}
+
+/** A processed mutation, as sync_mutations records it. */
+interface Processed {
+	envelope: MutationEnvelope;
+	status: 'applied' | 'rejected';
+	error: Rejection | null;
+	/** job.create of a job this client had already created: it took effect earlier. */
+	alreadyApplied: boolean;
+}
+
+interface BatchOutcome {
+	output: PushOutput;
+	/** The transient error the batch stopped at, after committing what came before it. */
+	stoppedBy: { mutationId: number; error: unknown } | null;
+}
+
+type Mode = 'fast' | 'savepoints';
+
+/** Thrown in fast mode to roll the batch back and run it again with savepoints. */
+class RetryWithSavepoints extends Error {}
+
+const PERMANENT_TRPC_CODES = new Set(['BAD_REQUEST', 'FORBIDDEN', 'NOT_FOUND', 'CONFLICT']);
+
+export async function pushMutations(
+	db: Database,
+	user: SessionUser,
+	input: PushInput
+): Promise<PushOutput> {
+	const batch = prepareBatch(input.mutations);
+	let outcome: BatchOutcome;
+	try {
+		outcome = await db.transaction((tx) => processBatch(tx, user, input.clientId, batch, 'fast'));
+	} catch (error) {
+		if (!(error instanceof RetryWithSavepoints)) throw error;
+		outcome = await db.transaction((tx) =>
+			processBatch(tx, user, input.clientId, batch, 'savepoints')
+		);
+	}
+	if (outcome.stoppedBy) {
+		throw new TRPCError({
+			code: 'INTERNAL_SERVER_ERROR',
+			message:
+				`Mutation ${outcome.stoppedBy.mutationId} could not be applied just now; ` +
+				`it and the ones after it will be retried (processed up to ${outcome.output.lastMutationId}).`,
+			cause: outcome.stoppedBy.error
+		});
+	}
+	return outcome.output;
+}
+
+/** In id order, each id once, arguments validated by name. */
+function prepareBatch(mutations: MutationEnvelope[]): PreparedMutation[] {
+	const byId = new Map<number, MutationEnvelope>();
+	for (const envelope of mutations) if (!byId.has(envelope.id)) byId.set(envelope.id, envelope);
+	return [...byId.values()]
+		.sort((a, b) => a.id - b.id)
+		.map((envelope) => {
+			const parsed = mutationArgs[envelope.name].safeParse(envelope.args);
+			if (parsed.success) return { envelope, args: parsed.data, invalid: null };
+			const problems = parsed.error.issues.map(
+				(issue) => `${issue.path.join('.') || 'arguments'}: ${issue.message}`
+			);
+			return {
+				envelope,
+				args: null,
+				invalid: { code: 'BAD_REQUEST', message: `${envelope.name}: ${problems.join('; ')}` }
+			};
+		});
+}
+
+async function processBatch(
+	tx: Transaction,
+	user: SessionUser,
+	clientId: string,
+	batch: PreparedMutation[],
+	mode: Mode
+): Promise<BatchOutcome> {
+	const processedBefore = await lockClient(tx, user, clientId);
+	let last = processedBefore;
+	const duplicateIds: number[] = [];
+	const processed: Processed[] = [];
+	let gap = false;
+	let stoppedBy: BatchOutcome['stoppedBy'] = null;
+
+	for (const mutation of batch) {
+		const { id } = mutation.envelope;
+		if (id <= processedBefore) {
+			duplicateIds.push(id);
+			continue;
+		}
+		if (id > last + 1) {
+			gap = true;
+			break;
+		}
+		const result = await processOne(tx, user, clientId, mutation, processed, mode);
+		if ('transient' in result) {
+			stoppedBy = { mutationId: id, error: result.transient };
+			break;
+		}
+		processed.push(result);
+		last = id;
+	}
+
+	await recordProcessed(tx, user, clientId, processed, last);
+	const earlier = await earlierResults(tx, user, clientId, duplicateIds);
+	const results: MutationResult[] = [
+		...earlier,
+		...processed.map((p): MutationResult => ({
+			id: p.envelope.id,
+			status: p.alreadyApplied ? 'duplicate' : p.status,
+			error: p.error
+		}))
+	];
+	return { output: { lastMutationId: last, results, gap }, stoppedBy };
+}
+
+async function processOne(
+	tx: Transaction,
+	user: SessionUser,
+	clientId: string,
+	mutation: PreparedMutation,
+	processedInBatch: Processed[],
+	mode: Mode
+): Promise<Processed | { transient: unknown }> {
+	const { envelope, args, invalid } = mutation;
+	if (!args) return { envelope, status: 'rejected', error: invalid, alreadyApplied: false };
+	const apply = async (scope: Transaction) => {
+		if (!CHANGES_JOB_ROW.has(envelope.name)) {
+			await applyMutation(scope, user, envelope.name, args, envelope.madeAt);
+			return;
+		}
+		// Both queries are sent at once: a transaction runs its queries in the order they
+		// were issued, so the context is set before the mutation's first statement.
+		await Promise.all([
+			setChangeContext(scope, {
+				changedBy: user.id,
+				clientId,
+				mutationId: envelope.id,
+				deviceTime: envelope.madeAt
+			}),
+			applyMutation(scope, user, envelope.name, args, envelope.madeAt)
+		]);
+	};
+
+	if (mode === 'fast') {
+		try {
+			await apply(tx);
+		} catch (error) {
+			throw new RetryWithSavepoints('a mutation failed; undo it alone', { cause: error });
+		}
+		return { envelope, status: 'applied', error: null, alreadyApplied: false };
+	}
+
+	try {
+		await tx.transaction((savepoint) => apply(savepoint));
+		return { envelope, status: 'applied', error: null, alreadyApplied: false };
+	} catch (error) {
+		const rejection = permanentRejection(error);
+		if (!rejection) return { transient: error };
+		if (
+			envelope.name === 'job.create' &&
+			rejection.code === 'CONFLICT' &&
+			(await jobCreatedEarlier(tx, user, clientId, (args as { id: string }).id, processedInBatch))
+		) {
+			return { envelope, status: 'applied', error: null, alreadyApplied: true };
+		}
+		return { envelope, status: 'rejected', error: rejection, alreadyApplied: false };
+	}
+}
+
+/**
+ * The refusal to record when `error` is permanent: a tRPC refusal from the services, or a
+ * database integrity or data error (a re-send would fail the same way). Null when it is
+ * anything else (connection lost, deadlock, a bug): worth retrying.
+ */
+function permanentRejection(error: unknown): Rejection | null {
+	let refusal = error;
+	try {
+		translateDbError(error);
+	} catch (translated) {
+		refusal = translated;
+	}
+	if (refusal instanceof TRPCError && PERMANENT_TRPC_CODES.has(refusal.code)) {
+		return { code: refusal.code, message: refusal.message };
+	}
+	const pg = postgresError(error);
+	if (pg?.code?.startsWith('22') || pg?.code?.startsWith('23')) {
+		const message = error instanceof Error ? error.message : String(error);
+		return { code: 'BAD_REQUEST', message: `Rejected by the database: ${message}` };
+	}
+	return null;
+}
+
+/** Whether this client already created job `jobId` (an earlier mutation id did it). */
+async function jobCreatedEarlier(
+	tx: Transaction,
+	user: SessionUser,
+	clientId: string,
+	jobId: string,
+	processedInBatch: Processed[]
+): Promise<boolean> {
+	const createdInBatch = processedInBatch.some(
+		(p) =>
+			p.envelope.name === 'job.create' &&
+			p.status === 'applied' &&
+			(p.envelope.args as { id?: unknown }).id === jobId
+	);
+	if (createdInBatch) return true;
+	const rows = await queryRows<{ found: boolean }>(
+		tx,
+		sql`SELECT EXISTS (
+			SELECT 1 FROM sync_mutations
+			WHERE station_id = ${user.stationId}::uuid AND client_id = ${clientId}::uuid
+				AND name = 'job.create' AND status = 'applied' AND args->>'id' = ${jobId}
+		) AS found`
+	);
+	return rows[0]?.found === true;
+}
+
+/** One statement for the batch: the audit rows and the client's new last_mutation_id. */
+async function recordProcessed(
+	tx: Transaction,
+	user: SessionUser,
+	clientId: string,
+	processed: Processed[],
+	last: number
+): Promise<void> {
+	if (processed.length === 0) return;
+	const rows = processed.map((p) => ({
+		mutation_id: p.envelope.id,
+		name: p.envelope.name,
+		args: p.envelope.args ?? null,
+		made_at: p.envelope.madeAt.toISOString(),
+		status: p.status,
+		error: p.error
+	}));
+	await tx.execute(sql`
+		WITH client AS (
+			UPDATE sync_clients SET last_mutation_id = ${last}, last_seen_at = now()
+			WHERE station_id = ${user.stationId}::uuid AND id = ${clientId}::uuid
+		)
+		INSERT INTO sync_mutations (station_id, client_id, mutation_id, name, args, made_at, status, error)
+		SELECT ${user.stationId}::uuid, ${clientId}::uuid, r.mutation_id, r.name, r.args, r.made_at,
+			r.status::sync_mutation_status, r.error
+		FROM jsonb_to_recordset(${JSON.stringify(rows)}::text::jsonb) AS r(
+			mutation_id bigint, name text, args jsonb, made_at timestamptz, status text, error jsonb
+		)`);
+}
+
+/** What re-sent mutations were answered with the first time: a rejection is reported again. */
+async function earlierResults(
+	tx: Transaction,
+	user: SessionUser,
+	clientId: string,
+	ids: number[]
+): Promise<MutationResult[]> {
+	if (ids.length === 0) return [];
+	const rows = await queryRows<{ mutation_id: number; status: string; error: Rejection | null }>(
+		tx,
+		sql`SELECT mutation_id::int8::float8 AS mutation_id, status::text AS status, error
+			FROM sync_mutations
+			WHERE station_id = ${user.stationId}::uuid AND client_id = ${clientId}::uuid
+				AND mutation_id BETWEEN ${Math.min(...ids)} AND ${Math.max(...ids)}`
+	);
+	const recorded = new Map(rows.map((row) => [Number(row.mutation_id), row]));
+	return ids.map((id) => {
+		const row = recorded.get(id);
+		return row?.status === 'rejected'
+			? { id, status: 'rejected', error: row.error }
+			: { id, status: 'duplicate', error: null };
+	});
+}

@@ -1,0 +1,54 @@
+import { initTRPC, TRPCError } from '@trpc/server';
+import superjson from 'superjson';
+import { ZodError } from 'zod';
+import type { Database } from '../db';
+import type { SessionUser } from '../auth/session-user';
+import type { UserRole } from '../../shared/domain';
+
+export interface Context {
+	db: Database;
+	/** Null when the request carries no valid session. */
+	user: SessionUser | null;
+}
+
+const t = initTRPC.context<Context>().create({
+	transformer: superjson,
+	isDev: process.env.NODE_ENV !== 'production',
+	errorFormatter({ shape, error }) {
+		return {
+			...shape,
+			data: {
+				...shape.data,
+				// Field-level problems, so a form can show each one beside its input.
+				issues:
+					error.cause instanceof ZodError
+						? error.cause.issues.map((i) => ({ path: i.path.join('.'), message: i.message }))
+						: null,
+				// Stack traces never leave the server in production.
+				stack: process.env.NODE_ENV === 'production' ? undefined : shape.data.stack
+			}
+		};
+	}
+});
+
+export const router = t.router;
+export const createCallerFactory = t.createCallerFactory;
+export const publicProcedure = t.procedure;
+
+export const authedProcedure = t.procedure.use(({ ctx, next }) => {
+	if (!ctx.user) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Sign in first.' });
+	return next({ ctx: { ...ctx, user: ctx.user } });
+});
+
+/** A procedure only the given roles may call; everything else is FORBIDDEN with a reason. */
+export function roleProcedure(...roles: UserRole[]) {
+	return authedProcedure.use(({ ctx, next }) => {
+		if (!roles.includes(ctx.user.role)) {
+			throw new TRPCError({
+				code: 'FORBIDDEN',
+				message: `This needs the role ${roles.join(' or ')}; you are signed in as ${ctx.user.role}.`
+			});
+		}
+		return next({ ctx });
+	});
+}

@@ -1,0 +1,26 @@
+import { router } from './core';
+import { adminRouter } from './routers/admin';
+import { authRouter } from './routers/auth';
+import { followUpsRouter } from './routers/follow-ups';
+import { jobsRouter } from './routers/jobs';
+import { kpiRouter } from './routers/kpi';
+import { partsRouter } from './routers/parts';
+import { reviewRouter } from './routers/review';
+import { settingsRouter } from './routers/settings';
+import { stationsRouter } from './routers/stations';
+import { syncRouter } from './routers/sync';
+
+export const appRouter = router({
+	auth: authRouter,
+	admin: adminRouter,
+	jobs: jobsRouter,
+	parts: partsRouter,
+	followUps: followUpsRouter,
+	stations: stationsRouter,
+	kpi: kpiRouter,
+	review: reviewRouter,
+	settings: settingsRouter,
+	sync: syncRouter
+});
+
+export type AppRouter = typeof appRouter;

@@ -1,0 +1,88 @@
+/**
+ * The KPI contract over tRPC, always for the caller's own station. Supervisors and admins see
+ * every technician; a technician sees only their own row and their own jobs (the ranks in
+ * that row are still computed over the whole station).
+ */
+import { TRPCError } from '@trpc/server';
+import { z } from 'zod';
+import { authedProcedure, router } from '../core';
+import type { SessionUser } from '../../auth/session-user';
+import { jobFactSchema, kpiPeriodSchema, scorecardRowSchema } from '../../../shared/kpi';
+import { kpiSettingsSchema } from '../../../shared/kpi-settings';
+import { computeScorecard } from '../../kpi/scorecard';
+import { jobFacts } from '../../kpi/job-facts';
+import { drillDownJobSchema, drillDownJobs } from '../../kpi/drill-down';
+import {
+	monthlyScorecardRowSchema,
+	monthlyScorecards,
+	stationScoring,
+	trendWindowSchema
+} from '../../kpi/trends';
+
+const jobFactsInputSchema = kpiPeriodSchema.safeExtend({
+	technicianId: z.uuid('technicianId must be a user id (UUID)').optional()
+});
+
+/** Whose jobs a caller may see: a technician always their own, others whom they ask for. */
+function factsTechnicianId(user: SessionUser, requested: string | undefined): string | undefined {
+	if (user.role !== 'technician') return requested;
+	if (requested && requested !== user.id) {
+		throw new TRPCError({
+			code: 'FORBIDDEN',
+			message: 'A technician can only see the facts of their own jobs.'
+		});
+	}
+	return user.id;
+}
+
+export const kpiRouter = router({
+	scorecard: authedProcedure
+		.input(kpiPeriodSchema)
+		.output(z.array(scorecardRowSchema))
+		.query(async ({ ctx, input }) => {
+			const rows = await computeScorecard(ctx.db, { stationId: ctx.user.stationId, ...input });
+			if (ctx.user.role !== 'technician') return rows;
+			return rows.filter((row) => row.login === ctx.user.login);
+		}),
+
+	/** The jobs behind a scorecard row; without technicianId, the whole station's. */
+	jobFacts: authedProcedure
+		.input(jobFactsInputSchema)
+		.output(z.array(jobFactSchema))
+		.query(({ ctx, input }) =>
+			jobFacts(ctx.db, {
+				stationId: ctx.user.stationId,
+				from: input.from,
+				to: input.to,
+				technicianId: factsTechnicianId(ctx.user, input.technicianId)
+			})
+		),
+
+	/** The same jobs with the customer and report time, for the drill-down lists. */
+	drillDown: authedProcedure
+		.input(jobFactsInputSchema)
+		.output(z.array(drillDownJobSchema))
+		.query(({ ctx, input }) =>
+			drillDownJobs(ctx.db, {
+				stationId: ctx.user.stationId,
+				from: input.from,
+				to: input.to,
+				technicianId: factsTechnicianId(ctx.user, input.technicianId)
+			})
+		),
+
+	/** The scorecard of each month of a window (a technician: their own rows). */
+	trends: authedProcedure
+		.input(trendWindowSchema)
+		.output(z.array(monthlyScorecardRowSchema))
+		.query(async ({ ctx, input }) => {
+			const rows = await monthlyScorecards(ctx.db, { stationId: ctx.user.stationId, ...input });
+			if (ctx.user.role !== 'technician') return rows;
+			return rows.filter((row) => row.login === ctx.user.login);
+		}),
+
+	/** The thresholds, weights and ranking minimum the station's scores are computed with. */
+	scoring: authedProcedure
+		.output(z.object({ kpiSettings: kpiSettingsSchema, minJobsForRanking: z.number().int() }))
+		.query(({ ctx }) => stationScoring(ctx.db, ctx.user.stationId))
+});

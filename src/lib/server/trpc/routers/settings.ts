@@ -1,0 +1,50 @@
+/**
+ * Station settings over tRPC, always for the caller's own station: supervisors and admins
+ * only (technicians get FORBIDDEN with the reason). Every mutation is audited by the service.
+ */
+import { roleProcedure, router } from '../core';
+import {
+	addFaultCategory,
+	ahpApplyInputSchema,
+	applyAhpWeights,
+	changeFaultCategory,
+	faultCategoryChangeInputSchema,
+	kpiSettingsInputSchema,
+	listSettingsHistory,
+	newFaultCategoryInputSchema,
+	rankingRulesInputSchema,
+	readStationSettings,
+	resetKpiSettings,
+	settingsHistoryInputSchema,
+	updateKpiSettings,
+	updateRankingRules
+} from '../../stations/settings';
+
+const settingsProcedure = roleProcedure('supervisor', 'admin');
+
+export const settingsRouter = router({
+	/** Current settings with kpi.md's defaults beside them, fault categories, last AHP. */
+	get: settingsProcedure.query(({ ctx }) => readStationSettings(ctx.db, ctx.user)),
+	/** Thresholds and weights of every scored KPI; weights are stored normalised to sum 1. */
+	updateKpi: settingsProcedure
+		.input(kpiSettingsInputSchema)
+		.mutation(({ ctx, input }) => updateKpiSettings(ctx.db, ctx.user, input)),
+	resetKpi: settingsProcedure.mutation(({ ctx }) => resetKpiSettings(ctx.db, ctx.user)),
+	/** Weights from a pairwise comparison matrix; refused when CR >= 0.10. */
+	applyAhp: settingsProcedure
+		.input(ahpApplyInputSchema)
+		.mutation(({ ctx, input }) => applyAhpWeights(ctx.db, ctx.user, input)),
+	updateRanking: settingsProcedure
+		.input(rankingRulesInputSchema)
+		.mutation(({ ctx, input }) => updateRankingRules(ctx.db, ctx.user, input)),
+	addFaultCategory: settingsProcedure
+		.input(newFaultCategoryInputSchema)
+		.mutation(({ ctx, input }) => addFaultCategory(ctx.db, ctx.user, input)),
+	changeFaultCategory: settingsProcedure
+		.input(faultCategoryChangeInputSchema)
+		.mutation(({ ctx, input }) => changeFaultCategory(ctx.db, ctx.user, input)),
+	/** Who changed what when, newest first. */
+	history: settingsProcedure
+		.input(settingsHistoryInputSchema.default({ page: 1, pageSize: 20 }))
+		.query(({ ctx, input }) => listSettingsHistory(ctx.db, ctx.user, input))
+});

@@ -1,0 +1,219 @@
+/**
+ * The offline sync protocol (shared/spec/sync.md): what a device sends (`sync.push`) and what
+ * it receives (`sync.pull`). The browser's outbox, the sync engine and the server all validate
+ * against these schemas, so a mutation means the same thing on both sides.
+ *
+ * Mutations express intent ("arrived at 09:12"), not row images; the server decides how
+ * they apply, checks permissions, and keeps the history of overwritten values.
+ */
+import { z } from 'zod';
+import {
+	addFollowUpSchema,
+	addJobPartSchema,
+	followUpChannelSchema,
+	jobFieldsSchema,
+	jobOutcomeSchema,
+	jobStatusSchema,
+	newJobSchema
+} from './schemas';
+
+const reason = z.string().trim().min(1, 'a reason is required').max(500);
+const jobRef = { jobId: z.uuid() };
+
+/**
+ * The editable job fields, each optional and WITHOUT the defaults of jobFieldsSchema: a field
+ * left out stays as it is (with the defaults, every field left out would be blanked).
+ */
+const fields = jobFieldsSchema.shape;
+const jobFieldEditsSchema = z.object({
+	customerName: fields.customerName.unwrap().optional(),
+	customerPhone: fields.customerPhone.unwrap().optional(),
+	customerAddress: fields.customerAddress.unwrap().optional(),
+	productModel: fields.productModel.unwrap().optional(),
+	deviceSerial: fields.deviceSerial.unwrap().optional(),
+	faultCategoryId: fields.faultCategoryId,
+	faultDescription: fields.faultDescription.unwrap().optional(),
+	notes: fields.notes.unwrap().optional()
+});
+
+/** Every mutation a device can make, by name, with its arguments. */
+export const mutationArgs = {
+	/** A new job, made offline: id (UUIDv7) and job number come from the device. */
+	'job.create': newJobSchema,
+	/** Customer, device and fault facts edited after creation. */
+	'job.update': z.object({ ...jobRef, fields: jobFieldEditsSchema }),
+	/** One-tap stamps with the device's own clock. */
+	'job.arrive': z.object({ ...jobRef, at: z.coerce.date() }),
+	'job.start': z.object({ ...jobRef, at: z.coerce.date() }),
+	'job.complete': z.object({
+		...jobRef,
+		at: z.coerce.date(),
+		outcome: jobOutcomeSchema,
+		notes: z.string().trim().max(2000).optional()
+	}),
+	/** Correcting recorded times afterwards always carries a reason (kept in the history). */
+	'job.setTimes': z
+		.object({
+			...jobRef,
+			reportedAt: z.coerce.date().optional(),
+			arrivedAt: z.coerce.date().nullable().optional(),
+			startedAt: z.coerce.date().nullable().optional(),
+			completedAt: z.coerce.date().optional(),
+			reason
+		})
+		.refine(
+			(v) =>
+				v.reportedAt !== undefined ||
+				v.arrivedAt !== undefined ||
+				v.startedAt !== undefined ||
+				v.completedAt !== undefined,
+			'change at least one time'
+		),
+	'job.cancel': z.object({ ...jobRef, reason }),
+	/** Supervisors only. */
+	'job.assign': z.object({ ...jobRef, technicianId: z.uuid() }),
+	'job.verify': z.object({ ...jobRef }),
+	'part.add': addJobPartSchema,
+	/** Part lines are insert-only; removing one leaves a tombstone. */
+	'part.remove': z.object({ id: z.uuid() }),
+	'followUp.add': addFollowUpSchema
+} as const;
+
+export type MutationName = keyof typeof mutationArgs;
+export const MUTATION_NAMES = Object.keys(mutationArgs) as MutationName[];
+export type MutationArgs<N extends MutationName> = z.input<(typeof mutationArgs)[N]>;
+
+/** One outbox entry as sent: `id` is the client's gap-free, increasing mutation id. */
+export const mutationEnvelopeSchema = z.object({
+	id: z.number().int().positive(),
+	name: z.enum(MUTATION_NAMES as [MutationName, ...MutationName[]]),
+	/** Validated per name by the server (a bad one is a permanent rejection, not a batch error). */
+	args: z.unknown(),
+	/** The device's clock when the change was made. */
+	madeAt: z.coerce.date()
+});
+export type MutationEnvelope = z.infer<typeof mutationEnvelopeSchema>;
+
+export const PUSH_BATCH_LIMIT = 200;
+
+export const pushInputSchema = z.object({
+	clientId: z.uuid(),
+	mutations: z.array(mutationEnvelopeSchema).min(1).max(PUSH_BATCH_LIMIT)
+});
+
+export const mutationResultSchema = z.object({
+	id: z.number().int(),
+	/** applied: took effect now; duplicate: applied earlier; rejected: permanent, never retried. */
+	status: z.enum(['applied', 'duplicate', 'rejected']),
+	error: z.object({ code: z.string(), message: z.string() }).nullable()
+});
+export type MutationResult = z.infer<typeof mutationResultSchema>;
+
+export const pushOutputSchema = z.object({
+	/** The highest mutation id the server has processed for this client. */
+	lastMutationId: z.number().int().nonnegative(),
+	results: z.array(mutationResultSchema),
+	/** True when the batch stopped at a gap (an id > last + 1): resend from lastMutationId + 1. */
+	gap: z.boolean()
+});
+
+export const pullInputSchema = z.object({
+	clientId: z.uuid(),
+	/** Opaque; null on the first pull and after a reset. */
+	cursor: z.string().regex(/^\d+$/).nullable()
+});
+
+const timestamp = z.date();
+const nullableTimestamp = z.date().nullable();
+
+export const jobRecordSchema = z.object({
+	id: z.uuid(),
+	jobNo: z.string(),
+	technicianId: z.uuid(),
+	customerName: z.string(),
+	customerPhone: z.string(),
+	customerAddress: z.string(),
+	productModel: z.string(),
+	deviceSerial: z.string(),
+	faultCategoryId: z.uuid().nullable(),
+	faultDescription: z.string(),
+	reportedAt: timestamp,
+	arrivedAt: nullableTimestamp,
+	startedAt: nullableTimestamp,
+	completedAt: nullableTimestamp,
+	status: jobStatusSchema,
+	outcome: jobOutcomeSchema.nullable(),
+	previousJobId: z.uuid().nullable(),
+	notes: z.string(),
+	verifiedAt: nullableTimestamp,
+	updatedAt: timestamp
+});
+export type JobRecord = z.infer<typeof jobRecordSchema>;
+
+export const jobPartRecordSchema = z.object({
+	id: z.uuid(),
+	jobId: z.uuid(),
+	partId: z.uuid(),
+	qty: z.string(),
+	unitCost: z.string(),
+	createdAt: timestamp
+});
+export type JobPartRecord = z.infer<typeof jobPartRecordSchema>;
+
+export const followUpRecordSchema = z.object({
+	id: z.uuid(),
+	jobId: z.uuid(),
+	userId: z.uuid().nullable(),
+	visitedAt: timestamp,
+	channel: followUpChannelSchema,
+	satisfaction: z.number().int().min(1).max(5).nullable(),
+	issueResolved: z.boolean().nullable(),
+	comment: z.string()
+});
+export type FollowUpRecord = z.infer<typeof followUpRecordSchema>;
+
+export const partRecordSchema = z.object({
+	id: z.uuid(),
+	sku: z.string(),
+	name: z.string(),
+	unitCost: z.string(),
+	unit: z.string(),
+	active: z.boolean()
+});
+export type PartRecord = z.infer<typeof partRecordSchema>;
+
+export const faultCategoryRecordSchema = z.object({
+	id: z.uuid(),
+	code: z.string(),
+	name: z.string(),
+	standardMinutes: z.number().int(),
+	active: z.boolean()
+});
+export type FaultCategoryRecord = z.infer<typeof faultCategoryRecordSchema>;
+
+export const pullOutputSchema = z.object({
+	cursor: z.string(),
+	/** This client's last processed mutation id, as of the same snapshot as the changes. */
+	lastMutationId: z.number().int().nonnegative(),
+	/** True when the device must drop its copy and take this pull as the whole truth. */
+	reset: z.boolean(),
+	changes: z.object({
+		jobs: z.array(jobRecordSchema),
+		jobParts: z.array(jobPartRecordSchema),
+		followUps: z.array(followUpRecordSchema),
+		parts: z.array(partRecordSchema),
+		faultCategories: z.array(faultCategoryRecordSchema)
+	}),
+	/**
+	 * Ids that are gone for this device: deleted, or (jobs, with their part lines and
+	 * follow-ups) reassigned to someone else.
+	 */
+	deletes: z.object({
+		jobs: z.array(z.uuid()),
+		jobParts: z.array(z.uuid()),
+		followUps: z.array(z.uuid()),
+		parts: z.array(z.uuid()),
+		faultCategories: z.array(z.uuid())
+	})
+});
+export type PullOutput = z.infer<typeof pullOutputSchema>;

@@ -1,0 +1,26 @@
+import { error, redirect } from '@sveltejs/kit';
+import { m } from '$lib/paraglide/messages.js';
+import { localDateIn, periodFromSearchParams, periodSearch } from '$lib/client/scorecard/period';
+import { loadSnapshot } from '$lib/client/scorecard/snapshot-load';
+import { snapshotKey, type StationScorecardSnapshot } from '$lib/client/scorecard/snapshots';
+import type { PageLoad } from './$types';
+
+/**
+ * A universal load, so that in the browser a failed fetch (offline) can fall back to the copy
+ * of this period kept on the device. No server load may sit in this page's chain: SvelteKit
+ * would fetch its data before this load runs, and offline that fetch fails (docs/pwa.md). The
+ * JSON endpoints check the role again; this check only spares a technician the round trip.
+ */
+export const load: PageLoad = async ({ url, fetch, parent }) => {
+	const { user } = await parent();
+	if (!user) redirect(303, '/login');
+	if (user.role === 'technician') error(403, m.error_forbidden());
+	const today = localDateIn(user.timeZone, new Date());
+	const { period, problem } = periodFromSearchParams(url.searchParams, today);
+	const { data, offline, unavailable } = await loadSnapshot<StationScorecardSnapshot>(
+		fetch,
+		`/supervisor/scorecard.json?${periodSearch(period)}`,
+		snapshotKey(user, 'station', period)
+	);
+	return { period, snapshot: data, offline, unavailable, problem, today };
+};

@@ -1,0 +1,56 @@
+import { error, json } from '@sveltejs/kit';
+import { serverCaller } from '$lib/server/trpc/caller';
+import { addDays, monthsEnding, previousPeriod } from '$lib/client/scorecard/period';
+import type { TechnicianScorecardSnapshot } from '$lib/client/scorecard/snapshots';
+import { periodOfRequest, supervisorOfRequest } from '../../../scorecard-request.server';
+import type { RequestHandler } from './$types';
+
+const TREND_MONTHS = 12;
+
+/**
+ * One technician's scorecard: the row of the period and the previous one (ranked among the
+ * whole station), the monthly trend of the 12 months ending with the period, and the jobs of
+ * the period with the facts behind each number.
+ */
+export const GET: RequestHandler = async (event) => {
+	const user = supervisorOfRequest(event.locals);
+	const period = periodOfRequest(event.url, user);
+	const previous = previousPeriod(period);
+	const caller = await serverCaller(event);
+	const technician = (await caller.stations.technicianSummary()).find(
+		(candidate) => candidate.id === event.params.id
+	);
+	if (!technician) error(404, 'This station has no such technician.');
+	const months = monthsEnding(addDays(period.to, -1), TREND_MONTHS).map((first) =>
+		first.slice(0, 7)
+	);
+	const [rows, previousRows, scoring, trend, jobs] = await Promise.all([
+		caller.kpi.scorecard({ from: period.from, to: period.to }),
+		caller.kpi.scorecard({ from: previous.from, to: previous.to }),
+		caller.kpi.scoring(),
+		caller.kpi.trends({ firstMonth: months[0], months: TREND_MONTHS }),
+		caller.kpi.drillDown({ from: period.from, to: period.to, technicianId: technician.id })
+	]);
+	const ownRow = (candidates: typeof rows) =>
+		candidates.find((row) => row.login === technician.login) ?? null;
+	const snapshot: TechnicianScorecardSnapshot = {
+		station: { code: user.stationCode, name: user.stationName, timeZone: user.timeZone },
+		technician: {
+			id: technician.id,
+			login: technician.login,
+			name: technician.name,
+			active: technician.active
+		},
+		period,
+		previousPeriod: previous,
+		row: ownRow(rows),
+		previousRow: ownRow(previousRows),
+		rankedCount: rows.filter((row) => row.rank !== null).length,
+		scoring,
+		months,
+		trend: trend.filter((row) => row.login === technician.login),
+		jobs,
+		generatedAt: new Date().toISOString()
+	};
+	return json(snapshot, { headers: { 'cache-control': 'private, no-store' } });
+};

@@ -1,0 +1,112 @@
+import { expect, test } from '@playwright/test';
+import { DEMO_STATION, demoAccount, signInAs, submitSignIn } from './helpers/demo';
+
+// Each test that signs in with a wrong password uses its own account: failures count towards
+// that account's lock, and other tests must be able to sign in with theirs.
+
+test('an unauthenticated visit to any page lands on the sign-in page', async ({ page }) => {
+	for (const path of ['/tech', '/supervisor', '/']) {
+		await page.goto(path);
+		await expect(page).toHaveURL('/login');
+		await expect(page.getByRole('heading', { name: '登录' })).toBeVisible();
+	}
+});
+
+test('a wrong password gets a clear message and signs nobody in', async ({ page }) => {
+	await submitSignIn(page, 'chenjing', 'not-the-password');
+	await expect(page.getByRole('alert')).toHaveText('账号或密码不正确。');
+	await expect(page).toHaveURL('/login');
+	await expect(page.getByLabel('账号')).toHaveValue('chenjing');
+
+	await page.goto('/tech');
+	await expect(page).toHaveURL('/login');
+});
+
+test('an unknown login gets the same message as a wrong password', async ({ page }) => {
+	await submitSignIn(page, 'nobody-here', 'whatever-password');
+	await expect(page.getByRole('alert')).toHaveText('账号或密码不正确。');
+});
+
+test('an empty form names the missing fields', async ({ page }) => {
+	await page.goto('/login');
+	await page.getByRole('button', { name: '登录', exact: true }).click();
+	await expect(page.getByRole('alert')).toHaveText('请检查标出的字段。');
+	await expect(page.getByLabel('账号')).toHaveAccessibleDescription('请填写账号。');
+	await expect(page.getByLabel('密码')).toHaveAccessibleDescription('请填写密码。');
+});
+
+test('repeated wrong passwords lock the account and say how long to wait', async ({ page }) => {
+	for (let attempt = 1; attempt <= 5; attempt++) {
+		await submitSignIn(page, 'yanglei', `wrong-password-${attempt}`);
+		await expect(page.getByRole('alert')).toHaveText('账号或密码不正确。');
+	}
+	// Even the right password is refused while the lock lasts.
+	await submitSignIn(page, 'yanglei', 'demo1234');
+	await expect(page.getByRole('alert')).toHaveText(/^登录失败次数过多，请在 \d+ 秒后再试。$/);
+	const waitSeconds = Number(/(\d+) 秒/.exec(await page.getByRole('alert').innerText())?.[1]);
+	expect(waitSeconds).toBeGreaterThan(0);
+	expect(waitSeconds).toBeLessThanOrEqual(30);
+	await expect(page).toHaveURL('/login');
+});
+
+test('the station code is optional and can be given under "other station"', async ({ page }) => {
+	await page.goto('/login');
+	await expect(page.getByLabel('服务站代码')).toBeHidden();
+	await page.getByText('其他服务站？').click();
+	await page.getByLabel('服务站代码').fill(DEMO_STATION.code);
+	await page.getByLabel('账号').fill('liuyang');
+	await page.getByLabel('密码').fill('demo1234');
+	await page.getByRole('button', { name: '登录', exact: true }).click();
+	await expect(page).toHaveURL('/tech');
+	await expect(page.getByText(demoAccount('liuyang').name, { exact: false })).toBeVisible();
+});
+
+test('signing out ends the session', async ({ page }) => {
+	await signInAs(page, 'lina');
+	await page.getByRole('button', { name: '退出登录' }).click();
+	await expect(page).toHaveURL('/login');
+	await expect(page.getByRole('button', { name: '退出登录' })).toHaveCount(0);
+
+	await page.goto('/tech');
+	await expect(page).toHaveURL('/login');
+});
+
+test('a signed-in person opening the sign-in page goes to their start page', async ({ page }) => {
+	await signInAs(page, 'lina');
+	await page.goto('/login');
+	await expect(page).toHaveURL('/tech');
+});
+
+test('technicians cannot open the supervisor page', async ({ page }) => {
+	await signInAs(page, 'lina');
+	const response = await page.goto('/supervisor');
+	expect(response?.status()).toBe(403);
+	await expect(page.getByText('你没有权限打开此页面。')).toBeVisible();
+	await expect(page.getByRole('table')).toHaveCount(0);
+});
+
+test('supervisors and admins are sent from the technician page to theirs', async ({ page }) => {
+	await signInAs(page, 'supervisor');
+	await page.goto('/tech');
+	await expect(page).toHaveURL('/supervisor');
+
+	await page.getByRole('button', { name: '退出登录' }).click();
+	await signInAs(page, 'admin');
+	await page.goto('/');
+	await expect(page).toHaveURL('/supervisor');
+});
+
+test.describe('without JavaScript', () => {
+	test.use({ javaScriptEnabled: false });
+
+	test('signing in, a wrong password and signing out still work', async ({ page }) => {
+		await submitSignIn(page, 'huangtao', 'not-the-password');
+		await expect(page.getByRole('alert')).toHaveText('账号或密码不正确。');
+
+		await signInAs(page, 'huangtao');
+		await expect(page.getByRole('heading', { name: '我的工单' })).toBeVisible();
+
+		await page.getByRole('button', { name: '退出登录' }).click();
+		await expect(page).toHaveURL('/login');
+	});
+});

@@ -1,0 +1,123 @@
+/**
+ * A supervisor opens one job from a technician's drill-down: reads its facts and history,
+ * reassigns it (and sees who changed what in the history) and verifies it.
+ */
+import { expect, test, type Page } from '@playwright/test';
+import { signInAs } from './helpers/demo';
+import { scorecardTable } from './helpers/scorecard';
+
+/** Opens 王强's scorecard (default period) from the station scorecard. */
+async function openWangQiang(page: Page) {
+	await signInAs(page, 'supervisor');
+	await scorecardTable(page).getByRole('link', { name: '王强' }).click();
+	await expect(page.getByRole('heading', { level: 1, name: '王强的成绩单' })).toBeVisible();
+}
+
+/**
+ * Opens jobs listed under "未回访的工单" one after another until one is not verified yet
+ * (the demo verifies most jobs a day or more after completion), and returns its number.
+ */
+async function openUnverifiedJob(page: Page): Promise<string> {
+	const links = page
+		.getByRole('region', { name: '未回访的工单', exact: true })
+		.locator('tbody th a');
+	await expect(links.first()).toBeVisible();
+	const count = await links.count();
+	for (let index = 0; index < count; index++) {
+		const link = links.nth(index);
+		const jobNo = (await link.innerText()).trim();
+		await link.click();
+		await expect(page).toHaveURL(/\/supervisor\/jobs\/[0-9a-f-]{36}$/);
+		await expect(page.getByRole('heading', { level: 1, name: `工单 ${jobNo}` })).toBeVisible();
+		const verification = page.getByRole('form', { name: '审核' });
+		if (await verification.getByRole('button', { name: '审核通过' }).isVisible()) return jobNo;
+		await page.goBack();
+		await expect(page.getByRole('heading', { level: 1, name: '王强的成绩单' })).toBeVisible();
+	}
+	throw new Error('No unverified job among 王强’s jobs without a follow-up');
+}
+
+test.describe('on a tablet', () => {
+	test.use({ viewport: { width: 1024, height: 768 } });
+
+	test('a supervisor reads a job, reassigns it and verifies it', async ({ page }) => {
+		await openWangQiang(page);
+		const jobNo = await openUnverifiedJob(page);
+
+		// The job's facts.
+		await expect(page.getByText('状态：已完成')).toBeVisible();
+		await expect(page.getByText(/^结果：(已修复|未修复)$/)).toBeVisible();
+		const customer = page.getByRole('region', { name: '客户', exact: true });
+		await expect(customer.getByText('姓名')).toBeVisible();
+		const phone = customer.getByRole('link', { name: /^拨打 / });
+		if ((await phone.count()) > 0) await expect(phone).toHaveAttribute('href', /^tel:[\d+]+$/);
+		const times = page.getByRole('region', { name: '时间', exact: true });
+		await expect(times.getByText('按服务站时区（Asia/Shanghai）显示')).toBeVisible();
+		for (const label of ['报修时间', '到达时间', '开始维修', '完成时间']) {
+			await expect(times.getByText(label, { exact: true })).toBeVisible();
+		}
+		const work = page.getByRole('region', { name: '处理', exact: true });
+		await expect(work.getByRole('link', { name: '王强' })).toBeVisible();
+		await expect(page.getByRole('region', { name: '配件', exact: true })).toBeVisible();
+		await expect(page.getByRole('region', { name: '回访', exact: true })).toBeVisible();
+		const history = page.getByRole('region', { name: '修改记录', exact: true });
+		await expect(history).toBeVisible();
+		const historyTable = history.getByRole('table', {
+			name: `工单 ${jobNo} 的修改记录，最新的在前`
+		});
+		const rowsBefore = await historyTable.locator('tbody tr').count();
+
+		// Reassign to 李娜: the page says so, and the history shows who changed what.
+		const reassign = page.getByRole('form', { name: '改派给其他技师' });
+		const technician = reassign.getByRole('combobox', { name: '技师' });
+		await expect(technician).toHaveValue(/[0-9a-f-]{36}/);
+		await expect(technician.locator('option:checked')).toHaveText('王强（当前）');
+		await technician.selectOption({ label: '李娜' });
+		await reassign.getByRole('button', { name: '改派' }).click();
+		await expect(reassign.getByRole('status')).toHaveText('已改派给 李娜。');
+		await expect(work.getByRole('link', { name: '李娜' })).toBeVisible();
+		await expect(technician.locator('option:checked')).toHaveText('李娜（当前）');
+
+		await expect(historyTable.locator('tbody tr')).toHaveCount(rowsBefore + 1);
+		const change = historyTable.getByRole('row').filter({
+			has: page.getByRole('rowheader', { name: '技师', exact: true })
+		});
+		await expect(change.getByRole('cell')).toHaveText([/\d/, '周建国', '王强', '李娜']);
+
+		// Verify: the button gives way to who verified it, and the history records it.
+		const verification = page.getByRole('form', { name: '审核' });
+		await verification.getByRole('button', { name: '审核通过' }).click();
+		await expect(verification.getByRole('status')).toHaveText('已审核通过。');
+		await expect(
+			verification.getByText(/^✓ 周建国 于 .+ 审核通过。技师已不能再修改这张工单。$/)
+		).toBeVisible();
+		await expect(verification.getByRole('button', { name: '审核通过' })).toHaveCount(0);
+		await expect(page.getByText('审核：已审核')).toBeVisible();
+		const verifiedBy = historyTable.getByRole('row').filter({
+			has: page.getByRole('rowheader', { name: '审核人', exact: true })
+		});
+		await expect(verifiedBy.getByRole('cell')).toHaveText([/\d/, '周建国', '（空）', '周建国']);
+
+		// Reloaded (no JavaScript state), the page still shows the verified job of 李娜.
+		await page.reload();
+		await expect(page.getByRole('heading', { level: 1, name: `工单 ${jobNo}` })).toBeVisible();
+		await expect(work.getByRole('link', { name: '李娜' })).toBeVisible();
+		await expect(verification.getByRole('button', { name: '审核通过' })).toHaveCount(0);
+	});
+});
+
+test('on a phone the job page fits the width and links from the follow-up queue', async ({
+	page
+}) => {
+	await signInAs(page, 'supervisor');
+	await page.goto('/supervisor/follow-ups');
+	const first = page.getByRole('heading', { level: 2 }).getByRole('link').first();
+	const jobNo = (await first.innerText()).trim();
+	await first.click();
+	await expect(page.getByRole('heading', { level: 1, name: `工单 ${jobNo}` })).toBeVisible();
+	await expect(page.getByRole('region', { name: '修改记录', exact: true })).toBeVisible();
+	const overflow = await page.evaluate(
+		() => document.documentElement.scrollWidth - document.documentElement.clientWidth
+	);
+	expect(overflow).toBeLessThanOrEqual(0);
+});

@@ -1,0 +1,151 @@
+import { sveltekit } from '@sveltejs/kit/vite';
+import { paraglideVitePlugin } from '@inlang/paraglide-js';
+import { SvelteKitPWA } from '@vite-pwa/sveltekit';
+import type { Plugin } from 'vite';
+import type { ManifestOptions } from 'vite-plugin-pwa';
+import { defineConfig } from 'vitest/config';
+
+/**
+ * The page the service worker answers a navigation with when the network cannot
+ * (src/routes/shell): SvelteKit's client then renders the route the browser asked for.
+ */
+const APP_SHELL = '/shell';
+
+const DESCRIPTION_ZH = '售后服务站的维修工单记录与技师绩效：没有网络也能记录工单，联网后自动同步。';
+const DESCRIPTION_EN =
+	'Repair job logging and technician KPIs for after-sales service stations: jobs are logged offline and synced when the network is back.';
+
+const webManifest: Partial<ManifestOptions> & {
+	/** W3C manifest localisation (`*_localized`); browsers without it use `lang` + `description`. */
+	description_localized: Record<string, string>;
+} = {
+	id: '/',
+	name: 'RepairScore 维修绩效',
+	short_name: 'RepairScore',
+	description: DESCRIPTION_ZH,
+	description_localized: { 'zh-CN': DESCRIPTION_ZH, en: DESCRIPTION_EN },
+	lang: 'zh-CN',
+	dir: 'ltr',
+	start_url: '/',
+	scope: '/',
+	display: 'standalone',
+	theme_color: '#0b5cad',
+	background_color: '#eef1f5',
+	categories: ['business', 'productivity'],
+	icons: [
+		{ src: '/icons/icon-192.png', sizes: '192x192', type: 'image/png', purpose: 'any' },
+		{ src: '/icons/icon-512.png', sizes: '512x512', type: 'image/png', purpose: 'any' },
+		{
+			src: '/icons/icon-maskable-512.png',
+			sizes: '512x512',
+			type: 'image/png',
+			purpose: 'maskable'
+		}
+	]
+};
+
+/**
+ * The PWA plugin writes the service worker in `closeBundle`, which also runs after a failed
+ * build (first with the error, then once more without); it then fails on the missing client
+ * output, and its error replaces the real one. `vite build` builds once per process, so a
+ * failure is never followed by a build that needs the service worker.
+ */
+function unlessBuildFailed(plugins: Plugin[]): Plugin[] {
+	let buildFailed = false;
+	return plugins.map((plugin) => {
+		const hook = plugin.closeBundle;
+		if (!hook || typeof hook === 'function') return plugin;
+		const { handler } = hook;
+		return {
+			...plugin,
+			closeBundle: {
+				...hook,
+				handler(this: ThisParameterType<typeof handler>, ...args: unknown[]) {
+					if (args[0] instanceof Error) buildFailed = true;
+					if (buildFailed) return;
+					return handler.apply(this, args as Parameters<typeof handler>);
+				}
+			}
+		};
+	});
+}
+
+export default defineConfig({
+	plugins: [
+		// Under vitest the plugin's file watcher keeps the process alive after the run; the
+		// unit and integration tests do not render UI text.
+		!process.env.VITEST &&
+			paraglideVitePlugin({
+				project: './project.inlang',
+				outdir: './src/lib/paraglide',
+				// The chosen language is remembered in a cookie so server-rendered pages match it.
+				strategy: ['cookie', 'baseLocale']
+			}),
+		sveltekit(),
+		// How offline works and why these choices: docs/pwa.md.
+		unlessBuildFailed(
+			SvelteKitPWA({
+				// Kit's relative paths would otherwise give './manifest.webmanifest' and scope './'.
+				base: '/',
+				scope: '/',
+				strategies: 'generateSW',
+				// A new version waits until the user chooses to reload (src/lib/client/pwa).
+				registerType: 'prompt',
+				injectRegister: false,
+				manifest: webManifest,
+				kit: {
+					// The shell is rendered by the server (no SSR, no data) and precached under this
+					// URL; its revision follows the build's _app/version.json, so every build refreshes it.
+					adapterFallback: APP_SHELL,
+					spa: { fallbackMapping: APP_SHELL }
+				},
+				workbox: {
+					// Every JS/CSS asset of the client build and the icons: any page can start offline.
+					globPatterns: ['client/**/*.{js,css,ico,png,svg,webp,woff,woff2,webmanifest}'],
+					// Navigations go to the network (fresh server-rendered pages; server-side redirects
+					// and downloads keep working online); the shell answers only when the network
+					// fails. Hence no navigateFallback, which would answer every navigation from the
+					// cache, online too.
+					navigateFallback: null,
+					navigationPreload: true,
+					runtimeCaching: [
+						{
+							// /api/ is never answered by the service worker: offline API calls fail honestly.
+							urlPattern: ({ request, url }) =>
+								request.mode === 'navigate' && !url.pathname.startsWith('/api/'),
+							handler: 'NetworkOnly',
+							options: {
+								// Key order matters: these plugins run first, the precache fallback last.
+								plugins: [
+									{
+										// The technician app opens offline from the copy of /tech its page keeps
+										// (src/lib/client/tech/offline-copy.ts): unlike the shell, it carries the
+										// signed-in user, which SvelteKit needs before it renders any route.
+										// Serialised into sw.js, so it names its constants literally.
+										handlerDidError: async ({ request }: { request: Request }) => {
+											if (new URL(request.url).pathname !== '/tech') return undefined;
+											return caches.match('/tech', { cacheName: 'technician-app' });
+										}
+									}
+								],
+								precacheFallback: { fallbackURL: APP_SHELL }
+							}
+						}
+					],
+					// The first visit is controlled at once, so going offline right after works.
+					clientsClaim: true,
+					skipWaiting: false,
+					cleanupOutdatedCaches: true
+				}
+			})
+		)
+	],
+	test: {
+		include: ['src/**/*.test.ts'],
+		environment: 'node',
+		testTimeout: 30_000,
+		hookTimeout: 120_000,
+		// Integration suites open databases; running files in parallel on 2 cores only adds contention.
+		fileParallelism: false
+	}
+});
