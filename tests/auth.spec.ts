@@ -91,6 +91,8 @@ test('supervisors and admins are sent from the technician page to theirs', async
 	await expect(page).toHaveURL('/supervisor');
 
 	await page.getByRole('button', { name: '退出登录' }).click();
+	// Let the sign-out finish first: a new navigation would cut it off.
+	await expect(page).toHaveURL('/login');
 	await signInAs(page, 'admin');
 	await page.goto('/');
 	await expect(page).toHaveURL('/supervisor');

@@ -130,6 +130,8 @@ test("another technician signing in on the same browser neither sees nor sends t
 
 	// Zhao Min signs in again: her change goes out, as hers.
 	await other.getByRole('button', { name: '退出登录' }).click();
+	// Let the sign-out finish first: a new navigation would cut it off.
+	await expect(other).toHaveURL('/login');
 	await signInTechnician(other, 'zhaomin');
 	await expect(other.getByRole('link', { name: new RegExp(job.jobNo) })).toBeVisible();
 	await page.getByRole('button', { name: '立即同步' }).click();
