@@ -109,8 +109,11 @@ export async function bulkUpsert<T extends PgTable>(
 	return { ...counts, unchanged: rows.length - counts.inserted - counts.updated };
 }
 
-/** The target column list, the SELECT list and the jsonb_to_recordset source for `rows`. */
-function recordset<T extends PgTable>(table: T, rows: readonly BulkRow<T>[]) {
+/**
+ * The target column list, the SELECT list and the jsonb_to_recordset source for `rows`, whose
+ * columns are `r."<propertyName>"`.
+ */
+export function recordset<T extends PgTable>(table: T, rows: readonly Partial<BulkRow<T>>[]) {
 	const columns = getTableColumns(table);
 	const keys = Object.keys(rows[0]);
 	const listed = (parts: SQLChunk[]) => sql.join(parts, sql`, `);

@@ -1,12 +1,15 @@
 /** Follow-up contacts (回访) with the customer after a job. */
 import { TRPCError } from '@trpc/server';
 import type { z } from 'zod';
-import type { Queryable } from '../db';
+import { and, eq, sql } from 'drizzle-orm';
+import type { Queryable, Transaction } from '../db';
+import { recordset } from '../db/bulk';
+import { queryRows } from '../db/rows';
 import { translateDbError } from '../db/errors';
-import { followUps } from '../db/schema';
+import { followUps, jobs } from '../db/schema';
 import type { SessionUser } from '../auth/session-user';
 import type { addFollowUpSchema } from '../../shared/schemas';
-import { jobVisibleTo } from '../jobs/access';
+import { jobVisibleTo, visibleJobCondition } from '../jobs/access';
 import { inTransaction } from '../sync/change-context';
 
 export async function addFollowUp(
@@ -42,4 +45,42 @@ export async function addFollowUp(
 			translateDbError(error);
 		}
 	});
+}
+
+/**
+ * Follow-ups of several jobs as one INSERT, each job locked as addFollowUp locks it. True when
+ * every one was added; false when any job is not visible to this user or not completed
+ * (addFollowUp says which). Nothing is written then only if the caller rolls back, which the
+ * sync push does.
+ */
+export async function tryAddFollowUps(
+	tx: Transaction,
+	user: SessionUser,
+	inputs: readonly z.infer<typeof addFollowUpSchema>[]
+): Promise<boolean> {
+	if (inputs.length === 0) return true;
+	const contacts = recordset(
+		followUps,
+		inputs.map((input) => ({
+			id: input.id,
+			jobId: input.jobId,
+			visitedAt: input.visitedAt,
+			channel: input.channel,
+			satisfaction: input.satisfaction ?? null,
+			issueResolved: input.issueResolved ?? null,
+			comment: input.comment
+		}))
+	);
+	const added = await queryRows<{ id: string }>(
+		tx,
+		sql`INSERT INTO ${followUps}
+				(station_id, id, job_id, user_id, visited_at, channel, satisfaction, issue_resolved, comment)
+			SELECT ${user.stationId}::uuid, r."id", r."jobId", ${user.id}::uuid, r."visitedAt", r."channel",
+				r."satisfaction", r."issueResolved", r."comment"
+			FROM ${contacts.source}
+			JOIN ${jobs} ON ${and(eq(jobs.stationId, user.stationId), eq(jobs.id, sql`r."jobId"`), visibleJobCondition(user), eq(jobs.status, 'completed'))}
+			FOR NO KEY UPDATE OF ${jobs}
+			RETURNING id::text AS id`
+	);
+	return added.length === inputs.length;
 }

@@ -51,6 +51,11 @@ export async function jobEditableBy(
 	return job;
 }
 
+/** jobVisibleTo as a condition on `jobs`: a technician's own; the caller adds the station. */
+export function visibleJobCondition(user: SessionUser): SQL | undefined {
+	return user.role === 'technician' ? eq(jobs.technicianId, user.id) : undefined;
+}
+
 /**
  * jobEditableBy as a condition on `jobs`, for changes made in one statement: a technician's
  * own unverified jobs; anyone else's scope is the station (added by the caller).

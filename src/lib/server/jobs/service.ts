@@ -8,11 +8,13 @@
  * and the `job_history_record` trigger keeps every overwritten value.
  */
 import { TRPCError } from '@trpc/server';
-import { and, asc, desc, eq, ne, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, is, ne, SQL, sql } from 'drizzle-orm';
 import type { PgUpdateSetSource } from 'drizzle-orm/pg-core';
 import type { z } from 'zod';
 import type { Queryable, Transaction } from '../db';
+import { recordset, type BulkRow } from '../db/bulk';
 import { translateDbError } from '../db/errors';
+import { queryRows } from '../db/rows';
 import { faultCategories, followUps, jobParts, jobs, parts, users, type Job } from '../db/schema';
 import type { SessionUser } from '../auth/session-user';
 import type { completeJobSchema, jobFieldsSchema, newJobSchema } from '../../shared/schemas';
@@ -114,20 +116,25 @@ export async function createJob(
 }
 
 /**
- * createJob as one statement that reports whether the job was created; false when its id is
- * taken (createJob says why). Other refusals throw, as in createJob.
+ * New jobs as one INSERT; true when every one was created. False when an id is taken (createJob
+ * says why). Other refusals throw, as in createJob.
  */
-export async function tryCreateJob(
+export async function tryCreateJobs(
 	tx: Transaction,
 	user: SessionUser,
-	input: NewJobInput
+	inputs: readonly NewJobInput[]
 ): Promise<boolean> {
-	const created = await tx
-		.insert(jobs)
-		.values(newJobRow(user, input))
-		.onConflictDoNothing({ target: [jobs.stationId, jobs.id] })
-		.returning({ id: jobs.id });
-	return created.length === 1;
+	if (inputs.length === 0) return true;
+	try {
+		const created = await tx
+			.insert(jobs)
+			.values(inputs.map((input) => newJobRow(user, input)))
+			.onConflictDoNothing({ target: [jobs.stationId, jobs.id] })
+			.returning({ id: jobs.id });
+		return created.length === inputs.length;
+	} catch (error) {
+		translateDbError(error);
+	}
 }
 
 function newJobRow(user: SessionUser, input: NewJobInput) {
@@ -365,14 +372,9 @@ function notCancelled(action: string): JobRule {
 	};
 }
 
-/** The step's job, if this user may change it and the step's rule allows it. */
-function stepTarget(user: SessionUser, step: JobStep): SQL | undefined {
-	return and(
-		eq(jobs.stationId, user.stationId),
-		eq(jobs.id, step.jobId),
-		editableJobCondition(user),
-		step.rule.allowed
-	);
+/** The jobs of the station this user may change and the rule allows changing. */
+function stepAllowed(user: SessionUser, rule: JobRule): SQL | undefined {
+	return and(eq(jobs.stationId, user.stationId), editableJobCondition(user), rule.allowed);
 }
 
 /**
@@ -383,7 +385,11 @@ function stepTarget(user: SessionUser, step: JobStep): SQL | undefined {
  */
 async function runJobStep(tx: Transaction, user: SessionUser, step: JobStep): Promise<Job> {
 	if (Object.keys(step.changes).length === 0) return jobEditableBy(tx, user, step.jobId);
-	const [changed] = await updateJobs(tx, stepTarget(user, step), step.changes);
+	const [changed] = await updateJobs(
+		tx,
+		and(eq(jobs.id, step.jobId), stepAllowed(user, step.rule)),
+		step.changes
+	);
 	if (changed) return changed;
 	const job = await jobEditableBy(tx, user, step.jobId, { lock: true });
 	step.rule.refuse(job);
@@ -391,24 +397,46 @@ async function runJobStep(tx: Transaction, user: SessionUser, step: JobStep): Pr
 }
 
 /**
- * A step as one statement that carries its own history context and reports whether the job
- * changed: false when the job is missing, not this user's to change, or the rule refuses
- * (runJobStep says which), or when there is nothing to change.
+ * Steps of one kind, each on a different job, as one UPDATE that carries each job's history
+ * context. True when every job changed; false when any job is missing, not this user's to
+ * change or refused by the rule (runJobStep says which). Nothing is written then only if the
+ * caller rolls back, which the sync push does. The steps must change the same columns, and a
+ * value given as SQL must be the same for all of them.
  */
-export async function tryJobStep(
+export async function tryJobSteps(
 	tx: Transaction,
 	user: SessionUser,
-	step: JobStep,
+	steps: readonly JobStep[],
 	context: ChangeContext
 ): Promise<boolean> {
-	if (Object.keys(step.changes).length === 0) return false;
+	const [first] = steps;
+	const columns = Object.keys(first?.changes ?? {}) as (keyof JobChanges & keyof typeof jobs)[];
+	if (columns.length === 0) return false;
+	// Plain values travel per job in the recordset; SQL values (a CASE on the row) apply as is.
+	const perJob = columns.filter((key) => !is(first.changes[key], SQL));
+	const rows = steps.map((step) => ({
+		id: step.jobId,
+		...Object.fromEntries(perJob.map((key) => [key, step.changes[key] ?? null]))
+	})) as Partial<BulkRow<typeof jobs>>[];
+	const input = recordset(jobs, rows);
+	const assignments = columns.map((key) => {
+		const value = first.changes[key];
+		const target = sql.identifier(jobs[key].name);
+		return is(value, SQL) ? sql`${target} = ${value}` : sql`${target} = r.${sql.identifier(key)}`;
+	});
 	try {
-		const changed = await tx
-			.update(jobs)
-			.set({ ...step.changes, updatedAt: sql`now()` })
-			.where(and(stepTarget(user, step), carryingChangeContext(context)))
-			.returning({ id: jobs.id });
-		return changed.length === 1;
+		const changed = await queryRows<{ id: string }>(
+			tx,
+			sql`UPDATE ${jobs} SET ${sql.join(assignments, sql`, `)}, "updated_at" = now()
+				FROM ${input.source}
+				WHERE ${and(
+					eq(jobs.id, sql`r."id"`),
+					stepAllowed(user, first.rule),
+					carryingChangeContext(context)
+				)}
+				RETURNING ${jobs.id}::text AS id`
+		);
+		return changed.length === steps.length;
 	} catch (error) {
 		translateDbError(error);
 	}

@@ -6,19 +6,24 @@
 import type { z } from 'zod';
 import type { Transaction } from '../db';
 import type { SessionUser } from '../auth/session-user';
-import { addJobPart, removeJobPart } from '../catalog/service';
-import { addFollowUp } from '../follow-ups/service';
+import { addJobPart, removeJobPart, tryAddJobParts } from '../catalog/service';
+import { addFollowUp, tryAddFollowUps } from '../follow-ups/service';
 import {
 	assignJob,
 	cancelJob,
 	completeJob,
 	createJob,
+	jobSteps,
 	recordArrival,
 	recordStart,
 	setJobTimes,
+	tryCreateJobs,
+	tryJobSteps,
 	updateJobFields,
-	verifyJob
+	verifyJob,
+	type JobStep
 } from '../jobs/service';
+import type { ChangeContext } from './change-context';
 import type { mutationArgs, MutationName } from '../../shared/sync';
 
 export type ParsedMutationArgs<N extends MutationName> = z.output<(typeof mutationArgs)[N]>;
@@ -69,3 +74,43 @@ export async function applyMutation<N extends MutationName>(
 ): Promise<unknown> {
 	return (appliers[name] as Applier<N>)(tx, user, args, madeAt);
 }
+
+/**
+ * The kinds a sync push can apply many at a time, each job at most once per call, in one
+ * statement (src/lib/server/sync/rounds.ts). `apply` reports whether every mutation took
+ * effect exactly as its single applier would have made it; when not, the push rolls back and
+ * applies the batch one by one, where the single appliers say why. `shape` separates
+ * mutations that cannot share a statement (steps changing different columns).
+ */
+export interface BulkApplier<N extends MutationName> {
+	shape(args: ParsedMutationArgs<N>): string;
+	apply(
+		tx: Transaction,
+		user: SessionUser,
+		args: ParsedMutationArgs<N>[],
+		context: ChangeContext
+	): Promise<boolean>;
+}
+
+function stepsApplier<N extends MutationName>(
+	step: (args: ParsedMutationArgs<N>) => JobStep
+): BulkApplier<N> {
+	return {
+		shape: (args) => Object.keys(step(args).changes).sort().join(),
+		apply: (tx, user, args, context) => tryJobSteps(tx, user, args.map(step), context)
+	};
+}
+
+const sameShape = () => '';
+
+export const bulkAppliers: { [N in MutationName]?: BulkApplier<N> } = {
+	'job.create': { shape: sameShape, apply: (tx, user, args) => tryCreateJobs(tx, user, args) },
+	'job.update': stepsApplier<'job.update'>(jobSteps.update),
+	'job.arrive': stepsApplier<'job.arrive'>(jobSteps.arrive),
+	'job.start': stepsApplier<'job.start'>(jobSteps.start),
+	'job.complete': stepsApplier<'job.complete'>(({ jobId, at, outcome, notes }) =>
+		jobSteps.complete({ jobId, completedAt: at, outcome, notes })
+	),
+	'part.add': { shape: sameShape, apply: (tx, user, args) => tryAddJobParts(tx, user, args) },
+	'followUp.add': { shape: sameShape, apply: (tx, user, args) => tryAddFollowUps(tx, user, args) }
+};

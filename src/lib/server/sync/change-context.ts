@@ -18,6 +18,11 @@ export interface ChangeContext {
 	deviceTime?: Date;
 	/** Why the values were changed (corrections, cancellations). */
 	reason?: string;
+	/**
+	 * For one statement changing many jobs (a sync push's fast path): each job's own mutation
+	 * and device time, which take the place of `mutationId` and `deviceTime` for that job.
+	 */
+	perJob?: ReadonlyMap<string, { mutationId: number; deviceTime: Date }>;
 }
 
 export async function setChangeContext(db: Queryable, context: ChangeContext): Promise<void> {
@@ -34,12 +39,14 @@ export function carryingChangeContext(context: ChangeContext): SQL {
 }
 
 function assignments(context: ChangeContext): SQL {
+	const perJob = context.perJob ? JSON.stringify(Object.fromEntries(context.perJob)) : '';
 	return sql`concat(
 		set_config('repairscore.changed_by', ${context.changedBy}, true),
 		set_config('repairscore.client_id', ${context.clientId ?? ''}, true),
 		set_config('repairscore.mutation_id', ${context.mutationId?.toString() ?? ''}, true),
 		set_config('repairscore.device_time', ${context.deviceTime?.toISOString() ?? ''}, true),
-		set_config('repairscore.reason', ${context.reason ?? ''}, true))`;
+		set_config('repairscore.reason', ${context.reason ?? ''}, true),
+		set_config('repairscore.per_job', ${perJob}, true))`;
 }
 
 /** The reason recorded with the job changes that follow in this transaction. */

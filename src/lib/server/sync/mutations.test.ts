@@ -111,6 +111,41 @@ for (const engine of testEngines()) {
 			expect(history.find((h) => h.field === 'completed_at')?.mutationId).toBe(4);
 		});
 
+		it('applies a batch over many jobs together and keeps each job’s own mutation in its history', async () => {
+			const { tech, part } = await station();
+			const phone = device(tech);
+			const [a, b] = [randomUUID(), randomUUID()];
+			for (const id of [a, b]) {
+				phone.record('job.create', { id, jobNo: `J-${id.slice(0, 8)}`, reportedAt: at(0) }, at(0));
+			}
+			phone.record('job.arrive', { jobId: a, at: at(1) }, at(1)); // 3
+			phone.record('job.arrive', { jobId: b, at: at(2) }, at(2)); // 4
+			phone.record('part.add', { id: randomUUID(), jobId: b, partId: part.id, qty: '2' }); // 5
+			phone.record('job.cancel', { jobId: a, reason: 'customer away' }, at(3)); // 6
+			phone.record('job.complete', { jobId: b, at: at(4), outcome: 'fixed' }, at(4)); // 7
+			const answer = await phone.push();
+			expect(answer.results.map((r) => r.status)).toEqual(Array(7).fill('applied'));
+
+			const fields = async (jobId: string) =>
+				(await historyOf(jobId)).map((h) => [h.field, h.mutationId, h.deviceTime]);
+			expect(await fields(a)).toEqual([
+				['arrived_at', 3, at(1)],
+				['status', 6, at(3)]
+			]);
+			expect(await fields(b)).toEqual(
+				expect.arrayContaining([
+					['arrived_at', 4, at(2)],
+					['status', 7, at(4)],
+					['outcome', 7, at(4)],
+					['completed_at', 7, at(4)]
+				])
+			);
+			expect(await jobRow(a)).toMatchObject({ status: 'cancelled', arrivedAt: at(1) });
+			expect(await jobRow(b)).toMatchObject({ status: 'completed', arrivedAt: at(2) });
+			const lines = await handle.db.select().from(jobParts).where(eq(jobParts.jobId, b));
+			expect(lines.map((l) => [l.qty, l.unitCost])).toEqual([['2.000', '8.50']]);
+		});
+
 		it('lets the later arrival win for the same field and keeps the overwritten value', async () => {
 			const { tech, boss } = await station();
 			const phone = device(tech);

@@ -8,10 +8,11 @@
  * is transient: the batch stops there, what came before it is committed, and the request
  * fails so the device retries later.
  *
- * Speed: the batch first runs without savepoints. Only if some mutation throws is the whole
- * transaction rolled back and the batch run again with one savepoint per mutation, where a
- * refused mutation is undone alone. Bookkeeping (sync_mutations, last_mutation_id) is written
- * once per batch.
+ * Speed: the batch first runs in rounds of set-based statements, without savepoints
+ * (rounds.ts). Only if some mutation does not take effect is the whole transaction rolled back
+ * and the batch run again one mutation at a time, each in a savepoint, where a refused mutation
+ * is undone alone and gets its reason. Bookkeeping (sync_mutations, last_mutation_id) is
+ * written once per batch.
  */
 import { TRPCError } from '@trpc/server';
 import { sql } from 'drizzle-orm';
@@ -31,6 +32,7 @@ import {
 import { applyMutation, CHANGES_JOB_ROW, type ParsedMutationArgs } from './apply';
 import { setChangeContext } from './change-context';
 import { lockClient } from './clients';
+import { applyInRounds } from './rounds';
 
 export type PushInput = z.output<typeof pushInputSchema>;
 export type PushOutput = z.output<typeof pushOutputSchema>;
@@ -124,30 +126,46 @@ async function processBatch(
 	mode: Mode
 ): Promise<BatchOutcome> {
 	const processedBefore = await lockClient(tx, user, clientId);
-	let last = processedBefore;
 	const duplicateIds: number[] = [];
-	const processed: Processed[] = [];
+	// The mutations to process: those after the last one processed, up to the first gap.
+	const run: PreparedMutation[] = [];
 	let gap = false;
-	let stoppedBy: BatchOutcome['stoppedBy'] = null;
-
 	for (const mutation of batch) {
 		const { id } = mutation.envelope;
 		if (id <= processedBefore) {
 			duplicateIds.push(id);
-			continue;
-		}
-		if (id > last + 1) {
+		} else if (id === processedBefore + run.length + 1) {
+			run.push(mutation);
+		} else {
 			gap = true;
 			break;
 		}
-		const result = await processOne(tx, user, clientId, mutation, processed, mode);
-		if ('transient' in result) {
-			stoppedBy = { mutationId: id, error: result.transient };
-			break;
-		}
-		processed.push(result);
-		last = id;
 	}
+
+	let processed: Processed[] = [];
+	let stoppedBy: BatchOutcome['stoppedBy'] = null;
+	if (mode === 'fast') {
+		const valid = run.flatMap(({ envelope, args }) => (args ? [{ envelope, args }] : []));
+		if (!(await applyInRounds(tx, user, clientId, valid))) {
+			throw new RetryWithSavepoints('a mutation did not apply; undo it alone');
+		}
+		processed = run.map(({ envelope, invalid }) => ({
+			envelope,
+			status: invalid ? 'rejected' : 'applied',
+			error: invalid,
+			alreadyApplied: false
+		}));
+	} else {
+		for (const mutation of run) {
+			const result = await processOne(tx, user, clientId, mutation, processed);
+			if ('transient' in result) {
+				stoppedBy = { mutationId: mutation.envelope.id, error: result.transient };
+				break;
+			}
+			processed.push(result);
+		}
+	}
+	const last = processedBefore + processed.length;
 
 	await recordProcessed(tx, user, clientId, processed, last);
 	const earlier = await earlierResults(tx, user, clientId, duplicateIds);
@@ -167,8 +185,7 @@ async function processOne(
 	user: SessionUser,
 	clientId: string,
 	mutation: PreparedMutation,
-	processedInBatch: Processed[],
-	mode: Mode
+	processedInBatch: Processed[]
 ): Promise<Processed | { transient: unknown }> {
 	const { envelope, args, invalid } = mutation;
 	if (!args) return { envelope, status: 'rejected', error: invalid, alreadyApplied: false };
@@ -189,15 +206,6 @@ async function processOne(
 			applyMutation(scope, user, envelope.name, args, envelope.madeAt)
 		]);
 	};
-
-	if (mode === 'fast') {
-		try {
-			await apply(tx);
-		} catch (error) {
-			throw new RetryWithSavepoints('a mutation failed; undo it alone', { cause: error });
-		}
-		return { envelope, status: 'applied', error: null, alreadyApplied: false };
-	}
 
 	try {
 		await tx.transaction((savepoint) => apply(savepoint));

@@ -1,0 +1,75 @@
+/** How the fast path of sync.push lays a batch out in statements (rounds.ts). */
+import { randomUUID } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import type { MutationName } from '../../shared/sync';
+import { planRounds, type ValidMutation } from './rounds';
+
+const MADE = new Date('2026-03-02T01:00:00Z');
+let nextId = 1;
+function mutation(name: MutationName, args: Record<string, unknown>): ValidMutation {
+	return { envelope: { id: nextId++, name, args, madeAt: MADE }, args } as ValidMutation;
+}
+
+const create = (id: string) => mutation('job.create', { id, jobNo: id.slice(0, 6) });
+const arrive = (jobId: string) => mutation('job.arrive', { jobId, at: MADE });
+const complete = (jobId: string, notes?: string) =>
+	mutation('job.complete', { jobId, at: MADE, outcome: 'fixed', notes });
+
+/** Each statement as "round kind ids". */
+const layout = (mutations: ValidMutation[]) =>
+	planRounds(mutations).map(
+		(s) => `${s.round} ${s.name} ${s.mutations.map((m) => m.envelope.id).join(',')}`
+	);
+
+describe('planRounds', () => {
+	it('puts one kind of change to many jobs in one statement, in each job’s order', () => {
+		nextId = 1;
+		const [a, b] = [randomUUID(), randomUUID()];
+		const batch = [create(a), create(b), arrive(a), arrive(b), complete(a), complete(b)];
+		expect(layout(batch)).toEqual(['1 job.create 1,2', '2 job.arrive 3,4', '3 job.complete 5,6']);
+	});
+
+	it('never puts a job twice in a round', () => {
+		nextId = 1;
+		const a = randomUUID();
+		const b = randomUUID();
+		expect(layout([arrive(a), arrive(a), arrive(b)])).toEqual([
+			'1 job.arrive 1,3',
+			'2 job.arrive 2'
+		]);
+		nextId = 1;
+		expect(layout([arrive(b), create(a), arrive(a), arrive(b)])).toEqual([
+			'1 job.arrive 1',
+			'1 job.create 2',
+			'2 job.arrive 3,4'
+		]);
+	});
+
+	it('keeps steps that change different columns apart', () => {
+		nextId = 1;
+		const [a, b] = [randomUUID(), randomUUID()];
+		expect(layout([complete(a, 'note'), complete(b)])).toEqual([
+			'1 job.complete 1',
+			'1 job.complete 2'
+		]);
+	});
+
+	it('applies a kind without a bulk applier alone, after all before it and before all after it', () => {
+		nextId = 1;
+		const [a, b, c] = [randomUUID(), randomUUID(), randomUUID()];
+		const batch = [
+			create(a),
+			arrive(a),
+			mutation('job.cancel', { jobId: b, reason: 'customer cancelled' }),
+			create(c),
+			arrive(b)
+		];
+		expect(layout(batch)).toEqual([
+			'1 job.create 1',
+			'2 job.arrive 2',
+			'3 job.cancel 3',
+			'4 job.create 4',
+			'4 job.arrive 5'
+		]);
+	});
+});
