@@ -603,16 +603,10 @@ export const jobHistory = pgTable(
 	},
 	(t) => [
 		primaryKey({ columns: [t.stationId, t.id] }),
-		foreignKey({
-			name: 'job_history_job_fk',
-			columns: [t.stationId, t.jobId],
-			foreignColumns: [jobs.stationId, jobs.id]
-		}).onDelete('cascade'),
-		foreignKey({
-			name: 'job_history_changed_by_fk',
-			columns: [t.stationId, t.changedBy],
-			foreignColumns: [users.stationId, users.id]
-		}),
+		// No foreign keys: only the jobs_record_history trigger writes here, from the job row
+		// it is changing and the actor the writer set, and checking both keys for every
+		// changed value cost more than the rest of a sync push's update. A deleted job takes
+		// its history with it by trigger (drizzle/0010_job_history_follows_deleted_jobs.sql).
 		index('job_history_job_idx').on(t.stationId, t.jobId, t.changedAt)
 	]
 );

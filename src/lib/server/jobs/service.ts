@@ -167,7 +167,7 @@ export type JobFieldEdits = Partial<z.output<typeof jobFieldsSchema>>;
 
 /**
  * The steps of a visit, each a change of the job row and what the row must allow: run by
- * the functions below, or tried in one statement by a sync push (tryJobStep).
+ * the functions below, or tried on many jobs in one statement by a sync push (tryJobSteps).
  */
 export const jobSteps = {
 	/** Customer, device and fault facts; fields left out (undefined) stay as they are. */

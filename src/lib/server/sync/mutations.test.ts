@@ -146,6 +146,20 @@ for (const engine of testEngines()) {
 			expect(lines.map((l) => [l.qty, l.unitCost])).toEqual([['2.000', '8.50']]);
 		});
 
+		it('deletes a job’s history with the job, and only that job’s', async () => {
+			const { tech } = await station();
+			const phone = device(tech);
+			const [gone, kept] = [await createdJob(phone), await createdJob(phone)];
+			for (const jobId of [gone, kept]) {
+				expect((await phone.send('job.arrive', { jobId, at: at(1) }, at(1))).status).toBe(
+					'applied'
+				);
+			}
+			await handle.db.delete(jobs).where(eq(jobs.id, gone));
+			expect(await historyOf(gone)).toEqual([]);
+			expect((await historyOf(kept)).map((h) => h.field)).toEqual(['arrived_at']);
+		});
+
 		it('lets the later arrival win for the same field and keeps the overwritten value', async () => {
 			const { tech, boss } = await station();
 			const phone = device(tech);
