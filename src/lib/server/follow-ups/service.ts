@@ -12,6 +12,19 @@ import type { addFollowUpSchema } from '../../shared/schemas';
 import { jobVisibleTo, visibleJobCondition } from '../jobs/access';
 import { inTransaction } from '../sync/change-context';
 
+/** The follow_ups columns a contact sets; station and user come from who records it. */
+function contactColumns(input: z.infer<typeof addFollowUpSchema>) {
+	return {
+		id: input.id,
+		jobId: input.jobId,
+		visitedAt: input.visitedAt,
+		channel: input.channel,
+		satisfaction: input.satisfaction ?? null,
+		issueResolved: input.issueResolved ?? null,
+		comment: input.comment
+	};
+}
+
 export async function addFollowUp(
 	db: Queryable,
 	user: SessionUser,
@@ -28,17 +41,7 @@ export async function addFollowUp(
 		try {
 			const [contact] = await tx
 				.insert(followUps)
-				.values({
-					stationId: user.stationId,
-					id: input.id,
-					jobId: job.id,
-					userId: user.id,
-					visitedAt: input.visitedAt,
-					channel: input.channel,
-					satisfaction: input.satisfaction ?? null,
-					issueResolved: input.issueResolved ?? null,
-					comment: input.comment
-				})
+				.values({ stationId: user.stationId, userId: user.id, ...contactColumns(input) })
 				.returning();
 			return contact;
 		} catch (error) {
@@ -59,18 +62,7 @@ export async function tryAddFollowUps(
 	inputs: readonly z.infer<typeof addFollowUpSchema>[]
 ): Promise<boolean> {
 	if (inputs.length === 0) return true;
-	const contacts = recordset(
-		followUps,
-		inputs.map((input) => ({
-			id: input.id,
-			jobId: input.jobId,
-			visitedAt: input.visitedAt,
-			channel: input.channel,
-			satisfaction: input.satisfaction ?? null,
-			issueResolved: input.issueResolved ?? null,
-			comment: input.comment
-		}))
-	);
+	const contacts = recordset(followUps, inputs.map(contactColumns));
 	const added = await queryRows<{ id: string }>(
 		tx,
 		sql`INSERT INTO ${followUps}
