@@ -6,7 +6,7 @@
 import { createTRPCUntypedClient, httpLink, TRPCClientError } from '@trpc/client';
 import type { AnyRouter } from '@trpc/server';
 import superjson from 'superjson';
-import { z } from 'zod';
+import type { z } from 'zod/mini';
 import { pullOutputSchema, pushOutputSchema } from '../../shared/sync';
 import { technicianIdentitySchema, type TechnicianIdentity } from '../local/identity';
 import { SyncFailure, type SyncTransport } from './transport';
@@ -17,7 +17,7 @@ function apiClient(url: string) {
 	const client = createTRPCUntypedClient<AnyRouter>({
 		links: [httpLink({ url, transformer: superjson })]
 	});
-	return async <T>(request: (api: typeof client) => Promise<unknown>, schema: z.ZodType<T>) => {
+	return async <T>(request: (api: typeof client) => Promise<unknown>, schema: z.ZodMiniType<T>) => {
 		let answer: unknown;
 		try {
 			answer = await request(client);
