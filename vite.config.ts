@@ -1,9 +1,12 @@
+import { fileURLToPath } from 'node:url';
 import { sveltekit } from '@sveltejs/kit/vite';
 import { paraglideVitePlugin } from '@inlang/paraglide-js';
 import { SvelteKitPWA } from '@vite-pwa/sveltekit';
 import type { Plugin } from 'vite';
 import type { ManifestOptions } from 'vite-plugin-pwa';
 import { defineConfig } from 'vitest/config';
+
+const DEXIE_MODERN = new URL('./node_modules/dexie/dist/modern/dexie.mjs', import.meta.url);
 
 /**
  * The page the service worker answers a navigation with when the network cannot
@@ -71,6 +74,13 @@ function unlessBuildFailed(plugins: Plugin[]): Plugin[] {
 }
 
 export default defineConfig({
+	resolve: {
+		alias: [
+			// Dexie's package entry re-exports its ES5 UMD build (dist/dexie.js); its ES2018 module
+			// build is smaller and lets unused exports go. Only the browser and tests use Dexie.
+			{ find: /^dexie$/, replacement: fileURLToPath(DEXIE_MODERN) }
+		]
+	},
 	plugins: [
 		// Under vitest the plugin's file watcher keeps the process alive after the run; the
 		// unit and integration tests do not render UI text.
