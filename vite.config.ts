@@ -73,6 +73,50 @@ function unlessBuildFailed(plugins: Plugin[]): Plugin[] {
 	});
 }
 
+/**
+ * How the browser's code is split (client build only; the server bundle is left as it is).
+ * Rolldown otherwise cuts a chunk per combination of pages sharing a module, and the technician
+ * app met ~40 small files whose gzip streams each start from nothing. These groups hold code
+ * that always loads together, without making any page load code it did not load before:
+ * every page loads the framework and the schemas (the root layout reads the remembered
+ * identity); only /tech loads the device store and sync engine.
+ */
+function clientChunkGroups(): Plugin {
+	return {
+		name: 'repairscore:client-chunk-groups',
+		configEnvironment(name, config) {
+			if (name !== 'client' || config.consumer === 'server') return;
+			return {
+				build: {
+					rolldownOptions: {
+						output: {
+							codeSplitting: {
+								groups: [
+									{
+										name: 'framework',
+										test: /node_modules\/(@sveltejs\/kit|devalue)\/|src\/lib\/paraglide\/runtime/,
+										priority: 3
+									},
+									{
+										name: 'schemas',
+										test: /node_modules\/zod\/|src\/lib\/(shared\/(domain|schemas)|client\/local\/identity)\./,
+										priority: 2
+									},
+									{
+										name: 'local-store',
+										test: /node_modules\/dexie\/|src\/lib\/(client\/(local|sync|stores)\/|shared\/sync\.)/,
+										priority: 1
+									}
+								]
+							}
+						}
+					}
+				}
+			};
+		}
+	};
+}
+
 export default defineConfig({
 	resolve: {
 		alias: [
@@ -92,6 +136,7 @@ export default defineConfig({
 				strategy: ['cookie', 'baseLocale']
 			}),
 		sveltekit(),
+		clientChunkGroups(),
 		// How offline works and why these choices: docs/pwa.md.
 		unlessBuildFailed(
 			SvelteKitPWA({
