@@ -1,9 +1,12 @@
+import { fileURLToPath } from 'node:url';
 import { sveltekit } from '@sveltejs/kit/vite';
 import { paraglideVitePlugin } from '@inlang/paraglide-js';
 import { SvelteKitPWA } from '@vite-pwa/sveltekit';
 import type { Plugin } from 'vite';
 import type { ManifestOptions } from 'vite-plugin-pwa';
 import { defineConfig } from 'vitest/config';
+
+const DEXIE_MODERN = new URL('./node_modules/dexie/dist/modern/dexie.mjs', import.meta.url);
 
 /**
  * The page the service worker answers a navigation with when the network cannot
@@ -70,7 +73,58 @@ function unlessBuildFailed(plugins: Plugin[]): Plugin[] {
 	});
 }
 
+/**
+ * How the browser's code is split (client build only; the server bundle is left as it is).
+ * Rolldown otherwise cuts a chunk per combination of pages sharing a module, and the technician
+ * app met ~40 small files whose gzip streams each start from nothing. These groups hold code
+ * that always loads together, without making any page load code it did not load before:
+ * every page loads the framework and the schemas (the root layout reads the remembered
+ * identity); only /tech loads the device store and sync engine.
+ */
+function clientChunkGroups(): Plugin {
+	return {
+		name: 'repairscore:client-chunk-groups',
+		configEnvironment(name, config) {
+			if (name !== 'client' || config.consumer === 'server') return;
+			return {
+				build: {
+					rolldownOptions: {
+						output: {
+							codeSplitting: {
+								groups: [
+									{
+										name: 'framework',
+										test: /node_modules\/(@sveltejs\/kit|devalue)\/|src\/lib\/paraglide\/runtime/,
+										priority: 3
+									},
+									{
+										name: 'schemas',
+										test: /node_modules\/zod\/|src\/lib\/(shared\/(domain|schemas)|client\/local\/identity)\./,
+										priority: 2
+									},
+									{
+										name: 'local-store',
+										test: /node_modules\/dexie\/|src\/lib\/(client\/(local|sync|stores)\/|shared\/sync\.)/,
+										priority: 1
+									}
+								]
+							}
+						}
+					}
+				}
+			};
+		}
+	};
+}
+
 export default defineConfig({
+	resolve: {
+		alias: [
+			// Dexie's package entry re-exports its ES5 UMD build (dist/dexie.js); its ES2018 module
+			// build is smaller and lets unused exports go. Only the browser and tests use Dexie.
+			{ find: /^dexie$/, replacement: fileURLToPath(DEXIE_MODERN) }
+		]
+	},
 	plugins: [
 		// Under vitest the plugin's file watcher keeps the process alive after the run; the
 		// unit and integration tests do not render UI text.
@@ -82,6 +136,7 @@ export default defineConfig({
 				strategy: ['cookie', 'baseLocale']
 			}),
 		sveltekit(),
+		clientChunkGroups(),
 		// How offline works and why these choices: docs/pwa.md.
 		unlessBuildFailed(
 			SvelteKitPWA({

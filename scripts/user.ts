@@ -11,6 +11,7 @@
 import { parseArgs } from 'node:util';
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
+import { z as zm } from 'zod/mini';
 import { openMigratedDatabase, type Database } from '../src/lib/server/db/index';
 import { stations } from '../src/lib/server/db/schema';
 import { AccountError, createAccount, setPassword } from '../src/lib/server/auth/accounts';
@@ -25,7 +26,7 @@ const USAGE = `Usage:
   npm run user -- add --station CODE --login LOGIN --name NAME --role technician|supervisor|admin --password PASSWORD
   npm run user -- passwd --station CODE --login LOGIN --password PASSWORD`;
 
-const addSchema = newUserSchema.extend({
+const addSchema = zm.extend(newUserSchema, {
 	station: stationCodeSchema,
 	password: passwordSchema
 });
@@ -74,8 +75,11 @@ function parseCommand(argv: string[]): Command {
 	throw new UsageError(name ? `unknown command "${name}"` : 'no command given');
 }
 
-function validate<S extends z.ZodType>(schema: S, values: Record<string, unknown>): z.infer<S> {
-	const result = schema.safeParse(values);
+function validate<S extends z.core.$ZodType>(
+	schema: S,
+	values: Record<string, unknown>
+): z.infer<S> {
+	const result = z.safeParse(schema, values);
 	if (result.success) return result.data;
 	const problems = result.error.issues.map((issue) => {
 		const option = issue.path.join('.');

@@ -7,7 +7,7 @@
  * evaluates the very same float8 expressions in the same order, so both sides agree to the bit
  * for identical KPI values.
  */
-import { z } from 'zod';
+import { z } from 'zod/mini';
 import { SCORED_KPIS, type KpiSettings, type KpiThreshold, type ScoredKpi } from './domain';
 
 /** The output row's keys, in the contract's column order (CSV header, JSON key order). */
@@ -73,40 +73,42 @@ function isCalendarDate(value: string): boolean {
 /** A local calendar date in the station's time zone, 'YYYY-MM-DD'. */
 export const localDateSchema = z
 	.string()
-	.trim()
-	.regex(LOCAL_DATE, 'must be a date written YYYY-MM-DD')
-	.refine(isCalendarDate, 'must be a real calendar date');
+	.check(
+		z.trim(),
+		z.regex(LOCAL_DATE, 'must be a date written YYYY-MM-DD'),
+		z.refine(isCalendarDate, 'must be a real calendar date')
+	);
 
 /** A KPI period: local dates, half-open [from, to). */
-export const kpiPeriodSchema = z
-	.object({ from: localDateSchema, to: localDateSchema })
-	.refine((period) => period.from < period.to, {
+export const kpiPeriodSchema = z.object({ from: localDateSchema, to: localDateSchema }).check(
+	z.refine((period) => period.from < period.to, {
 		message: 'must be after "from" (the period is [from, to): "to" itself is excluded)',
 		path: ['to']
-	});
+	})
+);
 export type KpiPeriod = z.infer<typeof kpiPeriodSchema>;
 
-const rate = z.number().min(0).max(1).nullable();
-const nonNegative = z.number().min(0).nullable();
+const rate = z.nullable(z.number().check(z.gte(0), z.lte(1)));
+const nonNegative = z.nullable(z.number().check(z.gte(0)));
 
 export const scorecardRowSchema = z.object({
 	login: z.string(),
 	name: z.string(),
-	jobs_completed: z.number().int().positive(),
+	jobs_completed: z.number().check(z.int(), z.positive()),
 	repair_success_rate: rate,
 	avg_repair_minutes: nonNegative,
 	median_repair_minutes: nonNegative,
 	duration_index: nonNegative,
 	avg_response_hours: nonNegative,
-	parts_cost_total: z.number().min(0),
+	parts_cost_total: z.number().check(z.gte(0)),
 	parts_cost_per_job: nonNegative,
 	csat: rate,
-	avg_satisfaction: z.number().min(1).max(5).nullable(),
+	avg_satisfaction: z.nullable(z.number().check(z.gte(1), z.lte(5))),
 	follow_up_rate: rate,
 	record_accuracy: rate,
-	score: z.number().min(0).max(100).nullable(),
-	grade: z.enum(GRADES).nullable(),
-	rank: z.number().int().positive().nullable()
+	score: z.nullable(z.number().check(z.gte(0), z.lte(100))),
+	grade: z.nullable(z.enum(GRADES)),
+	rank: z.nullable(z.number().check(z.int(), z.positive()))
 });
 export type ScorecardRow = z.infer<typeof scorecardRowSchema>;
 
@@ -124,12 +126,12 @@ export const jobFactSchema = z.object({
 	failure_reasons: z.array(z.enum(JOB_FAILURE_REASONS)),
 	/** Job numbers of the jobs that are reworks (返修) of this one. */
 	reworked_by: z.array(z.string()),
-	repair_minutes: z.number().min(0).nullable(),
-	standard_minutes: z.number().int().positive(),
-	response_hours: z.number().min(0).nullable(),
-	parts_cost: z.number().min(0),
+	repair_minutes: z.nullable(z.number().check(z.gte(0))),
+	standard_minutes: z.number().check(z.int(), z.positive()),
+	response_hours: z.nullable(z.number().check(z.gte(0))),
+	parts_cost: z.number().check(z.gte(0)),
 	flags: z.array(z.enum(JOB_FLAGS)),
-	latest_satisfaction: z.number().int().min(1).max(5).nullable(),
+	latest_satisfaction: z.nullable(z.number().check(z.int(), z.gte(1), z.lte(5))),
 	has_follow_up: z.boolean()
 });
 export type JobFact = z.infer<typeof jobFactSchema>;

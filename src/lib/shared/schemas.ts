@@ -2,36 +2,49 @@
  * zod schemas for everything a person or a device sends: the same schema validates a form
  * in the browser, a mutation in a sync batch and the tRPC input on the server.
  */
-import { z } from 'zod';
+import { z } from 'zod/mini';
 import { FOLLOW_UP_CHANNELS, JOB_OUTCOMES, JOB_STATUSES, USER_ROLES } from './domain';
 
-const trimmed = (max: number) => z.string().trim().max(max);
+// zod/mini (the browser bundles these): `.check(...)` instead of method chains, same checks and
+// messages as the classic API, so a schema validates the same on every side.
+const trimmed = (max: number) => z.string().check(z.trim(), z.maxLength(max));
+/** A trimmed string of at most `max` characters that must not be empty. */
+const required = (max: number, message?: string) =>
+	z.string().check(z.trim(), z.maxLength(max), z.minLength(1, message));
 
 export const loginNameSchema = z
 	.string()
-	.trim()
-	.min(1, 'login is required')
-	.max(64)
-	.regex(/^[A-Za-z0-9._-]+$/, 'login may contain only letters, digits, ".", "_" and "-"');
+	.check(
+		z.trim(),
+		z.minLength(1, 'login is required'),
+		z.maxLength(64),
+		z.regex(/^[A-Za-z0-9._-]+$/, 'login may contain only letters, digits, ".", "_" and "-"')
+	);
 
-export const stationCodeSchema = z
-	.string()
-	.trim()
-	.min(1, 'station code is required')
-	.max(32)
-	.regex(/^[A-Za-z0-9_-]+$/, 'station code may contain only letters, digits, "_" and "-"')
-	.transform((code) => code.toUpperCase());
+export const stationCodeSchema = z.pipe(
+	z
+		.string()
+		.check(
+			z.trim(),
+			z.minLength(1, 'station code is required'),
+			z.maxLength(32),
+			z.regex(/^[A-Za-z0-9_-]+$/, 'station code may contain only letters, digits, "_" and "-"')
+		),
+	z.transform((code: string) => code.toUpperCase())
+);
 
 export const passwordSchema = z
 	.string()
-	.min(8, 'password must have at least 8 characters')
-	.max(256, 'password is too long');
+	.check(
+		z.minLength(8, 'password must have at least 8 characters'),
+		z.maxLength(256, 'password is too long')
+	);
 
 export const signInSchema = z.object({
 	/** Optional: needed only when the same login exists in more than one station. */
-	station: z.union([stationCodeSchema, z.literal('')]).optional(),
+	station: z.optional(z.union([stationCodeSchema, z.literal('')])),
 	login: loginNameSchema,
-	password: z.string().min(1, 'password is required').max(256)
+	password: z.string().check(z.minLength(1, 'password is required'), z.maxLength(256))
 });
 export type SignInInput = z.infer<typeof signInSchema>;
 
@@ -42,42 +55,44 @@ export const followUpChannelSchema = z.enum(FOLLOW_UP_CHANNELS);
 
 export const newUserSchema = z.object({
 	login: loginNameSchema,
-	name: trimmed(100).min(1, 'name is required'),
+	name: required(100, 'name is required'),
 	role: userRoleSchema,
-	password: passwordSchema.optional()
+	password: z.optional(passwordSchema)
 });
 
 /** Money as a decimal string with at most 2 decimals, never a float. */
 export const moneySchema = z
 	.string()
-	.trim()
-	.regex(/^\d{1,10}(\.\d{1,2})?$/, 'must be a non-negative amount with at most 2 decimals');
+	.check(
+		z.trim(),
+		z.regex(/^\d{1,10}(\.\d{1,2})?$/, 'must be a non-negative amount with at most 2 decimals')
+	);
 
 /** Quantity as a positive decimal string with at most 3 decimals. */
-export const quantitySchema = z
-	.string()
-	.trim()
-	.regex(/^\d{1,9}(\.\d{1,3})?$/, 'must be a number with at most 3 decimals')
-	.refine((s) => Number(s) > 0, 'must be greater than 0');
+export const quantitySchema = z.string().check(
+	z.trim(),
+	z.regex(/^\d{1,9}(\.\d{1,3})?$/, 'must be a number with at most 3 decimals'),
+	z.refine((s) => Number(s) > 0, 'must be greater than 0')
+);
 
-const optionalDate = z.coerce.date().nullable().optional();
+const optionalDate = z.optional(z.nullable(z.coerce.date()));
 
 export const jobFieldsSchema = z.object({
-	customerName: trimmed(100).default(''),
-	customerPhone: trimmed(40).default(''),
-	customerAddress: trimmed(200).default(''),
-	productModel: trimmed(100).default(''),
-	deviceSerial: trimmed(100).default(''),
-	faultCategoryId: z.uuid().nullable().optional(),
-	faultDescription: trimmed(2000).default(''),
-	notes: trimmed(2000).default('')
+	customerName: z._default(trimmed(100), ''),
+	customerPhone: z._default(trimmed(40), ''),
+	customerAddress: z._default(trimmed(200), ''),
+	productModel: z._default(trimmed(100), ''),
+	deviceSerial: z._default(trimmed(100), ''),
+	faultCategoryId: z.optional(z.nullable(z.uuid())),
+	faultDescription: z._default(trimmed(2000), ''),
+	notes: z._default(trimmed(2000), '')
 });
 
-export const newJobSchema = jobFieldsSchema.extend({
+export const newJobSchema = z.extend(jobFieldsSchema, {
 	id: z.uuid(),
-	jobNo: trimmed(40).min(1, 'job number is required'),
+	jobNo: required(40, 'job number is required'),
 	reportedAt: z.coerce.date(),
-	previousJobId: z.uuid().nullable().optional()
+	previousJobId: z.optional(z.nullable(z.uuid()))
 });
 export type NewJobInput = z.infer<typeof newJobSchema>;
 
@@ -91,7 +106,7 @@ export const completeJobSchema = z.object({
 	jobId: z.uuid(),
 	completedAt: z.coerce.date(),
 	outcome: jobOutcomeSchema,
-	notes: trimmed(2000).optional()
+	notes: z.optional(trimmed(2000))
 });
 
 export const addJobPartSchema = z.object({
@@ -105,32 +120,34 @@ export const addFollowUpSchema = z.object({
 	id: z.uuid(),
 	jobId: z.uuid(),
 	visitedAt: z.coerce.date(),
-	channel: followUpChannelSchema.default('phone'),
-	satisfaction: z.number().int().min(1).max(5).nullable().optional(),
-	issueResolved: z.boolean().nullable().optional(),
-	comment: trimmed(2000).default('')
+	channel: z._default(followUpChannelSchema, 'phone'),
+	satisfaction: z.optional(z.nullable(z.number().check(z.int(), z.gte(1), z.lte(5)))),
+	issueResolved: z.optional(z.nullable(z.boolean())),
+	comment: z._default(trimmed(2000), '')
 });
 
 export const partSchema = z.object({
-	sku: trimmed(64).min(1, 'SKU is required'),
-	name: trimmed(200).min(1, 'name is required'),
+	sku: required(64, 'SKU is required'),
+	name: required(200, 'name is required'),
 	unitCost: moneySchema,
-	unit: trimmed(16).min(1).default('个'),
-	active: z.boolean().default(true)
+	unit: z._default(required(16), '个'),
+	active: z._default(z.boolean(), true)
 });
 
-export const listLimitSchema = z.number().int().min(1).max(500).default(100);
+export const listLimitSchema = z._default(z.number().check(z.int(), z.gte(1), z.lte(500)), 100);
 
 /** An IANA time zone the runtime knows, stored in its canonical spelling ("Asia/Shanghai"). */
-export const timeZoneSchema = z
-	.string()
-	.trim()
-	.min(1, 'time zone is required')
-	// An empty value already has its own message from min(1).
-	.refine((zone) => zone === '' || canonicalTimeZone(zone) !== null, {
-		error: (issue) => `unknown time zone "${String(issue.input)}" (expected e.g. Asia/Shanghai)`
-	})
-	.transform((zone) => canonicalTimeZone(zone) as string);
+export const timeZoneSchema = z.pipe(
+	z.string().check(
+		z.trim(),
+		z.minLength(1, 'time zone is required'),
+		// An empty value already has its own message from min(1).
+		z.refine((zone) => zone === '' || canonicalTimeZone(zone) !== null, {
+			error: (issue) => `unknown time zone "${String(issue.input)}" (expected e.g. Asia/Shanghai)`
+		})
+	),
+	z.transform((zone: string) => canonicalTimeZone(zone) as string)
+);
 
 function canonicalTimeZone(zone: string): string | null {
 	try {
@@ -142,13 +159,13 @@ function canonicalTimeZone(zone: string): string | null {
 
 export const newStationSchema = z.object({
 	code: stationCodeSchema,
-	name: trimmed(100).min(1, 'station name is required'),
+	name: required(100, 'station name is required'),
 	timeZone: timeZoneSchema
 });
 
 export const stationRefSchema = z.object({ stationId: z.uuid() });
 
-export const newStationUserSchema = newUserSchema.extend({ stationId: z.uuid() });
+export const newStationUserSchema = z.extend(newUserSchema, { stationId: z.uuid() });
 
 export const setUserPasswordSchema = z.object({
 	stationId: z.uuid(),

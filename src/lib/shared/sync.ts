@@ -6,7 +6,7 @@
  * Mutations express intent ("arrived at 09:12"), not row images; the server decides how
  * they apply, checks permissions, and keeps the history of overwritten values.
  */
-import { z } from 'zod';
+import { z } from 'zod/mini';
 import {
 	addFollowUpSchema,
 	addJobPartSchema,
@@ -17,7 +17,7 @@ import {
 	newJobSchema
 } from './schemas';
 
-const reason = z.string().trim().min(1, 'a reason is required').max(500);
+const reason = z.string().check(z.trim(), z.minLength(1, 'a reason is required'), z.maxLength(500));
 const jobRef = { jobId: z.uuid() };
 
 /**
@@ -26,14 +26,14 @@ const jobRef = { jobId: z.uuid() };
  */
 const fields = jobFieldsSchema.shape;
 const jobFieldEditsSchema = z.object({
-	customerName: fields.customerName.unwrap().optional(),
-	customerPhone: fields.customerPhone.unwrap().optional(),
-	customerAddress: fields.customerAddress.unwrap().optional(),
-	productModel: fields.productModel.unwrap().optional(),
-	deviceSerial: fields.deviceSerial.unwrap().optional(),
+	customerName: z.optional(fields.customerName.def.innerType),
+	customerPhone: z.optional(fields.customerPhone.def.innerType),
+	customerAddress: z.optional(fields.customerAddress.def.innerType),
+	productModel: z.optional(fields.productModel.def.innerType),
+	deviceSerial: z.optional(fields.deviceSerial.def.innerType),
 	faultCategoryId: fields.faultCategoryId,
-	faultDescription: fields.faultDescription.unwrap().optional(),
-	notes: fields.notes.unwrap().optional()
+	faultDescription: z.optional(fields.faultDescription.def.innerType),
+	notes: z.optional(fields.notes.def.innerType)
 });
 
 /** Every mutation a device can make, by name, with its arguments. */
@@ -49,25 +49,27 @@ export const mutationArgs = {
 		...jobRef,
 		at: z.coerce.date(),
 		outcome: jobOutcomeSchema,
-		notes: z.string().trim().max(2000).optional()
+		notes: z.optional(z.string().check(z.trim(), z.maxLength(2000)))
 	}),
 	/** Correcting recorded times afterwards always carries a reason (kept in the history). */
 	'job.setTimes': z
 		.object({
 			...jobRef,
-			reportedAt: z.coerce.date().optional(),
-			arrivedAt: z.coerce.date().nullable().optional(),
-			startedAt: z.coerce.date().nullable().optional(),
-			completedAt: z.coerce.date().optional(),
+			reportedAt: z.optional(z.coerce.date()),
+			arrivedAt: z.optional(z.nullable(z.coerce.date())),
+			startedAt: z.optional(z.nullable(z.coerce.date())),
+			completedAt: z.optional(z.coerce.date()),
 			reason
 		})
-		.refine(
-			(v) =>
-				v.reportedAt !== undefined ||
-				v.arrivedAt !== undefined ||
-				v.startedAt !== undefined ||
-				v.completedAt !== undefined,
-			'change at least one time'
+		.check(
+			z.refine(
+				(v) =>
+					v.reportedAt !== undefined ||
+					v.arrivedAt !== undefined ||
+					v.startedAt !== undefined ||
+					v.completedAt !== undefined,
+				'change at least one time'
+			)
 		),
 	'job.cancel': z.object({ ...jobRef, reason }),
 	/** Supervisors only. */
@@ -85,7 +87,7 @@ export type MutationArgs<N extends MutationName> = z.input<(typeof mutationArgs)
 
 /** One outbox entry as sent: `id` is the client's gap-free, increasing mutation id. */
 export const mutationEnvelopeSchema = z.object({
-	id: z.number().int().positive(),
+	id: z.number().check(z.int(), z.positive()),
 	name: z.enum(MUTATION_NAMES as [MutationName, ...MutationName[]]),
 	/** Validated per name by the server (a bad one is a permanent rejection, not a batch error). */
 	args: z.unknown(),
@@ -98,20 +100,20 @@ export const PUSH_BATCH_LIMIT = 200;
 
 export const pushInputSchema = z.object({
 	clientId: z.uuid(),
-	mutations: z.array(mutationEnvelopeSchema).min(1).max(PUSH_BATCH_LIMIT)
+	mutations: z.array(mutationEnvelopeSchema).check(z.minLength(1), z.maxLength(PUSH_BATCH_LIMIT))
 });
 
 export const mutationResultSchema = z.object({
-	id: z.number().int(),
+	id: z.number().check(z.int()),
 	/** applied: took effect now; duplicate: applied earlier; rejected: permanent, never retried. */
 	status: z.enum(['applied', 'duplicate', 'rejected']),
-	error: z.object({ code: z.string(), message: z.string() }).nullable()
+	error: z.nullable(z.object({ code: z.string(), message: z.string() }))
 });
 export type MutationResult = z.infer<typeof mutationResultSchema>;
 
 export const pushOutputSchema = z.object({
 	/** The highest mutation id the server has processed for this client. */
-	lastMutationId: z.number().int().nonnegative(),
+	lastMutationId: z.number().check(z.int(), z.nonnegative()),
 	results: z.array(mutationResultSchema),
 	/** True when the batch stopped at a gap (an id > last + 1): resend from lastMutationId + 1. */
 	gap: z.boolean()
@@ -120,11 +122,11 @@ export const pushOutputSchema = z.object({
 export const pullInputSchema = z.object({
 	clientId: z.uuid(),
 	/** Opaque; null on the first pull and after a reset. */
-	cursor: z.string().regex(/^\d+$/).nullable()
+	cursor: z.nullable(z.string().check(z.regex(/^\d+$/)))
 });
 
 const timestamp = z.date();
-const nullableTimestamp = z.date().nullable();
+const nullableTimestamp = z.nullable(z.date());
 
 export const jobRecordSchema = z.object({
 	id: z.uuid(),
@@ -135,15 +137,15 @@ export const jobRecordSchema = z.object({
 	customerAddress: z.string(),
 	productModel: z.string(),
 	deviceSerial: z.string(),
-	faultCategoryId: z.uuid().nullable(),
+	faultCategoryId: z.nullable(z.uuid()),
 	faultDescription: z.string(),
 	reportedAt: timestamp,
 	arrivedAt: nullableTimestamp,
 	startedAt: nullableTimestamp,
 	completedAt: nullableTimestamp,
 	status: jobStatusSchema,
-	outcome: jobOutcomeSchema.nullable(),
-	previousJobId: z.uuid().nullable(),
+	outcome: z.nullable(jobOutcomeSchema),
+	previousJobId: z.nullable(z.uuid()),
 	notes: z.string(),
 	verifiedAt: nullableTimestamp,
 	updatedAt: timestamp
@@ -163,11 +165,11 @@ export type JobPartRecord = z.infer<typeof jobPartRecordSchema>;
 export const followUpRecordSchema = z.object({
 	id: z.uuid(),
 	jobId: z.uuid(),
-	userId: z.uuid().nullable(),
+	userId: z.nullable(z.uuid()),
 	visitedAt: timestamp,
 	channel: followUpChannelSchema,
-	satisfaction: z.number().int().min(1).max(5).nullable(),
-	issueResolved: z.boolean().nullable(),
+	satisfaction: z.nullable(z.number().check(z.int(), z.gte(1), z.lte(5))),
+	issueResolved: z.nullable(z.boolean()),
 	comment: z.string()
 });
 export type FollowUpRecord = z.infer<typeof followUpRecordSchema>;
@@ -186,7 +188,7 @@ export const faultCategoryRecordSchema = z.object({
 	id: z.uuid(),
 	code: z.string(),
 	name: z.string(),
-	standardMinutes: z.number().int(),
+	standardMinutes: z.number().check(z.int()),
 	active: z.boolean()
 });
 export type FaultCategoryRecord = z.infer<typeof faultCategoryRecordSchema>;
@@ -194,7 +196,7 @@ export type FaultCategoryRecord = z.infer<typeof faultCategoryRecordSchema>;
 export const pullOutputSchema = z.object({
 	cursor: z.string(),
 	/** This client's last processed mutation id, as of the same snapshot as the changes. */
-	lastMutationId: z.number().int().nonnegative(),
+	lastMutationId: z.number().check(z.int(), z.nonnegative()),
 	/** True when the device must drop its copy and take this pull as the whole truth. */
 	reset: z.boolean(),
 	changes: z.object({

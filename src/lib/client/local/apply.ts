@@ -6,7 +6,7 @@
  * the pending outbox is re-applied on top of freshly pulled rows (rebase), so it reads only the
  * rows the mutation names and never the clock.
  */
-import type { z } from 'zod';
+import type { z } from 'zod/mini';
 import type { JobRecord, mutationArgs, MutationName } from '../../shared/sync';
 import type { LocalDatabase, OutboxEntry } from './db';
 

@@ -6,7 +6,7 @@
  * Outbox rows are only ever added here and removed when a pull acknowledges them; an undo is a
  * new mutation (e.g. `part.remove` after `part.add`).
  */
-import type { z } from 'zod';
+import { z } from 'zod/mini';
 import { mutationArgs, type MutationArgs, type MutationName } from '../../shared/sync';
 import { newJobSchema } from '../../shared/schemas';
 import { applyToView, jobIdOf } from './apply';
@@ -33,7 +33,7 @@ export type ChangeResult<T> = { ok: true; value: T } | { ok: false; issues: z.co
 
 /** A new job's fields as the form gives them; id and job number are made on the device. */
 export type NewJobFields = Omit<z.input<typeof newJobSchema>, 'id' | 'jobNo'>;
-const newJobFieldsSchema = newJobSchema.omit({ id: true, jobNo: true });
+const newJobFieldsSchema = z.omit(newJobSchema, { id: true, jobNo: true });
 
 export class LocalChanges {
 	constructor(

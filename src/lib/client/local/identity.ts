@@ -3,7 +3,7 @@
  * asked, so the last technician who opened the app on this browser is remembered here (only
  * who they are, never a credential) and their store opens.
  */
-import { z } from 'zod';
+import { z } from 'zod/mini';
 import { userRoleSchema } from '../../shared/schemas';
 
 export const technicianIdentitySchema = z.object({

@@ -8,7 +8,7 @@ import type {
 	pushInputSchema,
 	pushOutputSchema
 } from '../../shared/sync';
-import type { z } from 'zod';
+import type { z } from 'zod/mini';
 
 export type PushInput = z.input<typeof pushInputSchema>;
 export type PushOutput = z.output<typeof pushOutputSchema>;

@@ -2,25 +2,95 @@
  * The browser's transport: tRPC over HTTP at /api/trpc with superjson (the server's transformer),
  * one request per call (no batching: a push must not wait behind, or fail with, anything else).
  * Answers are checked against the shared protocol schemas before the engine trusts them.
+ *
+ * It speaks tRPC's HTTP wire format itself (wire.ts) instead of bundling @trpc/client and
+ * superjson: the technician app makes three calls, and every kilobyte counts on a phone.
  */
-import { createTRPCUntypedClient, httpLink, TRPCClientError } from '@trpc/client';
-import type { AnyRouter } from '@trpc/server';
-import superjson from 'superjson';
-import { z } from 'zod';
+import type { z } from 'zod/mini';
 import { pullOutputSchema, pushOutputSchema } from '../../shared/sync';
 import { technicianIdentitySchema, type TechnicianIdentity } from '../local/identity';
 import { SyncFailure, type SyncTransport } from './transport';
+import { decodeSuperjson, encodeSuperjson } from './wire';
 
 const API_URL = '/api/trpc';
 
+/** tRPC's error shape (the server's errorFormatter), as far as the engine needs it. */
+type ErrorShape = { message?: string; data?: { code?: string; httpStatus?: number } };
+
+class CallError extends Error {
+	constructor(
+		message: string,
+		readonly status: number | undefined,
+		readonly code: string | undefined,
+		options?: { cause?: unknown }
+	) {
+		super(message, options);
+		this.name = 'TRPCClientError';
+	}
+}
+
+/** One tRPC call over HTTP: GET for a query, POST for a mutation (tRPC's httpLink). */
+async function request(
+	url: string,
+	type: 'query' | 'mutation',
+	path: string,
+	input: unknown
+): Promise<unknown> {
+	let target = `${url}/${path}`;
+	const init: RequestInit = { method: type === 'query' ? 'GET' : 'POST' };
+	if (input !== undefined) {
+		const body = JSON.stringify(encodeSuperjson(input));
+		if (type === 'query') {
+			target += `?input=${encodeURIComponent(body)}`;
+		} else {
+			init.body = body;
+			init.headers = { 'content-type': 'application/json' };
+		}
+	}
+	let response: Response;
+	try {
+		response = await fetch(target, init);
+	} catch (error) {
+		throw new CallError(
+			error instanceof Error ? error.message : String(error),
+			undefined,
+			undefined,
+			{
+				cause: error
+			}
+		);
+	}
+	let envelope: { result?: { data?: unknown }; error?: unknown };
+	try {
+		envelope = await response.json();
+	} catch (error) {
+		// Not tRPC answering (a proxy or the service worker answering for an absent server).
+		throw new CallError(`HTTP ${response.status}`, response.status, undefined, { cause: error });
+	}
+	if (envelope.error !== undefined) {
+		const shape = decodeSuperjson(envelope.error) as ErrorShape | null;
+		throw new CallError(
+			shape?.message ?? `HTTP ${response.status}`,
+			shape?.data?.httpStatus ?? response.status,
+			shape?.data?.code
+		);
+	}
+	if (!response.ok || !envelope.result) {
+		throw new CallError(`HTTP ${response.status}`, response.status, undefined);
+	}
+	return decodeSuperjson(envelope.result.data);
+}
+
 function apiClient(url: string) {
-	const client = createTRPCUntypedClient<AnyRouter>({
-		links: [httpLink({ url, transformer: superjson })]
-	});
-	return async <T>(request: (api: typeof client) => Promise<unknown>, schema: z.ZodType<T>) => {
+	return async <T>(
+		type: 'query' | 'mutation',
+		path: string,
+		input: unknown,
+		schema: z.ZodMiniType<T>
+	) => {
 		let answer: unknown;
 		try {
-			answer = await request(client);
+			answer = await request(url, type, path, input);
 		} catch (error) {
 			throw asSyncFailure(error);
 		}
@@ -36,27 +106,26 @@ export function trpcTransport(url = API_URL): SyncTransport {
 	const call = apiClient(url);
 	return {
 		currentUserId: async () =>
-			(await call((api) => api.query('auth.me'), technicianIdentitySchema)).id,
-		push: (input) => call((api) => api.mutation('sync.push', input), pushOutputSchema),
-		pull: (input) => call((api) => api.mutation('sync.pull', input), pullOutputSchema)
+			(await call('query', 'auth.me', undefined, technicianIdentitySchema)).id,
+		push: (input) => call('mutation', 'sync.push', input, pushOutputSchema),
+		pull: (input) => call('mutation', 'sync.pull', input, pullOutputSchema)
 	};
 }
 
 /** Who the server's session belongs to (SyncFailure 'unauthorized' when nobody). */
 export function fetchSignedInUser(url = API_URL): Promise<TechnicianIdentity> {
-	return apiClient(url)((api) => api.query('auth.me'), technicianIdentitySchema);
+	return apiClient(url)('query', 'auth.me', undefined, technicianIdentitySchema);
 }
 
 function asSyncFailure(error: unknown): SyncFailure {
-	if (!(error instanceof TRPCClientError)) {
+	if (!(error instanceof CallError)) {
 		return new SyncFailure('server', String(error), { cause: error });
 	}
-	const data = error.data as { code?: string; httpStatus?: number } | undefined;
-	const status = data?.httpStatus ?? (error.meta?.response as Response | undefined)?.status;
-	if (data?.code === 'UNAUTHORIZED' || status === 401) {
+	const { code, status } = error;
+	if (code === 'UNAUTHORIZED' || status === 401) {
 		return new SyncFailure('unauthorized', error.message, { cause: error });
 	}
-	if (data?.code === 'FORBIDDEN' || status === 403) {
+	if (code === 'FORBIDDEN' || status === 403) {
 		return new SyncFailure('forbidden', error.message, { cause: error });
 	}
 	// No answer at all (fetch rejected), or a proxy / service worker answering for an absent server.

@@ -2,7 +2,7 @@
  * The shared zod schemas' problems as sentences in the technician's language, per form field
  * (the schemas' own messages are English, for logs and API callers).
  */
-import type { z } from 'zod';
+import type { z } from 'zod/mini';
 import { m } from '$lib/paraglide/messages.js';
 
 export type FieldErrors = Record<string, string>;

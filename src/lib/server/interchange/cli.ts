@@ -5,7 +5,7 @@
  * stderr, so `npm run --silent kpi ... > rows.csv` captures only the data.
  */
 import { parseArgs } from 'node:util';
-import type { z } from 'zod';
+import { z } from 'zod';
 
 export class UsageError extends Error {}
 
@@ -40,12 +40,12 @@ export function parseCommandLine<K extends string>(
 }
 
 /** An option's value through a zod schema; a missing or invalid value is a usage error. */
-export function optionValue<S extends z.ZodType>(
+export function optionValue<S extends z.core.$ZodType>(
 	option: string,
 	schema: S,
 	value: string | undefined
 ): z.infer<S> {
-	const result = schema.safeParse(value);
+	const result = z.safeParse(schema, value);
 	if (result.success) return result.data;
 	if (value === undefined) throw new UsageError(`--${option} is required`);
 	throw new UsageError(`--${option} ${result.error.issues[0].message}`);

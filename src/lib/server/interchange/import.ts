@@ -25,6 +25,7 @@
  */
 import { eq, sql } from 'drizzle-orm';
 import type { z } from 'zod';
+import { z as zm } from 'zod/mini';
 import type { Database, Transaction } from '../db';
 import { bulkInsert, bulkUpsert, type BulkRow, type UpsertCounts } from '../db/bulk';
 import { constraintMessage, postgresError } from '../db/errors';
@@ -101,22 +102,30 @@ const MAX_STANDARD_MINUTES = 10_000;
 const MAX_CATEGORY_CODE = 32;
 const MAX_CATEGORY_NAME = 100;
 
-const maxLength = (schema: z.ZodString) => schema.maxLength ?? Number.MAX_SAFE_INTEGER;
+/** A string schema's maxLength check (the shared schemas are zod/mini: no `.maxLength` getter). */
+const maxLength = (schema: z.core.$ZodType) =>
+	Math.min(
+		Number.MAX_SAFE_INTEGER,
+		...(schema._zod.def.checks ?? [])
+			.map((check) => check._zod.def)
+			.filter((def) => def.check === 'max_length')
+			.map((def) => (def as z.core.$ZodCheckMaxLengthDef).maximum)
+	);
 /** The app's own limits (shared/schemas.ts), so imported records stay editable in the app. */
 const LIMITS = {
 	userName: maxLength(newUserSchema.shape.name),
 	sku: maxLength(partSchema.shape.sku),
 	partName: maxLength(partSchema.shape.name),
-	unit: maxLength(partSchema.shape.unit.unwrap()),
+	unit: maxLength(partSchema.shape.unit.def.innerType),
 	jobNo: maxLength(newJobSchema.shape.jobNo),
-	customerName: maxLength(jobFieldsSchema.shape.customerName.unwrap()),
-	customerPhone: maxLength(jobFieldsSchema.shape.customerPhone.unwrap()),
-	customerAddress: maxLength(jobFieldsSchema.shape.customerAddress.unwrap()),
-	productModel: maxLength(jobFieldsSchema.shape.productModel.unwrap()),
-	deviceSerial: maxLength(jobFieldsSchema.shape.deviceSerial.unwrap()),
-	faultDescription: maxLength(jobFieldsSchema.shape.faultDescription.unwrap()),
-	notes: maxLength(jobFieldsSchema.shape.notes.unwrap()),
-	comment: maxLength(addFollowUpSchema.shape.comment.unwrap())
+	customerName: maxLength(jobFieldsSchema.shape.customerName.def.innerType),
+	customerPhone: maxLength(jobFieldsSchema.shape.customerPhone.def.innerType),
+	customerAddress: maxLength(jobFieldsSchema.shape.customerAddress.def.innerType),
+	productModel: maxLength(jobFieldsSchema.shape.productModel.def.innerType),
+	deviceSerial: maxLength(jobFieldsSchema.shape.deviceSerial.def.innerType),
+	faultDescription: maxLength(jobFieldsSchema.shape.faultDescription.def.innerType),
+	notes: maxLength(jobFieldsSchema.shape.notes.def.innerType),
+	comment: maxLength(addFollowUpSchema.shape.comment.def.innerType)
 };
 
 export async function importStationFiles(
@@ -152,8 +161,8 @@ interface StationRequest {
 
 function readTarget(target: ImportTarget, problems: string[]): StationRequest | null {
 	const code = stationCodeSchema.safeParse(target.stationCode);
-	const name = newStationSchema.shape.name.optional().safeParse(target.stationName);
-	const timeZone = newStationSchema.shape.timeZone.optional().safeParse(target.timeZone);
+	const name = zm.optional(newStationSchema.shape.name).safeParse(target.stationName);
+	const timeZone = zm.optional(newStationSchema.shape.timeZone).safeParse(target.timeZone);
 	for (const [what, result] of [
 		['station code', code],
 		['station name', name],

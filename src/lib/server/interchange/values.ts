@@ -3,7 +3,7 @@
  * takes the non-empty text of a cell (trimmed, except free text) and returns the value to
  * store, or throws InvalidValue with a reason; the caller names the file, line and column.
  */
-import type { z } from 'zod';
+import { z } from 'zod';
 import { loginNameSchema, moneySchema, quantitySchema } from '../../shared/schemas';
 import { InvalidValue } from './time';
 
@@ -62,8 +62,8 @@ export function parseText(text: string, max: number): string {
 	return text;
 }
 
-function viaSchema(schema: z.ZodType<string>, text: string): string {
-	const result = schema.safeParse(text);
+function viaSchema(schema: z.core.$ZodType<string>, text: string): string {
+	const result = z.safeParse(schema, text);
 	if (result.success) return result.data;
 	throw new InvalidValue(`"${text}" ${result.error.issues[0].message}`);
 }

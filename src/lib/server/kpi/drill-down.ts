@@ -4,13 +4,14 @@
  */
 import { and, eq, inArray } from 'drizzle-orm';
 import { z } from 'zod';
+import { z as zm } from 'zod/mini';
 import type { Queryable } from '../db';
 import { jobs } from '../db/schema';
 import { jobFactSchema } from '../../shared/kpi';
 import { jobFacts, type JobFactsScope } from './job-facts';
 import { parseStationPeriod } from './period';
 
-export const drillDownJobSchema = jobFactSchema.extend({
+export const drillDownJobSchema = zm.extend(jobFactSchema, {
 	customer_name: z.string(),
 	/** ISO 8601 in UTC. */
 	reported_at: z.string()

@@ -15,6 +15,7 @@
  */
 import { eq, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
+import { z as zm } from 'zod/mini';
 import type { Queryable } from '../db';
 import { queryRows } from '../db/rows';
 import { stations } from '../db/schema';
@@ -39,7 +40,7 @@ export const trendWindowSchema = z.object({
 });
 export type TrendWindow = z.infer<typeof trendWindowSchema>;
 
-export const monthlyScorecardRowSchema = scorecardRowSchema.extend({
+export const monthlyScorecardRowSchema = zm.extend(scorecardRowSchema, {
 	/** The month, 'YYYY-MM'. */
 	month: z.string()
 });

@@ -1,5 +1,6 @@
 /** Inputs and outputs of the supervisor's review listings (tRPC `review.*`). */
 import { z } from 'zod';
+import { z as zm } from 'zod/mini';
 import { SCORED_KPIS } from '../../shared/domain';
 import { JOB_FLAGS } from '../../shared/kpi';
 import { addFollowUpSchema } from '../../shared/schemas';
@@ -117,9 +118,9 @@ export const localDateTimeSchema = z
  * local time as the supervisor reads it off the clock, converted by Postgres in the station's
  * time zone.
  */
-export const recordFollowUpSchema = addFollowUpSchema
-	.omit({ visitedAt: true })
-	.extend({ visitedAt: localDateTimeSchema });
+export const recordFollowUpSchema = zm.extend(zm.omit(addFollowUpSchema, { visitedAt: true }), {
+	visitedAt: localDateTimeSchema
+});
 export type RecordFollowUpInput = z.infer<typeof recordFollowUpSchema>;
 
 export const flaggedJobSchema = z.object({

@@ -1,6 +1,6 @@
 import { initTRPC, TRPCError } from '@trpc/server';
 import superjson from 'superjson';
-import { ZodError } from 'zod';
+import { z } from 'zod';
 import type { Database } from '../db';
 import type { SessionUser } from '../auth/session-user';
 import type { UserRole } from '../../shared/domain';
@@ -20,8 +20,9 @@ const t = initTRPC.context<Context>().create({
 			data: {
 				...shape.data,
 				// Field-level problems, so a form can show each one beside its input.
+				// (core's $ZodError: the shared schemas are zod/mini, whose errors are not classic ZodErrors)
 				issues:
-					error.cause instanceof ZodError
+					error.cause instanceof z.core.$ZodError
 						? error.cause.issues.map((i) => ({ path: i.path.join('.'), message: i.message }))
 						: null,
 				// Stack traces never leave the server in production.

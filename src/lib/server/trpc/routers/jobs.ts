@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { z as zm } from 'zod/mini';
 import { authedProcedure, router } from '../core';
 import { completeJobSchema, listLimitSchema, newJobSchema } from '../../../shared/schemas';
 import { assignJob, completeJob, createJob, getJob, listJobs, verifyJob } from '../../jobs/service';
@@ -41,7 +42,7 @@ export const jobsRouter = router({
 			verifyJob(ctx.db, ctx.user, { jobId: input.jobId, at: new Date() })
 		),
 	create: authedProcedure
-		.input(newJobSchema.extend({ technicianId: z.uuid().optional() }))
+		.input(zm.extend(newJobSchema, { technicianId: zm.optional(zm.uuid()) }))
 		.mutation(({ ctx, input }) => createJob(ctx.db, ctx.user, input)),
 	complete: authedProcedure
 		.input(completeJobSchema)

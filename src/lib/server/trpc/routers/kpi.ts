@@ -5,6 +5,7 @@
  */
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
+import { z as zm } from 'zod/mini';
 import { authedProcedure, router } from '../core';
 import type { SessionUser } from '../../auth/session-user';
 import { jobFactSchema, kpiPeriodSchema, scorecardRowSchema } from '../../../shared/kpi';
@@ -19,7 +20,7 @@ import {
 	trendWindowSchema
 } from '../../kpi/trends';
 
-const jobFactsInputSchema = kpiPeriodSchema.safeExtend({
+const jobFactsInputSchema = zm.safeExtend(kpiPeriodSchema, {
 	technicianId: z.uuid('technicianId must be a user id (UUID)').optional()
 });
 
