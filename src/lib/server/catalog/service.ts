@@ -1,6 +1,6 @@
 /** The station's parts catalog and the part lines used on jobs. */
 import { TRPCError } from '@trpc/server';
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { z } from 'zod';
 import type { Queryable, Transaction } from '../db';
 import { recordset } from '../db/bulk';
@@ -9,7 +9,7 @@ import { queryRows } from '../db/rows';
 import { faultCategories, jobParts, jobs, parts } from '../db/schema';
 import type { SessionUser } from '../auth/session-user';
 import type { addJobPartSchema, partSchema } from '../../shared/schemas';
-import { editableJobCondition, jobEditableBy } from '../jobs/access';
+import { editableJobCondition, jobEditableBy, jobIdsOf } from '../jobs/access';
 import { inTransaction } from '../sync/change-context';
 
 export function listParts(db: Queryable, user: SessionUser, includeInactive = false) {
@@ -126,7 +126,7 @@ export async function tryAddJobParts(
 			SELECT ${user.stationId}::uuid, r."id", r."jobId", r."partId", r."qty", ${parts.unitCost},
 				${user.id}::uuid
 			FROM ${lines.source}
-			JOIN ${jobs} ON ${and(eq(jobs.stationId, user.stationId), eq(jobs.id, sql`r."jobId"`), editableJobCondition(user))}
+			JOIN ${jobs} ON ${and(eq(jobs.stationId, user.stationId), eq(jobs.id, sql`r."jobId"`), inArray(jobs.id, jobIdsOf(inputs)), editableJobCondition(user))}
 			JOIN ${parts} ON ${and(eq(parts.stationId, user.stationId), eq(parts.id, sql`r."partId"`), eq(parts.active, true))}
 			FOR NO KEY UPDATE OF ${jobs}
 			RETURNING id::text AS id`

@@ -1,7 +1,7 @@
 /** Follow-up contacts (回访) with the customer after a job. */
 import { TRPCError } from '@trpc/server';
 import type { z } from 'zod';
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Queryable, Transaction } from '../db';
 import { recordset } from '../db/bulk';
 import { queryRows } from '../db/rows';
@@ -9,7 +9,7 @@ import { translateDbError } from '../db/errors';
 import { followUps, jobs } from '../db/schema';
 import type { SessionUser } from '../auth/session-user';
 import type { addFollowUpSchema } from '../../shared/schemas';
-import { jobVisibleTo, visibleJobCondition } from '../jobs/access';
+import { jobIdsOf, jobVisibleTo, visibleJobCondition } from '../jobs/access';
 import { inTransaction } from '../sync/change-context';
 
 /** The follow_ups columns a contact sets; station and user come from who records it. */
@@ -70,7 +70,7 @@ export async function tryAddFollowUps(
 			SELECT ${user.stationId}::uuid, r."id", r."jobId", ${user.id}::uuid, r."visitedAt", r."channel",
 				r."satisfaction", r."issueResolved", r."comment"
 			FROM ${contacts.source}
-			JOIN ${jobs} ON ${and(eq(jobs.stationId, user.stationId), eq(jobs.id, sql`r."jobId"`), visibleJobCondition(user), eq(jobs.status, 'completed'))}
+			JOIN ${jobs} ON ${and(eq(jobs.stationId, user.stationId), eq(jobs.id, sql`r."jobId"`), inArray(jobs.id, jobIdsOf(inputs)), visibleJobCondition(user), eq(jobs.status, 'completed'))}
 			FOR NO KEY UPDATE OF ${jobs}
 			RETURNING id::text AS id`
 	);

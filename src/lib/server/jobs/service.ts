@@ -8,7 +8,7 @@
  * and the `job_history_record` trigger keeps every overwritten value.
  */
 import { TRPCError } from '@trpc/server';
-import { and, asc, desc, eq, is, ne, SQL, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, is, ne, SQL, sql } from 'drizzle-orm';
 import type { PgUpdateSetSource } from 'drizzle-orm/pg-core';
 import type { z } from 'zod';
 import type { Queryable, Transaction } from '../db';
@@ -24,7 +24,13 @@ import {
 	setChangeReason,
 	type ChangeContext
 } from '../sync/change-context';
-import { editableJobCondition, jobEditableBy, jobVisibleTo, requireSupervisor } from './access';
+import {
+	editableJobCondition,
+	jobEditableBy,
+	jobIdsOf,
+	jobVisibleTo,
+	requireSupervisor
+} from './access';
 
 export async function listJobs(
 	db: Queryable,
@@ -431,6 +437,7 @@ export async function tryJobSteps(
 				FROM ${input.source}
 				WHERE ${and(
 					eq(jobs.id, sql`r."id"`),
+					inArray(jobs.id, jobIdsOf(steps)),
 					stepAllowed(user, first.rule),
 					carryingChangeContext(context)
 				)}

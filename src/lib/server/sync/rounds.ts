@@ -76,8 +76,13 @@ export function planRounds(mutations: readonly ValidMutation[]): PlannedStatemen
 }
 
 /**
- * Applies the mutations in rounds; false as soon as one statement does not take effect in
- * full (or fails, which aborts the transaction): the caller then rolls back.
+ * Applies the mutations in rounds; false when a statement does not take effect in full (or
+ * fails, which aborts the transaction): the caller then rolls back.
+ *
+ * Bulk statements are one query each, so they are all issued at once: a transaction runs its
+ * queries in the order they were issued, and the server works through one while the next is
+ * being built and sent. A barrier's single applier may read before it writes, so it waits for
+ * everything before it, and everything after it waits for it.
  */
 export async function applyInRounds(
 	tx: Transaction,
@@ -85,20 +90,26 @@ export async function applyInRounds(
 	clientId: string,
 	mutations: readonly ValidMutation[]
 ): Promise<boolean> {
+	let issued: Promise<boolean>[] = [];
 	for (const statement of planRounds(mutations)) {
-		try {
-			const applied = statement.together
-				? await applyTogether(tx, user, clientId, statement)
-				: await applyAlone(tx, user, clientId, statement.mutations[0]);
-			if (!applied) return false;
-		} catch {
-			return false;
+		if (statement.together) {
+			issued.push(applyTogether(tx, user, clientId, statement).catch(() => false));
+			continue;
 		}
+		if (!(await allTrue(issued))) return false;
+		issued = [];
+		const applied = await applyAlone(tx, user, clientId, statement.mutations[0]).catch(() => false);
+		if (!applied) return false;
 	}
-	return true;
+	return allTrue(issued);
 }
 
-function applyTogether(
+async function allTrue(results: Promise<boolean>[]): Promise<boolean> {
+	return (await Promise.all(results)).every(Boolean);
+}
+
+/** Async, so that a refusal thrown while building the statement arrives as a rejection. */
+async function applyTogether(
 	tx: Transaction,
 	user: SessionUser,
 	clientId: string,
