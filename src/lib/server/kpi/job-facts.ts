@@ -36,8 +36,8 @@ export interface JobFactsScope extends StationPeriod {
 }
 
 /**
- * The rules: CTEs `rule_station`, `fact_jobs`, `reworks`, `rework_summary`,
- * `follow_up_summary`, `part_summary`, `job_timing` and `computed_facts` (one row per completed
+ * The rules: CTEs `rule_station`, `fact_jobs`, `job_timing` and `computed_facts` (with each
+ * job's reworks, follow-ups and parts as lateral subqueries; one row per completed
  * job among `jobIds`, an SQL set of job ids), without the leading WITH. Repair and response
  * durations stay exact numeric seconds; callers divide once at the end.
  *
@@ -73,62 +73,6 @@ fact_jobs AS (
 		AND j.status = 'completed'
 		AND j.id IN (${jobIds})
 ),
-reworks AS (
-	SELECT pj.id AS job_id, r.id AS rework_id, r.job_no AS rework_job_no
-	FROM fact_jobs pj
-	CROSS JOIN rule_station s
-	CROSS JOIN LATERAL (
-		SELECT linked.id, linked.job_no
-		FROM jobs linked
-		WHERE linked.station_id = ${stationId}
-			AND linked.previous_job_id IS NOT NULL
-			AND linked.previous_job_id = pj.id
-			AND linked.status <> 'cancelled'
-		UNION ALL
-		-- Not linked to pj: those came from the first branch, so the two are disjoint.
-		SELECT same.id, same.job_no
-		FROM jobs same
-		WHERE pj.device_serial_key <> ''
-			AND same.station_id = ${stationId}
-			AND same.device_serial_key <> ''
-			AND same.device_serial_key = pj.device_serial_key
-			AND same.reported_at > pj.completed_at
-			AND same.reported_at <= pj.completed_at + s.rework_window
-			AND same.status <> 'cancelled'
-			AND same.id <> pj.id
-			AND same.previous_job_id IS DISTINCT FROM pj.id
-		OFFSET 0
-	) r
-),
-rework_summary AS (
-	SELECT job_id, array_agg(rework_job_no ORDER BY rework_job_no COLLATE "C") AS reworked_by
-	FROM reworks
-	GROUP BY job_id
-),
-follow_up_summary AS (
-	SELECT pj.id AS job_id, f.has_unresolved, f.latest_satisfaction
-	FROM fact_jobs pj
-	CROSS JOIN LATERAL (
-		SELECT
-			count(*) AS follow_ups,
-			bool_or(f.issue_resolved = false) AS has_unresolved,
-			(array_agg(f.satisfaction ORDER BY f.visited_at DESC, f.created_at DESC, f.id DESC)
-				FILTER (WHERE f.satisfaction IS NOT NULL))[1] AS latest_satisfaction
-		FROM follow_ups f
-		WHERE f.station_id = ${stationId} AND f.job_id = pj.id
-	) f
-	WHERE f.follow_ups > 0
-),
-part_summary AS (
-	SELECT pj.id AS job_id, p.parts_cost
-	FROM fact_jobs pj
-	CROSS JOIN LATERAL (
-		SELECT count(*) AS parts, sum(jp.qty * jp.unit_cost) AS parts_cost
-		FROM job_parts jp
-		WHERE jp.station_id = ${stationId} AND jp.job_id = pj.id
-	) p
-	WHERE p.parts > 0
-),
 job_timing AS (
 	SELECT
 		pj.*,
@@ -161,12 +105,12 @@ computed_facts AS (
 		jt.response_seconds,
 		coalesce(ps.parts_cost, 0) AS parts_cost,
 		fs.latest_satisfaction,
-		fs.job_id IS NOT NULL AS has_follow_up,
+		fs.follow_ups > 0 AS has_follow_up,
 		coalesce(rs.reworked_by, ARRAY[]::text[]) AS reworked_by,
 		array_remove(ARRAY[
 			CASE WHEN jt.outcome = 'not_fixed' THEN 'not_fixed' END,
 			CASE WHEN fs.has_unresolved THEN 'follow_up_unresolved' END,
-			CASE WHEN rs.job_id IS NOT NULL THEN 'reworked' END
+			CASE WHEN rs.reworked_by IS NOT NULL THEN 'reworked' END
 		], NULL) AS failure_reasons,
 		array_remove(ARRAY[
 			CASE WHEN jt.arrived_at IS NULL THEN 'missing_arrival' END,
@@ -176,9 +120,47 @@ computed_facts AS (
 		], NULL) AS flags
 	FROM job_timing jt
 	CROSS JOIN rule_station s
-	LEFT JOIN rework_summary rs ON rs.job_id = jt.id
-	LEFT JOIN follow_up_summary fs ON fs.job_id = jt.id
-	LEFT JOIN part_summary ps ON ps.job_id = jt.id
+	-- Each job's reworks, follow-ups and parts as lateral probes by key, not as CTEs joined
+	-- afterwards: the planner cannot count a CTE's rows, and joining CTEs of all of a station's
+	-- jobs (its first refresh) turned into nested loops over whole CTEs, for minutes.
+	CROSS JOIN LATERAL (
+		SELECT array_agg(r.job_no ORDER BY r.job_no COLLATE "C") AS reworked_by
+		FROM (
+			SELECT linked.job_no
+			FROM jobs linked
+			WHERE linked.station_id = ${stationId}
+				AND linked.previous_job_id IS NOT NULL
+				AND linked.previous_job_id = jt.id
+				AND linked.status <> 'cancelled'
+			UNION ALL
+			-- Not linked to jt: those came from the first branch, so the two are disjoint.
+			SELECT same.job_no
+			FROM jobs same
+			WHERE jt.device_serial_key <> ''
+				AND same.station_id = ${stationId}
+				AND same.device_serial_key <> ''
+				AND same.device_serial_key = jt.device_serial_key
+				AND same.reported_at > jt.completed_at
+				AND same.reported_at <= jt.completed_at + s.rework_window
+				AND same.status <> 'cancelled'
+				AND same.id <> jt.id
+				AND same.previous_job_id IS DISTINCT FROM jt.id
+		) r
+	) rs
+	CROSS JOIN LATERAL (
+		SELECT
+			count(*) AS follow_ups,
+			bool_or(f.issue_resolved = false) AS has_unresolved,
+			(array_agg(f.satisfaction ORDER BY f.visited_at DESC, f.created_at DESC, f.id DESC)
+				FILTER (WHERE f.satisfaction IS NOT NULL))[1] AS latest_satisfaction
+		FROM follow_ups f
+		WHERE f.station_id = ${stationId} AND f.job_id = jt.id
+	) fs
+	CROSS JOIN LATERAL (
+		SELECT sum(jp.qty * jp.unit_cost) AS parts_cost
+		FROM job_parts jp
+		WHERE jp.station_id = ${stationId} AND jp.job_id = jt.id
+	) ps
 )`;
 }
 
@@ -239,12 +221,12 @@ upserted AS (
 	RETURNING job_id, technician_id, day
 ),
 removed AS (
-	-- NOT EXISTS, not NOT IN: a NOT IN list too big for work_mem is searched row by row.
+	-- EXCEPT (hashed or sorted), not NOT IN or NOT EXISTS: the planner cannot count a CTE's
+	-- rows, and against all of a station's jobs (its first refresh) either of those became a
+	-- nested loop over the whole CTE for every job, which ran for minutes at 100k jobs.
 	DELETE FROM job_kpi_facts f
-	USING taken t
-	WHERE f.station_id = ${stationId}
-		AND f.job_id = t.job_id
-		AND NOT EXISTS (SELECT 1 FROM upserted u WHERE u.job_id = f.job_id)
+	USING (SELECT job_id FROM taken EXCEPT SELECT job_id FROM upserted) gone
+	WHERE f.station_id = ${stationId} AND f.job_id = gone.job_id
 )
 SELECT coalesce(jsonb_agg(DISTINCT jsonb_build_object('technician_id', k.technician_id, 'day', k.day)), '[]')::text AS days
 FROM (
