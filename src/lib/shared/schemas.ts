@@ -126,6 +126,19 @@ export const addFollowUpSchema = z.object({
 	comment: z._default(trimmed(2000), '')
 });
 
+/** A follow-up's own values as stored, on the device and on the server alike. */
+export function followUpRecord(input: z.output<typeof addFollowUpSchema>) {
+	return {
+		id: input.id,
+		jobId: input.jobId,
+		visitedAt: input.visitedAt,
+		channel: input.channel,
+		satisfaction: input.satisfaction ?? null,
+		issueResolved: input.issueResolved ?? null,
+		comment: input.comment
+	};
+}
+
 export const partSchema = z.object({
 	sku: required(64, 'SKU is required'),
 	name: required(200, 'name is required'),

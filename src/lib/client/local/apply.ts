@@ -7,6 +7,7 @@
  * rows the mutation names and never the clock.
  */
 import type { z } from 'zod/mini';
+import { followUpRecord } from '../../shared/schemas';
 import type { JobRecord, mutationArgs, MutationName } from '../../shared/sync';
 import type { LocalDatabase, OutboxEntry } from './db';
 
@@ -172,16 +173,7 @@ export async function applyToView(
 		case 'followUp.add': {
 			const args = entry.args as ParsedArgs<'followUp.add'>;
 			if (!(await db.jobs.get(args.jobId))) return;
-			await db.followUps.put({
-				id: args.id,
-				jobId: args.jobId,
-				userId: db.ownerId,
-				visitedAt: args.visitedAt,
-				channel: args.channel,
-				satisfaction: args.satisfaction ?? null,
-				issueResolved: args.issueResolved ?? null,
-				comment: args.comment
-			});
+			await db.followUps.put({ ...followUpRecord(args), userId: db.ownerId });
 			return;
 		}
 		default: {

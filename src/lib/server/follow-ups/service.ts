@@ -8,22 +8,9 @@ import { queryRows } from '../db/rows';
 import { translateDbError } from '../db/errors';
 import { followUps, jobs } from '../db/schema';
 import type { SessionUser } from '../auth/session-user';
-import type { addFollowUpSchema } from '../../shared/schemas';
+import { followUpRecord, type addFollowUpSchema } from '../../shared/schemas';
 import { jobIdsOf, jobVisibleTo, visibleJobCondition } from '../jobs/access';
 import { inTransaction } from '../sync/change-context';
-
-/** The follow_ups columns a contact sets; station and user come from who records it. */
-function contactColumns(input: z.infer<typeof addFollowUpSchema>) {
-	return {
-		id: input.id,
-		jobId: input.jobId,
-		visitedAt: input.visitedAt,
-		channel: input.channel,
-		satisfaction: input.satisfaction ?? null,
-		issueResolved: input.issueResolved ?? null,
-		comment: input.comment
-	};
-}
 
 export async function addFollowUp(
 	db: Queryable,
@@ -41,7 +28,7 @@ export async function addFollowUp(
 		try {
 			const [contact] = await tx
 				.insert(followUps)
-				.values({ stationId: user.stationId, userId: user.id, ...contactColumns(input) })
+				.values({ stationId: user.stationId, userId: user.id, ...followUpRecord(input) })
 				.returning();
 			return contact;
 		} catch (error) {
@@ -62,7 +49,7 @@ export async function tryAddFollowUps(
 	inputs: readonly z.infer<typeof addFollowUpSchema>[]
 ): Promise<boolean> {
 	if (inputs.length === 0) return true;
-	const contacts = recordset(followUps, inputs.map(contactColumns));
+	const contacts = recordset(followUps, inputs.map(followUpRecord));
 	const added = await queryRows<{ id: string }>(
 		tx,
 		sql`INSERT INTO ${followUps}
