@@ -23,8 +23,8 @@ import {
 	verifyJob,
 	type JobStep
 } from '../jobs/service';
-import type { ChangeContext } from './change-context';
-import type { mutationArgs, MutationName } from '../../shared/sync';
+import { setChangeContext, type ChangeContext } from './change-context';
+import type { MutationEnvelope, mutationArgs, MutationName } from '../../shared/sync';
 
 export type ParsedMutationArgs<N extends MutationName> = z.output<(typeof mutationArgs)[N]>;
 
@@ -53,7 +53,7 @@ const appliers: { [N in MutationName]: Applier<N> } = {
 };
 
 /** Mutations that change a job row, so the job history needs to know which mutation did it. */
-export const CHANGES_JOB_ROW: ReadonlySet<MutationName> = new Set<MutationName>([
+const CHANGES_JOB_ROW: ReadonlySet<MutationName> = new Set<MutationName>([
 	'job.update',
 	'job.arrive',
 	'job.start',
@@ -64,8 +64,36 @@ export const CHANGES_JOB_ROW: ReadonlySet<MutationName> = new Set<MutationName>(
 	'job.verify'
 ]);
 
+/**
+ * Applies one of a device's mutations through its single applier. One that changes a job row
+ * first sets the history context (which also clears a per-job context an earlier bulk
+ * statement left); both queries are sent at once, since a transaction runs its queries in the
+ * order they were issued.
+ */
+export async function applyDeviceMutation(
+	tx: Transaction,
+	user: SessionUser,
+	clientId: string,
+	envelope: MutationEnvelope,
+	args: ParsedMutationArgs<MutationName>
+): Promise<void> {
+	if (!CHANGES_JOB_ROW.has(envelope.name)) {
+		await applyMutation(tx, user, envelope.name, args, envelope.madeAt);
+		return;
+	}
+	await Promise.all([
+		setChangeContext(tx, {
+			changedBy: user.id,
+			clientId,
+			mutationId: envelope.id,
+			deviceTime: envelope.madeAt
+		}),
+		applyMutation(tx, user, envelope.name, args, envelope.madeAt)
+	]);
+}
+
 /** Async, so even a refusal thrown before the first query arrives as a rejected promise. */
-export async function applyMutation<N extends MutationName>(
+async function applyMutation<N extends MutationName>(
 	tx: Transaction,
 	user: SessionUser,
 	name: N,

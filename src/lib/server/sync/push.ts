@@ -29,8 +29,7 @@ import {
 	type pushInputSchema,
 	type pushOutputSchema
 } from '../../shared/sync';
-import { applyMutation, CHANGES_JOB_ROW, type ParsedMutationArgs } from './apply';
-import { setChangeContext } from './change-context';
+import { applyDeviceMutation, type ParsedMutationArgs } from './apply';
 import { lockClient } from './clients';
 import { applyInRounds } from './rounds';
 
@@ -189,26 +188,10 @@ async function processOne(
 ): Promise<Processed | { transient: unknown }> {
 	const { envelope, args, invalid } = mutation;
 	if (!args) return { envelope, status: 'rejected', error: invalid, alreadyApplied: false };
-	const apply = async (scope: Transaction) => {
-		if (!CHANGES_JOB_ROW.has(envelope.name)) {
-			await applyMutation(scope, user, envelope.name, args, envelope.madeAt);
-			return;
-		}
-		// Both queries are sent at once: a transaction runs its queries in the order they
-		// were issued, so the context is set before the mutation's first statement.
-		await Promise.all([
-			setChangeContext(scope, {
-				changedBy: user.id,
-				clientId,
-				mutationId: envelope.id,
-				deviceTime: envelope.madeAt
-			}),
-			applyMutation(scope, user, envelope.name, args, envelope.madeAt)
-		]);
-	};
-
 	try {
-		await tx.transaction((savepoint) => apply(savepoint));
+		await tx.transaction((savepoint) =>
+			applyDeviceMutation(savepoint, user, clientId, envelope, args)
+		);
 		return { envelope, status: 'applied', error: null, alreadyApplied: false };
 	} catch (error) {
 		const rejection = permanentRejection(error);

@@ -18,8 +18,12 @@
 import type { Transaction } from '../db';
 import type { SessionUser } from '../auth/session-user';
 import type { MutationEnvelope, MutationName } from '../../shared/sync';
-import { applyMutation, bulkAppliers, type BulkApplier, type ParsedMutationArgs } from './apply';
-import { setChangeContext } from './change-context';
+import {
+	applyDeviceMutation,
+	bulkAppliers,
+	type BulkApplier,
+	type ParsedMutationArgs
+} from './apply';
 
 export interface ValidMutation {
 	envelope: MutationEnvelope;
@@ -136,16 +140,6 @@ async function applyAlone(
 	clientId: string,
 	{ envelope, args }: ValidMutation
 ): Promise<boolean> {
-	// Both are sent at once: a transaction runs its queries in the order they were issued, so
-	// the context is set before the mutation's first statement.
-	await Promise.all([
-		setChangeContext(tx, {
-			changedBy: user.id,
-			clientId,
-			mutationId: envelope.id,
-			deviceTime: envelope.madeAt
-		}),
-		applyMutation(tx, user, envelope.name, args, envelope.madeAt)
-	]);
+	await applyDeviceMutation(tx, user, clientId, envelope, args);
 	return true;
 }
