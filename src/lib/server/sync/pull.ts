@@ -172,48 +172,52 @@ function readJobs(db: Queryable, scope: Scope, since: Since) {
 		.where(and(jobInScope(scope), changedSince(jobs.version, since)));
 }
 
+/**
+ * A job's lines and follow-ups come with it: those changed since the cursor, and every one of
+ * a job that changed since the cursor. A job newly assigned to this technician thus arrives
+ * with all its children, including one a concurrent writer committed while the reassignment
+ * was running, which no trigger of the reassignment could have seen.
+ */
 function readJobParts(db: Queryable, scope: Scope, since: Since) {
-	return db
-		.select({
-			id: jobParts.id,
-			jobId: jobParts.jobId,
-			partId: jobParts.partId,
-			qty: jobParts.qty,
-			unitCost: jobParts.unitCost,
-			createdAt: jobParts.createdAt
-		})
-		.from(jobParts)
-		.innerJoin(jobs, and(eq(jobs.stationId, jobParts.stationId), eq(jobs.id, jobParts.jobId)))
-		.where(
-			and(
-				eq(jobParts.stationId, scope.stationId),
-				jobInScope(scope),
-				changedSince(jobParts.version, since)
-			)
-		);
+	const select = (changed: SQL | undefined) =>
+		db
+			.select({
+				id: jobParts.id,
+				jobId: jobParts.jobId,
+				partId: jobParts.partId,
+				qty: jobParts.qty,
+				unitCost: jobParts.unitCost,
+				createdAt: jobParts.createdAt
+			})
+			.from(jobParts)
+			.innerJoin(jobs, and(eq(jobs.stationId, jobParts.stationId), eq(jobs.id, jobParts.jobId)))
+			.where(and(eq(jobParts.stationId, scope.stationId), jobInScope(scope), changed));
+	if (since === null) return select(undefined);
+	return select(changedSince(jobParts.version, since)).union(
+		select(changedSince(jobs.version, since))
+	);
 }
 
 function readFollowUps(db: Queryable, scope: Scope, since: Since) {
-	return db
-		.select({
-			id: followUps.id,
-			jobId: followUps.jobId,
-			userId: followUps.userId,
-			visitedAt: followUps.visitedAt,
-			channel: followUps.channel,
-			satisfaction: followUps.satisfaction,
-			issueResolved: followUps.issueResolved,
-			comment: followUps.comment
-		})
-		.from(followUps)
-		.innerJoin(jobs, and(eq(jobs.stationId, followUps.stationId), eq(jobs.id, followUps.jobId)))
-		.where(
-			and(
-				eq(followUps.stationId, scope.stationId),
-				jobInScope(scope),
-				changedSince(followUps.version, since)
-			)
-		);
+	const select = (changed: SQL | undefined) =>
+		db
+			.select({
+				id: followUps.id,
+				jobId: followUps.jobId,
+				userId: followUps.userId,
+				visitedAt: followUps.visitedAt,
+				channel: followUps.channel,
+				satisfaction: followUps.satisfaction,
+				issueResolved: followUps.issueResolved,
+				comment: followUps.comment
+			})
+			.from(followUps)
+			.innerJoin(jobs, and(eq(jobs.stationId, followUps.stationId), eq(jobs.id, followUps.jobId)))
+			.where(and(eq(followUps.stationId, scope.stationId), jobInScope(scope), changed));
+	if (since === null) return select(undefined);
+	return select(changedSince(followUps.version, since)).union(
+		select(changedSince(jobs.version, since))
+	);
 }
 
 /** The catalog goes to everyone in the station, inactive entries included (old lines use them). */

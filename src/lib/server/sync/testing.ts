@@ -83,6 +83,11 @@ export class TestDevice {
 		for (const key of Object.keys(this.rows) as (keyof Rows)[]) {
 			for (const id of answer.deletes[key]) this.rows[key].delete(id);
 		}
+		// As on the device (client/sync/apply-pull.ts), a job that leaves takes its children along.
+		const jobsGone = new Set(answer.deletes.jobs);
+		for (const children of [this.rows.jobParts, this.rows.followUps]) {
+			for (const [id, child] of children) if (jobsGone.has(child.jobId)) children.delete(id);
+		}
 		this.cursor = answer.cursor;
 		this.lastMutationId = answer.lastMutationId;
 		return answer;
