@@ -583,7 +583,9 @@ export const syncMutations = pgTable(
  * Every changed value of a job: who, when (server), the device's time of the action, old and
  * new value (jsonb, as `to_jsonb` renders the column), and the reason given. Written by the
  * `job_history_record` trigger, which reads the actor from transaction-local settings
- * (sync/change-context.ts), so every writer's changes are recorded.
+ * (sync/change-context.ts), so every writer's changes are recorded; and, for the steps a sync
+ * push folds into a new job's creation, by tryCreateJobs (jobs/service.ts) as the trigger would
+ * have written them (fold.property.test.ts holds the two to the same rows).
  */
 export const jobHistory = pgTable(
 	'job_history',
@@ -603,8 +605,8 @@ export const jobHistory = pgTable(
 	},
 	(t) => [
 		primaryKey({ columns: [t.stationId, t.id] }),
-		// No foreign keys: only the jobs_record_history trigger writes here, from the job row
-		// it is changing and the actor the writer set, and checking both keys for every
+		// No foreign keys: rows are written from the job row being written and the actor the
+		// writer set, and checking both keys for every
 		// changed value cost more than the rest of a sync push's update. A deleted job takes
 		// its history with it by trigger (drizzle/0010_job_history_follows_deleted_jobs.sql).
 		index('job_history_job_idx').on(t.stationId, t.jobId, t.changedAt)

@@ -15,7 +15,16 @@ import type { Queryable, Transaction } from '../db';
 import { recordset, type BulkRow } from '../db/bulk';
 import { translateDbError } from '../db/errors';
 import { queryRows } from '../db/rows';
-import { faultCategories, followUps, jobParts, jobs, parts, users, type Job } from '../db/schema';
+import {
+	faultCategories,
+	followUps,
+	jobHistory,
+	jobParts,
+	jobs,
+	parts,
+	users,
+	type Job
+} from '../db/schema';
 import type { SessionUser } from '../auth/session-user';
 import type { completeJobSchema, jobFieldsSchema, newJobSchema } from '../../shared/schemas';
 import {
@@ -121,26 +130,133 @@ export async function createJob(
 	return created;
 }
 
+/** A step applied to a job as it is created (a sync push folds a new job's steps into it). */
+export interface FoldedStep {
+	step: JobStep;
+	/** The mutation that made the step, and the device's clock then: kept in the history. */
+	mutationId: number;
+	deviceTime: Date;
+}
+
+export type NewJobWithSteps = NewJobInput & { steps?: readonly FoldedStep[] };
+
 /**
  * New jobs as one INSERT; true when every one was created. False when an id is taken (createJob
  * says why). Other refusals throw, as in createJob.
+ *
+ * A job may come with steps to apply as it is created (rounds.ts decides which may): the row is
+ * inserted as the steps leave it, and the history records each step's changes as the
+ * `job_history_record` trigger would have recorded its UPDATE, with the step's own mutation and
+ * device time. A new job of this user passes every step's rule (it is open, unverified and
+ * theirs), so no rule is checked.
  */
 export async function tryCreateJobs(
 	tx: Transaction,
 	user: SessionUser,
-	inputs: readonly NewJobInput[]
+	inputs: readonly NewJobWithSteps[],
+	context: ChangeContext
 ): Promise<boolean> {
 	if (inputs.length === 0) return true;
+	const history: FoldedChange[] = [];
+	const rows = inputs.map((input) => {
+		const row = newJobRow(user, input);
+		for (const { step, mutationId, deviceTime } of input.steps ?? []) {
+			for (const change of foldStep(row, step)) {
+				history.push({ ...change, jobId: input.id, mutationId, deviceTime });
+			}
+		}
+		return row;
+	});
+	const created = recordset(jobs, rows);
 	try {
-		const created = await tx
-			.insert(jobs)
-			.values(inputs.map((input) => newJobRow(user, input)))
-			.onConflictDoNothing({ target: [jobs.stationId, jobs.id] })
-			.returning({ id: jobs.id });
-		return created.length === inputs.length;
+		// Sent together: the history names no job by foreign key, and a failure of either
+		// aborts the transaction, which the caller then rolls back.
+		const [inserted] = await Promise.all([
+			queryRows<{ id: string }>(
+				tx,
+				sql`INSERT INTO ${jobs} (${created.targets})
+					SELECT ${created.values} FROM ${created.source}
+					ON CONFLICT (station_id, id) DO NOTHING
+					RETURNING id::text AS id`
+			),
+			recordFoldedHistory(tx, user, context, history)
+		]);
+		return inserted.length === inputs.length;
 	} catch (error) {
 		translateDbError(error);
 	}
+}
+
+/** A job row as newJobRow builds it, keyed by drizzle property. */
+type NewJobRow = ReturnType<typeof newJobRow>;
+
+interface FoldedChange {
+	jobId: string;
+	/** The column, as the trigger names it (snake_case). */
+	field: string;
+	isTime: boolean;
+	oldValue: unknown;
+	newValue: unknown;
+	mutationId: number;
+	deviceTime: Date;
+}
+
+/** Applies `step` to a row being created; returns the values it changed, old and new. */
+function foldStep(
+	row: NewJobRow,
+	step: JobStep
+): Omit<FoldedChange, 'jobId' | 'mutationId' | 'deviceTime'>[] {
+	const values = row as Record<string, unknown>;
+	const changes = [];
+	for (const [key, change] of Object.entries(step.changes)) {
+		const next = change === STARTED_STATUS ? startedStatus(row.status) : change;
+		if (is(next, SQL) || !(key in jobs)) throw new Error(`A ${key} change cannot be folded`);
+		const previous = values[key] ?? null;
+		if (!sameValue(previous, next ?? null)) {
+			const column = jobs[key as keyof typeof jobs.$inferInsert];
+			changes.push({
+				field: column.name,
+				isTime: column.getSQLType() === 'timestamp with time zone',
+				oldValue: previous,
+				newValue: next ?? null
+			});
+		}
+		values[key] = next ?? null;
+	}
+	// In the order the trigger writes them: jsonb keeps keys sorted by length, then bytes.
+	return changes.sort((a, b) => a.field.length - b.field.length || (a.field < b.field ? -1 : 1));
+}
+
+/** As IS NOT DISTINCT FROM compares the trigger's values. */
+function sameValue(a: unknown, b: unknown): boolean {
+	if (a instanceof Date && b instanceof Date) return a.getTime() === b.getTime();
+	return a === b;
+}
+
+/**
+ * The history rows of folded steps, their values as the trigger's to_jsonb(NEW) renders them:
+ * text as it is, a time through timestamptz (so "2026-03-02T01:30:00+00:00" in the session's
+ * zone), an empty value as JSON null.
+ */
+async function recordFoldedHistory(
+	tx: Transaction,
+	user: SessionUser,
+	context: ChangeContext,
+	changes: readonly FoldedChange[]
+): Promise<void> {
+	if (changes.length === 0) return;
+	const rendered = (value: SQL) =>
+		sql`coalesce(CASE WHEN h."isTime" THEN to_jsonb((${value} #>> '{}')::timestamptz) ELSE ${value} END, 'null'::jsonb)`;
+	await tx.execute(sql`
+		INSERT INTO ${jobHistory} (station_id, job_id, field, old_value, new_value,
+			changed_by, device_time, client_id, mutation_id)
+		SELECT ${user.stationId}::uuid, h."jobId", h.field, ${rendered(sql`h."oldValue"`)},
+			${rendered(sql`h."newValue"`)}, ${context.changedBy}::uuid, h."deviceTime",
+			${context.clientId ?? null}::uuid, h."mutationId"
+		FROM jsonb_to_recordset(${JSON.stringify(changes)}::text::jsonb) AS h(
+			"jobId" uuid, field text, "isTime" boolean, "oldValue" jsonb, "newValue" jsonb,
+			"mutationId" bigint, "deviceTime" timestamptz
+		)`);
 }
 
 function newJobRow(user: SessionUser, input: NewJobInput) {
@@ -165,8 +281,19 @@ function newJobRow(user: SessionUser, input: NewJobInput) {
 		notes: input.notes,
 		reportedAt: input.reportedAt,
 		previousJobId: input.previousJobId ?? null,
-		status: 'open' as const
+		status: 'open' as Job['status'],
+		arrivedAt: null as Date | null,
+		startedAt: null as Date | null,
+		completedAt: null as Date | null,
+		outcome: null as Job['outcome']
 	};
+}
+
+/** Starting makes an open job in progress; any other status stays. */
+const STARTED_STATUS = sql`CASE WHEN ${jobs.status} = 'open' THEN 'in_progress'::job_status ELSE ${jobs.status} END`;
+
+function startedStatus(status: Job['status']): Job['status'] {
+	return status === 'open' ? 'in_progress' : status;
 }
 
 export type JobFieldEdits = Partial<z.output<typeof jobFieldsSchema>>;
@@ -191,10 +318,7 @@ export const jobSteps = {
 	/** "Started the repair", with the device's clock; an open job becomes in progress. */
 	start: (input: { jobId: string; at: Date }): JobStep => ({
 		jobId: input.jobId,
-		changes: {
-			startedAt: input.at,
-			status: sql`CASE WHEN ${jobs.status} = 'open' THEN 'in_progress'::job_status ELSE ${jobs.status} END`
-		},
+		changes: { startedAt: input.at, status: STARTED_STATUS },
 		rule: notCancelled('start the repair')
 	}),
 	complete: (input: z.infer<typeof completeJobSchema>): JobStep => ({

@@ -21,6 +21,7 @@ import {
 	tryJobSteps,
 	updateJobFields,
 	verifyJob,
+	type FoldedStep,
 	type JobStep
 } from '../jobs/service';
 import { setChangeContext, type ChangeContext } from './change-context';
@@ -120,7 +121,32 @@ export interface BulkApplier<N extends MutationName> {
 	): Promise<boolean>;
 }
 
-function stepsApplier<N extends MutationName>(
+/** The mutations that change only a job row's own values, as the steps they are. */
+export const rowSteps = {
+	'job.update': (args: ParsedMutationArgs<'job.update'>) => jobSteps.update(args),
+	'job.arrive': (args: ParsedMutationArgs<'job.arrive'>) => jobSteps.arrive(args),
+	'job.start': (args: ParsedMutationArgs<'job.start'>) => jobSteps.start(args),
+	'job.complete': ({ jobId, at, outcome, notes }: ParsedMutationArgs<'job.complete'>) =>
+		jobSteps.complete({ jobId, completedAt: at, outcome, notes })
+} satisfies { [N in MutationName]?: (args: ParsedMutationArgs<N>) => JobStep };
+
+export type RowStepName = keyof typeof rowSteps;
+
+export function isRowStep(name: MutationName): name is RowStepName {
+	return name in rowSteps;
+}
+
+/** A row step of a job created in the same batch, to apply as the job is created. */
+export function foldedStep(
+	name: RowStepName,
+	args: ParsedMutationArgs<RowStepName>,
+	envelope: MutationEnvelope
+): FoldedStep {
+	const step = (rowSteps[name] as (args: ParsedMutationArgs<RowStepName>) => JobStep)(args);
+	return { step, mutationId: envelope.id, deviceTime: envelope.madeAt };
+}
+
+function stepsApplier<N extends RowStepName>(
 	step: (args: ParsedMutationArgs<N>) => JobStep
 ): BulkApplier<N> {
 	return {
@@ -132,13 +158,14 @@ function stepsApplier<N extends MutationName>(
 const sameShape = () => '';
 
 export const bulkAppliers: { [N in MutationName]?: BulkApplier<N> } = {
-	'job.create': { shape: sameShape, apply: (tx, user, args) => tryCreateJobs(tx, user, args) },
-	'job.update': stepsApplier<'job.update'>(jobSteps.update),
-	'job.arrive': stepsApplier<'job.arrive'>(jobSteps.arrive),
-	'job.start': stepsApplier<'job.start'>(jobSteps.start),
-	'job.complete': stepsApplier<'job.complete'>(({ jobId, at, outcome, notes }) =>
-		jobSteps.complete({ jobId, completedAt: at, outcome, notes })
-	),
+	'job.create': {
+		shape: sameShape,
+		apply: (tx, user, args, context) => tryCreateJobs(tx, user, args, context)
+	},
+	'job.update': stepsApplier(rowSteps['job.update']),
+	'job.arrive': stepsApplier(rowSteps['job.arrive']),
+	'job.start': stepsApplier(rowSteps['job.start']),
+	'job.complete': stepsApplier(rowSteps['job.complete']),
 	'part.add': { shape: sameShape, apply: (tx, user, args) => tryAddJobParts(tx, user, args) },
 	'followUp.add': { shape: sameShape, apply: (tx, user, args) => tryAddFollowUps(tx, user, args) }
 };

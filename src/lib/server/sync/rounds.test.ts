@@ -15,18 +15,21 @@ const arrive = (jobId: string) => mutation('job.arrive', { jobId, at: MADE });
 const complete = (jobId: string, notes?: string) =>
 	mutation('job.complete', { jobId, at: MADE, outcome: 'fixed', notes });
 
-/** Each statement as "round kind ids". */
+/** Each statement as "round kind ids", a creation with the steps folded into it as "1+3+5". */
 const layout = (mutations: ValidMutation[]) =>
 	planRounds(mutations).map(
-		(s) => `${s.round} ${s.name} ${s.mutations.map((m) => m.envelope.id).join(',')}`
+		(s) =>
+			`${s.round} ${s.name} ${s.mutations
+				.map((m) => [m, ...(m.folded ?? [])].map((one) => one.envelope.id).join('+'))
+				.join(',')}`
 	);
 
 describe('planRounds', () => {
 	it('puts one kind of change to many jobs in one statement, in each job’s order', () => {
 		nextId = 1;
 		const [a, b] = [randomUUID(), randomUUID()];
-		const batch = [create(a), create(b), arrive(a), arrive(b), complete(a), complete(b)];
-		expect(layout(batch)).toEqual(['1 job.create 1,2', '2 job.arrive 3,4', '3 job.complete 5,6']);
+		const batch = [arrive(a), arrive(b), complete(a), complete(b)];
+		expect(layout(batch)).toEqual(['1 job.arrive 1,2', '2 job.complete 3,4']);
 	});
 
 	it('never puts a job twice in a round', () => {
@@ -40,8 +43,8 @@ describe('planRounds', () => {
 		nextId = 1;
 		expect(layout([arrive(b), create(a), arrive(a), arrive(b)])).toEqual([
 			'1 job.arrive 1',
-			'1 job.create 2',
-			'2 job.arrive 3,4'
+			'1 job.create 2+3',
+			'2 job.arrive 4'
 		]);
 	});
 
@@ -65,11 +68,40 @@ describe('planRounds', () => {
 			arrive(b)
 		];
 		expect(layout(batch)).toEqual([
-			'1 job.create 1',
-			'2 job.arrive 2',
-			'3 job.cancel 3',
-			'4 job.create 4',
-			'4 job.arrive 5'
+			'1 job.create 1+2',
+			'2 job.cancel 3',
+			'3 job.create 4',
+			'3 job.arrive 5'
+		]);
+	});
+
+	it('folds the row steps of a job created in the batch into its creation', () => {
+		nextId = 1;
+		const [a, b] = [randomUUID(), randomUUID()];
+		const partAdd = (jobId: string) =>
+			mutation('part.add', { id: randomUUID(), jobId, partId: randomUUID(), qty: '1' });
+		// A day's work: the part line neither waits for nor stops the steps around it.
+		const batch = [create(a), arrive(a), partAdd(a), complete(a), create(b), complete(b)];
+		expect(layout(batch)).toEqual(['1 job.create 1+2+4,5+6', '2 part.add 3']);
+	});
+
+	it('stops folding at a mutation of another kind on the job, or at a category change', () => {
+		nextId = 1;
+		const [a, b] = [randomUUID(), randomUUID()];
+		const batch = [
+			create(a),
+			complete(a),
+			mutation('followUp.add', { id: randomUUID(), jobId: a, visitedAt: MADE }),
+			arrive(a),
+			create(b),
+			mutation('job.update', { jobId: b, fields: { faultCategoryId: randomUUID() } }),
+			arrive(b)
+		];
+		expect(layout(batch)).toEqual([
+			'1 job.create 1+2,5',
+			'2 followUp.add 3',
+			'2 job.update 6',
+			'3 job.arrive 4,7'
 		]);
 	});
 });

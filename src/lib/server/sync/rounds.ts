@@ -11,23 +11,33 @@
  * part line) are barriers: each is applied alone, after everything before it and before
  * everything after it.
  *
+ * A job created in the batch goes further: the steps that change its row (update, arrive,
+ * start, complete) are folded into its creation, so a job recorded offline from start to
+ * finish is one inserted row, not a row and three updates (see foldIntoCreations for when).
+ *
  * The statements only say whether every mutation took effect; when one did not, the push rolls
  * the batch back and applies it one by one with savepoints, where each refusal gets its reason
  * (push.ts). So this path decides nothing the single appliers would decide differently.
  */
 import type { Transaction } from '../db';
+import type { NewJobWithSteps } from '../jobs/service';
 import type { SessionUser } from '../auth/session-user';
 import type { MutationEnvelope, MutationName } from '../../shared/sync';
 import {
 	applyDeviceMutation,
 	bulkAppliers,
+	foldedStep,
+	isRowStep,
 	type BulkApplier,
-	type ParsedMutationArgs
+	type ParsedMutationArgs,
+	type RowStepName
 } from './apply';
 
 export interface ValidMutation {
 	envelope: MutationEnvelope;
 	args: ParsedMutationArgs<MutationName>;
+	/** For a job.create: the job's row steps applied as it is created. */
+	folded?: ValidMutation[];
 }
 
 /** One statement of the plan: mutations of one kind and shape, each on a different job. */
@@ -46,8 +56,53 @@ function jobOf({ envelope, args }: ValidMutation): string {
 		: (args as { jobId: string }).jobId;
 }
 
+/** The job a mutation names, if any (part.remove names a line). */
+function namedJob({ envelope, args }: ValidMutation): string | undefined {
+	if (envelope.name === 'job.create') return (args as ParsedMutationArgs<'job.create'>).id;
+	return 'jobId' in args ? (args.jobId as string) : undefined;
+}
+
+/**
+ * The batch with each new job's row steps folded into its job.create, as long as nothing in
+ * between could see the difference: a job's row steps fold until a mutation of another kind
+ * names the job (a follow-up needs it completed, a cancellation or correction reads it). Part
+ * lines do not end the fold: adding one depends only on who may change the job, which no row
+ * step changes. Nor do other jobs' mutations, which never read this job's row. An update that
+ * sets a fault category is not folded (the category could be invalid, and the single applier
+ * would refuse that step alone), and it ends the fold.
+ */
+export function foldIntoCreations(mutations: readonly ValidMutation[]): ValidMutation[] {
+	const folding = new Map<string, ValidMutation & { folded: ValidMutation[] }>();
+	const result: ValidMutation[] = [];
+	for (const mutation of mutations) {
+		const { name } = mutation.envelope;
+		const job = namedJob(mutation);
+		if (name === 'job.create' && job) {
+			const creation = { ...mutation, folded: [] };
+			folding.set(job, creation);
+			result.push(creation);
+			continue;
+		}
+		const creation = job === undefined ? undefined : folding.get(job);
+		if (creation && isRowStep(name) && !setsFaultCategory(mutation)) {
+			creation.folded.push(mutation);
+			continue;
+		}
+		if (job !== undefined && name !== 'part.add') folding.delete(job);
+		result.push(mutation);
+	}
+	return result;
+}
+
+function setsFaultCategory({ envelope, args }: ValidMutation): boolean {
+	if (envelope.name !== 'job.update') return false;
+	const { fields } = args as ParsedMutationArgs<'job.update'>;
+	return fields.faultCategoryId !== undefined && fields.faultCategoryId !== null;
+}
+
 /** The batch as statements in the order they run (rounds ascending). */
-export function planRounds(mutations: readonly ValidMutation[]): PlannedStatement[] {
+export function planRounds(batch: readonly ValidMutation[]): PlannedStatement[] {
+	const mutations = foldIntoCreations(batch);
 	const statements = new Map<string, PlannedStatement>();
 	const lastRoundOfJob = new Map<string, number>();
 	let barrier = 0;
@@ -126,12 +181,26 @@ async function applyTogether(
 			{ mutationId: mutation.envelope.id, deviceTime: mutation.envelope.madeAt }
 		])
 	);
-	return bulk.apply(
-		tx,
-		user,
-		mutations.map((mutation) => mutation.args),
-		{ changedBy: user.id, clientId, perJob }
-	);
+	return bulk.apply(tx, user, mutations.map(argsWithFoldedSteps), {
+		changedBy: user.id,
+		clientId,
+		perJob
+	});
+}
+
+function argsWithFoldedSteps({ args, folded }: ValidMutation): ParsedMutationArgs<MutationName> {
+	if (!folded?.length) return args;
+	const creation: NewJobWithSteps = {
+		...(args as ParsedMutationArgs<'job.create'>),
+		steps: folded.map(({ envelope, args: stepArgs }) =>
+			foldedStep(
+				envelope.name as RowStepName,
+				stepArgs as ParsedMutationArgs<RowStepName>,
+				envelope
+			)
+		)
+	};
+	return creation;
 }
 
 async function applyAlone(
