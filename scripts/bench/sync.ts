@@ -9,10 +9,10 @@
  * - pull: a technician's first (full) pull of 90 days of demo history, and a pull with
  *   nothing new; median and p95.
  *
- * Like the app, it runs on embedded PGlite (in memory) unless DATABASE_URL is set, and then on
- * that PostgreSQL server, in a scratch database it creates and drops (the database DATABASE_URL
- * names is left untouched). `--engine` chooses explicitly; `--engine postgres` without
- * DATABASE_URL uses BENCH_DATABASE_URL, TEST_DATABASE_URL or the local server.
+ * It runs on both engines the app supports, one after the other: embedded PGlite (in memory)
+ * and the PostgreSQL server (DATABASE_URL, BENCH_DATABASE_URL, TEST_DATABASE_URL or the local
+ * server), in a scratch database it creates and drops (the database the URL names is left
+ * untouched). `--engine pglite` or `--engine postgres` runs one of them.
  * Targets: >= 5,000 mutations/s batched, >= 20x one-per-request, full pull <= 300 ms.
  *
  *   npx tsx scripts/bench/sync.ts [--mutations 4000] [--single 300] [--pulls 20] [--engine pglite|postgres|both]
@@ -41,7 +41,7 @@ const { values: options } = parseArgs({
 		mutations: { type: 'string', default: '4000' },
 		single: { type: 'string', default: '300' },
 		pulls: { type: 'string', default: '20' },
-		engine: { type: 'string', default: process.env.DATABASE_URL ? 'postgres' : 'pglite' }
+		engine: { type: 'string', default: 'both' }
 	}
 });
 if (!['pglite', 'postgres', 'both'].includes(options.engine)) {
