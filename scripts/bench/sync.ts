@@ -1,11 +1,12 @@
 /**
  * Benchmark: the sync engine (docs/sync.md) on embedded PGlite and on the PostgreSQL server.
  *
- * - push: mutations per second, in batches of 200 versus one request per mutation. Requests
- *   go through tRPC's real fetch handler (the one src/routes/api/trpc serves), called
- *   in-process with a Request built by the real tRPC client: superjson serialisation, HTTP
- *   body parsing, input/output validation and the session-less context are all included;
- *   only the socket is not.
+ * - push: mutations per second, in batches of 200 versus one request per mutation: the
+ *   server's work per request. Each request body is encoded beforehand, as a phone encodes it
+ *   (src/lib/client/sync/wire.ts: superjson's format), since that work is the phone's; then
+ *   tRPC's real fetch handler (the one src/routes/api/trpc serves) is called in-process: body
+ *   parsing, superjson decoding, input/output validation, the push itself and the encoded
+ *   answer are all timed, and so is decoding the answer; only the socket is not.
  * - pull: a technician's first (full) pull of 90 days of demo history, and a pull with
  *   nothing new; median and p95.
  *
@@ -34,7 +35,12 @@ import { resetDemoStation } from '../../src/lib/server/demo/index';
 import type { SessionUser } from '../../src/lib/server/auth/session-user';
 import { appRouter, type AppRouter } from '../../src/lib/server/trpc/router';
 import { createPart, createStation, createUser } from '../../src/lib/server/testing/fixtures';
-import { PUSH_BATCH_LIMIT, type MutationEnvelope } from '../../src/lib/shared/sync';
+import {
+	PUSH_BATCH_LIMIT,
+	type MutationEnvelope,
+	type MutationResult
+} from '../../src/lib/shared/sync';
+import { decodeSuperjson, encodeSuperjson } from '../../src/lib/client/sync/wire';
 
 const { values: options } = parseArgs({
 	options: {
@@ -102,6 +108,28 @@ function outbox(count: number, partId: string, prefix: string): MutationEnvelope
 	return envelopes.slice(0, count);
 }
 
+/** A push request's body as a phone sends it. */
+function pushBody(clientId: string, mutations: MutationEnvelope[]): string {
+	return JSON.stringify(encodeSuperjson({ clientId, mutations }));
+}
+
+/** One push through tRPC's fetch handler, its answer decoded as the phone decodes it. */
+async function sendPush(db: Database, user: SessionUser, body: string) {
+	const response = await fetchRequestHandler({
+		endpoint: '/api/trpc',
+		req: new Request('http://bench.local/api/trpc/sync.push', {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body
+		}),
+		router: appRouter,
+		createContext: () => ({ db, user })
+	});
+	const envelope = (await response.json()) as { result?: { data: unknown }; error?: unknown };
+	if (!envelope.result) throw new Error(`Push failed: ${JSON.stringify(envelope.error)}`);
+	return decodeSuperjson(envelope.result.data) as { results: MutationResult[] };
+}
+
 async function benchPush(handle: DatabaseHandle) {
 	const station = await createStation(
 		handle.db,
@@ -109,30 +137,26 @@ async function benchPush(handle: DatabaseHandle) {
 	);
 	const technician = await createUser(handle.db, station, 'bench');
 	const part = await createPart(handle.db, station.id, 'BENCH-PART');
-	const client = deviceClient(handle.db, technician);
+	const push = (body: string) => sendPush(handle.db, technician, body);
 
 	// Warm-up: prepared statements, JIT, PGlite's first queries.
-	await client.sync.push.mutate({ clientId: randomUUID(), mutations: outbox(50, part.id, 'W') });
+	await push(pushBody(randomUUID(), outbox(50, part.id, 'W')));
 
-	const batched = outbox(BATCHED_MUTATIONS, part.id, 'B');
 	const batchedClient = randomUUID();
-	let started = performance.now();
+	const batched = outbox(BATCHED_MUTATIONS, part.id, 'B');
+	const batchedBodies: string[] = [];
 	for (let i = 0; i < batched.length; i += PUSH_BATCH_LIMIT) {
-		const result = await client.sync.push.mutate({
-			clientId: batchedClient,
-			mutations: batched.slice(i, i + PUSH_BATCH_LIMIT)
-		});
-		assertAllApplied(result.results);
+		batchedBodies.push(pushBody(batchedClient, batched.slice(i, i + PUSH_BATCH_LIMIT)));
 	}
+	let started = performance.now();
+	for (const body of batchedBodies) assertAllApplied((await push(body)).results);
 	const batchedSeconds = (performance.now() - started) / 1000;
 
-	const single = outbox(SINGLE_MUTATIONS, part.id, 'S');
 	const singleClient = randomUUID();
+	const single = outbox(SINGLE_MUTATIONS, part.id, 'S');
+	const singleBodies = single.map((mutation) => pushBody(singleClient, [mutation]));
 	started = performance.now();
-	for (const mutation of single) {
-		const result = await client.sync.push.mutate({ clientId: singleClient, mutations: [mutation] });
-		assertAllApplied(result.results);
-	}
+	for (const body of singleBodies) assertAllApplied((await push(body)).results);
 	const singleSeconds = (performance.now() - started) / 1000;
 
 	const batchedRate = batched.length / batchedSeconds;
