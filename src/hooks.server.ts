@@ -3,6 +3,7 @@ import { sequence } from '@sveltejs/kit/hooks';
 import { building } from '$app/environment';
 import { paraglideMiddleware } from '$lib/paraglide/server';
 import { closeServerDatabase, serverDatabase } from '$lib/server/db/server-db';
+import { startMaintenance } from '$lib/server/maintenance';
 import {
 	SESSION_COOKIE,
 	clearSessionCookie,
@@ -14,8 +15,9 @@ export const init: ServerInit = async () => {
 	if (building) return;
 	const handle = await serverDatabase();
 	console.log(`RepairScore: database ready (${handle.kind}: ${handle.location})`);
+	const stopMaintenance = startMaintenance(handle.db);
 	process.on('sveltekit:shutdown', () => {
-		void closeServerDatabase();
+		void stopMaintenance().then(closeServerDatabase);
 	});
 };
 
