@@ -79,8 +79,11 @@ function unlessBuildFailed(plugins: Plugin[]): Plugin[] {
  * Rolldown otherwise cuts a chunk per combination of pages sharing a module, and the technician
  * app met ~40 small files whose gzip streams each start from nothing. These groups hold code
  * that always loads together, without making any page load code it did not load before:
- * every page loads the framework and the schemas (the root layout reads the remembered
- * identity); only /tech loads the device store and sync engine.
+ * every page loads the framework, the root layout and error page (nodes 0 and 1, loaded
+ * before any route) and what they import, the schemas among it (the root layout reads the
+ * remembered identity); only /tech loads the device store and sync engine. A group takes the
+ * modules it names and their imports (includeDependenciesRecursively), so it names only
+ * modules whose imports every page of the group loads too.
  */
 function clientChunkGroups(): Plugin {
 	return {
@@ -94,13 +97,12 @@ function clientChunkGroups(): Plugin {
 							codeSplitting: {
 								groups: [
 									{
+										// $app/forms is left to the pages with forms.
 										name: 'framework',
-										test: /node_modules\/(@sveltejs\/kit|devalue)\/|src\/lib\/paraglide\/runtime/,
-										priority: 3
-									},
-									{
-										name: 'schemas',
-										test: /node_modules\/zod\/|src\/lib\/(shared\/(domain|schemas)|client\/local\/identity)\./,
+										test: (id) =>
+											/node_modules\/(@sveltejs\/kit|devalue|zod)\/|src\/lib\/paraglide\/runtime|src\/routes\/\+(layout|error)\.svelte$|^\0vite\/preload-helper/.test(
+												id
+											) && !id.includes('/runtime/app/forms.js'),
 										priority: 2
 									},
 									{
