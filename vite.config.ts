@@ -106,8 +106,9 @@ function clientChunkGroups(): Plugin {
 										priority: 2
 									},
 									{
+										// With the helpers the job list shares with the screens it opens.
 										name: 'local-store',
-										test: /node_modules\/dexie\/|src\/lib\/(client\/(local|sync|stores)\/|shared\/sync\.)/,
+										test: /node_modules\/dexie\/|src\/lib\/(client\/(local|sync|stores)\/|shared\/sync\.|client\/tech\/(urls|zoned-time)\.ts$)/,
 										priority: 1
 									}
 								]
