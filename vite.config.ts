@@ -2,8 +2,9 @@ import { fileURLToPath } from 'node:url';
 import { sveltekit } from '@sveltejs/kit/vite';
 import { paraglideVitePlugin } from '@inlang/paraglide-js';
 import { SvelteKitPWA } from '@vite-pwa/sveltekit';
-import type { Plugin } from 'vite';
+import { minify as oxcMinify, type Plugin } from 'vite';
 import type { ManifestOptions } from 'vite-plugin-pwa';
+import { minify as terser } from 'terser';
 import { defineConfig } from 'vitest/config';
 
 const DEXIE_MODERN = new URL('./node_modules/dexie/dist/modern/dexie.mjs', import.meta.url);
@@ -78,8 +79,11 @@ function unlessBuildFailed(plugins: Plugin[]): Plugin[] {
  * Rolldown otherwise cuts a chunk per combination of pages sharing a module, and the technician
  * app met ~40 small files whose gzip streams each start from nothing. These groups hold code
  * that always loads together, without making any page load code it did not load before:
- * every page loads the framework and the schemas (the root layout reads the remembered
- * identity); only /tech loads the device store and sync engine.
+ * every page loads the framework, the root layout and error page (nodes 0 and 1, loaded
+ * before any route) and what they import, the schemas among it (the root layout reads the
+ * remembered identity); only /tech loads the device store and sync engine. A group takes the
+ * modules it names and their imports (includeDependenciesRecursively), so it names only
+ * modules whose imports every page of the group loads too.
  */
 function clientChunkGroups(): Plugin {
 	return {
@@ -93,18 +97,18 @@ function clientChunkGroups(): Plugin {
 							codeSplitting: {
 								groups: [
 									{
+										// $app/forms is left to the pages with forms.
 										name: 'framework',
-										test: /node_modules\/(@sveltejs\/kit|devalue)\/|src\/lib\/paraglide\/runtime/,
-										priority: 3
-									},
-									{
-										name: 'schemas',
-										test: /node_modules\/zod\/|src\/lib\/(shared\/(domain|schemas)|client\/local\/identity)\./,
+										test: (id) =>
+											/node_modules\/(@sveltejs\/kit|devalue|zod)\/|src\/lib\/paraglide\/runtime|src\/routes\/\+(layout|error)\.svelte$|^\0vite\/preload-helper/.test(
+												id
+											) && !id.includes('/runtime/app/forms.js'),
 										priority: 2
 									},
 									{
+										// With the helpers the job list shares with the screens it opens.
 										name: 'local-store',
-										test: /node_modules\/dexie\/|src\/lib\/(client\/(local|sync|stores)\/|shared\/sync\.)/,
+										test: /node_modules\/dexie\/|src\/lib\/(client\/(local|sync|stores)\/|shared\/sync\.|client\/tech\/(urls|zoned-time)\.ts$)/,
 										priority: 1
 									}
 								]
@@ -113,6 +117,48 @@ function clientChunkGroups(): Plugin {
 					}
 				}
 			};
+		}
+	};
+}
+
+/**
+ * Terser's compressor on the browser's chunks, between two runs of Rolldown's own minifier
+ * (oxc). Oxc leaves, for instance, every Paraglide message as three functions (one per
+ * language and the one choosing between them); terser inlines single-use functions like these
+ * and folds more of Svelte's compiled output. The first oxc run drops the code that libraries
+ * mark `@__NO_SIDE_EFFECTS__`, an annotation terser does not know; the last one (build.minify)
+ * mangles and prints, more compactly than terser would.
+ */
+function compressClientChunks(): Plugin {
+	return {
+		name: 'repairscore:compress-client-chunks',
+		apply: 'build',
+		applyToEnvironment: (environment) => environment.config.consumer === 'client',
+		renderChunk: {
+			// After Vite's own rewriting of the chunk (preload lists, asset URLs).
+			order: 'post',
+			async handler(code, chunk, outputOptions) {
+				const sourcemap = !!outputOptions.sourcemap;
+				const pruned = await oxcMinify(chunk.fileName, code, {
+					module: true,
+					compress: true,
+					mangle: false,
+					codegen: { removeWhitespace: false },
+					sourcemap
+				});
+				if (pruned.errors.length) return null;
+				const compressed = await terser(pruned.code, {
+					module: true,
+					ecma: 2020,
+					mangle: false,
+					compress: { ecma: 2020, passes: 3 },
+					format: { ecma: 2020 },
+					// Maps the result back to the chunk through both steps.
+					sourceMap: sourcemap && { content: JSON.stringify(pruned.map) }
+				});
+				if (compressed.code === undefined) return null;
+				return { code: compressed.code, map: compressed.map as string | undefined };
+			}
 		}
 	};
 }
@@ -137,6 +183,7 @@ export default defineConfig({
 			}),
 		sveltekit(),
 		clientChunkGroups(),
+		compressClientChunks(),
 		// How offline works and why these choices: docs/pwa.md.
 		unlessBuildFailed(
 			SvelteKitPWA({

@@ -5,9 +5,15 @@
  * A new version never takes over by itself (registerType 'prompt'): activating it means a
  * reload, and a reload in the middle of a form would lose what is typed but not yet saved.
  * Saved work is safe either way: it lives in IndexedDB, not in the page.
+ *
+ * Written against the browser's own service worker API rather than workbox-window (what
+ * virtual:pwa-register loads): the few events below are all the prompt needs, and every
+ * technician page would otherwise download that library.
  */
-import { registerSW } from 'virtual:pwa-register';
 
+/** Where vite.config.ts has the PWA plugin write the worker (its default name, scope '/'). */
+const SERVICE_WORKER_URL = '/sw.js';
+const SERVICE_WORKER_SCOPE = '/';
 /** Browsers look for a new sw.js on navigations; an app left open for days also asks hourly. */
 const UPDATE_CHECK_INTERVAL_MS = 60 * 60 * 1000;
 
@@ -19,7 +25,8 @@ class AppUpdate {
 
 	#started = false;
 	#registration: ServiceWorkerRegistration | undefined;
-	#activateWaiting: (() => Promise<void>) | null = null;
+	/** A new version was announced to this tab: a change of controller from now on is that version. */
+	#announced = false;
 	/** The waiting version the user said "later" to. */
 	#postponed: ServiceWorker | null = null;
 	/** Another tab let the new version take over: this tab only needs to reload. */
@@ -29,50 +36,65 @@ class AppUpdate {
 	start(): void {
 		if (this.#started || !('serviceWorker' in navigator)) return;
 		this.#started = true;
-		this.#activateWaiting = registerSW({
-			immediate: true,
-			onNeedRefresh: () => {
-				// Workbox announces one new version up to twice ("installed", then "waiting"):
-				// "later" holds for that version.
-				const waiting = this.#registration?.waiting ?? null;
-				if (waiting && waiting === this.#postponed) return;
-				this.available = true;
-			},
-			// The new version controls this tab now. If this tab asked for it, apply() reloads;
-			// otherwise (another tab did) leave the choice to this tab's user as well.
-			onNeedReload: () => {
-				if (this.applying) return;
-				this.#activatedElsewhere = true;
-				this.available = true;
-			},
-			onRegisteredSW: (_url, registration) => {
+		// The new version controls this tab now. If this tab asked for it, apply() reloads;
+		// otherwise (another tab did) leave the choice to this tab's user as well. The first
+		// version claiming the tab of the first visit is no update: nothing was announced then.
+		navigator.serviceWorker.addEventListener('controllerchange', () => {
+			if (!this.#announced || this.applying) return;
+			this.#activatedElsewhere = true;
+			this.available = true;
+		});
+		navigator.serviceWorker.register(SERVICE_WORKER_URL, { scope: SERVICE_WORKER_SCOPE }).then(
+			(registration) => {
 				this.#registration = registration;
-				if (!registration) return;
+				// Installed while this tab was closed, or announced before this page was reloaded.
+				if (registration.waiting) this.#announce(registration.waiting);
+				// The browser may have found the new version before this page asked.
+				if (registration.installing) this.#watch(registration, registration.installing);
+				registration.addEventListener('updatefound', () => {
+					if (registration.installing) this.#watch(registration, registration.installing);
+				});
 				setInterval(() => {
 					// A failed check (offline, flaky network) is simply retried at the next interval.
 					if (navigator.onLine) registration.update().catch(() => undefined);
 				}, UPDATE_CHECK_INTERVAL_MS);
 			},
-			onRegisterError: (error) => {
+			(error: unknown) => {
 				console.error('RepairScore: the service worker could not be registered', error);
+			}
+		);
+	}
+
+	#watch(registration: ServiceWorkerRegistration, installing: ServiceWorker): void {
+		installing.addEventListener('statechange', () => {
+			// With no older version active this is the first one: it takes over at once, no prompt.
+			if (installing.state === 'installed' && registration.active) {
+				this.#announce(installing);
 			}
 		});
 	}
 
+	#announce(waiting: ServiceWorker): void {
+		this.#announced = true;
+		// "Later" holds for that version.
+		if (waiting !== this.#postponed) this.available = true;
+	}
+
 	/** Lets the waiting version take over; the page reloads once it controls this tab. */
-	async apply(): Promise<void> {
+	apply(): void {
 		this.applying = true;
-		// Workbox reports the takeover only to tabs that were controlled when they loaded: a tab
-		// opened on the first visit never hears of it, so this tab listens itself. With nothing
-		// waiting any more, another tab already let the new version in: a reload is all it takes.
-		if (this.#activatedElsewhere || !this.#registration?.waiting) {
+		const waiting = this.#registration?.waiting;
+		// With nothing waiting any more, another tab already let the new version in: a reload is
+		// all it takes.
+		if (this.#activatedElsewhere || !waiting) {
 			location.reload();
 			return;
 		}
 		navigator.serviceWorker.addEventListener('controllerchange', () => location.reload(), {
 			once: true
 		});
-		await this.#activateWaiting?.();
+		// The generated worker activates on this message (Workbox's skipWaiting handler).
+		waiting.postMessage({ type: 'SKIP_WAITING' });
 	}
 
 	/** Hides the prompt; it comes back on the next page load while the new version still waits. */
