@@ -6,14 +6,33 @@
 -- device nor sent to the new one, and a line deleted concurrently with a reassignment had its
 -- tombstone addressed to the technician who no longer held the job.
 
--- A deleted job: one tombstone, addressed to its technician; its children go with it.
-CREATE OR REPLACE FUNCTION sync_job_deleted() RETURNS trigger LANGUAGE plpgsql AS $$
+-- A job that leaves a technician's devices, deleted or reassigned to someone else: one
+-- tombstone, addressed to that technician; the devices drop its children with it. A reassigned
+-- job reaches the new technician's devices through its version, which moved, and with it every
+-- line and follow-up it has at that moment. (BEFORE DELETE returns the row to delete; an AFTER
+-- trigger's result is ignored.)
+CREATE FUNCTION sync_job_left_device() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
 	INSERT INTO sync_tombstones (station_id, table_name, row_id, audience_user_id)
 	VALUES (OLD.station_id, 'jobs', OLD.id, OLD.technician_id);
 	RETURN OLD;
 END
 $$;
+--> statement-breakpoint
+DROP TRIGGER jobs_sync_tombstone ON jobs;
+--> statement-breakpoint
+CREATE TRIGGER jobs_sync_tombstone BEFORE DELETE ON jobs
+	FOR EACH ROW EXECUTE FUNCTION sync_job_left_device();
+--> statement-breakpoint
+DROP TRIGGER jobs_sync_reassigned ON jobs;
+--> statement-breakpoint
+CREATE TRIGGER jobs_sync_reassigned AFTER UPDATE OF technician_id ON jobs
+	FOR EACH ROW WHEN (OLD.technician_id IS DISTINCT FROM NEW.technician_id)
+	EXECUTE FUNCTION sync_job_left_device();
+--> statement-breakpoint
+DROP FUNCTION sync_job_deleted();
+--> statement-breakpoint
+DROP FUNCTION sync_job_reassigned();
 --> statement-breakpoint
 
 -- A line or follow-up deleted on its own (part.remove, an import replacing a job's lines) is
@@ -26,18 +45,6 @@ BEGIN
 		INSERT INTO sync_tombstones (station_id, table_name, row_id, audience_user_id)
 		VALUES (OLD.station_id, TG_TABLE_NAME, OLD.id, NULL);
 	END IF;
-	RETURN NULL;
-END
-$$;
---> statement-breakpoint
-
--- A job reassigned away from a technician: one tombstone for the old technician's devices,
--- which drop its children with it. The new technician's pull sends the job, whose version
--- moved, and with it every line and follow-up it has at that moment.
-CREATE OR REPLACE FUNCTION sync_job_reassigned() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-	INSERT INTO sync_tombstones (station_id, table_name, row_id, audience_user_id)
-	VALUES (OLD.station_id, 'jobs', OLD.id, OLD.technician_id);
 	RETURN NULL;
 END
 $$;
