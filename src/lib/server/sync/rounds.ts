@@ -49,13 +49,6 @@ export interface PlannedStatement {
 	mutations: ValidMutation[];
 }
 
-/** The job a mutation with a bulk applier concerns. */
-function jobOf({ envelope, args }: ValidMutation): string {
-	return envelope.name === 'job.create'
-		? (args as ParsedMutationArgs<'job.create'>).id
-		: (args as { jobId: string }).jobId;
-}
-
 /** The job a mutation names, if any (part.remove names a line). */
 function namedJob({ envelope, args }: ValidMutation): string | undefined {
 	if (envelope.name === 'job.create') return (args as ParsedMutationArgs<'job.create'>).id;
@@ -121,7 +114,8 @@ export function planRounds(batch: readonly ValidMutation[]): PlannedStatement[] 
 			});
 			continue;
 		}
-		const job = jobOf(mutation);
+		// Every kind with a bulk applier names its job.
+		const job = namedJob(mutation)!;
 		const round = Math.max(barrier, lastRoundOfJob.get(job) ?? 0) + 1;
 		lastRoundOfJob.set(job, round);
 		highest = Math.max(highest, round);
@@ -177,7 +171,7 @@ async function applyTogether(
 	const bulk = bulkAppliers[name] as BulkApplier<MutationName>;
 	const perJob = new Map(
 		mutations.map((mutation) => [
-			jobOf(mutation),
+			namedJob(mutation)!,
 			{ mutationId: mutation.envelope.id, deviceTime: mutation.envelope.madeAt }
 		])
 	);
