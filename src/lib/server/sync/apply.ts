@@ -122,7 +122,7 @@ export interface BulkApplier<N extends MutationName> {
 }
 
 /** The mutations that change only a job row's own values, as the steps they are. */
-export const rowSteps = {
+const rowSteps = {
 	'job.update': (args: ParsedMutationArgs<'job.update'>) => jobSteps.update(args),
 	'job.arrive': (args: ParsedMutationArgs<'job.arrive'>) => jobSteps.arrive(args),
 	'job.start': (args: ParsedMutationArgs<'job.start'>) => jobSteps.start(args),
@@ -136,14 +136,13 @@ export function isRowStep(name: MutationName): name is RowStepName {
 	return name in rowSteps;
 }
 
-/** A row step of a job created in the same batch, to apply as the job is created. */
+/** A row step (isRowStep) of a job created in the same batch, to apply as the job is created. */
 export function foldedStep(
-	name: RowStepName,
-	args: ParsedMutationArgs<RowStepName>,
-	envelope: MutationEnvelope
+	envelope: MutationEnvelope,
+	args: ParsedMutationArgs<MutationName>
 ): FoldedStep {
-	const step = (rowSteps[name] as (args: ParsedMutationArgs<RowStepName>) => JobStep)(args);
-	return { step, mutationId: envelope.id, deviceTime: envelope.madeAt };
+	const toStep = rowSteps[envelope.name as RowStepName] as (args: unknown) => JobStep;
+	return { step: toStep(args), mutationId: envelope.id, deviceTime: envelope.madeAt };
 }
 
 function stepsApplier<N extends RowStepName>(

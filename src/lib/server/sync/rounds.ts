@@ -29,8 +29,7 @@ import {
 	foldedStep,
 	isRowStep,
 	type BulkApplier,
-	type ParsedMutationArgs,
-	type RowStepName
+	type ParsedMutationArgs
 } from './apply';
 
 export interface ValidMutation {
@@ -186,13 +185,7 @@ function argsWithFoldedSteps({ args, folded }: ValidMutation): ParsedMutationArg
 	if (!folded?.length) return args;
 	const creation: NewJobWithSteps = {
 		...(args as ParsedMutationArgs<'job.create'>),
-		steps: folded.map(({ envelope, args: stepArgs }) =>
-			foldedStep(
-				envelope.name as RowStepName,
-				stepArgs as ParsedMutationArgs<RowStepName>,
-				envelope
-			)
-		)
+		steps: folded.map((step) => foldedStep(step.envelope, step.args))
 	};
 	return creation;
 }
