@@ -15,7 +15,7 @@ export const init: ServerInit = async () => {
 	if (building) return;
 	const handle = await serverDatabase();
 	console.log(`RepairScore: database ready (${handle.kind}: ${handle.location})`);
-	const stopMaintenance = startMaintenance(handle.db);
+	const stopMaintenance = startMaintenance(handle.db, { embedded: handle.kind === 'pglite' });
 	process.on('sveltekit:shutdown', () => {
 		void stopMaintenance().then(closeServerDatabase);
 	});

@@ -89,7 +89,10 @@ for (const engine of testEngines()) {
 			vi.useFakeTimers({ toFake: ['setTimeout', 'setInterval', 'clearTimeout', 'clearInterval'] });
 			const logged: string[] = [];
 			try {
-				const stop = startMaintenance(handle.db, (message) => logged.push(message));
+				const stop = startMaintenance(handle.db, {
+					embedded: handle.kind === 'pglite',
+					log: (message) => logged.push(message)
+				});
 				await vi.advanceTimersByTimeAsync(10_000);
 				vi.useRealTimers();
 				await vi.waitFor(() => expect(logged).toHaveLength(1), { timeout: 20_000 });

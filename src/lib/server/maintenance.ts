@@ -4,19 +4,24 @@
  * - sync tombstones older than their retention are pruned (sync/retention.ts), so the table
  *   does not grow forever; devices offline longer than that get a reset on their next pull;
  * - every station's KPI facts are brought up to date (kpi/job-facts.ts), so the first scorecard
- *   after a migration or a large import does not wait for the whole refresh.
+ *   after a migration or a large import does not wait for the whole refresh;
+ * - on the embedded database only (one process), tables are vacuumed and analyzed where due
+ *   (db/vacuum.ts), checked every minute, since PGlite has no autovacuum.
  *
- * Both are safe to run from several instances at once (the prune is one statement; a refresh
+ * The first two are safe to run from several instances at once (the prune is one statement; a refresh
  * takes the stale rows it works on), so the instances behind a load balancer need no
  * coordination: the server still keeps no state of its own.
  */
 import { sql } from 'drizzle-orm';
 import type { Database } from './db';
 import { queryRows } from './db/rows';
+import { vacuumWhereDue } from './db/vacuum';
 import { refreshJobFacts } from './kpi/job-facts';
 import { pruneSyncTombstones } from './sync/retention';
 
 export const MAINTENANCE_INTERVAL_MS = 6 * 60 * 60 * 1000;
+/** As a PostgreSQL server's autovacuum_naptime. */
+export const AUTOVACUUM_NAPTIME_MS = 60 * 1000;
 /** After start-up, so that serving the first requests comes first. */
 const FIRST_ROUND_DELAY_MS = 10_000;
 
@@ -35,31 +40,62 @@ export async function runMaintenance(db: Database): Promise<MaintenanceReport> {
 	return { tombstonesPruned, stationsRefreshed: stale.length };
 }
 
+export interface MaintenanceOptions {
+	/** The embedded database (PGlite), which has no autovacuum of its own (db/vacuum.ts). */
+	embedded: boolean;
+	log?: (message: string) => void;
+}
+
 /**
  * Runs maintenance in the background until the returned function is called; that function
- * resolves once a round under way has ended, so the database can then be closed.
+ * resolves once the rounds under way have ended, so the database can then be closed. On the
+ * embedded database, tables are also vacuumed and analyzed where due, checked every minute as
+ * a server's autovacuum does.
  */
 export function startMaintenance(
 	db: Database,
-	log: (message: string) => void = console.log
+	{ embedded, log = console.log }: MaintenanceOptions
 ): () => Promise<void> {
-	let running: Promise<unknown> | null = null;
-	const round = () => {
-		if (running) return;
-		running = runMaintenance(db)
-			.then(({ tombstonesPruned, stationsRefreshed }) => {
+	const stops = [
+		repeat(
+			FIRST_ROUND_DELAY_MS,
+			MAINTENANCE_INTERVAL_MS,
+			async () => {
+				const { tombstonesPruned, stationsRefreshed } = await runMaintenance(db);
 				if (tombstonesPruned > 0 || stationsRefreshed > 0) {
 					log(
 						`RepairScore: maintenance pruned ${tombstonesPruned} sync tombstone(s) and ` +
 							`refreshed the KPI facts of ${stationsRefreshed} station(s).`
 					);
 				}
-			})
+			},
+			log
+		)
+	];
+	if (embedded) {
+		stops.push(repeat(FIRST_ROUND_DELAY_MS, AUTOVACUUM_NAPTIME_MS, () => vacuumWhereDue(db), log));
+	}
+	return async () => {
+		await Promise.all(stops.map((stop) => stop()));
+	};
+}
+
+/** `task` after `delay`, then every `interval`, never twice at once; failures are logged. */
+function repeat(
+	delay: number,
+	interval: number,
+	task: () => Promise<unknown>,
+	log: (message: string) => void
+): () => Promise<void> {
+	let running: Promise<unknown> | null = null;
+	const round = () => {
+		if (running) return;
+		running = task()
 			.catch((error: unknown) => log(`RepairScore: maintenance failed, will retry: ${error}`))
 			.finally(() => (running = null));
 	};
-	const first = setTimeout(round, FIRST_ROUND_DELAY_MS);
-	const every = setInterval(round, MAINTENANCE_INTERVAL_MS);
+	const first = setTimeout(round, delay);
+	const every = setInterval(round, interval);
 	// Never the reason the process stays alive.
 	first.unref();
 	every.unref();
