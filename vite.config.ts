@@ -122,6 +122,33 @@ function clientChunkGroups(): Plugin {
 }
 
 /**
+ * SvelteKit's client imports Svelte as a namespace and destructures it
+ * (`const { onMount, tick } = svelte`). Rolldown then builds the whole namespace object, which
+ * keeps every export of Svelte in the framework chunk, used or not (the legacy lifecycle
+ * functions, createEventDispatcher, fork, ...). Reading the two members one by one means the
+ * same, and leaves the unused exports to tree-shaking. A Kit version without that line needs
+ * nothing, so the plugin then changes nothing.
+ */
+function kitSvelteNamespace(): Plugin {
+	const destructuring = 'const { onMount, tick } = svelte;';
+	return {
+		name: 'repairscore:kit-svelte-namespace',
+		apply: 'build',
+		applyToEnvironment: (environment) => environment.config.consumer === 'client',
+		transform: {
+			filter: { id: /\/@sveltejs\/kit\/src\/runtime\/client\/client\.js$/ },
+			handler(code) {
+				if (!code.includes(destructuring)) return null;
+				// On the same line, which holds nothing else: the lines keep their positions, so
+				// the source map stays valid without a new one.
+				const members = 'const onMount = svelte.onMount, tick = svelte.tick;';
+				return { code: code.replace(destructuring, members), map: null };
+			}
+		}
+	};
+}
+
+/**
  * Terser's compressor on the browser's chunks, between two runs of Rolldown's own minifier
  * (oxc). Oxc leaves, for instance, every Paraglide message as three functions (one per
  * language and the one choosing between them); terser inlines single-use functions like these
@@ -182,6 +209,7 @@ export default defineConfig({
 				strategy: ['cookie', 'baseLocale']
 			}),
 		sveltekit(),
+		kitSvelteNamespace(),
 		clientChunkGroups(),
 		compressClientChunks(),
 		// How offline works and why these choices: docs/pwa.md.
