@@ -84,10 +84,54 @@ function unlessBuildFailed(plugins: Plugin[]): Plugin[] {
  * remembered identity); only /tech loads the device store and sync engine. A group takes the
  * modules it names and their imports (includeDependenciesRecursively), so it names only
  * modules whose imports every page of the group loads too.
+ *
+ * One group bends that rule, for the technician: what the screens the job list opens later
+ * (src/lib/client/tech/screens.ts) share with pages, the list's or supervisors'. Kit keeps its
+ * pages' exports exact, so such a module cannot stay in the list's chunk for the screens to
+ * import; left alone, each is a file of its own, mostly one message of a few dozen bytes.
+ * Supervisor pages use some of them (the badge, job labels) and then load the whole group, a
+ * few hundred bytes.
  */
 function clientChunkGroups(): Plugin {
+	/** Modules of src/lib that the later technician screens share with pages. */
+	const screensShare = new Set<string>();
 	return {
 		name: 'repairscore:client-chunk-groups',
+		buildEnd() {
+			if (this.environment.config.consumer !== 'client') return;
+			const moduleIds = [...this.getModuleIds()];
+			const messageIds = new Map<string, string>();
+			for (const id of moduleIds) {
+				const message = /\/src\/lib\/paraglide\/messages\/(\w+)\.js$/.exec(id)?.[1];
+				if (message) messageIds.set(message, id);
+			}
+			const isMessageIndex = (id: string) =>
+				/\/src\/lib\/paraglide\/messages(\/_index)?\.js$/.test(id);
+			// Static imports only (the screens are imported dynamically). Messages come through
+			// one index that imports them all, so instead of following it, a module using it
+			// reaches the messages it names (`m.key`, how this app calls them).
+			const reachedFrom = (start: RegExp) => {
+				const reached = new Set<string>();
+				const queue = moduleIds.filter((id) => start.test(id));
+				for (let id = queue.pop(); id !== undefined; id = queue.pop()) {
+					if (reached.has(id)) continue;
+					reached.add(id);
+					const info = this.getModuleInfo(id);
+					const imported = info?.importedIds ?? [];
+					queue.push(...imported.filter((imported) => !isMessageIndex(imported)));
+					if (!imported.some(isMessageIndex)) continue;
+					for (const [, key] of info?.code?.matchAll(/\bm\.(\w+)/g) ?? []) {
+						const message = messageIds.get(key);
+						if (message) queue.push(message);
+					}
+				}
+				return reached;
+			};
+			const pages = reachedFrom(/\/src\/routes\/(.*\/)?\+(page|layout|error)\.(svelte|ts)$/);
+			for (const id of reachedFrom(/\/src\/lib\/client\/tech\/screens\.ts$/)) {
+				if (pages.has(id) && id.includes('/src/lib/')) screensShare.add(id);
+			}
+		},
 		configEnvironment(name, config) {
 			if (name !== 'client' || config.consumer === 'server') return;
 			return {
@@ -110,6 +154,11 @@ function clientChunkGroups(): Plugin {
 										name: 'local-store',
 										test: /node_modules\/dexie\/|src\/lib\/(client\/(local|sync|stores)\/|shared\/sync\.|client\/tech\/(urls|zoned-time)\.ts$)/,
 										priority: 1
+									},
+									{
+										// Last: what the groups above hold stays theirs.
+										name: 'technician-common',
+										test: (id) => screensShare.has(id)
 									}
 								]
 							}
@@ -117,6 +166,33 @@ function clientChunkGroups(): Plugin {
 					}
 				}
 			};
+		}
+	};
+}
+
+/**
+ * SvelteKit's client imports Svelte as a namespace and destructures it
+ * (`const { onMount, tick } = svelte`). Rolldown then builds the whole namespace object, which
+ * keeps every export of Svelte in the framework chunk, used or not (the legacy lifecycle
+ * functions, createEventDispatcher, fork, ...). Reading the two members one by one means the
+ * same, and leaves the unused exports to tree-shaking. A Kit version without that line needs
+ * nothing, so the plugin then changes nothing.
+ */
+function kitSvelteNamespace(): Plugin {
+	const destructuring = 'const { onMount, tick } = svelte;';
+	return {
+		name: 'repairscore:kit-svelte-namespace',
+		apply: 'build',
+		applyToEnvironment: (environment) => environment.config.consumer === 'client',
+		transform: {
+			filter: { id: /\/@sveltejs\/kit\/src\/runtime\/client\/client\.js$/ },
+			handler(code) {
+				if (!code.includes(destructuring)) return null;
+				// On the same line, which holds nothing else: the lines keep their positions, so
+				// the source map stays valid without a new one.
+				const members = 'const onMount = svelte.onMount, tick = svelte.tick;';
+				return { code: code.replace(destructuring, members), map: null };
+			}
 		}
 	};
 }
@@ -182,6 +258,7 @@ export default defineConfig({
 				strategy: ['cookie', 'baseLocale']
 			}),
 		sveltekit(),
+		kitSvelteNamespace(),
 		clientChunkGroups(),
 		compressClientChunks(),
 		// How offline works and why these choices: docs/pwa.md.

@@ -3,7 +3,7 @@
  * the last sync succeeded, whether the device is online, whether a sync is running, the changes
  * the server refused and why, and whether the session expired.
  */
-import { online } from 'svelte/reactivity/window';
+import { createSubscriber } from 'svelte/reactivity';
 import type { LocalDatabase, RejectedChange } from '../local/db';
 import type { SyncEngine, SyncState } from '../sync/engine';
 import { LiveQuery } from './live.svelte';
@@ -19,6 +19,16 @@ export class SyncStatus {
 	readonly #lastSyncedAt: LiveQuery<Date | null>;
 	readonly #rejected: LiveQuery<RejectedChange[]>;
 	readonly #stopListening: () => void;
+	// Not `online` from svelte/reactivity/window: importing it keeps that module's nine other
+	// window values in the bundle (their constructors are not marked as free of side effects).
+	readonly #subscribeOnline = createSubscriber((update) => {
+		addEventListener('online', update);
+		addEventListener('offline', update);
+		return () => {
+			removeEventListener('online', update);
+			removeEventListener('offline', update);
+		};
+	});
 
 	constructor(db: LocalDatabase, engine: SyncEngine) {
 		this.#pending = new LiveQuery(() => db.outbox.count(), 0);
@@ -47,7 +57,8 @@ export class SyncStatus {
 
 	/** The browser's own idea of connectivity; a failed request also shows as offline below. */
 	get online(): boolean {
-		return online.current ?? true;
+		this.#subscribeOnline();
+		return navigator.onLine;
 	}
 
 	get phase(): SyncState['phase'] {
