@@ -176,7 +176,12 @@ async function benchPush(handle: DatabaseHandle, stationId: string) {
 		singleRates.push(single.length / ((performance.now() - started) / 1000));
 	}
 	const ratios = batchedRates.map((rate, i) => rate / singleRates[i]);
-	return { batched: spread(batchedRates), single: spread(singleRates), ratio: spread(ratios) };
+	return {
+		batched: spread(batchedRates),
+		single: spread(singleRates),
+		ratio: spread(ratios),
+		batchedRounds: batchedRates
+	};
 }
 
 /** Median, lowest and highest of a few rounds' figures. */
@@ -329,6 +334,7 @@ for (const engine of engines.filter(
 			`    batches of ${PUSH_BATCH_LIMIT}: ${fmt(push.batched.median)} mutations/s (${range(push.batched)}; ` +
 				`${BATCHED_MUTATIONS} mutations a round; target >= ${fmt(TARGETS.batchedPerSecond)}: ${verdict(batchedOk)})`
 		);
+		console.log(`      each round, in order: ${push.batchedRounds.map(fmt).join(', ')}`);
 		console.log(
 			`    one per request: ${fmt(push.single.median)} mutations/s (${range(push.single)}; ${SINGLE_MUTATIONS} mutations a round; the ratio's baseline)`
 		);
