@@ -12,6 +12,7 @@ import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { buildApp } from './build.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 process.chdir(root);
@@ -57,7 +58,7 @@ const stampTime = existsSync(BUILD_STAMP) ? statSync(BUILD_STAMP).mtimeMs : 0;
 const sourcesTime = Math.max(...BUILD_INPUTS.map(newestModification));
 if (!existsSync('build/index.js') || sourcesTime > stampTime) {
 	console.log('RepairScore: building the app (sources changed since the last build)…');
-	run(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--logLevel', 'warn']);
+	buildApp();
 	writeFileSync(BUILD_STAMP, new Date().toISOString());
 }
 

@@ -11,6 +11,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildApp } from './build.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 process.chdir(root);
@@ -118,7 +119,7 @@ run(
 const vitest = JSON.parse(readFileSync(VITEST_REPORT, 'utf8'));
 
 step('Production build');
-run(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--logLevel', 'warn']);
+buildApp();
 writeFileSync(path.join('build', '.build-stamp'), new Date().toISOString());
 
 step('End-to-end tests (Playwright, Chromium)');
