@@ -21,7 +21,7 @@ import { pruneSyncTombstones } from './sync/retention';
 
 export const MAINTENANCE_INTERVAL_MS = 6 * 60 * 60 * 1000;
 /** As a PostgreSQL server's autovacuum_naptime. */
-export const AUTOVACUUM_NAPTIME_MS = 60 * 1000;
+const AUTOVACUUM_NAPTIME_MS = 60 * 1000;
 /** After start-up, so that serving the first requests comes first. */
 const FIRST_ROUND_DELAY_MS = 10_000;
 

@@ -30,7 +30,6 @@ describe('autovacuum of the embedded database', () => {
 			INSERT INTO jobs (station_id, id, job_no, technician_id, customer_name, reported_at)
 			SELECT ${station.id}::uuid, gen_random_uuid(), 'V-' || n, ${technician.id}::uuid, 'c', now()
 			FROM generate_series(1, ${count}) AS n`);
-		return station.id;
 	}
 
 	/** Statistics are counted per transaction and published a moment later; publish them now. */

@@ -40,17 +40,19 @@ export async function vacuumWhereDue(db: Database): Promise<VacuumReport> {
 				t.n_mod_since_analyze, age(c.relfrozenxid) AS xid_age
 			FROM pg_stat_user_tables t JOIN pg_class c ON c.oid = t.relid
 		)
-		SELECT table_name,
-			n_dead_tup > vacuum_base + vacuum_scale * size
-				OR n_ins_since_vacuum > insert_base + insert_scale * size
-				OR xid_age > freeze_max_age AS vacuum,
-			n_mod_since_analyze > analyze_base + analyze_scale * size AS analyze
-		FROM tables, settings
+		SELECT * FROM (
+			SELECT table_name,
+				n_dead_tup > vacuum_base + vacuum_scale * size
+					OR n_ins_since_vacuum > insert_base + insert_scale * size
+					OR xid_age > freeze_max_age AS vacuum,
+				n_mod_since_analyze > analyze_base + analyze_scale * size AS analyze
+			FROM tables, settings
+		) AS verdicts
+		WHERE vacuum OR "analyze"
 		ORDER BY table_name`
 	);
 	const report: VacuumReport = { vacuumed: [], analyzed: [] };
 	for (const table of due) {
-		if (!table.vacuum && !table.analyze) continue;
 		// Identifiers come quoted from format('%I') above; VACUUM takes no bind parameters.
 		const name = sql.raw(table.table_name);
 		if (table.vacuum) {
