@@ -85,16 +85,16 @@ function unlessBuildFailed(plugins: Plugin[]): Plugin[] {
  * modules it names and their imports (includeDependenciesRecursively), so it names only
  * modules whose imports every page of the group loads too.
  *
- * One group bends that rule, for the technician: what the screens the job list opens later
- * (src/lib/client/tech/screens.ts) share with pages, the list's or supervisors'. Kit keeps its
- * pages' exports exact, so such a module cannot stay in the list's chunk for the screens to
- * import; left alone, each is a file of its own, mostly one message of a few dozen bytes.
- * Supervisor pages use some of them (the badge, job labels) and then load the whole group, a
- * few hundred bytes.
+ * One group bends that rule, for the technician: what the technician's page (/tech, every
+ * screen of the app) shares with other pages. Kit keeps its pages' exports exact, so such a
+ * module cannot stay in the page's chunk for the others to import; left alone, each
+ * combination is a file of its own, mostly a message or two of a few dozen bytes. Supervisor
+ * pages use some of them (the badge, job labels, date formats) and then load the whole group,
+ * a few hundred bytes.
  */
 function clientChunkGroups(): Plugin {
-	/** Modules of src/lib that the later technician screens share with pages. */
-	const screensShare = new Set<string>();
+	/** Modules of src/lib that the technician's page shares with other pages. */
+	const sharedWithTechnician = new Set<string>();
 	return {
 		name: 'repairscore:client-chunk-groups',
 		buildEnd() {
@@ -107,12 +107,11 @@ function clientChunkGroups(): Plugin {
 			}
 			const isMessageIndex = (id: string) =>
 				/\/src\/lib\/paraglide\/messages(\/_index)?\.js$/.test(id);
-			// Static imports only (the screens are imported dynamically). Messages come through
-			// one index that imports them all, so instead of following it, a module using it
-			// reaches the messages it names (`m.key`, how this app calls them).
-			const reachedFrom = (start: RegExp) => {
+			// Messages come through one index that imports them all, so instead of following it,
+			// a module using it reaches the messages it names (`m.key`, how this app calls them).
+			const reachedFrom = (isStart: (id: string) => boolean) => {
 				const reached = new Set<string>();
-				const queue = moduleIds.filter((id) => start.test(id));
+				const queue = moduleIds.filter(isStart);
 				for (let id = queue.pop(); id !== undefined; id = queue.pop()) {
 					if (reached.has(id)) continue;
 					reached.add(id);
@@ -127,9 +126,14 @@ function clientChunkGroups(): Plugin {
 				}
 				return reached;
 			};
-			const pages = reachedFrom(/\/src\/routes\/(.*\/)?\+(page|layout|error)\.(svelte|ts)$/);
-			for (const id of reachedFrom(/\/src\/lib\/client\/tech\/screens\.ts$/)) {
-				if (pages.has(id) && id.includes('/src/lib/')) screensShare.add(id);
+			const technician = /\/src\/routes\/tech\/\+page\.(svelte|ts)$/;
+			const otherPages = reachedFrom(
+				(id) =>
+					/\/src\/routes\/(.*\/)?\+(page|layout|error)\.(svelte|ts)$/.test(id) &&
+					!technician.test(id)
+			);
+			for (const id of reachedFrom((id) => technician.test(id))) {
+				if (otherPages.has(id) && id.includes('/src/lib/')) sharedWithTechnician.add(id);
 			}
 		},
 		configEnvironment(name, config) {
@@ -158,7 +162,7 @@ function clientChunkGroups(): Plugin {
 									{
 										// Last: what the groups above hold stays theirs.
 										name: 'technician-common',
-										test: (id) => screensShare.has(id)
+										test: (id) => sharedWithTechnician.has(id)
 									}
 								]
 							}

@@ -3,9 +3,10 @@
  *
  * - Size: the gzipped JavaScript of the technician pages. One page session opens each screen
  *   in turn, the way a technician first meets them: the job list (a fresh load of /tech), a
- *   job's page, the new-job form and the sync details (the last three are loaded when first
- *   opened). Every distinct script response is counted once, compressed here with gzip -9 as a
- *   server would send it. Printed cumulatively per screen, then in total. Target: <= 100 KiB.
+ *   job's page, the new-job form and the sync details (any script a screen loads when it first
+ *   opens counts too). Every distinct script response is counted once, compressed here with
+ *   gzip -9 as a server would send it. Printed cumulatively per screen, then in total.
+ *   Target: <= 100 KiB.
  * - Local save: N new jobs saved through the real form (type, tap "save", the job page opens),
  *   offline. Each save is timed by the app itself (User Timing `repairscore:save:job.create`:
  *   validation plus the one IndexedDB read-write transaction writing the job and its outbox
