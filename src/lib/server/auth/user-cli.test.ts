@@ -20,10 +20,9 @@ describe('user CLI', () => {
 		const env: NodeJS.ProcessEnv = { ...process.env, PGLITE_DIR: dataDir };
 		delete env.DATABASE_URL;
 		try {
-			const { stdout, stderr } = await run('npx', ['tsx', 'scripts/user.ts', ...args], {
-				cwd: repoRoot,
-				env
-			});
+			// Node with tsx's loader is what `npm run user` runs, without npx's start-up second.
+			const script = ['--import', 'tsx', 'scripts/user.ts', ...args];
+			const { stdout, stderr } = await run(process.execPath, script, { cwd: repoRoot, env });
 			return { code: 0, stdout, stderr };
 		} catch (error) {
 			const failed = error as { code: number; stdout: string; stderr: string };
