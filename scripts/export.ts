@@ -4,7 +4,8 @@
  * Writes the station as the interchange CSV files (import-format.md) into the folder,
  * creating it if needed and replacing files of the same names: UTF-8 with a BOM (so Excel
  * shows Chinese text), timestamps in ISO 8601 with the station's offset. Importing the folder
- * into another station gives the same KPIs. Uses the server's database (DATABASE_URL, else
+ * into another station of the same time zone gives the same KPIs; the export ends with the
+ * import command that creates such a station. Uses the server's database (DATABASE_URL, else
  * PGLITE_DIR). Exit codes: 0 written, 1 refused (unknown station), 2 bad arguments.
  */
 import { openMigratedDatabase } from '../src/lib/server/db/index';
@@ -13,6 +14,11 @@ import { exportStationFiles, writeExportFolder } from '../src/lib/server/interch
 import { stationCodeSchema } from '../src/lib/shared/schemas';
 
 const USAGE = 'Usage: npm run export -- <folder> --station <code>';
+
+/** A word a POSIX shell reads back unchanged. */
+function shellWord(word: string): string {
+	return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`;
+}
 
 await runCli(USAGE, async (argv) => {
 	const { values, positionals } = parseCommandLine(argv, ['station'], ['<folder>']);
@@ -32,6 +38,13 @@ await runCli(USAGE, async (argv) => {
 		for (const [file, rows] of Object.entries(counts)) {
 			console.log(`  ${file.padEnd(21)} ${rows} row${rows === 1 ? '' : 's'}`);
 		}
+		// The files carry no station settings; a station created by the import gets the default
+		// time zone, and with it other local days, unless it is given.
+		const reimport = ['npm run import --', folder, '--station', station.code]
+			.concat(['--station-name', station.name, '--timezone', station.timeZone])
+			.map((word, index) => (index === 0 ? word : shellWord(word)))
+			.join(' ');
+		console.log(`To import it as a new station with the same time zone:\n  ${reimport}`);
 	} finally {
 		await handle.close();
 	}

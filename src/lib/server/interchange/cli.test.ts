@@ -194,6 +194,9 @@ describe('interchange command lines', () => {
 			const exported = await cli('export', folder, '--station', 'fix');
 			expect(exported.code).toBe(0);
 			expect(exported.stdout).toContain('jobs.csv              9 rows');
+			expect(exported.stdout).toContain(
+				`\n  npm run import -- ${folder} --station FIX --station-name '测试站' --timezone Asia/Shanghai\n`
+			);
 			const jobs = readFileSync(path.join(folder, 'jobs.csv'), 'utf8');
 			expect(jobs.startsWith('\uFEFFjob_no,technician_login,reported_at,status,')).toBe(true);
 			expect(jobs).toContain(
