@@ -40,11 +40,13 @@ await runCli(USAGE, async (argv) => {
 		}
 		// The files carry no station settings; a station created by the import gets the default
 		// time zone, and with it other local days, unless it is given.
-		const reimport = ['npm run import --', folder, '--station', station.code]
-			.concat(['--station-name', station.name, '--timezone', station.timeZone])
-			.map((word, index) => (index === 0 ? word : shellWord(word)))
+		const reimport = [folder, '--station', station.code, '--station-name', station.name]
+			.concat(['--timezone', station.timeZone])
+			.map(shellWord)
 			.join(' ');
-		console.log(`To import it as a new station with the same time zone:\n  ${reimport}`);
+		console.log(
+			`To import it as a new station with the same time zone:\n  npm run import -- ${reimport}`
+		);
 	} finally {
 		await handle.close();
 	}
