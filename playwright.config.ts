@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { defineConfig, devices } from '@playwright/test';
 
 // E2E_PORT lets a second run (another checkout, a benchmark) use its own server and database.
@@ -5,6 +6,11 @@ const PORT = Number(process.env.E2E_PORT ?? 4173);
 const BASE_URL = `http://127.0.0.1:${PORT}`;
 // A new embedded database per run, so the demo data every test relies on is freshly seeded.
 const PGLITE_DIR = `test-results/e2e-pglite-${PORT}`;
+// The demo accounts' one password for this run (no password is written in the code). Made
+// here, in the runner's process.env: Playwright's workers are child processes that load this
+// file again and inherit the environment, so `??=` keeps the runner's value in every worker
+// (tests/helpers/demo.ts reads it), and the webServer's seed gets the same one.
+process.env.DEMO_PASSWORD ??= `e2e-${randomBytes(12).toString('base64url')}`;
 
 export default defineConfig({
 	testDir: 'tests',
@@ -42,7 +48,7 @@ export default defineConfig({
 		command: `rm -rf ${PGLITE_DIR} && node scripts/start.mjs`,
 		url: `${BASE_URL}/login`,
 		// No ORIGIN: served as `npm start` serves a station's network, origin taken from each request.
-		env: { PORT: String(PORT), PGLITE_DIR },
+		env: { PORT: String(PORT), PGLITE_DIR, DEMO_PASSWORD: process.env.DEMO_PASSWORD },
 		reuseExistingServer: false,
 		timeout: 180_000,
 		stdout: 'pipe',

@@ -1,39 +1,45 @@
 /**
- * Part of `npm start`: bring the database's schema up to date and, on an empty database,
- * create the demo station; print the demo accounts either way.
+ * Part of `npm start`: bring the database's schema up to date and, where a demo is wanted,
+ * create the demo station on an empty database.
+ *
+ * The demo is created on the embedded database (no DATABASE_URL), for `npm install && npm
+ * start`; on a real database only when asked: `npm start -- --demo`. Its passwords are made
+ * at random and printed once, when it is created. DEMO_PASSWORD (test runs only) gives every
+ * demo account that one password instead.
  */
-import { eq } from 'drizzle-orm';
 import { openMigratedDatabase } from '../src/lib/server/db/index';
-import { stations } from '../src/lib/server/db/schema';
-import {
-	DEMO_ACCOUNTS,
-	DEMO_PASSWORD,
-	DEMO_STATION,
-	ensureDemoStation
-} from '../src/lib/server/demo/index';
+import { ensureDemoStation } from '../src/lib/server/demo/index';
+import { printDemoLogins, printDemoPasswords, printFirstAdministratorHelp } from './demo-accounts';
+
+const USAGE = 'Usage: npm start [-- --demo]   (--demo: also create the demo on a DATABASE_URL database)';
+const args = process.argv.slice(2);
+const unknown = args.filter((arg) => arg !== '--demo');
+if (unknown.length > 0) {
+	console.error(`Unknown argument ${unknown.join(' ')}. ${USAGE}`);
+	process.exit(2);
+}
 
 const handle = await openMigratedDatabase();
 try {
 	console.log(`RepairScore: database ${handle.kind} at ${handle.location} is up to date.`);
+	const wantsDemo = handle.kind === 'pglite' || args.includes('--demo');
 	const started = performance.now();
-	const { created } = await ensureDemoStation(handle.db);
-	if (created) {
+	const result = wantsDemo
+		? await ensureDemoStation(handle.db, { password: process.env.DEMO_PASSWORD || undefined })
+		: { created: false as const };
+	if (result.created) {
 		const seconds = ((performance.now() - started) / 1000).toFixed(1);
 		console.log(`RepairScore: created the demo station 示范服务站 (DEMO) in ${seconds} s.`);
+		printDemoPasswords(result.passwords);
+	} else {
+		await printDemoLogins(handle.db);
 	}
-	const [demo] = await handle.db
-		.select({ id: stations.id })
-		.from(stations)
-		.where(eq(stations.code, DEMO_STATION.code));
-	if (demo) {
+	if (!wantsDemo) {
 		console.log(
-			`\nDemo accounts (station ${DEMO_STATION.code}), password for all: ${DEMO_PASSWORD}`
+			'RepairScore: a database named by DATABASE_URL gets no demo; `npm start -- --demo` adds it to an empty one.'
 		);
-		for (const account of DEMO_ACCOUNTS) {
-			console.log(`  ${account.role.padEnd(10)}  ${account.login.padEnd(12)}  ${account.name}`);
-		}
-		console.log('');
 	}
+	await printFirstAdministratorHelp(handle.db);
 } finally {
 	await handle.close();
 }

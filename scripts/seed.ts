@@ -2,19 +2,18 @@
  * npm run seed             creates the demo station when the database has no station yet
  * npm run seed -- --reset  deletes station DEMO (with all its data) and builds it afresh
  *
- * The database is the one the server uses: DATABASE_URL, else PGlite in PGLITE_DIR.
+ * The database is the one the server uses: DATABASE_URL, else PGlite in PGLITE_DIR. Each
+ * build of the demo makes new random passwords and prints them once (DEMO_PASSWORD, set only
+ * by test runs, gives every account that one instead).
  */
-import { eq } from 'drizzle-orm';
 import { openMigratedDatabase } from '../src/lib/server/db/index';
-import { stations } from '../src/lib/server/db/schema';
 import {
-	DEMO_ACCOUNTS,
-	DEMO_PASSWORD,
 	DEMO_STATION,
 	ensureDemoStation,
 	resetDemoStation,
 	type DemoLoadResult
 } from '../src/lib/server/demo/index';
+import { printDemoLogins, printDemoPasswords } from './demo-accounts';
 
 const USAGE = 'Usage: npm run seed [-- --reset]';
 
@@ -29,35 +28,34 @@ if (unknown.length > 0) {
 	process.exit(2);
 }
 
+const password = process.env.DEMO_PASSWORD || undefined;
 const started = performance.now();
 const handle = await openMigratedDatabase();
 try {
 	console.log(`Database: ${handle.location}`);
 	if (args.includes('--reset')) {
-		const result = await resetDemoStation(handle.db);
+		const result = await resetDemoStation(handle.db, { password });
 		console.log(
 			result.replaced
 				? `Rebuilt demo station ${DEMO_STATION.code}.`
 				: `Created demo station ${DEMO_STATION.code} (there was none to replace).`
 		);
 		describe(result);
+		printDemoPasswords(result.passwords);
 	} else {
-		const result = await ensureDemoStation(handle.db);
+		const result = await ensureDemoStation(handle.db, { password });
 		if (result.created) {
 			console.log(`Created demo station ${DEMO_STATION.code}.`);
 			describe(result);
+			printDemoPasswords(result.passwords);
 		} else {
 			console.log(
 				'The database already has stations, so no demo was added. ' +
 					'`npm run seed -- --reset` rebuilds station DEMO and leaves the others alone.'
 			);
+			await printDemoLogins(handle.db);
 		}
 	}
-	const [demo] = await handle.db
-		.select({ id: stations.id })
-		.from(stations)
-		.where(eq(stations.code, DEMO_STATION.code));
-	if (demo) printLogins();
 } finally {
 	await handle.close();
 }
@@ -73,13 +71,6 @@ function describe({ counts, timings }: DemoLoadResult): void {
 		`  generated in ${seconds(timings.generate)}, passwords hashed in ` +
 			`${seconds(timings.hashPasswords)}, inserted in ${seconds(timings.insert)}`
 	);
-}
-
-function printLogins(): void {
-	console.log(`Demo sign-in (station ${DEMO_STATION.code}, password "${DEMO_PASSWORD}"):`);
-	for (const account of DEMO_ACCOUNTS) {
-		console.log(`  ${account.login.padEnd(12)} ${account.role.padEnd(11)} ${account.name}`);
-	}
 }
 
 function seconds(milliseconds: number): string {

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
  * `npm start`: build when the sources changed since the last build, migrate the database,
- * create the demo station on an empty database, then serve the production build.
+ * create the demo station on an empty embedded database (on DATABASE_URL only with
+ * `npm start -- --demo`), then serve the production build.
  *
  * Environment: DATABASE_URL (real Postgres) or PGLITE_DIR (embedded, default ./data/pglite),
  * PORT (default 3000), ORIGIN (the public URL; without it the protocol comes from
@@ -64,7 +65,8 @@ if (!existsSync('build/index.js') || sourcesTime > stampTime) {
 
 // Migrate and create the demo in a separate process: the embedded database admits one
 // process at a time, and this one is about to open it as the server.
-run(process.execPath, ['--import', 'tsx', 'scripts/prepare-db.ts']);
+// `npm start -- --demo` reaches it: the demo on a DATABASE_URL database is asked for, never implied.
+run(process.execPath, ['--import', 'tsx', 'scripts/prepare-db.ts', ...process.argv.slice(2)]);
 
 const port = process.env.PORT || '3000';
 process.env.PORT = port;

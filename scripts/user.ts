@@ -1,12 +1,17 @@
 /**
- * Accounts from the command line, for the first admin of a new installation and for
- * password resets when no admin can sign in:
+ * Accounts from the command line: the first administrator of a new installation (the only
+ * way to create a system administrator), and password resets when no admin can sign in:
  *
- *   npm run user -- add --station CODE --login L --name N --role technician|supervisor|admin --password P
+ *   npm run user -- add --station CODE [--station-name NAME [--time-zone TZ]] --login L --name N
+ *       --role technician|supervisor|admin|system_admin --password P
  *   npm run user -- passwd --station CODE --login L --password P
  *
- * Uses the same database as the server (DATABASE_URL, else PGLITE_DIR or ./data/pglite).
- * Exit codes: 0 done, 1 refused (unknown station, duplicate login...), 2 bad arguments.
+ * --station-name creates the station when no station has that code (the first one of a new
+ * installation). Passwords must pass the policy (auth/password-policy.ts). Every change is
+ * audited as made by "command line". Uses the same database as the server (DATABASE_URL,
+ * else PGLITE_DIR or ./data/pglite).
+ * Exit codes: 0 done, 1 refused (unknown station, duplicate login, weak password...),
+ * 2 bad arguments.
  */
 import { parseArgs } from 'node:util';
 import { eq } from 'drizzle-orm';
@@ -14,20 +19,29 @@ import { z } from 'zod';
 import { z as zm } from 'zod/mini';
 import { openMigratedDatabase, type Database } from '../src/lib/server/db/index';
 import { stations } from '../src/lib/server/db/schema';
-import { AccountError, createAccount, setPassword } from '../src/lib/server/auth/accounts';
+import {
+	AccountError,
+	COMMAND_LINE,
+	createAccount,
+	setPassword
+} from '../src/lib/server/auth/accounts';
 import {
 	loginNameSchema,
+	newStationSchema,
 	newUserSchema,
 	passwordSchema,
 	stationCodeSchema
 } from '../src/lib/shared/schemas';
 
 const USAGE = `Usage:
-  npm run user -- add --station CODE --login LOGIN --name NAME --role technician|supervisor|admin --password PASSWORD
-  npm run user -- passwd --station CODE --login LOGIN --password PASSWORD`;
+  npm run user -- add --station CODE [--station-name NAME [--time-zone TZ]] --login LOGIN --name NAME --role technician|supervisor|admin|system_admin --password PASSWORD
+  npm run user -- passwd --station CODE --login LOGIN --password PASSWORD
+(--station-name creates the station when it does not exist yet.)`;
 
 const addSchema = zm.extend(newUserSchema, {
 	station: stationCodeSchema,
+	'station-name': zm.optional(newStationSchema.shape.name),
+	'time-zone': zm.optional(newStationSchema.shape.timeZone),
 	password: passwordSchema
 });
 
@@ -55,7 +69,9 @@ function parseCommand(argv: string[]): Command {
 				login: { type: 'string' },
 				name: { type: 'string' },
 				role: { type: 'string' },
-				password: { type: 'string' }
+				password: { type: 'string' },
+				'station-name': { type: 'string' },
+				'time-zone': { type: 'string' }
 			}
 		});
 	} catch (error) {
@@ -65,7 +81,7 @@ function parseCommand(argv: string[]): Command {
 	if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`);
 	if (name === 'add') return { name, args: validate(addSchema, parsed.values) };
 	if (name === 'passwd') {
-		for (const option of ['name', 'role'] as const) {
+		for (const option of ['name', 'role', 'station-name', 'time-zone'] as const) {
 			if (parsed.values[option] !== undefined) {
 				throw new UsageError(`--${option} is not an option of passwd`);
 			}
@@ -89,7 +105,17 @@ function validate<S extends z.core.$ZodType>(
 	throw new UsageError(problems.join('; '));
 }
 
-async function stationIdByCode(db: Database, code: string): Promise<string> {
+async function stationIdByCode(
+	db: Database,
+	code: string,
+	create?: { name: string; timeZone?: string }
+): Promise<string> {
+	if (create) {
+		await db
+			.insert(stations)
+			.values({ code, name: create.name, ...(create.timeZone ? { timeZone: create.timeZone } : {}) })
+			.onConflictDoNothing({ target: stations.code });
+	}
 	const [station] = await db
 		.select({ id: stations.id })
 		.from(stations)
@@ -101,22 +127,34 @@ async function stationIdByCode(db: Database, code: string): Promise<string> {
 async function run(command: Command): Promise<string> {
 	const handle = await openMigratedDatabase();
 	try {
-		const stationId = await stationIdByCode(handle.db, command.args.station);
 		if (command.name === 'add') {
-			const { station, ...account } = command.args;
-			const created = await createAccount(handle.db, { ...account, stationId });
+			const {
+				station,
+				'station-name': stationName,
+				'time-zone': timeZone,
+				...account
+			} = command.args;
+			const create = stationName ? { name: stationName, timeZone } : undefined;
+			const stationId = await stationIdByCode(handle.db, station, create);
+			const created = await createAccount(handle.db, { ...account, stationId }, { actor: COMMAND_LINE });
 			return `Created ${created.role} "${created.login}" (${created.name}) in station ${station}.`;
 		}
 		const { station, login, password } = command.args;
-		await setPassword(handle.db, { stationId, login, password });
+		const stationId = await stationIdByCode(handle.db, station);
+		await setPassword(handle.db, { stationId, login, password }, { actor: COMMAND_LINE });
 		return `Password set for "${login}" in station ${station}; their sessions were signed out.`;
 	} finally {
 		await handle.close();
 	}
 }
 
+const argv = process.argv.slice(2);
+if (argv.includes('--help') || argv.includes('-h')) {
+	console.log(USAGE);
+	process.exit(0);
+}
 try {
-	console.log(await run(parseCommand(process.argv.slice(2))));
+	console.log(await run(parseCommand(argv)));
 } catch (error) {
 	if (error instanceof UsageError) {
 		console.error(`Error: ${error.message}\n${USAGE}`);

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { DEMO_STATION, demoAccount, signInAs, submitSignIn } from './helpers/demo';
+import { DEMO_PASSWORD, DEMO_STATION, demoAccount, signInAs, submitSignIn } from './helpers/demo';
 
 // Each test that signs in with a wrong password uses its own account: failures count towards
 // that account's lock, and other tests must be able to sign in with theirs.
@@ -41,7 +41,7 @@ test('repeated wrong passwords lock the account and say how long to wait', async
 		await expect(page.getByRole('alert')).toHaveText('账号或密码不正确。');
 	}
 	// Even the right password is refused while the lock lasts.
-	await submitSignIn(page, 'yanglei', 'demo1234');
+	await submitSignIn(page, 'yanglei', DEMO_PASSWORD);
 	await expect(page.getByRole('alert')).toHaveText(/^登录失败次数过多，请在 \d+ 秒后再试。$/);
 	const waitSeconds = Number(/(\d+) 秒/.exec(await page.getByRole('alert').innerText())?.[1]);
 	expect(waitSeconds).toBeGreaterThan(0);
@@ -55,7 +55,7 @@ test('the station code is optional and can be given under "other station"', asyn
 	await page.getByText('其他服务站？').click();
 	await page.getByLabel('服务站代码').fill(DEMO_STATION.code);
 	await page.getByLabel('账号').fill('liuyang');
-	await page.getByLabel('密码').fill('demo1234');
+	await page.getByLabel('密码').fill(DEMO_PASSWORD);
 	await page.getByRole('button', { name: '登录', exact: true }).click();
 	await expect(page).toHaveURL('/tech');
 	await expect(page.getByText(demoAccount('liuyang').name, { exact: false })).toBeVisible();
@@ -69,6 +69,36 @@ test('signing out ends the session', async ({ page }) => {
 
 	await page.goto('/tech');
 	await expect(page).toHaveURL('/login');
+});
+
+test('signing in as another person ends the previous session on the server', async ({
+	page,
+	context,
+	playwright,
+	baseURL
+}) => {
+	// A second tab of the same browser still shows the sign-in form when lina signs in.
+	const otherTab = await context.newPage();
+	await otherTab.goto('/login');
+	await signInAs(page, 'lina');
+	const linaCookie = (await context.cookies()).find((cookie) => cookie.name === 'rs_session');
+	expect(linaCookie?.value).toBeTruthy();
+
+	await otherTab.getByLabel('账号').fill('supervisor');
+	await otherTab.getByLabel('密码').fill(DEMO_PASSWORD);
+	await otherTab.getByRole('button', { name: '登录', exact: true }).click();
+	await expect(otherTab).toHaveURL('/supervisor');
+
+	// lina's token, presented from anywhere (a copy of the cookie), no longer opens anything.
+	const copied = await playwright.request.newContext({
+		baseURL,
+		extraHTTPHeaders: { cookie: `rs_session=${linaCookie?.value}` }
+	});
+	expect((await copied.get('/api/trpc/auth.me')).status()).toBe(401);
+	await copied.dispose();
+	// The browser itself now belongs to the supervisor.
+	await page.goto('/');
+	await expect(page).toHaveURL('/supervisor');
 });
 
 test('a signed-in person opening the sign-in page goes to their start page', async ({ page }) => {

@@ -5,7 +5,7 @@
  */
 import { expect, type APIRequestContext, type Browser, type Page } from '@playwright/test';
 import superjson from 'superjson';
-import { DEMO_PASSWORD } from '../src/lib/server/demo/catalog';
+import { DEMO_PASSWORD } from './helpers/demo';
 import type { JobOutcome, JobStatus } from '../src/lib/shared/domain';
 import { expectServiceWorkerControl } from './helpers/pwa';
 

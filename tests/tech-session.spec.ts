@@ -13,7 +13,7 @@ import {
 	supervisorSession,
 	syncBar
 } from './tech-helpers';
-import { DEMO_PASSWORD } from '../src/lib/server/demo/catalog';
+import { DEMO_PASSWORD } from './helpers/demo';
 
 test('a session that expires mid-sync keeps the changes, and signing in again sends them', async ({
 	page,

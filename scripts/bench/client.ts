@@ -18,7 +18,7 @@
  * `--url` points it at a server already running instead (its database must hold the demo
  * station).
  *
- *   npx tsx scripts/bench/client.ts [--url http://127.0.0.1:3000] [--port 4191] [--saves 50] [--login lina]
+ *   npx tsx scripts/bench/client.ts [--url http://127.0.0.1:3000 --password P] [--port 4191] [--saves 50] [--login lina]
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { rmSync } from 'node:fs';
@@ -26,16 +26,20 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { chromium, devices, type Page, type Response } from '@playwright/test';
-import { DEMO_PASSWORD } from '../../src/lib/server/demo/catalog';
+import { randomBytes } from 'node:crypto';
 
 const { values: options } = parseArgs({
 	options: {
 		url: { type: 'string', default: process.env.BENCH_URL },
 		port: { type: 'string', default: '4191' },
 		saves: { type: 'string', default: '50' },
-		login: { type: 'string', default: 'lina' }
+		login: { type: 'string', default: 'lina' },
+		// The demo account's password on a server given by --url (its own server gets a random one).
+		password: { type: 'string', default: process.env.DEMO_PASSWORD }
 	}
 });
+/** The demo's password on the benchmark's own server: made now, handed to its seed. */
+const DEMO_PASSWORD = options.password ?? `bench-${randomBytes(12).toString('base64url')}`;
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
 const saves = Number(options.saves);
 const SAVE_TARGET_MS = 16;
@@ -71,7 +75,8 @@ class BenchServer {
 			...process.env,
 			PORT: this.port,
 			ORIGIN: this.baseUrl,
-			PGLITE_DIR: this.pgliteDir
+			PGLITE_DIR: this.pgliteDir,
+			DEMO_PASSWORD
 		};
 		// Its own embedded database, whatever the shell points at.
 		delete env.DATABASE_URL;

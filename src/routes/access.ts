@@ -19,9 +19,14 @@ export function requireTechnician(locals: App.Locals): SessionUser {
 	return user;
 }
 
-/** Station-wide pages: a technician must not see colleagues' figures. */
+/**
+ * Station-wide pages: a technician must not see colleagues' figures, and a system
+ * administrator (stations and accounts only, roles.md) sees no station's work.
+ */
 export function requireSupervisor(locals: App.Locals): SessionUser {
 	const user = requireUser(locals);
-	if (user.role === 'technician') error(403, 'This page is for supervisors and administrators.');
+	if (user.role === 'technician' || user.role === 'system_admin') {
+		error(403, 'This page is for supervisors and administrators.');
+	}
 	return user;
 }

@@ -1,13 +1,18 @@
 /** The demo station's people, as seeded by scripts/start.mjs on the fresh e2e database. */
 import { expect, type Page } from '@playwright/test';
-import {
-	DEMO_ACCOUNTS,
-	DEMO_PASSWORD,
-	DEMO_STATION,
-	type DemoAccount
-} from '../../src/lib/server/demo/catalog';
+import { DEMO_ACCOUNTS, DEMO_STATION, type DemoAccount } from '../../src/lib/server/demo/catalog';
 
-export { DEMO_PASSWORD, DEMO_STATION };
+export { DEMO_STATION };
+
+/**
+ * The password of every demo account in this test run: made at random by playwright.config.ts
+ * and handed to the server's seed as DEMO_PASSWORD (a variable only test runs set).
+ */
+export const DEMO_PASSWORD: string = (() => {
+	const password = process.env.DEMO_PASSWORD;
+	if (!password) throw new Error('DEMO_PASSWORD is not set: run the tests through playwright.config.ts');
+	return password;
+})();
 
 export const demoTechnicians = DEMO_ACCOUNTS.filter((account) => account.role === 'technician');
 

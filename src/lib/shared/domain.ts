@@ -1,5 +1,9 @@
 /** Enumerations of the domain, shared by the database schema, zod schemas and the UI. */
-export const USER_ROLES = ['technician', 'supervisor', 'admin'] as const;
+/**
+ * `admin` manages its own station's accounts and settings; `system_admin` manages every
+ * station and account and is created only from the command line (roles.md).
+ */
+export const USER_ROLES = ['technician', 'supervisor', 'admin', 'system_admin'] as const;
 export type UserRole = (typeof USER_ROLES)[number];
 
 export const JOB_STATUSES = ['open', 'in_progress', 'completed', 'cancelled'] as const;

@@ -40,7 +40,8 @@ export const stationCodeSchema = z.pipe(
 export const passwordSchema = /* @__PURE__ */ z
 	.string()
 	.check(
-		z.minLength(8, 'password must have at least 8 characters'),
+		// The server's policy (auth/password-policy.ts) has the same minimum and more rules.
+		z.minLength(10, 'password must have at least 10 characters'),
 		z.maxLength(256, 'password is too long')
 	);
 
@@ -189,16 +190,36 @@ export const newStationSchema = z.object({
 
 export const stationRefSchema = z.object({ stationId: z.uuid() });
 
-export const newStationUserSchema = z.extend(newUserSchema, { stationId: z.uuid() });
+/** Why an account was changed, kept in its audit; required where the role changes. */
+const accountChangeReason = /* @__PURE__ */ z.optional(trimmed(500));
+
+export const newStationUserSchema = z.extend(newUserSchema, {
+	stationId: z.uuid(),
+	reason: accountChangeReason
+});
 
 export const setUserPasswordSchema = z.object({
 	stationId: z.uuid(),
 	userId: z.uuid(),
-	password: passwordSchema
+	password: passwordSchema,
+	reason: accountChangeReason
 });
 
 export const setUserActiveSchema = z.object({
 	stationId: z.uuid(),
 	userId: z.uuid(),
-	active: z.boolean()
+	active: z.boolean(),
+	reason: accountChangeReason
+});
+
+export const setUserRoleSchema = z.object({
+	stationId: z.uuid(),
+	userId: z.uuid(),
+	role: userRoleSchema,
+	reason: required(500, 'a reason is required')
+});
+
+export const changeOwnPasswordSchema = z.object({
+	current: /* @__PURE__ */ z.string().check(z.minLength(1), z.maxLength(256)),
+	next: passwordSchema
 });

@@ -1,7 +1,7 @@
 import { fail, redirect } from '@sveltejs/kit';
 import type { z } from 'zod';
 import { signIn } from '$lib/server/auth/sign-in';
-import { setSessionCookie } from '$lib/server/auth/sessions';
+import { SESSION_COOKIE, invalidateSession, setSessionCookie } from '$lib/server/auth/sessions';
 import { serverDatabase } from '$lib/server/db/server-db';
 import { signInSchema } from '$lib/shared/schemas';
 import type { Actions, PageServerLoad } from './$types';
@@ -31,7 +31,7 @@ export const load: PageServerLoad = ({ locals }) => {
 };
 
 export const actions: Actions = {
-	default: async ({ request, cookies, url }) => {
+	default: async ({ request, cookies, url, getClientAddress }) => {
 		const form = await request.formData();
 		const login = String(form.get('login') ?? '');
 		const station = String(form.get('station') ?? '').trim();
@@ -51,8 +51,11 @@ export const actions: Actions = {
 		}
 
 		const { db } = await serverDatabase();
+		// Behind a reverse proxy, adapter-node's ADDRESS_HEADER / XFF_DEPTH make this the
+		// client's address rather than the proxy's (README, "Production").
 		const result = await signIn(db, parsed.data, {
-			userAgent: request.headers.get('user-agent') ?? undefined
+			userAgent: request.headers.get('user-agent') ?? undefined,
+			address: getClientAddress()
 		});
 		if (!result.ok) {
 			const status = { invalid_credentials: 400, throttled: 429, ambiguous_login: 409 }[
@@ -66,6 +69,10 @@ export const actions: Actions = {
 			});
 		}
 
+		// Whoever was signed in on this browser before (another tab still showed this form) is
+		// signed out on the server too: the cookie is replaced, and its session must not live on.
+		const previousToken = cookies.get(SESSION_COOKIE);
+		if (previousToken) await invalidateSession(db, previousToken);
 		setSessionCookie(cookies, result.token, result.expiresAt, url.protocol === 'https:');
 		redirect(303, '/');
 	}

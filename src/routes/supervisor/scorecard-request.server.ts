@@ -14,7 +14,7 @@ import {
 
 export function supervisorOfRequest(locals: App.Locals): SessionUser {
 	if (!locals.user) error(401, 'Sign in first.');
-	if (locals.user.role === 'technician') {
+	if (locals.user.role === 'technician' || locals.user.role === 'system_admin') {
 		error(403, 'The scorecard is for supervisors and administrators.');
 	}
 	return locals.user;

@@ -32,7 +32,8 @@ const outcomeTones: Record<JobOutcome, BadgeTone> = {
 const roleNames: Record<UserRole, () => string> = {
 	technician: m.role_technician,
 	supervisor: m.role_supervisor,
-	admin: m.role_admin
+	admin: m.role_admin,
+	system_admin: m.acc_role_system_admin
 };
 
 export const statusName = (status: JobStatus) => statusNames[status]();

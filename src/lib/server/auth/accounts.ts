@@ -1,26 +1,62 @@
 /**
- * Creating accounts and setting passwords: the one implementation behind the admin screens,
- * the `npm run user` CLI and the demo seeder. Callers validate input with the zod schemas in
- * shared/schemas.ts; the functions here enforce what only the database can tell (does the
- * station exist, is the login taken) and report it as an AccountError.
+ * Creating accounts, setting passwords and roles: the one implementation behind the admin
+ * API, the `npm run user` CLI and one's own password change. Callers validate input with the
+ * zod schemas in shared/schemas.ts; the functions here enforce what only the database can
+ * tell (does the station exist, is the login taken), who may change what (roles.md, "Manage
+ * accounts"), and the password policy, and report refusals as an AccountError.
+ *
+ * Every change is written to account_audit in the transaction that makes it, and a change
+ * that alters what an account may do (password, deactivation, role) ends its sessions.
  */
 import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Queryable } from '../db';
-import { stations, users } from '../db/schema';
+import { accountAudit, stations, users, type AccountAuditAction } from '../db/schema';
 import type { UserRole } from '../../shared/domain';
-import { hashPassword } from './password';
+import { hashPassword, verifyPassword } from './password';
+import { passwordProblem, describePasswordProblem, type PasswordProblem } from './password-policy';
 import { invalidateUserSessions } from './sessions';
 
-export type AccountErrorKind = 'unknown_station' | 'unknown_user' | 'duplicate_login';
+export type AccountErrorKind =
+	| 'unknown_station'
+	| 'unknown_user'
+	| 'duplicate_login'
+	| 'weak_password'
+	| 'wrong_password'
+	/** The role may not be given (or taken away) by this actor. */
+	| 'role_not_allowed'
+	/** The account is outside what this actor manages (an administrator, a system admin). */
+	| 'target_not_allowed'
+	/** Deactivating oneself or changing one's own role. */
+	| 'not_self';
 
 export class AccountError extends Error {
 	constructor(
 		readonly kind: AccountErrorKind,
-		message: string
+		message: string,
+		readonly detail: { passwordProblem?: PasswordProblem; login?: string } = {}
 	) {
 		super(message);
 		this.name = 'AccountError';
 	}
+}
+
+/**
+ * Who makes a change. A signed-in person is limited by their role; the command line is the
+ * server's operator, who could edit the database anyway, and may do everything.
+ */
+export type AccountActor =
+	| {
+			kind: 'user';
+			user: { id: string; stationId: string; stationCode: string; login: string; role: UserRole };
+	  }
+	| { kind: 'command_line'; label: string };
+
+export const COMMAND_LINE: AccountActor = { kind: 'command_line', label: 'command line' };
+
+export interface AccountChange {
+	actor: AccountActor;
+	/** Why, as the actor gave it; kept in the audit. */
+	reason?: string | null;
 }
 
 /** What may be shown about an account: never the password hash. */
@@ -58,72 +94,293 @@ const summaryColumns = {
 	hasPassword: sql<boolean>`(${users.passwordHash} IS NOT NULL)`.mapWith(Boolean)
 };
 
-export async function createAccount(db: Queryable, account: NewAccount): Promise<AccountSummary> {
-	const station = await requireStation(db, account.stationId);
-	const passwordHash = account.password ? await hashPassword(account.password) : null;
-	// ON CONFLICT DO NOTHING rather than catching the unique violation: the answer is the same
-	// on both drivers, and a transaction around this call is not aborted by a duplicate.
-	const [created] = await db
-		.insert(users)
-		.values({
-			stationId: account.stationId,
-			login: account.login,
-			name: account.name,
-			role: account.role,
-			passwordHash
-		})
-		.onConflictDoNothing({ target: [users.stationId, users.login] })
-		.returning(summaryColumns);
-	if (!created) {
-		throw new AccountError(
-			'duplicate_login',
-			`The login "${account.login}" already exists in station ${station.code}.`
-		);
-	}
-	return created;
+/** The roles an actor may give or take away. System administrators come from the CLI only. */
+export function assignableRoles(actor: AccountActor): readonly UserRole[] {
+	if (actor.kind === 'command_line') return ['technician', 'supervisor', 'admin', 'system_admin'];
+	if (actor.user.role === 'system_admin') return ['technician', 'supervisor', 'admin'];
+	if (actor.user.role === 'admin') return ['technician', 'supervisor'];
+	return [];
 }
 
 /**
- * Sets a new password, lifts any sign-in lock and signs the account out everywhere: a
- * password is reset because it was forgotten or may be known to someone else.
+ * A station outside the actor's scope is reported as unknown, exactly like a missing one:
+ * a station administrator learns nothing about other stations.
+ */
+export function assertStationInScope(actor: AccountActor, stationId: string): void {
+	if (actor.kind === 'command_line' || actor.user.role === 'system_admin') return;
+	if (actor.user.role === 'admin' && actor.user.stationId === stationId) return;
+	throw new AccountError('unknown_station', `There is no station with id ${stationId}.`);
+}
+
+function assertRoleAssignable(actor: AccountActor, role: UserRole): void {
+	if (assignableRoles(actor).includes(role)) return;
+	throw new AccountError('role_not_allowed', `You may not give or take away the role ${role}.`);
+}
+
+/** Administrators' accounts are managed one level up; system admins' from the CLI only. */
+function assertTargetManageable(actor: AccountActor, target: { role: UserRole }): void {
+	if (assignableRoles(actor).includes(target.role)) return;
+	throw new AccountError(
+		'target_not_allowed',
+		`You may not change a ${target.role} account: only a higher administrator manages it.`
+	);
+}
+
+function assertNotSelf(actor: AccountActor, target: { id: string; stationId: string }): void {
+	if (
+		actor.kind === 'user' &&
+		actor.user.id === target.id &&
+		actor.user.stationId === target.stationId
+	) {
+		throw new AccountError(
+			'not_self',
+			'You cannot deactivate your own account or change your own role; ask another administrator.'
+		);
+	}
+}
+
+function assertPasswordAllowed(password: string, owner: { login: string; name: string }): void {
+	const problem = passwordProblem(password, owner);
+	if (problem) {
+		throw new AccountError('weak_password', `Refused: ${describePasswordProblem(problem)}.`, {
+			passwordProblem: problem
+		});
+	}
+}
+
+export async function createAccount(
+	db: Queryable,
+	account: NewAccount,
+	change: AccountChange
+): Promise<AccountSummary> {
+	assertStationInScope(change.actor, account.stationId);
+	assertRoleAssignable(change.actor, account.role);
+	if (account.password !== undefined) assertPasswordAllowed(account.password, account);
+	const station = await requireStation(db, account.stationId);
+	const passwordHash = account.password ? await hashPassword(account.password) : null;
+	return db.transaction(async (tx) => {
+		// ON CONFLICT DO NOTHING rather than catching the unique violation: the answer is the
+		// same on both drivers, and the transaction is not aborted by a duplicate.
+		const [created] = await tx
+			.insert(users)
+			.values({
+				stationId: account.stationId,
+				login: account.login,
+				name: account.name,
+				role: account.role,
+				passwordHash
+			})
+			.onConflictDoNothing({ target: [users.stationId, users.login] })
+			.returning(summaryColumns);
+		if (!created) {
+			throw new AccountError(
+				'duplicate_login',
+				`The login "${account.login}" already exists in station ${station.code}.`,
+				{ login: account.login }
+			);
+		}
+		await recordAccountChange(tx, created, change, 'create', null, describeAccount(created));
+		return created;
+	});
+}
+
+/**
+ * Sets a new password (an administrator's reset, or the CLI), lifts any sign-in lock and signs
+ * the account out everywhere: a password is reset because it was forgotten or may be known to
+ * someone else.
  */
 export async function setPassword(
 	db: Queryable,
-	ref: AccountRef & { password: string }
+	ref: AccountRef & { password: string },
+	change: AccountChange
 ): Promise<AccountSummary> {
-	const passwordHash = await hashPassword(ref.password);
-	const [updated] = await db
-		.update(users)
-		.set({ passwordHash, failedLogins: 0, lastFailedLoginAt: null, updatedAt: new Date() })
-		.where(accountWhere(ref))
-		.returning(summaryColumns);
-	if (!updated) throw await unknownAccount(db, ref);
-	await invalidateUserSessions(db, updated);
-	return updated;
+	return changeAccount(db, ref, change, async (tx, target) => {
+		assertTargetManageable(change.actor, target);
+		assertPasswordAllowed(ref.password, target);
+		const passwordHash = await hashPassword(ref.password);
+		const [updated] = await tx
+			.update(users)
+			.set({ passwordHash, failedLogins: 0, lastFailedLoginAt: null, updatedAt: new Date() })
+			.where(accountWhere(ref))
+			.returning(summaryColumns);
+		await recordAccountChange(tx, updated, change, 'password_reset', null, null);
+		await invalidateUserSessions(tx, updated);
+		return updated;
+	});
 }
 
 /** Deactivating also ends the account's sessions, so it takes effect at once. */
 export async function setAccountActive(
 	db: Queryable,
-	ref: AccountRef & { active: boolean }
+	ref: AccountRef & { active: boolean },
+	change: AccountChange
 ): Promise<AccountSummary> {
-	const [updated] = await db
-		.update(users)
-		.set({ active: ref.active, updatedAt: new Date() })
-		.where(accountWhere(ref))
-		.returning(summaryColumns);
-	if (!updated) throw await unknownAccount(db, ref);
-	if (!ref.active) await invalidateUserSessions(db, updated);
-	return updated;
+	return changeAccount(db, ref, change, async (tx, target) => {
+		assertTargetManageable(change.actor, target);
+		if (!ref.active) assertNotSelf(change.actor, target);
+		if (target.active === ref.active) return target;
+		const [updated] = await tx
+			.update(users)
+			.set({ active: ref.active, updatedAt: new Date() })
+			.where(accountWhere(ref))
+			.returning(summaryColumns);
+		await recordAccountChange(
+			tx,
+			updated,
+			change,
+			ref.active ? 'activate' : 'deactivate',
+			{ active: target.active },
+			{ active: updated.active }
+		);
+		if (!ref.active) await invalidateUserSessions(tx, updated);
+		return updated;
+	});
 }
 
-export async function listAccounts(db: Queryable, stationId: string): Promise<AccountSummary[]> {
+/** A new role takes effect at once: the account's sessions end, it signs in with the new one. */
+export async function setRole(
+	db: Queryable,
+	ref: AccountRef & { role: UserRole },
+	change: AccountChange
+): Promise<AccountSummary> {
+	return changeAccount(db, ref, change, async (tx, target) => {
+		assertTargetManageable(change.actor, target);
+		assertRoleAssignable(change.actor, ref.role);
+		assertNotSelf(change.actor, target);
+		if (target.role === ref.role) return target;
+		const [updated] = await tx
+			.update(users)
+			.set({ role: ref.role, updatedAt: new Date() })
+			.where(accountWhere(ref))
+			.returning(summaryColumns);
+		await recordAccountChange(
+			tx,
+			updated,
+			change,
+			'role_change',
+			{ role: target.role },
+			{ role: updated.role }
+		);
+		await invalidateUserSessions(tx, updated);
+		return updated;
+	});
+}
+
+/**
+ * A person changing their own password: the current one must be right. Every session of the
+ * account ends, this one included; the person signs in again with the new password.
+ */
+export async function changeOwnPassword(
+	db: Queryable,
+	user: { id: string; stationId: string; stationCode: string; login: string; role: UserRole },
+	passwords: { current: string; next: string }
+): Promise<void> {
+	const ref = { stationId: user.stationId, userId: user.id };
+	const change: AccountChange = { actor: { kind: 'user', user } };
+	await changeAccount(db, ref, change, async (tx, target) => {
+		const [stored] = await tx
+			.select({ passwordHash: users.passwordHash })
+			.from(users)
+			.where(accountWhere(ref));
+		if (!stored?.passwordHash || !(await verifyPassword(stored.passwordHash, passwords.current))) {
+			throw new AccountError('wrong_password', 'The current password is not correct.');
+		}
+		assertPasswordAllowed(passwords.next, target);
+		const passwordHash = await hashPassword(passwords.next);
+		await tx.update(users).set({ passwordHash, updatedAt: new Date() }).where(accountWhere(ref));
+		await recordAccountChange(tx, target, change, 'password_change', null, null);
+		await invalidateUserSessions(tx, target);
+		return target;
+	}, 'own');
+}
+
+export async function listAccounts(
+	db: Queryable,
+	stationId: string,
+	actor: AccountActor
+): Promise<AccountSummary[]> {
+	assertStationInScope(actor, stationId);
 	await requireStation(db, stationId);
 	return db
 		.select(summaryColumns)
 		.from(users)
 		.where(eq(users.stationId, stationId))
 		.orderBy(asc(users.login));
+}
+
+/** One account's change, as the audit keeps it. */
+export interface AuditedChange {
+	target: { id: string; stationId: string };
+	change: AccountChange;
+	action: AccountAuditAction;
+	before: Record<string, unknown> | null;
+	after: Record<string, unknown> | null;
+}
+
+async function recordAccountChange(
+	db: Queryable,
+	target: AuditedChange['target'],
+	change: AccountChange,
+	action: AccountAuditAction,
+	before: AuditedChange['before'],
+	after: AuditedChange['after']
+): Promise<void> {
+	await recordAccountChanges(db, [{ target, change, action, before, after }]);
+}
+
+/**
+ * Writes audit rows in one statement. Exported for the technicians.csv import, whose new
+ * accounts and role changes are account changes like any other.
+ */
+export async function recordAccountChanges(
+	db: Queryable,
+	changes: readonly AuditedChange[]
+): Promise<void> {
+	// In slices: one INSERT takes at most 65,535 parameters, and an import may create thousands.
+	for (let start = 0; start < changes.length; start += 1000) {
+		await insertAuditRows(db, changes.slice(start, start + 1000));
+	}
+}
+
+async function insertAuditRows(db: Queryable, changes: readonly AuditedChange[]): Promise<void> {
+	await db.insert(accountAudit).values(
+		changes.map(({ target, change: { actor, reason }, action, before, after }) => ({
+			stationId: target.stationId,
+			userId: target.id,
+			actorId: actor.kind === 'user' ? actor.user.id : null,
+			actorStationId: actor.kind === 'user' ? actor.user.stationId : null,
+			actorLogin:
+				actor.kind === 'user' ? `${actor.user.stationCode}/${actor.user.login}` : actor.label,
+			action,
+			before,
+			after,
+			reason: reason?.trim() || null
+		}))
+	);
+}
+
+function describeAccount(account: AccountSummary): Record<string, unknown> {
+	return { login: account.login, name: account.name, role: account.role, active: account.active };
+}
+
+/**
+ * Runs a change on one account inside a transaction, with the account's row locked so that
+ * two administrators' changes (or an import) queue instead of deciding on a stale role.
+ */
+async function changeAccount(
+	db: Queryable,
+	ref: AccountRef,
+	change: AccountChange,
+	apply: (tx: Queryable, target: AccountSummary) => Promise<AccountSummary>,
+	scope: 'managed' | 'own' = 'managed'
+): Promise<AccountSummary> {
+	// One's own account is always in reach; anyone else's only within the actor's stations.
+	if (scope === 'managed') assertStationInScope(change.actor, ref.stationId);
+	return db.transaction(async (tx) => {
+		const [target] = await tx.select(summaryColumns).from(users).where(accountWhere(ref)).for('update');
+		if (!target) throw await unknownAccount(tx, ref);
+		return apply(tx, target);
+	});
 }
 
 async function requireStation(db: Queryable, stationId: string): Promise<{ code: string }> {
@@ -143,7 +400,7 @@ function accountWhere(ref: AccountRef) {
 	);
 }
 
-/** The error for an update that matched nothing: the station or the account is missing. */
+/** The error for a lookup that matched nothing: the station or the account is missing. */
 async function unknownAccount(db: Queryable, ref: AccountRef): Promise<AccountError> {
 	const station = await requireStation(db, ref.stationId);
 	const who = ref.userId !== undefined ? `with id ${ref.userId}` : `"${ref.login}"`;

@@ -3,6 +3,8 @@
  * database keeps only its SHA-256, so a leaked sessions table cannot be replayed as cookies.
  * Sessions slide: any request in the second half of a session's life extends it, so people
  * who use the app weekly stay signed in, and a lost phone's session dies after 30 idle days.
+ * However much it is used, a session ends SESSION_MAX_DAYS (default 60) after its sign-in:
+ * a token copied off a phone or out of a browser is not good forever.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { Cookies } from '@sveltejs/kit';
@@ -17,6 +19,24 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 export const SESSION_LIFETIME_MS = 30 * DAY_MS;
 /** A session with less than this left is extended on its next use. */
 export const SESSION_RENEW_WITHIN_MS = 15 * DAY_MS;
+/** The absolute lifetime from sign-in; SESSION_MAX_DAYS (a positive number of days) sets it. */
+export const SESSION_MAX_AGE_MS = maxAgeFromEnvironment(process.env.SESSION_MAX_DAYS);
+
+function maxAgeFromEnvironment(value: string | undefined): number {
+	if (value === undefined || value.trim() === '') return 60 * DAY_MS;
+	const days = Number(value);
+	if (!Number.isFinite(days) || days <= 0) {
+		throw new Error(`SESSION_MAX_DAYS must be a positive number of days, not "${value}".`);
+	}
+	return days * DAY_MS;
+}
+
+/** The next expiry: an idle lifetime from now, never past the absolute end. */
+function nextExpiry(now: Date, createdAt: Date): Date {
+	return new Date(
+		Math.min(now.getTime() + SESSION_LIFETIME_MS, createdAt.getTime() + SESSION_MAX_AGE_MS)
+	);
+}
 
 /** 32 random bytes in base64url: 43 characters, no padding. */
 const TOKEN_FORMAT = /^[A-Za-z0-9_-]{43}$/;
@@ -39,7 +59,7 @@ export async function createSession(
 	now: Date = new Date()
 ): Promise<{ token: string; expiresAt: Date }> {
 	const token = randomBytes(32).toString('base64url');
-	const expiresAt = new Date(now.getTime() + SESSION_LIFETIME_MS);
+	const expiresAt = nextExpiry(now, now);
 	// Sessions whose cookies were never presented again would otherwise pile up forever.
 	await db
 		.delete(sessions)
@@ -54,6 +74,8 @@ export async function createSession(
 		id: hashSessionToken(token),
 		stationId: user.stationId,
 		userId: user.id,
+		// The sign-in time the absolute lifetime counts from: the caller's clock, like expiresAt.
+		createdAt: now,
 		expiresAt,
 		userAgent: userAgent?.slice(0, 500) ?? null
 	});
@@ -69,6 +91,7 @@ export async function validateSessionToken(
 	const sessionId = hashSessionToken(token);
 	const [row] = await db
 		.select({
+			createdAt: sessions.createdAt,
 			expiresAt: sessions.expiresAt,
 			active: users.active,
 			user: {
@@ -96,7 +119,11 @@ export async function validateSessionToken(
 	if (row.expiresAt.getTime() - now.getTime() >= SESSION_RENEW_WITHIN_MS) {
 		return { user: row.user, expiresAt: row.expiresAt, renewed: false };
 	}
-	const expiresAt = new Date(now.getTime() + SESSION_LIFETIME_MS);
+	const expiresAt = nextExpiry(now, row.createdAt);
+	if (expiresAt.getTime() <= row.expiresAt.getTime()) {
+		// Near its absolute end: nothing left to extend.
+		return { user: row.user, expiresAt: row.expiresAt, renewed: false };
+	}
 	await db.update(sessions).set({ expiresAt }).where(eq(sessions.id, sessionId));
 	return { user: row.user, expiresAt, renewed: true };
 }

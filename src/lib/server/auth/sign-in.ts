@@ -1,15 +1,25 @@
 /**
- * Password sign-in with per-account throttling.
+ * Password sign-in, throttled per source address and per account.
  *
- * The throttle lives in the users row (failed_logins, last_failed_login_at), so every server
- * instance sees the same count. Each attempt first claims itself as a failure with one
- * conditional UPDATE that only succeeds while the account is not locked; a correct password
- * then resets the count. Claiming before checking the password makes the lock atomic: a burst
- * of parallel guesses cannot all slip through between a read and a write.
+ * Both throttles live in the database (sign_in_addresses; failed_logins and
+ * last_failed_login_at on the users row), so every server instance sees the same counts. Each
+ * attempt first claims itself as a failure with one conditional write that only succeeds while
+ * the address (then the account) is not locked; a correct password then takes the claim back.
+ * Claiming before checking the password makes the locks atomic: a burst of parallel guesses
+ * cannot all slip through between a read and a write.
+ *
+ * The two locks do different jobs. The address lock is the strong one: one address spraying
+ * guesses over many accounts (or logins that do not exist) is stopped after
+ * ADDRESS_LOCK_AFTER_FAILURES, for up to an hour. The account lock only slows guesses at one
+ * account that come from many addresses; it is short (at most MAX_LOCK_SECONDS), so a
+ * stranger cannot keep a technician out for long, and a stranger who keeps trying runs into
+ * the address lock first.
  */
 import { randomUUID } from 'node:crypto';
+import { isIPv6 } from 'node:net';
 import { and, eq, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../db';
+import { queryRows } from '../db/rows';
 import { stations, users } from '../db/schema';
 import { signInSchema, type SignInInput } from '../../shared/schemas';
 import { hashPassword, verifyPassword } from './password';
@@ -20,7 +30,17 @@ import type { SessionUser } from './session-user';
 export const LOCK_AFTER_FAILURES = 5;
 /** The first lock; each further failure doubles it, up to the maximum. */
 export const FIRST_LOCK_SECONDS = 30;
-export const MAX_LOCK_SECONDS = 15 * 60;
+export const MAX_LOCK_SECONDS = 5 * 60;
+
+/** Failed attempts from one address (any account, known or not) before it is locked. */
+export const ADDRESS_LOCK_AFTER_FAILURES = 20;
+export const ADDRESS_FIRST_LOCK_SECONDS = 60;
+export const ADDRESS_MAX_LOCK_SECONDS = 60 * 60;
+/**
+ * An address's count starts over after this long without a failure. Longer than its longest
+ * lock, so a locked address that tries once per lock stays locked instead of starting over.
+ */
+export const ADDRESS_FORGET_AFTER_SECONDS = 2 * ADDRESS_MAX_LOCK_SECONDS;
 
 export type SignInFailure = 'invalid_credentials' | 'throttled' | 'ambiguous_login';
 
@@ -30,6 +50,11 @@ export type SignInResult =
 
 export interface SignInMeta {
 	userAgent?: string;
+	/**
+	 * Where the attempt comes from (event.getClientAddress()). Absent only for callers that
+	 * are not network requests (tests of the account throttle).
+	 */
+	address?: string;
 	/** The clock, for tests; defaults to the current time. */
 	now?: Date;
 }
@@ -41,6 +66,13 @@ export async function signIn(
 ): Promise<SignInResult> {
 	const { station, login, password } = signInSchema.parse(input);
 	const now = meta.now ?? new Date();
+	const address = meta.address === undefined ? null : throttleKey(meta.address);
+	if (address !== null) {
+		const addressLock = await claimAddressAttempt(db, address, now);
+		if (addressLock !== null) {
+			return { ok: false, reason: 'throttled', retryAfterSeconds: addressLock };
+		}
+	}
 
 	const candidates = await db
 		.select({
@@ -90,6 +122,7 @@ export async function signIn(
 	}
 
 	await db.update(users).set({ failedLogins: 0, lastFailedLoginAt: null }).where(account);
+	if (address !== null) await releaseAddressClaim(db, address);
 	const { active: _active, passwordHash: _passwordHash, ...user } = candidate;
 	const session = await createSession(db, user, meta.userAgent, now);
 	return { ok: true, token: session.token, expiresAt: session.expiresAt, user };
@@ -104,6 +137,73 @@ function lockedUntilSql(): SQL {
 	const lockSeconds = sql`least(${FIRST_LOCK_SECONDS}::float8 * power(2, ${extraFailures}), ${MAX_LOCK_SECONDS}::float8)`;
 	return sql`(CASE WHEN ${users.failedLogins} >= ${LOCK_AFTER_FAILURES}::int
 		THEN ${users.lastFailedLoginAt} + make_interval(secs => ${lockSeconds}) END)`;
+}
+
+/**
+ * Claims one failure for the address unless it is locked. Returns null when claimed, else the
+ * seconds until the lock ends. Addresses quiet for ADDRESS_FORGET_AFTER_SECONDS are
+ * forgotten here too, so the table holds only recent offenders.
+ */
+async function claimAddressAttempt(db: Database, address: string, now: Date): Promise<number | null> {
+	const nowSql = timestamp(now);
+	const forgetBefore = sql`${nowSql} - make_interval(secs => ${ADDRESS_FORGET_AFTER_SECONDS}::float8)`;
+	await db.execute(sql`DELETE FROM sign_in_addresses WHERE last_failure_at < ${forgetBefore}`);
+	const lockedUntil = addressLockedUntilSql();
+	const claimed = await queryRows<{ failures: number }>(
+		db,
+		sql`INSERT INTO sign_in_addresses AS a (address, failures, last_failure_at)
+			VALUES (${address}, 1, ${nowSql})
+			ON CONFLICT (address) DO UPDATE SET
+				failures = CASE WHEN a.last_failure_at < ${forgetBefore} THEN 1 ELSE a.failures + 1 END,
+				last_failure_at = ${nowSql}
+			WHERE ${lockedUntil} IS NULL OR ${lockedUntil} <= ${nowSql}
+			RETURNING a.failures::int AS failures`
+	);
+	if (claimed.length > 0) return null;
+	const [lock] = await queryRows<{ seconds: number }>(
+		db,
+		sql`SELECT ceil(extract(epoch from (${lockedUntil} - ${nowSql})))::int AS seconds
+			FROM sign_in_addresses a WHERE a.address = ${address}`
+	);
+	return Math.max(1, lock?.seconds ?? 1);
+}
+
+/** A correct password was no failure: its claim is taken back. */
+async function releaseAddressClaim(db: Database, address: string): Promise<void> {
+	await db.execute(
+		sql`UPDATE sign_in_addresses SET failures = greatest(failures - 1, 0) WHERE address = ${address}`
+	);
+}
+
+/** When the address's lock (table alias `a`) ends, or NULL while it is not locked. */
+function addressLockedUntilSql(): SQL {
+	const extraFailures = sql`least(a.failures - ${ADDRESS_LOCK_AFTER_FAILURES}::int, 30)`;
+	const lockSeconds = sql`least(${ADDRESS_FIRST_LOCK_SECONDS}::float8 * power(2, ${extraFailures}), ${ADDRESS_MAX_LOCK_SECONDS}::float8)`;
+	return sql`(CASE WHEN a.failures >= ${ADDRESS_LOCK_AFTER_FAILURES}::int
+		THEN a.last_failure_at + make_interval(secs => ${lockSeconds}) END)`;
+}
+
+/**
+ * The key an address is throttled by: IPv4 as is (also when written IPv4-mapped), IPv6 cut
+ * to its /64, because one client (one home, one phone operator's customer) usually holds a
+ * whole /64 and could otherwise change address at every attempt.
+ */
+export function throttleKey(address: string): string {
+	const plain = address.trim().toLowerCase().replace(/%.*$/, '');
+	const mapped = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/.exec(plain);
+	if (mapped) return mapped[1];
+	if (!isIPv6(plain)) return plain;
+	const [head, tail] = plain.split('::');
+	const headGroups = head ? head.split(':') : [];
+	const tailGroups = tail === undefined ? [] : tail ? tail.split(':') : [];
+	const groups =
+		tail === undefined
+			? headGroups
+			: [...headGroups, ...Array(8 - headGroups.length - tailGroups.length).fill('0'), ...tailGroups];
+	return `${groups
+		.slice(0, 4)
+		.map((group) => group.replace(/^0+(?=.)/, ''))
+		.join(':')}::/64`;
 }
 
 function timestamp(date: Date): SQL {

@@ -104,6 +104,16 @@ export const users = pgTable(
 		/** Failed sign-ins since the last success, for per-account throttling. */
 		failedLogins: integer('failed_logins').notNull().default(0),
 		lastFailedLoginAt: tstz('last_failed_login_at'),
+		/**
+		 * A random 256-bit secret per user (hex), for encrypting a signed-out user's unsent
+		 * changes on a shared device. The database default gives every row its own value,
+		 * whoever inserts it (app, CLI, import, demo).
+		 */
+		localDataKey: text('local_data_key')
+			.notNull()
+			.default(
+				sql`encode(sha256((gen_random_uuid()::text || gen_random_uuid()::text || clock_timestamp()::text)::bytea), 'hex')`
+			),
 		createdAt: createdAt(),
 		updatedAt: updatedAt()
 	},
@@ -133,6 +143,67 @@ export const sessions = pgTable(
 		}).onDelete('cascade'),
 		index('sessions_user_idx').on(t.stationId, t.userId),
 		index('sessions_expires_idx').on(t.expiresAt)
+	]
+);
+
+/**
+ * Failed sign-ins per source address (auth/sign-in.ts), so one address cannot spray passwords
+ * across accounts. Like `sessions`, read before any station is known: no station_id.
+ */
+export const signInAddresses = pgTable(
+	'sign_in_addresses',
+	{
+		/** The client address; IPv6 cut to its /64, the block one client usually holds. */
+		address: text('address').primaryKey(),
+		failures: integer('failures').notNull().default(0),
+		lastFailureAt: tstz('last_failure_at').notNull()
+	},
+	(t) => [index('sign_in_addresses_last_failure_idx').on(t.lastFailureAt)]
+);
+
+export const ACCOUNT_AUDIT_ACTIONS = [
+	'create',
+	'deactivate',
+	'activate',
+	'password_reset',
+	'password_change',
+	'role_change'
+] as const;
+export type AccountAuditAction = (typeof ACCOUNT_AUDIT_ACTIONS)[number];
+
+/**
+ * Every change to an account (roles.md: "audited with who, when and why"). The actor has no
+ * foreign key: a system administrator belongs to another station, and the command line has
+ * no account at all (actor_id null, actor_login says where the change came from).
+ */
+export const accountAudit = pgTable(
+	'account_audit',
+	{
+		stationId: uuid('station_id').notNull(),
+		id: uuid('id').notNull().defaultRandom(),
+		changedAt: tstz('changed_at').notNull().defaultNow(),
+		userId: uuid('user_id').notNull(),
+		actorId: uuid('actor_id'),
+		actorStationId: uuid('actor_station_id'),
+		actorLogin: text('actor_login').notNull(),
+		action: text('action', { enum: ACCOUNT_AUDIT_ACTIONS }).notNull(),
+		before: jsonb('before'),
+		after: jsonb('after'),
+		reason: text('reason')
+	},
+	(t) => [
+		primaryKey({ columns: [t.stationId, t.id] }),
+		foreignKey({
+			name: 'account_audit_user_fk',
+			columns: [t.stationId, t.userId],
+			foreignColumns: [users.stationId, users.id]
+		}).onDelete('cascade'),
+		check(
+			'account_audit_action',
+			sql`${t.action} IN ('create', 'deactivate', 'activate', 'password_reset', 'password_change', 'role_change')`
+		),
+		index('account_audit_station_time_idx').on(t.stationId, t.changedAt),
+		index('account_audit_user_idx').on(t.stationId, t.userId)
 	]
 );
 
@@ -613,6 +684,7 @@ export const jobHistory = pgTable(
 
 export type Station = typeof stations.$inferSelect;
 export type User = typeof users.$inferSelect;
+export type AccountAudit = typeof accountAudit.$inferSelect;
 export type Job = typeof jobs.$inferSelect;
 export type NewJob = typeof jobs.$inferInsert;
 export type Part = typeof parts.$inferSelect;

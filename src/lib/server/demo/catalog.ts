@@ -10,9 +10,6 @@ export const DEMO_STATION = {
 	timeZone: 'Asia/Shanghai'
 } as const;
 
-/** One password for every demo account, printed by the seed and start scripts. */
-export const DEMO_PASSWORD = 'demo1234';
-
 /**
  * How a technician works. The numbers are chosen so that the KPIs differ visibly and the
  * technicians straddle the default pass/excellent thresholds of kpi.md.
@@ -151,7 +148,7 @@ export const DEMO_TECHNICIANS: readonly TechnicianProfile[] = [
 ];
 
 export const DEMO_SUPERVISOR = { login: 'supervisor', name: '周建国' } as const;
-export const DEMO_ADMIN = { login: 'admin', name: '系统管理员' } as const;
+export const DEMO_ADMIN = { login: 'admin', name: '站点管理员' } as const;
 
 export interface DemoAccount {
 	login: string;
@@ -159,7 +156,7 @@ export interface DemoAccount {
 	role: UserRole;
 }
 
-/** Every account of the demo station; all sign in with DEMO_PASSWORD. */
+/** Every account of the demo station; their passwords are made when the demo is (passwords.ts). */
 export const DEMO_ACCOUNTS: readonly DemoAccount[] = [
 	{ ...DEMO_ADMIN, role: 'admin' },
 	{ ...DEMO_SUPERVISOR, role: 'supervisor' },

@@ -8,8 +8,9 @@ import { hashPassword } from '../auth/password';
 import type { Database, Queryable } from '../db';
 import { bulkInsert } from '../db/bulk';
 import { faultCategories, followUps, jobParts, jobs, parts, stations, users } from '../db/schema';
-import { DEMO_PASSWORD, DEMO_STATION } from './catalog';
+import { DEMO_STATION } from './catalog';
 import { generateDemo, type DemoData } from './generate';
+import { demoPasswords } from './passwords';
 
 /** The seed of the demo everyone sees; any other seed gives another, equally valid history. */
 export const DEMO_SEED = 20_260_523;
@@ -18,6 +19,8 @@ export interface DemoLoadOptions {
 	/** The end of the history; default: the current time. */
 	now?: Date;
 	seed?: number;
+	/** One password for every account (the end-to-end tests' DEMO_PASSWORD); default: a random one each. */
+	password?: string;
 }
 
 export interface DemoCounts {
@@ -32,6 +35,8 @@ export interface DemoCounts {
 export interface DemoLoadResult {
 	stationId: string;
 	counts: DemoCounts;
+	/** Login → password, to be shown once: the database keeps only their hashes. */
+	passwords: ReadonlyMap<string, string>;
 	/** Milliseconds spent in each step, for the seed script's report. */
 	timings: { generate: number; hashPasswords: number; insert: number };
 }
@@ -81,6 +86,8 @@ export async function resetDemoStation(
 
 interface PreparedDemo {
 	data: DemoData;
+	/** Login → the password made for it. */
+	passwords: Map<string, string>;
 	/** One argon2 hash per user id, each with its own salt. */
 	passwordHashes: Map<string, string>;
 	timings: DemoLoadResult['timings'];
@@ -91,10 +98,14 @@ async function prepareDemo(options: DemoLoadOptions): Promise<PreparedDemo> {
 	const started = performance.now();
 	const data = generateDemo({ now: options.now ?? new Date(), seed: options.seed ?? DEMO_SEED });
 	const generated = performance.now();
-	const hashes = await Promise.all(data.users.map(() => hashPassword(DEMO_PASSWORD)));
+	const passwords = demoPasswords(data.users, options.password);
+	const hashes = await Promise.all(
+		data.users.map((user) => hashPassword(passwords.get(user.login) as string))
+	);
 	const hashed = performance.now();
 	return {
 		data,
+		passwords,
 		passwordHashes: new Map(data.users.map((user, i) => [user.id, hashes[i]])),
 		timings: { generate: generated - started, hashPasswords: hashed - generated, insert: 0 }
 	};
@@ -148,9 +159,10 @@ async function insertDemo(db: Queryable, prepared: PreparedDemo): Promise<void> 
 }
 
 function finish(prepared: PreparedDemo): DemoLoadResult {
-	const { data, timings } = prepared;
+	const { data, timings, passwords } = prepared;
 	return {
 		stationId: data.station.id,
+		passwords,
 		counts: {
 			users: data.users.length,
 			categories: data.categories.length,

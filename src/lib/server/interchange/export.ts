@@ -50,7 +50,7 @@ export async function exportStationFiles(
 			db,
 			sql`SELECT login, name, role::text AS role
 				FROM users
-				WHERE station_id = ${id} AND role <> 'admin'
+				WHERE station_id = ${id} AND role IN ('technician', 'supervisor')
 				ORDER BY login COLLATE "C"`
 		),
 		'fault_categories.csv': await queryRows<TextRow>(

@@ -14,8 +14,11 @@
  *   the default); an empty cell means "no value" (or the column's default, e.g. role).
  * - job_parts.csv / follow_ups.csv, when present, replace the part lines / follow-ups of every
  *   job in jobs.csv and of every job they name; when absent, existing ones stay untouched.
- * - Roles: `technician` or `supervisor`. Admin accounts are installation accounts: a file
- *   can neither create one nor change an existing one.
+ * - Roles: `technician` or `supervisor`. Administrators' accounts (admin, system_admin) are
+ *   never created or changed by a file. Who imports matters for the rest (roles.md): a
+ *   supervisor's upload may add technicians but neither create a supervisor nor change an
+ *   existing account's role; an administrator or the command line may. New accounts and role
+ *   changes are audited as account changes, and a changed role ends that account's sessions.
  * - When the station exists, a given name or time zone must match it: an import never
  *   renames a station or moves it to another zone (local timestamps would change meaning).
  * - Enumerations (status, outcome, channel, role) are read in any letter case.
@@ -31,6 +34,13 @@ import { bulkInsert, bulkUpsert, type BulkRow, type UpsertCounts } from '../db/b
 import { constraintMessage, postgresError } from '../db/errors';
 import { queryRows } from '../db/rows';
 import { faultCategories, followUps, jobParts, jobs, parts, stations, users } from '../db/schema';
+import {
+	assignableRoles,
+	recordAccountChanges,
+	type AccountActor,
+	type AuditedChange
+} from '../auth/accounts';
+import { invalidateUserSessions } from '../auth/sessions';
 import { FOLLOW_UP_CHANNELS, JOB_OUTCOMES, JOB_STATUSES, type UserRole } from '../../shared/domain';
 import { DEFAULT_STANDARD_MINUTES } from '../../shared/kpi';
 import {
@@ -94,6 +104,14 @@ export interface ImportSummary {
 
 export type ImportResult = { ok: true; summary: ImportSummary } | { ok: false; problems: string[] };
 
+/** Who imports: decides which roles technicians.csv may give, and signs the audit. */
+export interface ImportOptions {
+	/** Default: the command line (the server's operator). */
+	actor?: AccountActor;
+}
+
+const IMPORT_COMMAND_LINE: AccountActor = { kind: 'command_line', label: 'import (command line)' };
+
 export const DEFAULT_TIME_ZONE = 'Asia/Shanghai';
 const IMPORTABLE_ROLES = ['technician', 'supervisor'] as const satisfies readonly UserRole[];
 /** The catalog's unit when a part names none (the database default). */
@@ -131,8 +149,10 @@ const LIMITS = {
 export async function importStationFiles(
 	db: Database,
 	target: ImportTarget,
-	files: ImportFiles
+	files: ImportFiles,
+	options: ImportOptions = {}
 ): Promise<ImportResult> {
+	const actor = options.actor ?? IMPORT_COMMAND_LINE;
 	const problems: string[] = [];
 	const station = readTarget(target, problems);
 	const tables = readTables(files, problems);
@@ -140,7 +160,7 @@ export async function importStationFiles(
 	try {
 		return await db.transaction(async (tx) => {
 			const state = await loadStation(tx, station);
-			const planner = new ImportPlanner(state, station, tables);
+			const planner = new ImportPlanner(state, station, tables, actor);
 			const plan = planner.plan();
 			if (!plan) return { ok: false, problems: planner.problems };
 			return { ok: true, summary: await writePlan(tx, plan) };
@@ -250,6 +270,8 @@ async function loadStation(tx: Transaction, request: StationRequest): Promise<St
 interface ImportPlan {
 	station: { id: string; code: string; name: string; timeZone: string; create: boolean };
 	users: { rows: BulkRow<typeof users>[]; update: ('name' | 'role')[] };
+	/** New accounts and changed roles: audited, and a changed role ends the sessions. */
+	accountChanges: AuditedChange[];
 	categories: {
 		rows: BulkRow<typeof faultCategories>[];
 		update: ('name' | 'standardMinutes')[];
@@ -278,11 +300,13 @@ class ImportPlanner {
 	private readonly folderCategories = new Map<string, KeyedRow>();
 	private readonly folderParts = new Map<string, KeyedRow & { unitCost: string | null }>();
 	private readonly folderJobs = new Map<string, KeyedRow>();
+	private readonly accountChanges: AuditedChange[] = [];
 
 	constructor(
 		private readonly state: StationState,
 		private readonly request: StationRequest,
-		private readonly tables: Tables
+		private readonly tables: Tables,
+		private readonly actor: AccountActor
 	) {
 		this.stationId = state.station?.id ?? this.newId();
 		this.timeZone = state.station?.timeZone ?? request.timeZone ?? DEFAULT_TIME_ZONE;
@@ -295,6 +319,7 @@ class ImportPlanner {
 		const plan: ImportPlan = {
 			station,
 			users: this.planUsers(),
+			accountChanges: this.accountChanges,
 			categories: this.planCategories(),
 			parts: this.planParts(),
 			jobs: this.planJobs(),
@@ -385,16 +410,47 @@ class ImportPlanner {
 				role: optional((t) => parseChoice(t, IMPORTABLE_ROLES))
 			});
 			const existing = this.state.users.get(r.text('login'));
-			if (existing?.role === 'admin') {
+			if (existing?.role === 'admin' || existing?.role === 'system_admin') {
 				r.report('login', `"${r.text('login')}" is an admin account; imports do not change admins`);
 			}
+			const role = hasRole ? (values?.role ?? 'technician') : null;
+			const may = assignableRoles(this.actor);
+			if (values && role && !existing && role !== 'technician' && !may.includes(role)) {
+				r.report('role', `only an administrator may create a ${role} account`);
+			} else if (
+				values &&
+				role &&
+				existing &&
+				existing.role !== role &&
+				!(may.includes(existing.role) && may.includes(role))
+			) {
+				r.report(
+					'role',
+					`"${values.login}" is a ${existing.role}; only an administrator may change it to ${role}`
+				);
+			}
 			if (!values || !r.ok) continue;
+			const id = this.keyId(this.folderUsers, values.login);
+			const change = { actor: this.actor, reason: `technicians.csv line ${r.line}` };
+			const target = { id, stationId: this.stationId };
+			if (!existing) {
+				const after = { login: values.login, name: values.name, role: role ?? 'technician' };
+				this.accountChanges.push({ target, change, action: 'create', before: null, after });
+			} else if (role && existing.role !== role) {
+				this.accountChanges.push({
+					target,
+					change,
+					action: 'role_change',
+					before: { role: existing.role },
+					after: { role }
+				});
+			}
 			rows.push({
 				stationId: this.stationId,
-				id: this.keyId(this.folderUsers, values.login),
+				id,
 				login: values.login,
 				name: values.name,
-				...(hasRole ? { role: values.role ?? 'technician' } : {})
+				...(role ? { role } : {})
 			});
 		}
 		return { rows, update: hasRole ? ['name', 'role'] : ['name'] };
@@ -663,6 +719,10 @@ async function writePlan(tx: Transaction, plan: ImportPlan): Promise<ImportSumma
 		key: ['stationId', 'login'],
 		update: plan.users.update
 	});
+	await recordAccountChanges(tx, plan.accountChanges);
+	for (const { target, action } of plan.accountChanges) {
+		if (action === 'role_change') await invalidateUserSessions(tx, target);
+	}
 	const categories = await bulkUpsert(tx, faultCategories, plan.categories.rows, {
 		key: ['stationId', 'code'],
 		update: plan.categories.update

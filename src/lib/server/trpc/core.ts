@@ -36,14 +36,30 @@ export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
 export const publicProcedure = t.procedure;
 
-export const authedProcedure = t.procedure.use(({ ctx, next }) => {
+/** Any signed-in account: one's own account (auth.me, a password change) and administration. */
+export const signedInProcedure = t.procedure.use(({ ctx, next }) => {
 	if (!ctx.user) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Sign in first.' });
 	return next({ ctx: { ...ctx, user: ctx.user } });
 });
 
+/**
+ * Station work: jobs, sync, scorecards. The domain services scope by station and treat every
+ * role but technician as station-wide, so the system administrator, who manages stations and
+ * accounts and reads no jobs (roles.md), is kept out here once for all of them.
+ */
+export const authedProcedure = signedInProcedure.use(({ ctx, next }) => {
+	if (ctx.user.role === 'system_admin') {
+		throw new TRPCError({
+			code: 'FORBIDDEN',
+			message: 'A system administrator manages stations and accounts, not station work.'
+		});
+	}
+	return next({ ctx });
+});
+
 /** A procedure only the given roles may call; everything else is FORBIDDEN with a reason. */
 export function roleProcedure(...roles: UserRole[]) {
-	return authedProcedure.use(({ ctx, next }) => {
+	return signedInProcedure.use(({ ctx, next }) => {
 		if (!roles.includes(ctx.user.role)) {
 			throw new TRPCError({
 				code: 'FORBIDDEN',

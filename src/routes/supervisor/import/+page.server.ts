@@ -28,7 +28,10 @@ export const actions: Actions = {
 		for (const upload of uploads) files[upload.name] = new Uint8Array(await upload.arrayBuffer());
 		const { db } = await serverDatabase();
 		// Always the supervisor's own station: the form has no station field to tamper with.
-		const result = await importStationFiles(db, { stationCode: user.stationCode }, files);
+		// The importer's role decides which roles technicians.csv may give (roles.md).
+		const result = await importStationFiles(db, { stationCode: user.stationCode }, files, {
+			actor: { kind: 'user', user }
+		});
 		if (!result.ok) return fail(400, { reason: 'problems' as const, problems: result.problems });
 		return { summary: result.summary };
 	}
