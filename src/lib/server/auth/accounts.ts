@@ -24,10 +24,11 @@ export type AccountErrorKind =
 	| 'wrong_password'
 	/** The role may not be given (or taken away) by this actor. */
 	| 'role_not_allowed'
-	/** The account is outside what this actor manages (an administrator, a system admin). */
-	| 'target_not_allowed'
-	/** Deactivating oneself or changing one's own role. */
-	| 'not_self';
+	/**
+	 * The account is outside what this actor manages: an administrator's (one's own included,
+	 * so nobody deactivates or demotes themselves), or a system administrator's.
+	 */
+	| 'target_not_allowed';
 
 export class AccountError extends Error {
 	constructor(
@@ -126,19 +127,6 @@ function assertTargetManageable(actor: AccountActor, target: { role: UserRole })
 	);
 }
 
-function assertNotSelf(actor: AccountActor, target: { id: string; stationId: string }): void {
-	if (
-		actor.kind === 'user' &&
-		actor.user.id === target.id &&
-		actor.user.stationId === target.stationId
-	) {
-		throw new AccountError(
-			'not_self',
-			'You cannot deactivate your own account or change your own role; ask another administrator.'
-		);
-	}
-}
-
 function assertPasswordAllowed(password: string, owner: { login: string; name: string }): void {
 	const problem = passwordProblem(password, owner);
 	if (problem) {
@@ -217,7 +205,6 @@ export async function setAccountActive(
 ): Promise<AccountSummary> {
 	return changeAccount(db, ref, change, async (tx, target) => {
 		assertTargetManageable(change.actor, target);
-		if (!ref.active) assertNotSelf(change.actor, target);
 		if (target.active === ref.active) return target;
 		const [updated] = await tx
 			.update(users)
@@ -246,7 +233,6 @@ export async function setRole(
 	return changeAccount(db, ref, change, async (tx, target) => {
 		assertTargetManageable(change.actor, target);
 		assertRoleAssignable(change.actor, ref.role);
-		assertNotSelf(change.actor, target);
 		if (target.role === ref.role) return target;
 		const [updated] = await tx
 			.update(users)

@@ -8,6 +8,7 @@ import { testEngines } from '../testing/databases';
 import { createStation, createUser } from '../testing/fixtures';
 import {
 	SESSION_COOKIE,
+	SESSION_MAX_AGE_MS,
 	clearSessionCookie,
 	createSession,
 	invalidateSession,
@@ -74,11 +75,33 @@ for (const engine of testEngines()) {
 				expiresAt: at(46),
 				renewed: true
 			});
-			// The new expiry is stored: past the original 30 days the session still lives.
+			// The new expiry is stored: past the original 30 days the session still lives, up to
+			// its absolute end, 60 days after sign-in.
 			expect(await validateSessionToken(db, token, at(40))).toMatchObject({
-				expiresAt: at(70),
+				expiresAt: at(60),
 				renewed: true
 			});
+		});
+
+		it('ends a session at its absolute lifetime however often it is used', async () => {
+			const maxDays = SESSION_MAX_AGE_MS / DAY;
+			expect(maxDays).toBe(60);
+			const station = await createStation(db, 'SES7');
+			const user = await createUser(db, station, 'gu');
+			const { token } = await createSession(db, user, undefined, T0);
+
+			// Used every ten days: the idle expiry keeps sliding, but never past sign-in + 60 days.
+			let day = 0;
+			for (day = 10; day < maxDays; day += 10) {
+				const session = await validateSessionToken(db, token, at(day));
+				expect(session, `day ${day}`).not.toBeNull();
+				expect(session?.expiresAt.getTime()).toBeLessThanOrEqual(at(maxDays).getTime());
+			}
+			expect(await validateSessionToken(db, token, at(maxDays - 0.01))).toMatchObject({
+				expiresAt: at(maxDays)
+			});
+			expect(await validateSessionToken(db, token, at(maxDays))).toBeNull();
+			expect(await sessionRowCount(db, user)).toBe(0);
 		});
 
 		it('rejects an expired session and deletes it', async () => {

@@ -7,7 +7,14 @@ import { createStation, createUser } from '../testing/fixtures';
 import { hashPassword } from './password';
 import type { SessionUser } from './session-user';
 import { validateSessionToken } from './sessions';
-import { MAX_LOCK_SECONDS, signIn } from './sign-in';
+import {
+	ADDRESS_FORGET_AFTER_SECONDS,
+	ADDRESS_LOCK_AFTER_FAILURES,
+	ADDRESS_MAX_LOCK_SECONDS,
+	MAX_LOCK_SECONDS,
+	signIn,
+	throttleKey
+} from './sign-in';
 
 const PASSWORD = 'correct horse';
 const T0 = new Date('2026-03-01T08:00:00Z');
@@ -181,6 +188,111 @@ for (const engine of testEngines()) {
 				...Array(3).fill('throttled')
 			]);
 			expect((await throttleState(db, user)).failedLogins).toBe(5);
+		});
+
+		describe('by source address', () => {
+			it('stops one address spraying a password over many accounts, and only that address', async () => {
+				const station = await createStation(db, 'SIA1');
+				const victims = [];
+				for (let i = 0; i < 25; i++) {
+					victims.push(await createUser(db, station, `spray${i}`, 'technician', passwordHash));
+				}
+				const attacker = { address: '203.0.113.7', now: T0 };
+				const reasons = [];
+				for (const victim of victims) {
+					const result = await signIn(db, { login: victim.login, password: 'Summer2026!' }, attacker);
+					reasons.push(result.ok ? 'ok' : result.reason);
+				}
+				expect(reasons).toEqual([
+					...Array(ADDRESS_LOCK_AFTER_FAILURES).fill('invalid_credentials'),
+					...Array(25 - ADDRESS_LOCK_AFTER_FAILURES).fill('throttled')
+				]);
+				// No account was hit often enough to lock: the address lock did the work.
+				for (const victim of victims) {
+					expect((await throttleState(db, victim)).failedLogins).toBeLessThanOrEqual(1);
+				}
+				// Locked means locked, even with a right password…
+				expect(
+					await signIn(db, { login: 'spray0', password: PASSWORD }, attacker)
+				).toMatchObject({ ok: false, reason: 'throttled' });
+				// …while the technician on another address signs in.
+				expect(
+					await signIn(db, { login: 'spray0', password: PASSWORD }, { address: '198.51.100.4', now: T0 })
+				).toMatchObject({ ok: true });
+			});
+
+			it('counts unknown logins too, and a lock grows per attempt up to an hour', async () => {
+				const address = { address: '203.0.113.8' };
+				for (let i = 0; i < ADDRESS_LOCK_AFTER_FAILURES; i++) {
+					await signIn(db, { login: `ghost${i}`, password: 'whatever' }, { ...address, now: T0 });
+				}
+				expect(await signIn(db, { login: 'ghost', password: 'x' }, { ...address, now: T0 })).toEqual({
+					ok: false,
+					reason: 'throttled',
+					retryAfterSeconds: 60
+				});
+				// Each attempt after a lock ends doubles the next one: 2, 4, 8, … minutes, at most 60.
+				let now = 60;
+				const locks = [];
+				for (let i = 0; i < 8; i++) {
+					await signIn(db, { login: 'ghost', password: 'x' }, { ...address, now: at(now) });
+					const lock = await signIn(db, { login: 'ghost', password: 'x' }, { ...address, now: at(now) });
+					const seconds = lock.ok ? 0 : (lock.retryAfterSeconds ?? 0);
+					locks.push(seconds);
+					now += seconds;
+				}
+				expect(locks).toEqual([120, 240, 480, 960, 1920, 3600, 3600, 3600]);
+				expect(ADDRESS_MAX_LOCK_SECONDS).toBe(3600);
+				// Quiet for longer than the window: the address starts over.
+				const later = at(now + ADDRESS_FORGET_AFTER_SECONDS);
+				expect(await signIn(db, { login: 'ghost', password: 'x' }, { ...address, now: later })).toMatchObject({
+					reason: 'invalid_credentials'
+				});
+			});
+
+			it('does not count right passwords: a busy station behind one address is not locked', async () => {
+				await stationWithUser('SIA2', 'busy');
+				const office = { address: '192.0.2.50', now: T0 };
+				for (let i = 0; i < ADDRESS_LOCK_AFTER_FAILURES * 2; i++) {
+					expect(await signIn(db, { login: 'busy', password: PASSWORD }, office)).toMatchObject({
+						ok: true
+					});
+				}
+			});
+
+			it('lets at most the limit of a parallel burst from one address through', async () => {
+				const station = await createStation(db, 'SIA3');
+				for (let i = 0; i < 30; i++) await createUser(db, station, `burst${i}`, 'technician', passwordHash);
+				const results = await Promise.all(
+					Array.from({ length: 30 }, (_, i) =>
+						signIn(db, { login: `burst${i}`, password: 'guess-guess' }, { address: '203.0.113.9', now: T0 })
+					)
+				);
+				const checked = results.filter((r) => !r.ok && r.reason === 'invalid_credentials');
+				expect(checked).toHaveLength(ADDRESS_LOCK_AFTER_FAILURES);
+			});
+
+			it('treats a whole IPv6 /64 as one address, and IPv4-mapped IPv6 as IPv4', () => {
+				expect(throttleKey('2001:db8:1:2:aaaa::1')).toBe('2001:db8:1:2::/64');
+				expect(throttleKey('2001:0db8:0001:0002:ffff:1:2:3')).toBe('2001:db8:1:2::/64');
+				expect(throttleKey('2001:db8::1')).toBe('2001:db8:0:0::/64');
+				expect(throttleKey('fe80::1%eth0')).toBe('fe80:0:0:0::/64');
+				expect(throttleKey('::ffff:203.0.113.7')).toBe('203.0.113.7');
+				expect(throttleKey('203.0.113.7')).toBe('203.0.113.7');
+			});
+
+			it('shares one count between the addresses of a /64', async () => {
+				for (let i = 0; i < ADDRESS_LOCK_AFTER_FAILURES; i++) {
+					await signIn(db, { login: 'nobody', password: 'x' }, { address: `2001:db8:9:9::${i + 1}`, now: T0 });
+				}
+				expect(
+					await signIn(db, { login: 'nobody', password: 'x' }, { address: '2001:db8:9:9:ffff::77', now: T0 })
+				).toMatchObject({ reason: 'throttled' });
+			});
+		});
+
+		it('never locks an account for longer than five minutes', () => {
+			expect(MAX_LOCK_SECONDS).toBeLessThanOrEqual(5 * 60);
 		});
 	});
 }

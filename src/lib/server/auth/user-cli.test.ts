@@ -6,14 +6,18 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eq } from 'drizzle-orm';
 import { openMigratedDatabase } from '../db';
+import { accountAudit, users } from '../db/schema';
 import { createStation } from '../testing/fixtures';
 import { signIn } from './sign-in';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
 const run = promisify(execFile);
 
-describe('user CLI', () => {
+// Each call is a Node process that opens (and first migrates) the embedded database: on a
+// machine shared by several test runs that takes far longer than an in-process test.
+describe('user CLI', { timeout: 300_000 }, () => {
 	let dataDir: string;
 
 	async function cli(...args: string[]) {
@@ -58,7 +62,7 @@ describe('user CLI', () => {
 			'--role',
 			'supervisor',
 			'--password',
-			'first password'
+			'first-Kq7v-pz3m'
 		);
 		expect(added).toMatchObject({ code: 0 });
 		expect(added.stdout.trim()).toBe('Created supervisor "zhou" (周 工) in station CLI.');
@@ -70,16 +74,16 @@ describe('user CLI', () => {
 			'--login',
 			'zhou',
 			'--password',
-			'second password'
+			'second-Hb2t-x9wm'
 		);
 		expect(reset).toMatchObject({ code: 0 });
 		expect(reset.stdout).toContain('Password set for "zhou" in station CLI');
 
 		await withDatabase(async (db) => {
-			expect(await signIn(db, { login: 'zhou', password: 'first password' })).toMatchObject({
+			expect(await signIn(db, { login: 'zhou', password: 'first-Kq7v-pz3m' })).toMatchObject({
 				ok: false
 			});
-			expect(await signIn(db, { login: 'zhou', password: 'second password' })).toMatchObject({
+			expect(await signIn(db, { login: 'zhou', password: 'second-Hb2t-x9wm' })).toMatchObject({
 				ok: true,
 				user: { login: 'zhou', name: '周 工', role: 'supervisor', stationCode: 'CLI' }
 			});
@@ -96,7 +100,7 @@ describe('user CLI', () => {
 			'--role',
 			'technician',
 			'--password',
-			'wu password'
+			'mint-Rx4k-p9mw'
 		];
 		expect(await cli(...add, '--station', 'CLI')).toMatchObject({ code: 0 });
 
@@ -115,10 +119,43 @@ describe('user CLI', () => {
 			'--login',
 			'nobody',
 			'--password',
-			'any password'
+			'any-Ps8d-q2zk'
 		);
 		expect(unknownLogin.code).toBe(1);
 		expect(unknownLogin.stderr).toContain('There is no user "nobody" in station CLI.');
+	});
+
+	it('refuses a common or personal password with exit code 1, creating nothing', async () => {
+		for (const password of ['password1234', 'qwertyuiop1', 'liang-2026-ok']) {
+			const weak = await cli(
+				'add', '--station', 'CLI', '--login', 'liang', '--name', '梁', '--role', 'technician',
+				'--password', password
+			);
+			expect(weak.code).toBe(1);
+			expect(weak.stderr).toMatch(/^Error: Refused: the password/);
+		}
+		await withDatabase(async (db) => {
+			expect(await db.select().from(users).where(eq(users.login, 'liang'))).toEqual([]);
+		});
+	});
+
+	it('creates the first system administrator together with its station, audited as the command line', async () => {
+		const added = await cli(
+			'add', '--station', 'HQ', '--station-name', '总部', '--time-zone', 'Asia/Shanghai',
+			'--login', 'root', '--name', '系统管理员', '--role', 'system_admin',
+			'--password', 'granite-Vw8q-m3tz'
+		);
+		expect(added).toMatchObject({ code: 0 });
+		expect(added.stdout.trim()).toBe('Created system_admin "root" (系统管理员) in station HQ.');
+		await withDatabase(async (db) => {
+			const signedIn = await signIn(db, { login: 'root', password: 'granite-Vw8q-m3tz' });
+			expect(signedIn).toMatchObject({
+				ok: true,
+				user: { role: 'system_admin', stationCode: 'HQ', stationName: '总部' }
+			});
+			const audit = await db.select().from(accountAudit).where(eq(accountAudit.action, 'create'));
+			expect(audit.find((row) => row.actorLogin === 'command line' && row.after)).toBeTruthy();
+		});
 	});
 
 	it('rejects bad arguments with exit code 2 and says what is wrong', async () => {
@@ -136,8 +173,8 @@ describe('user CLI', () => {
 			'short'
 		);
 		expect(bad.code).toBe(2);
-		expect(bad.stderr).toMatch(/--role .*"technician"\|"supervisor"\|"admin"/);
-		expect(bad.stderr).toContain('--password password must have at least 8 characters');
+		expect(bad.stderr).toMatch(/--role .*"technician"\|"supervisor"\|"admin"\|"system_admin"/);
+		expect(bad.stderr).toContain('--password password must have at least 10 characters');
 
 		const missing = await cli('passwd', '--station', 'CLI', '--login', 'he');
 		expect(missing.code).toBe(2);

@@ -6,7 +6,8 @@ import { queryRows } from '../db/rows';
 import { sessions } from '../db/schema';
 import { testEngines } from '../testing/databases';
 import { createStation, createUser } from '../testing/fixtures';
-import { DEMO_PASSWORD } from './catalog';
+import { passwordProblem } from '../auth/password-policy';
+import { DEMO_ACCOUNTS } from './catalog';
 import { ensureDemoStation, resetDemoStation, type EnsureDemoResult } from './load';
 
 const NOW = new Date('2026-11-20T06:30:00Z');
@@ -104,7 +105,7 @@ for (const engine of testEngines()) {
 			});
 		});
 
-		it('has an admin, a supervisor and eight technicians, all signing in with the demo password', async () => {
+		it('has an admin, a supervisor and eight technicians, each with a random password of its own', async () => {
 			const roles = await queryRows<{ role: string; accounts: number; with_password: number }>(
 				db,
 				sql`
@@ -119,15 +120,39 @@ for (const engine of testEngines()) {
 				{ role: 'supervisor', accounts: 1, with_password: 1 },
 				{ role: 'technician', accounts: 8, with_password: 8 }
 			]);
+			if (!first.created) throw new Error('the demo was not created');
+			const passwords = first.passwords;
+			expect([...passwords.keys()].sort()).toEqual(DEMO_ACCOUNTS.map((a) => a.login).sort());
+			expect(new Set(passwords.values()).size).toBe(DEMO_ACCOUNTS.length);
+			for (const account of DEMO_ACCOUNTS) {
+				const password = passwords.get(account.login) as string;
+				expect(password).toMatch(/^[a-z2-9]{4}-[a-z2-9]{4}-[a-z2-9]{4}$/);
+				expect(passwordProblem(password, account)).toBeNull();
+			}
 			const hashes = await queryRows<{ login: string; password_hash: string }>(
 				db,
 				sql`SELECT login, password_hash FROM users WHERE login IN ('supervisor', 'zhangwei')`
 			);
 			expect(hashes).toHaveLength(2);
-			for (const { password_hash } of hashes) {
-				expect(await verifyPassword(password_hash, DEMO_PASSWORD)).toBe(true);
-				expect(await verifyPassword(password_hash, 'wrong')).toBe(false);
+			for (const { login, password_hash } of hashes) {
+				expect(password_hash).toMatch(/^\$argon2id\$/);
+				expect(await verifyPassword(password_hash, passwords.get(login) as string)).toBe(true);
+				expect(await verifyPassword(password_hash, 'demo1234')).toBe(false);
 			}
+		});
+
+		it('gives every account one password when asked (DEMO_PASSWORD of the e2e tests), if strong', async () => {
+			const shared = 'e2e-Zq8vK3mW9pLx';
+			const rebuilt = await resetDemoStation(db, { now: NOW, seed: SEED, password: shared });
+			expect(new Set(rebuilt.passwords.values())).toEqual(new Set([shared]));
+			const [row] = await queryRows<{ password_hash: string }>(
+				db,
+				sql`SELECT password_hash FROM users WHERE login = 'lina'`
+			);
+			expect(await verifyPassword(row.password_hash, shared)).toBe(true);
+			await expect(
+				resetDemoStation(db, { now: NOW, seed: SEED, password: 'demo1234' })
+			).rejects.toThrow(/DEMO_PASSWORD is refused/);
 		});
 
 		it('holds about 2,000 jobs over six months up to now', async () => {

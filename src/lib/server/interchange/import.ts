@@ -410,12 +410,11 @@ class ImportPlanner {
 				role: optional((t) => parseChoice(t, IMPORTABLE_ROLES))
 			});
 			const existing = this.state.users.get(r.text('login'));
-			if (existing?.role === 'admin' || existing?.role === 'system_admin') {
-				r.report('login', `"${r.text('login')}" is an admin account; imports do not change admins`);
-			}
 			const role = hasRole ? (values?.role ?? 'technician') : null;
 			const may = assignableRoles(this.actor);
-			if (values && role && !existing && role !== 'technician' && !may.includes(role)) {
+			if (existing?.role === 'admin' || existing?.role === 'system_admin') {
+				r.report('login', `"${r.text('login')}" is an admin account; imports do not change admins`);
+			} else if (values && role && !existing && role !== 'technician' && !may.includes(role)) {
 				r.report('role', `only an administrator may create a ${role} account`);
 			} else if (
 				values &&

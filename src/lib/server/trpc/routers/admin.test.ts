@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database, DatabaseHandle } from '../../db';
-import { stations, users } from '../../db/schema';
+import { accountAudit, stations, users } from '../../db/schema';
 import type { SessionUser } from '../../auth/session-user';
 import { createSession, validateSessionToken } from '../../auth/sessions';
 import { signIn } from '../../auth/sign-in';
+import type { UserRole } from '../../../shared/domain';
 import { testEngines } from '../../testing/databases';
 import { createStation, createUser } from '../../testing/fixtures';
 import { createCallerFactory } from '../core';
@@ -13,61 +14,206 @@ import { adminRouter } from './admin';
 
 const createCaller = createCallerFactory(adminRouter);
 
+type Outcome = 'ok' | 'NOT_FOUND' | 'FORBIDDEN';
+type Actor = 'system_admin' | 'admin' | 'supervisor' | 'technician';
+type AccountProcedure = 'create' | 'setPassword' | 'setActive' | 'setRole';
+
+/**
+ * roles.md, "Manage accounts" and "Create stations", as the expected answer of each call:
+ * the rule the router must follow, written independently of its code.
+ */
+function expectedOutcome(
+	actor: Actor,
+	station: 'own' | 'other',
+	/** The account changed (or the role created or given): what decides the answer. */
+	role: UserRole
+): Outcome {
+	if (actor === 'technician' || actor === 'supervisor') return 'FORBIDDEN';
+	if (actor === 'system_admin') return role === 'system_admin' ? 'FORBIDDEN' : 'ok';
+	if (station === 'other') return 'NOT_FOUND';
+	return role === 'technician' || role === 'supervisor' ? 'ok' : 'FORBIDDEN';
+}
+
+const STRONG_PASSWORD = 'cobalt-Tq7v-pz3k';
+
 for (const engine of testEngines()) {
 	describe(`admin router (${engine.name})`, () => {
 		let handle: DatabaseHandle;
 		let db: Database;
-		let admin: SessionUser;
-		let supervisor: SessionUser;
-		let technician: SessionUser;
+		let stationA: Awaited<ReturnType<typeof createStation>>;
+		let stationB: Awaited<ReturnType<typeof createStation>>;
+		let actors: Record<Actor, SessionUser>;
 		const as = (user: SessionUser | null) => createCaller({ db, user });
+		let serial = 0;
 
 		beforeAll(async () => {
 			handle = await engine.open();
 			db = handle.db;
 			const home = await createStation(db, 'HQ');
-			admin = await createUser(db, home, 'root', 'admin');
-			supervisor = await createUser(db, home, 'boss', 'supervisor');
-			technician = await createUser(db, home, 'tech', 'technician');
+			stationA = await createStation(db, 'STA');
+			stationB = await createStation(db, 'STB');
+			actors = {
+				system_admin: await createUser(db, home, 'root', 'system_admin'),
+				admin: await createUser(db, stationA, 'boss', 'admin'),
+				supervisor: await createUser(db, stationA, 'lead', 'supervisor'),
+				technician: await createUser(db, stationA, 'tech', 'technician')
+			};
 		});
 		afterAll(async () => {
 			await handle?.close();
 		});
 
-		it('is for admins only', async () => {
-			const newStation = { code: 'NOPE', name: 'Nope', timeZone: 'Asia/Shanghai' };
-			for (const user of [supervisor, technician]) {
-				await expect(as(user).stations.list()).rejects.toMatchObject({ code: 'FORBIDDEN' });
-				await expect(as(user).stations.create(newStation)).rejects.toMatchObject({
+		/** A fresh account to act on, with a session open, so every case starts alike. */
+		async function freshTarget(station: 'own' | 'other', role: UserRole) {
+			const target = await createUser(
+				db,
+				station === 'own' ? stationA : stationB,
+				`target${++serial}`,
+				role
+			);
+			const { token } = await createSession(db, target);
+			return { target, token };
+		}
+
+		async function rowOf(user: { id: string; stationId: string }) {
+			const [row] = await db
+				.select({ role: users.role, active: users.active, passwordHash: users.passwordHash })
+				.from(users)
+				.where(and(eq(users.stationId, user.stationId), eq(users.id, user.id)));
+			return row;
+		}
+
+		async function auditCount(user: { id: string; stationId: string }) {
+			const rows = await db
+				.select({ id: accountAudit.id })
+				.from(accountAudit)
+				.where(and(eq(accountAudit.stationId, user.stationId), eq(accountAudit.userId, user.id)));
+			return rows.length;
+		}
+
+		async function outcomeOf(call: () => Promise<unknown>): Promise<Outcome | string> {
+			try {
+				await call();
+				return 'ok';
+			} catch (error) {
+				return (error as { code?: string }).code ?? String(error);
+			}
+		}
+
+		const ACTORS: Actor[] = ['system_admin', 'admin', 'supervisor', 'technician'];
+		const ROLES: UserRole[] = ['technician', 'supervisor', 'admin', 'system_admin'];
+		const PROCEDURES: AccountProcedure[] = ['create', 'setPassword', 'setActive', 'setRole'];
+
+		it('admin scope matrix: each role × each account procedure × own/other station × role', async () => {
+			const results: string[] = [];
+			let checked = 0;
+			for (const actorRole of ACTORS) {
+				const caller = as(actors[actorRole]);
+				for (const station of ['own', 'other'] as const) {
+					const stationId = station === 'own' ? stationA.id : stationB.id;
+					for (const procedure of PROCEDURES) {
+						for (const role of ROLES) {
+							const expected = expectedOutcome(actorRole, station, role);
+							const { target, token } = await freshTarget(station, role);
+							const before = await rowOf(target);
+							const ref = { stationId, userId: target.id };
+							const login = `new${++serial}`;
+							const call = {
+								create: () =>
+									caller.users.create({
+										stationId,
+										login,
+										name: '新人',
+										role,
+										password: STRONG_PASSWORD
+									}),
+								setPassword: () => caller.users.setPassword({ ...ref, password: STRONG_PASSWORD }),
+								setActive: () => caller.users.setActive({ ...ref, active: false }),
+								// Changing a technician's role to `role`, or `role`'s account to technician:
+								// both must follow the same rule.
+								setRole: () =>
+									role === 'technician'
+										? caller.users.setRole({ ...ref, role: 'supervisor', reason: 'matrix' })
+										: caller.users.setRole({ ...ref, role: 'technician', reason: 'matrix' })
+							}[procedure];
+							const outcome = await outcomeOf(call);
+							checked++;
+							if (outcome !== expected) {
+								results.push(`${actorRole} ${procedure} ${role} (${station}): ${outcome}, expected ${expected}`);
+							}
+							if (procedure === 'create') {
+								const created = await db
+									.select({ id: users.id })
+									.from(users)
+									.where(and(eq(users.stationId, stationId), eq(users.login, login)));
+								expect(created.length).toBe(expected === 'ok' ? 1 : 0);
+								continue;
+							}
+							const session = await validateSessionToken(db, token);
+							if (expected === 'ok') {
+								// Every change is audited and ends the sessions of the account changed.
+								expect(await auditCount(target)).toBe(1);
+								expect(session).toBeNull();
+							} else {
+								expect(await rowOf(target)).toEqual(before);
+								expect(await auditCount(target)).toBe(0);
+								expect(session).not.toBeNull();
+							}
+						}
+					}
+				}
+			}
+			expect(checked).toBe(ACTORS.length * 2 * PROCEDURES.length * ROLES.length);
+			expect(results).toEqual([]);
+		});
+
+		it('stations: only a system administrator creates them; a station admin lists its own', async () => {
+			const newStation = { code: 'NEW1', name: '新站', timeZone: 'Asia/Shanghai' };
+			for (const actor of ['admin', 'supervisor', 'technician'] as const) {
+				await expect(as(actors[actor]).stations.create(newStation)).rejects.toMatchObject({
 					code: 'FORBIDDEN'
 				});
-				await expect(
-					as(user).users.create({
-						stationId: user.stationId,
-						login: 'sneaky',
-						name: 'Sneaky',
-						role: 'admin',
-						password: 'sneaky password'
-					})
-				).rejects.toMatchObject({ code: 'FORBIDDEN' });
 			}
-			await expect(as(null).users.list({ stationId: admin.stationId })).rejects.toMatchObject({
+			expect(await db.select().from(stations).where(eq(stations.code, 'NEW1'))).toEqual([]);
+			for (const actor of ['supervisor', 'technician'] as const) {
+				await expect(as(actors[actor]).stations.list()).rejects.toMatchObject({
+					code: 'FORBIDDEN'
+				});
+			}
+			expect((await as(actors.admin).stations.list()).map((s) => s.code)).toEqual(['STA']);
+			expect((await as(actors.system_admin).stations.list()).map((s) => s.code)).toEqual([
+				'HQ',
+				'STA',
+				'STB'
+			]);
+			await expect(as(null).users.list({ stationId: stationA.id })).rejects.toMatchObject({
 				code: 'UNAUTHORIZED'
 			});
-			expect(await db.select().from(stations).where(eq(stations.code, 'NOPE'))).toEqual([]);
-			expect(await db.select().from(users).where(eq(users.login, 'sneaky'))).toEqual([]);
+		});
+
+		it('lists accounts of the stations in scope only', async () => {
+			expect(await outcomeOf(() => as(actors.admin).users.list({ stationId: stationA.id }))).toBe(
+				'ok'
+			);
+			for (const stationId of [stationB.id, randomUUID()]) {
+				await expect(as(actors.admin).users.list({ stationId })).rejects.toMatchObject({
+					code: 'NOT_FOUND'
+				});
+			}
+			expect(await outcomeOf(() => as(actors.system_admin).users.list({ stationId: stationB.id })))
+				.toBe('ok');
 		});
 
 		it('creates stations with a canonical time zone and refuses bad or taken ones', async () => {
-			const created = await as(admin).stations.create({
+			const sys = as(actors.system_admin);
+			const created = await sys.stations.create({
 				code: 'WH1',
 				name: '武汉一站',
 				timeZone: ' asia/shanghai '
 			});
 			expect(created).toMatchObject({ code: 'WH1', name: '武汉一站', timeZone: 'Asia/Shanghai' });
-
 			await expect(
-				as(admin).stations.create({ code: 'WH2', name: 'x', timeZone: 'Mars/Olympus' })
+				sys.stations.create({ code: 'WH2', name: 'x', timeZone: 'Mars/Olympus' })
 			).rejects.toMatchObject({
 				code: 'BAD_REQUEST',
 				cause: {
@@ -80,109 +226,73 @@ for (const engine of testEngines()) {
 				}
 			});
 			await expect(
-				as(admin).stations.create({ code: 'WH1', name: 'again', timeZone: 'UTC' })
-			).rejects.toMatchObject({ code: 'CONFLICT', message: expect.stringContaining('"WH1"') });
-
-			const listed = await as(admin).stations.list();
-			expect(listed.map((s) => s.code)).toEqual(['HQ', 'WH1']);
-			expect(listed.find((s) => s.code === 'HQ')?.userCount).toBe(3);
-			expect(listed.find((s) => s.code === 'WH1')?.userCount).toBe(0);
+				sys.stations.create({ code: 'WH1', name: 'again', timeZone: 'UTC' })
+			).rejects.toMatchObject({ code: 'CONFLICT', message: '服务站代码“WH1”已被使用。' });
 		});
 
-		it('creates users; a duplicate login is a CONFLICT naming it, with nothing written', async () => {
-			const station = await as(admin).stations.create({
-				code: 'SZ',
-				name: '深圳站',
-				timeZone: 'Asia/Shanghai'
-			});
-			const withPassword = await as(admin).users.create({
-				stationId: station.id,
-				login: 'wang',
-				name: '王',
-				role: 'supervisor',
-				password: 'wang password'
-			});
-			await as(admin).users.create({
-				stationId: station.id,
-				login: 'imported',
-				name: '导入',
-				role: 'technician'
-			});
-			expect(withPassword).toMatchObject({ login: 'wang', role: 'supervisor', hasPassword: true });
-			expect(await signIn(db, { login: 'wang', password: 'wang password' })).toMatchObject({
+		it('a duplicate login is a CONFLICT naming it; a weak password is refused in the reader’s language', async () => {
+			const admin = as(actors.admin);
+			const account = { stationId: stationA.id, login: 'wang', name: '王', role: 'supervisor' as const };
+			await admin.users.create({ ...account, password: STRONG_PASSWORD });
+			expect(await signIn(db, { login: 'wang', password: STRONG_PASSWORD })).toMatchObject({
 				ok: true
 			});
-
 			await expect(
-				as(admin).users.create({
-					stationId: station.id,
-					login: 'wang',
-					name: 'Someone else',
-					role: 'admin',
-					password: 'other password'
-				})
+				admin.users.create({ ...account, name: 'Someone else', password: STRONG_PASSWORD })
+			).rejects.toMatchObject({ code: 'CONFLICT', message: '账号“wang”在本服务站已被使用。' });
+			await expect(
+				admin.users.create({ ...account, login: 'wang2', password: 'password123' })
 			).rejects.toMatchObject({
-				code: 'CONFLICT',
-				message: 'The login "wang" already exists in station SZ.'
-			});
-
-			expect(await as(admin).users.list({ stationId: station.id })).toEqual([
-				expect.objectContaining({ login: 'imported', hasPassword: false, active: true }),
-				expect.objectContaining({ login: 'wang', name: '王', role: 'supervisor' })
-			]);
-			await expect(as(admin).users.list({ stationId: randomUUID() })).rejects.toMatchObject({
-				code: 'NOT_FOUND'
+				code: 'BAD_REQUEST',
+				message: '这个密码太常见或太容易被猜到。请换一个更长的、不是单词、姓名或规律组合的密码。'
 			});
 			await expect(
-				as(admin).users.create({
-					stationId: station.id,
-					login: 'bad login!',
-					name: '',
-					role: 'technician',
-					password: 'short'
-				})
-			).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+				admin.users.create({ ...account, login: 'wang3', password: 'wang3-is-my-name' })
+			).rejects.toMatchObject({ code: 'BAD_REQUEST', message: '密码不能包含账号或本人姓名。' });
+			expect(await db.select().from(users).where(eq(users.login, 'wang2'))).toEqual([]);
 		});
 
-		it('sets passwords and (de)activates accounts', async () => {
-			const station = await as(admin).stations.create({
-				code: 'GZ',
-				name: '广州站',
-				timeZone: 'Asia/Shanghai'
-			});
-			const user = await as(admin).users.create({
-				stationId: station.id,
-				login: 'xu',
-				name: '徐',
-				role: 'technician'
-			});
-			const ref = { stationId: station.id, userId: user.id };
-
-			await as(admin).users.setPassword({ ...ref, password: 'xu password' });
-			const signedIn = await signIn(db, { login: 'xu', password: 'xu password' });
-			expect(signedIn).toMatchObject({ ok: true });
-			if (!signedIn.ok) return;
-
-			expect(await as(admin).users.setActive({ ...ref, active: false })).toMatchObject({
-				active: false
-			});
-			expect(await validateSessionToken(db, signedIn.token)).toBeNull();
-			expect(await signIn(db, { login: 'xu', password: 'xu password' })).toMatchObject({
-				ok: false,
-				reason: 'invalid_credentials'
-			});
-
+		it('setRole needs a reason, and an admin changes neither their own role nor their own activity', async () => {
+			const admin = as(actors.admin);
+			const { target } = await freshTarget('own', 'technician');
 			await expect(
-				as(admin).users.setPassword({ ...ref, userId: randomUUID(), password: 'xu password' })
-			).rejects.toMatchObject({ code: 'NOT_FOUND' });
-		});
-
-		it('does not let an admin deactivate their own account', async () => {
-			const { token } = await createSession(db, admin);
-			await expect(
-				as(admin).users.setActive({ stationId: admin.stationId, userId: admin.id, active: false })
+				admin.users.setRole({ stationId: stationA.id, userId: target.id, role: 'supervisor', reason: ' ' })
 			).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+			const { token } = await createSession(db, actors.admin);
+			const self = { stationId: stationA.id, userId: actors.admin.id };
+			// An administrator's account, their own included, is managed one level up.
+			await expect(admin.users.setActive({ ...self, active: false })).rejects.toMatchObject({
+				code: 'FORBIDDEN'
+			});
+			await expect(
+				admin.users.setRole({ ...self, role: 'technician', reason: 'try' })
+			).rejects.toMatchObject({ code: 'FORBIDDEN' });
 			expect(await validateSessionToken(db, token)).not.toBeNull();
+		});
+
+		it('a system administrator manages a station admin, audited with its own name', async () => {
+			const { target, token } = await freshTarget('other', 'admin');
+			await as(actors.system_admin).users.setRole({
+				stationId: stationB.id,
+				userId: target.id,
+				role: 'supervisor',
+				reason: 'stepped down'
+			});
+			expect(await validateSessionToken(db, token)).toBeNull();
+			const [row] = await db
+				.select()
+				.from(accountAudit)
+				.where(and(eq(accountAudit.stationId, stationB.id), eq(accountAudit.userId, target.id)));
+			expect(row).toMatchObject({
+				action: 'role_change',
+				actorId: actors.system_admin.id,
+				actorStationId: actors.system_admin.stationId,
+				actorLogin: 'HQ/root',
+				before: { role: 'admin' },
+				after: { role: 'supervisor' },
+				reason: 'stepped down'
+			});
+			expect(row.changedAt).toBeInstanceOf(Date);
 		});
 	});
 }

@@ -136,8 +136,6 @@ export async function withAccountErrors<T>(action: () => Promise<T>): Promise<T>
 				throw refusal('FORBIDDEN', m.acc_role_not_allowed());
 			case 'target_not_allowed':
 				throw refusal('FORBIDDEN', m.acc_target_not_allowed());
-			case 'not_self':
-				throw refusal('BAD_REQUEST', m.acc_not_self());
 		}
 	}
 }
