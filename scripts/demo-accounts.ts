@@ -27,7 +27,9 @@ export async function printDemoLogins(db: Database): Promise<void> {
 		.from(stations)
 		.where(eq(stations.code, DEMO_STATION.code));
 	if (!demo) return;
-	console.log(`\nDemo accounts (station ${DEMO_STATION.code}); their passwords were shown when the`);
+	console.log(
+		`\nDemo accounts (station ${DEMO_STATION.code}); their passwords were shown when the`
+	);
 	console.log(
 		'demo was created. New ones: `npm run seed -- --reset` (rebuilds the demo), or for one account'
 	);
@@ -45,7 +47,9 @@ export async function printFirstAdministratorHelp(db: Database): Promise<void> {
 	const [row] = await db
 		.select({ admins: count() })
 		.from(users)
-		.where(and(eq(users.role, 'system_admin'), eq(users.active, true), isNotNull(users.passwordHash)));
+		.where(
+			and(eq(users.role, 'system_admin'), eq(users.active, true), isNotNull(users.passwordHash))
+		);
 	if (row.admins > 0) return;
 	console.log(
 		[

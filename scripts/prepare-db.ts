@@ -11,7 +11,8 @@ import { openMigratedDatabase } from '../src/lib/server/db/index';
 import { ensureDemoStation } from '../src/lib/server/demo/index';
 import { printDemoLogins, printDemoPasswords, printFirstAdministratorHelp } from './demo-accounts';
 
-const USAGE = 'Usage: npm start [-- --demo]   (--demo: also create the demo on a DATABASE_URL database)';
+const USAGE =
+	'Usage: npm start [-- --demo]   (--demo: also create the demo on a DATABASE_URL database)';
 const args = process.argv.slice(2);
 const unknown = args.filter((arg) => arg !== '--demo');
 if (unknown.length > 0) {

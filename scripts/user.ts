@@ -113,7 +113,11 @@ async function stationIdByCode(
 	if (create) {
 		await db
 			.insert(stations)
-			.values({ code, name: create.name, ...(create.timeZone ? { timeZone: create.timeZone } : {}) })
+			.values({
+				code,
+				name: create.name,
+				...(create.timeZone ? { timeZone: create.timeZone } : {})
+			})
 			.onConflictDoNothing({ target: stations.code });
 	}
 	const [station] = await db
@@ -136,7 +140,11 @@ async function run(command: Command): Promise<string> {
 			} = command.args;
 			const create = stationName ? { name: stationName, timeZone } : undefined;
 			const stationId = await stationIdByCode(handle.db, station, create);
-			const created = await createAccount(handle.db, { ...account, stationId }, { actor: COMMAND_LINE });
+			const created = await createAccount(
+				handle.db,
+				{ ...account, stationId },
+				{ actor: COMMAND_LINE }
+			);
 			return `Created ${created.role} "${created.login}" (${created.name}) in station ${station}.`;
 		}
 		const { station, login, password } = command.args;

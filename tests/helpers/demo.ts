@@ -10,7 +10,8 @@ export { DEMO_STATION };
  */
 export const DEMO_PASSWORD: string = (() => {
 	const password = process.env.DEMO_PASSWORD;
-	if (!password) throw new Error('DEMO_PASSWORD is not set: run the tests through playwright.config.ts');
+	if (!password)
+		throw new Error('DEMO_PASSWORD is not set: run the tests through playwright.config.ts');
 	return password;
 })();
 

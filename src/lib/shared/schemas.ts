@@ -37,13 +37,11 @@ export const stationCodeSchema = z.pipe(
 	z.transform((code: string) => code.toUpperCase())
 );
 
-export const passwordSchema = /* @__PURE__ */ z
-	.string()
-	.check(
-		// The server's policy (auth/password-policy.ts) has the same minimum and more rules.
-		z.minLength(10, 'password must have at least 10 characters'),
-		z.maxLength(256, 'password is too long')
-	);
+export const passwordSchema = /* @__PURE__ */ z.string().check(
+	// The server's policy (auth/password-policy.ts) has the same minimum and more rules.
+	z.minLength(10, 'password must have at least 10 characters'),
+	z.maxLength(256, 'password is too long')
+);
 
 export const signInSchema = z.object({
 	/** Optional: needed only when the same login exists in more than one station. */

@@ -263,21 +263,30 @@ export async function changeOwnPassword(
 ): Promise<void> {
 	const ref = { stationId: user.stationId, userId: user.id };
 	const change: AccountChange = { actor: { kind: 'user', user } };
-	await changeAccount(db, ref, change, async (tx, target) => {
-		const [stored] = await tx
-			.select({ passwordHash: users.passwordHash })
-			.from(users)
-			.where(accountWhere(ref));
-		if (!stored?.passwordHash || !(await verifyPassword(stored.passwordHash, passwords.current))) {
-			throw new AccountError('wrong_password', 'The current password is not correct.');
-		}
-		assertPasswordAllowed(passwords.next, target);
-		const passwordHash = await hashPassword(passwords.next);
-		await tx.update(users).set({ passwordHash, updatedAt: new Date() }).where(accountWhere(ref));
-		await recordAccountChange(tx, target, change, 'password_change', null, null);
-		await invalidateUserSessions(tx, target);
-		return target;
-	}, 'own');
+	await changeAccount(
+		db,
+		ref,
+		change,
+		async (tx, target) => {
+			const [stored] = await tx
+				.select({ passwordHash: users.passwordHash })
+				.from(users)
+				.where(accountWhere(ref));
+			if (
+				!stored?.passwordHash ||
+				!(await verifyPassword(stored.passwordHash, passwords.current))
+			) {
+				throw new AccountError('wrong_password', 'The current password is not correct.');
+			}
+			assertPasswordAllowed(passwords.next, target);
+			const passwordHash = await hashPassword(passwords.next);
+			await tx.update(users).set({ passwordHash, updatedAt: new Date() }).where(accountWhere(ref));
+			await recordAccountChange(tx, target, change, 'password_change', null, null);
+			await invalidateUserSessions(tx, target);
+			return target;
+		},
+		'own'
+	);
 }
 
 export async function listAccounts(
@@ -363,7 +372,11 @@ async function changeAccount(
 	// One's own account is always in reach; anyone else's only within the actor's stations.
 	if (scope === 'managed') assertStationInScope(change.actor, ref.stationId);
 	return db.transaction(async (tx) => {
-		const [target] = await tx.select(summaryColumns).from(users).where(accountWhere(ref)).for('update');
+		const [target] = await tx
+			.select(summaryColumns)
+			.from(users)
+			.where(accountWhere(ref))
+			.for('update');
 		if (!target) throw await unknownAccount(tx, ref);
 		return apply(tx, target);
 	});

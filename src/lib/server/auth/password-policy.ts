@@ -44,7 +44,11 @@ export function passwordProblem(password: string, owner: PasswordOwner): Passwor
 		// Two Chinese characters are a whole name; two Latin letters are in too many words.
 		.filter((word) => [...word].length >= (/^[\x20-\x7e]*$/.test(word) ? 3 : 2));
 	if (personal.some((word) => folded.includes(word))) return { code: 'like_login' };
-	estimator ??= new ZxcvbnFactory({ dictionary, graphs: adjacencyGraphs, useLevenshteinDistance: true });
+	estimator ??= new ZxcvbnFactory({
+		dictionary,
+		graphs: adjacencyGraphs,
+		useLevenshteinDistance: true
+	});
 	if (estimator.check(password, [...personal, ...APPLICATION_WORDS]).score < MIN_SCORE) {
 		return { code: 'common' };
 	}

@@ -200,7 +200,11 @@ for (const engine of testEngines()) {
 				const attacker = { address: '203.0.113.7', now: T0 };
 				const reasons = [];
 				for (const victim of victims) {
-					const result = await signIn(db, { login: victim.login, password: 'Summer2026!' }, attacker);
+					const result = await signIn(
+						db,
+						{ login: victim.login, password: 'Summer2026!' },
+						attacker
+					);
 					reasons.push(result.ok ? 'ok' : result.reason);
 				}
 				expect(reasons).toEqual([
@@ -212,12 +216,17 @@ for (const engine of testEngines()) {
 					expect((await throttleState(db, victim)).failedLogins).toBeLessThanOrEqual(1);
 				}
 				// Locked means locked, even with a right password…
-				expect(
-					await signIn(db, { login: 'spray0', password: PASSWORD }, attacker)
-				).toMatchObject({ ok: false, reason: 'throttled' });
+				expect(await signIn(db, { login: 'spray0', password: PASSWORD }, attacker)).toMatchObject({
+					ok: false,
+					reason: 'throttled'
+				});
 				// …while the technician on another address signs in.
 				expect(
-					await signIn(db, { login: 'spray0', password: PASSWORD }, { address: '198.51.100.4', now: T0 })
+					await signIn(
+						db,
+						{ login: 'spray0', password: PASSWORD },
+						{ address: '198.51.100.4', now: T0 }
+					)
 				).toMatchObject({ ok: true });
 			});
 
@@ -226,7 +235,9 @@ for (const engine of testEngines()) {
 				for (let i = 0; i < ADDRESS_LOCK_AFTER_FAILURES; i++) {
 					await signIn(db, { login: `ghost${i}`, password: 'whatever' }, { ...address, now: T0 });
 				}
-				expect(await signIn(db, { login: 'ghost', password: 'x' }, { ...address, now: T0 })).toEqual({
+				expect(
+					await signIn(db, { login: 'ghost', password: 'x' }, { ...address, now: T0 })
+				).toEqual({
 					ok: false,
 					reason: 'throttled',
 					retryAfterSeconds: 60
@@ -236,7 +247,11 @@ for (const engine of testEngines()) {
 				const locks = [];
 				for (let i = 0; i < 8; i++) {
 					await signIn(db, { login: 'ghost', password: 'x' }, { ...address, now: at(now) });
-					const lock = await signIn(db, { login: 'ghost', password: 'x' }, { ...address, now: at(now) });
+					const lock = await signIn(
+						db,
+						{ login: 'ghost', password: 'x' },
+						{ ...address, now: at(now) }
+					);
 					const seconds = lock.ok ? 0 : (lock.retryAfterSeconds ?? 0);
 					locks.push(seconds);
 					now += seconds;
@@ -245,7 +260,9 @@ for (const engine of testEngines()) {
 				expect(ADDRESS_MAX_LOCK_SECONDS).toBe(3600);
 				// Quiet for longer than the window: the address starts over.
 				const later = at(now + ADDRESS_FORGET_AFTER_SECONDS);
-				expect(await signIn(db, { login: 'ghost', password: 'x' }, { ...address, now: later })).toMatchObject({
+				expect(
+					await signIn(db, { login: 'ghost', password: 'x' }, { ...address, now: later })
+				).toMatchObject({
 					reason: 'invalid_credentials'
 				});
 			});
@@ -262,10 +279,15 @@ for (const engine of testEngines()) {
 
 			it('lets at most the limit of a parallel burst from one address through', async () => {
 				const station = await createStation(db, 'SIA3');
-				for (let i = 0; i < 30; i++) await createUser(db, station, `burst${i}`, 'technician', passwordHash);
+				for (let i = 0; i < 30; i++)
+					await createUser(db, station, `burst${i}`, 'technician', passwordHash);
 				const results = await Promise.all(
 					Array.from({ length: 30 }, (_, i) =>
-						signIn(db, { login: `burst${i}`, password: 'guess-guess' }, { address: '203.0.113.9', now: T0 })
+						signIn(
+							db,
+							{ login: `burst${i}`, password: 'guess-guess' },
+							{ address: '203.0.113.9', now: T0 }
+						)
 					)
 				);
 				const checked = results.filter((r) => !r.ok && r.reason === 'invalid_credentials');
@@ -283,10 +305,18 @@ for (const engine of testEngines()) {
 
 			it('shares one count between the addresses of a /64', async () => {
 				for (let i = 0; i < ADDRESS_LOCK_AFTER_FAILURES; i++) {
-					await signIn(db, { login: 'nobody', password: 'x' }, { address: `2001:db8:9:9::${i + 1}`, now: T0 });
+					await signIn(
+						db,
+						{ login: 'nobody', password: 'x' },
+						{ address: `2001:db8:9:9::${i + 1}`, now: T0 }
+					);
 				}
 				expect(
-					await signIn(db, { login: 'nobody', password: 'x' }, { address: '2001:db8:9:9:ffff::77', now: T0 })
+					await signIn(
+						db,
+						{ login: 'nobody', password: 'x' },
+						{ address: '2001:db8:9:9:ffff::77', now: T0 }
+					)
 				).toMatchObject({ reason: 'throttled' });
 			});
 		});

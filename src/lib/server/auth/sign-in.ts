@@ -144,7 +144,11 @@ function lockedUntilSql(): SQL {
  * seconds until the lock ends. Addresses quiet for ADDRESS_FORGET_AFTER_SECONDS are
  * forgotten here too, so the table holds only recent offenders.
  */
-async function claimAddressAttempt(db: Database, address: string, now: Date): Promise<number | null> {
+async function claimAddressAttempt(
+	db: Database,
+	address: string,
+	now: Date
+): Promise<number | null> {
 	const nowSql = timestamp(now);
 	const forgetBefore = sql`${nowSql} - make_interval(secs => ${ADDRESS_FORGET_AFTER_SECONDS}::float8)`;
 	await db.execute(sql`DELETE FROM sign_in_addresses WHERE last_failure_at < ${forgetBefore}`);
@@ -199,7 +203,11 @@ export function throttleKey(address: string): string {
 	const groups =
 		tail === undefined
 			? headGroups
-			: [...headGroups, ...Array(8 - headGroups.length - tailGroups.length).fill('0'), ...tailGroups];
+			: [
+					...headGroups,
+					...Array(8 - headGroups.length - tailGroups.length).fill('0'),
+					...tailGroups
+				];
 	return `${groups
 		.slice(0, 4)
 		.map((group) => group.replace(/^0+(?=.)/, ''))

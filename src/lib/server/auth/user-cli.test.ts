@@ -128,8 +128,17 @@ describe('user CLI', { timeout: 300_000 }, () => {
 	it('refuses a common or personal password with exit code 1, creating nothing', async () => {
 		for (const password of ['password1234', 'qwertyuiop1', 'liang-2026-ok']) {
 			const weak = await cli(
-				'add', '--station', 'CLI', '--login', 'liang', '--name', '梁', '--role', 'technician',
-				'--password', password
+				'add',
+				'--station',
+				'CLI',
+				'--login',
+				'liang',
+				'--name',
+				'梁',
+				'--role',
+				'technician',
+				'--password',
+				password
 			);
 			expect(weak.code).toBe(1);
 			expect(weak.stderr).toMatch(/^Error: Refused: the password/);
@@ -141,9 +150,21 @@ describe('user CLI', { timeout: 300_000 }, () => {
 
 	it('creates the first system administrator together with its station, audited as the command line', async () => {
 		const added = await cli(
-			'add', '--station', 'HQ', '--station-name', '总部', '--time-zone', 'Asia/Shanghai',
-			'--login', 'root', '--name', '系统管理员', '--role', 'system_admin',
-			'--password', 'granite-Vw8q-m3tz'
+			'add',
+			'--station',
+			'HQ',
+			'--station-name',
+			'总部',
+			'--time-zone',
+			'Asia/Shanghai',
+			'--login',
+			'root',
+			'--name',
+			'系统管理员',
+			'--role',
+			'system_admin',
+			'--password',
+			'granite-Vw8q-m3tz'
 		);
 		expect(added).toMatchObject({ code: 0 });
 		expect(added.stdout.trim()).toBe('Created system_admin "root" (系统管理员) in station HQ.');

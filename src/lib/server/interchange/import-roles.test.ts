@@ -161,10 +161,14 @@ for (const engine of testEngines()) {
 			]);
 
 			// The command line (npm run import) is the server's operator: it may too, and signs as such.
-			const fromCli = await importStationFiles(db, { stationCode: 'IR2' }, {
-				'technicians.csv': csv('login,name,role', 'tech,技师,technician'),
-				'jobs.csv': JOBS
-			});
+			const fromCli = await importStationFiles(
+				db,
+				{ stationCode: 'IR2' },
+				{
+					'technicians.csv': csv('login,name,role', 'tech,技师,technician'),
+					'jobs.csv': JOBS
+				}
+			);
 			expect(fromCli.ok).toBe(true);
 			const [last] = await db
 				.select({ actorLogin: accountAudit.actorLogin, actorId: accountAudit.actorId })

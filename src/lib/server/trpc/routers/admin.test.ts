@@ -139,7 +139,9 @@ for (const engine of testEngines()) {
 							const outcome = await outcomeOf(call);
 							checked++;
 							if (outcome !== expected) {
-								results.push(`${actorRole} ${procedure} ${role} (${station}): ${outcome}, expected ${expected}`);
+								results.push(
+									`${actorRole} ${procedure} ${role} (${station}): ${outcome}, expected ${expected}`
+								);
 							}
 							if (procedure === 'create') {
 								const created = await db
@@ -200,8 +202,9 @@ for (const engine of testEngines()) {
 					code: 'NOT_FOUND'
 				});
 			}
-			expect(await outcomeOf(() => as(actors.system_admin).users.list({ stationId: stationB.id })))
-				.toBe('ok');
+			expect(
+				await outcomeOf(() => as(actors.system_admin).users.list({ stationId: stationB.id }))
+			).toBe('ok');
 		});
 
 		it('creates stations with a canonical time zone and refuses bad or taken ones', async () => {
@@ -232,7 +235,12 @@ for (const engine of testEngines()) {
 
 		it('a duplicate login is a CONFLICT naming it; a weak password is refused in the reader’s language', async () => {
 			const admin = as(actors.admin);
-			const account = { stationId: stationA.id, login: 'wang', name: '王', role: 'supervisor' as const };
+			const account = {
+				stationId: stationA.id,
+				login: 'wang',
+				name: '王',
+				role: 'supervisor' as const
+			};
 			await admin.users.create({ ...account, password: STRONG_PASSWORD });
 			expect(await signIn(db, { login: 'wang', password: STRONG_PASSWORD })).toMatchObject({
 				ok: true
@@ -256,7 +264,12 @@ for (const engine of testEngines()) {
 			const admin = as(actors.admin);
 			const { target } = await freshTarget('own', 'technician');
 			await expect(
-				admin.users.setRole({ stationId: stationA.id, userId: target.id, role: 'supervisor', reason: ' ' })
+				admin.users.setRole({
+					stationId: stationA.id,
+					userId: target.id,
+					role: 'supervisor',
+					reason: ' '
+				})
 			).rejects.toMatchObject({ code: 'BAD_REQUEST' });
 			const { token } = await createSession(db, actors.admin);
 			const self = { stationId: stationA.id, userId: actors.admin.id };

@@ -74,14 +74,10 @@ const usersAdminRouter = router({
 		.query(({ ctx, input }) =>
 			withAccountErrors(() => listAccounts(ctx.db, input.stationId, actorOf(ctx.user)))
 		),
-	create: adminProcedure
-		.input(newStationUserSchema)
-		.mutation(({ ctx, input }) => {
-			const { reason, ...account } = input;
-			return withAccountErrors(() =>
-				createAccount(ctx.db, account, changeBy(ctx.user, reason))
-			);
-		}),
+	create: adminProcedure.input(newStationUserSchema).mutation(({ ctx, input }) => {
+		const { reason, ...account } = input;
+		return withAccountErrors(() => createAccount(ctx.db, account, changeBy(ctx.user, reason)));
+	}),
 	setPassword: adminProcedure.input(setUserPasswordSchema).mutation(({ ctx, input }) => {
 		const { reason, ...ref } = input;
 		return withAccountErrors(() => setPassword(ctx.db, ref, changeBy(ctx.user, reason)));
