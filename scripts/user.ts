@@ -79,7 +79,12 @@ function parseCommand(argv: string[]): Command {
 	}
 	const [name, ...extra] = parsed.positionals;
 	if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`);
-	if (name === 'add') return { name, args: validate(addSchema, parsed.values) };
+	if (name === 'add') {
+		if (parsed.values['time-zone'] !== undefined && parsed.values['station-name'] === undefined) {
+			throw new UsageError('--time-zone is for a new station: give --station-name too');
+		}
+		return { name, args: validate(addSchema, parsed.values) };
+	}
 	if (name === 'passwd') {
 		for (const option of ['name', 'role', 'station-name', 'time-zone'] as const) {
 			if (parsed.values[option] !== undefined) {

@@ -133,6 +133,14 @@ for (const engine of testEngines()) {
 				db,
 				sql`SELECT login, password_hash FROM users WHERE login IN ('supervisor', 'zhangwei')`
 			);
+			// The bulk insert names its columns: every account still gets its own local data key.
+			const keys = await queryRows<{ keys: number; well_formed: number }>(
+				db,
+				sql`SELECT count(DISTINCT local_data_key)::int AS keys,
+					count(*) FILTER (WHERE local_data_key ~ '^[0-9a-f]{64}$')::int AS well_formed
+					FROM users u JOIN stations s ON s.id = u.station_id WHERE s.code = 'DEMO'`
+			);
+			expect(keys).toEqual([{ keys: 10, well_formed: 10 }]);
 			expect(hashes).toHaveLength(2);
 			for (const { login, password_hash } of hashes) {
 				expect(password_hash).toMatch(/^\$argon2id\$/);
