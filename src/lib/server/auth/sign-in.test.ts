@@ -301,6 +301,7 @@ for (const engine of testEngines()) {
 				expect(throttleKey('fe80::1%eth0')).toBe('fe80:0:0:0::/64');
 				expect(throttleKey('::ffff:203.0.113.7')).toBe('203.0.113.7');
 				expect(throttleKey('203.0.113.7')).toBe('203.0.113.7');
+				expect(throttleKey(`1.2.3.4, ${'x'.repeat(10_000)}`)).toHaveLength(64);
 			});
 
 			it('shares one count between the addresses of a /64', async () => {

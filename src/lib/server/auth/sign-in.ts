@@ -16,7 +16,7 @@
  * the address lock first.
  */
 import { randomUUID } from 'node:crypto';
-import { isIPv6 } from 'node:net';
+import { isIP, isIPv6 } from 'node:net';
 import { and, eq, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../db';
 import { queryRows } from '../db/rows';
@@ -194,6 +194,9 @@ function addressLockedUntilSql(): SQL {
  */
 export function throttleKey(address: string): string {
 	const plain = address.trim().toLowerCase().replace(/%.*$/, '');
+	// Not an address at all (a misconfigured ADDRESS_HEADER passing a client's header through):
+	// still a key, but never longer than an index entry may be.
+	if (isIP(plain) === 0) return plain.slice(0, 64);
 	const mapped = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/.exec(plain);
 	if (mapped) return mapped[1];
 	if (!isIPv6(plain)) return plain;
