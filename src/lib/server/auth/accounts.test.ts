@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database, DatabaseHandle } from '../db';
+import { queryRows } from '../db/rows';
 import { accountAudit, users } from '../db/schema';
 import { testEngines } from '../testing/databases';
 import { createStation, createUser } from '../testing/fixtures';
@@ -267,6 +268,34 @@ for (const engine of testEngines()) {
 			expect(keys).toHaveLength(3);
 			for (const { key } of keys) expect(key).toMatch(/^[0-9a-f]{64}$/);
 			expect(new Set(keys.map(({ key }) => key)).size).toBe(3);
+		});
+
+		it('the migration gave users that existed before it keys of their own too', async () => {
+			// Adding a column whose default is volatile computes it per existing row: checked with
+			// the very default the migration declared, on a table of existing rows.
+			const [column] = await queryRows<{ expression: string }>(
+				db,
+				sql`SELECT pg_get_expr(d.adbin, d.adrelid) AS expression
+					FROM pg_attrdef d
+					JOIN pg_attribute a ON a.attrelid = d.adrelid AND a.attnum = d.adnum
+					WHERE d.adrelid = 'users'::regclass AND a.attname = 'local_data_key'`
+			);
+			expect(column.expression).toContain('gen_random_uuid()');
+			await db.transaction(async (tx) => {
+				await tx.execute(
+					sql`CREATE TEMP TABLE existing_users ON COMMIT DROP AS SELECT generate_series(1, 50) AS n`
+				);
+				await tx.execute(
+					sql.raw(
+						`ALTER TABLE existing_users ADD COLUMN k text NOT NULL DEFAULT ${column.expression}`
+					)
+				);
+				const [keys] = await queryRows<{ distinct_keys: number }>(
+					tx,
+					sql`SELECT count(DISTINCT k)::int AS distinct_keys FROM existing_users`
+				);
+				expect(keys.distinct_keys).toBe(50);
+			});
 		});
 	});
 }
