@@ -61,14 +61,10 @@ describe('parseCsv', () => {
 	});
 
 	it('reports a stray quote, text after a closing quote and an unclosed quote', () => {
-		expect(parseCsv('a,b\n1,2"3\n').problems).toEqual([
-			{ line: 2, reason: expect.stringContaining('a quote (") inside an unquoted value') }
-		]);
-		expect(parseCsv('a,b\n"1"x,2\n').problems).toEqual([
-			{ line: 2, reason: expect.stringContaining('text after the closing quote') }
-		]);
+		expect(parseCsv('a,b\n1,2"3\n').problems).toEqual([{ line: 2, code: 'stray_quote' }]);
+		expect(parseCsv('a,b\n"1"x,2\n').problems).toEqual([{ line: 2, code: 'text_after_quote' }]);
 		const unclosed = parseCsv('a,b\n1,2\n"3,4\n5,6\n');
-		expect(unclosed.problems).toEqual([{ line: 3, reason: 'a quoted value is never closed' }]);
+		expect(unclosed.problems).toEqual([{ line: 3, code: 'unclosed_quote' }]);
 		expect(unclosed.records.at(-1)).toEqual({ line: 3, fields: ['3,4\n5,6\n'] });
 	});
 });

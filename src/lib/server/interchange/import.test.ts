@@ -6,6 +6,7 @@ import { testEngines } from '../testing/databases';
 import { createStation, createUser } from '../testing/fixtures';
 import { exportStationFiles } from './export';
 import { importStationFiles, type ImportFiles, type ImportResult } from './import';
+import { renderProblemReport } from './problems';
 import { csv, dumpDatabase } from './testing';
 
 /** A small, valid folder; the error cases below change one file at a time. */
@@ -25,13 +26,18 @@ const BASE: Record<string, string> = {
 	)
 };
 
+/** The problems as the command line prints them in English. */
 function expectProblems(result: ImportResult): string[] {
 	if (result.ok) throw new Error('expected the import to be refused');
-	return result.problems;
+	return renderProblemReport(result, 'en');
 }
 
 function expectSummary(result: ImportResult) {
-	if (!result.ok) throw new Error(`expected the import to succeed:\n${result.problems.join('\n')}`);
+	if (!result.ok) {
+		throw new Error(
+			`expected the import to succeed:\n${renderProblemReport(result, 'en').join('\n')}`
+		);
+	}
 	return result.summary;
 }
 
@@ -329,7 +335,7 @@ for (const engine of testEngines()) {
 				);
 				expect(problems).toHaveLength(1);
 				expect(problems[0]).toMatch(
-					/^database: the database refused the import, so nothing was imported: .*test_no_sms/
+					/^database: the database refused the import, so nothing was imported: .*test_no_sms$/
 				);
 				expect(await dumpDatabase(db)).toEqual(before);
 			} finally {

@@ -11,6 +11,7 @@ import { computeScorecard } from '../kpi/scorecard';
 import { testEngines } from '../testing/databases';
 import { exportStationFiles, type StationExport } from './export';
 import { importStationFiles } from './import';
+import { renderProblemReport } from './problems';
 
 const NOW = new Date('2026-11-20T06:30:00Z');
 const SEED = 7;
@@ -57,7 +58,7 @@ for (const engine of testEngines()) {
 			const started = performance.now();
 			const result = await importStationFiles(db, { stationCode: 'COPY' }, original.files);
 			const seconds = (performance.now() - started) / 1000;
-			if (!result.ok) throw new Error(result.problems.slice(0, 20).join('\n'));
+			if (!result.ok) throw new Error(renderProblemReport(result, 'en').slice(0, 20).join('\n'));
 			expect(result.summary.jobs.inserted).toBe(original.counts['jobs.csv']);
 			expect(result.summary.partLines?.written).toBe(original.counts['job_parts.csv']);
 			expect(result.summary.followUps?.written).toBe(original.counts['follow_ups.csv']);
