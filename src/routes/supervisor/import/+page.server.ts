@@ -1,13 +1,24 @@
 import { fail } from '@sveltejs/kit';
 import { serverDatabase } from '$lib/server/db/server-db';
-import { INTERCHANGE_FILE_NAMES, importStationFiles } from '$lib/server/interchange';
+import {
+	IMPORT_LIMITS,
+	INTERCHANGE_FILE_NAMES,
+	MAX_LISTED_PROBLEMS,
+	importStationFiles,
+	renderProblem
+} from '$lib/server/interchange';
 import type { ImportFiles } from '$lib/server/interchange';
+import { getLocale } from '$lib/paraglide/runtime';
 import { requireSupervisor } from '../../access';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = ({ locals }) => {
 	const user = requireSupervisor(locals);
-	return { stationName: user.stationName, fileNames: INTERCHANGE_FILE_NAMES };
+	return {
+		stationName: user.stationName,
+		fileNames: INTERCHANGE_FILE_NAMES,
+		limits: { ...IMPORT_LIMITS, problems: MAX_LISTED_PROBLEMS }
+	};
 };
 
 export const actions: Actions = {
@@ -29,7 +40,15 @@ export const actions: Actions = {
 		const { db } = await serverDatabase();
 		// Always the supervisor's own station: the form has no station field to tamper with.
 		const result = await importStationFiles(db, { stationCode: user.stationCode }, files);
-		if (!result.ok) return fail(400, { reason: 'problems' as const, problems: result.problems });
+		if (!result.ok) {
+			// In the language of the page that sent the files (the import's problems are codes).
+			const locale = getLocale();
+			return fail(400, {
+				reason: 'problems' as const,
+				problems: result.problems.map((problem) => renderProblem(problem, locale)),
+				omitted: result.omitted
+			});
+		}
 		return { summary: result.summary };
 	}
 };
