@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseCsv, toCsv } from './csv';
+import { neutraliseFormula, parseCsv, readCsv, restoreFormula, toCsv } from './csv';
 
 const fieldsOf = (text: string) => parseCsv(text).records.map((record) => record.fields);
 
@@ -80,20 +80,113 @@ describe('toCsv', () => {
 		expect(toCsv([['x']], { bom: true })).toBe('\uFEFFx\r\n');
 	});
 
-	it('writes what parseCsv reads back unchanged', () => {
-		const value = fc.string({ unit: fc.constantFrom('a', '张', ',', '"', '\n', ' ', 'x', '\r\n') });
+	it('writes what parseCsv reads back unchanged, formula starts restored', () => {
+		const value = fc.string({
+			unit: fc.oneof(
+				fc.constantFrom('a', '张', ',', '"', '\n', ' ', 'x', '\r\n', '\r', "'"),
+				fc.constantFrom(...FORMULA_STARTS),
+				fc.string({ unit: 'grapheme', minLength: 1, maxLength: 1 })
+			)
+		});
 		fc.assert(
 			fc.property(
 				fc.array(fc.array(value, { minLength: 2, maxLength: 4 }), { minLength: 1, maxLength: 5 }),
 				(records) => {
+					// A line break inside a value reads as LF, whatever the file used.
 					const normalised = records.map((record) =>
-						record.map((field) => field.replaceAll('\r\n', '\n'))
+						record.map((field) => field.replace(/\r\n?/g, '\n'))
 					);
 					const parsed = parseCsv(toCsv(records));
 					expect(parsed.problems).toEqual([]);
-					expect(parsed.records.map((record) => record.fields)).toEqual(normalised);
+					expect(
+						parsed.records.map((record) => record.fields.map((field) => restoreFormula(field)))
+					).toEqual(normalised);
 				}
-			)
+			),
+			{ numRuns: 500 }
 		);
+	});
+});
+
+/** The leading characters OWASP lists as making a spreadsheet run a cell (CSV injection). */
+const FORMULA_STARTS = ['=', '+', '-', '@', '\t', '\r'];
+
+describe('spreadsheet formulas', () => {
+	it('puts an apostrophe before every text that starts like a formula', () => {
+		for (const start of FORMULA_STARTS) {
+			const cell = toCsv([[`${start}1+2`]]).split(',')[0];
+			// A value holding CR is quoted; the apostrophe is inside the quotes.
+			expect(cell.replace(/^"/, '')).toMatch(/^'/);
+		}
+		expect(toCsv([['=HYPERLINK("http://x","y")', '@SUM(A1)', '-2+3', '+1']])).toBe(
+			`"'=HYPERLINK(""http://x"",""y"")",'@SUM(A1),'-2+3,'+1\r\n`
+		);
+	});
+
+	it('leaves numbers, plain texts and apostrophes before anything else alone', () => {
+		expect(toCsv([[-5, 2.5, true, 'abc', "'abc", "it's", '张伟', '']])).toBe(
+			"-5,2.5,true,abc,'abc,it's,张伟,\r\n"
+		);
+	});
+
+	it('writes literal columns (numbers kept as decimal text) as they are', () => {
+		expect(toCsv([['-5', '-5', '=1']], { literalColumns: new Set([0, 2]) })).toBe("-5,'-5,=1\r\n");
+	});
+
+	it('adds one more apostrophe to a text that already starts with apostrophes and a formula', () => {
+		expect(neutraliseFormula("'=x")).toBe("''=x");
+		expect(neutraliseFormula("''-1")).toBe("'''-1");
+		expect(restoreFormula("''=x")).toBe("'=x");
+		expect(restoreFormula("'abc")).toBe("'abc");
+		expect(restoreFormula('=x')).toBe('=x');
+	});
+
+	it('reads back every text exactly', () => {
+		const text = fc.string({
+			unit: fc.oneof(
+				fc.constantFrom("'", ...FORMULA_STARTS),
+				fc.string({ unit: 'binary', minLength: 1, maxLength: 1 })
+			)
+		});
+		fc.assert(
+			fc.property(text, (value) => {
+				expect(restoreFormula(neutraliseFormula(value))).toBe(value);
+			}),
+			{ numRuns: 2000 }
+		);
+	});
+});
+
+describe('limits', () => {
+	const LIMITS = { columns: 5, recordChars: 100, fieldChars: 20 };
+
+	it('stops at a record with more values than allowed', () => {
+		const parsed = parseCsv(`a,b\n${'x,'.repeat(100_000)}\nc,d\n`, LIMITS);
+		expect(parsed.records).toEqual([{ line: 1, fields: ['a', 'b'] }]);
+		expect(parsed.problems).toEqual([{ line: 2, code: 'too_many_columns', max: 5 }]);
+	});
+
+	it('stops at a value or a record longer than allowed, quoted or not', () => {
+		for (const value of ['y'.repeat(21), `"${'y'.repeat(21)}"`, `"${'""'.repeat(21)}"`]) {
+			expect(parseCsv(`a\n${value}\nb\n`, LIMITS).problems).toEqual([
+				{ line: 2, code: 'field_too_long', max: 20 }
+			]);
+		}
+		const wide = `a\n${'yyyyyyyyy,'.repeat(4)}\n`;
+		expect(parseCsv(wide, { ...LIMITS, recordChars: 30 }).problems).toEqual([
+			{ line: 2, code: 'record_too_long', max: 30 }
+		]);
+		// A quote never closed before megabytes of text: refused at the limit, not at the end.
+		const unclosed = `a\n"${'line\n'.repeat(1_000_000)}`;
+		expect(parseCsv(unclosed, LIMITS).problems).toEqual([
+			{ line: 2, code: 'field_too_long', max: 20 }
+		]);
+	});
+
+	it('reads record by record, so that a caller can pause between them', () => {
+		const items = readCsv('a\nb\n"c\n');
+		expect(items.next().value).toEqual({ kind: 'record', record: { line: 1, fields: ['a'] } });
+		expect(items.next().value).toEqual({ kind: 'record', record: { line: 2, fields: ['b'] } });
+		expect([...items].map((item) => item.kind)).toEqual(['problem', 'record']);
 	});
 });

@@ -51,8 +51,7 @@ export interface CsvLimits {
 const UNLIMITED: CsvLimits = { columns: Infinity, recordChars: Infinity, fieldChars: Infinity };
 
 export type CsvItem =
-	| { kind: 'record'; record: CsvRecord }
-	| { kind: 'problem'; problem: CsvSyntaxProblem };
+	{ kind: 'record'; record: CsvRecord } | { kind: 'problem'; problem: CsvSyntaxProblem };
 
 const BOM = '\uFEFF';
 const QUOTE = '"';
@@ -224,7 +223,7 @@ export interface CsvWriteOptions {
  * What makes a spreadsheet run a cell as a formula (OWASP, "CSV Injection"): a leading =, +,
  * -, @, tab or CR; LF too, as a CR inside a quoted value reads back as LF.
  */
-const FORMULA_START = "[=+\\-@\\t\\r\\n]";
+const FORMULA_START = '[=+\\-@\\t\\r\\n]';
 /** Texts that get an apostrophe: a formula start after any number of apostrophes. */
 const NEEDS_APOSTROPHE = new RegExp(`^'*${FORMULA_START}`);
 /** Cells that got one: one or more apostrophes, then a formula start. */

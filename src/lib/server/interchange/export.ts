@@ -139,7 +139,9 @@ export async function exportStationFiles(
 				return formatTimestampInZone(value, station.timeZone);
 			})
 		);
-		const literalColumns = new Set(columns.flatMap((column, i) => (numeric.includes(column) ? [i] : [])));
+		const literalColumns = new Set(
+			columns.flatMap((column, i) => (numeric.includes(column) ? [i] : []))
+		);
 		files[file] = toCsv([columns, ...records], { bom: true, literalColumns });
 		counts[file] = rows.length;
 	}

@@ -196,7 +196,8 @@ function readTarget(target: ImportTarget, problems: ProblemList): StationRequest
 	}
 	if (!name.success) {
 		const place = { place: 'station_name' } as const;
-		if (String(target.stationName ?? '').trim() === '') problems.about(place, 'station_name_required');
+		if (String(target.stationName ?? '').trim() === '')
+			problems.about(place, 'station_name_required');
 		else problems.about(place, 'station_name_invalid', { max: STATION_NAME_MAX });
 	}
 	if (!timeZone.success) {
@@ -387,8 +388,11 @@ class ImportPlanner {
 			}
 		};
 		const { state, tables } = this;
-		await collect(tables['technicians.csv'], 'login', this.folderUsers, (k) =>
-			state.users.get(k)?.id
+		await collect(
+			tables['technicians.csv'],
+			'login',
+			this.folderUsers,
+			(k) => state.users.get(k)?.id
 		);
 		await collect(tables['fault_categories.csv'], 'code', this.folderCategories, (k) =>
 			state.categories.get(k)

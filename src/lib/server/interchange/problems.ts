@@ -99,8 +99,9 @@ export type ImportProblem = {
 /** A reason without its place: what a value parser reports. */
 export type Reason = { [C in ProblemCode]: { code: C; params: ProblemParams<C> } }[ProblemCode];
 
-type ParamsArgument<C extends ProblemCode> =
-	keyof ProblemParams<C> extends never ? [] : [ProblemParams<C>];
+type ParamsArgument<C extends ProblemCode> = keyof ProblemParams<C> extends never
+	? []
+	: [ProblemParams<C>];
 
 /** A reason as arguments: its code, then its parameters when it has any. */
 export type ReasonArguments = { [C in ProblemCode]: [C, ...ParamsArgument<C>] }[ProblemCode];

@@ -74,9 +74,13 @@ export async function readTable<F extends InterchangeFile>(
 		await slicer.maybe();
 		if (item.kind === 'problem') {
 			const syntax = item.problem;
-			if ('max' in syntax) problems.at(file, syntax.line, ROW, syntax.code, { max: syntax.max });
-			else problems.at(file, syntax.line, ROW, syntax.code);
-			continue;
+			if (!('max' in syntax)) {
+				problems.at(file, syntax.line, ROW, syntax.code);
+				continue;
+			}
+			// A limit: the file's rest is unread, so no more can be said about it.
+			problems.at(file, syntax.line, ROW, syntax.code, { max: syntax.max });
+			return table;
 		}
 		const { record } = item;
 		records += 1;
@@ -84,7 +88,7 @@ export async function readTable<F extends InterchangeFile>(
 			problems.at(file, record.line, { place: 'file' }, 'too_many_rows', {
 				max: IMPORT_LIMITS.rows
 			});
-			break;
+			return table;
 		}
 		if (names === null) {
 			headerLine = record.line;
@@ -123,7 +127,8 @@ export async function readTable<F extends InterchangeFile>(
 		return table;
 	}
 	for (const [index, used] of nameless) {
-		if (used) problems.at(file, headerLine, { place: 'column', index: index + 1 }, 'nameless_column');
+		if (used)
+			problems.at(file, headerLine, { place: 'column', index: index + 1 }, 'nameless_column');
 	}
 	for (const column of spec.required) {
 		if (!positions.has(column as ColumnOf<F>)) {

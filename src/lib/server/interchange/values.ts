@@ -56,7 +56,8 @@ export function parseLogin(text: string): string {
 export function parseChoice<T extends string>(text: string, allowed: readonly T[]): T {
 	const value = text.toLowerCase();
 	const found = allowed.find((choice) => choice === value);
-	if (!found) throw new InvalidValue('not_one_of', { value: echo(text), allowed: allowed.join(', ') });
+	if (!found)
+		throw new InvalidValue('not_one_of', { value: echo(text), allowed: allowed.join(', ') });
 	return found;
 }
 
