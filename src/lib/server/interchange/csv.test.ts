@@ -1,5 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import type { ScorecardRow } from '../../shared/kpi';
+import { scorecardToCsv } from './scorecard-output';
 import { neutraliseFormula, parseCsv, readCsv, restoreFormula, toCsv } from './csv';
 
 const fieldsOf = (text: string) => parseCsv(text).records.map((record) => record.fields);
@@ -127,6 +129,30 @@ describe('spreadsheet formulas', () => {
 		expect(toCsv([[-5, 2.5, true, 'abc', "'abc", "it's", '张伟', '']])).toBe(
 			"-5,2.5,true,abc,'abc,it's,张伟,\r\n"
 		);
+	});
+
+	it('makes the scorecard CSV (download and kpi --format csv) safe too, numbers untouched', () => {
+		const row: ScorecardRow = {
+			login: '-x',
+			name: '=cmd|"/c calc"!A0',
+			jobs_completed: 3,
+			repair_success_rate: 0.5,
+			avg_repair_minutes: null,
+			median_repair_minutes: null,
+			duration_index: null,
+			avg_response_hours: null,
+			parts_cost_total: 0,
+			parts_cost_per_job: null,
+			csat: null,
+			avg_satisfaction: null,
+			follow_up_rate: null,
+			record_accuracy: null,
+			score: 12.5,
+			grade: 'fail',
+			rank: null
+		};
+		const [, line] = scorecardToCsv([row], { bom: true }).split('\r\n');
+		expect(line).toBe(`'-x,"'=cmd|""/c calc""!A0",3,0.5,,,,,0,,,,,,12.5,fail,`);
 	});
 
 	it('writes literal columns (numbers kept as decimal text) as they are', () => {
