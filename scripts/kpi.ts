@@ -48,7 +48,9 @@ await runCli(USAGE, async (argv) => {
 		if (!station) throw new Error(`There is no station with code ${stationCode}.`);
 		const rows = await computeScorecard(handle.db, { stationId: station.id, ...period.data });
 		// The same bytes as the supervisor's scorecard.csv download: a BOM for Excel.
-		process.stdout.write(format === 'csv' ? scorecardToCsv(rows, { bom: true }) : scorecardToJson(rows));
+		process.stdout.write(
+			format === 'csv' ? scorecardToCsv(rows, { bom: true }) : scorecardToJson(rows)
+		);
 	} finally {
 		await handle.close();
 	}
