@@ -227,7 +227,7 @@ async function readTables(
 		// Each file name maps to its own table type; TypeScript cannot follow that through a loop.
 		(tables as Record<string, unknown>)[name] = await readTable(name, content, problems, slicer);
 	}
-	if (!(REQUIRED_FILE in files)) {
+	if (!Object.hasOwn(files, REQUIRED_FILE)) {
 		problems.at(REQUIRED_FILE, 1, { place: 'file' }, 'missing_file');
 	}
 	return tables;
