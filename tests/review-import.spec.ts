@@ -92,6 +92,13 @@ test('an upload over the size limit and a lost connection are told in words', as
 	const submit = page.getByRole('button', { name: '导入', exact: true });
 	const alert = page.getByRole('alert');
 
+	// Any file name is a file name: even "__proto__" is reported, not silently dropped.
+	await files.setInputFiles([csv('jobs.csv', [HEADER, GOOD_ROW]), csv('__proto__', ['x'])]);
+	await submit.click();
+	await expect(alert.getByRole('listitem')).toHaveText([
+		/^__proto__:1: （文件）: 未知的文件；导入文件夹只能包含 technicians\.csv, /
+	]);
+
 	// Over the 20 MB the import accepts: refused with a 413 before it is read.
 	const oversized = Buffer.alloc(21 * 1024 * 1024, 'a');
 	await files.setInputFiles([{ name: 'jobs.csv', mimeType: 'text/csv', buffer: oversized }]);
