@@ -4,7 +4,8 @@
  * Imports a folder of interchange CSV files (import-format.md) into the station, creating
  * the station when no station has that code (name: the code, time zone: Asia/Shanghai,
  * unless given). All or nothing: any problem is listed as `file:line: column: reason` and
- * nothing is changed. Uses the server's database (DATABASE_URL, else PGLITE_DIR).
+ * nothing is changed. Problems are in the terminal's language: Chinese when LC_ALL,
+ * LC_MESSAGES or LANG names zh, else English. Uses the server's database (DATABASE_URL, else PGLITE_DIR).
  * Exit codes: 0 imported, 1 refused (problems listed), 2 bad arguments.
  */
 import { openMigratedDatabase } from '../src/lib/server/db/index';
@@ -18,8 +19,11 @@ import {
 	FolderError,
 	importStationFiles,
 	readImportFolder,
+	renderProblemReport,
+	terminalLocale,
 	type ImportSummary
 } from '../src/lib/server/interchange/index';
+import { m } from '../src/lib/paraglide/messages.js';
 import { stationCodeSchema } from '../src/lib/shared/schemas';
 
 const USAGE =
@@ -51,11 +55,12 @@ await runCli(USAGE, async (argv) => {
 			files
 		);
 		if (!result.ok) {
-			for (const problem of result.problems) console.error(problem);
-			const count = result.problems.length;
-			console.error(
-				`Nothing was imported: ${count} problem${count === 1 ? '' : 's'} in ${folder}.`
-			);
+			// In the terminal's language (LANG), as the import page speaks the page's.
+			const locale = terminalLocale();
+			for (const line of renderProblemReport(result, locale)) console.error(line);
+			const count = result.problems.length + result.omitted;
+			const refused = count === 1 ? m.ix_cli_refused_one : m.ix_cli_refused;
+			console.error(refused({ count, folder }, { locale }));
 			return 1;
 		}
 		printSummary(folder, result.summary);

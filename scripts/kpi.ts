@@ -3,7 +3,8 @@
  *
  * Prints the station's KPI rows (kpi.md, "Output row") for the local dates [from, to) to
  * standard output: JSON (default), an array of objects with the contract's keys in order, or
- * CSV with a header row, null as an empty cell. Nothing else goes to stdout, so
+ * CSV with a header row, null as an empty cell, a UTF-8 BOM first and text cells safe from
+ * spreadsheet formulas (as the supervisor's scorecard.csv download). Nothing else goes to stdout, so
  * `npm run --silent kpi -- ... > rows.csv` captures the data only. Uses the server's database
  * (DATABASE_URL, else PGLITE_DIR). Exit codes: 0 printed, 1 refused (unknown station),
  * 2 bad arguments.
@@ -46,7 +47,10 @@ await runCli(USAGE, async (argv) => {
 			.where(eq(stations.code, stationCode));
 		if (!station) throw new Error(`There is no station with code ${stationCode}.`);
 		const rows = await computeScorecard(handle.db, { stationId: station.id, ...period.data });
-		process.stdout.write(format === 'csv' ? scorecardToCsv(rows) : scorecardToJson(rows));
+		// The same bytes as the supervisor's scorecard.csv download: a BOM for Excel.
+		process.stdout.write(
+			format === 'csv' ? scorecardToCsv(rows, { bom: true }) : scorecardToJson(rows)
+		);
 	} finally {
 		await handle.close();
 	}

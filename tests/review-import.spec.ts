@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { signInAs } from './helpers/demo';
+import { DEMO_STATION, signInAs } from './helpers/demo';
 
 const HEADER = 'job_no,technician_login,reported_at,status,completed_at,outcome,customer_name';
 /** Completed in 2020: older than any demo job, so first in the follow-up queue once imported. */
@@ -58,4 +58,59 @@ test('a supervisor imports CSV files: problems are listed and change nothing, go
 	await expect(
 		page.getByRole('list', { name: '待回访工单' }).getByRole('listitem').first()
 	).toContainText('导入测试客户');
+});
+
+test('import problems are listed in the language of the page, Chinese or English', async ({
+	page
+}) => {
+	await signInAs(page, 'supervisor');
+	await page.goto('/supervisor/import');
+	await page.getByLabel('CSV 文件').setInputFiles([csv('jobs.csv', [HEADER, BAD_ROW])]);
+	await page.getByRole('button', { name: '导入', exact: true }).click();
+	await expect(page.getByRole('alert').getByRole('listitem')).toHaveText([
+		'jobs.csv:2: status: “done”不是以下之一：open, in_progress, completed, cancelled',
+		`jobs.csv:2: technician_login: “nobody”既不在 technicians.csv 中，也不是服务站 ${DEMO_STATION.code} 的用户`
+	]);
+
+	await page.getByRole('button', { name: 'English' }).click();
+	await expect(page.getByRole('heading', { level: 1, name: 'Import data' })).toBeVisible();
+	await page.getByLabel('CSV files').setInputFiles([csv('jobs.csv', [HEADER, BAD_ROW])]);
+	await page.getByRole('button', { name: 'Import', exact: true }).click();
+	await expect(page.getByRole('alert').getByRole('listitem')).toHaveText([
+		'jobs.csv:2: status: "done" is not one of open, in_progress, completed, cancelled',
+		`jobs.csv:2: technician_login: "nobody" is neither in technicians.csv nor a user of station ${DEMO_STATION.code}`
+	]);
+});
+
+test('an upload over the size limit and a lost connection are told in words', async ({
+	page,
+	context
+}) => {
+	await signInAs(page, 'supervisor');
+	await page.goto('/supervisor/import');
+	const files = page.getByLabel('CSV 文件');
+	const submit = page.getByRole('button', { name: '导入', exact: true });
+	const alert = page.getByRole('alert');
+
+	// Any file name is a file name: even "__proto__" is reported, not silently dropped.
+	await files.setInputFiles([csv('jobs.csv', [HEADER, GOOD_ROW]), csv('__proto__', ['x'])]);
+	await submit.click();
+	await expect(alert.getByRole('listitem')).toHaveText([
+		/^__proto__:1: （文件）: 未知的文件；导入文件夹只能包含 technicians\.csv, /
+	]);
+
+	// Over the 20 MB the import accepts: refused with a 413 before it is read.
+	const oversized = Buffer.alloc(21 * 1024 * 1024, 'a');
+	await files.setInputFiles([{ name: 'jobs.csv', mimeType: 'text/csv', buffer: oversized }]);
+	await submit.click();
+	await expect(alert).toHaveText('上传的文件太大：一次最多导入 20 MB。请把文件拆分成几次导入。');
+	await expect(page.getByRole('heading', { level: 1, name: '导入数据' })).toBeVisible();
+	await expect(submit).toBeEnabled();
+
+	// No connection: fetch fails ("Failed to fetch"); the page says so in its language.
+	await files.setInputFiles([csv('jobs.csv', [HEADER, GOOD_ROW])]);
+	await context.setOffline(true);
+	await submit.click();
+	await expect(alert).toHaveText('无法连接服务器，没有导入任何内容。请检查网络连接后重试。');
+	await context.setOffline(false);
 });

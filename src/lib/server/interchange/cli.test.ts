@@ -29,8 +29,20 @@ interface Outcome {
 describe('interchange command lines', () => {
 	let scratch: string;
 
-	async function spawn(command: string, args: string[]): Promise<Outcome> {
-		const env: NodeJS.ProcessEnv = { ...process.env, PGLITE_DIR: path.join(scratch, 'db') };
+	async function spawn(
+		command: string,
+		args: string[],
+		locale: NodeJS.ProcessEnv = {}
+	): Promise<Outcome> {
+		// An English terminal unless a test says otherwise (problems follow LANG).
+		const env: NodeJS.ProcessEnv = {
+			...process.env,
+			LC_ALL: '',
+			LC_MESSAGES: '',
+			LANG: 'C.UTF-8',
+			...locale,
+			PGLITE_DIR: path.join(scratch, 'db')
+		};
 		delete env.DATABASE_URL;
 		try {
 			const { stdout, stderr } = await run(command, args, { cwd: repoRoot, env });
@@ -43,6 +55,10 @@ describe('interchange command lines', () => {
 	const cli = (script: 'import' | 'export' | 'kpi', ...args: string[]) =>
 		// Node with tsx's loader is what `npm run <script>` runs, without npx's start-up second.
 		spawn(process.execPath, ['--import', 'tsx', `scripts/${script}.ts`, ...args]);
+	const chineseCli = (script: 'import', ...args: string[]) =>
+		spawn(process.execPath, ['--import', 'tsx', `scripts/${script}.ts`, ...args], {
+			LANG: 'zh_CN.UTF-8'
+		});
 	const march = ['--station', 'fix', '--from', '2026-03-01', '--to', '2026-04-01'];
 
 	beforeAll(() => {
@@ -154,6 +170,8 @@ describe('interchange command lines', () => {
 				'csv'
 			);
 			expect(printed.code).toBe(0);
+			// The same bytes as the supervisor's download: a BOM, so Excel reads UTF-8.
+			expect(printed.stdout.startsWith('\uFEFFlogin,name,')).toBe(true);
 			const { records, problems } = parseCsv(printed.stdout);
 			expect(problems).toEqual([]);
 			expect(records.map((record) => record.fields)).toEqual([
@@ -231,6 +249,15 @@ describe('interchange command lines', () => {
 					'follow_ups.csv:3: visited_at: is not a timestamp; write YYYY-MM-DD HH:mm[:ss] (station time) or ISO 8601 with an offset, e.g. 2026-03-02T09:30:00+08:00\n' +
 					'follow_ups.csv:3: job_no: "Z-404" is neither in jobs.csv nor a job of station OTHER\n' +
 					`Nothing was imported: 3 problems in ${folder}.`
+			);
+			// A Chinese terminal reads the same problems in Chinese, in the same form.
+			const chinese = await chineseCli('import', folder, '--station', 'other');
+			expect(chinese.code).toBe(1);
+			expect(chinese.stderr).toContain(
+				'follow_ups.csv:2: satisfaction: 9 不在 1 到 5 之间\n' +
+					'follow_ups.csv:3: visited_at: 不是时间；请写 YYYY-MM-DD HH:mm[:ss]（服务站时间）或带时差的 ISO 8601，例如 2026-03-02T09:30:00+08:00\n' +
+					'follow_ups.csv:3: job_no: “Z-404”既不在 jobs.csv 中，也不是服务站 OTHER 的工单\n' +
+					`没有导入任何内容：${folder} 中有 3 个问题。`
 			);
 			const nothing = await cli(
 				'kpi',

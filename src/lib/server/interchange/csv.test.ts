@@ -1,6 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseCsv, toCsv } from './csv';
+import type { ScorecardRow } from '../../shared/kpi';
+import { scorecardToCsv } from './scorecard-output';
+import { neutraliseFormula, parseCsv, readCsv, restoreFormula, toCsv } from './csv';
 
 const fieldsOf = (text: string) => parseCsv(text).records.map((record) => record.fields);
 
@@ -61,14 +63,10 @@ describe('parseCsv', () => {
 	});
 
 	it('reports a stray quote, text after a closing quote and an unclosed quote', () => {
-		expect(parseCsv('a,b\n1,2"3\n').problems).toEqual([
-			{ line: 2, reason: expect.stringContaining('a quote (") inside an unquoted value') }
-		]);
-		expect(parseCsv('a,b\n"1"x,2\n').problems).toEqual([
-			{ line: 2, reason: expect.stringContaining('text after the closing quote') }
-		]);
+		expect(parseCsv('a,b\n1,2"3\n').problems).toEqual([{ line: 2, code: 'stray_quote' }]);
+		expect(parseCsv('a,b\n"1"x,2\n').problems).toEqual([{ line: 2, code: 'text_after_quote' }]);
 		const unclosed = parseCsv('a,b\n1,2\n"3,4\n5,6\n');
-		expect(unclosed.problems).toEqual([{ line: 3, reason: 'a quoted value is never closed' }]);
+		expect(unclosed.problems).toEqual([{ line: 3, code: 'unclosed_quote' }]);
 		expect(unclosed.records.at(-1)).toEqual({ line: 3, fields: ['3,4\n5,6\n'] });
 	});
 });
@@ -84,20 +82,137 @@ describe('toCsv', () => {
 		expect(toCsv([['x']], { bom: true })).toBe('\uFEFFx\r\n');
 	});
 
-	it('writes what parseCsv reads back unchanged', () => {
-		const value = fc.string({ unit: fc.constantFrom('a', '张', ',', '"', '\n', ' ', 'x', '\r\n') });
+	it('writes what parseCsv reads back unchanged, formula starts restored', () => {
+		const value = fc.string({
+			unit: fc.oneof(
+				fc.constantFrom('a', '张', ',', '"', '\n', ' ', 'x', '\r\n', '\r', "'"),
+				fc.constantFrom(...FORMULA_STARTS),
+				fc.string({ unit: 'grapheme', minLength: 1, maxLength: 1 })
+			)
+		});
 		fc.assert(
 			fc.property(
 				fc.array(fc.array(value, { minLength: 2, maxLength: 4 }), { minLength: 1, maxLength: 5 }),
 				(records) => {
+					// A line break inside a value reads as LF, whatever the file used.
 					const normalised = records.map((record) =>
-						record.map((field) => field.replaceAll('\r\n', '\n'))
+						record.map((field) => field.replace(/\r\n?/g, '\n'))
 					);
 					const parsed = parseCsv(toCsv(records));
 					expect(parsed.problems).toEqual([]);
-					expect(parsed.records.map((record) => record.fields)).toEqual(normalised);
+					expect(
+						parsed.records.map((record) => record.fields.map((field) => restoreFormula(field)))
+					).toEqual(normalised);
 				}
-			)
+			),
+			{ numRuns: 500 }
 		);
+	});
+});
+
+/** The leading characters OWASP lists as making a spreadsheet run a cell (CSV injection). */
+const FORMULA_STARTS = ['=', '+', '-', '@', '\t', '\r'];
+
+describe('spreadsheet formulas', () => {
+	it('puts an apostrophe before every text that starts like a formula', () => {
+		for (const start of FORMULA_STARTS) {
+			const cell = toCsv([[`${start}1+2`]]).split(',')[0];
+			// A value holding CR is quoted; the apostrophe is inside the quotes.
+			expect(cell.replace(/^"/, '')).toMatch(/^'/);
+		}
+		expect(toCsv([['=HYPERLINK("http://x","y")', '@SUM(A1)', '-2+3', '+1']])).toBe(
+			`"'=HYPERLINK(""http://x"",""y"")",'@SUM(A1),'-2+3,'+1\r\n`
+		);
+	});
+
+	it('leaves numbers, plain texts and apostrophes before anything else alone', () => {
+		expect(toCsv([[-5, 2.5, true, 'abc', "'abc", "it's", '张伟', '']])).toBe(
+			"-5,2.5,true,abc,'abc,it's,张伟,\r\n"
+		);
+	});
+
+	it('makes the scorecard CSV (download and kpi --format csv) safe too, numbers untouched', () => {
+		const row: ScorecardRow = {
+			login: '-x',
+			name: '=cmd|"/c calc"!A0',
+			jobs_completed: 3,
+			repair_success_rate: 0.5,
+			avg_repair_minutes: null,
+			median_repair_minutes: null,
+			duration_index: null,
+			avg_response_hours: null,
+			parts_cost_total: 0,
+			parts_cost_per_job: null,
+			csat: null,
+			avg_satisfaction: null,
+			follow_up_rate: null,
+			record_accuracy: null,
+			score: 12.5,
+			grade: 'fail',
+			rank: null
+		};
+		const [, line] = scorecardToCsv([row], { bom: true }).split('\r\n');
+		expect(line).toBe(`'-x,"'=cmd|""/c calc""!A0",3,0.5,,,,,0,,,,,,12.5,fail,`);
+	});
+
+	it('writes literal columns (numbers kept as decimal text) as they are', () => {
+		expect(toCsv([['-5', '-5', '=1']], { literalColumns: new Set([0, 2]) })).toBe("-5,'-5,=1\r\n");
+	});
+
+	it('adds one more apostrophe to a text that already starts with apostrophes and a formula', () => {
+		expect(neutraliseFormula("'=x")).toBe("''=x");
+		expect(neutraliseFormula("''-1")).toBe("'''-1");
+		expect(restoreFormula("''=x")).toBe("'=x");
+		expect(restoreFormula("'abc")).toBe("'abc");
+		expect(restoreFormula('=x')).toBe('=x');
+	});
+
+	it('reads back every text exactly', () => {
+		const text = fc.string({
+			unit: fc.oneof(
+				fc.constantFrom("'", ...FORMULA_STARTS),
+				fc.string({ unit: 'binary', minLength: 1, maxLength: 1 })
+			)
+		});
+		fc.assert(
+			fc.property(text, (value) => {
+				expect(restoreFormula(neutraliseFormula(value))).toBe(value);
+			}),
+			{ numRuns: 2000 }
+		);
+	});
+});
+
+describe('limits', () => {
+	const LIMITS = { columns: 5, recordChars: 100, fieldChars: 20 };
+
+	it('stops at a record with more values than allowed', () => {
+		const parsed = parseCsv(`a,b\n${'x,'.repeat(100_000)}\nc,d\n`, LIMITS);
+		expect(parsed.records).toEqual([{ line: 1, fields: ['a', 'b'] }]);
+		expect(parsed.problems).toEqual([{ line: 2, code: 'too_many_columns', max: 5 }]);
+	});
+
+	it('stops at a value or a record longer than allowed, quoted or not', () => {
+		for (const value of ['y'.repeat(21), `"${'y'.repeat(21)}"`, `"${'""'.repeat(21)}"`]) {
+			expect(parseCsv(`a\n${value}\nb\n`, LIMITS).problems).toEqual([
+				{ line: 2, code: 'field_too_long', max: 20 }
+			]);
+		}
+		const wide = `a\n${'yyyyyyyyy,'.repeat(4)}\n`;
+		expect(parseCsv(wide, { ...LIMITS, recordChars: 30 }).problems).toEqual([
+			{ line: 2, code: 'record_too_long', max: 30 }
+		]);
+		// A quote never closed before megabytes of text: refused at the limit, not at the end.
+		const unclosed = `a\n"${'line\n'.repeat(1_000_000)}`;
+		expect(parseCsv(unclosed, LIMITS).problems).toEqual([
+			{ line: 2, code: 'field_too_long', max: 20 }
+		]);
+	});
+
+	it('reads record by record, so that a caller can pause between them', () => {
+		const items = readCsv('a\nb\n"c\n');
+		expect(items.next().value).toEqual({ kind: 'record', record: { line: 1, fields: ['a'] } });
+		expect(items.next().value).toEqual({ kind: 'record', record: { line: 2, fields: ['b'] } });
+		expect([...items].map((item) => item.kind)).toEqual(['problem', 'record']);
 	});
 });

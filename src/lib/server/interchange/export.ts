@@ -2,6 +2,9 @@
  * Exporting a station as the interchange files (import-format.md): the same six files an
  * import reads, so an export imported into another station gives the same KPIs.
  *
+ * - Text a spreadsheet would run as a formula (`=…`, `+…`, `-…`, `@…`) gets a leading
+ *   apostrophe (csv.ts, neutraliseFormula), which the import takes off again; numbers are
+ *   written as they are.
  * - Files start with a UTF-8 BOM: Excel (the tool stations use) reads a CSV without one in
  *   the system code page and garbles Chinese text. Imports accept and drop the BOM.
  * - Timestamps are ISO 8601 in the station's wall-clock time with that instant's offset
@@ -128,6 +131,7 @@ export async function exportStationFiles(
 	const counts = {} as StationExport['counts'];
 	for (const [file, rows] of Object.entries(rowsOf) as [InterchangeFile, TextRow[]][]) {
 		const columns: readonly string[] = INTERCHANGE_FILES[file].columns;
+		const numeric: readonly string[] = INTERCHANGE_FILES[file].numeric;
 		const records: CsvValue[][] = rows.map((row) =>
 			columns.map((column) => {
 				const value = row[column];
@@ -135,7 +139,10 @@ export async function exportStationFiles(
 				return formatTimestampInZone(value, station.timeZone);
 			})
 		);
-		files[file] = toCsv([columns, ...records], { bom: true });
+		const literalColumns = new Set(
+			columns.flatMap((column, i) => (numeric.includes(column) ? [i] : []))
+		);
+		files[file] = toCsv([columns, ...records], { bom: true, literalColumns });
 		counts[file] = rows.length;
 	}
 	return {

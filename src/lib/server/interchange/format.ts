@@ -1,20 +1,24 @@
 /**
  * The files and columns of the interchange format (import-format.md, "Files"), in the
- * order an export writes them.
+ * order an export writes them. `numeric` columns are numbers, written and read as they are;
+ * every other cell is text, written safe from spreadsheet formulas (csv.ts).
  */
 
 export const INTERCHANGE_FILES = {
 	'technicians.csv': {
 		columns: ['login', 'name', 'role'],
-		required: ['login', 'name']
+		required: ['login', 'name'],
+		numeric: []
 	},
 	'fault_categories.csv': {
 		columns: ['code', 'name', 'standard_minutes'],
-		required: ['code', 'name']
+		required: ['code', 'name'],
+		numeric: ['standard_minutes']
 	},
 	'parts.csv': {
 		columns: ['sku', 'name', 'unit_cost', 'unit'],
-		required: ['sku', 'name', 'unit_cost']
+		required: ['sku', 'name', 'unit_cost'],
+		numeric: ['unit_cost']
 	},
 	'jobs.csv': {
 		columns: [
@@ -36,15 +40,18 @@ export const INTERCHANGE_FILES = {
 			'previous_job_no',
 			'notes'
 		],
-		required: ['job_no', 'technician_login', 'reported_at', 'status']
+		required: ['job_no', 'technician_login', 'reported_at', 'status'],
+		numeric: []
 	},
 	'job_parts.csv': {
 		columns: ['job_no', 'sku', 'qty', 'unit_cost'],
-		required: ['job_no', 'sku', 'qty']
+		required: ['job_no', 'sku', 'qty'],
+		numeric: ['qty', 'unit_cost']
 	},
 	'follow_ups.csv': {
 		columns: ['job_no', 'visited_at', 'channel', 'satisfaction', 'issue_resolved', 'comment'],
-		required: ['job_no', 'visited_at']
+		required: ['job_no', 'visited_at'],
+		numeric: ['satisfaction']
 	}
 } as const;
 

@@ -11,12 +11,13 @@ import { accountAudit, users } from '../db/schema';
 import { testEngines } from '../testing/databases';
 import { createStation, createUser } from '../testing/fixtures';
 import { importStationFiles, type ImportResult } from './import';
+import { renderProblem } from './problems';
 import { csv } from './testing';
 
 const JOBS = csv('job_no,technician_login,reported_at,status');
 
 function problemsOf(result: ImportResult): string[] {
-	return result.ok ? [] : result.problems;
+	return result.ok ? [] : result.problems.map((problem) => renderProblem(problem, 'en'));
 }
 
 for (const engine of testEngines()) {

@@ -1,3 +1,4 @@
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database, DatabaseHandle } from '../db';
@@ -6,6 +7,9 @@ import { testEngines } from '../testing/databases';
 import { createStation, createUser } from '../testing/fixtures';
 import { exportStationFiles } from './export';
 import { importStationFiles, type ImportFiles, type ImportResult } from './import';
+import { MAX_LISTED_PROBLEMS, renderProblemReport } from './problems';
+import { IMPORT_LIMITS } from './table';
+import { toCsv } from './csv';
 import { csv, dumpDatabase } from './testing';
 
 /** A small, valid folder; the error cases below change one file at a time. */
@@ -25,13 +29,18 @@ const BASE: Record<string, string> = {
 	)
 };
 
+/** The problems as the command line prints them in English. */
 function expectProblems(result: ImportResult): string[] {
 	if (result.ok) throw new Error('expected the import to be refused');
-	return result.problems;
+	return renderProblemReport(result, 'en');
 }
 
 function expectSummary(result: ImportResult) {
-	if (!result.ok) throw new Error(`expected the import to succeed:\n${result.problems.join('\n')}`);
+	if (!result.ok) {
+		throw new Error(
+			`expected the import to succeed:\n${renderProblemReport(result, 'en').join('\n')}`
+		);
+	}
 	return result.summary;
 }
 
@@ -329,7 +338,7 @@ for (const engine of testEngines()) {
 				);
 				expect(problems).toHaveLength(1);
 				expect(problems[0]).toMatch(
-					/^database: the database refused the import, so nothing was imported: .*test_no_sms/
+					/^database: the database refused the import, so nothing was imported: .*test_no_sms$/
 				);
 				expect(await dumpDatabase(db)).toEqual(before);
 			} finally {
@@ -681,6 +690,139 @@ for (const engine of testEngines()) {
 				'other',
 				'phone'
 			]);
+		});
+		it('bounds the work and the problems of a hostile upload, and keeps the server responsive', async () => {
+			const before = await dumpDatabase(db);
+			// Binary garbage: bytes that are never UTF-8 (0xFF), between others.
+			const garbage = new Uint8Array(1_000_000).map((_, i) => (i % 7 === 0 ? 0xff : i % 256));
+			const structural: ImportFiles = {
+				'jobs.csv': csv(
+					'job_no,technician_login,reported_at,status',
+					'J1\0,zhang,2026-03-02 09:00,open'
+				),
+				'fault_categories.csv': `${'code,'.repeat(100_000)}\n`,
+				'parts.csv': `\uFEFFsku,name,unit_cost\n${'x'.repeat(5_000_000)}`,
+				'technicians.csv': `login,name\n"${'""'.repeat(1_000_000)}"\n`,
+				'follow_ups.csv': garbage,
+				'job_parts.csv': `job_no,sku,qty\n${'J1\n'.repeat(250_000)}`
+			};
+			// Valid structure, three bad values in each of 100,000 rows.
+			const values: ImportFiles = {
+				'jobs.csv': csv(
+					'job_no,technician_login,reported_at,status',
+					...Array.from({ length: 100_000 }, (_, i) => `H${i},nobody,someday,done`)
+				)
+			};
+
+			const lag = monitorEventLoopDelay({ resolution: 10 });
+			lag.enable();
+			let importDone = 0;
+			const imports = (async () => {
+				const results = [
+					await importStationFiles(db, { stationCode: 'ERR' }, structural),
+					await importStationFiles(db, { stationCode: 'ERR' }, values)
+				];
+				importDone = performance.now();
+				return results;
+			})();
+			// A small request of someone else, asked while the imports run.
+			let smallDone = 0;
+			const small = (async () => {
+				for (let i = 0; i < 20; i++) await new Promise((resolve) => setTimeout(resolve, 5));
+				await queryRows(db, sql`SELECT 1 AS one`);
+				smallDone = performance.now();
+			})();
+			const [[structuralResult, valuesResult]] = await Promise.all([imports, small]);
+			lag.disable();
+
+			expect(smallDone).toBeLessThan(importDone);
+			// Work is done in slices of ~10 ms; the bound leaves room for GC and a loaded machine.
+			// Done in one piece, these imports hold the event loop for seconds.
+			expect(lag.max / 1e6).toBeLessThan(1_000);
+
+			const structuralProblems = expectProblems(structuralResult);
+			expect(structuralProblems.slice(0, 6)).toEqual([
+				'jobs.csv:2: job_no: contains a NUL character (code 0), which cannot be stored',
+				'fault_categories.csv:1: (row): has more than 100 values; the rest of the file was not read',
+				'parts.csv:2: (row): holds a value longer than 10000 characters; the rest of the file was not read',
+				'technicians.csv:2: (row): holds a value longer than 10000 characters; the rest of the file was not read',
+				'follow_ups.csv:1: (file): is not UTF-8 text; save it as "CSV UTF-8" (CSV UTF-8 逗号分隔)',
+				'job_parts.csv:2: (row): has 1 value but the header names 3 columns'
+			]);
+			if (structuralResult.ok) throw new Error('unreachable');
+			expect(structuralResult.problems).toHaveLength(MAX_LISTED_PROBLEMS);
+			// Every short row up to the row limit, then the limit itself.
+			expect(structuralResult.problems.length + structuralResult.omitted).toBe(
+				5 + IMPORT_LIMITS.rows - 1 + 1
+			);
+			expect(structuralProblems.at(-1)).toBe(
+				`… and ${structuralResult.omitted} more problems not listed here`
+			);
+
+			if (valuesResult.ok) throw new Error('expected the import to be refused');
+			expect(valuesResult.problems).toHaveLength(MAX_LISTED_PROBLEMS);
+			expect(valuesResult.problems.length + valuesResult.omitted).toBe(300_000);
+			expect(renderProblemReport(valuesResult, 'zh-CN').slice(0, 3)).toEqual([
+				'jobs.csv:2: reported_at: 不是时间；请写 YYYY-MM-DD HH:mm[:ss]（服务站时间）或带时差的 ISO 8601，例如 2026-03-02T09:30:00+08:00',
+				'jobs.csv:2: status: “done”不是以下之一：open, in_progress, completed, cancelled',
+				'jobs.csv:2: technician_login: “nobody”既不在 technicians.csv 中，也不是服务站 ERR 的用户'
+			]);
+			expect(await dumpDatabase(db)).toEqual(before);
+		}, 120_000);
+
+		it('reads back text that the export made safe from spreadsheet formulas', async () => {
+			const texts = [
+				'=HYPERLINK("http://x","点我")',
+				'+86 138',
+				'-5',
+				'@SUM(A1)',
+				"'=already",
+				"'plain"
+			];
+			const files = {
+				...BASE,
+				'jobs.csv': toCsv([
+					[
+						'job_no',
+						'technician_login',
+						'reported_at',
+						'status',
+						'customer_name',
+						'customer_phone',
+						'notes'
+					],
+					...texts.map((text, i) => [
+						`F${i}`,
+						'zhang',
+						'2026-03-02 09:00',
+						'open',
+						text,
+						text,
+						text
+					])
+				]),
+				'job_parts.csv': csv('job_no,sku,qty,unit_cost'),
+				'follow_ups.csv': csv('job_no,visited_at')
+			};
+			// What the export writes: each formula start behind an apostrophe.
+			expect(files['jobs.csv']).toContain(`F2,zhang,2026-03-02 09:00,open,'-5,'-5,'-5\r\n`);
+			expectSummary(await importStationFiles(db, { stationCode: 'FORMULA' }, files));
+			const stored = await queryRows<{
+				customer_name: string;
+				customer_phone: string;
+				notes: string;
+			}>(
+				db,
+				sql`SELECT j.customer_name, j.customer_phone, j.notes FROM jobs j
+					JOIN stations s ON s.id = j.station_id
+					WHERE s.code = 'FORMULA' ORDER BY j.job_no`
+			);
+			expect(stored).toEqual(
+				texts.map((text) => ({ customer_name: text, customer_phone: text, notes: text }))
+			);
+			const exported = await exportStationFiles(db, 'FORMULA');
+			expect(exported?.files['jobs.csv']).toContain(`'@SUM(A1)`);
+			expect(exported?.files['jobs.csv']).not.toMatch(/,[=+\-@]/);
 		});
 	});
 }

@@ -3,11 +3,17 @@
  *
  * 1. Every file is decoded, parsed and its header checked. Structural problems stop here:
  *    the values of a table whose columns are wrong cannot be read meaningfully.
- * 2. In one transaction (the station row locked, so two imports into one station queue), the
- *    station's existing people, categories, parts and job numbers are read and every row is
- *    checked: values, references, uniqueness. Every problem is collected, as
- *    `file:line: column: reason`; any problem ends the import with nothing written.
- * 3. Still in that transaction, one bulk statement per table writes the rows.
+ * 2. Every row is checked against the station as it is (values, references, uniqueness),
+ *    outside any transaction, so that a file full of problems never holds the database
+ *    (PGlite runs one transaction at a time). Any problem ends the import, nothing written.
+ * 3. In one transaction (the station row locked, so two imports into one station queue), the
+ *    rows are checked again against the station as it is now, and one bulk statement per
+ *    table writes them.
+ *
+ * Problems are codes with parameters (problems.ts), rendered in the reader's language as
+ * `file:line: column: reason`; only the first MAX_LISTED_PROBLEMS are kept. The work is
+ * bounded (IMPORT_LIMITS) and done in slices (pause.ts), so that an import of any shape never
+ * holds up the other requests of the server for long.
  *
  * Rules the format leaves open, decided here:
  * - A column missing from a file leaves that column of existing rows as it is (new rows get
@@ -31,7 +37,7 @@ import type { z } from 'zod';
 import { z as zm } from 'zod/mini';
 import type { Database, Transaction } from '../db';
 import { bulkInsert, bulkUpsert, type BulkRow, type UpsertCounts } from '../db/bulk';
-import { constraintMessage, postgresError } from '../db/errors';
+import { postgresError } from '../db/errors';
 import { queryRows } from '../db/rows';
 import { faultCategories, followUps, jobParts, jobs, parts, stations, users } from '../db/schema';
 import {
@@ -59,8 +65,10 @@ import {
 	type ColumnOf,
 	type InterchangeFile
 } from './format';
+import { WorkSlicer } from './pause';
+import { echo, ProblemList, type ProblemReport } from './problems';
 import { RowReader, optional, optionalAsWritten, required } from './rows';
-import { problem, readTable, type FileContent, type Table } from './table';
+import { readTable, type FileContent, type Table } from './table';
 import { parseTimestamp } from './time';
 import { uuidV7Source } from './uuid';
 import {
@@ -102,7 +110,7 @@ export interface ImportSummary {
 	followUps: ReplacedCounts | null;
 }
 
-export type ImportResult = { ok: true; summary: ImportSummary } | { ok: false; problems: string[] };
+export type ImportResult = { ok: true; summary: ImportSummary } | ({ ok: false } & ProblemReport);
 
 /** Who imports: decides which roles technicians.csv may give, and signs the audit. */
 export interface ImportOptions {
@@ -145,6 +153,8 @@ const LIMITS = {
 	notes: maxLength(jobFieldsSchema.shape.notes.def.innerType),
 	comment: maxLength(addFollowUpSchema.shape.comment.def.innerType)
 };
+const STATION_CODE_MAX = maxLength(stationCodeSchema.def.in);
+const STATION_NAME_MAX = maxLength(newStationSchema.shape.name);
 
 export async function importStationFiles(
 	db: Database,
@@ -153,22 +163,35 @@ export async function importStationFiles(
 	options: ImportOptions = {}
 ): Promise<ImportResult> {
 	const actor = options.actor ?? IMPORT_COMMAND_LINE;
-	const problems: string[] = [];
+	const problems = new ProblemList();
+	const slicer = new WorkSlicer();
 	const station = readTarget(target, problems);
-	const tables = readTables(files, problems);
-	if (!station || problems.length > 0) return { ok: false, problems };
+	const tables = await readTables(files, problems, slicer);
+	if (!station || problems.count > 0) return { ok: false, ...problems.report() };
+
+	// A check against a snapshot: its problems are real unless another import of the same
+	// station commits meanwhile, and a clean result is checked again under the lock below.
+	const snapshot = new ImportPlanner(
+		await loadStation(db, station, false),
+		station,
+		tables,
+		actor
+	);
+	if (!(await snapshot.plan(slicer))) return { ok: false, ...snapshot.problems.report() };
 	try {
-		return await db.transaction(async (tx) => {
-			const state = await loadStation(tx, station);
+		return await db.transaction(async (tx): Promise<ImportResult> => {
+			const state = await loadStation(tx, station, true);
 			const planner = new ImportPlanner(state, station, tables, actor);
-			const plan = planner.plan();
-			if (!plan) return { ok: false, problems: planner.problems };
+			const plan = await planner.plan(slicer);
+			if (!plan) return { ok: false, ...planner.problems.report() };
 			return { ok: true, summary: await writePlan(tx, plan) };
 		});
 	} catch (error) {
-		const refusal = databaseRefusal(error);
-		if (refusal === null) throw error;
-		return { ok: false, problems: [refusal] };
+		const rule = databaseRefusal(error);
+		if (rule === null) throw error;
+		const refusal = new ProblemList();
+		refusal.about({ place: 'database' }, 'database_refused', { rule });
+		return { ok: false, ...refusal.report() };
 	}
 }
 
@@ -179,16 +202,34 @@ interface StationRequest {
 	timeZone: string | null;
 }
 
-function readTarget(target: ImportTarget, problems: string[]): StationRequest | null {
+function readTarget(target: ImportTarget, problems: ProblemList): StationRequest | null {
 	const code = stationCodeSchema.safeParse(target.stationCode);
 	const name = zm.optional(newStationSchema.shape.name).safeParse(target.stationName);
 	const timeZone = zm.optional(newStationSchema.shape.timeZone).safeParse(target.timeZone);
-	for (const [what, result] of [
-		['station code', code],
-		['station name', name],
-		['time zone', timeZone]
-	] as const) {
-		if (!result.success) problems.push(`${what}: ${result.error.issues[0].message}`);
+	// The schemas' own messages are English; each failure is named by what went wrong.
+	const failure = (result: { error?: { issues: { code: string }[] } }) =>
+		result.error?.issues[0].code;
+	if (!code.success) {
+		const place = { place: 'station_code' } as const;
+		const issue = failure(code);
+		if (String(target.stationCode ?? '').trim() === '') {
+			problems.about(place, 'station_code_required');
+		} else if (issue === 'too_big') {
+			problems.about(place, 'station_code_too_long', { max: STATION_CODE_MAX });
+		} else {
+			problems.about(place, 'station_code_chars');
+		}
+	}
+	if (!name.success) {
+		const place = { place: 'station_name' } as const;
+		if (String(target.stationName ?? '').trim() === '')
+			problems.about(place, 'station_name_required');
+		else problems.about(place, 'station_name_invalid', { max: STATION_NAME_MAX });
+	}
+	if (!timeZone.success) {
+		const place = { place: 'time_zone' } as const;
+		if (String(target.timeZone ?? '').trim() === '') problems.about(place, 'time_zone_required');
+		else problems.about(place, 'time_zone_unknown', { value: echo(String(target.timeZone)) });
 	}
 	if (!code.success || !name.success || !timeZone.success) return null;
 	return { code: code.data, name: name.data ?? null, timeZone: timeZone.data ?? null };
@@ -196,25 +237,24 @@ function readTarget(target: ImportTarget, problems: string[]): StationRequest | 
 
 type Tables = { [F in InterchangeFile]?: Table<F> };
 
-function readTables(files: ImportFiles, problems: string[]): Tables {
+async function readTables(
+	files: ImportFiles,
+	problems: ProblemList,
+	slicer: WorkSlicer
+): Promise<Tables> {
 	const tables: Tables = {};
 	for (const [name, content] of Object.entries(files)) {
 		if (!isInterchangeFile(name)) {
-			problems.push(
-				problem(
-					name,
-					1,
-					'(file)',
-					`unknown file; an import folder holds ${INTERCHANGE_FILE_NAMES.join(', ')}`
-				)
-			);
+			problems.at(echo(name), 1, { place: 'file' }, 'unknown_file', {
+				files: INTERCHANGE_FILE_NAMES.join(', ')
+			});
 			continue;
 		}
 		// Each file name maps to its own table type; TypeScript cannot follow that through a loop.
-		(tables as Record<string, unknown>)[name] = readTable(name, content, problems);
+		(tables as Record<string, unknown>)[name] = await readTable(name, content, problems, slicer);
 	}
-	if (!(REQUIRED_FILE in files)) {
-		problems.push(problem(REQUIRED_FILE, 1, '(file)', 'is missing; every import needs it'));
+	if (!Object.hasOwn(files, REQUIRED_FILE)) {
+		problems.at(REQUIRED_FILE, 1, { place: 'file' }, 'missing_file');
 	}
 	return tables;
 }
@@ -227,11 +267,16 @@ interface StationState {
 	jobs: Map<string, string>;
 }
 
-async function loadStation(tx: Transaction, request: StationRequest): Promise<StationState> {
+/** The station's keys; `lock` (in the writing transaction) queues other imports of it. */
+async function loadStation(
+	tx: Database | Transaction,
+	request: StationRequest,
+	lock: boolean
+): Promise<StationState> {
 	const [station] = await queryRows<{ id: string; code: string; name: string; timeZone: string }>(
 		tx,
 		sql`SELECT id::text AS id, code, name, time_zone AS "timeZone"
-			FROM stations WHERE code = ${request.code} FOR UPDATE`
+			FROM stations WHERE code = ${request.code} ${lock ? sql`FOR UPDATE` : sql``}`
 	);
 	const state: StationState = {
 		station: station ?? null,
@@ -291,11 +336,11 @@ interface KeyedRow {
 
 /** Checks every row against the station's state and turns the tables into rows to write. */
 class ImportPlanner {
-	readonly problems: string[] = [];
+	readonly problems = new ProblemList();
+	private slicer = new WorkSlicer();
 	private readonly newId = uuidV7Source();
 	private readonly stationId: string;
 	private readonly timeZone: string;
-	private readonly stationLabel: string;
 	private readonly folderUsers = new Map<string, KeyedRow>();
 	private readonly folderCategories = new Map<string, KeyedRow>();
 	private readonly folderParts = new Map<string, KeyedRow & { unitCost: string | null }>();
@@ -310,23 +355,23 @@ class ImportPlanner {
 	) {
 		this.stationId = state.station?.id ?? this.newId();
 		this.timeZone = state.station?.timeZone ?? request.timeZone ?? DEFAULT_TIME_ZONE;
-		this.stationLabel = `station ${request.code}`;
 	}
 
-	plan(): ImportPlan | null {
+	async plan(slicer: WorkSlicer): Promise<ImportPlan | null> {
+		this.slicer = slicer;
 		const station = this.planStation();
-		this.collectKeys();
+		await this.collectKeys();
 		const plan: ImportPlan = {
 			station,
-			users: this.planUsers(),
+			users: await this.planUsers(),
 			accountChanges: this.accountChanges,
-			categories: this.planCategories(),
-			parts: this.planParts(),
-			jobs: this.planJobs(),
-			partLines: this.planPartLines(),
-			followUps: this.planFollowUps()
+			categories: await this.planCategories(),
+			parts: await this.planParts(),
+			jobs: await this.planJobs(),
+			partLines: await this.planPartLines(),
+			followUps: await this.planFollowUps()
 		};
-		return this.problems.length === 0 ? plan : null;
+		return this.problems.count === 0 ? plan : null;
 	}
 
 	private planStation(): ImportPlan['station'] {
@@ -342,68 +387,80 @@ class ImportPlanner {
 			};
 		}
 		if (name !== null && name !== existing.name) {
-			this.problems.push(
-				`station name: station ${code} exists and is named "${existing.name}", not "${name}"; ` +
-					'an import does not rename a station'
-			);
+			this.problems.about({ place: 'station_name' }, 'station_renamed', {
+				code,
+				existing: existing.name,
+				given: name
+			});
 		}
 		if (timeZone !== null && timeZone !== existing.timeZone) {
-			this.problems.push(
-				`time zone: station ${code} exists with time zone ${existing.timeZone}, not ${timeZone}; ` +
-					'an import does not change it'
-			);
+			this.problems.about({ place: 'time_zone' }, 'station_zone_changed', {
+				code,
+				existing: existing.timeZone,
+				given: timeZone
+			});
 		}
 		return { ...existing, create: false };
 	}
 
 	/** The keys each file defines, with ids: existing rows keep theirs, new rows get new ones. */
-	private collectKeys(): void {
-		const collect = <F extends InterchangeFile>(
+	private async collectKeys(): Promise<void> {
+		const collect = async <F extends InterchangeFile>(
 			table: Table<F> | undefined,
 			column: ColumnOf<F>,
 			into: Map<string, KeyedRow>,
 			existingId: (key: string) => string | undefined
 		) => {
 			for (const row of table?.rows ?? []) {
+				await this.slicer.maybe();
 				const key = (row.cells[column] ?? '').trim();
 				if (key === '' || into.has(key)) continue;
 				into.set(key, { id: existingId(key) ?? this.newId(), line: row.line });
 			}
 		};
 		const { state, tables } = this;
-		collect(tables['technicians.csv'], 'login', this.folderUsers, (k) => state.users.get(k)?.id);
-		collect(tables['fault_categories.csv'], 'code', this.folderCategories, (k) =>
+		await collect(
+			tables['technicians.csv'],
+			'login',
+			this.folderUsers,
+			(k) => state.users.get(k)?.id
+		);
+		await collect(tables['fault_categories.csv'], 'code', this.folderCategories, (k) =>
 			state.categories.get(k)
 		);
 		const partKeys = new Map<string, KeyedRow>();
-		collect(tables['parts.csv'], 'sku', partKeys, (k) => state.parts.get(k)?.id);
+		await collect(tables['parts.csv'], 'sku', partKeys, (k) => state.parts.get(k)?.id);
 		for (const [sku, keyed] of partKeys) this.folderParts.set(sku, { ...keyed, unitCost: null });
-		collect(tables['jobs.csv'], 'job_no', this.folderJobs, (k) => state.jobs.get(k));
+		await collect(tables['jobs.csv'], 'job_no', this.folderJobs, (k) => state.jobs.get(k));
 	}
 
-	/** Each row of a table through a reader; a repeated key is reported on its later lines. */
-	private *rows<F extends InterchangeFile>(
+	/**
+	 * Each row of a table through a reader, in slices of work; a repeated key is reported on its
+	 * later lines.
+	 */
+	private async *rows<F extends InterchangeFile>(
 		table: Table<F> | undefined,
 		key?: { column: ColumnOf<F>; map: Map<string, KeyedRow> }
-	): Generator<RowReader<F>> {
+	): AsyncGenerator<RowReader<F>> {
 		for (const row of table?.rows ?? []) {
+			await this.slicer.maybe();
 			const reader = new RowReader(table as Table<F>, row, this.problems);
 			if (key) {
 				const value = reader.text(key.column);
 				const first = key.map.get(value);
 				if (first && first.line !== row.line) {
-					reader.report(key.column, `"${value}" is already on line ${first.line}`);
+					reader.report(key.column, 'duplicate_key', { value: echo(value), line: first.line });
 				}
 			}
 			yield reader;
 		}
 	}
 
-	private planUsers(): ImportPlan['users'] {
+	private async planUsers(): Promise<ImportPlan['users']> {
 		const table = this.tables['technicians.csv'];
 		const hasRole = table?.columns.has('role') ?? false;
 		const rows: ImportPlan['users']['rows'] = [];
-		for (const r of this.rows(table, { column: 'login', map: this.folderUsers })) {
+		for await (const r of this.rows(table, { column: 'login', map: this.folderUsers })) {
 			const values = r.read({
 				login: required(parseLogin),
 				name: required(text(LIMITS.userName)),
@@ -413,9 +470,9 @@ class ImportPlanner {
 			const role = hasRole ? (values?.role ?? 'technician') : null;
 			const may = assignableRoles(this.actor);
 			if (existing?.role === 'admin' || existing?.role === 'system_admin') {
-				r.report('login', `"${r.text('login')}" is an admin account; imports do not change admins`);
+				r.report('login', 'admin_account', { value: echo(r.text('login')) });
 			} else if (values && role && !existing && role !== 'technician' && !may.includes(role)) {
-				r.report('role', `only an administrator may create a ${role} account`);
+				r.report('role', 'role_create_forbidden', { role });
 			} else if (
 				values &&
 				role &&
@@ -423,10 +480,11 @@ class ImportPlanner {
 				existing.role !== role &&
 				!(may.includes(existing.role) && may.includes(role))
 			) {
-				r.report(
-					'role',
-					`"${values.login}" is a ${existing.role}; only an administrator may change it to ${role}`
-				);
+				r.report('role', 'role_change_forbidden', {
+					value: echo(values.login),
+					from: existing.role,
+					to: role
+				});
 			}
 			if (!values || !r.ok) continue;
 			const id = this.keyId(this.folderUsers, values.login);
@@ -455,11 +513,11 @@ class ImportPlanner {
 		return { rows, update: hasRole ? ['name', 'role'] : ['name'] };
 	}
 
-	private planCategories(): ImportPlan['categories'] {
+	private async planCategories(): Promise<ImportPlan['categories']> {
 		const table = this.tables['fault_categories.csv'];
 		const hasMinutes = table?.columns.has('standard_minutes') ?? false;
 		const rows: ImportPlan['categories']['rows'] = [];
-		for (const r of this.rows(table, { column: 'code', map: this.folderCategories })) {
+		for await (const r of this.rows(table, { column: 'code', map: this.folderCategories })) {
 			const values = r.read({
 				code: required(text(MAX_CATEGORY_CODE)),
 				name: required(text(MAX_CATEGORY_NAME)),
@@ -479,11 +537,11 @@ class ImportPlanner {
 		return { rows, update: hasMinutes ? ['name', 'standardMinutes'] : ['name'] };
 	}
 
-	private planParts(): ImportPlan['parts'] {
+	private async planParts(): Promise<ImportPlan['parts']> {
 		const table = this.tables['parts.csv'];
 		const hasUnit = table?.columns.has('unit') ?? false;
 		const rows: ImportPlan['parts']['rows'] = [];
-		for (const r of this.rows(table, { column: 'sku', map: this.folderParts })) {
+		for await (const r of this.rows(table, { column: 'sku', map: this.folderParts })) {
 			const values = r.read({
 				sku: required(text(LIMITS.sku)),
 				name: required(text(LIMITS.partName)),
@@ -505,12 +563,12 @@ class ImportPlanner {
 		return { rows, update: hasUnit ? ['name', 'unitCost', 'unit'] : ['name', 'unitCost'] };
 	}
 
-	private planJobs(): ImportPlan['jobs'] {
+	private async planJobs(): Promise<ImportPlan['jobs']> {
 		const table = this.tables['jobs.csv'];
 		const has = (column: ColumnOf<'jobs.csv'>) => table?.columns.has(column) ?? false;
 		const rows: ImportPlan['jobs']['rows'] = [];
 		const timestamp = (t: string) => parseTimestamp(t, this.timeZone);
-		for (const r of this.rows(table, { column: 'job_no', map: this.folderJobs })) {
+		for await (const r of this.rows(table, { column: 'job_no', map: this.folderJobs })) {
 			const core = r.read({
 				job_no: required(text(LIMITS.jobNo)),
 				technician_login: required(parseLogin),
@@ -536,37 +594,34 @@ class ImportPlanner {
 			});
 
 			if (status === 'completed') {
-				if (r.text('completed_at') === '')
-					r.report('completed_at', 'is required for a completed job');
-				if (r.text('outcome') === '') {
-					r.report('outcome', 'is required for a completed job (fixed or not_fixed)');
-				}
+				if (r.text('completed_at') === '') r.report('completed_at', 'completed_at_required');
+				if (r.text('outcome') === '') r.report('outcome', 'outcome_required');
 			} else if (status && r.text('outcome') !== '') {
-				r.report('outcome', `only a completed job has an outcome; this one is ${status}`);
+				r.report('outcome', 'outcome_not_completed', { status });
 			}
 			const technicianId = this.userId(r.text('technician_login'));
 			if (r.text('technician_login') !== '' && !technicianId) {
-				r.report(
-					'technician_login',
-					`"${r.text('technician_login')}" is neither in technicians.csv nor a user of ${this.stationLabel}`
-				);
+				r.report('technician_login', 'unknown_technician', {
+					value: echo(r.text('technician_login')),
+					station: this.request.code
+				});
 			}
 			const categoryId = this.categoryId(r.text('fault_category'));
 			if (r.text('fault_category') !== '' && !categoryId) {
-				r.report(
-					'fault_category',
-					`"${r.text('fault_category')}" is neither in fault_categories.csv nor a category of ${this.stationLabel}`
-				);
+				r.report('fault_category', 'unknown_category', {
+					value: echo(r.text('fault_category')),
+					station: this.request.code
+				});
 			}
 			const previousJobNo = r.text('previous_job_no');
 			const previousJobId = this.jobId(previousJobNo);
 			if (previousJobNo !== '' && previousJobNo === r.text('job_no')) {
-				r.report('previous_job_no', 'a job cannot be its own previous job');
+				r.report('previous_job_no', 'own_previous_job');
 			} else if (previousJobNo !== '' && !previousJobId) {
-				r.report(
-					'previous_job_no',
-					`"${previousJobNo}" is neither in jobs.csv nor a job of ${this.stationLabel}`
-				);
+				r.report('previous_job_no', 'unknown_job', {
+					value: echo(previousJobNo),
+					station: this.request.code
+				});
 			}
 			if (!core || !status || !ending || !details || !technicianId || !r.ok) continue;
 
@@ -601,12 +656,12 @@ class ImportPlanner {
 		return { rows, update };
 	}
 
-	private planPartLines(): ImportPlan['partLines'] {
+	private async planPartLines(): Promise<ImportPlan['partLines']> {
 		const table = this.tables['job_parts.csv'];
 		if (!table) return null;
 		const jobIds = this.folderJobIds();
 		const rows: BulkRow<typeof jobParts>[] = [];
-		for (const r of this.rows(table)) {
+		for await (const r of this.rows(table)) {
 			const values = r.read({
 				job_no: required(text(LIMITS.jobNo)),
 				sku: required(text(LIMITS.sku)),
@@ -617,7 +672,7 @@ class ImportPlanner {
 			const sku = r.text('sku');
 			const part = this.folderParts.get(sku) ?? this.state.parts.get(sku);
 			if (sku !== '' && !part) {
-				r.report('sku', `"${sku}" is neither in parts.csv nor a part of ${this.stationLabel}`);
+				r.report('sku', 'unknown_part', { value: echo(sku), station: this.request.code });
 			}
 			if (!values || !jobId || !part || !r.ok) continue;
 			const unitCost = values.unit_cost ?? part.unitCost;
@@ -636,12 +691,12 @@ class ImportPlanner {
 		return { jobIds, rows };
 	}
 
-	private planFollowUps(): ImportPlan['followUps'] {
+	private async planFollowUps(): Promise<ImportPlan['followUps']> {
 		const table = this.tables['follow_ups.csv'];
 		if (!table) return null;
 		const jobIds = this.folderJobIds();
 		const rows: BulkRow<typeof followUps>[] = [];
-		for (const r of this.rows(table)) {
+		for await (const r of this.rows(table)) {
 			const values = r.read({
 				job_no: required(text(LIMITS.jobNo)),
 				visited_at: required((t) => parseTimestamp(t, this.timeZone)),
@@ -668,11 +723,14 @@ class ImportPlanner {
 	}
 
 	/** The job a part line or follow-up names, reported when it exists nowhere. */
-	private referencedJob(r: RowReader<'job_parts.csv'> | RowReader<'follow_ups.csv'>) {
-		const jobNo = r.text('job_no');
+	private referencedJob<F extends 'job_parts.csv' | 'follow_ups.csv'>(r: RowReader<F>) {
+		const jobNo = r.text('job_no' as ColumnOf<F>);
 		const jobId = this.jobId(jobNo);
 		if (jobNo !== '' && !jobId) {
-			r.report('job_no', `"${jobNo}" is neither in jobs.csv nor a job of ${this.stationLabel}`);
+			r.report('job_no' as ColumnOf<F>, 'unknown_job', {
+				value: echo(jobNo),
+				station: this.request.code
+			});
 		}
 		return jobId;
 	}
@@ -782,12 +840,12 @@ async function replaceChildren<T extends typeof jobParts | typeof followUps>(
 }
 
 /**
- * The message for a write the database refused (a constraint or a value out of range), or
- * null for any other failure, which is a fault of the server rather than of the files.
+ * The rule a write broke when the database refused it (a constraint, or the SQLSTATE of a
+ * value out of range), or null for any other failure, which is a fault of the server rather
+ * than of the files. Only the rule's name reaches the person; the SQL and its values do not.
  */
 function databaseRefusal(error: unknown): string | null {
-	const pg = postgresError(error) as { code?: string; message?: string; detail?: string } | null;
+	const pg = postgresError(error);
 	if (!pg?.code || !/^2[23]/.test(pg.code)) return null;
-	const detail = pg.detail ? ` (${pg.detail})` : '';
-	return `database: the database refused the import, so nothing was imported: ${constraintMessage(error) ?? pg.message}${detail}`;
+	return pg.constraint ?? pg.constraint_name ?? pg.code;
 }

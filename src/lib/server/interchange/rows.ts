@@ -2,9 +2,15 @@
  * Reading the cells of one table row into typed values, collecting every problem of the row
  * rather than stopping at the first.
  */
-import { problem, type Table, type TableRow } from './table';
+import type { Table, TableRow } from './table';
 import type { ColumnOf, InterchangeFile } from './format';
-import { InvalidValue } from './time';
+import {
+	InvalidValue,
+	reasonOf,
+	type ProblemList,
+	type Reason,
+	type ReasonArguments
+} from './problems';
 
 interface Field<T, Required extends boolean> {
 	required: Required;
@@ -47,7 +53,7 @@ export class RowReader<F extends InterchangeFile> {
 	constructor(
 		private readonly table: Table<F>,
 		readonly row: TableRow<F>,
-		private readonly problems: string[]
+		private readonly problems: ProblemList
 	) {}
 
 	get line(): number {
@@ -64,9 +70,13 @@ export class RowReader<F extends InterchangeFile> {
 		return (this.row.cells[column] ?? '').trim();
 	}
 
-	report(column: ColumnOf<F>, reason: string): void {
+	report(column: ColumnOf<F>, ...reason: ReasonArguments): void {
+		this.reportReason(column, reasonOf(...reason));
+	}
+
+	private reportReason(column: ColumnOf<F>, reason: Reason): void {
 		this.clean = false;
-		this.problems.push(problem(this.table.file, this.row.line, column, reason));
+		this.problems.add({ file: this.table.file, line: this.row.line, column, ...reason });
 	}
 
 	/**
@@ -83,7 +93,7 @@ export class RowReader<F extends InterchangeFile> {
 			const text = this.text(column);
 			if (text === '') {
 				if (field.required) {
-					this.report(column, 'is required');
+					this.report(column, 'required');
 					valid = false;
 				}
 				values[column] = null;
@@ -93,7 +103,7 @@ export class RowReader<F extends InterchangeFile> {
 				values[column] = field.parse(field.asWritten ? (this.row.cells[column] ?? '') : text);
 			} catch (error) {
 				if (!(error instanceof InvalidValue)) throw error;
-				this.report(column, error.message);
+				this.reportReason(column, error.reason);
 				valid = false;
 			}
 		}

@@ -1,12 +1,31 @@
 /**
  * One interchange file as a table: decoded, parsed, its header checked against the format.
- * Problems are strings `file:line: column: reason`; for a problem of the whole row or file
- * the column is `(row)` or `(file)`.
+ * Problems go to a ProblemList, at `file:line: column`; for a problem of the whole row or file
+ * the place is `(row)` or `(file)`.
+ *
+ * The work is bounded (IMPORT_LIMITS): a file passing a limit gets one problem naming it and
+ * is not read further; the rest of the import goes on (and fails, listing all problems).
  */
-import { parseCsv } from './csv';
+import { readCsv, restoreFormula } from './csv';
 import { INTERCHANGE_FILES, type ColumnOf, type InterchangeFile } from './format';
+import { WorkSlicer } from './pause';
+import { echo, type ProblemList } from './problems';
 
 export type FileContent = string | Uint8Array;
+
+const ROW = { place: 'row' } as const;
+
+/** What one file may hold; README ("Import") and the import page state them. */
+export const IMPORT_LIMITS = {
+	/** Rows of one file, the header and blank lines included. */
+	rows: 200_000,
+	/** Values in one row: the widest file has 17 columns; spreadsheets add empty ones. */
+	columns: 100,
+	/** Characters of one row (all free-text limits of a job together are under 5,000). */
+	recordChars: 50_000,
+	/** Characters of one value (the longest text the app keeps is 2,000). */
+	fieldChars: 10_000
+} as const;
 
 export interface TableRow<F extends InterchangeFile> {
 	/** The physical line of the file on which the row starts (the header is line 1). */
@@ -22,88 +41,127 @@ export interface Table<F extends InterchangeFile> {
 	rows: TableRow<F>[];
 }
 
-export function problem(file: string, line: number, column: string, reason: string): string {
-	return `${file}:${line}: ${column}: ${reason}`;
-}
-
 /**
  * Reads a file's table, adding every structural problem (encoding, CSV syntax, header, row
- * width) to `problems`. Rows whose cells are all empty are skipped, as spreadsheets leave
- * such rows behind.
+ * width, limits) to `problems`. Rows whose cells are all empty are skipped, as spreadsheets
+ * leave such rows behind. Cells of text columns are read back from their spreadsheet-safe
+ * form (restoreFormula).
  */
-export function readTable<F extends InterchangeFile>(
+export async function readTable<F extends InterchangeFile>(
 	file: F,
 	content: FileContent,
-	problems: string[]
-): Table<F> {
+	problems: ProblemList,
+	slicer: WorkSlicer
+): Promise<Table<F>> {
 	const table: Table<F> = { file, columns: new Set(), rows: [] };
 	const text = decode(content);
 	if (text === null) {
-		problems.push(
-			problem(file, 1, '(file)', 'is not UTF-8 text; save it as "CSV UTF-8" (CSV UTF-8 逗号分隔)')
-		);
+		problems.at(file, 1, { place: 'file' }, 'not_utf8');
 		return table;
 	}
-	const parsed = parseCsv(text);
-	for (const syntax of parsed.problems)
-		problems.push(problem(file, syntax.line, '(row)', syntax.reason));
-	const [header, ...records] = parsed.records;
-	if (!header) {
-		problems.push(problem(file, 1, '(file)', 'is empty; the first line must name the columns'));
-		return table;
-	}
+	await slicer.maybe();
 
 	const spec = INTERCHANGE_FILES[file];
-	const known: readonly string[] = spec.columns;
-	const names = header.fields.map((name) => name.trim().toLowerCase());
+	const literal: readonly string[] = spec.numeric;
+	let names: string[] | null = null;
 	const positions = new Map<ColumnOf<F>, number>();
-	names.forEach((name, index) => {
-		const where = header.line;
-		if (name === '') {
-			const used = records.some((record) => (record.fields[index] ?? '').trim() !== '');
-			if (used) {
-				problems.push(
-					problem(file, where, `(column ${index + 1})`, 'has values but no name in the header')
-				);
+	/** Columns without a name in the header, and whether any row has a value in them. */
+	const nameless = new Map<number, boolean>();
+	let headerLine = 1;
+	let records = 0;
+
+	for (const item of readCsv(text, IMPORT_LIMITS)) {
+		await slicer.maybe();
+		if (item.kind === 'problem') {
+			const syntax = item.problem;
+			if (!('max' in syntax)) {
+				problems.at(file, syntax.line, ROW, syntax.code);
+				continue;
 			}
+			// A limit: the file's rest is unread, so no more can be said about it.
+			problems.at(file, syntax.line, ROW, syntax.code, { max: syntax.max });
+			return table;
+		}
+		const { record } = item;
+		records += 1;
+		if (records > IMPORT_LIMITS.rows) {
+			problems.at(file, record.line, { place: 'file' }, 'too_many_rows', {
+				max: IMPORT_LIMITS.rows
+			});
+			return table;
+		}
+		if (names === null) {
+			headerLine = record.line;
+			names = readHeader(file, record.line, record.fields, positions, nameless, problems);
+			continue;
+		}
+		const values = record.fields;
+		const blank = (value: string) => value.trim() === '';
+		if (values.every(blank)) continue;
+		for (const [index, used] of nameless) {
+			if (!used && !blank(values[index] ?? '')) nameless.set(index, true);
+		}
+		const extra = values.slice(names.length);
+		if (values.length < names.length || !extra.every(blank)) {
+			const columns = names.length;
+			if (values.length === 1) problems.at(file, record.line, ROW, 'row_width_one', { columns });
+			else problems.at(file, record.line, ROW, 'row_width', { count: values.length, columns });
+			continue;
+		}
+		const cells: TableRow<F>['cells'] = {};
+		let stored = true;
+		for (const [column, index] of positions) {
+			const value = values[index];
+			// Postgres text cannot hold NUL; say so here rather than fail the whole write.
+			if (value.includes('\0')) {
+				problems.at(file, record.line, column, 'nul_character');
+				stored = false;
+			}
+			cells[column] = literal.includes(column) ? value : restoreFormula(value);
+		}
+		if (stored) table.rows.push({ line: record.line, cells });
+	}
+
+	if (names === null) {
+		problems.at(file, 1, { place: 'file' }, 'file_empty');
+		return table;
+	}
+	for (const [index, used] of nameless) {
+		if (used)
+			problems.at(file, headerLine, { place: 'column', index: index + 1 }, 'nameless_column');
+	}
+	for (const column of spec.required) {
+		if (!positions.has(column as ColumnOf<F>)) {
+			problems.at(file, headerLine, column, 'missing_column');
+		}
+	}
+	table.columns = new Set(positions.keys());
+	return table;
+}
+
+/** The header's column names (lower case, trimmed); problems of unknown or repeated names. */
+function readHeader<F extends InterchangeFile>(
+	file: F,
+	line: number,
+	fields: string[],
+	positions: Map<ColumnOf<F>, number>,
+	nameless: Map<number, boolean>,
+	problems: ProblemList
+): string[] {
+	const known: readonly string[] = INTERCHANGE_FILES[file].columns;
+	const names = fields.map((name) => name.trim().toLowerCase());
+	names.forEach((name, index) => {
+		if (name === '') {
+			nameless.set(index, false);
 		} else if (!known.includes(name)) {
-			problems.push(
-				problem(file, where, name, `unknown column; ${file} has the columns ${known.join(', ')}`)
-			);
+			problems.at(file, line, echo(name), 'unknown_column', { file, columns: known.join(', ') });
 		} else if (positions.has(name as ColumnOf<F>)) {
-			problems.push(problem(file, where, name, 'the column appears twice in the header'));
+			problems.at(file, line, name, 'repeated_column');
 		} else {
 			positions.set(name as ColumnOf<F>, index);
 		}
 	});
-	for (const column of spec.required) {
-		if (!positions.has(column as ColumnOf<F>)) {
-			problems.push(problem(file, header.line, column, 'required column is missing'));
-		}
-	}
-	table.columns = new Set(positions.keys());
-
-	for (const record of records) {
-		const values = record.fields;
-		const blank = (value: string) => value.trim() === '';
-		if (values.every(blank)) continue;
-		const extra = values.slice(names.length);
-		if (values.length < names.length || !extra.every(blank)) {
-			problems.push(
-				problem(
-					file,
-					record.line,
-					'(row)',
-					`has ${values.length} value${values.length === 1 ? '' : 's'} but the header names ${names.length} columns`
-				)
-			);
-			continue;
-		}
-		const cells: TableRow<F>['cells'] = {};
-		for (const [column, index] of positions) cells[column] = values[index];
-		table.rows.push({ line: record.line, cells });
-	}
-	return table;
+	return names;
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });

@@ -8,14 +8,14 @@
  * Offsets come from Intl (the runtime's IANA time-zone data): the offset of an instant is
  * the difference between its wall-clock time in the zone and in UTC.
  */
+import { InvalidValue } from './problems';
+
+export { InvalidValue };
 
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
-
-/** Thrown with a reason a person can act on; the caller adds file, line and column. */
-export class InvalidValue extends Error {}
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
@@ -113,19 +113,13 @@ function instantOfWallClock(local: WallClock, timeZone: string): number {
 		.map((offset) => asIfUtc - offset)
 		.filter((instant) => asIfUtc - utcOffsetAt(instant, timeZone) === instant);
 	if (instants.length === 0) {
-		throw new InvalidValue(
-			`does not exist in ${timeZone}: the clocks skipped it (daylight saving time began); ` +
-				'write the time with its UTC offset if it is right'
-		);
+		throw new InvalidValue('skipped_local_time', { zone: timeZone });
 	}
 	return Math.min(...instants);
 }
 
 const TIMESTAMP =
 	/^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,6}))?)?(?:(Z)|([+-])(\d{2}):?(\d{2}))?$/i;
-
-export const TIMESTAMP_FORMS =
-	'YYYY-MM-DD HH:mm[:ss] (station time) or ISO 8601 with an offset, e.g. 2026-03-02T09:30:00+08:00';
 
 /**
  * Reads an interchange timestamp: ISO 8601 with `Z` or an offset, or a local
@@ -134,7 +128,7 @@ export const TIMESTAMP_FORMS =
  */
 export function parseTimestamp(text: string, timeZone: string): string {
 	const match = TIMESTAMP.exec(text);
-	if (!match) throw new InvalidValue(`is not a timestamp; write ${TIMESTAMP_FORMS}`);
+	if (!match) throw new InvalidValue('not_timestamp');
 	const [, year, month, day, hour, minute, second = '0', fraction, zulu, sign, offH, offM] = match;
 	const local: WallClock = {
 		year: Number(year),
@@ -150,7 +144,7 @@ export function parseTimestamp(text: string, timeZone: string): string {
 		instant = wallClockAsUtc(local);
 	} else if (sign) {
 		if (Number(offH) > 18 || Number(offM) > 59) {
-			throw new InvalidValue(`has an impossible UTC offset ${sign}${offH}:${offM}`);
+			throw new InvalidValue('impossible_offset', { offset: `${sign}${offH}:${offM}` });
 		}
 		const offset = (sign === '-' ? -1 : 1) * (Number(offH) * HOUR + Number(offM) * MINUTE);
 		instant = wallClockAsUtc(local) - offset;
@@ -167,10 +161,10 @@ function wallClockAsUtc(local: WallClock): number {
 function checkWallClock(local: WallClock): void {
 	const date = new Date(Date.UTC(local.year, local.month - 1, local.day));
 	if (date.getUTCMonth() !== local.month - 1 || date.getUTCDate() !== local.day) {
-		throw new InvalidValue('is not a real calendar date');
+		throw new InvalidValue('not_calendar_date');
 	}
 	if (local.hour > 23 || local.minute > 59 || local.second > 59) {
-		throw new InvalidValue('is not a real time of day (00:00:00 to 23:59:59)');
+		throw new InvalidValue('not_time_of_day');
 	}
 }
 

@@ -1,14 +1,37 @@
 import { fail } from '@sveltejs/kit';
 import { serverDatabase } from '$lib/server/db/server-db';
-import { INTERCHANGE_FILE_NAMES, importStationFiles } from '$lib/server/interchange';
+import {
+	IMPORT_LIMITS,
+	INTERCHANGE_FILE_NAMES,
+	MAX_LISTED_PROBLEMS,
+	importStationFiles,
+	renderProblem
+} from '$lib/server/interchange';
 import type { ImportFiles } from '$lib/server/interchange';
+import { getLocale } from '$lib/paraglide/runtime';
+import { env } from '$env/dynamic/private';
 import { requireSupervisor } from '../../access';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = ({ locals }) => {
 	const user = requireSupervisor(locals);
-	return { stationName: user.stationName, fileNames: INTERCHANGE_FILE_NAMES };
+	return {
+		stationName: user.stationName,
+		fileNames: INTERCHANGE_FILE_NAMES,
+		limits: { ...IMPORT_LIMITS, problems: MAX_LISTED_PROBLEMS },
+		uploadLimit: readableSize(env.BODY_SIZE_LIMIT)
+	};
 };
+
+/**
+ * The body limit the server answers 413 beyond (adapter-node's BODY_SIZE_LIMIT: bytes or
+ * 512K, 20M, 1G), as a person reads it, for the page to name; null when none is set.
+ */
+function readableSize(limit: string | undefined): string | null {
+	const match = /^(\d+)([KMG]?)$/i.exec(limit?.trim() ?? '');
+	if (!match) return null;
+	return match[2] ? `${match[1]} ${match[2].toUpperCase()}B` : `${match[1]} B`;
+}
 
 export const actions: Actions = {
 	default: async ({ locals, request }) => {
@@ -20,11 +43,16 @@ export const actions: Actions = {
 			.filter((entry): entry is File => entry instanceof File && entry.name !== '');
 		if (uploads.length === 0) return fail(400, { reason: 'no_files' as const });
 
-		const names = uploads.map((upload) => upload.name);
-		const repeated = [...new Set(names.filter((name, index) => names.indexOf(name) !== index))];
-		if (repeated.length > 0) return fail(400, { reason: 'duplicate_files' as const, repeated });
+		// In one pass: a hostile form can carry a hundred thousand empty files.
+		const seen = new Set<string>();
+		const repeated = new Set<string>();
+		for (const { name } of uploads) (seen.has(name) ? repeated : seen).add(name);
+		if (repeated.size > 0) {
+			return fail(400, { reason: 'duplicate_files' as const, repeated: [...repeated] });
+		}
 
-		const files: ImportFiles = {};
+		// No prototype: a file named "__proto__" is an unknown file, not the object's prototype.
+		const files: ImportFiles = Object.create(null);
 		for (const upload of uploads) files[upload.name] = new Uint8Array(await upload.arrayBuffer());
 		const { db } = await serverDatabase();
 		// Always the supervisor's own station: the form has no station field to tamper with.
@@ -32,7 +60,15 @@ export const actions: Actions = {
 		const result = await importStationFiles(db, { stationCode: user.stationCode }, files, {
 			actor: { kind: 'user', user }
 		});
-		if (!result.ok) return fail(400, { reason: 'problems' as const, problems: result.problems });
+		if (!result.ok) {
+			// In the language of the page that sent the files (the import's problems are codes).
+			const locale = getLocale();
+			return fail(400, {
+				reason: 'problems' as const,
+				problems: result.problems.map((problem) => renderProblem(problem, locale)),
+				omitted: result.omitted
+			});
+		}
 		return { summary: result.summary };
 	}
 };
