@@ -28,10 +28,22 @@ async function errorMessage(response: Response): Promise<string> {
 	return response.statusText || m.sc_unavailable();
 }
 
+/** What a page says when it has neither fresh data nor a copy (the scorecard's by default). */
+export interface MissingTexts {
+	noCopy: () => string;
+	unavailable: () => string;
+}
+
+const SCORECARD_TEXTS: MissingTexts = {
+	noCopy: m.sc_offline_no_copy,
+	unavailable: m.sc_unavailable
+};
+
 export async function loadSnapshot<T>(
 	fetch: typeof globalThis.fetch,
 	path: string,
-	cacheKey: string
+	cacheKey: string,
+	texts: MissingTexts = SCORECARD_TEXTS
 ): Promise<LoadedSnapshot<T>> {
 	let response: Response | null;
 	try {
@@ -52,6 +64,6 @@ export async function loadSnapshot<T>(
 	return {
 		data: null,
 		offline,
-		unavailable: offline ? m.sc_offline_no_copy() : m.sc_unavailable()
+		unavailable: offline ? texts.noCopy() : texts.unavailable()
 	};
 }
