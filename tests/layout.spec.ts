@@ -76,21 +76,29 @@ test('the sync bar stays in view while scrolling, but never covers a third of th
 	}
 });
 
+/** Sums the page's layout shifts not caused by input, as CLS does (read as `window.layoutShift`). */
+function observeLayoutShifts() {
+	const total = window as unknown as { layoutShift: number };
+	total.layoutShift = 0;
+	new PerformanceObserver((list) => {
+		for (const entry of list.getEntries() as (PerformanceEntry & {
+			value: number;
+			hadRecentInput: boolean;
+		})[]) {
+			if (!entry.hadRecentInput) total.layoutShift += entry.value;
+		}
+	}).observe({ type: 'layout-shift', buffered: true });
+}
+
 test('the technician page does not shift while it opens (CLS under 0.1)', async ({ page }) => {
 	// Signed in once: the device store holds the jobs, as on every later start.
 	await signInAs(page, 'zhangwei');
-	await page.addInitScript(() => {
-		const shifts = ((window as unknown as { layoutShift: number }).layoutShift = 0);
-		void shifts;
-		new PerformanceObserver((list) => {
-			for (const entry of list.getEntries() as (PerformanceEntry & {
-				value: number;
-				hadRecentInput: boolean;
-			})[]) {
-				if (!entry.hadRecentInput)
-					(window as unknown as { layoutShift: number }).layoutShift += entry.value;
-			}
-		}).observe({ type: 'layout-shift', buffered: true });
+	await page.addInitScript(observeLayoutShifts);
+	// A slow network: the start-up sync answers after the list is on screen, as on a phone, so
+	// whatever its answer changes on the page happens in view.
+	await page.route('**/api/trpc/**', async (route) => {
+		await new Promise((resolve) => setTimeout(resolve, 800));
+		await route.continue();
 	});
 	for (const attempt of ['first', 'second']) {
 		await page.goto('/tech');
@@ -107,7 +115,8 @@ test('the technician page does not shift while it opens (CLS under 0.1)', async 
 		const cls = await page.evaluate(
 			() => (window as unknown as { layoutShift: number }).layoutShift
 		);
-		console.log(`CLS of /tech (${attempt} load): ${cls}`);
-		expect(cls, `cumulative layout shift of /tech (${attempt} load)`).toBeLessThan(0.1);
+		// The target is CLS under 0.1 ("good"); the page reserves its space, so nothing should
+		// move at all: a shift of a line of the sync bar alone (~0.1 here) fails this.
+		expect(cls, `cumulative layout shift of /tech (${attempt} load)`).toBeLessThan(0.05);
 	}
 });

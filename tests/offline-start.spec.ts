@@ -91,9 +91,9 @@ test('offline, a page that needs the server says so, and "back to the start page
 	const startUrl = await manifestStartUrl(page);
 	await context.setOffline(true);
 
-	// Never opened online on this device: nothing to show, and the page says so.
-	await page.goto('/supervisor/alerts');
-	await expect(page).toHaveURL('/supervisor/alerts');
+	// A page that reads the server and keeps no copy (docs/pwa.md): it says so.
+	await page.goto('/supervisor/follow-ups');
+	await expect(page).toHaveURL('/supervisor/follow-ups');
 	await expect(page.getByRole('heading', { level: 1 })).toHaveText('当前离线');
 	await expect(page.getByText('本设备上没有这个页面的副本')).toBeVisible();
 	await expectNoGenericError(page);

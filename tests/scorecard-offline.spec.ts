@@ -141,3 +141,29 @@ test('offline, the scorecard, a technician and a job seen online reload from the
 	await expect(page.getByRole('alert')).toHaveText('当前离线，本设备上没有这个工单的副本。');
 	await expect(page.getByRole('heading', { name: /出错了/ })).toHaveCount(0);
 });
+
+test('offline, the alerts seen online reload from their copy; a review page never seen says so', async ({
+	page,
+	context
+}) => {
+	await page.goto('/login');
+	await expectServiceWorkerControl(page);
+	await signInAs(page, 'supervisor');
+	await page
+		.getByRole('navigation', { name: '主管功能' })
+		.getByRole('link', { name: '预警' })
+		.click();
+	await expect(page.getByRole('heading', { level: 1, name: '预警' })).toBeVisible();
+	const summary = await page.getByRole('main').getByRole('status').first().innerText();
+	await goOfflineOnceStarted(page, context);
+
+	await page.reload();
+	await expect(page.getByRole('heading', { level: 1, name: '预警' })).toBeVisible();
+	await expect(page.getByText(/^离线查看：这是 .+ 时的数据。$/)).toBeVisible();
+	await expect(page.getByRole('main').getByText(summary)).toBeVisible();
+
+	await page.goto('/supervisor/quality');
+	await expect(page.getByRole('heading', { level: 1, name: '数据质量' })).toBeVisible();
+	await expect(page.getByRole('alert')).toHaveText('当前离线，本设备上没有这一期此页面的副本。');
+	await expect(page.getByRole('heading', { name: /出错了/ })).toHaveCount(0);
+});

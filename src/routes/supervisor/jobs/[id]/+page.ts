@@ -4,27 +4,19 @@
  * job.json checks the role and the job's station again; this check spares a technician the trip.
  */
 import { error, redirect } from '@sveltejs/kit';
-import { parse } from 'devalue';
 import { m } from '$lib/paraglide/messages.js';
-import { loadSnapshot } from '$lib/client/scorecard/snapshot-load';
+import { loadKeptPage } from '$lib/client/scorecard/snapshot-load';
 import type { JobView } from './job-view.server';
 import type { PageLoad } from './$types';
-
-interface JobEnvelope {
-	generatedAt: string;
-	/** The JobView in devalue's format (it holds dates). */
-	view: string;
-}
 
 export const load: PageLoad = async ({ params, fetch, parent }) => {
 	const { user } = await parent();
 	if (!user) redirect(303, '/login');
 	if (user.role === 'technician') error(403, m.error_forbidden());
-	const { data, offline, unavailable } = await loadSnapshot<JobEnvelope>(
+	return loadKeptPage<JobView>(
 		fetch,
 		`/supervisor/jobs/${encodeURIComponent(params.id)}/job.json`,
 		[user.stationCode, user.login, 'job', params.id].join('/'),
 		{ noCopy: m.off_job_no_copy, unavailable: m.off_job_unavailable }
 	);
-	return { view: data && (parse(data.view) as JobView), offline, unavailable };
 };

@@ -34,9 +34,7 @@ export async function readJobView(event: RequestEvent) {
 			history,
 			technicians: technicians
 				.filter((technician) => technician.active || technician.id === detail.job.technicianId)
-				.map(({ id, name, login, active }) => ({ id, name, login, active })),
-			/** When the server read these: the "as of" of an offline copy. */
-			generatedAt: new Date().toISOString()
+				.map(({ id, name, login, active }) => ({ id, name, login, active }))
 		};
 	} catch (caught) {
 		if (caught instanceof TRPCError && caught.code === 'NOT_FOUND') error(404, m.jb_not_found());
