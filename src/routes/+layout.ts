@@ -9,11 +9,12 @@ import { redirect } from '@sveltejs/kit';
 import { loadSession } from '$lib/client/session';
 import type { LayoutLoad } from './$types';
 
-export const load: LayoutLoad = async ({ fetch, route, untrack }) => {
+export const load: LayoutLoad = async ({ fetch, route }) => {
+	// Read first, always: it makes every move to another page ask again (the technician's
+	// screens are one page), so a session that ended meanwhile (expired, signed out elsewhere)
+	// shows there, and the sign-in page never greets the person signed in before.
+	const routeId = route.id;
 	const { user, offline } = await loadSession(fetch);
-	// Read without tracking: the signed-in person does not change with the route, so client-side
-	// navigations do not ask the server again.
-	const routeId = untrack(() => route.id);
 	// Pages check access in their own loads too; this covers any page without a load of its own.
 	if (!user && routeId !== '/login') redirect(303, '/login');
 	return {

@@ -1,8 +1,12 @@
-/** Someone already signed in (or, offline, remembered on this device) goes to their start page. */
+/**
+ * Someone the server says is signed in goes to their start page. Offline the server cannot say:
+ * the page stays, and tells them that signing in needs the network (the start URL, `/`, is what
+ * opens the remembered person's app offline).
+ */
 import { redirect } from '@sveltejs/kit';
 import type { PageLoad } from './$types';
 
 export const load: PageLoad = async ({ parent }) => {
-	const { user } = await parent();
-	if (user) redirect(303, '/');
+	const { user, offline } = await parent();
+	if (user && !offline) redirect(303, '/');
 };
