@@ -8,7 +8,7 @@ import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { m } from '$lib/paraglide/messages.js';
 import { serverCaller } from '$lib/server/trpc/caller';
-import { requireSupervisor } from '../../../access';
+import { supervisorOfRequest } from '../../scorecard-request.server';
 
 const jobIdSchema = z.uuid();
 
@@ -19,7 +19,8 @@ export function jobIdOf(event: RequestEvent): string {
 }
 
 export async function readJobView(event: RequestEvent) {
-	const user = requireSupervisor(event.locals);
+	// An answer to fetch(): 401/403 the page's load understands, not a redirect to HTML.
+	const user = supervisorOfRequest(event.locals);
 	const jobId = jobIdOf(event);
 	const caller = await serverCaller(event);
 	try {
