@@ -10,7 +10,11 @@ const config = {
 		discloseVersion: false
 	},
 	kit: {
-		adapter: adapter({ out: 'build' })
+		adapter: adapter({ out: 'build' }),
+		// Absolute asset paths: the service worker answers a navigation it cannot send with the app
+		// shell, whatever the URL. Relative ones ('./_app/…') would resolve against that URL, and a
+		// page two levels down (/supervisor/technicians/…) would load nothing: a blank page.
+		paths: { relative: false }
 	}
 };
 

@@ -298,19 +298,8 @@ export default defineConfig({
 								request.mode === 'navigate' && !url.pathname.startsWith('/api/'),
 							handler: 'NetworkOnly',
 							options: {
-								// Key order matters: these plugins run first, the precache fallback last.
-								plugins: [
-									{
-										// The technician app opens offline from the copy of /tech its page keeps
-										// (src/lib/client/tech/offline-copy.ts): unlike the shell, it carries the
-										// signed-in user, which SvelteKit needs before it renders any route.
-										// Serialised into sw.js, so it names its constants literally.
-										handlerDidError: async ({ request }: { request: Request }) => {
-											if (new URL(request.url).pathname !== '/tech') return undefined;
-											return caches.match('/tech', { cacheName: 'technician-app' });
-										}
-									}
-								],
+								// Every page starts in the shell offline: no page needs the server before it
+								// renders (the root layout's load is universal, docs/pwa.md).
 								precacheFallback: { fallbackURL: APP_SHELL }
 							}
 						}

@@ -4,7 +4,7 @@ import { signIn } from '$lib/server/auth/sign-in';
 import { SESSION_COOKIE, invalidateSession, setSessionCookie } from '$lib/server/auth/sessions';
 import { serverDatabase } from '$lib/server/db/server-db';
 import { signInSchema } from '$lib/shared/schemas';
-import type { Actions, PageServerLoad } from './$types';
+import type { Actions } from './$types';
 
 type SignInField = 'login' | 'password' | 'station';
 /** What is wrong with a field, as a code the page turns into a sentence in the reader's language. */
@@ -25,10 +25,6 @@ function fieldProblems(issues: z.core.$ZodIssue[]): Partial<Record<SignInField, 
 	}
 	return problems;
 }
-
-export const load: PageServerLoad = ({ locals }) => {
-	if (locals.user) redirect(303, '/');
-};
 
 export const actions: Actions = {
 	default: async ({ request, cookies, url, getClientAddress }) => {

@@ -1,7 +1,7 @@
 /**
  * The technician app. Its screens are read from the device store (IndexedDB), never from a
- * server load, so the page works offline; the only server data it uses is the root layout's
- * signed-in user, which is absent in the service worker's offline shell.
+ * server load, so the page works offline; who is signed in comes from the root layout (offline,
+ * the person remembered on this device).
  */
 import { redirect } from '@sveltejs/kit';
 import type { PageLoad } from './$types';

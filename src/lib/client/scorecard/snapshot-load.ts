@@ -6,8 +6,10 @@
  */
 import { browser } from '$app/environment';
 import { error, redirect } from '@sveltejs/kit';
+import { parse } from 'devalue';
 import { m } from '$lib/paraglide/messages.js';
 import { readSnapshot, saveSnapshot } from './offline-cache';
+import type { KeptPageEnvelope } from './snapshots';
 
 /** Statuses a proxy or the service worker answers with when the app server is out of reach. */
 const UNREACHABLE = new Set([502, 503, 504]);
@@ -28,10 +30,22 @@ async function errorMessage(response: Response): Promise<string> {
 	return response.statusText || m.sc_unavailable();
 }
 
+/** What a page says when it has neither fresh data nor a copy (the scorecard's by default). */
+export interface MissingTexts {
+	noCopy: () => string;
+	unavailable: () => string;
+}
+
+const SCORECARD_TEXTS: MissingTexts = {
+	noCopy: m.sc_offline_no_copy,
+	unavailable: m.sc_unavailable
+};
+
 export async function loadSnapshot<T>(
 	fetch: typeof globalThis.fetch,
 	path: string,
-	cacheKey: string
+	cacheKey: string,
+	texts: MissingTexts = SCORECARD_TEXTS
 ): Promise<LoadedSnapshot<T>> {
 	let response: Response | null;
 	try {
@@ -52,6 +66,30 @@ export async function loadSnapshot<T>(
 	return {
 		data: null,
 		offline,
-		unavailable: offline ? m.sc_offline_no_copy() : m.sc_unavailable()
+		unavailable: offline ? texts.noCopy() : texts.unavailable()
+	};
+}
+
+export type LoadedKeptPage<T> =
+	| { view: T; generatedAt: string; offline: boolean; unavailable: null }
+	| { view: null; generatedAt: null; offline: boolean; unavailable: string };
+
+/**
+ * A page whose data the server sends as a kept-page envelope (lib/server/kept-page.ts), kept on
+ * the device like the scorecards, so that it reads offline from its copy ("as of").
+ */
+export async function loadKeptPage<T>(
+	fetch: typeof globalThis.fetch,
+	path: string,
+	cacheKey: string,
+	texts: MissingTexts
+): Promise<LoadedKeptPage<T>> {
+	const loaded = await loadSnapshot<KeptPageEnvelope>(fetch, path, cacheKey, texts);
+	if (loaded.data === null) return { ...loaded, view: null, generatedAt: null };
+	return {
+		view: parse(loaded.data.view) as T,
+		generatedAt: loaded.data.generatedAt,
+		offline: loaded.offline,
+		unavailable: null
 	};
 }

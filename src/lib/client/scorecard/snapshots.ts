@@ -76,3 +76,11 @@ export function snapshotKey(
 ): string {
 	return [user.stationCode, user.login, page, period.from, period.to].join('/');
 }
+
+/** A page kept as a whole (lib/server/kept-page.ts): its data, devalue-encoded, and its date. */
+export interface KeptPageEnvelope {
+	/** When the server read the data: the "as of" of an offline copy. */
+	generatedAt: string;
+	/** The page's data in devalue's format (it may hold dates). */
+	view: string;
+}

@@ -1,16 +1,17 @@
 /**
- * /supervisor/jobs/[id]: one job with everything recorded about it, its change history, and the
- * supervisor's two decisions: reassign and verify. The actions are plain form posts (they work
- * without JavaScript; use:enhance keeps the page in place) that call the tRPC API as the
- * signed-in user, so permissions and the history's actor come from the jobs service.
+ * /supervisor/jobs/[id]: the supervisor's two decisions on a job, reassign and verify. What the
+ * page shows is loaded by +page.ts from job.json, so that it can be read offline too. The
+ * actions are plain form posts (they work without JavaScript; use:enhance keeps the page in
+ * place) that call the tRPC API as the signed-in user, so permissions and the history's actor
+ * come from the jobs service.
  */
-import { error, fail, type RequestEvent } from '@sveltejs/kit';
+import { fail } from '@sveltejs/kit';
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
-import { m } from '$lib/paraglide/messages.js';
 import { serverCaller } from '$lib/server/trpc/caller';
 import { requireSupervisor } from '../../../access';
-import type { Actions, PageServerLoad } from './$types';
+import { jobIdOf } from './job-view.server';
+import type { Actions } from './$types';
 
 export type JobActionProblem =
 	'technician_invalid' | 'not_completed' | 'job_not_found' | 'forbidden' | 'unknown';
@@ -20,38 +21,6 @@ export type JobActionResult =
 	| { action: 'assign'; assignedTo: string; changed: boolean }
 	| { action: 'verify'; problem: JobActionProblem }
 	| { action: 'verify'; verified: true };
-
-const jobIdSchema = z.uuid();
-
-function jobIdOf(event: RequestEvent): string {
-	const parsed = jobIdSchema.safeParse(event.params.id);
-	if (!parsed.success) error(404, m.jb_not_found());
-	return parsed.data;
-}
-
-export const load: PageServerLoad = async (event) => {
-	const user = requireSupervisor(event.locals);
-	const jobId = jobIdOf(event);
-	const caller = await serverCaller(event);
-	try {
-		const [detail, history, technicians] = await Promise.all([
-			caller.jobs.detail({ id: jobId }),
-			caller.jobs.history({ jobId }),
-			caller.stations.technicianSummary()
-		]);
-		return {
-			timeZone: user.timeZone,
-			detail,
-			history,
-			technicians: technicians
-				.filter((technician) => technician.active || technician.id === detail.job.technicianId)
-				.map(({ id, name, login, active }) => ({ id, name, login, active }))
-		};
-	} catch (caught) {
-		if (caught instanceof TRPCError && caught.code === 'NOT_FOUND') error(404, m.jb_not_found());
-		throw caught;
-	}
-};
 
 /** The reason a refused call gives, as a code the page translates. */
 function problemOf(caught: unknown, badRequest: JobActionProblem): JobActionProblem {

@@ -1,0 +1,6 @@
+import { keptPageResponse } from '$lib/server/kept-page';
+import { readJobView } from '../job-view.server';
+import type { RequestHandler } from './$types';
+
+/** The job page's data, for its load in the browser to keep (lib/server/kept-page.ts). */
+export const GET: RequestHandler = async (event) => keptPageResponse(await readJobView(event));
