@@ -7,6 +7,7 @@ import { getContext, setContext } from 'svelte';
 import { LocalChanges } from '../local/changes';
 import { openLocalDatabase, requestPersistentStorage, type LocalDatabase } from '../local/db';
 import type { TechnicianIdentity } from '../local/identity';
+import { hasParcel, restoreParcel, type DeviceKeyPair } from '../local/parked';
 import { SyncEngine } from '../sync/engine';
 import type { SyncTransport } from '../sync/transport';
 import { SyncStatus } from './sync-status.svelte';
@@ -24,13 +25,27 @@ export class TechnicianSession {
 		this.status = new SyncStatus(db, engine);
 	}
 
+	/**
+	 * Opens `user`'s device store. Changes sealed at their last sign-out on this device come back
+	 * first, under their old client id (local/parked.ts); that needs their key from the server, so
+	 * offline it fails (SyncFailure 'offline') and the store stays closed: new changes made now
+	 * would start another sequence that the sealed ones could not join.
+	 */
 	static async open(
 		user: TechnicianIdentity,
 		transport: SyncTransport,
+		deviceKeys: () => Promise<DeviceKeyPair>,
 		onVersionChange: () => void
 	): Promise<TechnicianSession> {
+		if (await hasParcel(user.id)) await restoreParcel(user.id, await deviceKeys());
 		const db = await openLocalDatabase(user.id, { onVersionChange });
 		void requestPersistentStorage();
+		// The public key seals this store's waiting changes if they sign out, offline too.
+		if (!(await db.meta.get('sealingKey'))?.value) {
+			deviceKeys()
+				.then(({ x, y }) => db.setMeta('sealingKey', { x, y }))
+				.catch(() => undefined);
+		}
 		const session = new TechnicianSession(user, db, new SyncEngine({ db, transport }));
 		session.engine.start();
 		return session;

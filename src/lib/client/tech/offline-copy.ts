@@ -26,9 +26,3 @@ export async function keepOfflineCopy(): Promise<void> {
 		// Offline after all, or storage refused: the previous copy (if any) stays.
 	}
 }
-
-/** Signed out: the kept page names the person who left, so it must not open offline. */
-export async function dropOfflineCopy(): Promise<void> {
-	if (typeof caches === 'undefined') return;
-	await caches.delete(TECH_PAGE_CACHE).catch(() => undefined);
-}

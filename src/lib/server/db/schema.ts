@@ -104,6 +104,15 @@ export const users = pgTable(
 		/** Failed sign-ins since the last success, for per-account throttling. */
 		failedLogins: integer('failed_logins').notNull().default(0),
 		lastFailedLoginAt: tstz('last_failed_login_at'),
+		/**
+		 * 256 random bits (hex) from which the key pair for this person's changes parked on a shared
+		 * device is derived (auth/device-key.ts). Served only to the signed-in person themselves.
+		 * Two random UUIDs: gen_random_uuid() draws from the strong generator on both engines
+		 * without pgcrypto (122 random bits each, 244 in all).
+		 */
+		localDataKey: text('local_data_key')
+			.notNull()
+			.default(sql`replace(gen_random_uuid()::text || gen_random_uuid()::text, '-', '')`),
 		createdAt: createdAt(),
 		updatedAt: updatedAt()
 	},
