@@ -114,7 +114,7 @@ test('signing out with changes waiting warns, and sends them first when asked', 
 
 	// Cancel keeps everything as it was.
 	await signOutButton(page).click();
-	await expect(warning(page)).toContainText('本机有 1 项更改还没有发送到服务器。');
+	await expect(warning(page)).toContainText('本机有 1 项更改尚未发送到服务器。');
 	await warning(page).getByRole('button', { name: '取消' }).click();
 	await expect(warning(page)).toBeHidden();
 	await expect(page).toHaveURL(/\/tech/);
@@ -122,14 +122,12 @@ test('signing out with changes waiting warns, and sends them first when asked', 
 
 	// Sending fails while the server cannot be reached: the warning says so and stays.
 	await signOutButton(page).click();
-	await warning(page).getByRole('button', { name: '立即发送，然后退出' }).click();
-	await expect(warning(page).getByRole('alert')).toHaveText(
-		'有 1 项更改未能发送：无法连接服务器。'
-	);
+	await warning(page).getByRole('button', { name: '发送后退出' }).click();
+	await expect(warning(page).getByRole('alert')).toHaveText('1 项更改未能发送：无法连接服务器。');
 	await expect(page).toHaveURL(/\/tech/);
 
 	await context.unroute('**/api/trpc/sync.push**');
-	await warning(page).getByRole('button', { name: '立即发送，然后退出' }).click();
+	await warning(page).getByRole('button', { name: '发送后退出' }).click();
 	await expect(page).toHaveURL('/login');
 	const storage = await expectNothingPersonal(page);
 	// Sent, so nothing had to be kept.
@@ -181,7 +179,7 @@ test('signed out offline: the next person sees nothing of the previous one, who 
 	await signInTechnician(page, 'chenjing');
 	const notice = page.getByRole('note');
 	await expect(notice).toHaveText(
-		'本机加密保存着另外 1 个账号尚未发送的更改，该账号的人在本机重新登录后会自动发送。'
+		'本机加密保存着另外 1 个账号未发送的更改，待其本人在本机登录后发送。'
 	);
 	await expect(page.getByText('共用手机上的客户')).toHaveCount(0);
 	await expect(page.getByText(leaving.name)).toHaveCount(0);
@@ -201,7 +199,7 @@ test('signed out offline: the next person sees nothing of the previous one, who 
 	expect((await browserStorage(page)).parked).toBe('');
 });
 
-test('the warning and the notice speak English too', async ({ page, context }) => {
+test('the warning speaks English too', async ({ page, context }) => {
 	await signInTechnician(page, 'wangqiang');
 	await page.getByRole('group', { name: '语言' }).getByRole('button', { name: 'English' }).click();
 	await expect(page.getByRole('button', { name: 'Sign out' })).toBeVisible();
@@ -214,12 +212,10 @@ test('the warning and the notice speak English too', async ({ page, context }) =
 
 	await page.getByRole('button', { name: 'Sign out' }).click();
 	const dialog = page.getByRole('dialog', { name: 'Changes not sent yet' });
-	await expect(dialog).toContainText(
-		'1 change(s) made on this device have not reached the server yet.'
-	);
-	await dialog.getByRole('button', { name: 'Send now, then sign out' }).click();
+	await expect(dialog).toContainText('1 change(s) on this device have not reached the server.');
+	await dialog.getByRole('button', { name: 'Send, then sign out' }).click();
 	await expect(dialog.getByRole('alert')).toHaveText(
-		'1 change(s) could not be sent: the server cannot be reached.'
+		'1 change(s) could not be sent: no connection to the server.'
 	);
 	await dialog.getByRole('button', { name: 'Sign out anyway' }).click();
 	await expect(page).toHaveURL('/login');

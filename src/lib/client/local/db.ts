@@ -72,7 +72,7 @@ export interface MetaValues {
 	syncLease: { holder: string; until: number } | null;
 	/**
 	 * The public half of the owner's key pair, which seals unsent changes at sign-out
-	 * (parked.ts); null until the server has been asked once. It can lock, never unlock.
+	 * (sealing/seal.ts); null until the server has been asked once. It can lock, never unlock.
 	 */
 	sealingKey: PublicDeviceKey | null;
 }

@@ -6,7 +6,7 @@
 /** One IndexedDB database per signed-in user: this prefix and the user's id (db.ts). */
 export const DATABASE_PREFIX = 'repairscore-user-';
 
-/** The IndexedDB database of changes sealed at sign-out until their owner returns (parked.ts). */
+/** The IndexedDB database of changes sealed at sign-out until their owner returns (sealing/seal.ts). */
 export const PARKED_DATABASE = 'repairscore-parked';
 
 /**

@@ -7,7 +7,7 @@
  * superjson: the technician app makes three calls, and every kilobyte counts on a phone.
  */
 import { z } from 'zod/mini';
-import type { DeviceKeyPair } from '../local/parked';
+import type { DeviceKeyPair } from '../sealing/seal';
 import { pullOutputSchema, pushOutputSchema } from '../../shared/sync';
 import { technicianIdentitySchema, type TechnicianIdentity } from '../local/identity';
 import { SyncFailure, type SyncTransport } from './transport';
@@ -121,7 +121,7 @@ export function fetchSignedInUser(url = API_URL): Promise<TechnicianIdentity> {
 
 const deviceKeyPairSchema = z.object({ x: z.string(), y: z.string(), d: z.string() });
 
-/** The signed-in person's key pair for their sealed changes (local/parked.ts); held in memory only. */
+/** The signed-in person's key pair for their sealed changes (sealing/seal.ts); held in memory only. */
 export function fetchDeviceKeys(url = API_URL): Promise<DeviceKeyPair> {
 	return apiClient(url)('query', 'auth.deviceKey', undefined, deviceKeyPairSchema);
 }

@@ -1,6 +1,9 @@
 /**
- * A signed-out person's unsent changes on a shared device: sealed, kept, and brought back when
- * they sign in here again (docs/pwa.md, "Shared phones and tablets").
+ * A signed-out person's unsent changes on a shared device: sealed, kept, and brought back
+ * when they sign in here again (docs/pwa.md, "Shared phones and tablets").
+ * Parcels wait in an IndexedDB database of their own, one per owner, which exists only while
+ * a parcel does. This module is loaded only at sign-out and when that database exists, outside
+ * the technician page's scripts: most starts need neither.
  *
  * At sign-out the person's device store is deleted. If it still holds changes the server has not
  * confirmed (or refusals they have not read), those are first encrypted into a parcel: an
@@ -14,8 +17,7 @@
  * bookkeeping recognises any it already applied; the job counter, so job numbers never repeat.
  */
 import { Dexie, type EntityTable } from 'dexie';
-import { decodeSuperjson, encodeSuperjson } from '../sync/wire';
-import { applyToView } from './apply';
+import { applyToView } from '../local/apply';
 import {
 	LocalDatabase,
 	openLocalDatabase,
@@ -23,14 +25,16 @@ import {
 	type OutboxEntry,
 	type PublicDeviceKey,
 	type RejectedChange
-} from './db';
-import { PARKED_DATABASE } from './names';
+} from '../local/db';
+import { PARKED_DATABASE } from '../local/names';
+import { decodeSuperjson, encodeSuperjson } from '../sync/wire';
 
 /** The owner's whole key pair, as the server gives it to them (never stored on the device). */
 export interface DeviceKeyPair extends PublicDeviceKey {
 	d: string;
 }
 
+/** Readable: the owner's id and when. Sealed: everything else. */
 interface Parcel {
 	ownerId: string;
 	parkedAt: Date;
@@ -38,14 +42,6 @@ interface Parcel {
 	ephemeral: PublicDeviceKey;
 	iv: Uint8Array<ArrayBuffer>;
 	sealed: ArrayBuffer;
-}
-
-interface ParcelContents {
-	clientId: string;
-	lastMutationId: number;
-	jobCounter: number;
-	outbox: OutboxEntry[];
-	rejected: RejectedChange[];
 }
 
 class ParkedDatabase extends Dexie {
@@ -68,6 +64,27 @@ async function withParked<T>(
 	} finally {
 		parked.close();
 	}
+}
+
+/** Whether `ownerId` has sealed changes waiting on this device. */
+export function hasParcel(ownerId: string, options: LocalDatabaseOptions = {}): Promise<boolean> {
+	return withParked(options, async (parked) => (await parked.parcels.get(ownerId)) !== undefined);
+}
+
+/** How many other accounts have sealed changes waiting here (never whose, never what). */
+export function otherAccountsWaiting(
+	ownerId: string,
+	options: LocalDatabaseOptions = {}
+): Promise<number> {
+	return withParked(options, (parked) => parked.parcels.where('ownerId').notEqual(ownerId).count());
+}
+
+interface ParcelContents {
+	clientId: string;
+	lastMutationId: number;
+	jobCounter: number;
+	outbox: OutboxEntry[];
+	rejected: RejectedChange[];
 }
 
 const ECDH = { name: 'ECDH', namedCurve: 'P-256' } as const;
@@ -185,19 +202,6 @@ export async function sealAndDeleteStore(
 	return 'deleted';
 }
 
-/** Whether `ownerId` has sealed changes waiting on this device. */
-export function hasParcel(ownerId: string, options: LocalDatabaseOptions = {}): Promise<boolean> {
-	return withParked(options, async (parked) => (await parked.parcels.get(ownerId)) !== undefined);
-}
-
-/** How many other accounts have sealed changes waiting here (their owners, never the content). */
-export function otherAccountsWaiting(
-	ownerId: string,
-	options: LocalDatabaseOptions = {}
-): Promise<number> {
-	return withParked(options, (parked) => parked.parcels.where('ownerId').notEqual(ownerId).count());
-}
-
 /**
  * Opens `ownerId`'s parcel with their key pair and puts its changes back into their device store
  * (created anew), ready to be sent; the parcel is removed only once the store holds them. A wrong
@@ -232,5 +236,7 @@ export async function restoreParcel(
 			db.close();
 		}
 		await parked.parcels.delete(ownerId);
+		// Gone with its last parcel, so that a start can tell from the database list alone.
+		if ((await parked.parcels.count()) === 0) await parked.delete();
 	});
 }

@@ -15,16 +15,16 @@ import { SyncEngine } from '../sync/engine';
 import { leaseLock } from '../sync/lock';
 import { fakeBrowser, openDeviceStore, type FakeBrowser } from '../testing/browser';
 import { ServerTransport } from '../testing/server-transport';
-import { LocalChanges } from './changes';
-import { databaseNameFor, type LocalDatabase } from './db';
-import { DATABASE_PREFIX, PARKED_DATABASE } from './names';
+import { LocalChanges } from '../local/changes';
+import { databaseNameFor, type LocalDatabase } from '../local/db';
+import { DATABASE_PREFIX, PARKED_DATABASE } from '../local/names';
 import {
 	hasParcel,
 	otherAccountsWaiting,
 	restoreParcel,
 	sealAndDeleteStore,
 	type DeviceKeyPair
-} from './parked';
+} from './seal';
 
 const createCaller = createCallerFactory(appRouter);
 
@@ -143,6 +143,10 @@ for (const engine of testEngines()) {
 			expect(await hasParcel(phone.technician.id, browser)).toBe(true);
 
 			await restoreParcel(phone.technician.id, await keysOf(phone.technician), browser);
+			// With its last parcel gone, so that starting the app needs no sealing code.
+			expect(await browser.indexedDB.databases()).not.toContainEqual(
+				expect.objectContaining({ name: PARKED_DATABASE })
+			);
 			expect(await hasParcel(phone.technician.id, browser)).toBe(false);
 			const db = await openDeviceStore(phone.technician.id, browser);
 			expect(await db.getMeta('clientId')).toBe(clientId);

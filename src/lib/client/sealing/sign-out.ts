@@ -3,34 +3,34 @@
  * could read of the one who left, and nothing opens as them, online or offline (docs/pwa.md,
  * "Shared phones and tablets").
  *
- * Every page's header loads this module, so it stays small: the device store code (Dexie,
- * parked.ts) is loaded only when there is a store to seal, which on the technician's page is
- * already loaded anyway.
+ * Loaded when someone signs out (ui/SignOut.svelte), so that no page carries it before; the
+ * code that seals a store (seal.ts) is loaded only when there is a store to seal.
  */
-import { DATABASE_PREFIX, SIGNED_OUT_COOKIE } from './names';
+import { mount, unmount } from 'svelte';
+import { activeDeviceSession, closeDeviceSession, databaseNames } from '../local/device-session';
+import { DATABASE_PREFIX, SIGNED_OUT_COOKIE } from '../local/names';
+import SignOutWarning from './SignOutWarning.svelte';
 
-/** What the open technician app lets the sign-out ask and do. */
-export interface DeviceSession {
-	/** Changes saved on this device that the server has not confirmed. */
-	pendingCount(): Promise<number>;
-	/** Sends them now; resolves to how many still wait afterwards. */
-	sendNow(): Promise<number>;
-	/** Stops syncing and closes the device store, so it can be sealed and deleted. */
-	close(): void;
+/**
+ * Signs out: at once when nothing waits; otherwise the warning offers to send the waiting
+ * changes first, to sign out anyway (they are sealed) or to stay.
+ */
+export async function signOut(): Promise<void> {
+	const session = activeDeviceSession();
+	const pending = session ? await session.db.outbox.count().catch(() => 0) : 0;
+	if (!session || pending === 0) return leave();
+	const warning = mount(SignOutWarning, {
+		target: document.body,
+		props: { session, pending, leave, onclosed: () => void unmount(warning) }
+	});
 }
 
-let active: DeviceSession | null = null;
-
-/** The technician app registers its session while open; the returned function unregisters. */
-export function registerDeviceSession(session: DeviceSession): () => void {
-	active = session;
-	return () => {
-		if (active === session) active = null;
-	};
-}
-
-export function activeDeviceSession(): DeviceSession | null {
-	return active;
+/** Clears the device, then shows the sign-in page. */
+async function leave(): Promise<void> {
+	await endLocalAccess();
+	// No POST to /logout: the cookie endLocalAccess set makes the server end the session with
+	// this very request, and a GET also works offline, where the service worker answers it.
+	location.replace('/login');
 }
 
 /** The precache holds the app's code only (same for everyone); every other cache may be personal. */
@@ -50,9 +50,8 @@ const SIGNED_OUT_MAX_AGE_S = 400 * 24 * 60 * 60;
  * In this order because deleting a store makes other tabs that have it open reload (db.ts):
  * by then neither the server nor the offline copy may open the app as the person who left.
  */
-export async function endLocalAccess(): Promise<void> {
-	active?.close();
-	active = null;
+async function endLocalAccess(): Promise<void> {
+	closeDeviceSession();
 	const secure = location.protocol === 'https:' ? '; secure' : '';
 	document.cookie = `${SIGNED_OUT_COOKIE}=1; path=/; max-age=${SIGNED_OUT_MAX_AGE_S}; samesite=lax${secure}`;
 	try {
@@ -70,13 +69,11 @@ export async function endLocalAccess(): Promise<void> {
 }
 
 async function sealAndDeleteStores(): Promise<void> {
-	if (typeof indexedDB === 'undefined' || !indexedDB.databases) return;
-	const owners = (await indexedDB.databases())
-		.map((database) => database.name ?? '')
+	const owners = ((await databaseNames()) ?? [])
 		.filter((name) => name.startsWith(DATABASE_PREFIX))
 		.map((name) => name.slice(DATABASE_PREFIX.length));
 	if (owners.length === 0) return;
-	const { sealAndDeleteStore } = await import('./parked');
+	const { sealAndDeleteStore } = await import('./seal');
 	for (const owner of owners) {
 		try {
 			await sealAndDeleteStore(owner);
