@@ -178,9 +178,7 @@ test('signed out offline: the next person sees nothing of the previous one, who 
 	// The next person is told that someone's changes wait here, and nothing about them.
 	await signInTechnician(page, 'chenjing');
 	const notice = page.getByRole('note');
-	await expect(notice).toHaveText(
-		'本机加密保存着另外 1 个账号未发送的更改，待其本人在本机登录后发送。'
-	);
+	await expect(notice).toHaveText('本机加密保存着另外 1 个账号未发送的更改，待其本人登录后发送。');
 	await expect(page.getByText('共用手机上的客户')).toHaveCount(0);
 	await expect(page.getByText(leaving.name)).toHaveCount(0);
 	await signOutButton(page).click();
