@@ -51,6 +51,7 @@ const SIGNED_OUT_MAX_AGE_S = 400 * 24 * 60 * 60;
  * by then neither the server nor the offline copy may open the app as the person who left.
  */
 async function endLocalAccess(): Promise<void> {
+	const openStoreOwner = activeDeviceSession()?.db.ownerId ?? null;
 	closeDeviceSession();
 	const secure = location.protocol === 'https:' ? '; secure' : '';
 	document.cookie = `${SIGNED_OUT_COOKIE}=1; path=/; max-age=${SIGNED_OUT_MAX_AGE_S}; samesite=lax${secure}`;
@@ -65,13 +66,17 @@ async function endLocalAccess(): Promise<void> {
 			if (!SHARED_CACHE.test(name)) await caches.delete(name);
 		}
 	}
-	await sealAndDeleteStores();
+	await sealAndDeleteStores(openStoreOwner);
 }
 
-async function sealAndDeleteStores(): Promise<void> {
-	const owners = ((await databaseNames()) ?? [])
-		.filter((name) => name.startsWith(DATABASE_PREFIX))
-		.map((name) => name.slice(DATABASE_PREFIX.length));
+/** Every store this browser lists; where it cannot list them, the one this page had open. */
+async function sealAndDeleteStores(openStoreOwner: string | null): Promise<void> {
+	const names = await databaseNames();
+	const owners = names
+		? names
+				.filter((name) => name.startsWith(DATABASE_PREFIX))
+				.map((name) => name.slice(DATABASE_PREFIX.length))
+		: [openStoreOwner].filter((owner) => owner !== null);
 	if (owners.length === 0) return;
 	const { sealAndDeleteStore } = await import('./seal');
 	for (const owner of owners) {
