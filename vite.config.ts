@@ -80,8 +80,10 @@ function unlessBuildFailed(plugins: Plugin[]): Plugin[] {
  * app met ~40 small files whose gzip streams each start from nothing. These groups hold code
  * that always loads together, without making any page load code it did not load before:
  * every page loads the framework, the root layout and error page (nodes 0 and 1, loaded
- * before any route) and what they import, the schemas among it (the root layout reads the
- * remembered identity); only /tech loads the device store and sync engine. A group takes the
+ * before any route) and what they import, and the shared schemas (named: since the header no
+ * longer reads the remembered identity, nothing there imports them, and left to the device
+ * store's group they cost the technician ~0.8 KiB more gzip, split from zod); only /tech
+ * loads the device store and sync engine. A group takes the
  * modules it names and their imports (includeDependenciesRecursively), so it names only
  * modules whose imports every page of the group loads too.
  *
@@ -148,7 +150,7 @@ function clientChunkGroups(): Plugin {
 										// $app/forms is left to the pages with forms.
 										name: 'framework',
 										test: (id) =>
-											/node_modules\/(@sveltejs\/kit|devalue|zod)\/|src\/lib\/paraglide\/runtime|src\/routes\/\+(layout|error)\.svelte$|^\0vite\/preload-helper/.test(
+											/node_modules\/(@sveltejs\/kit|devalue|zod)\/|src\/lib\/shared\/schemas\.ts$|src\/lib\/paraglide\/runtime|src\/routes\/\+(layout|error)\.svelte$|^\0vite\/preload-helper/.test(
 												id
 											) && !id.includes('/runtime/app/forms.js'),
 										priority: 2

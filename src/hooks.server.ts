@@ -6,7 +6,9 @@ import { closeServerDatabase, serverDatabase } from '$lib/server/db/server-db';
 import { startMaintenance } from '$lib/server/maintenance';
 import {
 	SESSION_COOKIE,
+	SIGNED_OUT_COOKIE,
 	clearSessionCookie,
+	endSessionSignedOutOnDevice,
 	setSessionCookie,
 	validateSessionToken
 } from '$lib/server/auth/sessions';
@@ -33,9 +35,15 @@ const i18n: Handle = ({ event, resolve }) =>
 const auth: Handle = async ({ event, resolve }) => {
 	event.locals.user = null;
 	event.locals.sessionToken = null;
+	const secure = event.url.protocol === 'https:';
+	// Signed out on the device (perhaps offline): this request is nobody's.
+	if (event.cookies.get(SIGNED_OUT_COOKIE) !== undefined) {
+		const { db } = await serverDatabase();
+		await endSessionSignedOutOnDevice(db, event.cookies, secure);
+		return resolve(event);
+	}
 	const token = event.cookies.get(SESSION_COOKIE);
 	if (token) {
-		const secure = event.url.protocol === 'https:';
 		const { db } = await serverDatabase();
 		const session = await validateSessionToken(db, token);
 		if (session) {

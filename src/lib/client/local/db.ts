@@ -24,6 +24,7 @@ import type {
 	PartRecord
 } from '../../shared/sync';
 import { uuidv4 } from './ids';
+import { DATABASE_PREFIX } from './names';
 
 /** One unsent (or sent but not yet acknowledged) change; `id` is the mutation id the server sees. */
 export interface OutboxEntry {
@@ -69,6 +70,17 @@ export interface MetaValues {
 	dataVersion: number;
 	/** Who may sync now, where the browser has no Web Locks (sync/lock.ts). */
 	syncLease: { holder: string; until: number } | null;
+	/**
+	 * The public half of the owner's key pair, which seals unsent changes at sign-out
+	 * (sealing/seal.ts); null until the server has been asked once. It can lock, never unlock.
+	 */
+	sealingKey: PublicDeviceKey | null;
+}
+
+/** The public half of a P-256 key pair, JWK members (server: auth/device-key.ts). */
+export interface PublicDeviceKey {
+	x: string;
+	y: string;
 }
 export type MetaKey = keyof MetaValues;
 interface MetaRow {
@@ -81,8 +93,6 @@ interface MetaRow {
  * (cursor null) while the outbox stays and is re-applied on top.
  */
 export const LOCAL_DATA_VERSION = 1;
-
-export const DATABASE_PREFIX = 'repairscore-user-';
 
 export function databaseNameFor(userId: string): string {
 	return `${DATABASE_PREFIX}${userId}`;
@@ -140,7 +150,8 @@ export class LocalDatabase extends Dexie {
 				lastSyncedAt: null,
 				jobCounter: 0,
 				dataVersion: LOCAL_DATA_VERSION,
-				syncLease: null
+				syncLease: null,
+				sealingKey: null
 			};
 			return tx
 				.table('meta')

@@ -29,11 +29,6 @@ export function rememberIdentity(
 	storage.setItem(LAST_USER_KEY, JSON.stringify(identity));
 }
 
-/** Signed out: offline, the app no longer opens for them (their store and outbox stay). */
-export function forgetIdentity(storage: Storage = localStorage): void {
-	storage.removeItem(LAST_USER_KEY);
-}
-
 export function lastIdentity(storage: Storage = localStorage): TechnicianIdentity | null {
 	const stored = storage.getItem(LAST_USER_KEY);
 	if (!stored) return null;

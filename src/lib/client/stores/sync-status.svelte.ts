@@ -86,10 +86,6 @@ export class SyncStatus {
 		return this.#engineState.phase === 'wrongUser';
 	}
 
-	get lastError(): string | null {
-		return this.#engineState.lastError;
-	}
-
 	get nextAttemptAt(): Date | null {
 		return this.#engineState.nextAttemptAt;
 	}

@@ -7,6 +7,8 @@ import { getContext, setContext } from 'svelte';
 import { LocalChanges } from '../local/changes';
 import { openLocalDatabase, requestPersistentStorage, type LocalDatabase } from '../local/db';
 import type { TechnicianIdentity } from '../local/identity';
+import { parcelsMayWait } from '../local/device-session';
+import type { DeviceKeyPair } from '../sealing/seal';
 import { SyncEngine } from '../sync/engine';
 import type { SyncTransport } from '../sync/transport';
 import { SyncStatus } from './sync-status.svelte';
@@ -18,20 +20,47 @@ export class TechnicianSession {
 	private constructor(
 		readonly user: TechnicianIdentity,
 		readonly db: LocalDatabase,
-		readonly engine: SyncEngine
+		readonly engine: SyncEngine,
+		/** How many other accounts have sealed changes waiting on this device (never whose). */
+		readonly othersWaiting: number
 	) {
 		this.changes = new LocalChanges(db, () => engine.notifyLocalWrite());
 		this.status = new SyncStatus(db, engine);
 	}
 
+	/**
+	 * Opens `user`'s device store. Changes sealed at their last sign-out on this device come back
+	 * first, under their old client id (sealing/seal.ts); that needs their key from the server, so
+	 * offline it fails (SyncFailure 'offline') and the store stays closed: new changes made now
+	 * would start another sequence that the sealed ones could not join.
+	 */
 	static async open(
 		user: TechnicianIdentity,
 		transport: SyncTransport,
+		deviceKeys: () => Promise<DeviceKeyPair>,
 		onVersionChange: () => void
 	): Promise<TechnicianSession> {
+		let othersWaiting = 0;
+		if (await parcelsMayWait()) {
+			const sealing = await import('../sealing/seal');
+			if (await sealing.hasParcel(user.id))
+				await sealing.restoreParcel(user.id, await deviceKeys());
+			othersWaiting = await sealing.otherAccountsWaiting(user.id);
+		}
 		const db = await openLocalDatabase(user.id, { onVersionChange });
 		void requestPersistentStorage();
-		const session = new TechnicianSession(user, db, new SyncEngine({ db, transport }));
+		// The public key seals this store's waiting changes if they sign out, offline too.
+		if (!(await db.meta.get('sealingKey'))?.value) {
+			deviceKeys()
+				.then(({ x, y }) => db.setMeta('sealingKey', { x, y }))
+				.catch(() => undefined);
+		}
+		const session = new TechnicianSession(
+			user,
+			db,
+			new SyncEngine({ db, transport }),
+			othersWaiting
+		);
 		session.engine.start();
 		return session;
 	}

@@ -6,7 +6,8 @@
  * It speaks tRPC's HTTP wire format itself (wire.ts) instead of bundling @trpc/client and
  * superjson: the technician app makes three calls, and every kilobyte counts on a phone.
  */
-import type { z } from 'zod/mini';
+import { z } from 'zod/mini';
+import type { DeviceKeyPair } from '../sealing/seal';
 import { pullOutputSchema, pushOutputSchema } from '../../shared/sync';
 import { technicianIdentitySchema, type TechnicianIdentity } from '../local/identity';
 import { SyncFailure, type SyncTransport } from './transport';
@@ -37,7 +38,8 @@ async function request(
 	input: unknown
 ): Promise<unknown> {
 	let target = `${url}/${path}`;
-	const init: RequestInit = { method: type === 'query' ? 'GET' : 'POST' };
+	// Every answer is personal and must be fresh: the browser's HTTP cache keeps none of them.
+	const init: RequestInit = { method: type === 'query' ? 'GET' : 'POST', cache: 'no-store' };
 	if (input !== undefined) {
 		const body = JSON.stringify(encodeSuperjson(input));
 		if (type === 'query') {
@@ -115,6 +117,13 @@ export function trpcTransport(url = API_URL): SyncTransport {
 /** Who the server's session belongs to (SyncFailure 'unauthorized' when nobody). */
 export function fetchSignedInUser(url = API_URL): Promise<TechnicianIdentity> {
 	return apiClient(url)('query', 'auth.me', undefined, technicianIdentitySchema);
+}
+
+const deviceKeyPairSchema = z.object({ x: z.string(), y: z.string(), d: z.string() });
+
+/** The signed-in person's key pair for their sealed changes (sealing/seal.ts); held in memory only. */
+export function fetchDeviceKeys(url = API_URL): Promise<DeviceKeyPair> {
+	return apiClient(url)('query', 'auth.deviceKey', undefined, deviceKeyPairSchema);
 }
 
 function asSyncFailure(error: unknown): SyncFailure {

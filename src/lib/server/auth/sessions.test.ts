@@ -9,8 +9,10 @@ import { createStation, createUser } from '../testing/fixtures';
 import {
 	SESSION_COOKIE,
 	SESSION_MAX_AGE_MS,
+	SIGNED_OUT_COOKIE,
 	clearSessionCookie,
 	createSession,
+	endSessionSignedOutOnDevice,
 	invalidateSession,
 	setSessionCookie,
 	validateSessionToken
@@ -146,6 +148,30 @@ for (const engine of testEngines()) {
 
 			expect(await validateSessionToken(db, token, at(1))).toBeNull();
 			expect(await sessionRowCount(db, user)).toBe(0);
+		});
+
+		it('ends the session of a browser that recorded a sign-out on the device (offline)', async () => {
+			const station = await createStation(db, 'SES7');
+			const user = await createUser(db, station, 'gao');
+			const left = await createSession(db, user);
+			const elsewhere = await createSession(db, user);
+			const jar = new Map([
+				[SESSION_COOKIE, left.token],
+				[SIGNED_OUT_COOKIE, '1']
+			]);
+			const cookies = {
+				get: (name: string) => jar.get(name),
+				delete: vi.fn((name: string) => jar.delete(name))
+			};
+
+			await endSessionSignedOutOnDevice(db, cookies as unknown as Cookies, false);
+			expect(await validateSessionToken(db, left.token)).toBeNull();
+			// Only that browser's session: the same person's other devices stay signed in.
+			expect(await validateSessionToken(db, elsewhere.token)).not.toBeNull();
+			expect(jar.size).toBe(0);
+			expect(cookies.delete.mock.calls.map(([name]) => name).sort()).toEqual(
+				[SESSION_COOKIE, SIGNED_OUT_COOKIE].sort()
+			);
 		});
 
 		it('rejects unknown and malformed tokens', async () => {

@@ -14,6 +14,14 @@ import { sessions, stations, users } from '../db/schema';
 import type { SessionUser } from './session-user';
 
 export const SESSION_COOKIE = 'rs_session';
+/**
+ * Set by the page itself (not HttpOnly) when someone signs out on a device that may be offline:
+ * the page cannot delete the HttpOnly session cookie, but the browser sends both with its next
+ * request, and the server then ends that session before answering anything. Its value carries
+ * nothing; the browser's own session cookie says which session to end. Same name in the
+ * browser: src/lib/client/local/sign-out.ts.
+ */
+export const SIGNED_OUT_COOKIE = 'rs_signed_out';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 export const SESSION_LIFETIME_MS = 30 * DAY_MS;
@@ -164,4 +172,16 @@ export function setSessionCookie(
  */
 export function clearSessionCookie(cookies: Cookies, secure = false): void {
 	cookies.delete(SESSION_COOKIE, { path: '/', httpOnly: true, sameSite: 'lax', secure });
+}
+
+/** The page recorded a sign-out (SIGNED_OUT_COOKIE): end the session it belonged to, if any. */
+export async function endSessionSignedOutOnDevice(
+	db: Queryable,
+	cookies: Cookies,
+	secure: boolean
+): Promise<void> {
+	const token = cookies.get(SESSION_COOKIE);
+	if (token) await invalidateSession(db, token);
+	clearSessionCookie(cookies, secure);
+	cookies.delete(SIGNED_OUT_COOKIE, { path: '/', httpOnly: false, sameSite: 'lax', secure });
 }

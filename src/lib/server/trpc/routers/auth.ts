@@ -1,4 +1,6 @@
-import { signedInProcedure, router } from '../core';
+import { TRPCError } from '@trpc/server';
+import { deviceKeyPairOf } from '../../auth/device-key';
+import { authedProcedure, signedInProcedure, router } from '../core';
 import { changeOwnPassword } from '../../auth/accounts';
 import { changeOwnPasswordSchema } from '../../../shared/schemas';
 import { withAccountErrors } from './admin';
@@ -11,5 +13,11 @@ export const authRouter = router({
 		.input(changeOwnPasswordSchema)
 		.mutation(({ ctx, input }) =>
 			withAccountErrors(() => changeOwnPassword(ctx.db, ctx.user, input))
-		)
+		),
+	/** The signed-in person's own key pair for changes parked on a shared device (device-key.ts). */
+	deviceKey: authedProcedure.query(async ({ ctx }) => {
+		const pair = await deviceKeyPairOf(ctx.db, ctx.user);
+		if (!pair) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Sign in first.' });
+		return pair;
+	})
 });
