@@ -1,4 +1,3 @@
-import { TRPCError } from '@trpc/server';
 import { refusal } from '../refusal';
 
 interface PgErrorFields {
