@@ -158,8 +158,8 @@ export const pushOutputSchema = z.object({
 
 export const pullInputSchema = z.strictObject({
 	clientId: z.uuid(),
-	/** Opaque; null on the first pull and after a reset. */
-	cursor: z.nullable(z.string().check(z.regex(/^\d+$/)))
+	/** Opaque (an xid8: at most 20 digits); null on the first pull and after a reset. */
+	cursor: z.nullable(z.string().check(z.regex(/^\d{1,20}$/)))
 });
 
 const timestamp = z.date();
