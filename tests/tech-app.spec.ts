@@ -136,8 +136,8 @@ test('a change the server refuses is shown with why and what to do', async ({
 	const refused = page.getByRole('list', { name: '服务器拒绝的更改' }).getByRole('listitem');
 	await expect(refused).toHaveCount(1);
 	await expect(refused).toContainText(`修改时间 · ${job.jobNo}`);
-	// The reason in the UI language, naming the job by its number: no English, no id.
-	await expect(refused).toContainText(`原因：工单 ${job.jobNo} 已由主管审核，不能再修改。`);
+	// The reason in the UI language, the job by its number above it: no English, no id.
+	await expect(refused).toContainText('原因：主管已审核此工单，不能再修改。');
 	await expect(refused).not.toContainText('verified');
 	await expect(refused).not.toContainText(job.id);
 	await expect(refused).toContainText('此工单已审核或不属于您');

@@ -126,7 +126,11 @@ export const pushInputSchema = z.strictObject({
  */
 export const rejectionReasonSchema = z.object({
 	key: z.string(),
-	params: z.record(z.string(), z.union([z.string(), z.number()]))
+	// Not z.record(…): the phone parses every push answer, and a record schema would cost its
+	// script budget more than the renderer's own checks of each parameter (String(value)).
+	params: z.custom<Record<string, string | number>>(
+		(value) => typeof value === 'object' && value !== null && !Array.isArray(value)
+	)
 });
 export type RejectionReason = z.infer<typeof rejectionReasonSchema>;
 

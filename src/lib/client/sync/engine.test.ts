@@ -227,9 +227,7 @@ for (const engine of testEngines()) {
 			});
 			expect(refused.message).toContain('verified');
 			// What the technician reads: their language, the job's number.
-			expect(rejectionText(refused, { locale: 'zh-CN' })).toBe(
-				`工单 ${job.jobNo} 已由主管审核，不能再修改。`
-			);
+			expect(rejectionText(refused, { locale: 'zh-CN' })).toBe('主管已审核此工单，不能再修改。');
 			const onScreen = await phone.db.jobs.get(job.id);
 			expect(onScreen?.arrivedAt).toBeNull();
 			expect(onScreen?.verifiedAt).toBeInstanceOf(Date);

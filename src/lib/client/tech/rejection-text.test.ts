@@ -11,42 +11,56 @@ const change = (reason: { key: string; params: Record<string, string | number> }
 });
 
 describe('rejectionText', () => {
-	it('says each reason in both languages, naming the job by its number', () => {
-		const reasons = [
-			{ key: 'job_not_found', params: {} },
-			{ key: 'job_verified', params: { jobNo: 'A1B2-0042' } },
-			{ key: 'job_cancelled', params: { jobNo: 'A1B2-0042' } },
-			{ key: 'job_not_completed', params: { jobNo: 'A1B2-0042' } },
-			{ key: 'job_completed', params: { jobNo: 'A1B2-0042' } },
-			{ key: 'job_no_taken', params: {} },
-			{ key: 'job_id_taken', params: {} }
+	it('says each reason in both languages, a job by its number, never an id', () => {
+		const keys = [
+			'job_not_found',
+			'line_not_found',
+			'job_verified',
+			'job_cancelled',
+			'job_not_completed',
+			'job_completed',
+			'job_no_taken',
+			'part_unknown',
+			'server_error',
+			'database_refused'
 		];
-		for (const reason of reasons) {
-			const en = rejectionText(change(reason), { locale: 'en' });
-			const zh = rejectionText(change(reason), { locale: 'zh-CN' });
-			expect(en).toContain('A1B2-0042');
-			expect(zh).toContain('A1B2-0042');
+		for (const key of keys) {
+			const en = rejectionText(change({ key, params: {} }), { locale: 'en' });
+			const zh = rejectionText(change({ key, params: {} }), { locale: 'zh-CN' });
 			expect(zh).toMatch(/[\u4e00-\u9fff]/);
-			expect(en).not.toEqual(zh);
+			expect(en).not.toMatch(/[\u4e00-\u9fff]/);
 			expect(`${en} ${zh}`).not.toMatch(UUID);
 		}
+		const cancelled = change({ key: 'job_cancelled', params: { jobNo: 'A1B2-0042' } });
+		expect(rejectionText(cancelled, { locale: 'zh-CN' })).toBe('工单 A1B2-0042 已取消。');
+		// The job number the device recorded when the server's reason carries none.
+		expect(rejectionText(change({ key: 'job_no_taken', params: {} }), { locale: 'en' })).toBe(
+			'Job number A1B2-0042 is already taken.'
+		);
+		const inactive = change({ key: 'part_inactive', params: { sku: 'P-9' } });
+		expect(rejectionText(inactive, { locale: 'en' })).toBe('Part P-9 is no longer in use.');
 	});
 
-	it('names the field with the form’s own label', () => {
+	it('names the field with the form’s own label and problem', () => {
 		const tooLong = change({
 			key: 'invalid_field',
 			params: { field: 'fields.customerName', problem: 'too_long', max: 100 }
 		});
 		expect(rejectionText(tooLong, { locale: 'en' })).toBe(
-			'“Customer name” is longer than 100 characters.'
+			'“Customer name”: At most 100 characters.'
 		);
 		const nul = change({
 			key: 'invalid_field',
 			params: { field: 'fields.notes', problem: 'unstorable' }
 		});
-		expect(rejectionText(nul, { locale: 'zh-CN' })).toMatch(/包含无法保存的字符/);
+		expect(rejectionText(nul, { locale: 'zh-CN' })).toBe('“备注”：包含无法保存的字符。');
 		const clock = change({ key: 'invalid_field', params: { field: 'madeAt', problem: 'date' } });
-		expect(rejectionText(clock, { locale: 'en' })).toMatch(/“Time” is not a plausible date/);
+		expect(rejectionText(clock, { locale: 'en' })).toBe('“Time”: Enter a valid date and time.');
+		const unknown = change({
+			key: 'invalid_field',
+			params: { field: 'price', problem: 'unknown_key' }
+		});
+		expect(rejectionText(unknown, { locale: 'en' })).toMatch(/does not accept: price\.$/);
 	});
 
 	it('says a reason it does not know generically, and keeps a refusal stored before reasons as it is', () => {

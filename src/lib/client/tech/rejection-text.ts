@@ -2,14 +2,18 @@
  * Why the server refused a change, in the technician's language: the server sends a stable
  * reason (shared/sync.ts, rejectionReasonSchema) that names a job by its number and a field by
  * its name. A refusal stored on the device before reasons existed keeps its server text.
+ * Kept small (the technician pages' script budget): field problems reuse the forms' messages,
+ * a verified or missing job the job page's, and reasons a technician's phone does not meet
+ * share one generic sentence (the notice names the change and its job number above it).
  */
 import { m } from '$lib/paraglide/messages.js';
 import type { RejectedChange } from '../local/db';
 
 type Options = { locale?: 'en' | 'zh-CN' };
+type Message = (inputs: never, options: Options) => string;
 
 /** The forms' own labels for the fields a change carries; times share one word. */
-const FIELD_LABELS: Record<string, (inputs: object, options: Options) => string> = {
+const FIELD_LABELS: Record<string, Message> = {
 	customerName: m.tech_field_customer_name,
 	customerPhone: m.tech_field_customer_phone,
 	customerAddress: m.tech_field_customer_address,
@@ -21,12 +25,9 @@ const FIELD_LABELS: Record<string, (inputs: object, options: Options) => string>
 	reportedAt: m.tech_field_reported_at,
 	qty: m.tech_parts_qty,
 	visitedAt: m.tech_follow_up_visited_at,
-	channel: m.tech_follow_up_channel,
 	satisfaction: m.tech_follow_up_satisfaction,
-	issueResolved: m.tech_follow_up_resolved,
 	comment: m.tech_follow_up_comment,
 	reason: m.tech_times_reason,
-	outcome: m.tech_outcome_question,
 	at: m.ss_field_time,
 	madeAt: m.ss_field_time,
 	arrivedAt: m.ss_field_time,
@@ -34,12 +35,28 @@ const FIELD_LABELS: Record<string, (inputs: object, options: Options) => string>
 	completedAt: m.ss_field_time
 };
 
-/** A field path ("fields.notes") as its label; a name the app has no label for stays as sent. */
-function fieldLabel(path: string, options: Options): string {
-	const leaf = path.split('.').at(-1) ?? path;
-	const label = FIELD_LABELS[leaf];
-	return label ? label({}, options) : path;
-}
+/** What is wrong with a field, in the words the forms use for the same problem. */
+const PROBLEMS: Record<string, Message> = {
+	required: m.tech_error_required,
+	too_long: m.tech_error_too_long,
+	date: m.tech_error_date,
+	choose: m.tech_error_choose,
+	times_unchanged: m.tech_error_times_unchanged,
+	unstorable: m.ss_problem_unstorable
+};
+
+const REASONS: Record<string, Message> = {
+	job_not_found: m.tech_job_missing_body,
+	line_not_found: m.tech_job_missing_body,
+	job_verified: m.tech_job_verified,
+	job_cancelled: m.ss_job_cancelled,
+	job_not_completed: m.ss_job_not_completed,
+	job_completed: m.ss_job_completed,
+	job_no_taken: m.ss_job_no_taken,
+	part_unknown: m.ss_part_unknown,
+	part_inactive: m.ss_part_inactive,
+	server_error: m.ss_server_error
+};
 
 export function rejectionText(
 	change: Pick<RejectedChange, 'code' | 'message' | 'reason' | 'jobNo'>,
@@ -47,76 +64,23 @@ export function rejectionText(
 ): string {
 	const { reason } = change;
 	if (!reason) return change.message || change.code;
-	const text = (key: unknown) =>
-		typeof key === 'string' || typeof key === 'number' ? String(key) : '';
-	const jobNo = text(reason.params.jobNo) || change.jobNo || m.ss_job_unnamed({}, options);
-	switch (reason.key) {
-		case 'invalid_field':
-			return invalidField(
-				text(reason.params.field),
-				text(reason.params.problem),
-				reason.params.max,
-				options
-			);
-		case 'job_not_found':
-			return m.ss_job_not_found({ jobNo }, options);
-		case 'line_not_found':
-			return m.ss_line_not_found({}, options);
-		case 'part_unknown':
-			return m.ss_part_unknown({}, options);
-		case 'part_inactive':
-			return m.ss_part_inactive({ sku: text(reason.params.sku) }, options);
-		case 'job_id_taken':
-			return m.ss_job_id_taken({ jobNo }, options);
-		case 'job_no_taken':
-			return m.ss_job_no_taken({ jobNo }, options);
-		case 'fault_category_unknown':
-			return m.ss_fault_category_unknown({}, options);
-		case 'previous_job_unknown':
-			return m.ss_previous_job_unknown({}, options);
-		case 'not_active_technician':
-			return m.ss_not_active_technician({}, options);
-		case 'supervisor_only':
-			return m.ss_supervisor_only({}, options);
-		case 'own_jobs_only':
-			return m.ss_own_jobs_only({}, options);
-		case 'job_verified':
-			return m.ss_job_verified({ jobNo }, options);
-		case 'job_cancelled':
-			return m.ss_job_cancelled({ jobNo }, options);
-		case 'job_not_completed':
-			return m.ss_job_not_completed({ jobNo }, options);
-		case 'job_completed':
-			return m.ss_job_completed({ jobNo }, options);
-		case 'database_refused':
-			return m.ss_database_refused({}, options);
-		case 'server_error':
-			return m.ss_server_error({}, options);
-		default:
-			// A reason a newer server knows and this app does not.
-			return m.ss_reason_unknown({}, options);
+	const params: Record<string, string> = { jobNo: change.jobNo ?? '—' };
+	for (const [key, value] of Object.entries(reason.params)) params[key] = String(value);
+	const say = (message: Message, inputs: object) => message(inputs as never, options);
+	if (reason.key !== 'invalid_field') {
+		// A reason a newer server knows, or one a technician's phone does not meet: generic.
+		return say(REASONS[reason.key] ?? m.ss_reason_other, params);
 	}
-}
-
-function invalidField(path: string, problem: string, max: unknown, options: Options): string {
-	const field = fieldLabel(path, options);
-	switch (problem) {
-		case 'required':
-			return m.ss_invalid_required({ field }, options);
-		case 'too_long':
-			return m.ss_invalid_too_long({ field, max: Number(max) }, options);
-		case 'unknown_key':
-			// Names of fields the app never sends: shown as they came.
-			return m.ss_invalid_unknown_key({ field: path }, options);
-		case 'unstorable':
-			return m.ss_invalid_unstorable({ field }, options);
-		case 'date':
-			return m.ss_invalid_date({ field }, options);
-		case 'choose':
-			return m.ss_invalid_choose({ field }, options);
-		case 'times_unchanged':
-			return m.ss_invalid_times_unchanged({}, options);
-		default:
-			return m.ss_invalid_other({ field }, options);
-	}
+	const path = params.field ?? '';
+	// Names of fields the app never sends: shown as they came.
+	if (params.problem === 'unknown_key') return say(m.ss_invalid_unknown_key, { field: path });
+	const label = FIELD_LABELS[path.split('.').at(-1) ?? ''];
+	const problem =
+		path === 'qty' && params.problem === 'invalid'
+			? m.tech_error_quantity
+			: (PROBLEMS[params.problem] ?? m.tech_error_invalid);
+	return say(m.ss_invalid_field, {
+		field: label ? say(label, {}) : path,
+		problem: say(problem, { max: Number(params.max) })
+	});
 }
