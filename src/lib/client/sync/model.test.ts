@@ -487,11 +487,11 @@ function modelVerdicts(world: World, arrived: ReadonlySet<string>): Map<string, 
 				break;
 			case 'job.start':
 				accepted = changeable;
-				if (accepted && job.status === 'open') job.status = 'in_progress';
+				if (job && accepted && job.status === 'open') job.status = 'in_progress';
 				break;
 			case 'job.complete':
 				accepted = changeable;
-				if (accepted) job.status = 'completed';
+				if (job && accepted) job.status = 'completed';
 				break;
 			case 'job.setTimes':
 				// Only a completed job has a completion time to correct.
