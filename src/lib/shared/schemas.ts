@@ -16,6 +16,7 @@ import { FOLLOW_UP_CHANNELS, JOB_OUTCOMES, JOB_STATUSES, USER_ROLES } from './do
  * surrogate (not a character at all: the drivers would silently turn it into U+FFFD). A
  * surrogate pair (an emoji) is fine.
  */
+// eslint-disable-next-line no-control-regex -- NUL is the very character PostgreSQL refuses
 const STORABLE_TEXT = /^(?:[^\u0000\uD800-\uDFFF]|[\uD800-\uDBFF][\uDC00-\uDFFF])*$/;
 export const UNSTORABLE_TEXT_MESSAGE = 'must not contain a NUL character or an unpaired surrogate';
 export const storableText = /* @__NO_SIDE_EFFECTS__ */ () =>
