@@ -136,7 +136,10 @@ test('a change the server refuses is shown with why and what to do', async ({
 	const refused = page.getByRole('list', { name: '服务器拒绝的更改' }).getByRole('listitem');
 	await expect(refused).toHaveCount(1);
 	await expect(refused).toContainText(`修改时间 · ${job.jobNo}`);
-	await expect(refused).toContainText('原因：');
+	// The reason in the UI language, the job by its number above it: no English, no id.
+	await expect(refused).toContainText('原因：主管已审核此工单，不能再修改。');
+	await expect(refused).not.toContainText('verified');
+	await expect(refused).not.toContainText(job.id);
 	await expect(refused).toContainText('此工单已审核或不属于您');
 	await refused.getByRole('link', { name: '打开工单' }).click();
 	await expect(page.getByText('主管已审核此工单，不能再修改。')).toBeVisible();

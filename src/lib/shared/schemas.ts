@@ -10,11 +10,38 @@ import { FOLLOW_UP_CHANNELS, JOB_OUTCOMES, JOB_STATUSES, USER_ROLES } from './do
 // zod marks its functions as free of side effects, but not the `.check(...)` method: the
 // `@__PURE__` / `@__NO_SIDE_EFFECTS__` marks on the calls of it let the browser's bundle drop
 // the schemas only the server uses (sign-in, accounts, stations, the catalogue, imports).
-const trimmed = /* @__NO_SIDE_EFFECTS__ */ (max: number) =>
-	z.string().check(z.trim(), z.maxLength(max));
+
+/**
+ * Text PostgreSQL can store: no NUL character (text refuses it) and no unpaired UTF-16
+ * surrogate (not a character at all: the drivers would silently turn it into U+FFFD). A
+ * surrogate pair (an emoji) is fine.
+ */
+// eslint-disable-next-line no-control-regex -- NUL is the very character PostgreSQL refuses
+const STORABLE_TEXT = /^(?:[^\u0000\uD800-\uDFFF]|[\uD800-\uDBFF][\uDC00-\uDFFF])*$/;
+export const UNSTORABLE_TEXT_MESSAGE = 'must not contain a NUL character or an unpaired surrogate';
+export const storableText = /* @__NO_SIDE_EFFECTS__ */ () =>
+	z.regex(STORABLE_TEXT, UNSTORABLE_TEXT_MESSAGE);
+
+/** A trimmed string of at most `max` characters. */
+export const trimmed = /* @__NO_SIDE_EFFECTS__ */ (max: number) =>
+	z.string().check(z.trim(), z.maxLength(max), storableText());
 /** A trimmed string of at most `max` characters that must not be empty. */
-const required = /* @__NO_SIDE_EFFECTS__ */ (max: number, message?: string) =>
-	z.string().check(z.trim(), z.maxLength(max), z.minLength(1, message));
+export const required = /* @__NO_SIDE_EFFECTS__ */ (max: number, message?: string) =>
+	z.string().check(z.trim(), z.maxLength(max), z.minLength(1, message), storableText());
+
+/**
+ * The times a person or device records: a date PostgreSQL can store and KPIs can use. A clock
+ * set decades off, or a hostile value (year 200,000), is a per-field error, not a database
+ * error.
+ */
+export const EARLIEST_TIME = new Date('2000-01-01T00:00:00Z');
+export const LATEST_TIME = new Date('2100-01-01T00:00:00Z');
+export const timeSchema = /* @__PURE__ */ z.coerce
+	.date()
+	.check(
+		z.gte(EARLIEST_TIME, 'must be in the years 2000 to 2099'),
+		z.lt(LATEST_TIME, 'must be in the years 2000 to 2099')
+	);
 
 export const loginNameSchema = /* @__PURE__ */ z
 	.string()
@@ -43,7 +70,7 @@ export const passwordSchema = /* @__PURE__ */ z.string().check(
 	z.maxLength(256, 'password is too long')
 );
 
-export const signInSchema = z.object({
+export const signInSchema = z.strictObject({
 	/** Optional: needed only when the same login exists in more than one station. */
 	station: z.optional(z.union([stationCodeSchema, z.literal('')])),
 	login: loginNameSchema,
@@ -58,7 +85,7 @@ export const jobStatusSchema = z.enum(JOB_STATUSES);
 export const jobOutcomeSchema = z.enum(JOB_OUTCOMES);
 export const followUpChannelSchema = z.enum(FOLLOW_UP_CHANNELS);
 
-export const newUserSchema = z.object({
+export const newUserSchema = z.strictObject({
 	login: loginNameSchema,
 	name: required(100, 'name is required'),
 	role: userRoleSchema,
@@ -80,9 +107,9 @@ export const quantitySchema = /* @__PURE__ */ z.string().check(
 	z.refine((s) => Number(s) > 0, 'must be greater than 0')
 );
 
-const optionalDate = z.optional(z.nullable(z.coerce.date()));
+const optionalDate = z.optional(z.nullable(timeSchema));
 
-export const jobFieldsSchema = z.object({
+export const jobFieldsSchema = z.strictObject({
 	customerName: z._default(trimmed(100), ''),
 	customerPhone: z._default(trimmed(40), ''),
 	customerAddress: z._default(trimmed(200), ''),
@@ -96,35 +123,35 @@ export const jobFieldsSchema = z.object({
 export const newJobSchema = z.extend(jobFieldsSchema, {
 	id: z.uuid(),
 	jobNo: required(40, 'job number is required'),
-	reportedAt: z.coerce.date(),
+	reportedAt: timeSchema,
 	previousJobId: z.optional(z.nullable(z.uuid()))
 });
 export type NewJobInput = z.infer<typeof newJobSchema>;
 
-export const jobTimesSchema = z.object({
+export const jobTimesSchema = z.strictObject({
 	arrivedAt: optionalDate,
 	startedAt: optionalDate,
 	completedAt: optionalDate
 });
 
-export const completeJobSchema = z.object({
+export const completeJobSchema = z.strictObject({
 	jobId: z.uuid(),
-	completedAt: z.coerce.date(),
+	completedAt: timeSchema,
 	outcome: jobOutcomeSchema,
 	notes: z.optional(trimmed(2000))
 });
 
-export const addJobPartSchema = z.object({
+export const addJobPartSchema = z.strictObject({
 	id: z.uuid(),
 	jobId: z.uuid(),
 	partId: z.uuid(),
 	qty: quantitySchema
 });
 
-export const addFollowUpSchema = z.object({
+export const addFollowUpSchema = z.strictObject({
 	id: z.uuid(),
 	jobId: z.uuid(),
-	visitedAt: z.coerce.date(),
+	visitedAt: timeSchema,
 	channel: z._default(followUpChannelSchema, 'phone'),
 	satisfaction: z.optional(
 		z.nullable(/* @__PURE__ */ z.number().check(z.int(), z.gte(1), z.lte(5)))
@@ -146,7 +173,7 @@ export function followUpRecord(input: z.output<typeof addFollowUpSchema>) {
 	};
 }
 
-export const partSchema = z.object({
+export const partSchema = z.strictObject({
 	sku: required(64, 'SKU is required'),
 	name: required(200, 'name is required'),
 	unitCost: moneySchema,
@@ -180,13 +207,13 @@ function canonicalTimeZone(zone: string): string | null {
 	}
 }
 
-export const newStationSchema = z.object({
+export const newStationSchema = z.strictObject({
 	code: stationCodeSchema,
 	name: required(100, 'station name is required'),
 	timeZone: timeZoneSchema
 });
 
-export const stationRefSchema = z.object({ stationId: z.uuid() });
+export const stationRefSchema = z.strictObject({ stationId: z.uuid() });
 
 /** Why an account was changed, kept in its audit; required where the role changes. */
 const accountChangeReason = /* @__PURE__ */ z.optional(trimmed(500));
@@ -196,14 +223,14 @@ export const newStationUserSchema = z.extend(newUserSchema, {
 	reason: accountChangeReason
 });
 
-export const setUserPasswordSchema = z.object({
+export const setUserPasswordSchema = z.strictObject({
 	stationId: z.uuid(),
 	userId: z.uuid(),
 	password: passwordSchema,
 	reason: accountChangeReason
 });
 
-export const setUserActiveSchema = z.object({
+export const setUserActiveSchema = z.strictObject({
 	stationId: z.uuid(),
 	userId: z.uuid(),
 	active: z.boolean(),

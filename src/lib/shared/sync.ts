@@ -14,10 +14,13 @@ import {
 	jobFieldsSchema,
 	jobOutcomeSchema,
 	jobStatusSchema,
-	newJobSchema
+	newJobSchema,
+	required,
+	timeSchema,
+	trimmed
 } from './schemas';
 
-const reason = z.string().check(z.trim(), z.minLength(1, 'a reason is required'), z.maxLength(500));
+const reason = required(500, 'a reason is required');
 const jobRef = { jobId: z.uuid() };
 
 /**
@@ -25,7 +28,7 @@ const jobRef = { jobId: z.uuid() };
  * left out stays as it is (with the defaults, every field left out would be blanked).
  */
 const fields = jobFieldsSchema.shape;
-const jobFieldEditsSchema = z.object({
+const jobFieldEditsSchema = z.strictObject({
 	customerName: z.optional(fields.customerName.def.innerType),
 	customerPhone: z.optional(fields.customerPhone.def.innerType),
 	customerAddress: z.optional(fields.customerAddress.def.innerType),
@@ -41,24 +44,24 @@ export const mutationArgs = {
 	/** A new job, made offline: id (UUIDv7) and job number come from the device. */
 	'job.create': newJobSchema,
 	/** Customer, device and fault facts edited after creation. */
-	'job.update': z.object({ ...jobRef, fields: jobFieldEditsSchema }),
+	'job.update': z.strictObject({ ...jobRef, fields: jobFieldEditsSchema }),
 	/** One-tap stamps with the device's own clock. */
-	'job.arrive': z.object({ ...jobRef, at: z.coerce.date() }),
-	'job.start': z.object({ ...jobRef, at: z.coerce.date() }),
-	'job.complete': z.object({
+	'job.arrive': z.strictObject({ ...jobRef, at: timeSchema }),
+	'job.start': z.strictObject({ ...jobRef, at: timeSchema }),
+	'job.complete': z.strictObject({
 		...jobRef,
-		at: z.coerce.date(),
+		at: timeSchema,
 		outcome: jobOutcomeSchema,
-		notes: z.optional(z.string().check(z.trim(), z.maxLength(2000)))
+		notes: z.optional(trimmed(2000))
 	}),
 	/** Correcting recorded times afterwards always carries a reason (kept in the history). */
 	'job.setTimes': z
-		.object({
+		.strictObject({
 			...jobRef,
-			reportedAt: z.optional(z.coerce.date()),
-			arrivedAt: z.optional(z.nullable(z.coerce.date())),
-			startedAt: z.optional(z.nullable(z.coerce.date())),
-			completedAt: z.optional(z.coerce.date()),
+			reportedAt: z.optional(timeSchema),
+			arrivedAt: z.optional(z.nullable(timeSchema)),
+			startedAt: z.optional(z.nullable(timeSchema)),
+			completedAt: z.optional(timeSchema),
 			reason
 		})
 		.check(
@@ -71,13 +74,13 @@ export const mutationArgs = {
 				'change at least one time'
 			)
 		),
-	'job.cancel': z.object({ ...jobRef, reason }),
+	'job.cancel': z.strictObject({ ...jobRef, reason }),
 	/** Supervisors only. */
-	'job.assign': z.object({ ...jobRef, technicianId: z.uuid() }),
-	'job.verify': z.object({ ...jobRef }),
+	'job.assign': z.strictObject({ ...jobRef, technicianId: z.uuid() }),
+	'job.verify': z.strictObject({ ...jobRef }),
 	'part.add': addJobPartSchema,
 	/** Part lines are insert-only; removing one leaves a tombstone. */
-	'part.remove': z.object({ id: z.uuid() }),
+	'part.remove': z.strictObject({ id: z.uuid() }),
 	'followUp.add': addFollowUpSchema
 } as const;
 
@@ -86,28 +89,66 @@ export const MUTATION_NAMES = Object.keys(mutationArgs) as MutationName[];
 export type MutationArgs<N extends MutationName> = z.input<(typeof mutationArgs)[N]>;
 
 /** One outbox entry as sent: `id` is the client's gap-free, increasing mutation id. */
-export const mutationEnvelopeSchema = z.object({
+export const mutationEnvelopeSchema = z.strictObject({
 	id: z.number().check(z.int(), z.positive()),
 	name: z.enum(MUTATION_NAMES as [MutationName, ...MutationName[]]),
 	/** Validated per name by the server (a bad one is a permanent rejection, not a batch error). */
 	args: z.unknown(),
-	/** The device's clock when the change was made. */
+	/**
+	 * The device's clock when the change was made. Its range (timeSchema) is checked per
+	 * mutation by the server: a phone whose clock jumped to 1970 must not block its whole queue.
+	 */
 	madeAt: z.coerce.date()
 });
 export type MutationEnvelope = z.infer<typeof mutationEnvelopeSchema>;
 
 export const PUSH_BATCH_LIMIT = 200;
 
-export const pushInputSchema = z.object({
+export const pushInputSchema = z.strictObject({
 	clientId: z.uuid(),
 	mutations: z.array(mutationEnvelopeSchema).check(z.minLength(1), z.maxLength(PUSH_BATCH_LIMIT))
 });
+
+/**
+ * Why a mutation was refused, for the device to say in its user's language
+ * (client/tech/rejection-text.ts): a stable key and its parameters, which name a job by its
+ * number (never by its id) and a field by its name. The keys the server sends:
+ * - invalid_field {field, problem[, max]}: problem is one of required, too_long, unknown_key,
+ *   unstorable, date, choose, times_unchanged, invalid;
+ * - job_not_found, line_not_found, part_unknown, job_id_taken, fault_category_unknown,
+ *   previous_job_unknown, not_active_technician, supervisor_only, own_jobs_only;
+ * - job_verified, job_cancelled, job_not_completed, job_completed, job_no_taken {jobNo};
+ * - part_inactive {sku};
+ * - database_refused: a value the database would not store; server_error: the server could
+ *   not apply it at all (its log says why).
+ * A key this version does not know is shown as a generic refusal (older phones ignore `reason`
+ * and show `message`).
+ */
+export const rejectionReasonSchema = z.object({
+	key: z.string(),
+	// Not z.record(…): the phone parses every push answer, and a record schema would cost its
+	// script budget more than the renderer's own checks of each parameter (String(value)).
+	params: z.custom<Record<string, string | number>>(
+		(value) => typeof value === 'object' && value !== null && !Array.isArray(value)
+	)
+});
+export type RejectionReason = z.infer<typeof rejectionReasonSchema>;
+
+export const rejectionSchema = z.object({
+	/** The tRPC error code (BAD_REQUEST, FORBIDDEN, NOT_FOUND, CONFLICT, INTERNAL_SERVER_ERROR). */
+	code: z.string(),
+	/** English, for logs and API callers. */
+	message: z.string(),
+	/** Absent in answers recorded before reasons existed. */
+	reason: z.optional(rejectionReasonSchema)
+});
+export type Rejection = z.infer<typeof rejectionSchema>;
 
 export const mutationResultSchema = z.object({
 	id: z.number().check(z.int()),
 	/** applied: took effect now; duplicate: applied earlier; rejected: permanent, never retried. */
 	status: z.enum(['applied', 'duplicate', 'rejected']),
-	error: z.nullable(z.object({ code: z.string(), message: z.string() }))
+	error: z.nullable(rejectionSchema)
 });
 export type MutationResult = z.infer<typeof mutationResultSchema>;
 
@@ -119,10 +160,10 @@ export const pushOutputSchema = z.object({
 	gap: z.boolean()
 });
 
-export const pullInputSchema = z.object({
+export const pullInputSchema = z.strictObject({
 	clientId: z.uuid(),
-	/** Opaque; null on the first pull and after a reset. */
-	cursor: z.nullable(z.string().check(z.regex(/^\d+$/)))
+	/** Opaque (an xid8: at most 20 digits); null on the first pull and after a reset. */
+	cursor: z.nullable(z.string().check(z.regex(/^\d{1,20}$/)))
 });
 
 const timestamp = z.date();

@@ -21,7 +21,8 @@ import type {
 	JobPartRecord,
 	JobRecord,
 	MutationName,
-	PartRecord
+	PartRecord,
+	RejectionReason
 } from '../../shared/sync';
 import { uuidv4 } from './ids';
 import { DATABASE_PREFIX } from './names';
@@ -47,7 +48,10 @@ export interface RejectedChange {
 	/** The job number when the change was made, so the notice can name the job even if it is gone. */
 	jobNo: string | null;
 	code: string;
+	/** The server's English message: shown only for a refusal recorded before `reason` existed. */
 	message: string;
+	/** Why, as a stable key and parameters the app says in its user's language. */
+	reason?: RejectionReason;
 	rejectedAt: Date;
 	/** Set when the technician has read the notice; the record stays so a resend cannot revive it. */
 	dismissedAt: Date | null;

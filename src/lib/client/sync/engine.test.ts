@@ -22,6 +22,7 @@ import { fakeBrowser, openDeviceStore } from '../testing/browser';
 import { ServerTransport } from '../testing/server-transport';
 import { applyPull } from './apply-pull';
 import { SyncEngine } from './engine';
+import { rejectionText } from '../tech/rejection-text';
 import { leaseLock } from './lock';
 
 for (const engine of testEngines()) {
@@ -221,9 +222,12 @@ for (const engine of testEngines()) {
 				jobId: job.id,
 				jobNo: job.jobNo,
 				code: 'FORBIDDEN',
+				reason: { key: 'job_verified', params: { jobNo: job.jobNo } },
 				dismissedAt: null
 			});
 			expect(refused.message).toContain('verified');
+			// What the technician reads: their language, the job's number.
+			expect(rejectionText(refused, { locale: 'zh-CN' })).toBe('主管已审核此工单，不能再修改。');
 			const onScreen = await phone.db.jobs.get(job.id);
 			expect(onScreen?.arrivedAt).toBeNull();
 			expect(onScreen?.verifiedAt).toBeInstanceOf(Date);

@@ -4,9 +4,12 @@
  * reloads, a second tab on the same store, concurrent syncs, a supervisor verifying jobs on the
  * server, and wiping the device's database. Afterwards, with the network healthy:
  * - the outbox is empty and the device shows exactly what the server holds;
- * - every mutation that stayed on a device reached the server once, in order, with its effect;
- *   only mutations still unsent when their database was wiped may be missing;
- * - every refusal the server recorded is shown on the device that made it.
+ * - every mutation that stayed on a device reached the server once, in order; only mutations
+ *   still unsent when their database was wiped may be missing;
+ * - the server accepted exactly the mutations this test's own model of the rules accepts
+ *   (replayed in the order they arrived, with the supervisor's verifications between them),
+ *   and they have their effect; the server's record says only which mutations arrived;
+ * - every refusal is shown on the device that made it, and nothing else is.
  */
 import { sql } from 'drizzle-orm';
 import fc from 'fast-check';
@@ -50,6 +53,8 @@ interface World {
 	transport: ServerTransport;
 	tabs: [Tab, Tab];
 	made: Made[];
+	/** The supervisor's verifications, each with the mutations that had arrived before it. */
+	verifications: { jobId: string; after: Set<string> }[];
 }
 
 type Model = Record<string, never>;
@@ -300,6 +305,8 @@ class SupervisorVerifies implements Command {
 		);
 		if (completed.length === 0) return;
 		const jobId = completed[this.pick % completed.length].id;
+		const arrived = await arrivedMutations(world);
+		world.verifications.push({ jobId, after: new Set(arrived.map((m) => mutationKey(m))) });
 		await verifyJob(serverHandle.db, world.supervisor, { jobId, at: new Date() });
 	}
 	toString = () => `SupervisorVerifies(job #${this.pick})`;
@@ -398,7 +405,8 @@ for (const engine of testEngines()) {
 							supervisor,
 							partIds,
 							tabs: [await openTab(partial), await openTab(partial)],
-							made: []
+							made: [],
+							verifications: []
 						};
 						try {
 							await fc.asyncModelRun(() => ({ model: {}, real: world }), sequence);
@@ -411,6 +419,9 @@ for (const engine of testEngines()) {
 				),
 				{ numRuns: 25 }
 			);
+			// The model's judgements above were made both ways, so neither held over nothing.
+			expect(judged.accepted).toBeGreaterThan(0);
+			expect(judged.refused).toBeGreaterThan(0);
 		}, 240_000);
 	});
 }
@@ -422,6 +433,90 @@ async function settle(world: World) {
 		expect(await world.tabs[0].engine.syncNow()).toBe('synced');
 		if ((await world.tabs[0].db.outbox.count()) === 0) break;
 	}
+}
+
+/** What the server recorded as arrived from this technician's devices (not whether it applied). */
+function arrivedMutations(world: World) {
+	return queryRows<{ client_id: string; mutation_id: number; status: string }>(
+		serverHandle.db,
+		sql`SELECT m.client_id::text AS client_id, m.mutation_id::int AS mutation_id,
+				m.status::text AS status
+			FROM sync_mutations m JOIN sync_clients c
+				ON c.station_id = m.station_id AND c.id = m.client_id
+			WHERE c.user_id = ${world.technician.id}::uuid`
+	);
+}
+
+function mutationKey(m: { client_id: string; mutation_id: number } | Made): string {
+	return 'clientId' in m ? `${m.clientId}#${m.mutationId}` : `${m.client_id}#${m.mutation_id}`;
+}
+
+/** How often the model accepted and refused, over all runs. */
+const judged = { accepted: 0, refused: 0 };
+
+/**
+ * The rules of shared/spec/sync.md for a technician's own jobs, replayed over the mutations in
+ * the order the server received them: returns each one's verdict (true: accepted).
+ */
+function modelVerdicts(world: World, arrived: ReadonlySet<string>): Map<string, boolean> {
+	// A database's mutations arrive in id order; a wiped database's never after its successor's.
+	const clients = [...new Set(world.made.map((m) => m.clientId))];
+	const inOrder = world.made
+		.filter((m) => arrived.has(mutationKey(m)))
+		.sort(
+			(a, b) =>
+				clients.indexOf(a.clientId) - clients.indexOf(b.clientId) || a.mutationId - b.mutationId
+		);
+	const jobs = new Map<string, { status: 'open' | 'in_progress' | 'completed' }>();
+	const lines = new Map<string, string>();
+	const verdicts = new Map<string, boolean>();
+	for (const m of inOrder) {
+		const key = mutationKey(m);
+		const jobId = String(m.name === 'part.remove' ? lines.get(String(m.args.id)) : m.args.jobId);
+		const job = jobs.get(jobId);
+		const verified = world.verifications.some((v) => v.jobId === jobId && !v.after.has(key));
+		const changeable = job !== undefined && !verified;
+		let accepted: boolean;
+		switch (m.name) {
+			case 'job.create':
+				accepted = true;
+				jobs.set(String(m.args.id), { status: 'open' });
+				break;
+			case 'job.arrive':
+				accepted = changeable;
+				break;
+			case 'job.start':
+				accepted = changeable;
+				if (job && accepted && job.status === 'open') job.status = 'in_progress';
+				break;
+			case 'job.complete':
+				accepted = changeable;
+				if (job && accepted) job.status = 'completed';
+				break;
+			case 'job.setTimes':
+				// Only a completed job has a completion time to correct.
+				accepted = changeable && (m.args.completedAt === undefined || job.status === 'completed');
+				break;
+			case 'part.add':
+				accepted = changeable;
+				if (accepted) lines.set(String(m.args.id), jobId);
+				break;
+			case 'part.remove':
+				// A line the server does not hold (its addition was refused) is not found.
+				accepted = changeable;
+				if (accepted) lines.delete(String(m.args.id));
+				break;
+			case 'followUp.add':
+				// Follow-ups come after the repair; a verified job still takes them.
+				accepted = job?.status === 'completed';
+				break;
+			default:
+				throw new Error(`the model has no rule for ${m.name}`);
+		}
+		verdicts.set(key, accepted);
+		judged[accepted ? 'accepted' : 'refused'] += 1;
+	}
+	return verdicts;
 }
 
 async function expectConsistent(world: World) {
@@ -440,39 +535,41 @@ async function expectConsistent(world: World) {
 	expect(await db.followUps.orderBy('id').toArray()).toEqual(sorted(server.changes.followUps));
 
 	// Each mutation reached the server once (its id once per client), none that was never made.
-	const recorded = await queryRows<{ client_id: string; mutation_id: number; status: string }>(
-		serverHandle.db,
-		sql`SELECT m.client_id::text AS client_id, m.mutation_id::int AS mutation_id,
-				m.status::text AS status
-			FROM sync_mutations m JOIN sync_clients c
-				ON c.station_id = m.station_id AND c.id = m.client_id
-			WHERE c.user_id = ${world.technician.id}::uuid`
-	);
-	const key = (clientId: string, id: number) => `${clientId}#${id}`;
-	const onServer = new Map(
-		recorded.map((row) => [key(row.client_id, row.mutation_id), row.status])
-	);
+	const recorded = await arrivedMutations(world);
+	const onServer = new Map(recorded.map((row) => [mutationKey(row), row.status]));
 	expect(onServer.size).toBe(recorded.length);
-	const made = new Map(world.made.map((m) => [key(m.clientId, m.mutationId), m]));
+	const made = new Map(world.made.map((m) => [mutationKey(m), m]));
 	for (const serverKey of onServer.keys()) expect(made.has(serverKey)).toBe(true);
 	for (const m of world.made) {
-		if (!m.uncertain) expect(onServer.has(key(m.clientId, m.mutationId))).toBe(true);
+		if (!m.uncertain) expect(onServer.has(mutationKey(m))).toBe(true);
 	}
 
-	// Refusals are shown on the device that made them (a wiped database took its own along).
+	// The server accepted exactly what the model of the rules accepts.
+	const verdicts = modelVerdicts(world, new Set(onServer.keys()));
+	expect(verdicts.size).toBe(onServer.size);
+	for (const [serverKey, status] of onServer) {
+		const { name, args } = made.get(serverKey)!;
+		const accepted = verdicts.get(serverKey) ? 'applied' : 'rejected';
+		expect({ serverKey, name, args, status }).toEqual({ serverKey, name, args, status: accepted });
+	}
+
+	// Refusals are shown on the device that made them (a wiped database took its own along),
+	// and nothing the model accepts is.
 	const clientId = await db.getMeta('clientId');
 	const shown = new Set((await db.rejected.toArray()).map((change) => change.mutationId));
-	for (const row of recorded) {
-		if (row.status === 'rejected' && row.client_id === clientId) {
-			expect(shown.has(row.mutation_id)).toBe(true);
+	for (const m of world.made) {
+		const verdict = verdicts.get(mutationKey(m));
+		if (m.clientId === clientId && verdict !== undefined) {
+			expect({ mutation: m.mutationId, shown: shown.has(m.mutationId) }).toEqual({
+				mutation: m.mutationId,
+				shown: !verdict
+			});
 		}
 	}
 
 	// Effects, in order: the last applied arrival time of a job is the one the server holds.
 	const jobsById = new Map(server.changes.jobs.map((job) => [job.id, job]));
-	const applied = world.made.filter(
-		(m) => onServer.get(key(m.clientId, m.mutationId)) === 'applied'
-	);
+	const applied = world.made.filter((m) => verdicts.get(mutationKey(m)) === true);
 	// Rows a wiped, maybe-unsent mutation touched may or may not show its effect.
 	const uncertainRows = new Set(
 		world.made.filter((m) => m.uncertain).flatMap((m) => [String(m.args.jobId), String(m.args.id)])

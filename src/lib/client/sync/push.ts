@@ -77,6 +77,7 @@ async function recordRejections(
 				jobNo: job?.jobNo ?? createdJobNo,
 				code: result.error?.code ?? 'REJECTED',
 				message: result.error?.message ?? '',
+				...(result.error?.reason ? { reason: result.error.reason } : {}),
 				rejectedAt: now,
 				dismissedAt: null
 			};

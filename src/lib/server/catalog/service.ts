@@ -1,5 +1,6 @@
 /** The station's parts catalog and the part lines used on jobs. */
 import { TRPCError } from '@trpc/server';
+import { refusal } from '../refusal';
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { z } from 'zod';
 import type { Queryable, Transaction } from '../db';
@@ -73,15 +74,11 @@ export async function addJobPart(
 				.limit(1)
 		]);
 		if (!part) {
-			throw new TRPCError({
-				code: 'BAD_REQUEST',
-				message: `Part ${input.partId} is not in the catalog.`
-			});
+			throw refusal('BAD_REQUEST', `Part ${input.partId} is not in the catalog.`, 'part_unknown');
 		}
 		if (!part.active) {
-			throw new TRPCError({
-				code: 'BAD_REQUEST',
-				message: `Part ${part.sku} is no longer in use.`
+			throw refusal('BAD_REQUEST', `Part ${part.sku} is no longer in use.`, 'part_inactive', {
+				sku: part.sku
 			});
 		}
 		try {
@@ -145,10 +142,7 @@ export async function removeJobPart(db: Queryable, user: SessionUser, input: { i
 			.from(jobParts)
 			.where(and(eq(jobParts.stationId, user.stationId), eq(jobParts.id, input.id)))
 			.limit(1);
-		const notFound = new TRPCError({
-			code: 'NOT_FOUND',
-			message: `Part line ${input.id} was not found.`
-		});
+		const notFound = refusal('NOT_FOUND', `Part line ${input.id} was not found.`, 'line_not_found');
 		if (!line) throw notFound;
 		try {
 			await jobEditableBy(tx, user, line.jobId, { lock: true });

@@ -1,4 +1,4 @@
-import { TRPCError } from '@trpc/server';
+import { refusal } from '../refusal';
 
 interface PgErrorFields {
 	code?: string;
@@ -31,6 +31,58 @@ const CONSTRAINT_MESSAGES: Record<string, string> = {
 	stations_code_key: 'This station code is already taken.'
 };
 
+/**
+ * The stable reason (shared/sync.ts) of the constraints a device's change can meet; any other
+ * constraint is a plain `database_refused`.
+ */
+const CONSTRAINT_REASONS: Record<string, string> = {
+	jobs_station_job_no: 'job_no_taken',
+	jobs_fault_category_fk: 'fault_category_unknown',
+	jobs_previous_job_fk: 'previous_job_unknown',
+	job_parts_part_fk: 'part_unknown',
+	job_parts_job_fk: 'job_not_found',
+	follow_ups_job_fk: 'job_not_found'
+};
+
+/**
+ * Errors worth trying again: the connection (class 08, or the driver's own network errors),
+ * the server shutting down or not ready (57P01-57P03), a cancelled statement (57014),
+ * serialization failures and deadlocks (40001, 40P01), a lock not available (55P03), or a lack of
+ * resources (class 53). Anything else happens again with the same input.
+ */
+export function isTransientDbError(error: unknown): boolean {
+	const pg = postgresError(error);
+	if (pg?.code) {
+		return /^(08|53|40001$|40P01$|55P03$|57P0[1-3]$|57014$)/.test(pg.code);
+	}
+	for (let current = error, depth = 0; current && depth < 5; depth++) {
+		const { code, message, cause } = current as {
+			code?: unknown;
+			message?: unknown;
+			cause?: unknown;
+		};
+		if (typeof code === 'string' && TRANSIENT_DRIVER_CODES.has(code)) return true;
+		if (typeof message === 'string' && /PGlite is closed/i.test(message)) return true;
+		current = cause;
+	}
+	return false;
+}
+
+/** postgres.js's connection errors and Node's network errors. */
+const TRANSIENT_DRIVER_CODES = new Set([
+	'CONNECTION_CLOSED',
+	'CONNECTION_ENDED',
+	'CONNECTION_DESTROYED',
+	'CONNECT_TIMEOUT',
+	'ECONNRESET',
+	'ECONNREFUSED',
+	'EPIPE',
+	'ETIMEDOUT',
+	'EHOSTUNREACH',
+	'ENETUNREACH',
+	'EAI_AGAIN'
+]);
+
 /** The Postgres error under drizzle's wrapper, whichever driver raised it. */
 export function postgresError(error: unknown): PgErrorFields | null {
 	let current: unknown = error;
@@ -57,23 +109,22 @@ export function translateDbError(error: unknown): never {
 	if (!pg) throw error;
 	const constraint = pg.constraint ?? pg.constraint_name ?? '';
 	const message = CONSTRAINT_MESSAGES[constraint];
+	const reason = CONSTRAINT_REASONS[constraint] ?? 'database_refused';
 	switch (pg.code) {
 		case '23505':
-			throw new TRPCError({
-				code: 'CONFLICT',
-				message: message ?? `Already exists (${constraint}).`,
-				cause: error
-			});
+			throw refusal('CONFLICT', message ?? `Already exists (${constraint}).`, reason, {}, error);
 		case '23503':
 		case '23514':
 		case '23502':
 		case '22P02':
 		case '22003':
-			throw new TRPCError({
-				code: 'BAD_REQUEST',
-				message: message ?? `Rejected by the database (${constraint || pg.code}).`,
-				cause: error
-			});
+			throw refusal(
+				'BAD_REQUEST',
+				message ?? `Rejected by the database (${constraint || pg.code}).`,
+				reason,
+				{},
+				error
+			);
 		default:
 			throw error;
 	}

@@ -1,5 +1,5 @@
 /** Follow-up contacts (回访) with the customer after a job. */
-import { TRPCError } from '@trpc/server';
+import { refusal } from '../refusal';
 import type { z } from 'zod';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Queryable, Transaction } from '../db';
@@ -20,10 +20,12 @@ export async function addFollowUp(
 	return inTransaction(db, user, async (tx) => {
 		const job = await jobVisibleTo(tx, user, input.jobId, { lock: true });
 		if (job.status !== 'completed') {
-			throw new TRPCError({
-				code: 'BAD_REQUEST',
-				message: `Job ${job.jobNo} is not completed yet: follow-ups come after the repair.`
-			});
+			throw refusal(
+				'BAD_REQUEST',
+				`Job ${job.jobNo} is not completed yet: follow-ups come after the repair.`,
+				'job_not_completed',
+				{ jobNo: job.jobNo }
+			);
 		}
 		try {
 			const [contact] = await tx

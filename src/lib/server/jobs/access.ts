@@ -1,4 +1,4 @@
-import { TRPCError } from '@trpc/server';
+import { refusal } from '../refusal';
 import { and, eq, isNull, type SQL } from 'drizzle-orm';
 import type { Queryable } from '../db';
 import { jobs, type Job } from '../db/schema';
@@ -29,7 +29,7 @@ export async function jobVisibleTo(
 		.limit(1);
 	const [job] = lookup.lock ? await query.for('no key update') : await query;
 	if (!job || (user.role === 'technician' && job.technicianId !== user.id)) {
-		throw new TRPCError({ code: 'NOT_FOUND', message: `Job ${jobId} was not found.` });
+		throw refusal('NOT_FOUND', `Job ${jobId} was not found.`, 'job_not_found');
 	}
 	return job;
 }
@@ -43,10 +43,12 @@ export async function jobEditableBy(
 ): Promise<Job> {
 	const job = await jobVisibleTo(db, user, jobId, lookup);
 	if (user.role === 'technician' && job.verifiedAt) {
-		throw new TRPCError({
-			code: 'FORBIDDEN',
-			message: `Job ${job.jobNo} has been verified by a supervisor and can no longer be changed.`
-		});
+		throw refusal(
+			'FORBIDDEN',
+			`Job ${job.jobNo} has been verified by a supervisor and can no longer be changed.`,
+			'job_verified',
+			{ jobNo: job.jobNo }
+		);
 	}
 	return job;
 }
@@ -69,10 +71,11 @@ export function editableJobCondition(user: SessionUser): SQL | undefined {
 /** Refuses technicians: assignment and verification belong to supervisors (and admins). */
 export function requireSupervisor(user: SessionUser, action: string): void {
 	if (user.role === 'technician') {
-		throw new TRPCError({
-			code: 'FORBIDDEN',
-			message: `Only a supervisor can ${action}; you are signed in as a technician.`
-		});
+		throw refusal(
+			'FORBIDDEN',
+			`Only a supervisor can ${action}; you are signed in as a technician.`,
+			'supervisor_only'
+		);
 	}
 }
 

@@ -7,7 +7,7 @@
  * locks the job row first, so the checks made on it still hold when the change is written,
  * and the `job_history_record` trigger keeps every overwritten value.
  */
-import { TRPCError } from '@trpc/server';
+import { refusal } from '../refusal';
 import { and, asc, desc, eq, inArray, is, ne, SQL, sql } from 'drizzle-orm';
 import type { PgUpdateSetSource } from 'drizzle-orm/pg-core';
 import type { z } from 'zod';
@@ -125,7 +125,7 @@ export async function createJob(
 		translateDbError(error);
 	}
 	if (!created) {
-		throw new TRPCError({ code: 'CONFLICT', message: `A job with id ${input.id} already exists.` });
+		throw refusal('CONFLICT', `A job with id ${input.id} already exists.`, 'job_id_taken');
 	}
 	return created;
 }
@@ -261,10 +261,7 @@ async function recordFoldedHistory(
 
 function newJobRow(user: SessionUser, input: NewJobInput) {
 	if (user.role === 'technician' && input.technicianId && input.technicianId !== user.id) {
-		throw new TRPCError({
-			code: 'FORBIDDEN',
-			message: 'Technicians can only create jobs for themselves.'
-		});
+		throw refusal('FORBIDDEN', 'Technicians can only create jobs for themselves.', 'own_jobs_only');
 	}
 	return {
 		stationId: user.stationId,
@@ -384,10 +381,12 @@ export function setJobTimes(
 	return inTransaction(db, user, async (tx) => {
 		const job = await jobEditableBy(tx, user, input.jobId, { lock: true });
 		if (input.completedAt !== undefined && job.status !== 'completed') {
-			throw new TRPCError({
-				code: 'BAD_REQUEST',
-				message: `Job ${job.jobNo} is not completed, so it has no completion time to correct.`
-			});
+			throw refusal(
+				'BAD_REQUEST',
+				`Job ${job.jobNo} is not completed, so it has no completion time to correct.`,
+				'job_not_completed',
+				{ jobNo: job.jobNo }
+			);
 		}
 		const { reportedAt, arrivedAt, startedAt, completedAt } = input;
 		await setChangeReason(tx, input.reason);
@@ -405,10 +404,12 @@ export function cancelJob(
 		const job = await jobEditableBy(tx, user, input.jobId, { lock: true });
 		if (job.status === 'cancelled') return job;
 		if (job.status === 'completed' && user.role === 'technician') {
-			throw new TRPCError({
-				code: 'FORBIDDEN',
-				message: `Job ${job.jobNo} is completed; only a supervisor can cancel it.`
-			});
+			throw refusal(
+				'FORBIDDEN',
+				`Job ${job.jobNo} is completed; only a supervisor can cancel it.`,
+				'job_completed',
+				{ jobNo: job.jobNo }
+			);
 		}
 		await setChangeReason(tx, input.reason);
 		return writeJob(tx, job, { status: 'cancelled', outcome: null });
@@ -438,10 +439,11 @@ export async function assignJob(
 			)
 			.limit(1);
 		if (!technician) {
-			throw new TRPCError({
-				code: 'BAD_REQUEST',
-				message: `User ${input.technicianId} is not an active technician of this station.`
-			});
+			throw refusal(
+				'BAD_REQUEST',
+				`User ${input.technicianId} is not an active technician of this station.`,
+				'not_active_technician'
+			);
 		}
 		return writeJob(tx, job, { technicianId: technician.id });
 	});
@@ -460,10 +462,12 @@ export async function verifyJob(
 	return inTransaction(db, user, async (tx) => {
 		const job = await jobVisibleTo(tx, user, input.jobId, { lock: true });
 		if (job.status !== 'completed') {
-			throw new TRPCError({
-				code: 'BAD_REQUEST',
-				message: `Job ${job.jobNo} is not completed; only completed jobs can be verified.`
-			});
+			throw refusal(
+				'BAD_REQUEST',
+				`Job ${job.jobNo} is not completed; only completed jobs can be verified.`,
+				'job_not_completed',
+				{ jobNo: job.jobNo }
+			);
 		}
 		if (job.verifiedAt) return job;
 		return writeJob(tx, job, { verifiedAt: input.at, verifiedBy: user.id });
@@ -493,10 +497,12 @@ function notCancelled(action: string): JobRule {
 		allowed: ne(jobs.status, 'cancelled'),
 		refuse(job) {
 			if (job.status === 'cancelled') {
-				throw new TRPCError({
-					code: 'BAD_REQUEST',
-					message: `Job ${job.jobNo} is cancelled, so you cannot ${action}.`
-				});
+				throw refusal(
+					'BAD_REQUEST',
+					`Job ${job.jobNo} is cancelled, so you cannot ${action}.`,
+					'job_cancelled',
+					{ jobNo: job.jobNo }
+				);
 			}
 		}
 	};

@@ -294,7 +294,8 @@ for (const engine of testEngines()) {
 			]);
 			expect(answer.results[1].error).toEqual({
 				code: 'BAD_REQUEST',
-				message: 'job.setTimes: reason: a reason is required'
+				message: 'job.setTimes: reason: a reason is required',
+				reason: { key: 'invalid_field', params: { field: 'reason', problem: 'required' } }
 			});
 			expect(answer.results[2].error?.message).toMatch(/not completed/);
 			expect((await jobRow(jobId)).arrivedAt).toEqual(at(0.5));
@@ -318,7 +319,11 @@ for (const engine of testEngines()) {
 			expect(result).toEqual({
 				id: 2,
 				status: 'rejected',
-				error: { code: 'BAD_REQUEST', message: 'part.add: qty: must be greater than 0' }
+				error: {
+					code: 'BAD_REQUEST',
+					message: 'part.add: qty: must be greater than 0',
+					reason: { key: 'invalid_field', params: { field: 'qty', problem: 'invalid' } }
+				}
 			});
 		});
 
@@ -339,7 +344,8 @@ for (const engine of testEngines()) {
 			expect(answer.lastMutationId).toBe(3);
 			expect(answer.results[0].error).toEqual({
 				code: 'CONFLICT',
-				message: 'This job number already exists in the station.'
+				message: 'This job number already exists in the station.',
+				reason: { key: 'job_no_taken', params: {} }
 			});
 			expect(answer.results[1].status).toBe('rejected');
 			expect(answer.results[1].error?.code).toBe('BAD_REQUEST');

@@ -2,11 +2,13 @@
  * `sync.push`: applies a device's outbox exactly once and in order (docs/sync.md).
  *
  * One transaction per batch. It locks the client row, skips ids already processed, stops at a
- * gap, and applies each mutation through the domain services. A permanent refusal (invalid
- * arguments, permission, a closed or verified job, a constraint) is recorded as `rejected`
- * and still counts as processed, so one bad mutation never blocks the queue. Any other error
- * is transient: the batch stops there, what came before it is committed, and the request
- * fails so the device retries later.
+ * gap, and applies each mutation through the domain services. A mutation the server cannot
+ * apply for a reason that would hold on every retry (invalid arguments, permission, a closed
+ * or verified job, a constraint, a value the database cannot store, or any unexpected error
+ * of its own: a poisoned mutation) is recorded as `rejected` with its reason and still counts
+ * as processed, so one bad mutation never blocks the queue. Only a transient error (the
+ * connection, a shutdown, a deadlock: isTransientDbError) stops the batch: what came before it
+ * is committed, and the request fails so the device retries later.
  *
  * Speed: the batch first runs in rounds of set-based statements, without savepoints
  * (rounds.ts). Only if some mutation does not take effect is the whole transaction rolled back
@@ -18,16 +20,19 @@ import { TRPCError } from '@trpc/server';
 import { sql } from 'drizzle-orm';
 import type { z } from 'zod';
 import type { Database, Transaction } from '../db';
-import { postgresError, translateDbError } from '../db/errors';
+import { isTransientDbError, postgresError, translateDbError } from '../db/errors';
 import { queryRows } from '../db/rows';
 import type { SessionUser } from '../auth/session-user';
+import { invalidFieldReason, Refusal } from '../refusal';
+import { timeSchema } from '../../shared/schemas';
 import {
 	mutationArgs,
 	type MutationEnvelope,
 	type MutationName,
 	type MutationResult,
 	type pushInputSchema,
-	type pushOutputSchema
+	type pushOutputSchema,
+	type Rejection
 } from '../../shared/sync';
 import { applyDeviceMutation, type ParsedMutationArgs } from './apply';
 import { lockClient } from './clients';
@@ -35,11 +40,6 @@ import { applyInRounds } from './rounds';
 
 export type PushInput = z.output<typeof pushInputSchema>;
 export type PushOutput = z.output<typeof pushOutputSchema>;
-
-interface Rejection {
-	code: string;
-	message: string;
-}
 
 /** A mutation of the batch with its arguments checked (no database needed for that). */
 interface PreparedMutation {
@@ -104,7 +104,15 @@ function prepareBatch(mutations: MutationEnvelope[]): PreparedMutation[] {
 	return [...byId.values()]
 		.sort((a, b) => a.id - b.id)
 		.map((envelope) => {
-			const parsed = mutationArgs[envelope.name].safeParse(envelope.args);
+			// The device's clock is checked here rather than with the envelope: a phone whose clock
+			// jumped decades must see its changes refused one by one, not its whole queue blocked.
+			const madeAt = timeSchema.safeParse(envelope.madeAt);
+			const parsed = madeAt.success
+				? mutationArgs[envelope.name].safeParse(envelope.args)
+				: {
+						success: false as const,
+						error: { issues: madeAt.error.issues.map((i) => ({ ...i, path: ['madeAt'] })) }
+					};
 			if (parsed.success) return { envelope, args: parsed.data, invalid: null };
 			const problems = parsed.error.issues.map(
 				(issue) => `${issue.path.join('.') || 'arguments'}: ${issue.message}`
@@ -112,7 +120,11 @@ function prepareBatch(mutations: MutationEnvelope[]): PreparedMutation[] {
 			return {
 				envelope,
 				args: null,
-				invalid: { code: 'BAD_REQUEST', message: `${envelope.name}: ${problems.join('; ')}` }
+				invalid: {
+					code: 'BAD_REQUEST',
+					message: `${envelope.name}: ${problems.join('; ')}`,
+					reason: invalidFieldReason(parsed.error.issues)
+				}
 			};
 		});
 }
@@ -194,8 +206,8 @@ async function processOne(
 		);
 		return { envelope, status: 'applied', error: null, alreadyApplied: false };
 	} catch (error) {
-		const rejection = permanentRejection(error);
-		if (!rejection) return { transient: error };
+		if (isTransientDbError(error)) return { transient: error };
+		const rejection = permanentRejection(error, envelope);
 		if (
 			envelope.name === 'job.create' &&
 			rejection.code === 'CONFLICT' &&
@@ -208,11 +220,13 @@ async function processOne(
 }
 
 /**
- * The refusal to record when `error` is permanent: a tRPC refusal from the services, or a
- * database integrity or data error (a re-send would fail the same way). Null when it is
- * anything else (connection lost, deadlock, a bug): worth retrying.
+ * The refusal to record for a mutation that failed with a non-transient `error`: a service's
+ * refusal, a database integrity or data error (a re-send would fail the same way), or anything
+ * else, which would fail again too: the mutation is poisoned, and is rejected on its own
+ * rather than blocking every push after it. The detail stays in the server's log; the device
+ * gets a reason without SQL or internals.
  */
-function permanentRejection(error: unknown): Rejection | null {
+function permanentRejection(error: unknown, envelope: MutationEnvelope): Rejection {
 	let refusal = error;
 	try {
 		translateDbError(error);
@@ -220,14 +234,29 @@ function permanentRejection(error: unknown): Rejection | null {
 		refusal = translated;
 	}
 	if (refusal instanceof TRPCError && PERMANENT_TRPC_CODES.has(refusal.code)) {
-		return { code: refusal.code, message: refusal.message };
+		return {
+			code: refusal.code,
+			message: refusal.message,
+			reason: refusal instanceof Refusal ? refusal.reason : { key: 'database_refused', params: {} }
+		};
 	}
-	const pg = postgresError(error);
-	if (pg?.code?.startsWith('22') || pg?.code?.startsWith('23')) {
-		const message = error instanceof Error ? error.message : String(error);
-		return { code: 'BAD_REQUEST', message: `Rejected by the database: ${message}` };
+	const sqlState = postgresError(error)?.code;
+	if (sqlState?.startsWith('22') || sqlState?.startsWith('23')) {
+		return {
+			code: 'BAD_REQUEST',
+			message: `Rejected by the database (SQLSTATE ${sqlState}).`,
+			reason: { key: 'database_refused', params: {} }
+		};
 	}
-	return null;
+	console.error(
+		`sync.push: mutation ${envelope.id} (${envelope.name}) could not be applied and is rejected:`,
+		error
+	);
+	return {
+		code: 'INTERNAL_SERVER_ERROR',
+		message: `The server could not apply this change${sqlState ? ` (SQLSTATE ${sqlState})` : ''}.`,
+		reason: { key: 'server_error', params: {} }
+	};
 }
 
 /** Whether this client already created job `jobId` (an earlier mutation id did it). */
@@ -268,10 +297,13 @@ async function recordProcessed(
 	const rows = processed.map((p) => ({
 		mutation_id: p.envelope.id,
 		name: p.envelope.name,
-		args: p.envelope.args ?? null,
-		made_at: p.envelope.madeAt.toISOString(),
+		// Arguments that failed validation are not kept: they may carry unknown keys, or text
+		// jsonb cannot hold (a NUL), and one such row would fail the whole batch's bookkeeping.
+		args: p.error?.reason?.key === 'invalid_field' ? null : (p.envelope.args ?? null),
+		// Within the range timeSchema allows, or the mutation was refused for its madeAt.
+		made_at: storableTime(p.envelope.madeAt),
 		status: p.status,
-		error: p.error
+		error: p.error && storableJson(p.error)
 	}));
 	await tx.execute(sql`
 		WITH client AS (
@@ -284,6 +316,28 @@ async function recordProcessed(
 		FROM jsonb_to_recordset(${JSON.stringify(rows)}::text::jsonb) AS r(
 			mutation_id bigint, name text, args jsonb, made_at timestamptz, status text, error jsonb
 		)`);
+}
+
+/** The device time to record: a time out of timeSchema's range is recorded as the receipt time. */
+function storableTime(madeAt: Date): string {
+	return (timeSchema.safeParse(madeAt).success ? madeAt : new Date()).toISOString();
+}
+
+/**
+ * `value` with every NUL and unpaired surrogate in its strings (keys included) replaced by
+ * U+FFFD: a refusal's message may quote what the device sent, and jsonb refuses both.
+ */
+function storableJson<T>(value: T): T {
+	const clean = (text: string) => text.toWellFormed().replaceAll('\u0000', '\uFFFD');
+	const walk = (item: unknown): unknown => {
+		if (typeof item === 'string') return clean(item);
+		if (Array.isArray(item)) return item.map(walk);
+		if (item && typeof item === 'object') {
+			return Object.fromEntries(Object.entries(item).map(([k, v]) => [clean(k), walk(v)]));
+		}
+		return item;
+	};
+	return walk(value) as T;
 }
 
 /** What re-sent mutations were answered with the first time: a rejection is reported again. */
