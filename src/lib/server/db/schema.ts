@@ -105,9 +105,9 @@ export const users = pgTable(
 		failedLogins: integer('failed_logins').notNull().default(0),
 		lastFailedLoginAt: tstz('last_failed_login_at'),
 		/**
-<<<<<<< HEAD
 		 * A random 256-bit secret per user (hex), for encrypting a signed-out user's unsent
-		 * changes on a shared device. The database default gives every row its own value,
+		 * changes on a shared device (the key pair of auth/device-key.ts is derived from it; served
+		 * only to the signed-in person). The database default gives every row its own value,
 		 * whoever inserts it (app, CLI, import, demo).
 		 */
 		localDataKey: text('local_data_key')
@@ -115,16 +115,6 @@ export const users = pgTable(
 			.default(
 				sql`encode(sha256((gen_random_uuid()::text || gen_random_uuid()::text || clock_timestamp()::text)::bytea), 'hex')`
 			),
-=======
-		 * 256 random bits (hex) from which the key pair for this person's changes parked on a shared
-		 * device is derived (auth/device-key.ts). Served only to the signed-in person themselves.
-		 * Two random UUIDs: gen_random_uuid() draws from the strong generator on both engines
-		 * without pgcrypto (122 random bits each, 244 in all).
-		 */
-		localDataKey: text('local_data_key')
-			.notNull()
-			.default(sql`replace(gen_random_uuid()::text || gen_random_uuid()::text, '-', '')`),
->>>>>>> hard-device
 		createdAt: createdAt(),
 		updatedAt: updatedAt()
 	},
