@@ -10,7 +10,29 @@ const config = {
 		discloseVersion: false
 	},
 	kit: {
-		adapter: adapter({ out: 'build' })
+		adapter: adapter({ out: 'build' }),
+		// Nonces on rendered pages, hashes on the prerendered app shell: only the scripts SvelteKit
+		// itself wrote run, so injected markup cannot run script. Svelte's transitions and style
+		// attributes set inline styles, hence 'unsafe-inline' for styles only. frame-ancestors
+		// goes out as a header (a <meta> policy cannot carry it); scripts/serve.mjs adds
+		// X-Frame-Options for browsers that predate it.
+		csp: {
+			mode: 'auto',
+			directives: {
+				'default-src': ['self'],
+				'script-src': ['self'],
+				'style-src': ['self', 'unsafe-inline'],
+				'img-src': ['self', 'data:', 'blob:'],
+				'font-src': ['self'],
+				'connect-src': ['self'],
+				'worker-src': ['self'],
+				'manifest-src': ['self'],
+				'object-src': ['none'],
+				'base-uri': ['self'],
+				'form-action': ['self'],
+				'frame-ancestors': ['none']
+			}
+		}
 	}
 };
 

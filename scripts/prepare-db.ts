@@ -3,7 +3,7 @@
  * create the demo station; print the demo accounts either way.
  */
 import { eq } from 'drizzle-orm';
-import { openMigratedDatabase } from '../src/lib/server/db/index';
+import { openMigratedDatabaseWhenReachable } from '../src/lib/server/db/outage';
 import { stations } from '../src/lib/server/db/schema';
 import {
 	DEMO_ACCOUNTS,
@@ -12,7 +12,7 @@ import {
 	ensureDemoStation
 } from '../src/lib/server/demo/index';
 
-const handle = await openMigratedDatabase();
+const handle = await openMigratedDatabaseWhenReachable();
 try {
 	console.log(`RepairScore: database ${handle.kind} at ${handle.location} is up to date.`);
 	const started = performance.now();

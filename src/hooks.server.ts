@@ -4,6 +4,7 @@ import { building } from '$app/environment';
 import { paraglideMiddleware } from '$lib/paraglide/server';
 import { closeServerDatabase, serverDatabase } from '$lib/server/db/server-db';
 import { startMaintenance } from '$lib/server/maintenance';
+import { bodyLimits, handleError, serverPolicy } from '$lib/server/http/handles';
 import {
 	SESSION_COOKIE,
 	clearSessionCookie,
@@ -49,4 +50,6 @@ const auth: Handle = async ({ event, resolve }) => {
 	return resolve(event);
 };
 
-export const handle: Handle = sequence(i18n, auth);
+export const handle: Handle = sequence(i18n, serverPolicy, auth, bodyLimits);
+
+export { handleError };
