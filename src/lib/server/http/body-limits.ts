@@ -58,24 +58,34 @@ export function formatByteSize(bytes: number): string {
 /**
  * The body passed through unchanged until it exceeds `limit`, then errored: a body without
  * Content-Length (chunked) is cut off as soon as it is too large, not after it was all read.
+ * The source is left paused, not cancelled: cancelling it would destroy the connection (the
+ * Node adapter's stream does) before the 413 answer could be written.
  */
 export function limitedStream(
 	body: ReadableStream<Uint8Array>,
 	limit: number,
 	onExceeded: () => void
 ): ReadableStream<Uint8Array> {
+	const reader = body.getReader();
 	let received = 0;
-	return body.pipeThrough(
-		new TransformStream<Uint8Array, Uint8Array>({
-			transform(chunk, controller) {
-				received += chunk.byteLength;
-				if (received > limit) {
-					onExceeded();
-					controller.error(new Error(`request body over ${limit} bytes`));
-					return;
-				}
-				controller.enqueue(chunk);
+	return new ReadableStream<Uint8Array>({
+		async pull(controller) {
+			const { done, value } = await reader.read();
+			if (done) {
+				controller.close();
+				return;
 			}
-		})
-	);
+			received += value.byteLength;
+			if (received > limit) {
+				onExceeded();
+				reader.releaseLock();
+				controller.error(new Error(`request body over ${limit} bytes`));
+				return;
+			}
+			controller.enqueue(value);
+		},
+		cancel(reason) {
+			return reader.cancel(reason);
+		}
+	});
 }

@@ -54,8 +54,10 @@ const CLIENT_FAULT_CODES = new Set([
 
 function clientMessage(error: TRPCError, path: string | undefined): string {
 	if (error.code === 'SERVICE_UNAVAILABLE') return m.http_database_unavailable();
-	// Its message quotes the unreadable input back.
-	if (error.code === 'PARSE_ERROR') return m.http_request_unreadable();
+	// The parser's message quotes the unreadable input back.
+	if (error.code === 'PARSE_ERROR' || error.cause instanceof SyntaxError) {
+		return m.http_request_unreadable();
+	}
 	if (CLIENT_FAULT_CODES.has(error.code)) return error.message;
 	const errorId = logServerError(`tRPC ${path ?? '(no procedure)'}`, error);
 	return m.http_server_error({ errorId });
