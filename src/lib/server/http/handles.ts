@@ -71,7 +71,10 @@ function withPolicyHeaders(response: Response): Response {
  * "503, retry later" wherever it surfaced, and sets the caching headers.
  */
 export const serverPolicy: Handle = async ({ event, resolve }) => {
-	if (event.url.pathname !== HEALTH_PATH && !allowedHost(event.request.headers.get('host'))) {
+	// A sub-request (a load's fetch of this app's own endpoint) has no Host of its own: the
+	// request it serves was checked.
+	const checkHost = event.url.pathname !== HEALTH_PATH && !event.isSubRequest;
+	if (checkHost && !allowedHost(event.request.headers.get('host'))) {
 		return refusal(event, 421, m.http_host_refused(), 'BAD_REQUEST');
 	}
 	let response: Response;
