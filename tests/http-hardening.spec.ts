@@ -265,6 +265,20 @@ test.describe('body limits', () => {
 		expect(JSON.parse(tooLarge.text)).toMatchObject({ type: 'error', status: 413 });
 		expect(tooLarge.text).toContain('20 MB');
 	});
+
+	test('a supervisor uploading too large a file is told the limit on the page', async ({
+		page
+	}) => {
+		await signInAs(page, 'supervisor');
+		await page.goto('/supervisor/import');
+		await page.getByLabel('CSV 文件').setInputFiles({
+			name: 'jobs.csv',
+			mimeType: 'text/csv',
+			buffer: Buffer.alloc(21 * 1024 * 1024, 'x')
+		});
+		await page.getByRole('button', { name: '导入' }).click();
+		await expect(page.getByText('请求太大：此处上限为 20 MB。')).toBeVisible();
+	});
 });
 
 test.describe('error answers show no detail', () => {
