@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import {
 	bodyLimitFor,
+	discardBody,
+	drainAllowance,
 	formatByteSize,
 	importBodyLimit,
 	limitedStream,
@@ -80,5 +82,23 @@ describe('limitedStream', () => {
 		expect(source.sent()).toBeLessThanOrEqual(6);
 		// Cancelling the Node adapter's stream destroys the socket the 413 must go out on.
 		expect(source.cancelled()).toBe(false);
+	});
+});
+
+describe('discardBody', () => {
+	it('reads a refused body to its end within the allowance, so the answer reaches a browser', async () => {
+		const source = chunkedBody(50, 1000);
+		await discardBody(source.stream, 100_000);
+		expect(source.sent()).toBe(50);
+		expect(source.cancelled()).toBe(false);
+	});
+
+	it('gives up on a body far over the limit', async () => {
+		const source = chunkedBody(10_000, 1000);
+		await discardBody(source.stream, 20_000);
+		expect(source.sent()).toBeLessThanOrEqual(22);
+		expect(source.cancelled()).toBe(true);
+		expect(drainAllowance(SMALL_BODY_LIMIT)).toBe(1024 * 1024);
+		expect(drainAllowance(20 * 1024 * 1024)).toBe(40 * 1024 * 1024);
 	});
 });

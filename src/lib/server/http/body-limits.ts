@@ -55,6 +55,41 @@ export function formatByteSize(bytes: number): string {
 	return `${bytes} B`;
 }
 
+/** Thrown into the reader of a body over its limit; answered 413 by the hooks, not logged. */
+export class BodyTooLargeError extends Error {}
+
+/**
+ * How much of a refused body is still read (and thrown away) before the 413 answer: a browser
+ * that is still uploading when the server answers and closes shows a network error instead of
+ * the answer. Twice the limit, at least 1 MiB, lets a person who chose too big a file read why;
+ * more than that is not worth the bandwidth, and the connection is closed on the sender.
+ */
+export function drainAllowance(limit: number): number {
+	return Math.max(2 * limit, 1024 * 1024);
+}
+
+/** Reads and discards what is left of `body`, up to `allowance` bytes; then gives up on it. */
+export async function discardBody(
+	body: ReadableStream<Uint8Array>,
+	allowance: number
+): Promise<void> {
+	const reader = body.getReader();
+	let read = 0;
+	try {
+		for (;;) {
+			const { done, value } = await reader.read();
+			if (done) return;
+			read += value.byteLength;
+			if (read > allowance) {
+				await reader.cancel();
+				return;
+			}
+		}
+	} catch {
+		// The sender went away: nothing left to discard.
+	}
+}
+
 /**
  * The body passed through unchanged until it exceeds `limit`, then errored: a body without
  * Content-Length (chunked) is cut off as soon as it is too large, not after it was all read.
@@ -79,7 +114,7 @@ export function limitedStream(
 			if (received > limit) {
 				onExceeded();
 				reader.releaseLock();
-				controller.error(new Error(`request body over ${limit} bytes`));
+				controller.error(new BodyTooLargeError(`request body over ${limit} bytes`));
 				return;
 			}
 			controller.enqueue(value);

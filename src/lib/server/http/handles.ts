@@ -6,7 +6,14 @@
 import type { Handle, HandleServerError, RequestEvent } from '@sveltejs/kit';
 import { m } from '../../paraglide/messages.js';
 import { isRetryableDatabaseError } from '../db/outage';
-import { bodyLimitFor, formatByteSize, limitedStream } from './body-limits';
+import {
+	BodyTooLargeError,
+	bodyLimitFor,
+	discardBody,
+	drainAllowance,
+	formatByteSize,
+	limitedStream
+} from './body-limits';
 import { hostPolicy } from './hosts';
 import { logServerError } from './server-errors';
 
@@ -28,8 +35,8 @@ function refusal(event: RequestEvent, status: number, message: string, code: str
 		return Response.json({ error: { json: shape } }, { status, headers });
 	}
 	if (event.request.headers.get('x-sveltekit-action') === 'true') {
-		// `status` 200: SvelteKit's enhance reads the result's own status from the body.
-		return Response.json({ type: 'error', status, error: { message } }, { headers });
+		// As SvelteKit answers a failing action: enhance shows the error page with this status.
+		return Response.json({ type: 'error', error: { message } }, { status, headers });
 	}
 	if (event.request.headers.get('accept')?.includes('application/json')) {
 		return Response.json({ message }, { status, headers });
@@ -106,14 +113,18 @@ export const bodyLimits: Handle = async ({ event, resolve }) => {
 	const { request } = event;
 	if (request.method === 'GET' || request.method === 'HEAD') return resolve(event);
 	const limit = bodyLimitFor(event.url.pathname, event.locals.user?.role ?? null);
-	const tooLarge = () =>
-		refusal(
+	const declared = request.headers.get('content-length');
+	const tooLarge = async () => {
+		// A body declared larger than the allowance is not waited for: the connection closes.
+		const allowance = drainAllowance(limit);
+		if (request.body && !(Number(declared) > allowance)) await discardBody(request.body, allowance);
+		return refusal(
 			event,
 			413,
 			m.http_body_too_large({ limit: formatByteSize(limit) }),
 			'PAYLOAD_TOO_LARGE'
 		);
-	const declared = request.headers.get('content-length');
+	};
 	if (declared !== null && !(Number(declared) <= limit)) return tooLarge();
 	if (!request.body) return resolve(event);
 	let exceeded = false;
@@ -129,6 +140,15 @@ export const bodyLimits: Handle = async ({ event, resolve }) => {
 	return exceeded ? tooLarge() : response;
 };
 
+/** Whether `error` or one of its causes (body readers wrap stream errors) is a `type`. */
+function causedBy(error: unknown, type: new (...args: never[]) => Error): boolean {
+	for (let current = error, depth = 0; current && depth < 4; depth++) {
+		if (current instanceof type) return true;
+		current = (current as { cause?: unknown }).cause;
+	}
+	return false;
+}
+
 /**
  * What a failing page, action or endpoint shows: never the error's own text (it may quote
  * SQL, a path or a parameter), but a generic message in the user's language and the id under
@@ -136,6 +156,8 @@ export const bodyLimits: Handle = async ({ event, resolve }) => {
  */
 export const handleError: HandleServerError = ({ error, event, status }) => {
 	if (status === 404) return { message: m.error_not_found() };
+	// bodyLimits answers this request with 413 in a moment.
+	if (causedBy(error, BodyTooLargeError)) return { message: m.http_request_unreadable() };
 	if (isRetryableDatabaseError(error)) {
 		event.locals.databaseUnavailable = true;
 		logServerError(`${event.request.method} ${event.url.pathname}`, error);
