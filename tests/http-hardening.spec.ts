@@ -41,10 +41,12 @@ function raw(
 	} = {}
 ): Promise<RawAnswer> {
 	return new Promise((resolve, reject) => {
+		let answered = false;
 		const request = http.request(
 			// A connection of its own: a refused body may still be in the socket when the answer came.
 			{ host: '127.0.0.1', port: PORT, path, method, headers, agent: false },
 			(response) => {
+				answered = true;
 				const parts: Buffer[] = [];
 				response.on('data', (part) => parts.push(part));
 				response.on('end', () => {
@@ -58,9 +60,10 @@ function raw(
 				});
 			}
 		);
-		// The server may answer (413) and close before a refused body is all written.
+		// The server may answer (413) and close before a refused body is all written: what
+		// counts is the answer.
 		request.on('error', (error) => {
-			if (!request.writableEnded || !('code' in error)) reject(error);
+			if (!answered) reject(error);
 		});
 		if (chunks) {
 			(async () => {
