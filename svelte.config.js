@@ -14,7 +14,29 @@ const config = {
 		// Absolute asset paths: the service worker answers a navigation it cannot send with the app
 		// shell, whatever the URL. Relative ones ('./_app/…') would resolve against that URL, and a
 		// page two levels down (/supervisor/technicians/…) would load nothing: a blank page.
-		paths: { relative: false }
+		paths: { relative: false },
+		// Nonces on rendered pages, hashes on the prerendered app shell: only the scripts SvelteKit
+		// itself wrote run, so injected markup cannot run script. Svelte's transitions and style
+		// attributes set inline styles, hence 'unsafe-inline' for styles only. frame-ancestors
+		// goes out as a header (a <meta> policy cannot carry it); scripts/serve.mjs adds
+		// X-Frame-Options for browsers that predate it.
+		csp: {
+			mode: 'auto',
+			directives: {
+				'default-src': ['self'],
+				'script-src': ['self'],
+				'style-src': ['self', 'unsafe-inline'],
+				'img-src': ['self', 'data:', 'blob:'],
+				'font-src': ['self'],
+				'connect-src': ['self'],
+				'worker-src': ['self'],
+				'manifest-src': ['self'],
+				'object-src': ['none'],
+				'base-uri': ['self'],
+				'form-action': ['self'],
+				'frame-ancestors': ['none']
+			}
+		}
 	}
 };
 

@@ -7,7 +7,7 @@
  * at random and printed once, when it is created. DEMO_PASSWORD (test runs only) gives every
  * demo account that one password instead.
  */
-import { openMigratedDatabase } from '../src/lib/server/db/index';
+import { openMigratedDatabaseWhenReachable } from '../src/lib/server/db/outage';
 import { ensureDemoStation } from '../src/lib/server/demo/index';
 import { printDemoLogins, printDemoPasswords, printFirstAdministratorHelp } from './demo-accounts';
 
@@ -20,7 +20,7 @@ if (unknown.length > 0) {
 	process.exit(2);
 }
 
-const handle = await openMigratedDatabase();
+const handle = await openMigratedDatabaseWhenReachable();
 try {
 	console.log(`RepairScore: database ${handle.kind} at ${handle.location} is up to date.`);
 	const wantsDemo = handle.kind === 'pglite' || args.includes('--demo');

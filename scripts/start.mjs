@@ -4,16 +4,18 @@
  * create the demo station on an empty embedded database (on DATABASE_URL only with
  * `npm start -- --demo`), then serve the production build.
  *
- * Environment: DATABASE_URL (real Postgres) or PGLITE_DIR (embedded, default ./data/pglite),
- * PORT (default 3000), ORIGIN (the public URL; without it the protocol comes from
- * X-Forwarded-Proto, else http), BODY_SIZE_LIMIT (default 20M).
+ * Always in production mode. Environment: DATABASE_URL (real Postgres) or PGLITE_DIR (embedded,
+ * default ./data/pglite), PORT (default 3000), ORIGIN (the public URL; without it the protocol
+ * comes from X-Forwarded-Proto, else http), ALLOWED_HOSTS, BODY_SIZE_LIMIT (the import upload's
+ * limit, default 20M); README "Running in production".
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
-import http from 'node:http';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { buildApp } from './build.mjs';
+
+process.env.NODE_ENV = 'production';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 process.chdir(root);
@@ -68,22 +70,5 @@ if (!existsSync('build/index.js') || sourcesTime > stampTime) {
 // `npm start -- --demo` reaches it: the demo on a DATABASE_URL database is asked for, never implied.
 run(process.execPath, ['--import', 'tsx', 'scripts/prepare-db.ts', ...process.argv.slice(2)]);
 
-const port = process.env.PORT || '3000';
-process.env.PORT = port;
-// adapter-node refuses request bodies over 512 KB by default: too small for a station's jobs.csv
-// uploaded on the import page.
-process.env.BODY_SIZE_LIMIT ||= '20M';
-if (!process.env.ORIGIN && !process.env.PROTOCOL_HEADER) {
-	// Without ORIGIN, adapter-node takes every request for https, although its own server speaks
-	// plain http: SvelteKit then refuses each form post as cross-site (sign-in included) and the
-	// session cookie is marked Secure, which phones on the station's network drop over http.
-	// The protocol is read from X-Forwarded-Proto (a TLS proxy sets it), else http.
-	process.env.PROTOCOL_HEADER = 'x-forwarded-proto';
-	const createServer = http.createServer;
-	http.createServer = (...args) =>
-		createServer(...args).prependListener('request', (request) => {
-			request.headers['x-forwarded-proto'] ||= 'http';
-		});
-}
-console.log(`RepairScore: serving on http://localhost:${port}  (Ctrl+C stops it)`);
-await import(pathToFileURL(path.join(root, 'build', 'index.js')).href);
+// The server with compression and the headers every answer carries (scripts/serve.mjs).
+await import('./serve.mjs');

@@ -6,9 +6,13 @@ declare global {
 			user: SessionUser | null;
 			/** The raw session token from the cookie, when it named a live session. */
 			sessionToken: string | null;
+			/** Set by handleError when the request failed on an unreachable database (→ 503). */
+			databaseUnavailable?: boolean;
 		}
 		interface Error {
 			message: string;
+			/** A server fault's id in the server log (hooks handleError). */
+			errorId?: string;
 		}
 	}
 }

@@ -4,6 +4,9 @@ import { building } from '$app/environment';
 import { paraglideMiddleware } from '$lib/paraglide/server';
 import { closeServerDatabase, serverDatabase } from '$lib/server/db/server-db';
 import { startMaintenance } from '$lib/server/maintenance';
+import { bodyLimits, handleError, serverPolicy } from '$lib/server/http/handles';
+import { isDatabaseUnavailable } from '$lib/server/db/outage';
+import { logServerError } from '$lib/server/http/server-errors';
 import {
 	SESSION_COOKIE,
 	SIGNED_OUT_COOKIE,
@@ -15,6 +18,7 @@ import {
 
 export const init: ServerInit = async () => {
 	if (building) return;
+	process.on('unhandledRejection', survivableRejection);
 	const handle = await serverDatabase();
 	console.log(`RepairScore: database ready (${handle.kind}: ${handle.location})`);
 	const stopMaintenance = startMaintenance(handle.db, { embedded: handle.kind === 'pglite' });
@@ -22,6 +26,20 @@ export const init: ServerInit = async () => {
 		void stopMaintenance().then(closeServerDatabase);
 	});
 };
+
+/**
+ * When Postgres terminates a connection in the middle of a pipeline, postgres.js can reject a
+ * query promise that nobody awaits any more (the request it belonged to was already answered
+ * 503). Node would end the whole process for it; a lost connection is logged instead. Any
+ * other unhandled rejection still ends the process, as Node's default does.
+ */
+function survivableRejection(reason: unknown): void {
+	if (isDatabaseUnavailable(reason)) {
+		logServerError('database connection lost under an unawaited query', reason);
+		return;
+	}
+	throw reason;
+}
 
 const i18n: Handle = ({ event, resolve }) =>
 	paraglideMiddleware(event.request, ({ request, locale }) => {
@@ -57,4 +75,6 @@ const auth: Handle = async ({ event, resolve }) => {
 	return resolve(event);
 };
 
-export const handle: Handle = sequence(i18n, auth);
+export const handle: Handle = sequence(i18n, serverPolicy, auth, bodyLimits);
+
+export { handleError };

@@ -8,6 +8,7 @@ import { is, sql, type SQL } from 'drizzle-orm';
 import { PgTransaction } from 'drizzle-orm/pg-core';
 import type { Database, Queryable, Transaction } from '../db';
 import type { SessionUser } from '../auth/session-user';
+import { retryingTransaction } from '../db/outage';
 
 export interface ChangeContext {
 	changedBy: string;
@@ -72,7 +73,7 @@ export async function inTransaction<T>(
 	work: (tx: Transaction) => Promise<T>
 ): Promise<T> {
 	if (is(db, PgTransaction)) return work(db as Transaction);
-	return (db as Database).transaction(async (tx) => {
+	return retryingTransaction(db as Database, async (tx) => {
 		await setChangeContext(tx, { changedBy: user.id });
 		return work(tx);
 	});

@@ -430,7 +430,8 @@ for (const engine of testEngines()) {
 				phone.record('job.update', { jobId, fields: { notes: 'fail now' } });
 				phone.record('job.start', { jobId, at: at(2) });
 				const error = await rejection(phone.push());
-				expect(error.code).toBe('INTERNAL_SERVER_ERROR');
+				// Retry later (HTTP 503), not a server fault: the phone's sync engine tries again.
+				expect(error.code).toBe('SERVICE_UNAVAILABLE');
 				expect(error.message).toMatch(/Mutation 3 could not be applied just now/);
 				expect(await jobRow(jobId)).toMatchObject({ arrivedAt: at(1), startedAt: null });
 			} finally {

@@ -17,6 +17,7 @@ import type { PgColumn } from 'drizzle-orm/pg-core';
 import type { z } from 'zod';
 import type { Database, Queryable } from '../db';
 import { queryRows } from '../db/rows';
+import { retryingTransaction } from '../db/outage';
 import {
 	faultCategories,
 	followUps,
@@ -45,7 +46,8 @@ export async function pullChanges(
 	user: SessionUser,
 	input: PullInput
 ): Promise<PullOutput> {
-	const { answer, known } = await db.transaction(
+	const { answer, known } = await retryingTransaction(
+		db,
 		async (tx) => {
 			// Sent together; the first takes the snapshot that all of them then read.
 			const [[{ cursor }], client, horizon] = await Promise.all([

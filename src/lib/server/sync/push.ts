@@ -22,6 +22,7 @@ import type { z } from 'zod';
 import type { Database, Transaction } from '../db';
 import { isTransientDbError, postgresError, translateDbError } from '../db/errors';
 import { queryRows } from '../db/rows';
+import { retryingTransaction } from '../db/outage';
 import type { SessionUser } from '../auth/session-user';
 import { invalidFieldReason, Refusal } from '../refusal';
 import { timeSchema } from '../../shared/schemas';
@@ -78,10 +79,12 @@ export async function pushMutations(
 	const batch = prepareBatch(input.mutations);
 	let outcome: BatchOutcome;
 	try {
-		outcome = await db.transaction((tx) => processBatch(tx, user, input.clientId, batch, 'fast'));
+		outcome = await retryingTransaction(db, (tx) =>
+			processBatch(tx, user, input.clientId, batch, 'fast')
+		);
 	} catch (error) {
 		if (!(error instanceof RetryWithSavepoints)) throw error;
-		outcome = await db.transaction((tx) =>
+		outcome = await retryingTransaction(db, (tx) =>
 			processBatch(tx, user, input.clientId, batch, 'savepoints')
 		);
 	}

@@ -1,8 +1,17 @@
 import type { RequestEvent } from '@sveltejs/kit';
+import { TRPCError } from '@trpc/server';
 import { serverDatabase } from '../db/server-db';
+import { isRetryableDatabaseError } from '../db/outage';
 import type { Context } from './core';
 
 export async function createContext(event: RequestEvent): Promise<Context> {
-	const { db } = await serverDatabase();
-	return { db, user: event.locals.user };
+	try {
+		const { db } = await serverDatabase();
+		return { db, user: event.locals.user };
+	} catch (error) {
+		// Not opened yet (the database was down at start-up): the phone retries later.
+		if (isRetryableDatabaseError(error))
+			throw new TRPCError({ code: 'SERVICE_UNAVAILABLE', cause: error });
+		throw error;
+	}
 }

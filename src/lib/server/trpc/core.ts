@@ -2,6 +2,9 @@ import { initTRPC, TRPCError } from '@trpc/server';
 import superjson from 'superjson';
 import { z } from 'zod';
 import type { Database } from '../db';
+import { isRetryableDatabaseError } from '../db/outage';
+import { logServerError } from '../http/server-errors';
+import { m } from '../../paraglide/messages.js';
 import type { SessionUser } from '../auth/session-user';
 import type { UserRole } from '../../shared/domain';
 
@@ -13,31 +16,74 @@ export interface Context {
 
 const t = initTRPC.context<Context>().create({
 	transformer: superjson,
-	isDev: process.env.NODE_ENV !== 'production',
-	errorFormatter({ shape, error }) {
+	// Never the development shape (stack traces), whatever NODE_ENV says.
+	isDev: false,
+	errorFormatter({ shape, error, path }) {
+		const { stack: _stack, ...data } = shape.data;
 		return {
 			...shape,
+			// A server fault's own message may hold SQL, a file path or a parameter: the client gets
+			// a generic one in its language and an id to find the detail in the server log.
+			message: clientMessage(error, path),
 			data: {
-				...shape.data,
+				...data,
 				// Field-level problems, so a form can show each one beside its input.
 				// (core's $ZodError: the shared schemas are zod/mini, whose errors are not classic ZodErrors)
 				issues:
 					error.cause instanceof z.core.$ZodError
 						? error.cause.issues.map((i) => ({ path: i.path.join('.'), message: i.message }))
-						: null,
-				// Stack traces never leave the server in production.
-				stack: process.env.NODE_ENV === 'production' ? undefined : shape.data.stack
+						: null
 			}
 		};
 	}
 });
 
+/** Codes whose message the procedures wrote for a person: kept as they are. */
+const CLIENT_FAULT_CODES = new Set([
+	'BAD_REQUEST',
+	'UNAUTHORIZED',
+	'FORBIDDEN',
+	'NOT_FOUND',
+	'CONFLICT',
+	'PRECONDITION_FAILED',
+	'PAYLOAD_TOO_LARGE',
+	'TOO_MANY_REQUESTS',
+	'METHOD_NOT_SUPPORTED',
+	'UNPROCESSABLE_CONTENT'
+]);
+
+function clientMessage(error: TRPCError, path: string | undefined): string {
+	if (error.code === 'SERVICE_UNAVAILABLE') return m.http_database_unavailable();
+	// The parser's message quotes the unreadable input back.
+	if (error.code === 'PARSE_ERROR' || error.cause instanceof SyntaxError) {
+		return m.http_request_unreadable();
+	}
+	if (CLIENT_FAULT_CODES.has(error.code)) return error.message;
+	const errorId = logServerError(`tRPC ${path ?? '(no procedure)'}`, error);
+	return m.http_server_error({ errorId });
+}
+
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
-export const publicProcedure = t.procedure;
+
+/**
+ * A request that failed because the database was unreachable or lost a race is not a server
+ * fault: SERVICE_UNAVAILABLE (HTTP 503, Retry-After from the hooks) tells the phone to retry.
+ */
+const databaseOutage = t.middleware(async ({ next }) => {
+	const result = await next();
+	if (!result.ok && isRetryableDatabaseError(result.error)) {
+		logServerError('database unavailable', result.error);
+		throw new TRPCError({ code: 'SERVICE_UNAVAILABLE', cause: result.error });
+	}
+	return result;
+});
+
+export const publicProcedure = t.procedure.use(databaseOutage);
+
 
 /** Any signed-in account: one's own account (auth.me, a password change) and administration. */
-export const signedInProcedure = t.procedure.use(({ ctx, next }) => {
+export const signedInProcedure = publicProcedure.use(({ ctx, next }) => {
 	if (!ctx.user) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Sign in first.' });
 	return next({ ctx: { ...ctx, user: ctx.user } });
 });
