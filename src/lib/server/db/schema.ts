@@ -580,6 +580,11 @@ export const syncTombstones = pgTable(
 		rowId: uuid('row_id').notNull(),
 		/** The technician whose devices held the row; null: anyone in the station. */
 		audienceUserId: uuid('audience_user_id'),
+		/**
+		 * A line's or follow-up's job: a technician is sent the tombstone only while that job is
+		 * theirs, so no pull carries the ids of a colleague's rows.
+		 */
+		jobId: uuid('job_id'),
 		version: syncVersion(),
 		deletedAt: tstz('deleted_at').notNull().defaultNow()
 	},

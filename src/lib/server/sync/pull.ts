@@ -143,8 +143,13 @@ function jobInScope(scope: Scope): SQL | undefined {
 	);
 }
 
-/** The columns of jobRecordSchema (shared/sync.ts). */
-const jobRecord = {
+/**
+ * The columns of jobRecordSchema (shared/sync.ts). The job a revisit follows is often a
+ * colleague's, outside a technician's audience, so a technician's devices are never told it
+ * (they only ever set it, when creating the revisit); telling them only their own earlier jobs
+ * would go stale on the device whenever that earlier job is reassigned.
+ */
+const jobRecord = (scope: Scope) => ({
 	id: jobs.id,
 	jobNo: jobs.jobNo,
 	technicianId: jobs.technicianId,
@@ -161,15 +166,15 @@ const jobRecord = {
 	completedAt: jobs.completedAt,
 	status: jobs.status,
 	outcome: jobs.outcome,
-	previousJobId: jobs.previousJobId,
+	previousJobId: scope.technicianId ? sql<string | null>`NULL::uuid` : jobs.previousJobId,
 	notes: jobs.notes,
 	verifiedAt: jobs.verifiedAt,
 	updatedAt: jobs.updatedAt
-};
+});
 
 function readJobs(db: Queryable, scope: Scope, since: Since) {
 	return db
-		.select(jobRecord)
+		.select(jobRecord(scope))
 		.from(jobs)
 		.where(and(jobInScope(scope), changedSince(jobs.version, since)));
 }
@@ -259,6 +264,12 @@ function noDeletes(): Promise<PullOutput['deletes']> {
 	return Promise.resolve({ jobs: [], jobParts: [], followUps: [], parts: [], faultCategories: [] });
 }
 
+function heldJob(technicianId: string): SQL {
+	return sql`EXISTS (
+		SELECT 1 FROM jobs j
+		WHERE j.station_id = t.station_id AND j.id = t.job_id AND j.technician_id = ${technicianId}::uuid)`;
+}
+
 const DELETE_KEYS = {
 	jobs: 'jobs',
 	job_parts: 'jobParts',
@@ -268,10 +279,11 @@ const DELETE_KEYS = {
 } as const satisfies Record<SyncTombstoneTable, keyof PullOutput['deletes']>;
 
 /**
- * Tombstones since the cursor meant for this user's devices (a technician's: those addressed to
- * them or to the whole station), except rows this user holds again now: a job reassigned
- * back, a line deleted and re-inserted. Those come as changes instead, since their versions
- * moved.
+ * Tombstones since the cursor meant for this user's devices, except rows this user holds again
+ * now: a job reassigned back, a line deleted and re-inserted. Those come as changes instead,
+ * since their versions moved. A technician is sent only what was on their devices: the jobs
+ * that left them, and the lines and follow-ups of jobs that are still theirs (a job that left
+ * took its children with it); the catalog is the whole station's.
  */
 async function readDeletes(
 	db: Queryable,
@@ -280,7 +292,12 @@ async function readDeletes(
 ): Promise<PullOutput['deletes']> {
 	const technicianId = user.role === 'technician' ? user.id : null;
 	const audience = technicianId
-		? sql`AND (t.audience_user_id = ${technicianId}::uuid OR t.audience_user_id IS NULL)`
+		? sql`AND CASE t.table_name
+			WHEN 'jobs' THEN t.audience_user_id = ${technicianId}::uuid
+			WHEN 'job_parts' THEN ${heldJob(technicianId)}
+			WHEN 'follow_ups' THEN ${heldJob(technicianId)}
+			ELSE true
+		END`
 		: sql``;
 	const ownJob = technicianId ? sql`AND j.technician_id = ${technicianId}::uuid` : sql``;
 	const rows = await queryRows<{ table_name: SyncTombstoneTable; row_id: string }>(

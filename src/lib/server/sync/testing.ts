@@ -164,7 +164,7 @@ export async function serverCopy(db: Database, user: SessionUser) {
 			completedAt: job.completedAt,
 			status: job.status,
 			outcome: job.outcome,
-			previousJobId: job.previousJobId,
+			previousJobId: user.role === 'technician' ? null : job.previousJobId,
 			notes: job.notes,
 			verifiedAt: job.verifiedAt,
 			updatedAt: job.updatedAt

@@ -5,23 +5,43 @@
  */
 import { randomBytes } from 'node:crypto';
 import postgres from 'postgres';
-import { openMigratedDatabase, type DatabaseHandle } from '../db';
+import {
+	openDatabase,
+	openMigratedDatabase,
+	type DatabaseHandle,
+	type DatabaseTarget
+} from '../db';
+
+export interface OpenOptions {
+	/** false: an empty database with no migration applied (an upgrade test restores into it). */
+	migrated?: boolean;
+}
 
 export interface TestEngine {
 	name: 'pglite' | 'postgres';
-	open(): Promise<DatabaseHandle>;
+	open(options?: OpenOptions): Promise<DatabaseHandle>;
+}
+
+function opener({ migrated = true }: OpenOptions = {}) {
+	return (target: DatabaseTarget) =>
+		migrated ? openMigratedDatabase(target) : openDatabase(target);
 }
 
 export function testEngines(): TestEngine[] {
 	const engines: TestEngine[] = [
-		{ name: 'pglite', open: () => openMigratedDatabase({ kind: 'pglite', dir: null }) }
+		{ name: 'pglite', open: (options) => opener(options)({ kind: 'pglite', dir: null }) }
 	];
 	const serverUrl = process.env.TEST_DATABASE_URL;
-	if (serverUrl) engines.push({ name: 'postgres', open: () => openScratchPostgres(serverUrl) });
+	if (serverUrl) {
+		engines.push({ name: 'postgres', open: (options) => openScratchPostgres(serverUrl, options) });
+	}
 	return engines;
 }
 
-async function openScratchPostgres(serverUrl: string): Promise<DatabaseHandle> {
+async function openScratchPostgres(
+	serverUrl: string,
+	options?: OpenOptions
+): Promise<DatabaseHandle> {
 	const name = `rs_test_${randomBytes(6).toString('hex')}`;
 	const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
 	try {
@@ -31,7 +51,7 @@ async function openScratchPostgres(serverUrl: string): Promise<DatabaseHandle> {
 	}
 	const url = new URL(serverUrl);
 	url.pathname = `/${name}`;
-	const handle = await openMigratedDatabase({
+	const handle = await opener(options)({
 		kind: 'postgres',
 		url: url.toString(),
 		maxConnections: 5
