@@ -151,7 +151,7 @@ for (const engine of testEngines()) {
 		});
 
 		it('ends the session of a browser that recorded a sign-out on the device (offline)', async () => {
-			const station = await createStation(db, 'SES7');
+			const station = await createStation(db, 'SES8');
 			const user = await createUser(db, station, 'gao');
 			const left = await createSession(db, user);
 			const elsewhere = await createSession(db, user);
