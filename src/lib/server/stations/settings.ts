@@ -610,8 +610,7 @@ export async function readStationSettings(
 			.orderBy(desc(settingsAudit.changedAt))
 			.limit(1)
 	]);
-	if (!station)
-		throw new TRPCError({ code: 'NOT_FOUND', message: m.srv_station_gone() });
+	if (!station) throw new TRPCError({ code: 'NOT_FOUND', message: m.srv_station_gone() });
 	const lastAhp = lastAhpRow ? ahpRecordSchema.safeParse(lastAhpRow.newValue) : null;
 	return {
 		timeZone: station.timeZone,

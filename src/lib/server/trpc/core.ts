@@ -93,7 +93,6 @@ const databaseOutage = t.middleware(async ({ next }) => {
 
 export const publicProcedure = t.procedure.use(databaseOutage);
 
-
 /** Any signed-in account: one's own account (auth.me, a password change) and administration. */
 export const signedInProcedure = publicProcedure.use(({ ctx, next }) => {
 	if (!ctx.user) throw new TRPCError({ code: 'UNAUTHORIZED', message: m.srv_sign_in_first() });

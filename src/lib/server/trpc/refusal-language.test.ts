@@ -135,11 +135,25 @@ for (const engine of testEngines()) {
 
 		it("an administrator's CONFLICT: a station code already taken", async () => {
 			const station = { code: 'LNG', name: 'Again', timeZone: 'Asia/Shanghai' };
-			const zh = await trpcRefusal(db, systemAdmin, 'zh-CN', 'admin.stations.create', station, 'mutation');
+			const zh = await trpcRefusal(
+				db,
+				systemAdmin,
+				'zh-CN',
+				'admin.stations.create',
+				station,
+				'mutation'
+			);
 			expect(zh.status).toBe(409);
 			expect(zh.message).toMatch(/LNG/);
 			expect(zh.message).toMatch(/[\u4e00-\u9fff]/);
-			const en = await trpcRefusal(db, systemAdmin, 'en', 'admin.stations.create', station, 'mutation');
+			const en = await trpcRefusal(
+				db,
+				systemAdmin,
+				'en',
+				'admin.stations.create',
+				station,
+				'mutation'
+			);
 			expect(en.status).toBe(409);
 			expect(en.message).toMatch(/LNG/);
 			expect(en.message).not.toMatch(/[\u4e00-\u9fff]/);
