@@ -120,6 +120,18 @@ for (const engine of testEngines()) {
 			});
 		});
 
+		it('a system administrator at station work: FORBIDDEN with the reason', async () => {
+			const job = { id: randomUUID() };
+			expect(await trpcRefusal(db, systemAdmin, null, 'jobs.get', job)).toEqual({
+				status: 403,
+				message: '系统管理员负责管理服务站和账号，不处理服务站的业务。'
+			});
+			expect(await trpcRefusal(db, systemAdmin, 'en', 'jobs.get', job)).toEqual({
+				status: 403,
+				message: 'A system administrator manages stations and accounts, not station work.'
+			});
+		});
+
 		it("an endpoint's 400 for a bad period", async () => {
 			const url = 'http://127.0.0.1/supervisor/scorecard.json?period=someday';
 			expect(await endpointRefusal(supervisor, null, url)).toEqual({
