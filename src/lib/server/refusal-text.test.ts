@@ -45,4 +45,15 @@ describe('refusalText', () => {
 		expect(field('too_long')).toContain('200');
 		expect(refusalText({ key: 'from_a_newer_server', params: {} })).toBe(m.ss_reason_other());
 	});
+
+	it("words the follow-up queue's problems with the station's completion time", () => {
+		const before = refusalText({
+			key: 'visited_before_completion',
+			params: { jobNo: 'J-0042', completed: '2026-03-02 13:00' }
+		});
+		expect(before).toContain('2026-03-02 13:00');
+		for (const key of ['already_recorded', 'visited_in_future']) {
+			expect(refusalText({ key, params: {} }), key).not.toBe(m.ss_reason_other());
+		}
+	});
 });

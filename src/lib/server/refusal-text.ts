@@ -26,7 +26,11 @@ const REASONS: Record<string, (params: Params) => string> = {
 	job_no_taken: ({ jobNo }) => m.ss_job_no_taken({ jobNo }),
 	database_refused: () => m.srv_reason_database_refused(),
 	server_error: () => m.ss_server_error(),
-	invalid_field: invalidFieldText
+	invalid_field: invalidFieldText,
+	// The follow-up queue's own problems (review/follow-up-queue.ts).
+	already_recorded: () => m.rv_error_already_recorded(),
+	visited_in_future: () => m.rv_error_visited_in_future(),
+	visited_before_completion: ({ completed }) => m.rv_error_visited_before_completion({ completed })
 };
 
 function invalidFieldText({ field, problem, max }: Params): string {
