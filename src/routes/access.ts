@@ -2,6 +2,7 @@
 import { error, redirect } from '@sveltejs/kit';
 import type { SessionUser } from '$lib/server/auth/session-user';
 import type { UserRole } from '$lib/shared/domain';
+import { m } from '$lib/paraglide/messages.js';
 
 export function homePathFor(role: UserRole): '/tech' | '/supervisor' {
 	return role === 'technician' ? '/tech' : '/supervisor';
@@ -26,7 +27,7 @@ export function requireTechnician(locals: App.Locals): SessionUser {
 export function requireSupervisor(locals: App.Locals): SessionUser {
 	const user = requireUser(locals);
 	if (user.role === 'technician' || user.role === 'system_admin') {
-		error(403, 'This page is for supervisors and administrators.');
+		error(403, m.srv_supervisor_page_only());
 	}
 	return user;
 }

@@ -1,7 +1,8 @@
 /**
- * A refusal by a domain service: a tRPC error (its English message for logs and API callers)
+ * A refusal by a domain service: a tRPC error (its English message for logs and push answers)
  * that also carries a stable reason, so a device can say it in its user's language
- * (shared/sync.ts, rejectionReasonSchema). Reasons name jobs by number, never by id.
+ * (shared/sync.ts, rejectionReasonSchema) and an HTTP answer says it in the request's
+ * (refusal-text.ts, used by core.ts's error formatter). Reasons name jobs by number, never by id.
  */
 import { TRPCError } from '@trpc/server';
 import type { z } from 'zod/mini';

@@ -3,6 +3,7 @@
  * `setLocale` writes in the browser, then returns to the page the switch was used on.
  */
 import { error, redirect } from '@sveltejs/kit';
+import { m } from '$lib/paraglide/messages.js';
 import { cookieMaxAge, cookieName, isLocale } from '$lib/paraglide/runtime';
 import type { RequestHandler } from './$types';
 
@@ -16,7 +17,7 @@ function safeReturnPath(value: FormDataEntryValue | null, site: URL): string {
 export const POST: RequestHandler = async ({ request, cookies, url }) => {
 	const form = await request.formData();
 	const locale = form.get('locale');
-	if (!isLocale(locale)) error(400, `Unknown language: ${String(locale)}`);
+	if (!isLocale(locale)) error(400, m.srv_unknown_language({ locale: String(locale) }));
 	cookies.set(cookieName, locale, {
 		path: '/',
 		maxAge: cookieMaxAge,

@@ -4,6 +4,7 @@
  * to the sign-in page, whose HTML a caller expecting JSON could not read).
  */
 import { error } from '@sveltejs/kit';
+import { m } from '$lib/paraglide/messages.js';
 import type { SessionUser } from '$lib/server/auth/session-user';
 import {
 	localDateIn,
@@ -13,9 +14,9 @@ import {
 } from '$lib/client/scorecard/period';
 
 export function supervisorOfRequest(locals: App.Locals): SessionUser {
-	if (!locals.user) error(401, 'Sign in first.');
+	if (!locals.user) error(401, m.srv_sign_in_first());
 	if (locals.user.role === 'technician' || locals.user.role === 'system_admin') {
-		error(403, 'The scorecard is for supervisors and administrators.');
+		error(403, m.srv_scorecard_supervisors_only());
 	}
 	return locals.user;
 }
@@ -23,15 +24,15 @@ export function supervisorOfRequest(locals: App.Locals): SessionUser {
 function describeProblem(problem: PeriodProblem): string {
 	switch (problem.code) {
 		case 'unknown_period':
-			return `period: "${problem.value}" is not a period; write 2026-W14, 2026-03 or 2026-Q1`;
+			return m.srv_period_unknown({ value: problem.value });
 		case 'invalid_date':
-			return `"${problem.value}" is not a date written YYYY-MM-DD`;
+			return m.srv_period_invalid_date({ value: problem.value });
 		case 'incomplete_range':
-			return 'a custom range needs both "from" and "to" (or "through")';
+			return m.srv_period_incomplete_range();
 		case 'empty_range':
-			return 'the range ends before it starts';
+			return m.srv_period_empty_range();
 		case 'range_too_long':
-			return `a custom range can be at most ${problem.maxDays} days long`;
+			return m.srv_period_range_too_long({ maxDays: problem.maxDays });
 	}
 }
 
@@ -39,6 +40,6 @@ function describeProblem(problem: PeriodProblem): string {
 export function periodOfRequest(url: URL, user: SessionUser): ScorecardPeriod {
 	const today = localDateIn(user.timeZone, new Date());
 	const { period, problem } = periodFromSearchParams(url.searchParams, today);
-	if (problem) error(400, `Invalid period: ${describeProblem(problem)}.`);
+	if (problem) error(400, m.srv_invalid_period({ problem: describeProblem(problem) }));
 	return period;
 }

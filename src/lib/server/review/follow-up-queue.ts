@@ -2,7 +2,7 @@
  * The follow-up queue (回访队列): the station's completed jobs nobody has followed up yet, oldest
  * completion first, and recording the call that takes a job off the queue.
  */
-import { TRPCError } from '@trpc/server';
+import { Refusal } from '../refusal';
 import { sql } from 'drizzle-orm';
 import type { Database, Queryable } from '../db';
 import { queryRows } from '../db/rows';
@@ -84,13 +84,27 @@ export type RecordFollowUpProblem =
 	| 'visited_in_future'
 	| 'visited_before_completion';
 
-export class RecordFollowUpError extends TRPCError {
+/** A refusal (refusal.ts) whose reason is the problem, so an HTTP answer words it too. */
+export class RecordFollowUpError extends Refusal {
 	constructor(
 		readonly problem: RecordFollowUpProblem,
-		message: string
+		message: string,
+		params: Record<string, string> = {}
 	) {
-		super({ code: problem === 'job_not_found' ? 'NOT_FOUND' : 'BAD_REQUEST', message });
+		super(problem === 'job_not_found' ? 'NOT_FOUND' : 'BAD_REQUEST', message, {
+			key: problem,
+			params
+		});
 	}
+}
+
+/** A completion time as the station's wall clock reads it, the same in every language. */
+function stationTime(utc: string, timeZone: string): string {
+	return new Intl.DateTimeFormat('sv-SE', {
+		timeZone,
+		dateStyle: 'short',
+		timeStyle: 'short'
+	}).format(new Date(utc));
 }
 
 /**
@@ -139,13 +153,15 @@ LEFT JOIN jobs j ON j.station_id = c.station_id AND j.id = ${input.jobId}::uuid`
 	if (check.alreadyRecorded) {
 		throw new RecordFollowUpError(
 			'already_recorded',
-			`This call on job ${check.jobNo} has already been recorded.`
+			`This call on job ${check.jobNo} has already been recorded.`,
+			{ jobNo: check.jobNo }
 		);
 	}
 	if (check.status !== 'completed') {
 		throw new RecordFollowUpError(
 			'job_not_completed',
-			`Job ${check.jobNo} is not completed: follow-ups come after the repair.`
+			`Job ${check.jobNo} is not completed: follow-ups come after the repair.`,
+			{ jobNo: check.jobNo }
 		);
 	}
 	if (check.inFuture) {
@@ -154,10 +170,12 @@ LEFT JOIN jobs j ON j.station_id = c.station_id AND j.id = ${input.jobId}::uuid`
 			`visitedAt: ${input.visitedAt} (${user.timeZone}) is in the future.`
 		);
 	}
-	if (check.beforeCompletion) {
+	// beforeCompletion is only true for a completed job, whose completion time is known.
+	if (check.beforeCompletion && check.completedAt) {
 		throw new RecordFollowUpError(
 			'visited_before_completion',
-			`visitedAt: the call cannot be before job ${check.jobNo} was completed (${check.completedAt}).`
+			`visitedAt: the call cannot be before job ${check.jobNo} was completed (${check.completedAt}).`,
+			{ jobNo: check.jobNo, completed: stationTime(check.completedAt, user.timeZone) }
 		);
 	}
 	return addFollowUp(db, user, { ...input, visitedAt: new Date(check.visitedAt) });

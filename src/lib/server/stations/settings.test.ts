@@ -5,6 +5,7 @@
  */
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { m } from '../../paraglide/messages.js';
 import type { Database, DatabaseHandle } from '../db';
 import { faultCategories, settingsAudit, stations } from '../db/schema';
 import type { SessionUser } from '../auth/session-user';
@@ -146,7 +147,8 @@ for (const engine of testEngines()) {
 			const category = await createCategory(db, station.id, 'LEAK');
 			const forbidden = expect.objectContaining({
 				code: 'FORBIDDEN',
-				message: expect.stringContaining('signed in as technician')
+				// The role by its translated name (the default language, outside a request).
+				message: expect.stringContaining(m.role_technician())
 			});
 			const tech = as(technician);
 			await expect(tech.get()).rejects.toEqual(forbidden);

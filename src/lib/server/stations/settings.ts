@@ -26,6 +26,8 @@ import {
 	type KpiThreshold,
 	type ScoredKpi
 } from '../../shared/domain';
+import { m } from '../../paraglide/messages.js';
+import { roleName } from '../../shared/role-names';
 import { DEFAULT_KPI_SETTINGS } from '../../shared/kpi-settings';
 import { DEFAULT_STANDARD_MINUTES } from '../../shared/kpi';
 import { ahpWeights } from '../../shared/ahp';
@@ -514,7 +516,7 @@ function requireSettingsEditor(user: SessionUser) {
 	if (user.role !== 'supervisor' && user.role !== 'admin') {
 		throw new TRPCError({
 			code: 'FORBIDDEN',
-			message: `Station settings are for supervisors and administrators; you are signed in as ${user.role}.`
+			message: m.srv_settings_editors_only({ role: roleName(user.role) })
 		});
 	}
 }
@@ -550,7 +552,7 @@ async function lockStation(tx: Queryable, user: SessionUser) {
 		.where(eq(stations.id, user.stationId))
 		.for('update');
 	if (!station) {
-		throw new TRPCError({ code: 'NOT_FOUND', message: 'Your station no longer exists.' });
+		throw new TRPCError({ code: 'NOT_FOUND', message: m.srv_station_gone() });
 	}
 	return { ...station, kpiSettings: effectiveKpiSettings(station.kpiSettings) };
 }
@@ -608,8 +610,7 @@ export async function readStationSettings(
 			.orderBy(desc(settingsAudit.changedAt))
 			.limit(1)
 	]);
-	if (!station)
-		throw new TRPCError({ code: 'NOT_FOUND', message: 'Your station no longer exists.' });
+	if (!station) throw new TRPCError({ code: 'NOT_FOUND', message: m.srv_station_gone() });
 	const lastAhp = lastAhpRow ? ahpRecordSchema.safeParse(lastAhpRow.newValue) : null;
 	return {
 		timeZone: station.timeZone,
@@ -821,7 +822,7 @@ export async function changeFaultCategory(
 		if (!category) {
 			throw new TRPCError({
 				code: 'NOT_FOUND',
-				message: `Fault category ${input.id} was not found in your station.`
+				message: m.srv_fault_category_not_found({ id: input.id })
 			});
 		}
 		const before: FaultCategoryValue = {

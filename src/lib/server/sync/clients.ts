@@ -1,5 +1,6 @@
 /** Sync clients: one device database of one user, and how far its mutations have been processed. */
 import { TRPCError } from '@trpc/server';
+import { m } from '../../paraglide/messages.js';
 import { and, eq, sql } from 'drizzle-orm';
 import type { Queryable } from '../db';
 import { syncClients } from '../db/schema';
@@ -8,7 +9,7 @@ import type { SessionUser } from '../auth/session-user';
 function forbidden(clientId: string): TRPCError {
 	return new TRPCError({
 		code: 'FORBIDDEN',
-		message: `Sync client ${clientId} belongs to another user; sign in as that user or start a new client.`
+		message: m.srv_sync_client_other_user({ clientId })
 	});
 }
 

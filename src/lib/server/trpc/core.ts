@@ -4,9 +4,12 @@ import { z } from 'zod';
 import type { Database } from '../db';
 import { isRetryableDatabaseError } from '../db/outage';
 import { logServerError } from '../http/server-errors';
+import { Refusal } from '../refusal';
+import { refusalText } from '../refusal-text';
 import { m } from '../../paraglide/messages.js';
 import type { SessionUser } from '../auth/session-user';
 import type { UserRole } from '../../shared/domain';
+import { roleAlternatives, roleName } from '../../shared/role-names';
 
 export interface Context {
 	db: Database;
@@ -58,9 +61,18 @@ function clientMessage(error: TRPCError, path: string | undefined): string {
 	if (error.code === 'PARSE_ERROR' || error.cause instanceof SyntaxError) {
 		return m.http_request_unreadable();
 	}
-	if (CLIENT_FAULT_CODES.has(error.code)) return error.message;
-	const errorId = logServerError(`tRPC ${path ?? '(no procedure)'}`, error);
-	return m.http_server_error({ errorId });
+	if (!CLIENT_FAULT_CODES.has(error.code)) {
+		const errorId = logServerError(`tRPC ${path ?? '(no procedure)'}`, error);
+		return m.http_server_error({ errorId });
+	}
+	// A domain refusal and a schema's verdict carry English for the server's own callers and
+	// logs; a person reads them in the request's language (zod's issues stay in data.issues).
+	if (error instanceof Refusal) return refusalText(error.reason);
+	if (error.cause instanceof z.core.$ZodError) {
+		const fields = [...new Set(error.cause.issues.map((issue) => issue.path.join('.')))];
+		return m.srv_invalid_input({ fields: fields.filter(Boolean).join(', ') || '—' });
+	}
+	return error.message;
 }
 
 export const router = t.router;
@@ -81,10 +93,9 @@ const databaseOutage = t.middleware(async ({ next }) => {
 
 export const publicProcedure = t.procedure.use(databaseOutage);
 
-
 /** Any signed-in account: one's own account (auth.me, a password change) and administration. */
 export const signedInProcedure = publicProcedure.use(({ ctx, next }) => {
-	if (!ctx.user) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Sign in first.' });
+	if (!ctx.user) throw new TRPCError({ code: 'UNAUTHORIZED', message: m.srv_sign_in_first() });
 	return next({ ctx: { ...ctx, user: ctx.user } });
 });
 
@@ -97,7 +108,7 @@ export const authedProcedure = signedInProcedure.use(({ ctx, next }) => {
 	if (ctx.user.role === 'system_admin') {
 		throw new TRPCError({
 			code: 'FORBIDDEN',
-			message: 'A system administrator manages stations and accounts, not station work.'
+			message: m.srv_system_admin_no_station_work()
 		});
 	}
 	return next({ ctx });
@@ -109,7 +120,10 @@ export function roleProcedure(...roles: UserRole[]) {
 		if (!roles.includes(ctx.user.role)) {
 			throw new TRPCError({
 				code: 'FORBIDDEN',
-				message: `This needs the role ${roles.join(' or ')}; you are signed in as ${ctx.user.role}.`
+				message: m.srv_role_required({
+					roles: roleAlternatives(roles),
+					role: roleName(ctx.user.role)
+				})
 			});
 		}
 		return next({ ctx });

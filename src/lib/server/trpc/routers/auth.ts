@@ -1,4 +1,5 @@
 import { TRPCError } from '@trpc/server';
+import { m } from '../../../paraglide/messages.js';
 import { deviceKeyPairOf } from '../../auth/device-key';
 import { authedProcedure, signedInProcedure, router } from '../core';
 import { changeOwnPassword } from '../../auth/accounts';
@@ -17,7 +18,7 @@ export const authRouter = router({
 	/** The signed-in person's own key pair for changes parked on a shared device (device-key.ts). */
 	deviceKey: authedProcedure.query(async ({ ctx }) => {
 		const pair = await deviceKeyPairOf(ctx.db, ctx.user);
-		if (!pair) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Sign in first.' });
+		if (!pair) throw new TRPCError({ code: 'UNAUTHORIZED', message: m.srv_sign_in_first() });
 		return pair;
 	})
 });

@@ -6,6 +6,7 @@
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { z as zm } from 'zod/mini';
+import { m } from '../../../paraglide/messages.js';
 import { authedProcedure, router } from '../core';
 import type { SessionUser } from '../../auth/session-user';
 import { jobFactSchema, kpiPeriodSchema, scorecardRowSchema } from '../../../shared/kpi';
@@ -30,7 +31,7 @@ function factsTechnicianId(user: SessionUser, requested: string | undefined): st
 	if (requested && requested !== user.id) {
 		throw new TRPCError({
 			code: 'FORBIDDEN',
-			message: 'A technician can only see the facts of their own jobs.'
+			message: m.srv_own_facts_only()
 		});
 	}
 	return user.id;

@@ -1,4 +1,5 @@
 import { error, json } from '@sveltejs/kit';
+import { m } from '$lib/paraglide/messages.js';
 import { serverCaller } from '$lib/server/trpc/caller';
 import { addDays, monthsEnding, previousPeriod } from '$lib/client/scorecard/period';
 import type { TechnicianScorecardSnapshot } from '$lib/client/scorecard/snapshots';
@@ -20,7 +21,7 @@ export const GET: RequestHandler = async (event) => {
 	const technician = (await caller.stations.technicianSummary()).find(
 		(candidate) => candidate.id === event.params.id
 	);
-	if (!technician) error(404, 'This station has no such technician.');
+	if (!technician) error(404, m.srv_no_such_technician());
 	const months = monthsEnding(addDays(period.to, -1), TREND_MONTHS).map((first) =>
 		first.slice(0, 7)
 	);

@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { m } from '../paraglide/messages.js';
+import { refusalText } from './refusal-text';
+
+/** Every reason shared/sync.ts documents, and whether it names a job by its number. */
+const DOCUMENTED_REASONS: [key: string, namesJob: boolean][] = [
+	['job_not_found', false],
+	['line_not_found', false],
+	['part_unknown', false],
+	['job_id_taken', false],
+	['fault_category_unknown', false],
+	['previous_job_unknown', false],
+	['not_active_technician', false],
+	['supervisor_only', false],
+	['own_jobs_only', false],
+	['job_verified', true],
+	['job_cancelled', true],
+	['job_not_completed', true],
+	['job_completed', true],
+	['job_no_taken', true],
+	['part_inactive', false],
+	['database_refused', false],
+	['server_error', false]
+];
+
+describe('refusalText', () => {
+	it('words every documented reason in its own sentence, with the job number it names', () => {
+		const texts = DOCUMENTED_REASONS.map(([key, namesJob]) => {
+			const text = refusalText({ key, params: { jobNo: 'J-0042', sku: 'SKU-9' } });
+			expect(text, key).not.toBe(m.ss_reason_other());
+			expect(text, key).not.toMatch(/undefined|\{/);
+			if (namesJob) expect(text, key).toContain('J-0042');
+			return text;
+		});
+		expect(new Set(texts).size).toBe(texts.length);
+		expect(refusalText({ key: 'part_inactive', params: { sku: 'SKU-9' } })).toContain('SKU-9');
+	});
+
+	it('names the field of an invalid value, and says a reason it does not know generically', () => {
+		const field = (problem: string) =>
+			refusalText({ key: 'invalid_field', params: { field: 'customerName', problem, max: 200 } });
+		for (const problem of ['required', 'too_long', 'unstorable', 'unknown_key', 'invalid']) {
+			expect(field(problem), problem).toContain('customerName');
+		}
+		expect(field('too_long')).toContain('200');
+		expect(refusalText({ key: 'from_a_newer_server', params: {} })).toBe(m.ss_reason_other());
+	});
+
+	it("words the follow-up queue's problems with the station's completion time", () => {
+		const before = refusalText({
+			key: 'visited_before_completion',
+			params: { jobNo: 'J-0042', completed: '2026-03-02 13:00' }
+		});
+		expect(before).toContain('2026-03-02 13:00');
+		for (const key of ['already_recorded', 'visited_in_future']) {
+			expect(refusalText({ key, params: {} }), key).not.toBe(m.ss_reason_other());
+		}
+	});
+});

@@ -1,0 +1,56 @@
+/**
+ * A domain refusal (refusal.ts) in the language of the request, for a person who meets it
+ * through the API: the stable reason says what went wrong, the error's English message stays
+ * for the server log and for the push answer (the phone words that one itself).
+ */
+import { m } from '../paraglide/messages.js';
+import type { RejectionReason } from '../shared/sync';
+
+type Params = Record<string, string>;
+
+const REASONS: Record<string, (params: Params) => string> = {
+	job_not_found: () => m.srv_reason_job_not_found(),
+	line_not_found: () => m.srv_reason_line_not_found(),
+	job_id_taken: () => m.srv_reason_job_id_taken(),
+	fault_category_unknown: () => m.srv_reason_fault_category_unknown(),
+	previous_job_unknown: () => m.srv_reason_previous_job_unknown(),
+	not_active_technician: () => m.srv_reason_not_active_technician(),
+	supervisor_only: () => m.srv_reason_supervisor_only(),
+	own_jobs_only: () => m.srv_reason_own_jobs_only(),
+	part_unknown: () => m.ss_part_unknown(),
+	part_inactive: ({ sku }) => m.ss_part_inactive({ sku }),
+	job_verified: ({ jobNo }) => m.srv_reason_job_verified({ jobNo }),
+	job_cancelled: ({ jobNo }) => m.ss_job_cancelled({ jobNo }),
+	job_not_completed: ({ jobNo }) => m.ss_job_not_completed({ jobNo }),
+	job_completed: ({ jobNo }) => m.ss_job_completed({ jobNo }),
+	job_no_taken: ({ jobNo }) => m.ss_job_no_taken({ jobNo }),
+	database_refused: () => m.srv_reason_database_refused(),
+	server_error: () => m.ss_server_error(),
+	invalid_field: invalidFieldText,
+	// The follow-up queue's own problems (review/follow-up-queue.ts).
+	already_recorded: () => m.rv_error_already_recorded(),
+	visited_in_future: () => m.rv_error_visited_in_future(),
+	visited_before_completion: ({ completed }) => m.rv_error_visited_before_completion({ completed })
+};
+
+function invalidFieldText({ field, problem, max }: Params): string {
+	switch (problem) {
+		case 'unknown_key':
+			return m.ss_invalid_unknown_key({ field });
+		case 'required':
+			return m.srv_field_required({ field });
+		case 'too_long':
+			return m.srv_field_too_long({ field, max });
+		case 'unstorable':
+			return m.ss_invalid_field({ field, problem: m.ss_problem_unstorable() });
+		default:
+			return m.srv_field_invalid({ field });
+	}
+}
+
+export function refusalText(reason: RejectionReason): string {
+	// A job a reason does not number (never expected) reads as a dash, not "undefined".
+	const params: Params = { jobNo: '—' };
+	for (const [key, value] of Object.entries(reason.params)) params[key] = String(value);
+	return (REASONS[reason.key] ?? m.ss_reason_other)(params);
+}
