@@ -9,7 +9,7 @@ import {
 } from '$lib/server/interchange';
 import type { ImportFiles } from '$lib/server/interchange';
 import { getLocale } from '$lib/paraglide/runtime';
-import { env } from '$env/dynamic/private';
+import { formatByteSize, importBodyLimit } from '$lib/server/http/body-limits';
 import { requireSupervisor } from '../../access';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -19,19 +19,9 @@ export const load: PageServerLoad = ({ locals }) => {
 		stationName: user.stationName,
 		fileNames: INTERCHANGE_FILE_NAMES,
 		limits: { ...IMPORT_LIMITS, problems: MAX_LISTED_PROBLEMS },
-		uploadLimit: readableSize(env.BODY_SIZE_LIMIT)
+		uploadLimit: formatByteSize(importBodyLimit)
 	};
 };
-
-/**
- * The body limit the server answers 413 beyond (adapter-node's BODY_SIZE_LIMIT: bytes or
- * 512K, 20M, 1G), as a person reads it, for the page to name; null when none is set.
- */
-function readableSize(limit: string | undefined): string | null {
-	const match = /^(\d+)([KMG]?)$/i.exec(limit?.trim() ?? '');
-	if (!match) return null;
-	return match[2] ? `${match[1]} ${match[2].toUpperCase()}B` : `${match[1]} B`;
-}
 
 export const actions: Actions = {
 	default: async ({ locals, request }) => {
