@@ -55,7 +55,9 @@ const REASONS: Record<string, Message> = {
 	job_no_taken: m.ss_job_no_taken,
 	part_unknown: m.ss_part_unknown,
 	part_inactive: m.ss_part_inactive,
-	server_error: m.ss_server_error
+	server_error: m.ss_server_error,
+	// Recorded by the phone itself: the server refused the change's size (sync/push.ts).
+	too_large: m.ss2_change_too_large
 };
 
 export function rejectionText(
