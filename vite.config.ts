@@ -97,6 +97,8 @@ function unlessBuildFailed(plugins: Plugin[]): Plugin[] {
 function clientChunkGroups(): Plugin {
 	/** Modules of src/lib that the technician's page shares with other pages. */
 	const sharedWithTechnician = new Set<string>();
+	/** Modules of src/lib that the technician's page shares with parts it loads lazily. */
+	const sharedWithTechnicianLazily = new Set<string>();
 	return {
 		name: 'repairscore:client-chunk-groups',
 		buildEnd() {
@@ -134,8 +136,20 @@ function clientChunkGroups(): Plugin {
 					/\/src\/routes\/(.*\/)?\+(page|layout|error)\.(svelte|ts)$/.test(id) &&
 					!technician.test(id)
 			);
-			for (const id of reachedFrom((id) => technician.test(id))) {
+			const technicianPage = reachedFrom((id) => technician.test(id));
+			for (const id of technicianPage) {
 				if (otherPages.has(id) && id.includes('/src/lib/')) sharedWithTechnician.add(id);
+			}
+			// What the technician's page loads only when needed (refused changes, the forms
+			// correcting times and recording a follow-up) shares
+			// messages and helpers with the page: one file for those, not one per lazy part.
+			const lazyParts = reachedFrom((id) =>
+				[...technicianPage].some((page) =>
+					this.getModuleInfo(page)?.dynamicallyImportedIds.includes(id)
+				)
+			);
+			for (const id of lazyParts) {
+				if (technicianPage.has(id) && id.includes('/src/lib/')) sharedWithTechnicianLazily.add(id);
 			}
 		},
 		configEnvironment(name, config) {
@@ -160,6 +174,11 @@ function clientChunkGroups(): Plugin {
 										name: 'local-store',
 										test: /node_modules\/dexie\/|src\/lib\/(client\/(local|sync|stores)\/|shared\/sync\.|client\/tech\/(urls|zoned-time)\.ts$)/,
 										priority: 1
+									},
+									{
+										name: 'technician-lazy-common',
+										test: (id) =>
+											sharedWithTechnicianLazily.has(id) && !sharedWithTechnician.has(id)
 									},
 									{
 										// Last: what the groups above hold stays theirs.

@@ -24,6 +24,7 @@ import { applyPull } from './apply-pull';
 import { SyncEngine } from './engine';
 import { rejectionText } from '../tech/rejection-text';
 import { leaseLock } from './lock';
+import { SyncFailure, type SyncTransport } from './transport';
 
 for (const engine of testEngines()) {
 	describe(engine.name, () => {
@@ -328,6 +329,72 @@ for (const engine of testEngines()) {
 			expect(pushed).toEqual([200, 10]);
 			expect((await phone.db.jobs.get(job.id))?.notes).toBe('note 208');
 			expect(await phone.db.outbox.count()).toBe(0);
+		});
+
+		it('halves a batch the server refuses as too large; a change too large alone is refused on the phone, the rest goes', async () => {
+			const phone = await technicianWithPhone();
+			const job = await newJob(phone.changes);
+			const note = (i: number) => `note ${i}`;
+			for (let i = 0; i < 20; i++) {
+				await phone.changes.record('job.update', { jobId: job.id, fields: { notes: note(i) } });
+			}
+			// Within the schema's 2,000 characters, yet above this server's body limit on its own.
+			const huge = '很'.repeat(2000);
+			const hugeChange = await phone.changes.record('job.update', {
+				jobId: job.id,
+				fields: { notes: huge }
+			});
+			expect(hugeChange.ok).toBe(true);
+			const hugeId = (await phone.db.outbox.orderBy('id').last())!.id;
+			for (let i = 20; i < 40; i++) {
+				await phone.changes.record('job.update', { jobId: job.id, fields: { notes: note(i) } });
+			}
+
+			// A server whose push body limit is 5,000 bytes (the real one: 200 × 32 KB).
+			const bodyLimit = 5000;
+			const sent: number[][] = [];
+			const limited: SyncTransport = {
+				currentUserId: () => phone.transport.currentUserId(),
+				pull: (input) => phone.transport.pull(input),
+				push: async (input) => {
+					sent.push(input.mutations.map((mutation) => mutation.id));
+					const bytes = new TextEncoder().encode(JSON.stringify(input)).length;
+					if (bytes > bodyLimit) throw new SyncFailure('tooLarge', 'HTTP 413');
+					return phone.transport.push(input);
+				}
+			};
+			const engine = new SyncEngine({
+				db: phone.db,
+				transport: limited,
+				lock: leaseLock(phone.db)
+			});
+
+			expect(await engine.syncNow()).toBe('synced');
+			expect(await phone.db.outbox.count()).toBe(0);
+			// 42 changes: 42 → 21 → 11 → 6 → … only ever halving, never the whole queue again.
+			expect(sent[0]).toHaveLength(42);
+			expect(sent[1]).toHaveLength(21);
+			expect(sent.every((ids, i) => i === 0 || ids.length <= sent[i - 1].length)).toBe(true);
+			const rejected = await phone.db.rejected.toArray();
+			expect(rejected.map((change) => change.mutationId)).toEqual([hugeId]);
+			expect(rejected[0]).toMatchObject({ code: 'PAYLOAD_TOO_LARGE', jobNo: job.jobNo });
+			expect(rejectionText(rejected[0], { locale: 'en' })).toBe(
+				'This change is too large to send; the server did not receive it.'
+			);
+			expect(rejectionText(rejected[0], { locale: 'zh-CN' })).toBe(
+				'此更改过大，无法发送，服务器未收到。'
+			);
+			// Every other change reached the server, the last one last; the huge text never did.
+			const clientId = await phone.db.getMeta('clientId');
+			expect(await mutationsOnServer(clientId)).toBe(42);
+			const onServer = (await serverCopy(phone.technician)).jobs[0];
+			expect(onServer.notes).toBe(note(39));
+			const [stored] = await queryRows<{ count: number }>(
+				handle.db,
+				sql`SELECT count(*)::int AS count FROM sync_mutations
+				    WHERE client_id = ${clientId}::uuid AND args::text LIKE ${'%很很很%'}`
+			);
+			expect(stored.count).toBe(0);
 		});
 
 		it('starts over from a full pull when the server resets the device, keeping the outbox', async () => {

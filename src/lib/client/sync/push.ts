@@ -2,6 +2,11 @@
  * Sending the outbox: in id order, at most PUSH_BATCH_LIMIT mutations per request. Rows stay in
  * the outbox after the server answers; a pull drops them once it shows their effect (apply-pull.ts).
  * Refused mutations are recorded in `rejected` so the technician sees what and why.
+ *
+ * A batch the server refuses as too large (HTTP 413: its body limit is per batch) is sent again
+ * in halves. A change too large on its own can never be sent: it is recorded as refused here,
+ * and the server is sent a stand-in without its content, which it refuses as invalid, so that it
+ * moves past that id and the rest of the queue follows (the server takes ids in order).
  */
 import { PUSH_BATCH_LIMIT, type MutationResult } from '../../shared/sync';
 import type { LocalDatabase, OutboxEntry, RejectedChange } from '../local/db';
@@ -18,17 +23,44 @@ export async function pushOutbox(
 	pushedThrough: number,
 	clock: () => Date = () => new Date()
 ): Promise<number> {
+	let limit = PUSH_BATCH_LIMIT;
 	for (;;) {
-		const batch = await db.outbox
-			.where('id')
-			.above(pushedThrough)
-			.limit(PUSH_BATCH_LIMIT)
-			.toArray();
+		const batch = await db.outbox.where('id').above(pushedThrough).limit(limit).toArray();
 		if (batch.length === 0) return pushedThrough;
-		const answer = await transport.push({
-			clientId,
-			mutations: batch.map(({ id, name, args, madeAt }) => ({ id, name, args, madeAt }))
-		});
+		let answer;
+		try {
+			answer = await transport.push({
+				clientId,
+				mutations: batch.map(({ id, name, args, madeAt }) => ({ id, name, args, madeAt }))
+			});
+		} catch (error) {
+			if (!(error instanceof SyncFailure && error.kind === 'tooLarge')) throw error;
+			if (batch.length > 1) {
+				limit = Math.ceil(batch.length / 2);
+				continue;
+			}
+			const [entry] = batch;
+			await recordRejections(
+				db,
+				batch,
+				[
+					{
+						id: entry.id,
+						status: 'rejected',
+						error: {
+							code: 'PAYLOAD_TOO_LARGE',
+							message: error.message,
+							reason: { key: 'too_large', params: {} }
+						}
+					}
+				],
+				clock()
+			);
+			answer = await transport.push({
+				clientId,
+				mutations: [{ id: entry.id, name: entry.name, args: null, madeAt: entry.madeAt }]
+			});
+		}
 		await recordRejections(db, batch, answer.results, clock());
 
 		if (answer.gap) {

@@ -19,9 +19,10 @@ export type PullInput = z.input<typeof pullInputSchema>;
  * - offline: no answer at all (no network, server down, connection cut): retry later;
  * - unauthorized: the session has expired or was signed out: wait for the user to sign in again;
  * - forbidden: the server refuses this client for the signed-in user;
+ * - tooLarge: the request's body is over the server's limit (413): send less (push.ts);
  * - server: any other error answer (5xx, a bad request): retry later with backoff.
  */
-export type SyncFailureKind = 'offline' | 'unauthorized' | 'forbidden' | 'server';
+export type SyncFailureKind = 'offline' | 'unauthorized' | 'forbidden' | 'tooLarge' | 'server';
 
 export class SyncFailure extends Error {
 	constructor(

@@ -137,6 +137,7 @@ function asSyncFailure(error: unknown): SyncFailure {
 	if (code === 'FORBIDDEN' || status === 403) {
 		return new SyncFailure('forbidden', error.message, { cause: error });
 	}
+	if (status === 413) return new SyncFailure('tooLarge', error.message, { cause: error });
 	// No answer at all (fetch rejected), or a proxy / service worker answering for an absent server.
 	if (status === undefined || status === 502 || status === 503 || status === 504) {
 		return new SyncFailure('offline', error.message, { cause: error });

@@ -18,19 +18,3 @@ const names: Record<MutationName, () => string> = {
 };
 
 export const changeName = (name: MutationName) => names[name]();
-
-/** What the technician can do about a refused change, by the server's error code. */
-export function rejectionAdvice(code: string): string {
-	switch (code) {
-		case 'FORBIDDEN':
-			return m.tech_rejected_advice_forbidden();
-		case 'NOT_FOUND':
-			return m.tech_rejected_advice_not_found();
-		case 'BAD_REQUEST':
-		case 'CONFLICT':
-		case 'PRECONDITION_FAILED':
-			return m.tech_rejected_advice_invalid();
-		default:
-			return m.tech_rejected_advice_other();
-	}
-}

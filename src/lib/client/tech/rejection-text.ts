@@ -55,7 +55,9 @@ const REASONS: Record<string, Message> = {
 	job_no_taken: m.ss_job_no_taken,
 	part_unknown: m.ss_part_unknown,
 	part_inactive: m.ss_part_inactive,
-	server_error: m.ss_server_error
+	server_error: m.ss_server_error,
+	// Recorded by the phone itself: the server refused the change's size (sync/push.ts).
+	too_large: m.ss2_change_too_large
 };
 
 export function rejectionText(
@@ -83,4 +85,20 @@ export function rejectionText(
 		field: label ? say(label, {}) : path,
 		problem: say(problem, { max: Number(params.max) })
 	});
+}
+
+/** What the technician can do about a refused change, by the server's error code. */
+export function rejectionAdvice(code: string): string {
+	switch (code) {
+		case 'FORBIDDEN':
+			return m.tech_rejected_advice_forbidden();
+		case 'NOT_FOUND':
+			return m.tech_rejected_advice_not_found();
+		case 'BAD_REQUEST':
+		case 'CONFLICT':
+		case 'PRECONDITION_FAILED':
+			return m.tech_rejected_advice_invalid();
+		default:
+			return m.tech_rejected_advice_other();
+	}
 }
