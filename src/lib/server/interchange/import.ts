@@ -171,12 +171,7 @@ export async function importStationFiles(
 
 	// A check against a snapshot: its problems are real unless another import of the same
 	// station commits meanwhile, and a clean result is checked again under the lock below.
-	const snapshot = new ImportPlanner(
-		await loadStation(db, station, false),
-		station,
-		tables,
-		actor
-	);
+	const snapshot = new ImportPlanner(await loadStation(db, station, false), station, tables, actor);
 	if (!(await snapshot.plan(slicer))) return { ok: false, ...snapshot.problems.report() };
 	try {
 		return await db.transaction(async (tx): Promise<ImportResult> => {
