@@ -27,12 +27,12 @@ test("offline from the start URL, a signed-in technician's jobs open", async ({
 	context
 }) => {
 	await signInTechnician(page, 'zhangwei');
+	await expectServiceWorkerControl(page);
 	const startUrl = await manifestStartUrl(page);
-	const jobCount = await page
-		.getByRole('main')
-		.getByRole('link', { name: /工单号/ })
-		.count();
-	expect(jobCount).toBeGreaterThan(0);
+	// The list fills from the device store after the first pull: wait for it before counting.
+	const jobLinks = page.getByRole('main').getByRole('link', { name: /工单号/ });
+	await expect(jobLinks.first()).toBeVisible();
+	const jobCount = await jobLinks.count();
 	await context.setOffline(true);
 
 	const response = await page.goto(startUrl);
@@ -40,13 +40,13 @@ test("offline from the start URL, a signed-in technician's jobs open", async ({
 	await expect(page).toHaveURL('/tech');
 	await expect(page.getByRole('heading', { level: 1 })).toHaveText('我的工单');
 	await expect(page.getByRole('banner')).toContainText(`${demoAccount('zhangwei').name}（技师）`);
-	await expect(page.getByRole('main').getByRole('link', { name: /工单号/ })).toHaveCount(jobCount);
+	await expect(jobLinks).toHaveCount(jobCount);
 	await expectNoGenericError(page);
 
 	// A reload of the jobs themselves works the same way.
 	await page.reload();
 	await expect(page.getByRole('heading', { level: 1 })).toHaveText('我的工单');
-	await expect(page.getByRole('main').getByRole('link', { name: /工单号/ })).toHaveCount(jobCount);
+	await expect(jobLinks).toHaveCount(jobCount);
 });
 
 test('offline from the start URL, nobody signed in: a sign-in page that says to connect', async ({
