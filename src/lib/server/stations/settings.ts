@@ -511,12 +511,12 @@ function readChange(subject: string, oldValue: unknown, newValue: unknown): Sett
 // ---------------------------------------------------------------------------------------------
 // Service
 
-/** Station settings are for supervisors and admins; a technician is refused with the reason. */
+/** Station settings are for supervisors (roles.md); anyone else is refused with the reason. */
 function requireSettingsEditor(user: SessionUser) {
-	if (user.role !== 'supervisor' && user.role !== 'admin') {
+	if (user.role !== 'supervisor') {
 		throw new TRPCError({
 			code: 'FORBIDDEN',
-			message: m.srv_settings_editors_only({ role: roleName(user.role) })
+			message: m.acc2_settings_supervisors_only({ role: roleName(user.role) })
 		});
 	}
 }

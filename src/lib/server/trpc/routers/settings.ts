@@ -20,7 +20,7 @@ import {
 	updateRankingRules
 } from '../../stations/settings';
 
-const settingsProcedure = roleProcedure('supervisor', 'admin');
+const settingsProcedure = roleProcedure('supervisor');
 
 export const settingsRouter = router({
 	/** Current settings with kpi.md's defaults beside them, fault categories, last AHP. */
