@@ -1,7 +1,7 @@
 /**
- * A station's own rules, editable by its supervisors and admins: KPI thresholds and weights
+ * A station's own rules, editable by its supervisors only: KPI thresholds and weights
  * (typed in, or derived with AHP), the rework window, the minimum jobs for ranking and the
- * fault categories. Technicians may not change them.
+ * fault categories. Nobody else may read or change them (roles.md).
  *
  * Every change writes settings_audit rows (who, when, subject, old value, new value) in the
  * transaction that makes it, so a change and its record stand or fall together. The station
