@@ -124,8 +124,28 @@ test('supervisors and admins are sent from the technician page to theirs', async
 	// Let the sign-out finish first: a new navigation would cut it off.
 	await expect(page).toHaveURL('/login');
 	await signInAs(page, 'admin');
+	await page.goto('/tech');
+	await expect(page).toHaveURL('/supervisor/import');
 	await page.goto('/');
-	await expect(page).toHaveURL('/supervisor');
+	await expect(page).toHaveURL('/supervisor/import');
+});
+
+test('a station admin is offered, and may open, only the import page among the supervisor pages', async ({
+	page
+}) => {
+	await signInAs(page, 'admin');
+	await expect(page).toHaveURL('/supervisor/import');
+	const sections = page.getByRole('navigation', { name: '主管功能' }).getByRole('link');
+	await expect(sections).toHaveText(['导入']);
+
+	for (const path of ['/supervisor/settings', '/supervisor/follow-ups']) {
+		const response = await page.goto(path);
+		expect(response?.status()).toBe(403);
+		await expect(page.getByText('你没有权限打开此页面。')).toBeVisible();
+	}
+	await page.goto('/supervisor');
+	await expect(page.getByText('你没有权限打开此页面。')).toBeVisible();
+	await expect(page.getByRole('table')).toHaveCount(0);
 });
 
 test.describe('without JavaScript', () => {

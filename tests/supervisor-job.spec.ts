@@ -121,3 +121,27 @@ test('on a phone the job page fits the width and links from the follow-up queue'
 	);
 	expect(overflow).toBeLessThanOrEqual(0);
 });
+
+test('a station admin reads a job but is offered, and allowed, no decision on it', async ({
+	page
+}) => {
+	await openWangQiang(page);
+	const jobNo = await openUnverifiedJob(page);
+	const jobUrl = page.url();
+	await page.getByRole('button', { name: '退出登录' }).click();
+	await expect(page).toHaveURL('/login');
+
+	await signInAs(page, 'admin');
+	await page.goto(jobUrl);
+	await expect(page.getByRole('heading', { level: 1, name: `工单 ${jobNo}` })).toBeVisible();
+	await expect(page.getByText('状态：已完成')).toBeVisible();
+	await expect(page.getByRole('heading', { name: '主管操作' })).toHaveCount(0);
+	await expect(page.getByRole('button', { name: '审核通过' })).toHaveCount(0);
+
+	// A hand-made form post is refused by the server.
+	const refused = await page.request.post(`${jobUrl}?/verify`, {
+		form: {},
+		headers: { origin: new URL(jobUrl).origin }
+	});
+	expect(refused.status()).toBe(403);
+});

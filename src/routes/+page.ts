@@ -4,10 +4,11 @@
  * page leads here and so never back into the error.
  */
 import { redirect } from '@sveltejs/kit';
+import { homePathFor } from '$lib/shared/home-path';
 import type { PageLoad } from './$types';
 
 export const load: PageLoad = async ({ parent }) => {
 	const { user } = await parent();
 	if (!user) redirect(303, '/login');
-	redirect(303, user.role === 'technician' ? '/tech' : '/supervisor');
+	redirect(303, homePathFor(user.role));
 };

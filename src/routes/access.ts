@@ -1,12 +1,10 @@
 /** Who may open which page. Every page load asks here before it reads anything. */
 import { error, redirect } from '@sveltejs/kit';
 import type { SessionUser } from '$lib/server/auth/session-user';
-import type { UserRole } from '$lib/shared/domain';
+import { homePathFor } from '$lib/shared/home-path';
 import { m } from '$lib/paraglide/messages.js';
 
-export function homePathFor(role: UserRole): '/tech' | '/supervisor' {
-	return role === 'technician' ? '/tech' : '/supervisor';
-}
+export { homePathFor };
 
 export function requireUser(locals: App.Locals): SessionUser {
 	if (!locals.user) redirect(303, '/login');
@@ -21,13 +19,21 @@ export function requireTechnician(locals: App.Locals): SessionUser {
 }
 
 /**
- * Station-wide pages: a technician must not see colleagues' figures, and a system
- * administrator (stations and accounts only, roles.md) sees no station's work.
+ * The supervisor's pages (scores, alerts, follow-ups, settings, job decisions): a technician
+ * must not see colleagues' figures, a station administrator manages accounts and station data
+ * but no scores or jobs, and a system administrator sees no station's work (roles.md).
  */
 export function requireSupervisor(locals: App.Locals): SessionUser {
 	const user = requireUser(locals);
-	if (user.role === 'technician' || user.role === 'system_admin') {
-		error(403, m.srv_supervisor_page_only());
+	if (user.role !== 'supervisor') error(403, m.acc2_supervisor_page_only());
+	return user;
+}
+
+/** Station data in and out (the import page): supervisors and station administrators. */
+export function requireStationDataManager(locals: App.Locals): SessionUser {
+	const user = requireUser(locals);
+	if (user.role !== 'supervisor' && user.role !== 'admin') {
+		error(403, m.acc2_station_data_page_only());
 	}
 	return user;
 }

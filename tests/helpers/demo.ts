@@ -31,10 +31,16 @@ export async function submitSignIn(page: Page, login: string, password: string):
 	await page.getByRole('button', { name: '登录', exact: true }).click();
 }
 
+/** Where each role lands after signing in (roles.md: a station admin's only station page). */
+const START_PAGES: Record<string, string> = {
+	technician: '/tech',
+	supervisor: '/supervisor',
+	admin: '/supervisor/import'
+};
+
 export async function signInAs(page: Page, login: string): Promise<void> {
 	await submitSignIn(page, login, DEMO_PASSWORD);
-	const home = demoAccount(login).role === 'technician' ? '/tech' : '/supervisor';
-	await expect(page).toHaveURL(home);
+	await expect(page).toHaveURL(START_PAGES[demoAccount(login).role]);
 }
 
 /** One technician's row of the supervisor's table, as numbers. */

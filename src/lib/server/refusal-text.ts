@@ -16,6 +16,7 @@ const REASONS: Record<string, (params: Params) => string> = {
 	previous_job_unknown: () => m.srv_reason_previous_job_unknown(),
 	not_active_technician: () => m.srv_reason_not_active_technician(),
 	supervisor_only: () => m.srv_reason_supervisor_only(),
+	station_admin_read_only: () => m.acc2_reason_station_admin_read_only(),
 	own_jobs_only: () => m.srv_reason_own_jobs_only(),
 	part_unknown: () => m.ss_part_unknown(),
 	part_inactive: ({ sku }) => m.ss_part_inactive({ sku }),

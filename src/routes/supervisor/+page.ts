@@ -9,12 +9,12 @@ import type { PageLoad } from './$types';
  * A universal load, so that in the browser a failed fetch (offline) can fall back to the copy
  * of this period kept on the device. No server load may sit in this page's chain: SvelteKit
  * would fetch its data before this load runs, and offline that fetch fails (docs/pwa.md). The
- * JSON endpoints check the role again; this check only spares a technician the round trip.
+ * JSON endpoints check the role again; this check only spares anyone but a supervisor the round trip.
  */
 export const load: PageLoad = async ({ url, fetch, parent }) => {
 	const { user } = await parent();
 	if (!user) redirect(303, '/login');
-	if (user.role === 'technician') error(403, m.error_forbidden());
+	if (user.role !== 'supervisor') error(403, m.error_forbidden());
 	const today = localDateIn(user.timeZone, new Date());
 	const { period, problem } = periodFromSearchParams(url.searchParams, today);
 	const { data, offline, unavailable } = await loadSnapshot<StationScorecardSnapshot>(

@@ -15,8 +15,15 @@ import {
 
 export function supervisorOfRequest(locals: App.Locals): SessionUser {
 	if (!locals.user) error(401, m.srv_sign_in_first());
-	if (locals.user.role === 'technician' || locals.user.role === 'system_admin') {
-		error(403, m.srv_scorecard_supervisors_only());
+	if (locals.user.role !== 'supervisor') error(403, m.srv_scorecard_supervisors_only());
+	return locals.user;
+}
+
+/** A job's page: supervisors, and station administrators, who read jobs (roles.md). */
+export function jobReaderOfRequest(locals: App.Locals): SessionUser {
+	if (!locals.user) error(401, m.srv_sign_in_first());
+	if (locals.user.role !== 'supervisor' && locals.user.role !== 'admin') {
+		error(403, m.acc2_station_data_page_only());
 	}
 	return locals.user;
 }

@@ -4,11 +4,12 @@
  * the person remembered on this device).
  */
 import { redirect } from '@sveltejs/kit';
+import { homePathFor } from '$lib/shared/home-path';
 import type { PageLoad } from './$types';
 
 export const load: PageLoad = async ({ parent }) => {
 	const { user } = await parent();
 	// Supervisors and admins have their own start page (the server knows; offline it may not).
-	if (user && user.role !== 'technician') redirect(303, '/supervisor');
+	if (user && user.role !== 'technician') redirect(303, homePathFor(user.role));
 	return {};
 };

@@ -9,7 +9,13 @@ import { translateDbError } from '../db/errors';
 import { followUps, jobs } from '../db/schema';
 import type { SessionUser } from '../auth/session-user';
 import { followUpRecord, type addFollowUpSchema } from '../../shared/schemas';
-import { jobIdsOf, jobVisibleTo, visibleJobCondition } from '../jobs/access';
+import {
+	jobIdsOf,
+	jobVisibleTo,
+	mayChangeJobs,
+	requireJobWorker,
+	visibleJobCondition
+} from '../jobs/access';
 import { inTransaction } from '../sync/change-context';
 
 export async function addFollowUp(
@@ -17,6 +23,7 @@ export async function addFollowUp(
 	user: SessionUser,
 	input: z.infer<typeof addFollowUpSchema>
 ) {
+	requireJobWorker(user);
 	return inTransaction(db, user, async (tx) => {
 		const job = await jobVisibleTo(tx, user, input.jobId, { lock: true });
 		if (job.status !== 'completed') {
@@ -42,7 +49,7 @@ export async function addFollowUp(
 /**
  * Follow-ups of several jobs as one INSERT, each job locked as addFollowUp locks it. True when
  * every one was added; false when any job is not visible to this user or not completed
- * (addFollowUp says which). Nothing is written then only if the caller rolls back, which the
+ * (addFollowUp says which), or this user may not record follow-ups. Nothing is written then only if the caller rolls back, which the
  * sync push does.
  */
 export async function tryAddFollowUps(
@@ -51,6 +58,8 @@ export async function tryAddFollowUps(
 	inputs: readonly z.infer<typeof addFollowUpSchema>[]
 ): Promise<boolean> {
 	if (inputs.length === 0) return true;
+	// Refused one by one, where addFollowUp says why.
+	if (!mayChangeJobs(user)) return false;
 	const contacts = recordset(followUps, inputs.map(followUpRecord));
 	const added = await queryRows<{ id: string }>(
 		tx,

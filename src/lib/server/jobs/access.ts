@@ -1,5 +1,5 @@
 import { refusal } from '../refusal';
-import { and, eq, isNull, type SQL } from 'drizzle-orm';
+import { and, eq, isNull, sql, type SQL } from 'drizzle-orm';
 import type { Queryable } from '../db';
 import { jobs, type Job } from '../db/schema';
 import type { SessionUser } from '../auth/session-user';
@@ -13,8 +13,8 @@ export interface JobLookup {
 }
 
 /**
- * The job if this user may see it: technicians their own, supervisors and admins their
- * station's. Anything else is NOT_FOUND, so ids of other people's jobs reveal nothing.
+ * The job if this user may see it: technicians their own, supervisors and station
+ * administrators their station's. Anything else is NOT_FOUND, so ids of other people's jobs reveal nothing.
  */
 export async function jobVisibleTo(
 	db: Queryable,
@@ -34,6 +34,26 @@ export async function jobVisibleTo(
 	return job;
 }
 
+/**
+ * Whether this user may change jobs at all: a station administrator reads the station's jobs
+ * but records, assigns, verifies and follows up nothing (roles.md); a system administrator
+ * never reaches job work (trpc/core.ts authedProcedure) but is named here so no path forgets.
+ */
+export function mayChangeJobs(user: SessionUser): boolean {
+	return user.role === 'technician' || user.role === 'supervisor';
+}
+
+/** Refuses a user who may not change jobs (mayChangeJobs), with a reason for their language. */
+export function requireJobWorker(user: SessionUser): void {
+	if (!mayChangeJobs(user)) {
+		throw refusal(
+			'FORBIDDEN',
+			'A station administrator reads jobs but cannot change them; ask a supervisor.',
+			'station_admin_read_only'
+		);
+	}
+}
+
 /** The job if this user may change it: visible, and for technicians not yet verified. */
 export async function jobEditableBy(
 	db: Queryable,
@@ -41,6 +61,7 @@ export async function jobEditableBy(
 	jobId: string,
 	lookup: JobLookup = {}
 ): Promise<Job> {
+	requireJobWorker(user);
 	const job = await jobVisibleTo(db, user, jobId, lookup);
 	if (user.role === 'technician' && job.verifiedAt) {
 		throw refusal(
@@ -60,16 +81,20 @@ export function visibleJobCondition(user: SessionUser): SQL | undefined {
 
 /**
  * jobEditableBy as a condition on `jobs`, for changes made in one statement: a technician's
- * own unverified jobs; anyone else's scope is the station (added by the caller).
+ * own unverified jobs; a supervisor's scope is the station (added by the caller). For anyone
+ * else no job matches, so the bulk statement applies nothing and the push falls back to the
+ * single appliers, which say why (requireJobWorker).
  */
 export function editableJobCondition(user: SessionUser): SQL | undefined {
+	if (!mayChangeJobs(user)) return sql`false`;
 	return user.role === 'technician'
 		? and(eq(jobs.technicianId, user.id), isNull(jobs.verifiedAt))
 		: undefined;
 }
 
-/** Refuses technicians: assignment and verification belong to supervisors (and admins). */
+/** Refuses everyone but supervisors: assignment and verification are theirs alone. */
 export function requireSupervisor(user: SessionUser, action: string): void {
+	requireJobWorker(user);
 	if (user.role === 'technician') {
 		throw refusal(
 			'FORBIDDEN',

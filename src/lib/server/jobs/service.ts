@@ -38,6 +38,8 @@ import {
 	jobEditableBy,
 	jobIdsOf,
 	jobVisibleTo,
+	mayChangeJobs,
+	requireJobWorker,
 	requireSupervisor
 } from './access';
 
@@ -114,6 +116,7 @@ export async function createJob(
 	user: SessionUser,
 	input: NewJobInput
 ): Promise<Job> {
+	requireJobWorker(user);
 	let created: Job | undefined;
 	try {
 		[created] = await db
@@ -142,7 +145,7 @@ export type NewJobWithSteps = NewJobInput & { steps?: readonly FoldedStep[] };
 
 /**
  * New jobs as one INSERT; true when every one was created. False when an id is taken (createJob
- * says why). Other refusals throw, as in createJob.
+ * says why) or this user may not create jobs. Other refusals throw, as in createJob.
  *
  * A job may come with steps to apply as it is created (rounds.ts decides which may): the row is
  * inserted as the steps leave it, and the history records each step's changes as the
@@ -157,6 +160,8 @@ export async function tryCreateJobs(
 	context: ChangeContext
 ): Promise<boolean> {
 	if (inputs.length === 0) return true;
+	// Refused one by one, where createJob says why.
+	if (!mayChangeJobs(user)) return false;
 	const history: FoldedChange[] = [];
 	const rows = inputs.map((input) => {
 		const row = newJobRow(user, input);

@@ -591,16 +591,16 @@ for (const engine of testEngines()) {
 
 		it('lists the history newest first, a page at a time, with who changed what', async () => {
 			const { station, supervisor } = await freshStation();
-			const admin = await createUser(db, station, 'root', 'admin');
+			const deputy = await createUser(db, station, 'deputy', 'supervisor');
 			for (const days of [10, 11, 12]) {
 				await as(supervisor).updateRanking({ reworkWindowDays: days });
 			}
-			await as(admin).updateRanking({ reworkWindowDays: 13 });
+			await as(deputy).updateRanking({ reworkWindowDays: 13 });
 
 			const first = await as(supervisor).history({ page: 1, pageSize: 3 });
 			expect(first.hasMore).toBe(true);
 			expect(first.entries.map((entry) => [entry.changedBy?.login, entry.change])).toEqual([
-				['root', { kind: 'rework_window_days', old: 12, new: 13 }],
+				['deputy', { kind: 'rework_window_days', old: 12, new: 13 }],
 				['boss', { kind: 'rework_window_days', old: 11, new: 12 }],
 				['boss', { kind: 'rework_window_days', old: 10, new: 11 }]
 			]);

@@ -1,7 +1,7 @@
 /**
- * A station's own rules, editable by its supervisors and admins: KPI thresholds and weights
+ * A station's own rules, editable by its supervisors only: KPI thresholds and weights
  * (typed in, or derived with AHP), the rework window, the minimum jobs for ranking and the
- * fault categories. Technicians may not change them.
+ * fault categories. Nobody else may read or change them (roles.md).
  *
  * Every change writes settings_audit rows (who, when, subject, old value, new value) in the
  * transaction that makes it, so a change and its record stand or fall together. The station
@@ -511,12 +511,12 @@ function readChange(subject: string, oldValue: unknown, newValue: unknown): Sett
 // ---------------------------------------------------------------------------------------------
 // Service
 
-/** Station settings are for supervisors and admins; a technician is refused with the reason. */
+/** Station settings are for supervisors (roles.md); anyone else is refused with the reason. */
 function requireSettingsEditor(user: SessionUser) {
-	if (user.role !== 'supervisor' && user.role !== 'admin') {
+	if (user.role !== 'supervisor') {
 		throw new TRPCError({
 			code: 'FORBIDDEN',
-			message: m.srv_settings_editors_only({ role: roleName(user.role) })
+			message: m.acc2_settings_supervisors_only({ role: roleName(user.role) })
 		});
 	}
 }

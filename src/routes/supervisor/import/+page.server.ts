@@ -10,11 +10,11 @@ import {
 import type { ImportFiles } from '$lib/server/interchange';
 import { getLocale } from '$lib/paraglide/runtime';
 import { formatByteSize, importBodyLimit } from '$lib/server/http/body-limits';
-import { requireSupervisor } from '../../access';
+import { requireStationDataManager } from '../../access';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = ({ locals }) => {
-	const user = requireSupervisor(locals);
+	const user = requireStationDataManager(locals);
 	return {
 		stationName: user.stationName,
 		fileNames: INTERCHANGE_FILE_NAMES,
@@ -25,7 +25,7 @@ export const load: PageServerLoad = ({ locals }) => {
 
 export const actions: Actions = {
 	default: async ({ locals, request }) => {
-		const user = requireSupervisor(locals);
+		const user = requireStationDataManager(locals);
 		const form = await request.formData();
 		// A file input left empty still sends one nameless, empty file.
 		const uploads = form

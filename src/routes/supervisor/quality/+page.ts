@@ -9,12 +9,12 @@ import type { PageLoad } from './$types';
 /**
  * Universal like the scorecard's load (docs/pwa.md): a period seen online is kept on the device
  * and shown from that copy, marked "as of", when the server cannot be reached. data.json checks
- * the role again; this check only spares a technician the round trip.
+ * the role again; this check only spares anyone but a supervisor the round trip.
  */
 export const load: PageLoad = async ({ url, fetch, parent }) => {
 	const { user } = await parent();
 	if (!user) redirect(303, '/login');
-	if (user.role === 'technician') error(403, m.error_forbidden());
+	if (user.role !== 'supervisor') error(403, m.error_forbidden());
 	const today = localDateIn(user.timeZone, new Date());
 	const { period, problem } = periodFromSearchParams(url.searchParams, today);
 	const kept = await loadKeptPage<QualityView>(

@@ -1,13 +1,13 @@
 /**
- * The KPI contract over tRPC, always for the caller's own station. Supervisors and admins see
- * every technician; a technician sees only their own row and their own jobs (the ranks in
+ * The KPI contract over tRPC, always for the caller's own station. Supervisors see every
+ * technician; a technician sees only their own row and their own jobs (the ranks in
  * that row are still computed over the whole station).
  */
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { z as zm } from 'zod/mini';
 import { m } from '../../../paraglide/messages.js';
-import { authedProcedure, router } from '../core';
+import { roleProcedure, router } from '../core';
 import type { SessionUser } from '../../auth/session-user';
 import { jobFactSchema, kpiPeriodSchema, scorecardRowSchema } from '../../../shared/kpi';
 import { kpiSettingsSchema } from '../../../shared/kpi-settings';
@@ -25,6 +25,12 @@ const jobFactsInputSchema = zm.safeExtend(kpiPeriodSchema, {
 	technicianId: z.uuid('technicianId must be a user id (UUID)').optional()
 });
 
+/**
+ * Scorecards and their settings are for technicians (their own) and supervisors; a station
+ * administrator reads jobs but no scores (roles.md).
+ */
+const scorecardProcedure = roleProcedure('technician', 'supervisor');
+
 /** Whose jobs a caller may see: a technician always their own, others whom they ask for. */
 function factsTechnicianId(user: SessionUser, requested: string | undefined): string | undefined {
 	if (user.role !== 'technician') return requested;
@@ -38,7 +44,7 @@ function factsTechnicianId(user: SessionUser, requested: string | undefined): st
 }
 
 export const kpiRouter = router({
-	scorecard: authedProcedure
+	scorecard: scorecardProcedure
 		.input(kpiPeriodSchema)
 		.output(z.array(scorecardRowSchema))
 		.query(async ({ ctx, input }) => {
@@ -48,7 +54,7 @@ export const kpiRouter = router({
 		}),
 
 	/** The jobs behind a scorecard row; without technicianId, the whole station's. */
-	jobFacts: authedProcedure
+	jobFacts: scorecardProcedure
 		.input(jobFactsInputSchema)
 		.output(z.array(jobFactSchema))
 		.query(({ ctx, input }) =>
@@ -61,7 +67,7 @@ export const kpiRouter = router({
 		),
 
 	/** The same jobs with the customer and report time, for the drill-down lists. */
-	drillDown: authedProcedure
+	drillDown: scorecardProcedure
 		.input(jobFactsInputSchema)
 		.output(z.array(drillDownJobSchema))
 		.query(({ ctx, input }) =>
@@ -74,7 +80,7 @@ export const kpiRouter = router({
 		),
 
 	/** The scorecard of each month of a window (a technician: their own rows). */
-	trends: authedProcedure
+	trends: scorecardProcedure
 		.input(trendWindowSchema)
 		.output(z.array(monthlyScorecardRowSchema))
 		.query(async ({ ctx, input }) => {
@@ -84,7 +90,7 @@ export const kpiRouter = router({
 		}),
 
 	/** The thresholds, weights and ranking minimum the station's scores are computed with. */
-	scoring: authedProcedure
+	scoring: scorecardProcedure
 		.output(z.object({ kpiSettings: kpiSettingsSchema, minJobsForRanking: z.number().int() }))
 		.query(({ ctx }) => stationScoring(ctx.db, ctx.user.stationId))
 });

@@ -16,7 +16,7 @@ import {
 	recordFollowUpSchema
 } from '../../review/schemas';
 
-const reviewerProcedure = roleProcedure('supervisor', 'admin');
+const reviewerProcedure = roleProcedure('supervisor');
 
 export const reviewRouter = router({
 	alerts: reviewerProcedure

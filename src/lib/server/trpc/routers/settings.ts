@@ -1,6 +1,6 @@
 /**
- * Station settings over tRPC, always for the caller's own station: supervisors and admins
- * only (technicians get FORBIDDEN with the reason). Every mutation is audited by the service.
+ * Station settings over tRPC, always for the caller's own station: supervisors
+ * only (anyone else gets FORBIDDEN with the reason). Every mutation is audited by the service.
  */
 import { roleProcedure, router } from '../core';
 import {
@@ -20,7 +20,7 @@ import {
 	updateRankingRules
 } from '../../stations/settings';
 
-const settingsProcedure = roleProcedure('supervisor', 'admin');
+const settingsProcedure = roleProcedure('supervisor');
 
 export const settingsRouter = router({
 	/** Current settings with kpi.md's defaults beside them, fault categories, last AHP. */

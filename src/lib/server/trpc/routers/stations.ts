@@ -10,7 +10,7 @@ export const stationsRouter = router({
 		timeZone: ctx.user.timeZone
 	})),
 	faultCategories: authedProcedure.query(({ ctx }) => listFaultCategories(ctx.db, ctx.user)),
-	technicianSummary: roleProcedure('supervisor', 'admin').query(({ ctx }) =>
+	technicianSummary: roleProcedure('supervisor').query(({ ctx }) =>
 		technicianSummary(ctx.db, ctx.user)
 	)
 });

@@ -12,7 +12,7 @@ import type { PageLoad } from './$types';
 export const load: PageLoad = async ({ params, fetch, parent }) => {
 	const { user } = await parent();
 	if (!user) redirect(303, '/login');
-	if (user.role === 'technician') error(403, m.error_forbidden());
+	if (user.role !== 'supervisor' && user.role !== 'admin') error(403, m.error_forbidden());
 	return loadKeptPage<JobView>(
 		fetch,
 		`/supervisor/jobs/${encodeURIComponent(params.id)}/job.json`,

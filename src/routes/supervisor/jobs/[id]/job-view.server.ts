@@ -8,7 +8,7 @@ import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { m } from '$lib/paraglide/messages.js';
 import { serverCaller } from '$lib/server/trpc/caller';
-import { supervisorOfRequest } from '../../scorecard-request.server';
+import { jobReaderOfRequest } from '../../scorecard-request.server';
 
 const jobIdSchema = z.uuid();
 
@@ -20,17 +20,20 @@ export function jobIdOf(event: RequestEvent): string {
 
 export async function readJobView(event: RequestEvent) {
 	// An answer to fetch(): 401/403 the page's load understands, not a redirect to HTML.
-	const user = supervisorOfRequest(event.locals);
+	const user = jobReaderOfRequest(event.locals);
+	// A station administrator reads the job but decides nothing on it (roles.md).
+	const mayDecide = user.role === 'supervisor';
 	const jobId = jobIdOf(event);
 	const caller = await serverCaller(event);
 	try {
 		const [detail, history, technicians] = await Promise.all([
 			caller.jobs.detail({ id: jobId }),
 			caller.jobs.history({ jobId }),
-			caller.stations.technicianSummary()
+			mayDecide ? caller.stations.technicianSummary() : []
 		]);
 		return {
 			timeZone: user.timeZone,
+			mayDecide,
 			detail,
 			history,
 			technicians: technicians

@@ -9,7 +9,7 @@ import type { PageLoad } from './$types';
 export const load: PageLoad = async ({ url, params, fetch, parent }) => {
 	const { user } = await parent();
 	if (!user) redirect(303, '/login');
-	if (user.role === 'technician') error(403, m.error_forbidden());
+	if (user.role !== 'supervisor') error(403, m.error_forbidden());
 	const today = localDateIn(user.timeZone, new Date());
 	const { period, problem } = periodFromSearchParams(url.searchParams, today);
 	const { data, offline, unavailable } = await loadSnapshot<TechnicianScorecardSnapshot>(
