@@ -57,9 +57,10 @@ const updatedAt = () => tstz('updated_at').notNull().defaultNow();
  */
 const xid8 = customType<{ data: string; driverData: string }>({ dataType: () => 'xid8' });
 /**
- * The sync version of a row (docs/sync.md): set to the writing transaction's id by the
- * `sync_stamp_version` trigger on every insert and update, so a pull can ask for "rows
- * written by transactions at or after the cursor" without missing late commits.
+ * The sync version of a row (docs/sync.md): the writing transaction's id, set by this default
+ * on insert and by the `sync_stamp_version` trigger on update (db/sql/sync-versions.sql), so
+ * a pull can ask for "rows written by transactions at or after the cursor" without missing
+ * late commits.
  */
 const syncVersion = () =>
 	xid8('version')
@@ -444,7 +445,7 @@ export const followUps = pgTable(
  * (docs/kpi.md). Facts do not depend on the period, only on the job, its reworks, follow-ups and
  * parts, its category's standard minutes and the station's rework window. The rules live in
  * src/lib/server/kpi/job-facts.ts, which refreshes the rows named in job_kpi_stale before any
- * read; triggers (drizzle/0007) name there every job a write may have changed.
+ * read; triggers (db/sql/kpi-staleness.sql) name there every job a write may have changed.
  */
 export const jobKpiFacts = pgTable(
 	'job_kpi_facts',
@@ -567,9 +568,11 @@ export const SYNC_TOMBSTONE_TABLES = [
 export type SyncTombstoneTable = (typeof SYNC_TOMBSTONE_TABLES)[number];
 
 /**
- * A row that is gone for some devices: deleted, or (jobs and their children) reassigned away
- * from `audience_user_id`. Written by triggers, so deletes by any writer reach devices.
- * Catalog rows (parts, fault categories) are addressed to the whole station.
+ * A row that is gone for some devices: deleted, or a job reassigned away from
+ * `audience_user_id` (its lines and follow-ups go with it on the device). Written by triggers
+ * (db/sql/sync-tombstones.sql), so deletes by any writer reach devices. A line or follow-up
+ * deleted on its own, and catalog rows (parts, fault categories), are addressed to the whole
+ * station.
  */
 export const syncTombstones = pgTable(
 	'sync_tombstones',
@@ -683,7 +686,7 @@ export const jobHistory = pgTable(
 		// No foreign keys: rows are written from the job row being written and the actor the
 		// writer set, and checking both keys for every
 		// changed value cost more than the rest of a sync push's update. A deleted job takes
-		// its history with it by trigger (drizzle/0010_job_history_follows_deleted_jobs.sql).
+		// its history with it by trigger (db/sql/job-history.sql).
 		index('job_history_job_idx').on(t.stationId, t.jobId, t.changedAt)
 	]
 );
