@@ -12,6 +12,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrateDatabase, type DatabaseHandle } from '.';
 import { queryRows } from './rows';
+import { installedLogic } from './sql/installed';
 import { testEngines } from '../testing/databases';
 import { exportStationFiles } from '../interchange/export';
 
@@ -55,6 +56,15 @@ for (const engine of testEngines()) {
 				expect(exported.files[file as keyof typeof exported.files], file).toBe(before);
 			}
 		});
+
+		it('ends with the functions and triggers of a new database', async () => {
+			const fresh = await engine.open();
+			try {
+				expect(await installedLogic(handle.db)).toEqual(await installedLogic(fresh.db));
+			} finally {
+				await fresh.close();
+			}
+		}, 120_000);
 
 		it('gives every existing account a local data key of its own', async () => {
 			const rows = await queryRows<{ login: string; key: string }>(

@@ -7,38 +7,13 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database, DatabaseHandle } from '..';
-import { queryRows } from '../rows';
 import { testEngines } from '../../testing/databases';
 import { readSqlFiles, STATEMENT_BREAKPOINT } from '.';
-
-interface Definition {
-	name: string;
-	definition: string;
-}
-
-/** Every function of schema public and every trigger a user made (not a foreign key's). */
-async function functionsAndTriggers(db: Database) {
-	const functions = await queryRows<Definition>(
-		db,
-		sql`SELECT p.oid::regprocedure::text AS name, pg_get_functiondef(p.oid) AS definition
-			FROM pg_proc p
-			WHERE p.pronamespace = 'public'::regnamespace AND p.prokind IN ('f', 'p')
-			ORDER BY 1`
-	);
-	const triggers = await queryRows<Definition>(
-		db,
-		sql`SELECT t.tgrelid::regclass::text || '.' || t.tgname::text AS name,
-				pg_get_triggerdef(t.oid) || ' -- enabled: ' || t.tgenabled::text AS definition
-			FROM pg_trigger t
-			WHERE NOT t.tgisinternal
-			ORDER BY 1`
-	);
-	return { functions, triggers };
-}
+import { installedLogic } from './installed';
 
 /** Leaves the tables alone; fails, rather than cascading, should anything else use a function. */
 async function dropFunctionsAndTriggers(db: Database): Promise<void> {
-	const { functions, triggers } = await functionsAndTriggers(db);
+	const { functions, triggers } = await installedLogic(db);
 	for (const trigger of triggers) {
 		const [table, name] = trigger.name.split('.');
 		await db.execute(sql`DROP TRIGGER ${sql.identifier(name)} ON ${sql.identifier(table)}`);
@@ -67,14 +42,14 @@ for (const engine of testEngines()) {
 		});
 
 		it('are exactly what the files in src/lib/server/db/sql define', async () => {
-			const migrated = await functionsAndTriggers(handle.db);
+			const migrated = await installedLogic(handle.db);
 			expect(migrated.functions.length).toBeGreaterThan(0);
 			expect(migrated.triggers.length).toBeGreaterThan(0);
 
 			await dropFunctionsAndTriggers(handle.db);
-			expect(await functionsAndTriggers(handle.db)).toEqual({ functions: [], triggers: [] });
+			expect(await installedLogic(handle.db)).toEqual({ functions: [], triggers: [] });
 			await applySqlFiles(handle.db);
-			const fromFiles = await functionsAndTriggers(handle.db);
+			const fromFiles = await installedLogic(handle.db);
 
 			// Names first, so a function or trigger only one side has is named plainly.
 			expect(migrated.functions.map((fn) => fn.name)).toEqual(
