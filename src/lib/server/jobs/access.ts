@@ -103,12 +103,3 @@ export function requireSupervisor(user: SessionUser, action: string): void {
 		);
 	}
 }
-
-/**
- * The job ids of bulk inputs, to repeat as a list beside a join on a recordset: the planner
- * then fetches just these jobs by key rather than hashing all of a technician's jobs (it
- * cannot count a recordset's rows).
- */
-export function jobIdsOf(inputs: readonly { jobId: string }[]): string[] {
-	return inputs.map((input) => input.jobId);
-}
