@@ -22,7 +22,8 @@ import {
 	jobEditableBy,
 	jobVisibleTo,
 	requireJobWorker,
-	requireSupervisor
+	requireSupervisor,
+	technicianScope
 } from './access';
 
 export async function listJobs(
@@ -30,7 +31,7 @@ export async function listJobs(
 	user: SessionUser,
 	options: { technicianId?: string; limit: number }
 ) {
-	const technicianId = user.role === 'technician' ? user.id : options.technicianId;
+	const technicianId = technicianScope(user) ?? options.technicianId;
 	return db
 		.select({
 			id: jobs.id,
@@ -117,7 +118,8 @@ export async function createJob(
 
 /** The row of a new job, refusing a technician who names another technician. */
 export function newJobRow(user: SessionUser, input: NewJobInput) {
-	if (user.role === 'technician' && input.technicianId && input.technicianId !== user.id) {
+	const ownJobsOnly = technicianScope(user);
+	if (ownJobsOnly !== null && input.technicianId && input.technicianId !== ownJobsOnly) {
 		throw refusal('FORBIDDEN', 'Technicians can only create jobs for themselves.', 'own_jobs_only');
 	}
 	return {
