@@ -1,6 +1,7 @@
 /** Who may open which page. Every page load asks here before it reads anything. */
 import { error, redirect } from '@sveltejs/kit';
 import type { SessionUser } from '$lib/server/auth/session-user';
+import { isSupervisor } from '$lib/server/jobs/access';
 import { homePathFor } from '$lib/shared/home-path';
 import { m } from '$lib/paraglide/messages.js';
 
@@ -11,21 +12,15 @@ export function requireUser(locals: App.Locals): SessionUser {
 	return locals.user;
 }
 
-/** The technicians' page: supervisors and admins have their own start page, so send them there. */
-export function requireTechnician(locals: App.Locals): SessionUser {
-	const user = requireUser(locals);
-	if (user.role !== 'technician') redirect(303, homePathFor(user.role));
-	return user;
-}
-
 /**
  * The supervisor's pages (scores, alerts, follow-ups, settings, job decisions): a technician
  * must not see colleagues' figures, a station administrator manages accounts and station data
- * but no scores or jobs, and a system administrator sees no station's work (roles.md).
+ * but no scores or jobs, and a system administrator sees no station's work (roles.md). The
+ * rule is jobs/access.ts isSupervisor; the services' own check is requireSupervisor there.
  */
-export function requireSupervisor(locals: App.Locals): SessionUser {
+export function requireSupervisorPage(locals: App.Locals): SessionUser {
 	const user = requireUser(locals);
-	if (user.role !== 'supervisor') error(403, m.acc2_supervisor_page_only());
+	if (!isSupervisor(user)) error(403, m.acc2_supervisor_page_only());
 	return user;
 }
 

@@ -1,17 +1,15 @@
 /** The station's parts catalog and the part lines used on jobs. */
 import { TRPCError } from '@trpc/server';
 import { refusal } from '../refusal';
-import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, eq, sql } from 'drizzle-orm';
 import type { z } from 'zod';
-import type { Queryable, Transaction } from '../db';
-import { recordset } from '../db/bulk';
+import type { Queryable } from '../db';
+import { inTransaction } from '../db/change-context';
 import { translateDbError } from '../db/errors';
-import { queryRows } from '../db/rows';
-import { faultCategories, jobParts, jobs, parts } from '../db/schema';
+import { faultCategories, jobParts, parts } from '../db/schema';
 import type { SessionUser } from '../auth/session-user';
 import type { addJobPartSchema, partSchema } from '../../shared/schemas';
-import { editableJobCondition, jobEditableBy, jobIdsOf } from '../jobs/access';
-import { inTransaction } from '../sync/change-context';
+import { jobEditableBy } from '../jobs/access';
 
 export function listParts(db: Queryable, user: SessionUser, includeInactive = false) {
 	return db
@@ -99,36 +97,6 @@ export async function addJobPart(
 			translateDbError(error);
 		}
 	});
-}
-
-/**
- * Part lines on several jobs as one INSERT, each job locked as addJobPart locks it. True when
- * every line was added; false when any job is not this user's to change or any part is
- * missing or no longer in use (addJobPart says which). Nothing is written then only if the
- * caller rolls back, which the sync push does.
- */
-export async function tryAddJobParts(
-	tx: Transaction,
-	user: SessionUser,
-	inputs: readonly z.infer<typeof addJobPartSchema>[]
-): Promise<boolean> {
-	if (inputs.length === 0) return true;
-	const lines = recordset(
-		jobParts,
-		inputs.map(({ id, jobId, partId, qty }) => ({ id, jobId, partId, qty }))
-	);
-	const added = await queryRows<{ id: string }>(
-		tx,
-		sql`INSERT INTO ${jobParts} (station_id, id, job_id, part_id, qty, unit_cost, created_by)
-			SELECT ${user.stationId}::uuid, r."id", r."jobId", r."partId", r."qty", ${parts.unitCost},
-				${user.id}::uuid
-			FROM ${lines.source}
-			JOIN ${jobs} ON ${and(eq(jobs.stationId, user.stationId), eq(jobs.id, sql`r."jobId"`), inArray(jobs.id, jobIdsOf(inputs)), editableJobCondition(user))}
-			JOIN ${parts} ON ${and(eq(parts.stationId, user.stationId), eq(parts.id, sql`r."partId"`), eq(parts.active, true))}
-			FOR NO KEY UPDATE OF ${jobs}
-			RETURNING id::text AS id`
-	);
-	return added.length === inputs.length;
 }
 
 /**

@@ -661,7 +661,7 @@ export const syncMutations = pgTable(
  * Every changed value of a job: who, when (server), the device's time of the action, old and
  * new value (jsonb, as `to_jsonb` renders the column), and the reason given. Written by the
  * `job_history_record` trigger, which reads the actor from transaction-local settings
- * (sync/change-context.ts), so every writer's changes are recorded; and, for the steps a sync
+ * (db/change-context.ts), so every writer's changes are recorded; and, for the steps a sync
  * push folds into a new job's creation, by tryCreateJobs (jobs/service.ts) as the trigger would
  * have written them (fold.property.test.ts holds the two to the same rows).
  */

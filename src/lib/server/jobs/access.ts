@@ -13,25 +13,62 @@ export interface JobLookup {
 }
 
 /**
- * The job if this user may see it: technicians their own, supervisors and station
- * administrators their station's. Anything else is NOT_FOUND, so ids of other people's jobs reveal nothing.
+ * The technician whose jobs this user is limited to, or null for a user who sees every job of
+ * their station (supervisors, station administrators). The one statement of a technician's
+ * scope: services, the push's bulk statements, the pull and the KPI drill-down all ask here
+ * (directly or through visibleJobCondition).
  */
+export function technicianScope(user: SessionUser): string | null {
+	return user.role === 'technician' ? user.id : null;
+}
+
+/** The jobs of the station this user may see, as a condition on `jobs`; the caller adds the station. */
+export function visibleJobCondition(user: SessionUser): SQL | undefined {
+	const technicianId = technicianScope(user);
+	return technicianId === null ? undefined : eq(jobs.technicianId, technicianId);
+}
+
+/**
+ * The one statement of "may change this job", as a condition on `jobs` (the caller adds the
+ * station): a job this user sees, and for a technician one a supervisor has not verified yet.
+ * For a user who may change no job (mayChangeJobs) nothing matches, so a bulk statement applies
+ * nothing and the push falls back to the services, which say why (requireJobWorker).
+ */
+export function editableJobCondition(user: SessionUser): SQL | undefined {
+	if (!mayChangeJobs(user)) return sql`false`;
+	const unverifiedIfOwn = technicianScope(user) === null ? undefined : isNull(jobs.verifiedAt);
+	return and(visibleJobCondition(user), unverifiedIfOwn);
+}
+
+/**
+ * The job if this user may see it (visibleJobCondition), and whether they may change it
+ * (editableJobCondition). Anything else is NOT_FOUND, so ids of other people's jobs reveal nothing.
+ */
+async function findJob(
+	db: Queryable,
+	user: SessionUser,
+	jobId: string,
+	lookup: JobLookup
+): Promise<{ job: Job; editable: boolean }> {
+	const editable = editableJobCondition(user) ?? sql`true`;
+	const query = db
+		.select({ job: jobs, editable: sql<boolean>`(${editable})` })
+		.from(jobs)
+		.where(and(eq(jobs.stationId, user.stationId), eq(jobs.id, jobId), visibleJobCondition(user)))
+		.limit(1);
+	const [found] = lookup.lock ? await query.for('no key update') : await query;
+	if (!found) throw refusal('NOT_FOUND', `Job ${jobId} was not found.`, 'job_not_found');
+	return found;
+}
+
+/** The job if this user may see it: technicians their own, everyone else their station's. */
 export async function jobVisibleTo(
 	db: Queryable,
 	user: SessionUser,
 	jobId: string,
 	lookup: JobLookup = {}
 ): Promise<Job> {
-	const query = db
-		.select()
-		.from(jobs)
-		.where(and(eq(jobs.stationId, user.stationId), eq(jobs.id, jobId)))
-		.limit(1);
-	const [job] = lookup.lock ? await query.for('no key update') : await query;
-	if (!job || (user.role === 'technician' && job.technicianId !== user.id)) {
-		throw refusal('NOT_FOUND', `Job ${jobId} was not found.`, 'job_not_found');
-	}
-	return job;
+	return (await findJob(db, user, jobId, lookup)).job;
 }
 
 /**
@@ -54,7 +91,7 @@ export function requireJobWorker(user: SessionUser): void {
 	}
 }
 
-/** The job if this user may change it: visible, and for technicians not yet verified. */
+/** The job if this user may change it (editableJobCondition), or the reason they may not. */
 export async function jobEditableBy(
 	db: Queryable,
 	user: SessionUser,
@@ -62,8 +99,9 @@ export async function jobEditableBy(
 	lookup: JobLookup = {}
 ): Promise<Job> {
 	requireJobWorker(user);
-	const job = await jobVisibleTo(db, user, jobId, lookup);
-	if (user.role === 'technician' && job.verifiedAt) {
+	const { job, editable } = await findJob(db, user, jobId, lookup);
+	// A job this worker sees but may not change is one a supervisor has verified.
+	if (!editable) {
 		throw refusal(
 			'FORBIDDEN',
 			`Job ${job.jobNo} has been verified by a supervisor and can no longer be changed.`,
@@ -74,41 +112,18 @@ export async function jobEditableBy(
 	return job;
 }
 
-/** jobVisibleTo as a condition on `jobs`: a technician's own; the caller adds the station. */
-export function visibleJobCondition(user: SessionUser): SQL | undefined {
-	return user.role === 'technician' ? eq(jobs.technicianId, user.id) : undefined;
+/** Assigning and verifying jobs, and the supervisor pages, are supervisors' alone (roles.md). */
+export function isSupervisor(user: SessionUser): boolean {
+	return user.role === 'supervisor';
 }
 
-/**
- * jobEditableBy as a condition on `jobs`, for changes made in one statement: a technician's
- * own unverified jobs; a supervisor's scope is the station (added by the caller). For anyone
- * else no job matches, so the bulk statement applies nothing and the push falls back to the
- * single appliers, which say why (requireJobWorker).
- */
-export function editableJobCondition(user: SessionUser): SQL | undefined {
-	if (!mayChangeJobs(user)) return sql`false`;
-	return user.role === 'technician'
-		? and(eq(jobs.technicianId, user.id), isNull(jobs.verifiedAt))
-		: undefined;
-}
-
-/** Refuses everyone but supervisors: assignment and verification are theirs alone. */
+/** Refuses everyone but supervisors (isSupervisor), with a reason for their language. */
 export function requireSupervisor(user: SessionUser, action: string): void {
+	if (isSupervisor(user)) return;
 	requireJobWorker(user);
-	if (user.role === 'technician') {
-		throw refusal(
-			'FORBIDDEN',
-			`Only a supervisor can ${action}; you are signed in as a technician.`,
-			'supervisor_only'
-		);
-	}
-}
-
-/**
- * The job ids of bulk inputs, to repeat as a list beside a join on a recordset: the planner
- * then fetches just these jobs by key rather than hashing all of a technician's jobs (it
- * cannot count a recordset's rows).
- */
-export function jobIdsOf(inputs: readonly { jobId: string }[]): string[] {
-	return inputs.map((input) => input.jobId);
+	throw refusal(
+		'FORBIDDEN',
+		`Only a supervisor can ${action}; you are signed in as a technician.`,
+		'supervisor_only'
+	);
 }

@@ -8,39 +8,22 @@
  * and the `job_history_record` trigger keeps every overwritten value.
  */
 import { refusal } from '../refusal';
-import { and, asc, desc, eq, inArray, is, ne, SQL, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, ne, SQL, sql } from 'drizzle-orm';
 import type { PgUpdateSetSource } from 'drizzle-orm/pg-core';
 import type { z } from 'zod';
 import type { Queryable, Transaction } from '../db';
-import { recordset, type BulkRow } from '../db/bulk';
+import { inTransaction, setChangeReason } from '../db/change-context';
 import { translateDbError } from '../db/errors';
-import { queryRows } from '../db/rows';
-import {
-	faultCategories,
-	followUps,
-	jobHistory,
-	jobParts,
-	jobs,
-	parts,
-	users,
-	type Job
-} from '../db/schema';
+import { faultCategories, followUps, jobParts, jobs, parts, users, type Job } from '../db/schema';
 import type { SessionUser } from '../auth/session-user';
 import type { completeJobSchema, jobFieldsSchema, newJobSchema } from '../../shared/schemas';
 import {
-	carryingChangeContext,
-	inTransaction,
-	setChangeReason,
-	type ChangeContext
-} from '../sync/change-context';
-import {
 	editableJobCondition,
 	jobEditableBy,
-	jobIdsOf,
 	jobVisibleTo,
-	mayChangeJobs,
 	requireJobWorker,
-	requireSupervisor
+	requireSupervisor,
+	technicianScope
 } from './access';
 
 export async function listJobs(
@@ -48,7 +31,7 @@ export async function listJobs(
 	user: SessionUser,
 	options: { technicianId?: string; limit: number }
 ) {
-	const technicianId = user.role === 'technician' ? user.id : options.technicianId;
+	const technicianId = technicianScope(user) ?? options.technicianId;
 	return db
 		.select({
 			id: jobs.id,
@@ -108,7 +91,7 @@ export async function getJob(db: Queryable, user: SessionUser, jobId: string) {
 	return { job, parts: partLines, followUps: contacts };
 }
 
-type NewJobInput = z.infer<typeof newJobSchema> & { technicianId?: string };
+export type NewJobInput = z.infer<typeof newJobSchema> & { technicianId?: string };
 
 /** A new job; its id is made by the client. An id already taken is a CONFLICT. */
 export async function createJob(
@@ -133,139 +116,10 @@ export async function createJob(
 	return created;
 }
 
-/** A step applied to a job as it is created (a sync push folds a new job's steps into it). */
-export interface FoldedStep {
-	step: JobStep;
-	/** The mutation that made the step, and the device's clock then: kept in the history. */
-	mutationId: number;
-	deviceTime: Date;
-}
-
-export type NewJobWithSteps = NewJobInput & { steps?: readonly FoldedStep[] };
-
-/**
- * New jobs as one INSERT; true when every one was created. False when an id is taken (createJob
- * says why) or this user may not create jobs. Other refusals throw, as in createJob.
- *
- * A job may come with steps to apply as it is created (rounds.ts decides which may): the row is
- * inserted as the steps leave it, and the history records each step's changes as the
- * `job_history_record` trigger would have recorded its UPDATE, with the step's own mutation and
- * device time. A new job of this user passes every step's rule (it is open, unverified and
- * theirs), so no rule is checked.
- */
-export async function tryCreateJobs(
-	tx: Transaction,
-	user: SessionUser,
-	inputs: readonly NewJobWithSteps[],
-	context: ChangeContext
-): Promise<boolean> {
-	if (inputs.length === 0) return true;
-	// Refused one by one, where createJob says why.
-	if (!mayChangeJobs(user)) return false;
-	const history: FoldedChange[] = [];
-	const rows = inputs.map((input) => {
-		const row = newJobRow(user, input);
-		for (const { step, mutationId, deviceTime } of input.steps ?? []) {
-			for (const change of foldStep(row, step)) {
-				history.push({ ...change, jobId: input.id, mutationId, deviceTime });
-			}
-		}
-		return row;
-	});
-	const created = recordset(jobs, rows);
-	try {
-		// Sent together: the history names no job by foreign key, and a failure of either
-		// aborts the transaction, which the caller then rolls back.
-		const [inserted] = await Promise.all([
-			queryRows<{ id: string }>(
-				tx,
-				sql`INSERT INTO ${jobs} (${created.targets})
-					SELECT ${created.values} FROM ${created.source}
-					ON CONFLICT (station_id, id) DO NOTHING
-					RETURNING id::text AS id`
-			),
-			recordFoldedHistory(tx, user, context, history)
-		]);
-		return inserted.length === inputs.length;
-	} catch (error) {
-		translateDbError(error);
-	}
-}
-
-/** A job row as newJobRow builds it, keyed by drizzle property. */
-type NewJobRow = ReturnType<typeof newJobRow>;
-
-interface FoldedChange {
-	jobId: string;
-	/** The column, as the trigger names it (snake_case). */
-	field: string;
-	isTime: boolean;
-	oldValue: unknown;
-	newValue: unknown;
-	mutationId: number;
-	deviceTime: Date;
-}
-
-/** Applies `step` to a row being created; returns the values it changed, old and new. */
-function foldStep(
-	row: NewJobRow,
-	step: JobStep
-): Omit<FoldedChange, 'jobId' | 'mutationId' | 'deviceTime'>[] {
-	const values = row as Record<string, unknown>;
-	const changes = [];
-	for (const [key, change] of Object.entries(step.changes)) {
-		const next = change === STARTED_STATUS ? startedStatus(row.status) : change;
-		if (is(next, SQL) || !(key in jobs)) throw new Error(`A ${key} change cannot be folded`);
-		const previous = values[key] ?? null;
-		if (!sameValue(previous, next ?? null)) {
-			const column = jobs[key as keyof typeof jobs.$inferInsert];
-			changes.push({
-				field: column.name,
-				isTime: column.getSQLType() === 'timestamp with time zone',
-				oldValue: previous,
-				newValue: next ?? null
-			});
-		}
-		values[key] = next ?? null;
-	}
-	// In the order the trigger writes them: jsonb keeps keys sorted by length, then bytes.
-	return changes.sort((a, b) => a.field.length - b.field.length || (a.field < b.field ? -1 : 1));
-}
-
-/** As IS NOT DISTINCT FROM compares the trigger's values. */
-function sameValue(a: unknown, b: unknown): boolean {
-	if (a instanceof Date && b instanceof Date) return a.getTime() === b.getTime();
-	return a === b;
-}
-
-/**
- * The history rows of folded steps, their values as the trigger's to_jsonb(NEW) renders them:
- * text as it is, a time through timestamptz (so "2026-03-02T01:30:00+00:00" in the session's
- * zone), an empty value as JSON null.
- */
-async function recordFoldedHistory(
-	tx: Transaction,
-	user: SessionUser,
-	context: ChangeContext,
-	changes: readonly FoldedChange[]
-): Promise<void> {
-	if (changes.length === 0) return;
-	const rendered = (value: SQL) =>
-		sql`coalesce(CASE WHEN h."isTime" THEN to_jsonb((${value} #>> '{}')::timestamptz) ELSE ${value} END, 'null'::jsonb)`;
-	await tx.execute(sql`
-		INSERT INTO ${jobHistory} (station_id, job_id, field, old_value, new_value,
-			changed_by, device_time, client_id, mutation_id)
-		SELECT ${user.stationId}::uuid, h."jobId", h.field, ${rendered(sql`h."oldValue"`)},
-			${rendered(sql`h."newValue"`)}, ${context.changedBy}::uuid, h."deviceTime",
-			${context.clientId ?? null}::uuid, h."mutationId"
-		FROM jsonb_to_recordset(${JSON.stringify(changes)}::text::jsonb) AS h(
-			"jobId" uuid, field text, "isTime" boolean, "oldValue" jsonb, "newValue" jsonb,
-			"mutationId" bigint, "deviceTime" timestamptz
-		)`);
-}
-
-function newJobRow(user: SessionUser, input: NewJobInput) {
-	if (user.role === 'technician' && input.technicianId && input.technicianId !== user.id) {
+/** The row of a new job, refusing a technician who names another technician. */
+export function newJobRow(user: SessionUser, input: NewJobInput) {
+	const ownJobsOnly = technicianScope(user);
+	if (ownJobsOnly !== null && input.technicianId && input.technicianId !== ownJobsOnly) {
 		throw refusal('FORBIDDEN', 'Technicians can only create jobs for themselves.', 'own_jobs_only');
 	}
 	return {
@@ -292,9 +146,9 @@ function newJobRow(user: SessionUser, input: NewJobInput) {
 }
 
 /** Starting makes an open job in progress; any other status stays. */
-const STARTED_STATUS = sql`CASE WHEN ${jobs.status} = 'open' THEN 'in_progress'::job_status ELSE ${jobs.status} END`;
+export const STARTED_STATUS = sql`CASE WHEN ${jobs.status} = 'open' THEN 'in_progress'::job_status ELSE ${jobs.status} END`;
 
-function startedStatus(status: Job['status']): Job['status'] {
+export function startedStatus(status: Job['status']): Job['status'] {
 	return status === 'open' ? 'in_progress' : status;
 }
 
@@ -479,7 +333,7 @@ export async function verifyJob(
 	});
 }
 
-type JobChanges = PgUpdateSetSource<typeof jobs>;
+export type JobChanges = PgUpdateSetSource<typeof jobs>;
 
 /** What an action requires of the job's row beyond the user's right to change it. */
 interface JobRule {
@@ -514,7 +368,7 @@ function notCancelled(action: string): JobRule {
 }
 
 /** The jobs of the station this user may change and the rule allows changing. */
-function stepAllowed(user: SessionUser, rule: JobRule): SQL | undefined {
+export function stepAllowed(user: SessionUser, rule: JobRule): SQL | undefined {
 	return and(eq(jobs.stationId, user.stationId), editableJobCondition(user), rule.allowed);
 }
 
@@ -535,53 +389,6 @@ async function runJobStep(tx: Transaction, user: SessionUser, step: JobStep): Pr
 	const job = await jobEditableBy(tx, user, step.jobId, { lock: true });
 	step.rule.refuse(job);
 	return writeJob(tx, job, step.changes);
-}
-
-/**
- * Steps of one kind, each on a different job, as one UPDATE that carries each job's history
- * context. True when every job changed; false when any job is missing, not this user's to
- * change or refused by the rule (runJobStep says which). Nothing is written then only if the
- * caller rolls back, which the sync push does. The steps must change the same columns, and a
- * value given as SQL must be the same for all of them.
- */
-export async function tryJobSteps(
-	tx: Transaction,
-	user: SessionUser,
-	steps: readonly JobStep[],
-	context: ChangeContext
-): Promise<boolean> {
-	const [first] = steps;
-	const columns = Object.keys(first?.changes ?? {}) as (keyof JobChanges & keyof typeof jobs)[];
-	if (columns.length === 0) return false;
-	// Plain values travel per job in the recordset; SQL values (a CASE on the row) apply as is.
-	const perJob = columns.filter((key) => !is(first.changes[key], SQL));
-	const rows = steps.map((step) => ({
-		id: step.jobId,
-		...Object.fromEntries(perJob.map((key) => [key, step.changes[key] ?? null]))
-	})) as Partial<BulkRow<typeof jobs>>[];
-	const input = recordset(jobs, rows);
-	const assignments = columns.map((key) => {
-		const value = first.changes[key];
-		const target = sql.identifier(jobs[key].name);
-		return is(value, SQL) ? sql`${target} = ${value}` : sql`${target} = r.${sql.identifier(key)}`;
-	});
-	try {
-		const changed = await queryRows<{ id: string }>(
-			tx,
-			sql`UPDATE ${jobs} SET ${sql.join(assignments, sql`, `)}, "updated_at" = now()
-				FROM ${input.source}
-				WHERE ${and(
-					eq(jobs.id, sql`r."id"`),
-					inArray(jobs.id, jobIdsOf(steps)),
-					stepAllowed(user, first.rule),
-					carryingChangeContext(context)
-				)}
-				RETURNING ${jobs.id}::text AS id`
-		);
-		return changed.length === steps.length;
-	} catch (error) {
-		translateDbError(error);
-	}
 }
 
 async function updateJobs(tx: Transaction, where: SQL | undefined, changes: JobChanges) {

@@ -30,6 +30,7 @@ import {
 } from '../db/schema';
 import type { SessionUser } from '../auth/session-user';
 import type { pullInputSchema, pullOutputSchema } from '../../shared/sync';
+import { technicianScope, visibleJobCondition } from '../jobs/access';
 import { readClient } from './clients';
 
 export type PullInput = z.output<typeof pullInputSchema>;
@@ -65,12 +66,11 @@ export async function pullChanges(
 				input.cursor !== null &&
 				(!client || mustReset(input.cursor, cursor, horizon[0]?.prunedThrough));
 			const since: Since = reset ? null : input.cursor;
-			const scope = scopeOf(user);
 			const [jobRows, jobPartRows, followUpRows, partRows, categoryRows, deletes] =
 				await Promise.all([
-					readJobs(tx, scope, since),
-					readJobParts(tx, scope, since),
-					readFollowUps(tx, scope, since),
+					readJobs(tx, user, since),
+					readJobParts(tx, user, since),
+					readFollowUps(tx, user, since),
 					readParts(tx, user, since),
 					readFaultCategories(tx, user, since),
 					since === null ? noDeletes() : readDeletes(tx, user, since)
@@ -119,28 +119,13 @@ function mustReset(from: string, to: string, prunedThrough: string | undefined):
 	return prunedThrough !== undefined && BigInt(from) <= BigInt(prunedThrough);
 }
 
-/** The jobs a user's devices hold: a technician's own, or the whole station's. */
-interface Scope {
-	stationId: string;
-	technicianId: string | null;
-}
-
-function scopeOf(user: SessionUser): Scope {
-	return {
-		stationId: user.stationId,
-		technicianId: user.role === 'technician' ? user.id : null
-	};
-}
-
 function changedSince(version: PgColumn, since: Since): SQL | undefined {
 	return since === null ? undefined : gte(version, sql`${since}::xid8`);
 }
 
-function jobInScope(scope: Scope): SQL | undefined {
-	return and(
-		eq(jobs.stationId, scope.stationId),
-		scope.technicianId ? eq(jobs.technicianId, scope.technicianId) : undefined
-	);
+/** The jobs a user's devices hold: those the user sees (a technician's own, or the station's). */
+function jobInScope(user: SessionUser): SQL | undefined {
+	return and(eq(jobs.stationId, user.stationId), visibleJobCondition(user));
 }
 
 /**
@@ -149,7 +134,7 @@ function jobInScope(scope: Scope): SQL | undefined {
  * (they only ever set it, when creating the revisit); telling them only their own earlier jobs
  * would go stale on the device whenever that earlier job is reassigned.
  */
-const jobRecord = (scope: Scope) => ({
+const jobRecord = (user: SessionUser) => ({
 	id: jobs.id,
 	jobNo: jobs.jobNo,
 	technicianId: jobs.technicianId,
@@ -166,17 +151,18 @@ const jobRecord = (scope: Scope) => ({
 	completedAt: jobs.completedAt,
 	status: jobs.status,
 	outcome: jobs.outcome,
-	previousJobId: scope.technicianId ? sql<string | null>`NULL::uuid` : jobs.previousJobId,
+	previousJobId:
+		technicianScope(user) === null ? jobs.previousJobId : sql<string | null>`NULL::uuid`,
 	notes: jobs.notes,
 	verifiedAt: jobs.verifiedAt,
 	updatedAt: jobs.updatedAt
 });
 
-function readJobs(db: Queryable, scope: Scope, since: Since) {
+function readJobs(db: Queryable, user: SessionUser, since: Since) {
 	return db
-		.select(jobRecord(scope))
+		.select(jobRecord(user))
 		.from(jobs)
-		.where(and(jobInScope(scope), changedSince(jobs.version, since)));
+		.where(and(jobInScope(user), changedSince(jobs.version, since)));
 }
 
 /**
@@ -185,7 +171,7 @@ function readJobs(db: Queryable, scope: Scope, since: Since) {
  * with all its children, including one a concurrent writer committed while the reassignment
  * was running, which no trigger of the reassignment could have seen.
  */
-function readJobParts(db: Queryable, scope: Scope, since: Since) {
+function readJobParts(db: Queryable, user: SessionUser, since: Since) {
 	const select = (changed: SQL | undefined) =>
 		db
 			.select({
@@ -198,14 +184,14 @@ function readJobParts(db: Queryable, scope: Scope, since: Since) {
 			})
 			.from(jobParts)
 			.innerJoin(jobs, and(eq(jobs.stationId, jobParts.stationId), eq(jobs.id, jobParts.jobId)))
-			.where(and(eq(jobParts.stationId, scope.stationId), jobInScope(scope), changed));
+			.where(and(eq(jobParts.stationId, user.stationId), jobInScope(user), changed));
 	if (since === null) return select(undefined);
 	return select(changedSince(jobParts.version, since)).union(
 		select(changedSince(jobs.version, since))
 	);
 }
 
-function readFollowUps(db: Queryable, scope: Scope, since: Since) {
+function readFollowUps(db: Queryable, user: SessionUser, since: Since) {
 	const select = (changed: SQL | undefined) =>
 		db
 			.select({
@@ -220,7 +206,7 @@ function readFollowUps(db: Queryable, scope: Scope, since: Since) {
 			})
 			.from(followUps)
 			.innerJoin(jobs, and(eq(jobs.stationId, followUps.stationId), eq(jobs.id, followUps.jobId)))
-			.where(and(eq(followUps.stationId, scope.stationId), jobInScope(scope), changed));
+			.where(and(eq(followUps.stationId, user.stationId), jobInScope(user), changed));
 	if (since === null) return select(undefined);
 	return select(changedSince(followUps.version, since)).union(
 		select(changedSince(jobs.version, since))
@@ -264,10 +250,16 @@ function noDeletes(): Promise<PullOutput['deletes']> {
 	return Promise.resolve({ jobs: [], jobParts: [], followUps: [], parts: [], faultCategories: [] });
 }
 
-function heldJob(technicianId: string): SQL {
+/** A child's tombstone (t) whose job this user sees now, so their devices held the child. */
+function heldJob(user: SessionUser): SQL {
 	return sql`EXISTS (
-		SELECT 1 FROM jobs j
-		WHERE j.station_id = t.station_id AND j.id = t.job_id AND j.technician_id = ${technicianId}::uuid)`;
+		SELECT 1 FROM ${jobs}
+		WHERE ${jobs.stationId} = t.station_id AND ${jobs.id} = t.job_id AND ${visibleToUser(user)})`;
+}
+
+/** visibleJobCondition as SQL that is never empty. */
+function visibleToUser(user: SessionUser): SQL {
+	return visibleJobCondition(user) ?? sql`true`;
 }
 
 const DELETE_KEYS = {
@@ -290,16 +282,17 @@ async function readDeletes(
 	user: SessionUser,
 	since: string
 ): Promise<PullOutput['deletes']> {
-	const technicianId = user.role === 'technician' ? user.id : null;
-	const audience = technicianId
-		? sql`AND CASE t.table_name
+	const technicianId = technicianScope(user);
+	const audience =
+		technicianId === null
+			? sql``
+			: sql`AND CASE t.table_name
 			WHEN 'jobs' THEN t.audience_user_id = ${technicianId}::uuid
-			WHEN 'job_parts' THEN ${heldJob(technicianId)}
-			WHEN 'follow_ups' THEN ${heldJob(technicianId)}
+			WHEN 'job_parts' THEN ${heldJob(user)}
+			WHEN 'follow_ups' THEN ${heldJob(user)}
 			ELSE true
-		END`
-		: sql``;
-	const ownJob = technicianId ? sql`AND j.technician_id = ${technicianId}::uuid` : sql``;
+		END`;
+	const visible = visibleToUser(user);
 	const rows = await queryRows<{ table_name: SyncTombstoneTable; row_id: string }>(
 		db,
 		sql`
@@ -310,16 +303,16 @@ WHERE t.station_id = ${user.stationId}::uuid
 	${audience}
 	AND NOT CASE t.table_name
 		WHEN 'jobs' THEN EXISTS (
-			SELECT 1 FROM jobs j
-			WHERE j.station_id = t.station_id AND j.id = t.row_id ${ownJob})
+			SELECT 1 FROM ${jobs}
+			WHERE ${jobs.stationId} = t.station_id AND ${jobs.id} = t.row_id AND ${visible})
 		WHEN 'job_parts' THEN EXISTS (
 			SELECT 1 FROM job_parts c
-			JOIN jobs j ON j.station_id = c.station_id AND j.id = c.job_id
-			WHERE c.station_id = t.station_id AND c.id = t.row_id ${ownJob})
+			JOIN ${jobs} ON ${jobs.stationId} = c.station_id AND ${jobs.id} = c.job_id
+			WHERE c.station_id = t.station_id AND c.id = t.row_id AND ${visible})
 		WHEN 'follow_ups' THEN EXISTS (
 			SELECT 1 FROM follow_ups c
-			JOIN jobs j ON j.station_id = c.station_id AND j.id = c.job_id
-			WHERE c.station_id = t.station_id AND c.id = t.row_id ${ownJob})
+			JOIN ${jobs} ON ${jobs.stationId} = c.station_id AND ${jobs.id} = c.job_id
+			WHERE c.station_id = t.station_id AND c.id = t.row_id AND ${visible})
 		WHEN 'parts' THEN EXISTS (
 			SELECT 1 FROM parts p WHERE p.station_id = t.station_id AND p.id = t.row_id)
 		ELSE EXISTS (

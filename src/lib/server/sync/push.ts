@@ -11,7 +11,7 @@
  * is committed, and the request fails so the device retries later.
  *
  * Speed: the batch first runs in rounds of set-based statements, without savepoints
- * (rounds.ts). Only if some mutation does not take effect is the whole transaction rolled back
+ * (bulk/rounds.ts). Only if some mutation does not take effect is the whole transaction rolled back
  * and the batch run again one mutation at a time, each in a savepoint, where a refused mutation
  * is undone alone and gets its reason. Bookkeeping (sync_mutations, last_mutation_id) is
  * written once per batch.
@@ -37,7 +37,7 @@ import {
 } from '../../shared/sync';
 import { applyDeviceMutation, type ParsedMutationArgs } from './apply';
 import { lockClient } from './clients';
-import { applyInRounds } from './rounds';
+import { applyInRounds } from './bulk/rounds';
 
 export type PushInput = z.output<typeof pushInputSchema>;
 export type PushOutput = z.output<typeof pushOutputSchema>;

@@ -8,7 +8,7 @@ import {
 	type RecordFollowUpProblem
 } from '$lib/server/review/follow-up-queue';
 import { recordFollowUpSchema } from '$lib/server/review/schemas';
-import { requireSupervisor } from '../../access';
+import { requireSupervisorPage } from '../../access';
 import type { Actions, PageServerLoad } from './$types';
 
 const PAGE_SIZE = 20;
@@ -43,7 +43,7 @@ function pageNumber(raw: string | null): number {
 }
 
 export const load: PageServerLoad = async (event) => {
-	const user = requireSupervisor(event.locals);
+	const user = requireSupervisorPage(event.locals);
 	const caller = await serverCaller(event);
 	const page = pageNumber(event.url.searchParams.get('page'));
 	const queue = await caller.review.followUpQueue({ page, pageSize: PAGE_SIZE });
@@ -62,7 +62,7 @@ export const load: PageServerLoad = async (event) => {
 
 export const actions: Actions = {
 	record: async (event) => {
-		requireSupervisor(event.locals);
+		requireSupervisorPage(event.locals);
 		const form = await event.request.formData();
 		const text = (name: string) => String(form.get(name) ?? '');
 		const values = {

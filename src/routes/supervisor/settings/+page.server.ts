@@ -19,7 +19,7 @@ import {
 } from '$lib/server/stations/settings';
 import { SCORED_KPIS } from '$lib/shared/domain';
 import { DEFAULT_STANDARD_MINUTES } from '$lib/shared/kpi';
-import { requireSupervisor } from '../../access';
+import { requireSupervisorPage } from '../../access';
 import {
 	comparisonMatrix,
 	mostInconsistentPair,
@@ -32,7 +32,7 @@ import type { Actions, PageServerLoad } from './$types';
 const HISTORY_PAGE_SIZE = 20;
 
 export const load: PageServerLoad = async (event) => {
-	requireSupervisor(event.locals);
+	requireSupervisorPage(event.locals);
 	const caller = await serverCaller(event);
 	const requested = Number.parseInt(event.url.searchParams.get('history') ?? '1', 10);
 	const historyPage = Number.isInteger(requested) && requested >= 1 ? requested : 1;
@@ -102,7 +102,7 @@ async function attempt(
 	fieldOf: (path: string) => string,
 	change: (caller: Awaited<ReturnType<typeof serverCaller>>) => Promise<Partial<SettingsFormResult>>
 ) {
-	requireSupervisor(event.locals);
+	requireSupervisorPage(event.locals);
 	const caller = await serverCaller(event);
 	try {
 		return { ...result, ...(await change(caller)) } satisfies SettingsFormResult;

@@ -9,6 +9,7 @@ import { z as zm } from 'zod/mini';
 import { m } from '../../../paraglide/messages.js';
 import { roleProcedure, router } from '../core';
 import type { SessionUser } from '../../auth/session-user';
+import { technicianScope } from '../../jobs/access';
 import { jobFactSchema, kpiPeriodSchema, scorecardRowSchema } from '../../../shared/kpi';
 import { kpiSettingsSchema } from '../../../shared/kpi-settings';
 import { computeScorecard } from '../../kpi/scorecard';
@@ -33,14 +34,15 @@ const scorecardProcedure = roleProcedure('technician', 'supervisor');
 
 /** Whose jobs a caller may see: a technician always their own, others whom they ask for. */
 function factsTechnicianId(user: SessionUser, requested: string | undefined): string | undefined {
-	if (user.role !== 'technician') return requested;
-	if (requested && requested !== user.id) {
+	const ownJobsOnly = technicianScope(user);
+	if (ownJobsOnly === null) return requested;
+	if (requested && requested !== ownJobsOnly) {
 		throw new TRPCError({
 			code: 'FORBIDDEN',
 			message: m.srv_own_facts_only()
 		});
 	}
-	return user.id;
+	return ownJobsOnly;
 }
 
 export const kpiRouter = router({

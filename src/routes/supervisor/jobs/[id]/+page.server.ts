@@ -9,7 +9,7 @@ import { fail } from '@sveltejs/kit';
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { serverCaller } from '$lib/server/trpc/caller';
-import { requireSupervisor } from '../../../access';
+import { requireSupervisorPage } from '../../../access';
 import { jobIdOf } from './job-view.server';
 import type { Actions } from './$types';
 
@@ -39,7 +39,7 @@ function problemOf(caught: unknown, badRequest: JobActionProblem): JobActionProb
 
 export const actions: Actions = {
 	assign: async (event) => {
-		requireSupervisor(event.locals);
+		requireSupervisorPage(event.locals);
 		const jobId = jobIdOf(event);
 		const form = await event.request.formData();
 		const technicianId = z.uuid().safeParse(String(form.get('technicianId') ?? ''));
@@ -65,7 +65,7 @@ export const actions: Actions = {
 		}
 	},
 	verify: async (event) => {
-		requireSupervisor(event.locals);
+		requireSupervisorPage(event.locals);
 		const jobId = jobIdOf(event);
 		const caller = await serverCaller(event);
 		try {

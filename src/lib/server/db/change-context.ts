@@ -6,9 +6,8 @@
  */
 import { is, sql, type SQL } from 'drizzle-orm';
 import { PgTransaction } from 'drizzle-orm/pg-core';
-import type { Database, Queryable, Transaction } from '../db';
-import type { SessionUser } from '../auth/session-user';
-import { retryingTransaction } from '../db/outage';
+import type { Database, Queryable, Transaction } from '.';
+import { retryingTransaction } from './outage';
 
 export interface ChangeContext {
 	changedBy: string;
@@ -69,7 +68,7 @@ export async function setChangeReason(db: Queryable, reason: string): Promise<vo
  */
 export async function inTransaction<T>(
 	db: Queryable,
-	user: SessionUser,
+	user: { id: string },
 	work: (tx: Transaction) => Promise<T>
 ): Promise<T> {
 	if (is(db, PgTransaction)) return work(db as Transaction);

@@ -1,7 +1,7 @@
 /** How the fast path of sync.push lays a batch out in statements (rounds.ts). */
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import type { MutationName } from '../../shared/sync';
+import type { MutationName } from '../../../shared/sync';
 import { planRounds, type ValidMutation } from './rounds';
 
 const MADE = new Date('2026-03-02T01:00:00Z');

@@ -9,12 +9,12 @@ import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DatabaseHandle } from '../db';
-import { followUps, jobHistory, jobParts, jobs } from '../db/schema';
-import { createCategory, createPart, createStation, createUser } from '../testing/fixtures';
-import { testEngines } from '../testing/databases';
-import type { MutationEnvelope } from '../../shared/sync';
-import { syncApi } from './testing';
+import type { DatabaseHandle } from '../../db';
+import { followUps, jobHistory, jobParts, jobs } from '../../db/schema';
+import { createCategory, createPart, createStation, createUser } from '../../testing/fixtures';
+import { testEngines } from '../../testing/databases';
+import type { MutationEnvelope } from '../../../shared/sync';
+import { syncApi } from '../testing';
 
 const JOBS = 3;
 const AT = Date.parse('2026-03-02T01:00:00Z');

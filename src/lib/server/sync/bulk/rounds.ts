@@ -19,18 +19,12 @@
  * the batch back and applies it one by one with savepoints, where each refusal gets its reason
  * (push.ts). So this path decides nothing the single appliers would decide differently.
  */
-import type { Transaction } from '../db';
-import type { NewJobWithSteps } from '../jobs/service';
-import type { SessionUser } from '../auth/session-user';
-import type { MutationEnvelope, MutationName } from '../../shared/sync';
-import {
-	applyDeviceMutation,
-	bulkAppliers,
-	foldedStep,
-	isRowStep,
-	type BulkApplier,
-	type ParsedMutationArgs
-} from './apply';
+import type { Transaction } from '../../db';
+import type { SessionUser } from '../../auth/session-user';
+import type { MutationEnvelope, MutationName } from '../../../shared/sync';
+import { applyDeviceMutation, type ParsedMutationArgs } from '../apply';
+import { bulkAppliers, foldedStep, isRowStep, type BulkApplier } from './appliers';
+import type { NewJobWithSteps } from './jobs';
 
 export interface ValidMutation {
 	envelope: MutationEnvelope;

@@ -1,0 +1,43 @@
+/**
+ * Follow-ups of many jobs as one INSERT, for the push's fast path (rounds.ts); addFollowUp
+ * (follow-ups/service.ts) is the rule it keeps and says why when it does not apply.
+ */
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import type { z } from 'zod';
+import type { Transaction } from '../../db';
+import { recordset } from '../../db/bulk';
+import { queryRows } from '../../db/rows';
+import { followUps, jobs } from '../../db/schema';
+import type { SessionUser } from '../../auth/session-user';
+import { followUpRecord, type addFollowUpSchema } from '../../../shared/schemas';
+import { mayChangeJobs, visibleJobCondition } from '../../jobs/access';
+import { jobIdsOf } from './jobs';
+
+/**
+ * Follow-ups of several jobs as one INSERT, each job locked as addFollowUp locks it. True when
+ * every one was added; false when any job is not visible to this user or not completed
+ * (addFollowUp says which), or this user may not record follow-ups. Nothing is written then only if the caller rolls back, which the
+ * sync push does.
+ */
+export async function tryAddFollowUps(
+	tx: Transaction,
+	user: SessionUser,
+	inputs: readonly z.infer<typeof addFollowUpSchema>[]
+): Promise<boolean> {
+	if (inputs.length === 0) return true;
+	// Refused one by one, where addFollowUp says why.
+	if (!mayChangeJobs(user)) return false;
+	const contacts = recordset(followUps, inputs.map(followUpRecord));
+	const added = await queryRows<{ id: string }>(
+		tx,
+		sql`INSERT INTO ${followUps}
+				(station_id, id, job_id, user_id, visited_at, channel, satisfaction, issue_resolved, comment)
+			SELECT ${user.stationId}::uuid, r."id", r."jobId", ${user.id}::uuid, r."visitedAt", r."channel",
+				r."satisfaction", r."issueResolved", r."comment"
+			FROM ${contacts.source}
+			JOIN ${jobs} ON ${and(eq(jobs.stationId, user.stationId), eq(jobs.id, sql`r."jobId"`), inArray(jobs.id, jobIdsOf(inputs)), visibleJobCondition(user), eq(jobs.status, 'completed'))}
+			FOR NO KEY UPDATE OF ${jobs}
+			RETURNING id::text AS id`
+	);
+	return added.length === inputs.length;
+}
