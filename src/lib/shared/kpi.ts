@@ -7,6 +7,7 @@
  */
 import { z } from 'zod/mini';
 import type { KpiThreshold } from './domain';
+import { isCalendarDate } from './time/periods';
 
 /** The output row's keys, in the contract's column order (CSV header, JSON key order). */
 export const SCORECARD_COLUMNS = [
@@ -56,17 +57,7 @@ export const DEFAULT_STANDARD_MINUTES = 60;
  */
 export const SCORE_DECIMALS = 9;
 
-const LOCAL_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-
-function isCalendarDate(value: string): boolean {
-	const match = LOCAL_DATE.exec(value);
-	if (!match) return false;
-	const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
-	const date = new Date(Date.UTC(year, month - 1, day));
-	return (
-		date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day
-	);
-}
+const LOCAL_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 /** A local calendar date in the station's time zone, 'YYYY-MM-DD'. */
 export const localDateSchema = z

@@ -5,9 +5,9 @@
  * an export and re-import (a Date holds milliseconds). A parsed timestamp is normalised to
  * UTC ISO 8601 (`2026-03-02T01:30:00.123456Z`), which Postgres reads as timestamptz.
  *
- * Offsets come from Intl (the runtime's IANA time-zone data): the offset of an instant is
- * the difference between its wall-clock time in the zone and in UTC.
+ * Offsets come from shared/time/local-time.ts, remembered by hour here.
  */
+import { utcOffsetAt, type WallClock } from '../../shared/time/local-time';
 import { InvalidValue } from './problems';
 
 export { InvalidValue };
@@ -17,26 +17,6 @@ const MINUTE = 60 * SECOND;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function wallClockFormatter(timeZone: string): Intl.DateTimeFormat {
-	let formatter = formatters.get(timeZone);
-	if (!formatter) {
-		formatter = new Intl.DateTimeFormat('en-US', {
-			timeZone,
-			hourCycle: 'h23',
-			year: 'numeric',
-			month: 'numeric',
-			day: 'numeric',
-			hour: 'numeric',
-			minute: 'numeric',
-			second: 'numeric'
-		});
-		formatters.set(timeZone, formatter);
-	}
-	return formatter;
-}
-
 /**
  * Offsets by zone and UTC hour, for hours in which the offset does not change (null: it
  * does, ask Intl for each instant). Intl is slow (tens of µs a call) and an import of a few
@@ -45,8 +25,8 @@ function wallClockFormatter(timeZone: string): Intl.DateTimeFormat {
 const hourlyOffsets = new Map<string, Map<number, number | null>>();
 const MAX_CACHED_HOURS = 200_000;
 
-/** The zone's UTC offset in milliseconds at an instant (UTC+8 → 28 800 000). */
-export function utcOffsetAt(epochMs: number, timeZone: string): number {
+/** utcOffsetAt, remembered by hour. */
+function cachedUtcOffsetAt(epochMs: number, timeZone: string): number {
 	let hours = hourlyOffsets.get(timeZone);
 	if (!hours || hours.size > MAX_CACHED_HOURS) {
 		hours = new Map();
@@ -56,38 +36,12 @@ export function utcOffsetAt(epochMs: number, timeZone: string): number {
 	let offset = hours.get(hour);
 	if (offset === undefined) {
 		// Offsets change at whole seconds, and never twice within an hour.
-		const atStart = intlOffsetAt(hour * HOUR, timeZone);
-		const atEnd = intlOffsetAt(hour * HOUR + HOUR - SECOND, timeZone);
+		const atStart = utcOffsetAt(hour * HOUR, timeZone);
+		const atEnd = utcOffsetAt(hour * HOUR + HOUR - SECOND, timeZone);
 		offset = atStart === atEnd ? atStart : null;
 		hours.set(hour, offset);
 	}
-	return offset ?? intlOffsetAt(epochMs, timeZone);
-}
-
-function intlOffsetAt(epochMs: number, timeZone: string): number {
-	const wholeSecond = Math.floor(epochMs / SECOND) * SECOND;
-	const parts: Record<string, number> = {};
-	for (const part of wallClockFormatter(timeZone).formatToParts(new Date(wholeSecond))) {
-		if (part.type !== 'literal') parts[part.type] = Number(part.value);
-	}
-	const wallClock = Date.UTC(
-		parts.year,
-		parts.month - 1,
-		parts.day,
-		parts.hour,
-		parts.minute,
-		parts.second
-	);
-	return wallClock - wholeSecond;
-}
-
-interface WallClock {
-	year: number;
-	month: number;
-	day: number;
-	hour: number;
-	minute: number;
-	second: number;
+	return offset ?? utcOffsetAt(epochMs, timeZone);
 }
 
 /**
@@ -106,12 +60,12 @@ function instantOfWallClock(local: WallClock, timeZone: string): number {
 	);
 	// Real zones change offset at most once within a day either side of any local time.
 	const offsets = new Set([
-		utcOffsetAt(asIfUtc - DAY, timeZone),
-		utcOffsetAt(asIfUtc + DAY, timeZone)
+		cachedUtcOffsetAt(asIfUtc - DAY, timeZone),
+		cachedUtcOffsetAt(asIfUtc + DAY, timeZone)
 	]);
 	const instants = [...offsets]
 		.map((offset) => asIfUtc - offset)
-		.filter((instant) => asIfUtc - utcOffsetAt(instant, timeZone) === instant);
+		.filter((instant) => asIfUtc - cachedUtcOffsetAt(instant, timeZone) === instant);
 	if (instants.length === 0) {
 		throw new InvalidValue('skipped_local_time', { zone: timeZone });
 	}
@@ -184,7 +138,7 @@ export function formatTimestampInZone(utcText: string, timeZone: string): string
 	const fraction = rawFraction.replace(/0+$/, '');
 	const suffix = fraction ? `.${fraction}` : '';
 	const instant = Date.parse(`${date}T${time}Z`);
-	const offset = utcOffsetAt(instant, timeZone);
+	const offset = cachedUtcOffsetAt(instant, timeZone);
 	if (offset % MINUTE !== 0) return `${date}T${time}${suffix}Z`;
 	const wallClock = new Date(instant + offset).toISOString().slice(0, 19);
 	const minutes = Math.abs(offset) / MINUTE;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { formatTimestampInZone, parseTimestamp, utcOffsetAt } from './time';
+import { utcOffsetAt } from '../../shared/time/local-time';
+import { formatTimestampInZone, parseTimestamp } from './time';
 import {
 	InvalidValue,
 	parseBoolean,

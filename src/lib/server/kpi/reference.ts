@@ -23,6 +23,7 @@ import {
 	type KpiThreshold,
 	type ScoredKpi
 } from '../../shared/domain';
+import { fromZonedInput } from '../../shared/time/local-time';
 
 export interface ReferenceStation {
 	timeZone: string;
@@ -64,35 +65,8 @@ export interface ReferenceData {
 }
 
 /** The instant of local midnight starting `date` in `timeZone`. */
-export function localMidnight(date: string, timeZone: string): number {
-	const [year, month, day] = date.split('-').map(Number);
-	const wallClock = Date.UTC(year, month - 1, day);
-	// The offset at the guess is right unless a DST change lies between; a second pass fixes that.
-	const guess = wallClock - utcOffset(wallClock, timeZone);
-	return wallClock - utcOffset(guess, timeZone);
-}
-
-function utcOffset(instant: number, timeZone: string): number {
-	const parts = new Intl.DateTimeFormat('en-US', {
-		timeZone,
-		hourCycle: 'h23',
-		year: 'numeric',
-		month: 'numeric',
-		day: 'numeric',
-		hour: 'numeric',
-		minute: 'numeric',
-		second: 'numeric'
-	}).formatToParts(new Date(instant));
-	const part = (type: string) => Number(parts.find((p) => p.type === type)!.value);
-	const wallClock = Date.UTC(
-		part('year'),
-		part('month') - 1,
-		part('day'),
-		part('hour'),
-		part('minute'),
-		part('second')
-	);
-	return wallClock - Math.floor(instant / 1000) * 1000;
+function localMidnight(date: string, timeZone: string): number {
+	return fromZonedInput(`${date}T00:00`, timeZone)!.getTime();
 }
 
 /**

@@ -6,7 +6,7 @@
  *    KPIs the composite score uses — whose value scores under 60, i.e. is worse than its pass
  *    threshold (for lower-is-better KPIs, above it).
  * 2. Sharp drop (明显下滑) versus the period before (the previous month, quarter, or as many days
- *    just before: period.ts), for every KPI with a "better" direction in kpi.md, scored or not:
+ *    just before: shared/time/periods.ts), for every KPI with a "better" direction in kpi.md, scored or not:
  *    - a rate (success, CSAT, follow-up, record accuracy) down by SHARP_RATE_DROP or more in
  *      absolute terms (0.10 = 10 percentage points: 95 % → 85 % alerts, 95 % → 86 % does not);
  *    - a time, ratio or cost (response hours, duration index, parts cost per job) up by
