@@ -22,7 +22,7 @@ import type { Queryable } from '../db';
 import { queryRows } from '../db/rows';
 import { SCORED_KPIS, type ScoredKpi } from '../../shared/domain';
 import { SCORE_DECIMALS, scorecardRowSchema, type ScorecardRow } from '../../shared/kpi';
-import { jobFactsCtes, refreshJobFacts } from './job-facts';
+import { refreshJobFacts } from './job-facts';
 import { parseStationPeriod, type StationPeriod } from './period';
 
 /** A KPI key as an SQL identifier; the keys are fixed snake_case constants. */
@@ -99,8 +99,7 @@ export const WHOLE_PERIOD: ScorecardBucket = sql`''`;
  */
 export function scorecardQuery(period: StationPeriod, bucketOfDay: ScorecardBucket): SQL {
 	return sql`
-WITH ${jobFactsCtes(period)},
-period_days AS (
+WITH period_days AS (
 	SELECT ${bucketOfDay} AS bucket, d.*
 	FROM job_kpi_daily d
 	WHERE d.station_id = ${period.stationId}::uuid
@@ -160,7 +159,8 @@ kpi_values AS MATERIALIZED (
 ),
 scoring_rules AS (
 	SELECT s.min_jobs_for_ranking, ${scoringRuleColumns()}
-	FROM station s
+	FROM stations s
+	WHERE s.id = ${period.stationId}::uuid
 ),
 kpi_scores AS (
 	SELECT k.bucket, k.technician_id, ${kpiScoreColumns()}
