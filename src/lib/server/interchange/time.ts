@@ -5,9 +5,9 @@
  * an export and re-import (a Date holds milliseconds). A parsed timestamp is normalised to
  * UTC ISO 8601 (`2026-03-02T01:30:00.123456Z`), which Postgres reads as timestamptz.
  *
- * Offsets come from shared/time/local-time.ts, remembered by hour here.
+ * Offsets come from shared/time/local-time.ts's zoneClock, remembered by hour here.
  */
-import { utcOffsetAt, type WallClock } from '../../shared/time/local-time';
+import { zoneClock, type WallClock, type ZoneClock } from '../../shared/time/local-time';
 import { InvalidValue } from './problems';
 
 export { InvalidValue };
@@ -18,30 +18,31 @@ const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 
 /**
- * Offsets by zone and UTC hour, for hours in which the offset does not change (null: it
- * does, ask Intl for each instant). Intl is slow (tens of µs a call) and an import of a few
- * thousand jobs asks for tens of thousands of offsets, mostly of the same few hours.
+ * Per zone, its clock and its offsets by UTC hour, for hours in which the offset does not
+ * change (null: it does, ask the clock for each instant). Intl is slow (tens of µs a call) and
+ * an import of a few thousand jobs asks for tens of thousands of offsets, mostly of the same
+ * few hours.
  */
-const hourlyOffsets = new Map<string, Map<number, number | null>>();
+const zones = new Map<string, { clock: ZoneClock; hours: Map<number, number | null> }>();
 const MAX_CACHED_HOURS = 200_000;
 
-/** utcOffsetAt, remembered by hour. */
-function cachedUtcOffsetAt(epochMs: number, timeZone: string): number {
-	let hours = hourlyOffsets.get(timeZone);
-	if (!hours || hours.size > MAX_CACHED_HOURS) {
-		hours = new Map();
-		hourlyOffsets.set(timeZone, hours);
+/** The zone's UTC offset at an instant, remembered by hour. */
+function utcOffsetAt(epochMs: number, timeZone: string): number {
+	let zone = zones.get(timeZone);
+	if (!zone || zone.hours.size > MAX_CACHED_HOURS) {
+		zone = { clock: zoneClock(timeZone), hours: new Map() };
+		zones.set(timeZone, zone);
 	}
 	const hour = Math.floor(epochMs / HOUR);
-	let offset = hours.get(hour);
+	let offset = zone.hours.get(hour);
 	if (offset === undefined) {
 		// Offsets change at whole seconds, and never twice within an hour.
-		const atStart = utcOffsetAt(hour * HOUR, timeZone);
-		const atEnd = utcOffsetAt(hour * HOUR + HOUR - SECOND, timeZone);
+		const atStart = zone.clock.utcOffsetAt(hour * HOUR);
+		const atEnd = zone.clock.utcOffsetAt(hour * HOUR + HOUR - SECOND);
 		offset = atStart === atEnd ? atStart : null;
-		hours.set(hour, offset);
+		zone.hours.set(hour, offset);
 	}
-	return offset ?? utcOffsetAt(epochMs, timeZone);
+	return offset ?? zone.clock.utcOffsetAt(epochMs);
 }
 
 /**
@@ -60,12 +61,12 @@ function instantOfWallClock(local: WallClock, timeZone: string): number {
 	);
 	// Real zones change offset at most once within a day either side of any local time.
 	const offsets = new Set([
-		cachedUtcOffsetAt(asIfUtc - DAY, timeZone),
-		cachedUtcOffsetAt(asIfUtc + DAY, timeZone)
+		utcOffsetAt(asIfUtc - DAY, timeZone),
+		utcOffsetAt(asIfUtc + DAY, timeZone)
 	]);
 	const instants = [...offsets]
 		.map((offset) => asIfUtc - offset)
-		.filter((instant) => asIfUtc - cachedUtcOffsetAt(instant, timeZone) === instant);
+		.filter((instant) => asIfUtc - utcOffsetAt(instant, timeZone) === instant);
 	if (instants.length === 0) {
 		throw new InvalidValue('skipped_local_time', { zone: timeZone });
 	}
@@ -138,7 +139,7 @@ export function formatTimestampInZone(utcText: string, timeZone: string): string
 	const fraction = rawFraction.replace(/0+$/, '');
 	const suffix = fraction ? `.${fraction}` : '';
 	const instant = Date.parse(`${date}T${time}Z`);
-	const offset = cachedUtcOffsetAt(instant, timeZone);
+	const offset = utcOffsetAt(instant, timeZone);
 	if (offset % MINUTE !== 0) return `${date}T${time}${suffix}Z`;
 	const wallClock = new Date(instant + offset).toISOString().slice(0, 19);
 	const minutes = Math.abs(offset) / MINUTE;

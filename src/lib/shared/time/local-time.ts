@@ -9,27 +9,6 @@
 
 const SECOND = 1000;
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-/** Creating an Intl.DateTimeFormat costs far more than using one: one per zone. */
-function wallClockFormatter(timeZone: string): Intl.DateTimeFormat {
-	let formatter = formatters.get(timeZone);
-	if (!formatter) {
-		formatter = new Intl.DateTimeFormat('en-US', {
-			timeZone,
-			hourCycle: 'h23',
-			year: 'numeric',
-			month: 'numeric',
-			day: 'numeric',
-			hour: 'numeric',
-			minute: 'numeric',
-			second: 'numeric'
-		});
-		formatters.set(timeZone, formatter);
-	}
-	return formatter;
-}
-
 /** A time as clocks in some zone show it; month 1–12. */
 export interface WallClock {
 	year: number;
@@ -40,19 +19,42 @@ export interface WallClock {
 	second: number;
 }
 
-function wallClockAt(epochMs: number, timeZone: string): WallClock {
-	const parts: Record<string, number> = {};
-	for (const part of wallClockFormatter(timeZone).formatToParts(new Date(epochMs))) {
-		if (part.type !== 'literal') parts[part.type] = Number(part.value);
-	}
-	return parts as unknown as WallClock;
+export interface ZoneClock {
+	wallClockAt(epochMs: number): WallClock;
+	/** The zone's UTC offset in milliseconds at an instant (UTC+8 → 28 800 000). */
+	utcOffsetAt(epochMs: number): number;
 }
 
-/** The zone's UTC offset in milliseconds at an instant (UTC+8 → 28 800 000). */
-export function utcOffsetAt(epochMs: number, timeZone: string): number {
-	const wholeSecond = Math.floor(epochMs / SECOND) * SECOND;
-	const p = wallClockAt(wholeSecond, timeZone);
-	return Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second) - wholeSecond;
+/**
+ * The clocks of one zone. Creating one costs far more than reading it (tens of µs): keep it
+ * to read many instants.
+ */
+export function zoneClock(timeZone: string): ZoneClock {
+	const formatter = new Intl.DateTimeFormat('en-US', {
+		timeZone,
+		hourCycle: 'h23',
+		year: 'numeric',
+		month: 'numeric',
+		day: 'numeric',
+		hour: 'numeric',
+		minute: 'numeric',
+		second: 'numeric'
+	});
+	const wallClockAt = (epochMs: number) => {
+		const parts: Record<string, number> = {};
+		for (const part of formatter.formatToParts(new Date(epochMs))) {
+			if (part.type !== 'literal') parts[part.type] = Number(part.value);
+		}
+		return parts as unknown as WallClock;
+	};
+	return {
+		wallClockAt,
+		utcOffsetAt(epochMs) {
+			const wholeSecond = Math.floor(epochMs / SECOND) * SECOND;
+			const p = wallClockAt(wholeSecond);
+			return Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second) - wholeSecond;
+		}
+	};
 }
 
 const pad = (value: number, width = 2) => String(value).padStart(width, '0');
@@ -62,7 +64,7 @@ const pad = (value: number, width = 2) => String(value).padStart(width, '0');
  * `<input type="datetime-local">` shows and sends it.
  */
 export function toZonedInput(date: Date, timeZone: string): string {
-	const p = wallClockAt(date.getTime(), timeZone);
+	const p = zoneClock(timeZone).wallClockAt(date.getTime());
 	return `${pad(p.year, 4)}-${pad(p.month)}-${pad(p.day)}T${pad(p.hour)}:${pad(p.minute)}`;
 }
 
@@ -82,7 +84,8 @@ export function fromZonedInput(value: string, timeZone: string): Date | null {
 	const wallAsUtc = Date.UTC(year, month - 1, day, hour, minute, second || 0);
 	if (Number.isNaN(wallAsUtc)) return null;
 	// The offset at the guessed instant, corrected once more in case a DST change lies between.
-	let instant = wallAsUtc - utcOffsetAt(wallAsUtc, timeZone);
-	instant = wallAsUtc - utcOffsetAt(instant, timeZone);
+	const clock = zoneClock(timeZone);
+	let instant = wallAsUtc - clock.utcOffsetAt(wallAsUtc);
+	instant = wallAsUtc - clock.utcOffsetAt(instant);
 	return new Date(instant);
 }
