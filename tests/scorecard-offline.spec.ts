@@ -13,7 +13,7 @@ import {
 	rowLogins,
 	scorecardTable
 } from './helpers/scorecard';
-import { previousPeriod } from '../src/lib/client/scorecard/period';
+import { previousPeriod } from '../src/lib/shared/time/periods';
 
 /**
  * Going offline is only meaningful once the page runs as an app (see openQuarter): before its

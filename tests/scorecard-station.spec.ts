@@ -16,7 +16,7 @@ import {
 	scorecardTable,
 	stationToday
 } from './helpers/scorecard';
-import { addDays, periodContaining } from '../src/lib/client/scorecard/period';
+import { addDays, periodContaining } from '../src/lib/shared/time/periods';
 import { SCORECARD_COLUMNS } from '../src/lib/shared/kpi';
 
 const GRADES_ZH = /^(评级：)?(优秀|合格|不合格|—)$/;

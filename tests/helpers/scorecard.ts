@@ -1,16 +1,16 @@
 /** The supervisor's scorecard as the scorecard-*.spec.ts tests read it. */
 import { expect, type Locator, type Page } from '@playwright/test';
 import { DEMO_STATION } from './demo';
+import { zonedDay } from '../../src/lib/shared/time/local-time';
 import {
-	localDateIn,
 	periodContaining,
 	periodKey,
 	previousPeriod,
 	type ScorecardPeriod
-} from '../../src/lib/client/scorecard/period';
+} from '../../src/lib/shared/time/periods';
 
 /** Today at the demo station, the date the e2e server's demo history ends on. */
-export const stationToday = () => localDateIn(DEMO_STATION.timeZone, new Date());
+export const stationToday = () => zonedDay(new Date(), DEMO_STATION.timeZone);
 
 /** The last whole quarter: inside the demo's six months of history, whatever today is. */
 export function lastQuarter(): ScorecardPeriod {

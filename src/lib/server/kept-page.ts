@@ -6,7 +6,7 @@
  */
 import { json } from '@sveltejs/kit';
 import { stringify } from 'devalue';
-import type { KeptPageEnvelope } from '$lib/client/scorecard/snapshots';
+import type { KeptPageEnvelope } from '$lib/shared/snapshots';
 
 export function keptPageResponse(view: unknown): Response {
 	const envelope: KeptPageEnvelope = {

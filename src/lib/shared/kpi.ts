@@ -1,14 +1,13 @@
 /**
  * The KPI contract of docs/spec kpi.md as types, zod schemas and the scoring rules.
  *
- * The server computes every number in SQL (src/lib/server/kpi); the functions here state the
- * same scoring rules in plain TypeScript for the UI (e.g. "what would this value score?") and
- * for the reference implementation the property test compares the SQL against. The SQL
- * evaluates the very same float8 expressions in the same order, so both sides agree to the bit
- * for identical KPI values.
+ * The server computes every number, score, grade and rank in SQL (src/lib/server/kpi); the
+ * scoring rules are stated a second time only in server/kpi/reference.ts, the property test's
+ * oracle.
  */
 import { z } from 'zod/mini';
-import { SCORED_KPIS, type KpiSettings, type KpiThreshold, type ScoredKpi } from './domain';
+import type { KpiThreshold } from './domain';
+import { isCalendarDate } from './time/periods';
 
 /** The output row's keys, in the contract's column order (CSV header, JSON key order). */
 export const SCORECARD_COLUMNS = [
@@ -58,17 +57,7 @@ export const DEFAULT_STANDARD_MINUTES = 60;
  */
 export const SCORE_DECIMALS = 9;
 
-const LOCAL_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-
-function isCalendarDate(value: string): boolean {
-	const match = LOCAL_DATE.exec(value);
-	if (!match) return false;
-	const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
-	const date = new Date(Date.UTC(year, month - 1, day));
-	return (
-		date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day
-	);
-}
+const LOCAL_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 /** A local calendar date in the station's time zone, 'YYYY-MM-DD'. */
 export const localDateSchema = z
@@ -136,78 +125,21 @@ export const jobFactSchema = z.object({
 });
 export type JobFact = z.infer<typeof jobFactSchema>;
 
+export type KpiRating = 'excellent' | 'pass' | 'fail';
+
 /**
- * A KPI's score: 60 + 40 * (value - pass) / (excellent - pass), clamped to [0, 100]. The same
- * formula serves lower-is-better KPIs (there excellent < pass). Null when the value is null or
- * the KPI has no usable thresholds (absent, or pass = excellent, which has no scale).
+ * Which of its threshold lines a KPI value reaches: 'excellent' at or beyond the excellent
+ * line, 'pass' at or beyond the pass line, else 'fail'; beyond is above where excellent > pass
+ * (higher is better) and below otherwise. Null without a value or usable thresholds (absent,
+ * or pass = excellent). These are the lines at which the KPI's score reaches 100 and 60; the
+ * scores themselves are computed only in SQL (server/kpi/scorecard.ts).
  */
-export function kpiScore(
+export function thresholdRating(
 	value: number | null,
 	threshold: KpiThreshold | null | undefined
-): number | null {
+): KpiRating | null {
 	if (value === null || !threshold || threshold.excellent === threshold.pass) return null;
-	const raw = 60 + (40 * (value - threshold.pass)) / (threshold.excellent - threshold.pass);
-	return Math.max(0, Math.min(100, raw));
-}
-
-/** A KPI's weight in the composite: its configured weight, 0 when absent. */
-export function kpiWeight(settings: KpiSettings, kpi: ScoredKpi): number {
-	return settings.weights[kpi] ?? 0;
-}
-
-/**
- * The composite score: the weighted mean of the scored KPIs (weight > 0 and a KPI score),
- * weights renormalised over those; null when none is scored. Summed in SCORED_KPIS order, the
- * order the SQL uses too, then rounded to SCORE_DECIMALS.
- */
-export function compositeScore(
-	values: Record<ScoredKpi, number | null>,
-	settings: KpiSettings
-): number | null {
-	let weightedSum = 0;
-	let weightTotal = 0;
-	for (const kpi of SCORED_KPIS) {
-		const weight = kpiWeight(settings, kpi);
-		const score = weight > 0 ? kpiScore(values[kpi], settings.thresholds[kpi]) : null;
-		if (score === null) continue;
-		weightedSum += weight * score;
-		weightTotal += weight;
-	}
-	if (weightTotal === 0) return null;
-	return roundScore(weightedSum / weightTotal);
-}
-
-/** Rounds half to even, like Postgres' round(float8) (C rint), so both sides round alike. */
-export function roundScore(score: number): number {
-	const scale = 10 ** SCORE_DECIMALS;
-	const scaled = score * scale;
-	const floor = Math.floor(scaled);
-	const fraction = scaled - floor;
-	let rounded = fraction > 0.5 ? floor + 1 : floor;
-	if (fraction === 0.5) rounded = floor % 2 === 0 ? floor : floor + 1;
-	return rounded / scale;
-}
-
-export function gradeFor(score: number | null): Grade | null {
-	if (score === null) return null;
-	if (score >= 90) return 'excellent';
-	if (score >= 60) return 'pass';
-	return 'fail';
-}
-
-/**
- * Standard competition ranks (1, 1, 3) by descending score over the technicians with at least
- * `minJobs` completed jobs. A technician without a score cannot be placed, so gets null too.
- */
-export function competitionRanks(
-	entries: readonly { score: number | null; jobsCompleted: number }[],
-	minJobs: number
-): (number | null)[] {
-	const eligible = (e: { score: number | null; jobsCompleted: number }) =>
-		e.score !== null && e.jobsCompleted >= minJobs;
-	return entries.map((entry) => {
-		if (!eligible(entry)) return null;
-		const better = entries.filter((other) => eligible(other) && other.score! > entry.score!);
-		return better.length + 1;
-	});
+	const better = Math.sign(threshold.excellent - threshold.pass);
+	if ((value - threshold.excellent) * better >= 0) return 'excellent';
+	return (value - threshold.pass) * better >= 0 ? 'pass' : 'fail';
 }

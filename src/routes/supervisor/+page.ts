@@ -1,8 +1,9 @@
 import { error, redirect } from '@sveltejs/kit';
 import { m } from '$lib/paraglide/messages.js';
-import { localDateIn, periodFromSearchParams, periodSearch } from '$lib/client/scorecard/period';
+import { periodFromSearchParams, periodSearch } from '$lib/shared/time/periods';
+import { zonedDay } from '$lib/shared/time/local-time';
 import { loadSnapshot } from '$lib/client/scorecard/snapshot-load';
-import { snapshotKey, type StationScorecardSnapshot } from '$lib/client/scorecard/snapshots';
+import { snapshotKey, type StationScorecardSnapshot } from '$lib/shared/snapshots';
 import type { PageLoad } from './$types';
 
 /**
@@ -15,7 +16,7 @@ export const load: PageLoad = async ({ url, fetch, parent }) => {
 	const { user } = await parent();
 	if (!user) redirect(303, '/login');
 	if (user.role !== 'supervisor') error(403, m.error_forbidden());
-	const today = localDateIn(user.timeZone, new Date());
+	const today = zonedDay(new Date(), user.timeZone);
 	const { period, problem } = periodFromSearchParams(url.searchParams, today);
 	const { data, offline, unavailable } = await loadSnapshot<StationScorecardSnapshot>(
 		fetch,

@@ -7,11 +7,11 @@ import { error } from '@sveltejs/kit';
 import { m } from '$lib/paraglide/messages.js';
 import type { SessionUser } from '$lib/server/auth/session-user';
 import {
-	localDateIn,
 	periodFromSearchParams,
 	type PeriodProblem,
 	type ScorecardPeriod
-} from '$lib/client/scorecard/period';
+} from '$lib/shared/time/periods';
+import { zonedDay } from '$lib/shared/time/local-time';
 
 export function supervisorOfRequest(locals: App.Locals): SessionUser {
 	if (!locals.user) error(401, m.srv_sign_in_first());
@@ -45,7 +45,7 @@ function describeProblem(problem: PeriodProblem): string {
 
 /** The period of the request's query; no period at all means the current month. */
 export function periodOfRequest(url: URL, user: SessionUser): ScorecardPeriod {
-	const today = localDateIn(user.timeZone, new Date());
+	const today = zonedDay(new Date(), user.timeZone);
 	const { period, problem } = periodFromSearchParams(url.searchParams, today);
 	if (problem) error(400, m.srv_invalid_period({ problem: describeProblem(problem) }));
 	return period;

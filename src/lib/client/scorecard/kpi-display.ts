@@ -4,7 +4,7 @@
  * of jobs on the technician page explains it.
  */
 import { m } from '$lib/paraglide/messages.js';
-import { kpiScore, type Grade, type ScorecardRow } from '$lib/shared/kpi';
+import { thresholdRating, type Grade, type ScorecardRow } from '$lib/shared/kpi';
 import type { KpiThreshold } from '$lib/shared/domain';
 import type { BadgeTone } from '$lib/client/ui/labels';
 
@@ -204,11 +204,8 @@ export const gradeTone = (grade: Grade) => gradeTones[grade];
 
 /**
  * How one KPI fares against its thresholds: excellent once it reaches the excellent line, pass
- * once it reaches the pass line (its KPI score is 100, resp. at least 60); null when unscored.
+ * once it reaches the pass line; null when unscored.
  */
 export function kpiRating(value: number | null, threshold: KpiThreshold | null | undefined) {
-	const score = kpiScore(value, threshold);
-	if (score === null) return null;
-	if (score >= 100) return 'excellent';
-	return score >= 60 ? 'pass' : 'fail';
+	return thresholdRating(value, threshold);
 }

@@ -1,6 +1,11 @@
 /** A period as people read it: "2026年第3季度", "July 2026", and its days "7月1日至9月30日". */
 import { m } from '$lib/paraglide/messages.js';
-import { addDays, periodKey, type PeriodProblem, type ScorecardPeriod } from './period';
+import {
+	addDays,
+	periodKey,
+	type PeriodProblem,
+	type ScorecardPeriod
+} from '$lib/shared/time/periods';
 
 /** Local dates carry no time zone: format them as UTC calendar days. */
 const asDay = (date: string) => new Date(`${date}T00:00:00Z`);

@@ -1,8 +1,9 @@
 import { error, redirect } from '@sveltejs/kit';
 import { m } from '$lib/paraglide/messages.js';
-import { localDateIn, periodFromSearchParams, periodSearch } from './period';
+import { periodFromSearchParams, periodSearch } from '$lib/shared/time/periods';
+import { zonedDay } from '$lib/shared/time/local-time';
 import { loadKeptPage } from './snapshot-load';
-import { snapshotKey } from './snapshots';
+import { snapshotKey } from '$lib/shared/snapshots';
 
 interface ReviewPageEvent {
 	url: URL;
@@ -25,7 +26,7 @@ export async function loadReviewPage<View>(
 	const { user } = await parent();
 	if (!user) redirect(303, '/login');
 	if (user.role !== 'supervisor') error(403, m.error_forbidden());
-	const today = localDateIn(user.timeZone, new Date());
+	const today = zonedDay(new Date(), user.timeZone);
 	const { period, problem } = periodFromSearchParams(url.searchParams, today);
 	const kept = await loadKeptPage<View>(
 		fetch,

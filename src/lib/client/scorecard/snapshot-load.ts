@@ -9,7 +9,7 @@ import { error, redirect } from '@sveltejs/kit';
 import { parse } from 'devalue';
 import { m } from '$lib/paraglide/messages.js';
 import { readSnapshot, saveSnapshot } from './offline-cache';
-import type { KeptPageEnvelope } from './snapshots';
+import type { KeptPageEnvelope } from '$lib/shared/snapshots';
 
 /** Statuses a proxy or the service worker answers with when the app server is out of reach. */
 const UNREACHABLE = new Set([502, 503, 504]);

@@ -8,7 +8,7 @@
  * "Today" is the station's day, like every time shown.
  */
 import type { JobRecord } from '../../shared/sync';
-import { zonedDay } from './zoned-time';
+import { zonedDay } from '$lib/shared/time/local-time';
 
 export const FOLLOW_UP_DAYS = 30;
 export const RECENT_DAYS = 30;

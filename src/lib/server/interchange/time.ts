@@ -5,9 +5,9 @@
  * an export and re-import (a Date holds milliseconds). A parsed timestamp is normalised to
  * UTC ISO 8601 (`2026-03-02T01:30:00.123456Z`), which Postgres reads as timestamptz.
  *
- * Offsets come from Intl (the runtime's IANA time-zone data): the offset of an instant is
- * the difference between its wall-clock time in the zone and in UTC.
+ * Offsets come from shared/time/local-time.ts's zoneClock, remembered by hour here.
  */
+import { zoneClock, type WallClock, type ZoneClock } from '../../shared/time/local-time';
 import { InvalidValue } from './problems';
 
 export { InvalidValue };
@@ -17,77 +17,32 @@ const MINUTE = 60 * SECOND;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function wallClockFormatter(timeZone: string): Intl.DateTimeFormat {
-	let formatter = formatters.get(timeZone);
-	if (!formatter) {
-		formatter = new Intl.DateTimeFormat('en-US', {
-			timeZone,
-			hourCycle: 'h23',
-			year: 'numeric',
-			month: 'numeric',
-			day: 'numeric',
-			hour: 'numeric',
-			minute: 'numeric',
-			second: 'numeric'
-		});
-		formatters.set(timeZone, formatter);
-	}
-	return formatter;
-}
-
 /**
- * Offsets by zone and UTC hour, for hours in which the offset does not change (null: it
- * does, ask Intl for each instant). Intl is slow (tens of µs a call) and an import of a few
- * thousand jobs asks for tens of thousands of offsets, mostly of the same few hours.
+ * Per zone, its clock and its offsets by UTC hour, for hours in which the offset does not
+ * change (null: it does, ask the clock for each instant). Intl is slow (tens of µs a call) and
+ * an import of a few thousand jobs asks for tens of thousands of offsets, mostly of the same
+ * few hours.
  */
-const hourlyOffsets = new Map<string, Map<number, number | null>>();
+const zones = new Map<string, { clock: ZoneClock; hours: Map<number, number | null> }>();
 const MAX_CACHED_HOURS = 200_000;
 
-/** The zone's UTC offset in milliseconds at an instant (UTC+8 → 28 800 000). */
-export function utcOffsetAt(epochMs: number, timeZone: string): number {
-	let hours = hourlyOffsets.get(timeZone);
-	if (!hours || hours.size > MAX_CACHED_HOURS) {
-		hours = new Map();
-		hourlyOffsets.set(timeZone, hours);
+/** The zone's UTC offset at an instant, remembered by hour. */
+function utcOffsetAt(epochMs: number, timeZone: string): number {
+	let zone = zones.get(timeZone);
+	if (!zone || zone.hours.size > MAX_CACHED_HOURS) {
+		zone = { clock: zoneClock(timeZone), hours: new Map() };
+		zones.set(timeZone, zone);
 	}
 	const hour = Math.floor(epochMs / HOUR);
-	let offset = hours.get(hour);
+	let offset = zone.hours.get(hour);
 	if (offset === undefined) {
 		// Offsets change at whole seconds, and never twice within an hour.
-		const atStart = intlOffsetAt(hour * HOUR, timeZone);
-		const atEnd = intlOffsetAt(hour * HOUR + HOUR - SECOND, timeZone);
+		const atStart = zone.clock.utcOffsetAt(hour * HOUR);
+		const atEnd = zone.clock.utcOffsetAt(hour * HOUR + HOUR - SECOND);
 		offset = atStart === atEnd ? atStart : null;
-		hours.set(hour, offset);
+		zone.hours.set(hour, offset);
 	}
-	return offset ?? intlOffsetAt(epochMs, timeZone);
-}
-
-function intlOffsetAt(epochMs: number, timeZone: string): number {
-	const wholeSecond = Math.floor(epochMs / SECOND) * SECOND;
-	const parts: Record<string, number> = {};
-	for (const part of wallClockFormatter(timeZone).formatToParts(new Date(wholeSecond))) {
-		if (part.type !== 'literal') parts[part.type] = Number(part.value);
-	}
-	const wallClock = Date.UTC(
-		parts.year,
-		parts.month - 1,
-		parts.day,
-		parts.hour,
-		parts.minute,
-		parts.second
-	);
-	return wallClock - wholeSecond;
-}
-
-interface WallClock {
-	year: number;
-	month: number;
-	day: number;
-	hour: number;
-	minute: number;
-	second: number;
+	return offset ?? zone.clock.utcOffsetAt(epochMs);
 }
 
 /**

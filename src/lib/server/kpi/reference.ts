@@ -1,22 +1,29 @@
 /**
  * kpi.md written a second time, as plain TypeScript over plain rows: the oracle the property
- * test compares the SQL engine against. It shares only the scoring functions of shared/kpi.ts
- * (which the UI uses too); every per-job rule and aggregate is re-derived here independently
- * of the SQL. Not used at run time.
+ * test compares the SQL engine against: every per-job rule, aggregate and scoring rule is
+ * re-derived here independently of the SQL (scorecard.ts, job-facts.ts), the one definition
+ * the application runs. Not used at run time.
  */
 import {
 	DEFAULT_STANDARD_MINUTES,
 	LONG_REPAIR_MINUTES,
-	competitionRanks,
-	compositeScore,
-	gradeFor,
+	SCORE_DECIMALS,
+	type Grade,
 	type JobFact,
 	type JobFailureReason,
 	type JobFlag,
 	type KpiPeriod,
 	type ScorecardRow
 } from '../../shared/kpi';
-import type { JobOutcome, JobStatus, KpiSettings, ScoredKpi } from '../../shared/domain';
+import {
+	SCORED_KPIS,
+	type JobOutcome,
+	type JobStatus,
+	type KpiSettings,
+	type KpiThreshold,
+	type ScoredKpi
+} from '../../shared/domain';
+import { fromZonedInput } from '../../shared/time/local-time';
 
 export interface ReferenceStation {
 	timeZone: string;
@@ -58,35 +65,8 @@ export interface ReferenceData {
 }
 
 /** The instant of local midnight starting `date` in `timeZone`. */
-export function localMidnight(date: string, timeZone: string): number {
-	const [year, month, day] = date.split('-').map(Number);
-	const wallClock = Date.UTC(year, month - 1, day);
-	// The offset at the guess is right unless a DST change lies between; a second pass fixes that.
-	const guess = wallClock - utcOffset(wallClock, timeZone);
-	return wallClock - utcOffset(guess, timeZone);
-}
-
-function utcOffset(instant: number, timeZone: string): number {
-	const parts = new Intl.DateTimeFormat('en-US', {
-		timeZone,
-		hourCycle: 'h23',
-		year: 'numeric',
-		month: 'numeric',
-		day: 'numeric',
-		hour: 'numeric',
-		minute: 'numeric',
-		second: 'numeric'
-	}).formatToParts(new Date(instant));
-	const part = (type: string) => Number(parts.find((p) => p.type === type)!.value);
-	const wallClock = Date.UTC(
-		part('year'),
-		part('month') - 1,
-		part('day'),
-		part('hour'),
-		part('minute'),
-		part('second')
-	);
-	return wallClock - Math.floor(instant / 1000) * 1000;
+function localMidnight(date: string, timeZone: string): number {
+	return fromZonedInput(`${date}T00:00`, timeZone)!.getTime();
 }
 
 /**
@@ -327,4 +307,82 @@ export function referenceScorecard(data: ReferenceData, period: KpiPeriod): Scor
 			(a.rank ?? Infinity) - (b.rank ?? Infinity) ||
 			(a.login < b.login ? -1 : a.login > b.login ? 1 : 0)
 	);
+}
+
+// Scoring (kpi.md "Scoring"), as scorecard.ts computes it in SQL.
+
+/**
+ * A KPI's score: 60 + 40 * (value - pass) / (excellent - pass), clamped to [0, 100]. The same
+ * formula serves lower-is-better KPIs (there excellent < pass). Null when the value is null or
+ * the KPI has no usable thresholds (absent, or pass = excellent, which has no scale).
+ */
+export function kpiScore(
+	value: number | null,
+	threshold: KpiThreshold | null | undefined
+): number | null {
+	if (value === null || !threshold || threshold.excellent === threshold.pass) return null;
+	const raw = 60 + (40 * (value - threshold.pass)) / (threshold.excellent - threshold.pass);
+	return Math.max(0, Math.min(100, raw));
+}
+
+/** A KPI's weight in the composite: its configured weight, 0 when absent. */
+function kpiWeight(settings: KpiSettings, kpi: ScoredKpi): number {
+	return settings.weights[kpi] ?? 0;
+}
+
+/**
+ * The composite score: the weighted mean of the scored KPIs (weight > 0 and a KPI score),
+ * weights renormalised over those; null when none is scored. Summed in SCORED_KPIS order, the
+ * order the SQL uses too, then rounded to SCORE_DECIMALS, so both agree to the bit.
+ */
+export function compositeScore(
+	values: Record<ScoredKpi, number | null>,
+	settings: KpiSettings
+): number | null {
+	let weightedSum = 0;
+	let weightTotal = 0;
+	for (const kpi of SCORED_KPIS) {
+		const weight = kpiWeight(settings, kpi);
+		const score = weight > 0 ? kpiScore(values[kpi], settings.thresholds[kpi]) : null;
+		if (score === null) continue;
+		weightedSum += weight * score;
+		weightTotal += weight;
+	}
+	if (weightTotal === 0) return null;
+	return roundScore(weightedSum / weightTotal);
+}
+
+/** Rounds half to even, like Postgres' round(float8) (C rint), so both sides round alike. */
+export function roundScore(score: number): number {
+	const scale = 10 ** SCORE_DECIMALS;
+	const scaled = score * scale;
+	const floor = Math.floor(scaled);
+	const fraction = scaled - floor;
+	let rounded = fraction > 0.5 ? floor + 1 : floor;
+	if (fraction === 0.5) rounded = floor % 2 === 0 ? floor : floor + 1;
+	return rounded / scale;
+}
+
+export function gradeFor(score: number | null): Grade | null {
+	if (score === null) return null;
+	if (score >= 90) return 'excellent';
+	if (score >= 60) return 'pass';
+	return 'fail';
+}
+
+/**
+ * Standard competition ranks (1, 1, 3) by descending score over the technicians with at least
+ * `minJobs` completed jobs. A technician without a score cannot be placed, so gets null too.
+ */
+export function competitionRanks(
+	entries: readonly { score: number | null; jobsCompleted: number }[],
+	minJobs: number
+): (number | null)[] {
+	const eligible = (e: { score: number | null; jobsCompleted: number }) =>
+		e.score !== null && e.jobsCompleted >= minJobs;
+	return entries.map((entry) => {
+		if (!eligible(entry)) return null;
+		const better = entries.filter((other) => eligible(other) && other.score! > entry.score!);
+		return better.length + 1;
+	});
 }

@@ -1,13 +1,14 @@
 /**
- * The technician scorecard of kpi.md, computed in one SQL statement.
+ * The technician scorecard of kpi.md, computed in one SQL statement: the one definition of the
+ * KPI values, scores, grades and ranks (the trends use the same statement grouped by month;
+ * reference.ts restates the rules in TypeScript only as the property test's oracle).
  *
  * Layout of the statement: the period's rows of job_kpi_daily (per technician and local day,
  * refreshed from the per-job facts of job-facts.ts) → `technician_kpis` (one GROUP BY per
- * technician: counts, exact sums divided once, percentile_cont median over the days' repair
- * minutes) → `scoring_rules`
- * (thresholds and weights read from the station's kpi_settings jsonb) → `kpi_scores` (one
- * score column per scored KPI) → `composite` (weighted mean, renormalised, rounded) → final
- * SELECT with grade and rank().
+ * bucket and technician: counts, exact sums divided once, percentile_cont median over the
+ * days' repair minutes) → `scoring_rules` (thresholds and weights read from the station's
+ * kpi_settings jsonb) → `kpi_scores` (one score column per scored KPI) → `composite`
+ * (weighted mean, renormalised, rounded) → final SELECT with grade and rank().
  *
  * Ranking choices: ranks go to technicians with jobs_completed >= min_jobs_for_ranking AND a
  * score; a technician whose score is null (every scored KPI null) has nothing to be ranked by,
@@ -21,7 +22,7 @@ import type { Queryable } from '../db';
 import { queryRows } from '../db/rows';
 import { SCORED_KPIS, type ScoredKpi } from '../../shared/domain';
 import { SCORE_DECIMALS, scorecardRowSchema, type ScorecardRow } from '../../shared/kpi';
-import { jobFactsCtes, refreshJobFacts } from './job-facts';
+import { refreshJobFacts } from './job-facts';
 import { parseStationPeriod, type StationPeriod } from './period';
 
 /** A KPI key as an SQL identifier; the keys are fixed snake_case constants. */
@@ -44,7 +45,7 @@ function scoringRuleColumns(): SQL {
 
 /**
  * Per scored KPI: its score, null when the KPI is not scored (weight 0, no thresholds, pass =
- * excellent, or no value). The float8 expression is the one of kpiScore() in shared/kpi.ts.
+ * excellent, or no value). reference.ts's kpiScore() restates it for the property test.
  * The value is tested for null explicitly because greatest()/least() skip null arguments.
  */
 function kpiScoreColumns(): SQL {
@@ -64,7 +65,7 @@ function kpiScoreColumns(): SQL {
 
 /**
  * The composite: Σ weight·score / Σ weight over the scored KPIs, added in SCORED_KPIS order
- * (unscored ones add an exact 0), the same order as compositeScore() in shared/kpi.ts.
+ * (unscored ones add an exact 0), the order reference.ts's compositeScore() follows too.
  */
 function compositeScoreExpression(): SQL {
 	const weighted = sql.join(
@@ -84,18 +85,22 @@ function compositeScoreExpression(): SQL {
 	return sql`round((${weighted}) / nullif(${weights}, 0) * ${scale}) / ${scale}`;
 }
 
-export async function computeScorecard(
-	db: Queryable,
-	input: StationPeriod
-): Promise<ScorecardRow[]> {
-	const period = parseStationPeriod(input);
-	await refreshJobFacts(db, period.stationId);
-	const rows = await queryRows<ScorecardRow>(
-		db,
-		sql`
-WITH ${jobFactsCtes(period)},
-period_days AS (
-	SELECT d.*
+/**
+ * How the rows are grouped besides by technician, as an expression over a daily row `d`: one
+ * scorecard per distinct value, each scored and ranked on its own.
+ */
+export type ScorecardBucket = SQL;
+/** The whole period is one scorecard. */
+export const WHOLE_PERIOD: ScorecardBucket = sql`''`;
+
+/**
+ * The scorecard of every bucket of the period: kpi.md's output row plus `bucket`, ordered by
+ * bucket, rank (nulls last), then login. Call refreshJobFacts() first.
+ */
+export function scorecardQuery(period: StationPeriod, bucketOfDay: ScorecardBucket): SQL {
+	return sql`
+WITH period_days AS (
+	SELECT ${bucketOfDay} AS bucket, d.*
 	FROM job_kpi_daily d
 	WHERE d.station_id = ${period.stationId}::uuid
 		AND d.day >= ${period.from}::date
@@ -105,14 +110,16 @@ period_days AS (
 -- for (a fresh station, or PGlite, which has no autovacuum).
 repair_medians AS MATERIALIZED (
 	SELECT
+		d.bucket,
 		d.technician_id,
 		percentile_cont(0.5) WITHIN GROUP (ORDER BY m.minutes) AS median_repair_minutes
 	FROM period_days d
 	CROSS JOIN LATERAL unnest(d.repair_minutes) AS m(minutes)
-	GROUP BY d.technician_id
+	GROUP BY d.bucket, d.technician_id
 ),
 technician_kpis AS (
 	SELECT
+		d.bucket,
 		d.technician_id,
 		sum(d.jobs_completed) AS jobs_completed,
 		sum(d.successes)::float8 / sum(d.jobs_completed) AS repair_success_rate,
@@ -129,10 +136,11 @@ technician_kpis AS (
 		sum(d.followed_up_count)::float8 / sum(d.jobs_completed) AS follow_up_rate,
 		sum(d.accurate_count)::float8 / sum(d.jobs_completed) AS record_accuracy
 	FROM period_days d
-	GROUP BY d.technician_id
+	GROUP BY d.bucket, d.technician_id
 ),
 kpi_values AS MATERIALIZED (
 	SELECT
+		tk.bucket,
 		tk.technician_id,
 		tk.jobs_completed::int AS jobs_completed,
 		tk.repair_success_rate,
@@ -147,14 +155,15 @@ kpi_values AS MATERIALIZED (
 		tk.follow_up_rate,
 		tk.record_accuracy
 	FROM technician_kpis tk
-	LEFT JOIN repair_medians rm ON rm.technician_id = tk.technician_id
+	LEFT JOIN repair_medians rm ON rm.bucket = tk.bucket AND rm.technician_id = tk.technician_id
 ),
 scoring_rules AS (
 	SELECT s.min_jobs_for_ranking, ${scoringRuleColumns()}
-	FROM station s
+	FROM stations s
+	WHERE s.id = ${period.stationId}::uuid
 ),
 kpi_scores AS (
-	SELECT k.technician_id, ${kpiScoreColumns()}
+	SELECT k.bucket, k.technician_id, ${kpiScoreColumns()}
 	FROM kpi_values k
 	CROSS JOIN scoring_rules r
 ),
@@ -164,7 +173,7 @@ composite AS (
 		${compositeScoreExpression()} AS score,
 		r.min_jobs_for_ranking
 	FROM kpi_values k
-	JOIN kpi_scores ks ON ks.technician_id = k.technician_id
+	JOIN kpi_scores ks ON ks.bucket = k.bucket AND ks.technician_id = k.technician_id
 	CROSS JOIN scoring_rules r
 ),
 ranked AS (
@@ -174,6 +183,7 @@ ranked AS (
 	FROM composite c
 )
 SELECT
+	rk.bucket,
 	u.login,
 	u.name,
 	rk.jobs_completed,
@@ -195,11 +205,20 @@ SELECT
 		WHEN rk.score IS NOT NULL THEN 'fail'
 	END AS grade,
 	CASE WHEN rk.rankable
-		THEN (rank() OVER (PARTITION BY rk.rankable ORDER BY rk.score DESC))::int
+		THEN (rank() OVER (PARTITION BY rk.bucket, rk.rankable ORDER BY rk.score DESC))::int
 	END AS rank
 FROM ranked rk
 JOIN users u ON u.station_id = ${period.stationId}::uuid AND u.id = rk.technician_id
-ORDER BY rank NULLS LAST, u.login COLLATE "C"`
-	);
+ORDER BY rk.bucket, rank NULLS LAST, u.login COLLATE "C"`;
+}
+
+export async function computeScorecard(
+	db: Queryable,
+	input: StationPeriod
+): Promise<ScorecardRow[]> {
+	const period = parseStationPeriod(input);
+	await refreshJobFacts(db, period.stationId);
+	const rows = await queryRows<ScorecardRow>(db, scorecardQuery(period, WHOLE_PERIOD));
+	// Parsing drops the bucket column.
 	return rows.map((row) => scorecardRowSchema.parse(row));
 }

@@ -6,7 +6,7 @@
  *    KPIs the composite score uses — whose value scores under 60, i.e. is worse than its pass
  *    threshold (for lower-is-better KPIs, above it).
  * 2. Sharp drop (明显下滑) versus the period before (the previous month, quarter, or as many days
- *    just before: period.ts), for every KPI with a "better" direction in kpi.md, scored or not:
+ *    just before: shared/time/periods.ts), for every KPI with a "better" direction in kpi.md, scored or not:
  *    - a rate (success, CSAT, follow-up, record accuracy) down by SHARP_RATE_DROP or more in
  *      absolute terms (0.10 = 10 percentage points: 95 % → 85 % alerts, 95 % → 86 % does not);
  *    - a time, ratio or cost (response hours, duration index, parts cost per job) up by
@@ -21,7 +21,7 @@
  * the scorecard; this file only compares the few numbers per technician.
  */
 import { SCORED_KPIS, type KpiSettings, type ScoredKpi } from '../../shared/domain';
-import { kpiScore, kpiWeight, type ScorecardRow } from '../../shared/kpi';
+import { thresholdRating, type ScorecardRow } from '../../shared/kpi';
 
 export const SHARP_RATE_DROP = 0.1;
 export const SHARP_RISE_RATIO = 0.25;
@@ -48,9 +48,8 @@ export type KpiValues = Pick<ScorecardRow, ScoredKpi | 'jobs_completed'>;
 /** Worse than pass, on a KPI that enters the composite score. */
 function belowPass(kpi: ScoredKpi, value: number | null, settings: KpiSettings): KpiAlert | null {
 	const threshold = settings.thresholds[kpi];
-	if (value === null || !threshold || kpiWeight(settings, kpi) <= 0) return null;
-	const score = kpiScore(value, threshold);
-	if (score === null || score >= 60) return null;
+	if (value === null || !threshold || (settings.weights[kpi] ?? 0) <= 0) return null;
+	if (thresholdRating(value, threshold) !== 'fail') return null;
 	return { kind: 'below_pass', kpi, value, pass: threshold.pass, excellent: threshold.excellent };
 }
 

@@ -1,7 +1,8 @@
 /**
  * The alerts page's data: per technician, the KPIs below pass or dropping sharply (rules in
  * alert-rules.ts). The KPI values come from computeScorecard for the period and for the period
- * before it (period.ts), so they are exactly the numbers the scorecard shows.
+ * before it (comparisonPeriod, shared/time/periods.ts), so they are exactly the numbers the
+ * scorecard shows.
  */
 import { eq, sql } from 'drizzle-orm';
 import type { Queryable } from '../db';
@@ -10,7 +11,7 @@ import { stations } from '../db/schema';
 import { computeScorecard } from '../kpi/scorecard';
 import { parseStationPeriod, type StationPeriod } from '../kpi/period';
 import { SHARP_RATE_DROP, SHARP_RISE_RATIO, hasEnoughJobs, kpiAlerts } from './alert-rules';
-import { comparisonPeriod } from './period';
+import { comparisonPeriod } from '../../shared/time/periods';
 import type { AlertsReport } from './schemas';
 
 export async function reviewAlerts(db: Queryable, input: StationPeriod): Promise<AlertsReport> {

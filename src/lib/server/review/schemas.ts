@@ -36,7 +36,7 @@ const technicianRefSchema = z.object({
 
 export const alertsReportSchema = z.object({
 	period: periodSchema,
-	/** The period before (period.ts comparisonPeriod): the base of the sharp-drop rule. */
+	/** The period before (shared/time/periods.ts comparisonPeriod): the base of the sharp-drop rule. */
 	previousPeriod: periodSchema,
 	minJobs: count,
 	rule: z.object({ sharpRateDrop: z.number(), sharpRiseRatio: z.number() }),

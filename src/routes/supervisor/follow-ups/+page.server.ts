@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { fail, redirect } from '@sveltejs/kit';
 import { TRPCError } from '@trpc/server';
 import { serverCaller } from '$lib/server/trpc/caller';
-import { localDateTimeIn } from '$lib/server/review/local-time';
+import { toZonedInput } from '$lib/shared/time/local-time';
 import {
 	RecordFollowUpError,
 	type RecordFollowUpProblem
@@ -54,7 +54,7 @@ export const load: PageServerLoad = async (event) => {
 		timeZone: user.timeZone,
 		queue,
 		pageCount,
-		now: localDateTimeIn(user.timeZone, new Date()),
+		now: toZonedInput(new Date(), user.timeZone),
 		// One id per form: sending the same form twice records one call, not two.
 		callIds: Object.fromEntries(queue.jobs.map((job) => [job.jobId, randomUUID()]))
 	};

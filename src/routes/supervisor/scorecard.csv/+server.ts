@@ -1,6 +1,6 @@
 import { serverCaller } from '$lib/server/trpc/caller';
 import { scorecardToCsv } from '$lib/server/interchange/scorecard-output';
-import { periodKey } from '$lib/client/scorecard/period';
+import { periodKey } from '$lib/shared/time/periods';
 import { periodOfRequest, supervisorOfRequest } from '../scorecard-request.server';
 import type { RequestHandler } from './$types';
 

@@ -1,7 +1,7 @@
 import { json } from '@sveltejs/kit';
 import { serverCaller } from '$lib/server/trpc/caller';
-import { previousPeriod } from '$lib/client/scorecard/period';
-import type { StationScorecardSnapshot } from '$lib/client/scorecard/snapshots';
+import { previousPeriod } from '$lib/shared/time/periods';
+import type { StationScorecardSnapshot } from '$lib/shared/snapshots';
 import { periodOfRequest, supervisorOfRequest } from '../scorecard-request.server';
 import type { RequestHandler } from './$types';
 

@@ -1,8 +1,8 @@
 import { error, json } from '@sveltejs/kit';
 import { m } from '$lib/paraglide/messages.js';
 import { serverCaller } from '$lib/server/trpc/caller';
-import { addDays, monthsEnding, previousPeriod } from '$lib/client/scorecard/period';
-import type { TechnicianScorecardSnapshot } from '$lib/client/scorecard/snapshots';
+import { addDays, monthsEnding, previousPeriod } from '$lib/shared/time/periods';
+import type { TechnicianScorecardSnapshot } from '$lib/shared/snapshots';
 import { periodOfRequest, supervisorOfRequest } from '../../../scorecard-request.server';
 import type { RequestHandler } from './$types';
 

@@ -2,9 +2,9 @@
  * What the scorecard pages load from their JSON endpoints, and what the browser keeps of them
  * for offline reading. Plain JSON: dates are ISO strings.
  */
-import type { KpiSettings } from '$lib/shared/domain';
-import type { JobFact, ScorecardRow } from '$lib/shared/kpi';
-import type { ScorecardPeriod } from './period';
+import type { KpiSettings } from './domain';
+import type { JobFact, ScorecardRow } from './kpi';
+import type { ScorecardPeriod } from './time/periods';
 
 export interface SnapshotStation {
 	code: string;

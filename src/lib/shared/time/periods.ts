@@ -1,6 +1,7 @@
 /**
- * Scorecard periods: weeks, months, quarters and custom ranges of local dates in the station's
- * time zone, half-open [from, to) as kpi.md defines them, and their place in the URL.
+ * KPI periods: weeks, months, quarters and custom ranges of local dates in the station's time
+ * zone, half-open [from, to) as kpi.md defines them, the period before each (the scorecard's
+ * trend arrows and the alerts compare with it), and their place in the URL.
  *
  * URL forms (all linkable):
  * - `?period=2026-W14` (ISO week, Monday to Sunday), `?period=2026-03`, `?period=2026-Q1`;
@@ -12,18 +13,21 @@
  * was wrong.
  *
  * Pure functions of their arguments (today is passed in), shared by the pages, their JSON
- * endpoints and the CSV download, so every view resolves a URL to the same period.
+ * endpoints, the CSV download and the alerts, so every view resolves a URL to the same period
+ * and compares it with the same period before.
  */
 export const PERIOD_KINDS = ['week', 'month', 'quarter', 'custom'] as const;
 export type PeriodKind = (typeof PERIOD_KINDS)[number];
 export type CalendarPeriodKind = Exclude<PeriodKind, 'custom'>;
 
-export interface ScorecardPeriod {
-	kind: PeriodKind;
-	/** First day, 'YYYY-MM-DD'. */
+/** Local dates 'YYYY-MM-DD', half-open [from, to). */
+export interface LocalDateRange {
 	from: string;
-	/** The day after the last day, 'YYYY-MM-DD'. */
 	to: string;
+}
+
+export interface ScorecardPeriod extends LocalDateRange {
+	kind: PeriodKind;
 }
 
 /**
@@ -57,12 +61,15 @@ const QUARTER_KEY = /^(\d{4})-Q([1-4])$/;
 
 const pad = (value: number, width = 2) => String(value).padStart(width, '0');
 
+function inYearRange(year: number): boolean {
+	return year >= MIN_YEAR && year <= MAX_YEAR;
+}
+
 /** Day number (days since 1970-01-01) of a valid date string, or null. */
 function dayNumber(date: string): number | null {
 	const match = DATE_PATTERN.exec(date);
 	if (!match) return null;
 	const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
-	if (year < MIN_YEAR || year > MAX_YEAR) return null;
 	const ms = Date.UTC(year, month - 1, day);
 	const check = new Date(ms);
 	if (check.getUTCMonth() !== month - 1 || check.getUTCDate() !== day) return null;
@@ -76,12 +83,18 @@ function dateOfDay(day: number): string {
 
 function requireDay(date: string): number {
 	const day = dayNumber(date);
-	if (day === null) throw new Error(`Not a date between ${MIN_YEAR} and ${MAX_YEAR}: "${date}"`);
+	if (day === null) throw new Error(`Not a date written YYYY-MM-DD: "${date}"`);
 	return day;
 }
 
-export function isLocalDate(value: string): boolean {
+/** Whether `value` is a real calendar date written 'YYYY-MM-DD'. */
+export function isCalendarDate(value: string): boolean {
 	return dayNumber(value) !== null;
+}
+
+/** A date a URL may name: a real calendar date of the years the pickers accept. */
+function isUrlDate(value: string): boolean {
+	return isCalendarDate(value) && inYearRange(Number(value.slice(0, 4)));
 }
 
 export function addDays(date: string, days: number): string {
@@ -90,18 +103,6 @@ export function addDays(date: string, days: number): string {
 
 export function daysBetween(from: string, to: string): number {
 	return requireDay(to) - requireDay(from);
-}
-
-/** Today's date in `timeZone` at `instant`, 'YYYY-MM-DD'. */
-export function localDateIn(timeZone: string, instant: Date): string {
-	const parts = new Intl.DateTimeFormat('en-CA', {
-		timeZone,
-		year: 'numeric',
-		month: '2-digit',
-		day: '2-digit'
-	}).formatToParts(instant);
-	const part = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
-	return `${part('year')}-${part('month')}-${part('day')}`;
 }
 
 function firstOfMonth(year: number, monthIndex: number): string {
@@ -155,10 +156,6 @@ export function periodKey(period: ScorecardPeriod): string | null {
 	}
 }
 
-function inYearRange(year: number): boolean {
-	return year >= MIN_YEAR && year <= MAX_YEAR;
-}
-
 /** A period from its URL key, or null when the key names no period. */
 export function parsePeriodKey(key: string): ScorecardPeriod | null {
 	const text = key.trim().toUpperCase();
@@ -192,6 +189,24 @@ export function previousPeriod(period: ScorecardPeriod): ScorecardPeriod {
 		return { kind: 'custom', from: addDays(period.from, -length), to: period.from };
 	}
 	return periodContaining(period.kind, addDays(period.from, -1));
+}
+
+/** The kind of period [from, to) is: a calendar month, quarter or week, else custom. */
+function periodOfRange(range: LocalDateRange): ScorecardPeriod {
+	for (const kind of ['month', 'quarter', 'week'] as const) {
+		const calendar = periodContaining(kind, range.from);
+		if (calendar.from === range.from && calendar.to === range.to) return calendar;
+	}
+	return { kind: 'custom', from: range.from, to: range.to };
+}
+
+/**
+ * The period a range is compared with, whatever kind it came as (the alerts get bare dates):
+ * the previousPeriod of the calendar period it spans, else as many days just before.
+ */
+export function comparisonPeriod(range: LocalDateRange): LocalDateRange {
+	const { from, to } = previousPeriod(periodOfRange(range));
+	return { from, to };
 }
 
 /** The period after, the mirror of previousPeriod. */
@@ -239,7 +254,7 @@ function customRange(params: URLSearchParams): ScorecardPeriod | PeriodProblem {
 	const end = toText ?? through ?? '';
 	if (!from || !end) return { code: 'incomplete_range' };
 	for (const value of [from, end]) {
-		if (!isLocalDate(value)) return { code: 'invalid_date', value };
+		if (!isUrlDate(value)) return { code: 'invalid_date', value };
 	}
 	const to = toText !== undefined ? toText : addDays(end, 1);
 	const days = daysBetween(from, to);
