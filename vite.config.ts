@@ -52,7 +52,8 @@ const webManifest: Partial<ManifestOptions> & {
  * The PWA plugin writes the service worker in `closeBundle`, which also runs after a failed
  * build (first with the error, then once more without); it then fails on the missing client
  * output, and its error replaces the real one. `vite build` builds once per process, so a
- * failure is never followed by a build that needs the service worker.
+ * failure is never followed by a build that needs the service worker. Saves no bytes: it keeps
+ * a failed build's own error in sight.
  */
 function unlessBuildFailed(plugins: Plugin[]): Plugin[] {
 	let buildFailed = false;
@@ -75,30 +76,22 @@ function unlessBuildFailed(plugins: Plugin[]): Plugin[] {
 }
 
 /**
- * How the browser's code is split (client build only; the server bundle is left as it is).
- * Rolldown otherwise cuts a chunk per combination of pages sharing a module, and the technician
- * app met ~40 small files whose gzip streams each start from nothing. These groups hold code
- * that always loads together, without making any page load code it did not load before:
- * every page loads the framework, the root layout and error page (nodes 0 and 1, loaded
- * before any route) and what they import, and the shared schemas (named: since the header no
- * longer reads the remembered identity, nothing there imports them, and left to the device
- * store's group they cost the technician ~0.8 KiB more gzip, split from zod); only /tech
- * loads the device store and sync engine. A group takes the
- * modules it names and their imports (includeDependenciesRecursively), so it names only
- * modules whose imports every page of the group loads too.
+ * How the browser's code is split (client build only). Saves the technician 6.7 KiB gzip on
+ * opening its screens (scripts/size-budget.mjs: 106.5 KiB in 36 files without it, 99.8 in 12).
+ * Rolldown otherwise cuts a chunk per combination of pages sharing a module, and each small
+ * file's gzip stream starts from nothing. The groups hold code that always loads together:
+ * every page loads the framework, the root layout and error page and the shared schemas (named:
+ * nothing the layout imports reaches them, and split from zod they cost ~0.8 KiB more); only
+ * /tech loads the device store and sync engine. A group takes the modules it names and their
+ * imports, so it names only modules whose imports every page of the group loads too.
  *
- * One group bends that rule, for the technician: what the technician's page (/tech, every
- * screen of the app) shares with other pages. Kit keeps its pages' exports exact, so such a
- * module cannot stay in the page's chunk for the others to import; left alone, each
- * combination is a file of its own, mostly a message or two of a few dozen bytes. Supervisor
- * pages use some of them (the badge, job labels, date formats) and then load the whole group,
- * a few hundred bytes.
+ * The last group (0.6 KiB of those) bends that rule for the technician: what /tech shares
+ * with other pages, mostly a message or two of a few dozen bytes per combination, is one file,
+ * which supervisor pages using some of it (the badge, job labels, date formats) load whole.
  */
 function clientChunkGroups(): Plugin {
 	/** Modules of src/lib that the technician's page shares with other pages. */
 	const sharedWithTechnician = new Set<string>();
-	/** Modules of src/lib that the technician's page shares with parts it loads lazily. */
-	const sharedWithTechnicianLazily = new Set<string>();
 	return {
 		name: 'repairscore:client-chunk-groups',
 		buildEnd() {
@@ -136,20 +129,8 @@ function clientChunkGroups(): Plugin {
 					/\/src\/routes\/(.*\/)?\+(page|layout|error)\.(svelte|ts)$/.test(id) &&
 					!technician.test(id)
 			);
-			const technicianPage = reachedFrom((id) => technician.test(id));
-			for (const id of technicianPage) {
+			for (const id of reachedFrom((id) => technician.test(id))) {
 				if (otherPages.has(id) && id.includes('/src/lib/')) sharedWithTechnician.add(id);
-			}
-			// What the technician's page loads only when needed (refused changes, the forms
-			// correcting times and recording a follow-up) shares
-			// messages and helpers with the page: one file for those, not one per lazy part.
-			const lazyParts = reachedFrom((id) =>
-				[...technicianPage].some((page) =>
-					this.getModuleInfo(page)?.dynamicallyImportedIds.includes(id)
-				)
-			);
-			for (const id of lazyParts) {
-				if (technicianPage.has(id) && id.includes('/src/lib/')) sharedWithTechnicianLazily.add(id);
 			}
 		},
 		configEnvironment(name, config) {
@@ -176,11 +157,6 @@ function clientChunkGroups(): Plugin {
 										priority: 1
 									},
 									{
-										name: 'technician-lazy-common',
-										test: (id) =>
-											sharedWithTechnicianLazily.has(id) && !sharedWithTechnician.has(id)
-									},
-									{
 										// Last: what the groups above hold stays theirs.
 										name: 'technician-common',
 										test: (id) => sharedWithTechnician.has(id)
@@ -201,7 +177,7 @@ function clientChunkGroups(): Plugin {
  * keeps every export of Svelte in the framework chunk, used or not (the legacy lifecycle
  * functions, createEventDispatcher, fork, ...). Reading the two members one by one means the
  * same, and leaves the unused exports to tree-shaking. A Kit version without that line needs
- * nothing, so the plugin then changes nothing.
+ * nothing, so the plugin then changes nothing. Saves the technician 0.8 KiB gzip.
  */
 function kitSvelteNamespace(): Plugin {
 	const destructuring = 'const { onMount, tick } = svelte;';
@@ -228,7 +204,7 @@ function kitSvelteNamespace(): Plugin {
  * language and the one choosing between them); terser inlines single-use functions like these
  * and folds more of Svelte's compiled output. The first oxc run drops the code that libraries
  * mark `@__NO_SIDE_EFFECTS__`, an annotation terser does not know; the last one (build.minify)
- * mangles and prints, more compactly than terser would.
+ * mangles and prints, more compactly than terser would. Saves the technician 3.2 KiB gzip.
  */
 function compressClientChunks(): Plugin {
 	return {
@@ -268,7 +244,8 @@ export default defineConfig({
 	resolve: {
 		alias: [
 			// Dexie's package entry re-exports its ES5 UMD build (dist/dexie.js); its ES2018 module
-			// build is smaller and lets unused exports go. Only the browser and tests use Dexie.
+			// build is smaller and lets unused exports go (2.1 KiB gzip for the technician). Only the
+			// browser and tests use Dexie.
 			{ find: /^dexie$/, replacement: fileURLToPath(DEXIE_MODERN) }
 		]
 	},

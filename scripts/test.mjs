@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 /**
  * `npm test`: every test, in order: unit and integration (vitest; on in-memory PGlite and on
- * the PostgreSQL server of TEST_DATABASE_URL), then the production build and the Playwright
- * end-to-end suite in Debian's Chromium. Nothing is skipped silently: what cannot run says
+ * the PostgreSQL server of TEST_DATABASE_URL), then the production build, the technician app's
+ * JavaScript budget on the built files, and the Playwright end-to-end suite in Debian's Chromium. Nothing is skipped silently: what cannot run says
  * so and fails the run, except the real-Postgres suite when no server is configured or
  * reachable, which is announced loudly.
  */
@@ -12,6 +12,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildApp } from './build.mjs';
+import { checkTechnicianBudget } from './size-budget.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 process.chdir(root);
@@ -122,6 +123,13 @@ step('Production build');
 buildApp();
 writeFileSync(path.join('build', '.build-stamp'), new Date().toISOString());
 
+// Right after the build, before the long end-to-end run: the sizes depend only on the built files.
+step('Technician JavaScript budget (built files, gzip)');
+if (!checkTechnicianBudget()) {
+	console.error('\n✗ The technician app is over its JavaScript budget (scripts/size-budget.mjs).');
+	process.exit(1);
+}
+
 step('End-to-end tests (Playwright, Chromium)');
 run(process.execPath, ['node_modules/@playwright/test/cli.js', 'test', '--reporter=list,json'], {
 	...env,
@@ -131,7 +139,8 @@ run(process.execPath, ['node_modules/@playwright/test/cli.js', 'test', '--report
 
 // One plain closing line over both runners, so CI reads the whole count.
 const playwright = JSON.parse(readFileSync(PLAYWRIGHT_REPORT, 'utf8')).stats;
-const passed = vitest.numPassedTests + playwright.expected;
+// The budget check counts as one test (it passed, or the run stopped above).
+const passed = vitest.numPassedTests + 1 + playwright.expected;
 const failed = vitest.numFailedTests + playwright.unexpected + playwright.flaky;
 const skipped = vitest.numPendingTests + vitest.numTodoTests + playwright.skipped;
 console.log(`\nAll tests passed in ${Math.round((Date.now() - started) / 1000)} s.`);

@@ -6,7 +6,9 @@
  *   job's page, the new-job form and the sync details (any script a screen loads when it first
  *   opens counts too). Every distinct script response is counted once, compressed here with
  *   gzip -9 as a server would send it. Printed cumulatively per screen, then in total.
- *   Target: <= 100 KiB.
+ *   Target: <= 100 KiB. `npm test` holds the same scripts to that budget, read from the
+ *   build's files instead of a browser session, and the parts loaded on a tap to their own
+ *   (scripts/size-budget.mjs).
  * - Local save: N new jobs saved through the real form (type, tap "save", the job page opens),
  *   offline. Each save is timed by the app itself (User Timing `repairscore:save:job.create`:
  *   validation plus the one IndexedDB read-write transaction writing the job and its outbox

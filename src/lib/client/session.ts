@@ -9,9 +9,9 @@ import { lastIdentity, rememberIdentity, type TechnicianIdentity } from './local
 
 export type SignedInUser = TechnicianIdentity;
 
-export const SESSION_URL = '/api/session';
+const SESSION_URL = '/api/session';
 
-export interface SessionAnswer {
+interface SessionAnswer {
 	user: SignedInUser | null;
 	/** True when the server could not be asked and `user` is the remembered person. */
 	offline: boolean;

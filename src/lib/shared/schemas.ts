@@ -19,7 +19,7 @@ import { FOLLOW_UP_CHANNELS, JOB_OUTCOMES, JOB_STATUSES, USER_ROLES } from './do
 // eslint-disable-next-line no-control-regex -- NUL is the very character PostgreSQL refuses
 const STORABLE_TEXT = /^(?:[^\u0000\uD800-\uDFFF]|[\uD800-\uDBFF][\uDC00-\uDFFF])*$/;
 export const UNSTORABLE_TEXT_MESSAGE = 'must not contain a NUL character or an unpaired surrogate';
-export const storableText = /* @__NO_SIDE_EFFECTS__ */ () =>
+const storableText = /* @__NO_SIDE_EFFECTS__ */ () =>
 	z.regex(STORABLE_TEXT, UNSTORABLE_TEXT_MESSAGE);
 
 /** A trimmed string of at most `max` characters. */
@@ -34,8 +34,8 @@ export const required = /* @__NO_SIDE_EFFECTS__ */ (max: number, message?: strin
  * set decades off, or a hostile value (year 200,000), is a per-field error, not a database
  * error.
  */
-export const EARLIEST_TIME = new Date('2000-01-01T00:00:00Z');
-export const LATEST_TIME = new Date('2100-01-01T00:00:00Z');
+const EARLIEST_TIME = new Date('2000-01-01T00:00:00Z');
+const LATEST_TIME = new Date('2100-01-01T00:00:00Z');
 export const timeSchema = /* @__PURE__ */ z.coerce
 	.date()
 	.check(
@@ -107,8 +107,6 @@ export const quantitySchema = /* @__PURE__ */ z.string().check(
 	z.refine((s) => Number(s) > 0, 'must be greater than 0')
 );
 
-const optionalDate = z.optional(z.nullable(timeSchema));
-
 export const jobFieldsSchema = z.strictObject({
 	customerName: z._default(trimmed(100), ''),
 	customerPhone: z._default(trimmed(40), ''),
@@ -125,13 +123,6 @@ export const newJobSchema = z.extend(jobFieldsSchema, {
 	jobNo: required(40, 'job number is required'),
 	reportedAt: timeSchema,
 	previousJobId: z.optional(z.nullable(z.uuid()))
-});
-export type NewJobInput = z.infer<typeof newJobSchema>;
-
-export const jobTimesSchema = z.strictObject({
-	arrivedAt: optionalDate,
-	startedAt: optionalDate,
-	completedAt: optionalDate
 });
 
 export const completeJobSchema = z.strictObject({
@@ -187,7 +178,7 @@ export const listLimitSchema = z._default(
 );
 
 /** An IANA time zone the runtime knows, stored in its canonical spelling ("Asia/Shanghai"). */
-export const timeZoneSchema = z.pipe(
+const timeZoneSchema = z.pipe(
 	/* @__PURE__ */ z.string().check(
 		z.trim(),
 		z.minLength(1, 'time zone is required'),

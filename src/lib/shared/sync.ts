@@ -85,7 +85,7 @@ export const mutationArgs = {
 } as const;
 
 export type MutationName = keyof typeof mutationArgs;
-export const MUTATION_NAMES = Object.keys(mutationArgs) as MutationName[];
+const MUTATION_NAMES = Object.keys(mutationArgs) as MutationName[];
 export type MutationArgs<N extends MutationName> = z.input<(typeof mutationArgs)[N]>;
 
 /** One outbox entry as sent: `id` is the client's gap-free, increasing mutation id. */

@@ -11,10 +11,10 @@ import { followUpRecord } from '../../shared/schemas';
 import type { JobRecord, mutationArgs, MutationName } from '../../shared/sync';
 import type { LocalDatabase, OutboxEntry } from './db';
 
-export type ParsedArgs<N extends MutationName> = z.output<(typeof mutationArgs)[N]>;
+type ParsedArgs<N extends MutationName> = z.output<(typeof mutationArgs)[N]>;
 
 /** The synced rows one mutation writes: what a rebase must reset before re-applying. */
-export interface TouchedRows {
+interface TouchedRows {
 	jobs: string[];
 	jobParts: string[];
 	followUps: string[];

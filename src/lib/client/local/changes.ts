@@ -19,7 +19,7 @@ import { formatJobNumber } from './job-number';
  * the committed transaction: visible in the browser's performance panel, and what
  * scripts/bench/client.ts reports.
  */
-export const SAVE_MEASURE_PREFIX = 'repairscore:save:';
+const SAVE_MEASURE_PREFIX = 'repairscore:save:';
 
 function measureSave(name: MutationName, startedAt: number): void {
 	if (typeof performance === 'undefined' || !performance.measure) return;
@@ -32,7 +32,7 @@ function measureSave(name: MutationName, startedAt: number): void {
 export type ChangeResult<T> = { ok: true; value: T } | { ok: false; issues: z.core.$ZodIssue[] };
 
 /** A new job's fields as the form gives them; id and job number are made on the device. */
-export type NewJobFields = Omit<z.input<typeof newJobSchema>, 'id' | 'jobNo'>;
+type NewJobFields = Omit<z.input<typeof newJobSchema>, 'id' | 'jobNo'>;
 const newJobFieldsSchema = z.omit(newJobSchema, { id: true, jobNo: true });
 
 export class LocalChanges {

@@ -57,7 +57,7 @@ export interface RejectedChange {
 	dismissedAt: Date | null;
 }
 
-export interface MetaValues {
+interface MetaValues {
 	/** Made with the database: a wiped database is a new client to the server. */
 	clientId: string;
 	/** The user this database belongs to. */
@@ -86,7 +86,7 @@ export interface PublicDeviceKey {
 	x: string;
 	y: string;
 }
-export type MetaKey = keyof MetaValues;
+type MetaKey = keyof MetaValues;
 interface MetaRow {
 	key: MetaKey;
 	value: unknown;
@@ -96,7 +96,7 @@ interface MetaRow {
  * Bump when the meaning or shape of pulled rows changes: the next pull then starts from scratch
  * (cursor null) while the outbox stays and is re-applied on top.
  */
-export const LOCAL_DATA_VERSION = 1;
+const LOCAL_DATA_VERSION = 1;
 
 export function databaseNameFor(userId: string): string {
 	return `${DATABASE_PREFIX}${userId}`;

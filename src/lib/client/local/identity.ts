@@ -40,7 +40,7 @@ export function lastIdentity(storage: Storage = localStorage): TechnicianIdentit
 	}
 }
 
-export type IdentityResolution =
+type IdentityResolution =
 	| { kind: 'known'; identity: TechnicianIdentity }
 	/** Offline and nobody known on this device: it must be online once to start. */
 	| { kind: 'unknown' };

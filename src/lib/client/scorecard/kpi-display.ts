@@ -25,7 +25,7 @@ export const DRILL_DOWNS = [
 ] as const;
 export type DrillDown = (typeof DRILL_DOWNS)[number];
 
-export interface KpiColumn {
+interface KpiColumn {
 	key: Exclude<KpiKey, 'score'>;
 	label: () => string;
 	style: NumberStyle;
@@ -154,10 +154,10 @@ export function shownValue(value: number, style: NumberStyle): number {
 	return Math.round(value * scale);
 }
 
-export type TrendDirection = 'up' | 'down';
-export type TrendJudgement = 'better' | 'worse' | 'neutral';
+type TrendDirection = 'up' | 'down';
+type TrendJudgement = 'better' | 'worse' | 'neutral';
 
-export interface Trend {
+interface Trend {
 	direction: TrendDirection;
 	judgement: TrendJudgement;
 }

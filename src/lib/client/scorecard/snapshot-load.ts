@@ -14,7 +14,7 @@ import type { KeptPageEnvelope } from '$lib/shared/snapshots';
 /** Statuses a proxy or the service worker answers with when the app server is out of reach. */
 const UNREACHABLE = new Set([502, 503, 504]);
 
-export type LoadedSnapshot<T> =
+type LoadedSnapshot<T> =
 	/** `offline`: the server could not be reached; `data` is the copy remembered last. */
 	| { data: T; offline: boolean; unavailable: null }
 	/** Neither the server nor a remembered copy: `unavailable` says why, for the page to show. */
@@ -31,7 +31,7 @@ async function errorMessage(response: Response): Promise<string> {
 }
 
 /** What a page says when it has neither fresh data nor a copy (the scorecard's by default). */
-export interface MissingTexts {
+interface MissingTexts {
 	noCopy: () => string;
 	unavailable: () => string;
 }
@@ -70,7 +70,7 @@ export async function loadSnapshot<T>(
 	};
 }
 
-export type LoadedKeptPage<T> =
+type LoadedKeptPage<T> =
 	| { view: T; generatedAt: string; offline: boolean; unavailable: null }
 	| { view: null; generatedAt: null; offline: boolean; unavailable: string };
 

@@ -149,7 +149,7 @@ async function unseal(parcel: Parcel, keys: DeviceKeyPair): Promise<ParcelConten
 	return decodeSuperjson(JSON.parse(new TextDecoder().decode(plain))) as ParcelContents;
 }
 
-export type SealOutcome =
+type SealOutcome =
 	/** Nothing was waiting: the store is gone. */
 	| 'deleted'
 	/** Its waiting changes are sealed in a parcel; the store is gone. */

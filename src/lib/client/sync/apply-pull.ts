@@ -12,7 +12,7 @@ import type { PullOutput } from '../../shared/sync';
 import { applyToView, deleteJobFromView, rowsTouchedBy } from '../local/apply';
 import type { LocalDatabase } from '../local/db';
 
-export type PullApplied = 'applied' | 'stale';
+type PullApplied = 'applied' | 'stale';
 
 /**
  * Applies `pull`, asked for with `requestedCursor`. Returns 'stale' and changes nothing when

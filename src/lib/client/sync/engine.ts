@@ -39,7 +39,7 @@ export interface SyncState {
 	nextAttemptAt: Date | null;
 }
 
-export type SyncOutcome = 'synced' | 'busy' | 'offline' | 'failed' | 'signedOut' | 'wrongUser';
+type SyncOutcome = 'synced' | 'busy' | 'offline' | 'failed' | 'signedOut' | 'wrongUser';
 
 export interface SyncEngineOptions {
 	db: LocalDatabase;

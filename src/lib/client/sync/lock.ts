@@ -18,7 +18,7 @@ export interface SyncLock {
 	runExclusive<T>(task: () => Promise<T>): Promise<T | typeof BUSY>;
 }
 
-export function webLock(name: string, locks: LockManager): SyncLock {
+function webLock(name: string, locks: LockManager): SyncLock {
 	return {
 		runExclusive: <T>(task: () => Promise<T>) =>
 			locks.request(name, { ifAvailable: true }, (lock) =>

@@ -22,7 +22,7 @@ export type PullInput = z.input<typeof pullInputSchema>;
  * - tooLarge: the request's body is over the server's limit (413): send less (push.ts);
  * - server: any other error answer (5xx, a bad request): retry later with backoff.
  */
-export type SyncFailureKind = 'offline' | 'unauthorized' | 'forbidden' | 'tooLarge' | 'server';
+type SyncFailureKind = 'offline' | 'unauthorized' | 'forbidden' | 'tooLarge' | 'server';
 
 export class SyncFailure extends Error {
 	constructor(

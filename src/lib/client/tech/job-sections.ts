@@ -10,8 +10,8 @@
 import type { JobRecord } from '../../shared/sync';
 import { zonedDay } from '$lib/shared/time/local-time';
 
-export const FOLLOW_UP_DAYS = 30;
-export const RECENT_DAYS = 30;
+const FOLLOW_UP_DAYS = 30;
+const RECENT_DAYS = 30;
 export const RECENT_LIMIT = 50;
 const DAY_MS = 86_400_000;
 
