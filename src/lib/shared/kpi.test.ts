@@ -2,31 +2,26 @@ import { describe, expect, it } from 'vitest';
 import { kpiPeriodSchema, thresholdRating } from './kpi';
 
 describe('thresholdRating', () => {
-	it('names the line a higher-is-better value reaches', () => {
-		const rate = { pass: 0.9, excellent: 0.95 };
-		expect([0.99, 0.95, 0.9, 0.8999].map((value) => thresholdRating(value, rate))).toEqual([
-			'excellent',
-			'excellent',
-			'pass',
-			'fail'
-		]);
-	});
-
-	it('names the line a lower-is-better value reaches', () => {
-		const hours = { pass: 24, excellent: 12 };
-		expect([6, 12, 24, 24.01].map((value) => thresholdRating(value, hours))).toEqual([
-			'excellent',
-			'excellent',
-			'pass',
-			'fail'
-		]);
-	});
-
-	it('rates nothing without a value or usable thresholds', () => {
-		expect(thresholdRating(null, { pass: 1, excellent: 2 })).toBeNull();
-		expect(thresholdRating(1, null)).toBeNull();
-		expect(thresholdRating(1, undefined)).toBeNull();
-		expect(thresholdRating(1, { pass: 1, excellent: 1 })).toBeNull();
+	const rate = { pass: 0.9, excellent: 0.95 };
+	const hours = { pass: 24, excellent: 12 };
+	it.each([
+		// Higher is better: at or above a line reaches it.
+		[0.99, rate, 'excellent'],
+		[0.95, rate, 'excellent'],
+		[0.9, rate, 'pass'],
+		[0.8999, rate, 'fail'],
+		// Lower is better (excellent below pass): at or below a line reaches it.
+		[6, hours, 'excellent'],
+		[12, hours, 'excellent'],
+		[24, hours, 'pass'],
+		[24.01, hours, 'fail'],
+		// Nothing to rate: no value, no thresholds, or thresholds without a scale.
+		[null, rate, null],
+		[1, null, null],
+		[1, undefined, null],
+		[1, { pass: 1, excellent: 1 }, null]
+	] as const)('rates %s against %j as %s', (value, threshold, rating) => {
+		expect(thresholdRating(value, threshold)).toBe(rating);
 	});
 });
 

@@ -7,7 +7,7 @@
  *
  * Offsets come from shared/time/local-time.ts's zoneClock, remembered by hour here.
  */
-import { zoneClock, type WallClock, type ZoneClock } from '../../shared/time/local-time';
+import { utcOffsetAt as offsetAt, zoneClock, type ZoneClock } from '../../shared/time/local-time';
 import { InvalidValue } from './problems';
 
 export { InvalidValue };
@@ -37,12 +37,21 @@ function utcOffsetAt(epochMs: number, timeZone: string): number {
 	let offset = zone.hours.get(hour);
 	if (offset === undefined) {
 		// Offsets change at whole seconds, and never twice within an hour.
-		const atStart = zone.clock.utcOffsetAt(hour * HOUR);
-		const atEnd = zone.clock.utcOffsetAt(hour * HOUR + HOUR - SECOND);
+		const atStart = offsetAt(hour * HOUR, zone.clock);
+		const atEnd = offsetAt(hour * HOUR + HOUR - SECOND, zone.clock);
 		offset = atStart === atEnd ? atStart : null;
 		zone.hours.set(hour, offset);
 	}
-	return offset ?? zone.clock.utcOffsetAt(epochMs);
+	return offset ?? offsetAt(epochMs, zone.clock);
+}
+
+interface WallClock {
+	year: number;
+	month: number;
+	day: number;
+	hour: number;
+	minute: number;
+	second: number;
 }
 
 /**

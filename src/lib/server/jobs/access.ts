@@ -1,3 +1,8 @@
+/**
+ * Who may see and who may change which job, each rule stated once, as a condition on `jobs`:
+ * the services check rows with it, and the push's bulk statements (sync/bulk), the pull and the
+ * KPI drill-down put the same condition in their SQL. jobs/access.test.ts holds every path to it.
+ */
 import { refusal } from '../refusal';
 import { and, eq, isNull, sql, type SQL } from 'drizzle-orm';
 import type { Queryable } from '../db';

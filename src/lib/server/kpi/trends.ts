@@ -15,8 +15,8 @@ import { z as zm } from 'zod/mini';
 import type { Queryable } from '../db';
 import { queryRows } from '../db/rows';
 import { stations } from '../db/schema';
-import type { KpiSettings } from '../../shared/domain';
 import { kpiSettingsSchema } from '../../shared/kpi-settings';
+import type { StationScoringRules } from '../../shared/snapshots';
 import { scorecardRowSchema, type ScorecardRow } from '../../shared/kpi';
 import { refreshJobFacts } from './job-facts';
 import { scorecardQuery } from './scorecard';
@@ -44,12 +44,10 @@ export const monthlyScorecardRowSchema = zm.extend(scorecardRowSchema, {
 export type MonthlyScorecardRow = z.infer<typeof monthlyScorecardRowSchema>;
 
 /** How a station scores its technicians: its KPI settings and the ranking minimum. */
-export interface StationScoring {
-	kpiSettings: KpiSettings;
-	minJobsForRanking: number;
-}
-
-export async function stationScoring(db: Queryable, stationId: string): Promise<StationScoring> {
+export async function stationScoring(
+	db: Queryable,
+	stationId: string
+): Promise<StationScoringRules> {
 	const [station] = await db
 		.select({
 			kpiSettings: stations.kpiSettings,

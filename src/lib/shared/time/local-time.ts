@@ -7,30 +7,14 @@
  * difference between its wall-clock time in the zone and in UTC.
  */
 
-const SECOND = 1000;
-
-/** A time as clocks in some zone show it; month 1–12. */
-export interface WallClock {
-	year: number;
-	month: number;
-	day: number;
-	hour: number;
-	minute: number;
-	second: number;
-}
-
-export interface ZoneClock {
-	wallClockAt(epochMs: number): WallClock;
-	/** The zone's UTC offset in milliseconds at an instant (UTC+8 → 28 800 000). */
-	utcOffsetAt(epochMs: number): number;
-}
-
 /**
- * The clocks of one zone. Creating one costs far more than reading it (tens of µs): keep it
- * to read many instants.
+ * A zone's clock. Creating one costs far more than reading it (tens of µs): keep it to read
+ * many instants.
  */
+export type ZoneClock = Intl.DateTimeFormat;
+
 export function zoneClock(timeZone: string): ZoneClock {
-	const formatter = new Intl.DateTimeFormat('en-US', {
+	return new Intl.DateTimeFormat('en-US', {
 		timeZone,
 		hourCycle: 'h23',
 		year: 'numeric',
@@ -40,32 +24,24 @@ export function zoneClock(timeZone: string): ZoneClock {
 		minute: 'numeric',
 		second: 'numeric'
 	});
-	const wallClockAt = (epochMs: number) => {
-		const parts: Record<string, number> = {};
-		for (const part of formatter.formatToParts(new Date(epochMs))) {
-			if (part.type !== 'literal') parts[part.type] = Number(part.value);
-		}
-		return parts as unknown as WallClock;
-	};
-	return {
-		wallClockAt,
-		utcOffsetAt(epochMs) {
-			const wholeSecond = Math.floor(epochMs / SECOND) * SECOND;
-			const p = wallClockAt(wholeSecond);
-			return Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second) - wholeSecond;
-		}
-	};
 }
 
-const pad = (value: number, width = 2) => String(value).padStart(width, '0');
+/** The zone's UTC offset in milliseconds at an instant (UTC+8 → 28 800 000). */
+export function utcOffsetAt(epochMs: number, clock: ZoneClock): number {
+	const wholeSecond = Math.floor(epochMs / 1000) * 1000;
+	// Literal parts become NaN entries nobody reads.
+	const p: Record<string, number> = {};
+	for (const part of clock.formatToParts(wholeSecond)) p[part.type] = Number(part.value);
+	return Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second) - wholeSecond;
+}
 
 /**
  * "2026-03-02T09:05": `date` on the zone's wall clock, to the minute, as an
  * `<input type="datetime-local">` shows and sends it.
  */
 export function toZonedInput(date: Date, timeZone: string): string {
-	const p = zoneClock(timeZone).wallClockAt(date.getTime());
-	return `${pad(p.year, 4)}-${pad(p.month)}-${pad(p.day)}T${pad(p.hour)}:${pad(p.minute)}`;
+	const instant = date.getTime();
+	return new Date(instant + utcOffsetAt(instant, zoneClock(timeZone))).toISOString().slice(0, 16);
 }
 
 /** The zone's calendar day of `date`, "YYYY-MM-DD": a station's "today", a job's day. */
@@ -75,7 +51,7 @@ export function zonedDay(date: Date, timeZone: string): string {
 
 /**
  * The instant a "YYYY-MM-DDTHH:mm[:ss]" wall-clock time in the zone means; null if not such a
- * time. A local time skipped by a daylight-saving change is read with the offset before it.
+ * time.
  */
 export function fromZonedInput(value: string, timeZone: string): Date | null {
 	const match = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?$/.exec(value.trim());
@@ -85,7 +61,7 @@ export function fromZonedInput(value: string, timeZone: string): Date | null {
 	if (Number.isNaN(wallAsUtc)) return null;
 	// The offset at the guessed instant, corrected once more in case a DST change lies between.
 	const clock = zoneClock(timeZone);
-	let instant = wallAsUtc - clock.utcOffsetAt(wallAsUtc);
-	instant = wallAsUtc - clock.utcOffsetAt(instant);
+	let instant = wallAsUtc - utcOffsetAt(wallAsUtc, clock);
+	instant = wallAsUtc - utcOffsetAt(instant, clock);
 	return new Date(instant);
 }
