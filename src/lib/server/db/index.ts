@@ -10,7 +10,9 @@
  */
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { sql } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { logicStatements } from './logic';
 import * as schema from './schema';
 
 export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -90,14 +92,19 @@ export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHand
 }
 
 /**
- * Applies pending migrations from drizzle/. On a real server several instances may start
+ * Applies pending migrations from drizzle/, then the current functions and triggers of
+ * drizzle/sql/ (logic.ts), in one transaction. On a real server several instances may start
  * at once, so they queue on an advisory lock held on one reserved connection.
  */
 export async function migrateDatabase(handle: DatabaseHandle): Promise<void> {
 	const migrationsDir = migrationsFolder();
+	const logic = logicStatements(migrationsDir);
 	if (handle.kind === 'pglite') {
 		const { migrate } = await import('drizzle-orm/pglite/migrator');
 		await migrate(handle.db as never, { migrationsFolder: migrationsDir });
+		await handle.db.transaction(async (tx) => {
+			for (const statement of logic) await tx.execute(sql.raw(statement));
+		});
 		return;
 	}
 	if (handle.target.kind !== 'postgres') throw new Error('unreachable');
@@ -109,6 +116,9 @@ export async function migrateDatabase(handle: DatabaseHandle): Promise<void> {
 	try {
 		await client`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`;
 		await migrate(drizzle(client), { migrationsFolder: migrationsDir });
+		await client.begin(async (tx) => {
+			for (const statement of logic) await tx.unsafe(statement);
+		});
 	} finally {
 		await client.end({ timeout: 5 });
 	}

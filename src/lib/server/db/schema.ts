@@ -58,7 +58,7 @@ const updatedAt = () => tstz('updated_at').notNull().defaultNow();
 const xid8 = customType<{ data: string; driverData: string }>({ dataType: () => 'xid8' });
 /**
  * The sync version of a row (docs/sync.md): the writing transaction's id, set by this default
- * on insert and by the `sync_stamp_version` trigger on update (db/sql/sync-versions.sql), so
+ * on insert and by the `sync_stamp_version` trigger on update (drizzle/sql/sync-versions.sql), so
  * a pull can ask for "rows written by transactions at or after the cursor" without missing
  * late commits.
  */
@@ -445,7 +445,7 @@ export const followUps = pgTable(
  * (docs/kpi.md). Facts do not depend on the period, only on the job, its reworks, follow-ups and
  * parts, its category's standard minutes and the station's rework window. The rules live in
  * src/lib/server/kpi/job-facts.ts, which refreshes the rows named in job_kpi_stale before any
- * read; triggers (db/sql/kpi-staleness.sql) name there every job a write may have changed.
+ * read; triggers (drizzle/sql/kpi-staleness.sql) name there every job a write may have changed.
  */
 export const jobKpiFacts = pgTable(
 	'job_kpi_facts',
@@ -570,7 +570,7 @@ export type SyncTombstoneTable = (typeof SYNC_TOMBSTONE_TABLES)[number];
 /**
  * A row that is gone for some devices: deleted, or a job reassigned away from
  * `audience_user_id` (its lines and follow-ups go with it on the device). Written by triggers
- * (db/sql/sync-tombstones.sql), so deletes by any writer reach devices. A line or follow-up
+ * (drizzle/sql/sync-tombstones.sql), so deletes by any writer reach devices. A line or follow-up
  * deleted on its own, and catalog rows (parts, fault categories), are addressed to the whole
  * station.
  */
@@ -686,7 +686,7 @@ export const jobHistory = pgTable(
 		// No foreign keys: rows are written from the job row being written and the actor the
 		// writer set, and checking both keys for every
 		// changed value cost more than the rest of a sync push's update. A deleted job takes
-		// its history with it by trigger (db/sql/job-history.sql).
+		// its history with it by trigger (drizzle/sql/job-history.sql).
 		index('job_history_job_idx').on(t.stationId, t.jobId, t.changedAt)
 	]
 );

@@ -12,7 +12,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrateDatabase, type DatabaseHandle } from '.';
 import { queryRows } from './rows';
-import { installedLogic } from './sql/installed';
+import { installedLogic } from '../testing/installed-logic';
 import { testEngines } from '../testing/databases';
 import { exportStationFiles } from '../interchange/export';
 

@@ -1,15 +1,15 @@
 /**
- * The database runs exactly the functions and triggers that src/lib/server/db/sql/ defines:
- * a database brought up by every migration is compared with the same tables given only the
- * files. A file edited without a migration that applies it, or a migration that changes,
- * adds or leaves behind a function or trigger the files do not say, fails here.
+ * The database runs exactly the functions and triggers that drizzle/sql/ defines: a database
+ * brought up by every migration is compared with the same tables given only the files. A
+ * migration that adds or leaves behind a function or trigger the files do not say (one the
+ * files no longer define, without the migration that drops it) fails here.
  */
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Database, DatabaseHandle } from '..';
-import { testEngines } from '../../testing/databases';
-import { readSqlFiles, STATEMENT_BREAKPOINT } from '.';
-import { installedLogic } from './installed';
+import { migrationsFolder, type Database, type DatabaseHandle } from '.';
+import { testEngines } from '../testing/databases';
+import { installedLogic } from '../testing/installed-logic';
+import { logicStatements } from './logic';
 
 /** Leaves the tables alone; fails, rather than cascading, should anything else use a function. */
 async function dropFunctionsAndTriggers(db: Database): Promise<void> {
@@ -23,10 +23,8 @@ async function dropFunctionsAndTriggers(db: Database): Promise<void> {
 
 /** Statement by statement, as the migrator sends a migration. */
 async function applySqlFiles(db: Database): Promise<void> {
-	for (const file of readSqlFiles()) {
-		for (const statement of file.text.split(STATEMENT_BREAKPOINT)) {
-			await db.execute(sql.raw(statement));
-		}
+	for (const statement of logicStatements(migrationsFolder())) {
+		await db.execute(sql.raw(statement));
 	}
 }
 
@@ -41,7 +39,7 @@ for (const engine of testEngines()) {
 			await handle?.close();
 		});
 
-		it('are exactly what the files in src/lib/server/db/sql define', async () => {
+		it('are exactly what the files in drizzle/sql define', async () => {
 			const migrated = await installedLogic(handle.db);
 			expect(migrated.functions.length).toBeGreaterThan(0);
 			expect(migrated.triggers.length).toBeGreaterThan(0);

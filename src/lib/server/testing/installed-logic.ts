@@ -3,8 +3,8 @@
  * prints for it, to compare one database with another (logic.test.ts, upgrade.test.ts).
  */
 import { sql } from 'drizzle-orm';
-import type { Queryable } from '..';
-import { queryRows } from '../rows';
+import type { Queryable } from '../db';
+import { queryRows } from '../db/rows';
 
 export interface InstalledDefinition {
 	name: string;
