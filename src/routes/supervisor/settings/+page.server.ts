@@ -7,16 +7,18 @@ import { error, fail, type RequestEvent } from '@sveltejs/kit';
 import { TRPCError } from '@trpc/server';
 import { ZodError } from 'zod';
 import { serverCaller } from '$lib/server/trpc/caller';
+import { AHP_MIN_KPIS } from '$lib/server/stations/settings/ahp';
+import { STANDARD_MINUTES_RANGE } from '$lib/server/stations/settings/categories';
+import type { SettingsProblem } from '$lib/server/stations/settings/fields';
 import {
-	AHP_MIN_KPIS,
 	KPI_BETTER,
 	KPI_UNIT,
+	type KpiSettingsInput
+} from '$lib/server/stations/settings/kpi-rules';
+import {
 	MIN_JOBS_FOR_RANKING_RANGE,
-	REWORK_WINDOW_DAYS_RANGE,
-	STANDARD_MINUTES_RANGE,
-	type KpiSettingsInput,
-	type SettingsProblem
-} from '$lib/server/stations/settings';
+	REWORK_WINDOW_DAYS_RANGE
+} from '$lib/server/stations/settings/ranking';
 import { SCORED_KPIS } from '$lib/shared/domain';
 import { DEFAULT_STANDARD_MINUTES } from '$lib/shared/kpi';
 import { requireSupervisor } from '../../access';
