@@ -2,15 +2,12 @@
 import { TRPCError } from '@trpc/server';
 import { clientMessage } from './core';
 
-/** The refused call's code and message as core.ts's error formatter words them. */
-export async function refusalAnswer(
-	call: Promise<unknown>
-): Promise<{ code: string; message: string }> {
+/** The refused call's "CODE: message", the message as core.ts's error formatter words it. */
+export async function refusalAnswer(call: Promise<unknown>): Promise<string> {
 	try {
 		await call;
 	} catch (error) {
-		if (error instanceof TRPCError)
-			return { code: error.code, message: clientMessage(error, undefined) };
+		if (error instanceof TRPCError) return `${error.code}: ${clientMessage(error, undefined)}`;
 		throw error;
 	}
 	throw new Error('expected the call to be refused');

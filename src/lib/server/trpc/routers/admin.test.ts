@@ -231,10 +231,7 @@ for (const engine of testEngines()) {
 			});
 			expect(
 				await refusalAnswer(sys.stations.create({ code: 'WH1', name: 'again', timeZone: 'UTC' }))
-			).toEqual({
-				code: 'CONFLICT',
-				message: '服务站代码“WH1”已被使用。'
-			});
+			).toBe('CONFLICT: 服务站代码“WH1”已被使用。');
 		});
 
 		it('a duplicate login is a CONFLICT naming it; a weak password is refused in the reader’s language', async () => {
@@ -253,26 +250,19 @@ for (const engine of testEngines()) {
 				await refusalAnswer(
 					admin.users.create({ ...account, name: 'Someone else', password: STRONG_PASSWORD })
 				)
-			).toEqual({
-				code: 'CONFLICT',
-				message: '账号“wang”在本服务站已被使用。'
-			});
+			).toBe('CONFLICT: 账号“wang”在本服务站已被使用。');
 			expect(
 				await refusalAnswer(
 					admin.users.create({ ...account, login: 'wang2', password: 'password123' })
 				)
-			).toEqual({
-				code: 'BAD_REQUEST',
-				message: '这个密码太常见或太容易被猜到。请换一个更长的、不是单词、姓名或规律组合的密码。'
-			});
+			).toBe(
+				'BAD_REQUEST: 这个密码太常见或太容易被猜到。请换一个更长的、不是单词、姓名或规律组合的密码。'
+			);
 			expect(
 				await refusalAnswer(
 					admin.users.create({ ...account, login: 'wang3', password: 'wang3-is-my-name' })
 				)
-			).toEqual({
-				code: 'BAD_REQUEST',
-				message: '密码不能包含账号或本人姓名。'
-			});
+			).toBe('BAD_REQUEST: 密码不能包含账号或本人姓名。');
 			expect(await db.select().from(users).where(eq(users.login, 'wang2'))).toEqual([]);
 		});
 
