@@ -19,12 +19,8 @@ import { z } from 'zod';
 import { z as zm } from 'zod/mini';
 import { openMigratedDatabase, type Database } from '../src/lib/server/db/index';
 import { stations } from '../src/lib/server/db/schema';
-import {
-	AccountError,
-	COMMAND_LINE,
-	createAccount,
-	setPassword
-} from '../src/lib/server/auth/accounts';
+import { COMMAND_LINE, createAccount, setPassword } from '../src/lib/server/auth/accounts';
+import { refusal } from '../src/lib/server/refusal';
 import {
 	loginNameSchema,
 	newStationSchema,
@@ -129,7 +125,9 @@ async function stationIdByCode(
 		.select({ id: stations.id })
 		.from(stations)
 		.where(eq(stations.code, code));
-	if (!station) throw new AccountError('unknown_station', `There is no station with code ${code}.`);
+	if (!station) {
+		throw refusal('NOT_FOUND', `There is no station with code ${code}.`, 'station_unknown');
+	}
 	return station.id;
 }
 
@@ -173,7 +171,7 @@ try {
 		console.error(`Error: ${error.message}\n${USAGE}`);
 		process.exitCode = 2;
 	} else {
-		// AccountError, or the database refusing to open (e.g. a PGlite folder in use): both
+		// A refusal (refusal.ts), or the database refusing to open (e.g. a PGlite folder in use): both
 		// messages are written for the person at the terminal.
 		console.error(`Error: ${error instanceof Error ? error.message : String(error)}`);
 		process.exitCode = 1;

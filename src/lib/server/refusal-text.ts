@@ -4,6 +4,8 @@
  * for the server log and for the push answer (the phone words that one itself).
  */
 import { m } from '../paraglide/messages.js';
+import type { UserRole } from '../shared/domain';
+import { roleName } from '../shared/role-names';
 import type { RejectionReason } from '../shared/sync';
 
 type Params = Record<string, string>;
@@ -31,8 +33,41 @@ const REASONS: Record<string, (params: Params) => string> = {
 	// The follow-up queue's own problems (review/follow-up-queue.ts).
 	already_recorded: () => m.rv_error_already_recorded(),
 	visited_in_future: () => m.rv_error_visited_in_future(),
-	visited_before_completion: ({ completed }) => m.rv_error_visited_before_completion({ completed })
+	visited_before_completion: ({ completed }) => m.rv_error_visited_before_completion({ completed }),
+	// Station settings (stations/settings/).
+	settings_supervisors_only: ({ role }) =>
+		m.acc2_settings_supervisors_only({ role: roleName(role as UserRole) }),
+	station_gone: () => m.srv_station_gone(),
+	fault_category_not_found: ({ id }) => m.srv_fault_category_not_found({ id }),
+	// Scorecards (kpi/visible-scorecard.ts).
+	own_facts_only: () => m.srv_own_facts_only(),
+	// Accounts and stations (auth/accounts.ts, stations/admin.ts): another station, or an
+	// account outside one's reach, is not confirmed to exist.
+	station_unknown: () => m.acc_out_of_scope(),
+	account_unknown: () => m.acc_out_of_scope(),
+	station_code_taken: ({ code }) => m.acc_station_code_taken({ code }),
+	login_taken: ({ login }) => m.acc_duplicate_login({ login }),
+	weak_password: weakPasswordText,
+	wrong_password: () => m.acc_password_wrong_current(),
+	role_not_allowed: () => m.acc_role_not_allowed(),
+	target_not_allowed: () => m.acc_target_not_allowed()
 };
+
+/** A refused password (auth/password-policy.ts's PasswordProblem as params). */
+function weakPasswordText({ problem, min, max }: Params): string {
+	switch (problem) {
+		case 'too_short':
+			return m.acc_password_too_short({ min });
+		case 'too_long':
+			return m.acc_password_too_long({ max });
+		case 'like_login':
+			return m.acc_password_like_login();
+		case 'common':
+			return m.acc_password_common();
+		default:
+			return m.ss_reason_other();
+	}
+}
 
 function invalidFieldText({ field, problem, max }: Params): string {
 	switch (problem) {

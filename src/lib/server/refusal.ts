@@ -1,24 +1,36 @@
 /**
- * A refusal by a domain service: a tRPC error (its English message for logs and push answers)
- * that also carries a stable reason, so a device can say it in its user's language
- * (shared/sync.ts, rejectionReasonSchema) and an HTTP answer says it in the request's
- * (refusal-text.ts, used by core.ts's error formatter). Reasons name jobs by number, never by id.
+ * The one error a domain service throws when it refuses (a rule, a permission, a missing or
+ * taken thing): a kind, a stable reason (key and params) and an English message for the
+ * server's log and for push answers. It knows nothing of tRPC or forms; those map it in one
+ * place each: trpc/core.ts (a tRPC error, worded in the request's language by refusal-text.ts)
+ * and trpc/form-refusal.ts (a form action's failure). A device words the reason itself
+ * (shared/sync.ts, rejectionReasonSchema). Reasons name jobs by number, never by id.
  */
-import { TRPCError } from '@trpc/server';
 import type { z } from 'zod/mini';
 import { UNSTORABLE_TEXT_MESSAGE } from '../shared/schemas';
 import type { RejectionReason } from '../shared/sync';
 
-type RefusalCode = 'BAD_REQUEST' | 'FORBIDDEN' | 'NOT_FOUND' | 'CONFLICT';
+export type RefusalKind = 'bad_request' | 'forbidden' | 'not_found' | 'conflict';
 
-export class Refusal extends TRPCError {
+/** A kind as the factory takes it, and as tRPC and push answers spell it. */
+export type RefusalCode = Uppercase<RefusalKind>;
+
+export class Refusal extends Error {
+	readonly kind: RefusalKind;
+
 	constructor(
 		code: RefusalCode,
 		message: string,
 		readonly reason: RejectionReason,
 		cause?: unknown
 	) {
-		super({ code, message, cause });
+		super(message, { cause });
+		this.name = 'Refusal';
+		this.kind = code.toLowerCase() as RefusalKind;
+	}
+
+	get code(): RefusalCode {
+		return this.kind.toUpperCase() as RefusalCode;
 	}
 }
 
@@ -30,6 +42,13 @@ export function refusal(
 	cause?: unknown
 ): Refusal {
 	return new Refusal(code, message, { key, params }, cause);
+}
+
+/** The refusal an error is, or carries as its cause (a tRPC error made from one). */
+export function refusalIn(error: unknown): Refusal | null {
+	if (error instanceof Refusal) return error;
+	if (error instanceof Error && error.cause instanceof Refusal) return error.cause;
+	return null;
 }
 
 /** The reason for the first problem zod found (the message lists them all). */

@@ -7,7 +7,6 @@ import { accountAudit, users } from '../db/schema';
 import { testEngines } from '../testing/databases';
 import { createStation, createUser } from '../testing/fixtures';
 import {
-	AccountError,
 	COMMAND_LINE,
 	changeOwnPassword,
 	createAccount,
@@ -15,6 +14,7 @@ import {
 	setPassword,
 	setRole
 } from './accounts';
+import { Refusal } from '../refusal';
 import { createSession, validateSessionToken } from './sessions';
 import { signIn } from './sign-in';
 
@@ -73,9 +73,9 @@ for (const engine of testEngines()) {
 			]);
 
 			const duplicate = createAccount(db, { ...account, name: 'Other' }, cli);
-			await expect(duplicate).rejects.toThrow(AccountError);
+			await expect(duplicate).rejects.toThrow(Refusal);
 			await expect(duplicate).rejects.toMatchObject({
-				kind: 'duplicate_login',
+				reason: expect.objectContaining({ key: 'login_taken' }),
 				message: 'The login "qian" already exists in station AC1.'
 			});
 			const stored = await db.select().from(users).where(eq(users.stationId, station.id));
@@ -89,7 +89,7 @@ for (const engine of testEngines()) {
 					{ stationId: randomUUID(), login: 'x', name: 'X', role: 'technician' },
 					cli
 				)
-			).rejects.toMatchObject({ kind: 'unknown_station' });
+			).rejects.toMatchObject({ reason: expect.objectContaining({ key: 'station_unknown' }) });
 		});
 
 		it('refuses weak passwords wherever a password is set, and stores nothing', async () => {
@@ -102,7 +102,7 @@ for (const engine of testEngines()) {
 						{ stationId: station.id, login: 'lulu', name: '路路', role: 'technician', password },
 						cli
 					)
-				).rejects.toMatchObject({ kind: 'weak_password' });
+				).rejects.toMatchObject({ reason: expect.objectContaining({ key: 'weak_password' }) });
 			}
 			expect(await db.select().from(users).where(eq(users.stationId, station.id))).toEqual([]);
 
@@ -114,7 +114,7 @@ for (const engine of testEngines()) {
 			for (const password of weak) {
 				await expect(
 					setPassword(db, { stationId: station.id, login: 'lulu', password }, cli)
-				).rejects.toMatchObject({ kind: 'weak_password' });
+				).rejects.toMatchObject({ reason: expect.objectContaining({ key: 'weak_password' }) });
 			}
 			const [row] = await db.select().from(users).where(eq(users.id, lulu.id));
 			expect(row.passwordHash).toBeNull();
@@ -152,7 +152,7 @@ for (const engine of testEngines()) {
 			await expect(
 				setPassword(db, { stationId: station.id, login: 'nobody', password: 'fern-hb2t-x9mw' }, cli)
 			).rejects.toMatchObject({
-				kind: 'unknown_user',
+				reason: expect.objectContaining({ key: 'account_unknown' }),
 				message: 'There is no user "nobody" in station AC2.'
 			});
 		});
@@ -235,10 +235,10 @@ for (const engine of testEngines()) {
 
 			await expect(
 				changeOwnPassword(db, user, { current: 'not-it-at-all', next: 'moss-new-x8wq-z3' })
-			).rejects.toMatchObject({ kind: 'wrong_password' });
+			).rejects.toMatchObject({ reason: expect.objectContaining({ key: 'wrong_password' }) });
 			await expect(
 				changeOwnPassword(db, user, { current: 'oak-7kqm-r2vd', next: 'password123' })
-			).rejects.toMatchObject({ kind: 'weak_password' });
+			).rejects.toMatchObject({ reason: expect.objectContaining({ key: 'weak_password' }) });
 			expect(await validateSessionToken(db, token)).not.toBeNull();
 
 			await changeOwnPassword(db, user, { current: 'oak-7kqm-r2vd', next: 'river-x8wq-z3mn' });

@@ -3,7 +3,7 @@
  * API, the `npm run user` CLI and one's own password change. Callers validate input with the
  * zod schemas in shared/schemas.ts; the functions here enforce what only the database can
  * tell (does the station exist, is the login taken), who may change what (roles.md, "Manage
- * accounts"), and the password policy, and report refusals as an AccountError.
+ * accounts"), and the password policy, and report refusals as a Refusal (refusal.ts).
  *
  * Every change is written to account_audit in the transaction that makes it, and a change
  * that alters what an account may do (password, deactivation, role) ends its sessions.
@@ -13,33 +13,9 @@ import type { Queryable } from '../db';
 import { accountAudit, stations, users, type AccountAuditAction } from '../db/schema';
 import type { UserRole } from '../../shared/domain';
 import { hashPassword, verifyPassword } from './password';
-import { passwordProblem, describePasswordProblem, type PasswordProblem } from './password-policy';
+import { refusal, type Refusal } from '../refusal';
+import { passwordProblem, describePasswordProblem } from './password-policy';
 import { invalidateUserSessions } from './sessions';
-
-export type AccountErrorKind =
-	| 'unknown_station'
-	| 'unknown_user'
-	| 'duplicate_login'
-	| 'weak_password'
-	| 'wrong_password'
-	/** The role may not be given (or taken away) by this actor. */
-	| 'role_not_allowed'
-	/**
-	 * The account is outside what this actor manages: an administrator's (one's own included,
-	 * so nobody deactivates or demotes themselves), or a system administrator's.
-	 */
-	| 'target_not_allowed';
-
-export class AccountError extends Error {
-	constructor(
-		readonly kind: AccountErrorKind,
-		message: string,
-		readonly detail: { passwordProblem?: PasswordProblem; login?: string } = {}
-	) {
-		super(message);
-		this.name = 'AccountError';
-	}
-}
 
 /**
  * Who makes a change. A signed-in person is limited by their role; the command line is the
@@ -110,28 +86,31 @@ export function assignableRoles(actor: AccountActor): readonly UserRole[] {
 export function assertStationInScope(actor: AccountActor, stationId: string): void {
 	if (actor.kind === 'command_line' || actor.user.role === 'system_admin') return;
 	if (actor.user.role === 'admin' && actor.user.stationId === stationId) return;
-	throw new AccountError('unknown_station', `There is no station with id ${stationId}.`);
+	throw unknownStation(stationId);
 }
 
 function assertRoleAssignable(actor: AccountActor, role: UserRole): void {
 	if (assignableRoles(actor).includes(role)) return;
-	throw new AccountError('role_not_allowed', `You may not give or take away the role ${role}.`);
+	throw refusal('FORBIDDEN', `You may not give or take away the role ${role}.`, 'role_not_allowed');
 }
 
 /** Administrators' accounts are managed one level up; system admins' from the CLI only. */
 function assertTargetManageable(actor: AccountActor, target: { role: UserRole }): void {
 	if (assignableRoles(actor).includes(target.role)) return;
-	throw new AccountError(
-		'target_not_allowed',
-		`You may not change a ${target.role} account: only a higher administrator manages it.`
+	throw refusal(
+		'FORBIDDEN',
+		`You may not change a ${target.role} account: only a higher administrator manages it.`,
+		'target_not_allowed'
 	);
 }
 
 function assertPasswordAllowed(password: string, owner: { login: string; name: string }): void {
 	const problem = passwordProblem(password, owner);
 	if (problem) {
-		throw new AccountError('weak_password', `Refused: ${describePasswordProblem(problem)}.`, {
-			passwordProblem: problem
+		const { code, ...limits } = problem;
+		throw refusal('BAD_REQUEST', `Refused: ${describePasswordProblem(problem)}.`, 'weak_password', {
+			problem: code,
+			...limits
 		});
 	}
 }
@@ -161,9 +140,10 @@ export async function createAccount(
 			.onConflictDoNothing({ target: [users.stationId, users.login] })
 			.returning(summaryColumns);
 		if (!created) {
-			throw new AccountError(
-				'duplicate_login',
+			throw refusal(
+				'CONFLICT',
 				`The login "${account.login}" already exists in station ${station.code}.`,
+				'login_taken',
 				{ login: account.login }
 			);
 		}
@@ -276,7 +256,7 @@ export async function changeOwnPassword(
 				!stored?.passwordHash ||
 				!(await verifyPassword(stored.passwordHash, passwords.current))
 			) {
-				throw new AccountError('wrong_password', 'The current password is not correct.');
+				throw refusal('BAD_REQUEST', 'The current password is not correct.', 'wrong_password');
 			}
 			assertPasswordAllowed(passwords.next, target);
 			const passwordHash = await hashPassword(passwords.next);
@@ -387,9 +367,13 @@ async function requireStation(db: Queryable, stationId: string): Promise<{ code:
 		.select({ code: stations.code })
 		.from(stations)
 		.where(eq(stations.id, stationId));
-	if (!station)
-		throw new AccountError('unknown_station', `There is no station with id ${stationId}.`);
+	if (!station) throw unknownStation(stationId);
 	return station;
+}
+
+/** Missing, or outside the actor's scope: the same answer, so neither is confirmed. */
+function unknownStation(stationId: string): Refusal {
+	return refusal('NOT_FOUND', `There is no station with id ${stationId}.`, 'station_unknown');
 }
 
 function accountWhere(ref: AccountRef) {
@@ -400,8 +384,12 @@ function accountWhere(ref: AccountRef) {
 }
 
 /** The error for a lookup that matched nothing: the station or the account is missing. */
-async function unknownAccount(db: Queryable, ref: AccountRef): Promise<AccountError> {
+async function unknownAccount(db: Queryable, ref: AccountRef): Promise<Refusal> {
 	const station = await requireStation(db, ref.stationId);
 	const who = ref.userId !== undefined ? `with id ${ref.userId}` : `"${ref.login}"`;
-	return new AccountError('unknown_user', `There is no user ${who} in station ${station.code}.`);
+	return refusal(
+		'NOT_FOUND',
+		`There is no user ${who} in station ${station.code}.`,
+		'account_unknown'
+	);
 }

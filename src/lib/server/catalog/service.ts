@@ -1,6 +1,5 @@
 /** The station's parts catalog and the part lines used on jobs. */
-import { TRPCError } from '@trpc/server';
-import { refusal } from '../refusal';
+import { Refusal, refusal } from '../refusal';
 import { and, asc, eq, sql } from 'drizzle-orm';
 import type { z } from 'zod';
 import type { Queryable } from '../db';
@@ -116,7 +115,7 @@ export async function removeJobPart(db: Queryable, user: SessionUser, input: { i
 			await jobEditableBy(tx, user, line.jobId, { lock: true });
 		} catch (error) {
 			// Someone else's job: say nothing about its lines either.
-			if (error instanceof TRPCError && error.code === 'NOT_FOUND') throw notFound;
+			if (error instanceof Refusal && error.kind === 'not_found') throw notFound;
 			throw error;
 		}
 		await tx

@@ -185,8 +185,12 @@ for (const engine of testEngines()) {
 			// Completed at 12:00 Shanghai time on 1 March.
 			const job = await completed(tech, 'TIMED', 1);
 			const call = as(supervisor).recordFollowUp({ id: randomUUID(), jobId: job.id, visitedAt });
-			await expect(call).rejects.toBeInstanceOf(RecordFollowUpError);
-			await expect(call).rejects.toMatchObject({ code: 'BAD_REQUEST', problem });
+			// The tRPC error carries the service's refusal (trpc/core.ts).
+			await expect(call).rejects.toMatchObject({
+				code: 'BAD_REQUEST',
+				cause: expect.any(RecordFollowUpError)
+			});
+			await expect(call).rejects.toMatchObject({ cause: { problem } });
 			expect((await as(supervisor).followUpQueue({})).total).toBe(1);
 		});
 
@@ -212,7 +216,7 @@ for (const engine of testEngines()) {
 					jobId: open.id,
 					visitedAt: '2026-03-05T10:00'
 				})
-			).rejects.toMatchObject({ problem: 'job_not_completed' });
+			).rejects.toMatchObject({ cause: { problem: 'job_not_completed' } });
 
 			const [northJob] = (await as(boss).followUpQueue({})).jobs;
 			await expect(
@@ -221,14 +225,14 @@ for (const engine of testEngines()) {
 					jobId: northJob.jobId,
 					visitedAt: '2026-03-05T10:00'
 				})
-			).rejects.toMatchObject({ code: 'NOT_FOUND', problem: 'job_not_found' });
+			).rejects.toMatchObject({ code: 'NOT_FOUND', cause: { problem: 'job_not_found' } });
 
 			const done = await completed(tech, 'DONE', 2);
 			const call = { id: randomUUID(), jobId: done.id, visitedAt: '2026-03-05T10:00' };
 			await as(supervisor).recordFollowUp(call);
 			// The same form sent twice (a double tap) records one call, not two.
 			await expect(as(supervisor).recordFollowUp(call)).rejects.toMatchObject({
-				problem: 'already_recorded'
+				cause: { problem: 'already_recorded' }
 			});
 			expect((await as(boss).followUpQueue({})).total).toBe(4);
 		});

@@ -24,7 +24,7 @@ import { isTransientDbError, postgresError, translateDbError } from '../db/error
 import { queryRows } from '../db/rows';
 import { retryingTransaction } from '../db/outage';
 import type { SessionUser } from '../auth/session-user';
-import { invalidFieldReason, Refusal } from '../refusal';
+import { invalidFieldReason, refusalIn } from '../refusal';
 import { timeSchema } from '../../shared/schemas';
 import {
 	mutationArgs,
@@ -68,8 +68,6 @@ type Mode = 'fast' | 'savepoints';
 
 /** Thrown in fast mode to roll the batch back and run it again with savepoints. */
 class RetryWithSavepoints extends Error {}
-
-const PERMANENT_TRPC_CODES = new Set(['BAD_REQUEST', 'FORBIDDEN', 'NOT_FOUND', 'CONFLICT']);
 
 export async function pushMutations(
 	db: Database,
@@ -236,13 +234,8 @@ function permanentRejection(error: unknown, envelope: MutationEnvelope): Rejecti
 	} catch (translated) {
 		refusal = translated;
 	}
-	if (refusal instanceof TRPCError && PERMANENT_TRPC_CODES.has(refusal.code)) {
-		return {
-			code: refusal.code,
-			message: refusal.message,
-			reason: refusal instanceof Refusal ? refusal.reason : { key: 'database_refused', params: {} }
-		};
-	}
+	const refused = refusalIn(refusal);
+	if (refused) return { code: refused.code, message: refused.message, reason: refused.reason };
 	const sqlState = postgresError(error)?.code;
 	if (sqlState?.startsWith('22') || sqlState?.startsWith('23')) {
 		return {

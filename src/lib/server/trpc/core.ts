@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { Database } from '../db';
 import { isRetryableDatabaseError } from '../db/outage';
 import { logServerError } from '../http/server-errors';
-import { Refusal } from '../refusal';
+import { Refusal, refusalIn } from '../refusal';
 import { refusalText } from '../refusal-text';
 import { m } from '../../paraglide/messages.js';
 import type { SessionUser } from '../auth/session-user';
@@ -31,11 +31,11 @@ const t = initTRPC.context<Context>().create({
 			data: {
 				...data,
 				// Field-level problems, so a form can show each one beside its input.
-				// (core's $ZodError: the shared schemas are zod/mini, whose errors are not classic ZodErrors)
 				issues:
-					error.cause instanceof z.core.$ZodError
-						? error.cause.issues.map((i) => ({ path: i.path.join('.'), message: i.message }))
-						: null
+					validationErrorIn(error)?.issues.map((i) => ({
+						path: i.path.join('.'),
+						message: i.message
+					})) ?? null
 			}
 		};
 	}
@@ -55,7 +55,7 @@ const CLIENT_FAULT_CODES = new Set([
 	'UNPROCESSABLE_CONTENT'
 ]);
 
-function clientMessage(error: TRPCError, path: string | undefined): string {
+export function clientMessage(error: TRPCError, path: string | undefined): string {
 	if (error.code === 'SERVICE_UNAVAILABLE') return m.http_database_unavailable();
 	// The parser's message quotes the unreadable input back.
 	if (error.code === 'PARSE_ERROR' || error.cause instanceof SyntaxError) {
@@ -67,12 +67,34 @@ function clientMessage(error: TRPCError, path: string | undefined): string {
 	}
 	// A domain refusal and a schema's verdict carry English for the server's own callers and
 	// logs; a person reads them in the request's language (zod's issues stay in data.issues).
-	if (error instanceof Refusal) return refusalText(error.reason);
-	if (error.cause instanceof z.core.$ZodError) {
-		const fields = [...new Set(error.cause.issues.map((issue) => issue.path.join('.')))];
+	const invalid = validationErrorIn(error);
+	if (invalid) {
+		const fields = [...new Set(invalid.issues.map((issue) => issue.path.join('.')))];
 		return m.srv_invalid_input({ fields: fields.filter(Boolean).join(', ') || '—' });
 	}
+	const refusal = refusalIn(error);
+	if (refusal) return refusalText(refusal.reason);
 	return error.message;
+}
+
+/**
+ * The field problems behind an error: the input schema's (tRPC makes the zod error the cause),
+ * or those of a service's refusal that is a validation verdict (the refusal's cause).
+ * (core's $ZodError: the shared schemas are zod/mini, whose errors are not classic ZodErrors)
+ */
+export function validationErrorIn(error: TRPCError): z.core.$ZodError | null {
+	const cause = refusalIn(error)?.cause ?? error.cause;
+	return cause instanceof z.core.$ZodError ? cause : null;
+}
+
+/**
+ * The one place a domain refusal (refusal.ts) becomes a tRPC error: its kind is the code, its
+ * English message stays the message (logs and server-side callers), and it stays the cause,
+ * which the error formatter words in the request's language and form actions read
+ * (form-refusal.ts).
+ */
+export function trpcErrorOf(refusal: Refusal): TRPCError {
+	return new TRPCError({ code: refusal.code, message: refusal.message, cause: refusal });
 }
 
 export const router = t.router;
@@ -91,7 +113,15 @@ const databaseOutage = t.middleware(async ({ next }) => {
 	return result;
 });
 
-export const publicProcedure = t.procedure.use(databaseOutage);
+/** A service's refusal thrown in a procedure answers with its own code (trpcErrorOf). */
+const domainRefusals = t.middleware(async ({ next }) => {
+	const result = await next();
+	// tRPC wraps whatever a procedure throws that is not its own error: the refusal is the cause.
+	if (!result.ok && result.error.cause instanceof Refusal) throw trpcErrorOf(result.error.cause);
+	return result;
+});
+
+export const publicProcedure = t.procedure.use(databaseOutage).use(domainRefusals);
 
 /** Any signed-in account: one's own account (auth.me, a password change) and administration. */
 export const signedInProcedure = publicProcedure.use(({ ctx, next }) => {

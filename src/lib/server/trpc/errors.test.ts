@@ -7,6 +7,8 @@ import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
 import { TRPCError } from '@trpc/server';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
+import { m } from '../../paraglide/messages.js';
+import { refusal } from '../refusal';
 import { publicProcedure, router } from './core';
 
 const SQL_FAULT = 'Failed query: select password_hash from users where login = $1\nparams: admin';
@@ -28,7 +30,12 @@ const testRouter = router({
 	refused: publicProcedure.mutation(() => {
 		throw new TRPCError({ code: 'BAD_REQUEST', message: 'The job number must not be empty.' });
 	}),
-	typed: publicProcedure.input(z.object({ count: z.number() })).mutation(({ input }) => input.count)
+	typed: publicProcedure
+		.input(z.object({ count: z.number() }))
+		.mutation(({ input }) => input.count),
+	domainRefusal: publicProcedure.mutation(() => {
+		throw refusal('CONFLICT', 'Job J-7 is verified.', 'job_verified', { jobNo: 'J-7' });
+	})
 });
 
 async function call(path: string, body: string) {
@@ -87,6 +94,14 @@ describe('tRPC error answers', () => {
 		expect(typed.status).toBe(400);
 		expect(typed.error.data.issues).toEqual([expect.objectContaining({ path: 'count' })]);
 		expect(typed.text).not.toMatch(LEAKS);
+	});
+
+	it("a service's refusal: its kind as the code, its reason in the reader's language", async () => {
+		const refused = await call('domainRefusal', '{}');
+		expect(refused.status).toBe(409);
+		expect(refused.error.data.code).toBe('CONFLICT');
+		expect(refused.error.message).toBe(m.srv_reason_job_verified({ jobNo: 'J-7' }));
+		expect(logged).toEqual([]);
 	});
 
 	it('unreadable JSON and an unknown procedure: no echo of the input, no stack', async () => {

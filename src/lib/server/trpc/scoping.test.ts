@@ -20,16 +20,18 @@ import {
 	createUser
 } from '../testing/fixtures';
 import { testEngines } from '../testing/databases';
+import { Refusal } from '../refusal';
 import { createCallerFactory } from './core';
 import { appRouter } from './router';
 
 const createCaller = createCallerFactory(appRouter);
 
-async function rejection(promise: Promise<unknown>): Promise<TRPCError> {
+/** A refusal through the API (a tRPC error) or from a service called directly (a Refusal). */
+async function rejection(promise: Promise<unknown>): Promise<TRPCError | Refusal> {
 	try {
 		await promise;
 	} catch (error) {
-		if (error instanceof TRPCError) return error;
+		if (error instanceof TRPCError || error instanceof Refusal) return error;
 		throw error;
 	}
 	throw new Error('expected the call to be rejected');

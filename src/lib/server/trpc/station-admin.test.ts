@@ -138,9 +138,11 @@ for (const engine of testEngines()) {
 			}
 			const api = createCaller({ db: handle.db, user: s.admin });
 			const refused = await api.jobs.verify({ jobId: s.completed.id }).catch((error) => error);
-			expect(refused).toBeInstanceOf(Refusal);
+			// The service's refusal, carried by the tRPC error (core.ts).
+			expect(refused).toBeInstanceOf(TRPCError);
+			expect(refused.cause).toBeInstanceOf(Refusal);
 			// What an HTTP answer says (core.ts's error formatter), in the request's language.
-			expect(refusalText((refused as Refusal).reason)).toBe(
+			expect(refusalText((refused.cause as Refusal).reason)).toBe(
 				m.acc2_reason_station_admin_read_only()
 			);
 			const [job] = await handle.db.select().from(jobs).where(eq(jobs.id, s.completed.id));

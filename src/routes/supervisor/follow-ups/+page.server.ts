@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { fail, redirect } from '@sveltejs/kit';
-import { TRPCError } from '@trpc/server';
 import { serverCaller } from '$lib/server/trpc/caller';
 import { toZonedInput } from '$lib/shared/time/local-time';
+import { formRefusal } from '$lib/server/trpc/form-refusal';
 import {
 	RecordFollowUpError,
 	type RecordFollowUpProblem
@@ -107,17 +107,18 @@ export const actions: Actions = {
 		try {
 			await caller.review.recordFollowUp(parsed.data);
 		} catch (error) {
-			if (error instanceof RecordFollowUpError) {
-				switch (error.problem) {
+			const refused = formRefusal(error);
+			if (refused.refusal instanceof RecordFollowUpError) {
+				switch (refused.refusal.problem) {
 					case 'visited_in_future':
 					case 'visited_before_completion':
-						return failure({ visitedAt: error.problem });
+						return failure({ visitedAt: refused.refusal.problem });
 					default:
-						return failure({}, error.problem);
+						return failure({}, refused.refusal.problem);
 				}
 			}
 			// Two people saving the same form at the same instant: the second insert conflicts.
-			if (error instanceof TRPCError && error.code === 'CONFLICT') {
+			if (refused.code === 'CONFLICT') {
 				return failure({}, 'already_recorded');
 			}
 			throw error;

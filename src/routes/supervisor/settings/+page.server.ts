@@ -4,19 +4,20 @@
  * the signed-in user, so permissions, validation and the audit stay in the settings service.
  */
 import { error, fail, type RequestEvent } from '@sveltejs/kit';
-import { TRPCError } from '@trpc/server';
-import { ZodError } from 'zod';
 import { serverCaller } from '$lib/server/trpc/caller';
+import { formRefusal } from '$lib/server/trpc/form-refusal';
+import { AHP_MIN_KPIS } from '$lib/server/stations/settings/ahp';
+import { STANDARD_MINUTES_RANGE } from '$lib/server/stations/settings/categories';
+import type { SettingsProblem } from '$lib/server/stations/settings/fields';
 import {
-	AHP_MIN_KPIS,
 	KPI_BETTER,
 	KPI_UNIT,
+	type KpiSettingsInput
+} from '$lib/server/stations/settings/kpi-rules';
+import {
 	MIN_JOBS_FOR_RANKING_RANGE,
-	REWORK_WINDOW_DAYS_RANGE,
-	STANDARD_MINUTES_RANGE,
-	type KpiSettingsInput,
-	type SettingsProblem
-} from '$lib/server/stations/settings';
+	REWORK_WINDOW_DAYS_RANGE
+} from '$lib/server/stations/settings/ranking';
 import { SCORED_KPIS } from '$lib/shared/domain';
 import { DEFAULT_STANDARD_MINUTES } from '$lib/shared/kpi';
 import { requireSupervisorPage } from '../../access';
@@ -93,8 +94,8 @@ function wholeNumber(form: FormData, name: string): number {
 }
 
 /**
- * Runs a settings change and turns refusals into field problems: validation (a ZodError cause,
- * whether from the input schema or the service) → 400 with a problem per field; NOT_FOUND → 404.
+ * Runs a settings change and turns refusals into field problems: validation (whether from the
+ * input schema or the service) → 400 with a problem per field; NOT_FOUND → 404.
  */
 async function attempt(
 	event: RequestEvent,
@@ -107,10 +108,10 @@ async function attempt(
 	try {
 		return { ...result, ...(await change(caller)) } satisfies SettingsFormResult;
 	} catch (caught) {
-		if (!(caught instanceof TRPCError)) throw caught;
-		if (caught.cause instanceof ZodError) {
+		const refused = formRefusal(caught);
+		if (refused.issues.length > 0) {
 			const errors: Record<string, FieldProblem> = {};
-			for (const issue of caught.cause.issues) {
+			for (const issue of refused.issues) {
 				const field = fieldOf(issue.path.join('.'));
 				const params = 'params' in issue && issue.params ? { ...issue.params } : {};
 				const problem = (params.problem as SettingsProblem | undefined) ?? 'invalid';
@@ -120,14 +121,14 @@ async function attempt(
 			const refusal: SettingsFormResult = { ...result, errors };
 			return fail(400, refusal);
 		}
-		if (caught.code === 'NOT_FOUND') {
+		if (refused.code === 'NOT_FOUND') {
 			const missing: SettingsFormResult = {
 				...result,
 				errors: { '': { problem: 'not_found', params: {} } }
 			};
-			return fail(404, missing);
+			return fail(refused.status, missing);
 		}
-		if (caught.code === 'FORBIDDEN') error(403, caught.message);
+		if (refused.code === 'FORBIDDEN') error(refused.status, refused.message);
 		throw caught;
 	}
 }

@@ -4,7 +4,6 @@ import { deviceKeyPairOf } from '../../auth/device-key';
 import { authedProcedure, signedInProcedure, router } from '../core';
 import { changeOwnPassword } from '../../auth/accounts';
 import { changeOwnPasswordSchema } from '../../../shared/schemas';
-import { withAccountErrors } from './admin';
 
 /** Signing in and out are form actions (they set cookies); tRPC answers "who am I". */
 export const authRouter = router({
@@ -12,9 +11,7 @@ export const authRouter = router({
 	/** Ends every session of the account, this one included: sign in again with the new one. */
 	changePassword: signedInProcedure
 		.input(changeOwnPasswordSchema)
-		.mutation(({ ctx, input }) =>
-			withAccountErrors(() => changeOwnPassword(ctx.db, ctx.user, input))
-		),
+		.mutation(({ ctx, input }) => changeOwnPassword(ctx.db, ctx.user, input)),
 	/** The signed-in person's own key pair for changes parked on a shared device (device-key.ts). */
 	deviceKey: authedProcedure.query(async ({ ctx }) => {
 		const pair = await deviceKeyPairOf(ctx.db, ctx.user);

@@ -3,22 +3,21 @@
  * only (anyone else gets FORBIDDEN with the reason). Every mutation is audited by the service.
  */
 import { roleProcedure, router } from '../core';
+import { ahpApplyInputSchema, applyAhpWeights } from '../../stations/settings/ahp';
 import {
 	addFaultCategory,
-	ahpApplyInputSchema,
-	applyAhpWeights,
 	changeFaultCategory,
 	faultCategoryChangeInputSchema,
+	newFaultCategoryInputSchema
+} from '../../stations/settings/categories';
+import { readStationSettings } from '../../stations/settings/current';
+import { listSettingsHistory, settingsHistoryInputSchema } from '../../stations/settings/history';
+import {
 	kpiSettingsInputSchema,
-	listSettingsHistory,
-	newFaultCategoryInputSchema,
-	rankingRulesInputSchema,
-	readStationSettings,
 	resetKpiSettings,
-	settingsHistoryInputSchema,
-	updateKpiSettings,
-	updateRankingRules
-} from '../../stations/settings';
+	updateKpiSettings
+} from '../../stations/settings/kpi-rules';
+import { rankingRulesInputSchema, updateRankingRules } from '../../stations/settings/ranking';
 
 const settingsProcedure = roleProcedure('supervisor');
 

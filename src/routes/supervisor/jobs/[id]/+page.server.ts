@@ -6,9 +6,9 @@
  * come from the jobs service.
  */
 import { fail } from '@sveltejs/kit';
-import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { serverCaller } from '$lib/server/trpc/caller';
+import { formRefusal } from '$lib/server/trpc/form-refusal';
 import { requireSupervisorPage } from '../../../access';
 import { jobIdOf } from './job-view.server';
 import type { Actions } from './$types';
@@ -24,8 +24,7 @@ export type JobActionResult =
 
 /** The reason a refused call gives, as a code the page translates. */
 function problemOf(caught: unknown, badRequest: JobActionProblem): JobActionProblem {
-	if (!(caught instanceof TRPCError)) throw caught;
-	switch (caught.code) {
+	switch (formRefusal(caught).code) {
 		case 'BAD_REQUEST':
 			return badRequest;
 		case 'NOT_FOUND':

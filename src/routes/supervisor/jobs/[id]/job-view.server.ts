@@ -4,10 +4,10 @@
  * runs in the browser too and can fall back to the copy kept on the device when offline.
  */
 import { error, type RequestEvent } from '@sveltejs/kit';
-import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { m } from '$lib/paraglide/messages.js';
 import { serverCaller } from '$lib/server/trpc/caller';
+import { formRefusal } from '$lib/server/trpc/form-refusal';
 import { jobReaderOfRequest } from '../../scorecard-request.server';
 
 const jobIdSchema = z.uuid();
@@ -41,7 +41,7 @@ export async function readJobView(event: RequestEvent) {
 				.map(({ id, name, login, active }) => ({ id, name, login, active }))
 		};
 	} catch (caught) {
-		if (caught instanceof TRPCError && caught.code === 'NOT_FOUND') error(404, m.jb_not_found());
+		if (formRefusal(caught).code === 'NOT_FOUND') error(404, m.jb_not_found());
 		throw caught;
 	}
 }

@@ -1,0 +1,64 @@
+/** The station's settings as the settings page opens them: every rule with its default. */
+import { and, desc, eq, sql } from 'drizzle-orm';
+import type { Database } from '../../db';
+import { queryRows } from '../../db/rows';
+import { settingsAudit, stations } from '../../db/schema';
+import type { SessionUser } from '../../auth/session-user';
+import { DEFAULT_KPI_SETTINGS } from '../../../shared/kpi-settings';
+import type { FaultCategorySetting, StationSettings } from '../../../shared/station-settings';
+import { ahpRecordSchema } from './ahp';
+import { AHP_SUBJECT, effectiveKpiSettings, requireSettingsEditor, stationGone } from './editing';
+import { DEFAULT_MIN_JOBS_FOR_RANKING, DEFAULT_REWORK_WINDOW_DAYS } from './ranking';
+
+export async function readStationSettings(
+	db: Database,
+	user: SessionUser
+): Promise<StationSettings> {
+	requireSettingsEditor(user);
+	const [[station], categories, [lastAhpRow]] = await Promise.all([
+		db
+			.select({
+				timeZone: stations.timeZone,
+				reworkWindowDays: stations.reworkWindowDays,
+				minJobsForRanking: stations.minJobsForRanking,
+				kpiSettings: stations.kpiSettings
+			})
+			.from(stations)
+			.where(eq(stations.id, user.stationId)),
+		queryRows<FaultCategorySetting>(
+			db,
+			sql`
+			select c.id::text as "id", c.code as "code", c.name as "name",
+				c.standard_minutes::int as "standardMinutes", c.active as "active",
+				(select count(*) from jobs j
+					where j.station_id = c.station_id and j.fault_category_id = c.id)::int as "jobCount"
+			from fault_categories c
+			where c.station_id = ${user.stationId}
+			order by c.active desc, c.code collate "C"`
+		),
+		db
+			.select({ newValue: settingsAudit.newValue, changedAt: settingsAudit.changedAt })
+			.from(settingsAudit)
+			.where(
+				and(eq(settingsAudit.stationId, user.stationId), eq(settingsAudit.subject, AHP_SUBJECT))
+			)
+			.orderBy(desc(settingsAudit.changedAt))
+			.limit(1)
+	]);
+	if (!station) throw stationGone();
+	const lastAhp = lastAhpRow ? ahpRecordSchema.safeParse(lastAhpRow.newValue) : null;
+	return {
+		timeZone: station.timeZone,
+		reworkWindowDays: station.reworkWindowDays,
+		minJobsForRanking: station.minJobsForRanking,
+		kpi: effectiveKpiSettings(station.kpiSettings),
+		defaults: {
+			kpi: effectiveKpiSettings(DEFAULT_KPI_SETTINGS),
+			reworkWindowDays: DEFAULT_REWORK_WINDOW_DAYS,
+			minJobsForRanking: DEFAULT_MIN_JOBS_FOR_RANKING
+		},
+		faultCategories: categories,
+		lastAhp:
+			lastAhp?.success && lastAhpRow ? { ...lastAhp.data, changedAt: lastAhpRow.changedAt } : null
+	};
+}

@@ -1,0 +1,79 @@
+/**
+ * A station's own rules are editable by its supervisors only (roles.md). Every change writes
+ * settings_audit rows (who, when, subject, old value, new value) in the transaction that makes
+ * it, so a change and its record stand or fall together. The station row is locked
+ * (SELECT … FOR UPDATE) first, so concurrent edits queue and every "old value" in the audit is
+ * the value the change really replaced.
+ */
+import { eq } from 'drizzle-orm';
+import type { Queryable } from '../../db';
+import { settingsAudit, stations } from '../../db/schema';
+import type { SessionUser } from '../../auth/session-user';
+import { SCORED_KPIS, type KpiSettings } from '../../../shared/domain';
+import { refusal, type Refusal } from '../../refusal';
+
+/** The audit's subjects: `kpi:<kpi>`, `fault_category:<code>`, and these. */
+export const KPI_SUBJECT = 'kpi:';
+export const AHP_SUBJECT = 'kpi_weights:ahp';
+export const CATEGORY_SUBJECT = 'fault_category:';
+
+/** Station settings are for supervisors (roles.md); anyone else is refused with the reason. */
+export function requireSettingsEditor(user: SessionUser) {
+	if (user.role !== 'supervisor') {
+		throw refusal(
+			'FORBIDDEN',
+			`Station settings are for supervisors; this account is a ${user.role}.`,
+			'settings_supervisors_only',
+			{ role: user.role }
+		);
+	}
+}
+
+export function stationGone(): Refusal {
+	return refusal('NOT_FOUND', 'The station no longer exists.', 'station_gone');
+}
+
+export interface AuditRow {
+	subject: string;
+	oldValue: unknown;
+	newValue: unknown;
+}
+
+export async function writeAudit(tx: Queryable, user: SessionUser, rows: AuditRow[]) {
+	if (rows.length === 0) return;
+	await tx.insert(settingsAudit).values(
+		rows.map((row) => ({
+			stationId: user.stationId,
+			userId: user.id,
+			subject: row.subject,
+			oldValue: row.oldValue,
+			newValue: row.newValue
+		}))
+	);
+}
+
+/** The station's thresholds and weights as scoring reads them: absent means not scored / 0. */
+export function effectiveKpiSettings(stored: Partial<KpiSettings> | null): KpiSettings {
+	const thresholds: KpiSettings['thresholds'] = {};
+	const weights = {} as KpiSettings['weights'];
+	for (const kpi of SCORED_KPIS) {
+		thresholds[kpi] = stored?.thresholds?.[kpi] ?? null;
+		weights[kpi] = stored?.weights?.[kpi] ?? 0;
+	}
+	return { thresholds, weights };
+}
+
+/** The caller's station row, locked until the transaction ends. */
+export async function lockStation(tx: Queryable, user: SessionUser) {
+	const [station] = await tx
+		.select({
+			reworkWindowDays: stations.reworkWindowDays,
+			minJobsForRanking: stations.minJobsForRanking,
+			kpiSettings: stations.kpiSettings
+		})
+		.from(stations)
+		.where(eq(stations.id, user.stationId))
+		.for('update');
+	if (!station) throw stationGone();
+	return { ...station, kpiSettings: effectiveKpiSettings(station.kpiSettings) };
+}

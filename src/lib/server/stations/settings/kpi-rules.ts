@@ -1,0 +1,237 @@
+/**
+ * KPI thresholds and weights: typed in for every scored KPI at once, or reset to kpi.md's
+ * defaults. One audit row per KPI whose rule (threshold and weight) changed.
+ */
+import { sql, eq } from 'drizzle-orm';
+import { z } from 'zod';
+import type { Database, Queryable } from '../../db';
+import { stations } from '../../db/schema';
+import type { SessionUser } from '../../auth/session-user';
+import {
+	SCORED_KPIS,
+	type KpiSettings,
+	type KpiThreshold,
+	type ScoredKpi
+} from '../../../shared/domain';
+import { DEFAULT_KPI_SETTINGS } from '../../../shared/kpi-settings';
+import type { KpiRule, SettingsChangeResult } from '../../../shared/station-settings';
+import { addProblem, numberValue } from './fields';
+import {
+	KPI_SUBJECT,
+	effectiveKpiSettings,
+	lockStation,
+	requireSettingsEditor,
+	writeAudit,
+	type AuditRow
+} from './editing';
+
+/** kpi.md, "better" column: which way a scored KPI improves. */
+export const KPI_BETTER: Record<ScoredKpi, 'higher' | 'lower'> = {
+	repair_success_rate: 'higher',
+	avg_response_hours: 'lower',
+	duration_index: 'lower',
+	csat: 'higher',
+	follow_up_rate: 'higher',
+	record_accuracy: 'higher',
+	parts_cost_per_job: 'lower'
+};
+
+/** What a KPI's values are: rates are fractions in [0, 1] (the page shows percents). */
+export const KPI_UNIT: Record<ScoredKpi, 'rate' | 'hours' | 'index' | 'money'> = {
+	repair_success_rate: 'rate',
+	avg_response_hours: 'hours',
+	duration_index: 'index',
+	csat: 'rate',
+	follow_up_rate: 'rate',
+	record_accuracy: 'rate',
+	parts_cost_per_job: 'money'
+};
+
+const thresholdInputSchema = z
+	.object({ pass: numberValue.nullable(), excellent: numberValue.nullable() })
+	.nullable()
+	.optional();
+
+/**
+ * Thresholds and weights for every scored KPI, shaped like the stored KpiSettings. A threshold
+ * of null (or pass and excellent both null) means "not scored". Weights are relative: they are
+ * stored normalised to sum 1 (scoring renormalises over the scored KPIs anyway, so only their
+ * ratios matter; normalised values read as shares).
+ */
+export const kpiSettingsInputSchema = z
+	.object({
+		thresholds: z.object(
+			Object.fromEntries(SCORED_KPIS.map((kpi) => [kpi, thresholdInputSchema])) as Record<
+				ScoredKpi,
+				typeof thresholdInputSchema
+			>
+		),
+		weights: z.object(
+			Object.fromEntries(SCORED_KPIS.map((kpi) => [kpi, numberValue])) as Record<
+				ScoredKpi,
+				typeof numberValue
+			>
+		)
+	})
+	.superRefine((input, ctx) => {
+		let anyInvalid = false;
+		let scoredWeight = 0;
+		for (const kpi of SCORED_KPIS) {
+			const threshold = checkThreshold(ctx, kpi, input.thresholds[kpi]);
+			const weight = input.weights[kpi];
+			if (threshold === 'invalid') anyInvalid = true;
+			if (weight < 0) {
+				addProblem(ctx, ['weights', kpi], 'negative', 'must not be negative');
+				anyInvalid = true;
+			} else if (weight > 0 && threshold === 'none') {
+				addProblem(
+					ctx,
+					['weights', kpi],
+					'weight_without_threshold',
+					'a KPI without thresholds is not scored: set its weight to 0 or give it thresholds'
+				);
+				anyInvalid = true;
+			} else if (threshold === 'valid') {
+				scoredWeight += weight;
+			}
+		}
+		// Only meaningful once every row is valid: a fixed row may be the one that scores.
+		if (!anyInvalid && scoredWeight === 0) {
+			addProblem(
+				ctx,
+				['weights'],
+				'nothing_scored',
+				'at least one KPI needs thresholds and a weight above 0, or no one gets a score'
+			);
+		}
+	})
+	.transform((input): KpiSettings => {
+		const total = SCORED_KPIS.reduce((sum, kpi) => sum + input.weights[kpi], 0);
+		const thresholds: KpiSettings['thresholds'] = {};
+		const weights = {} as KpiSettings['weights'];
+		for (const kpi of SCORED_KPIS) {
+			const threshold = input.thresholds[kpi];
+			thresholds[kpi] =
+				threshold && threshold.pass !== null && threshold.excellent !== null
+					? { pass: threshold.pass, excellent: threshold.excellent }
+					: null;
+			weights[kpi] = input.weights[kpi] / total;
+		}
+		return { thresholds, weights };
+	});
+export type KpiSettingsInput = z.input<typeof kpiSettingsInputSchema>;
+
+/** Adds the threshold's problems. 'none': both values empty, so the KPI is not scored. */
+function checkThreshold(
+	ctx: z.RefinementCtx,
+	kpi: ScoredKpi,
+	threshold: z.infer<typeof thresholdInputSchema>
+): 'none' | 'invalid' | 'valid' {
+	if (!threshold || (threshold.pass === null && threshold.excellent === null)) return 'none';
+	const path = (field: keyof KpiThreshold) => ['thresholds', kpi, field];
+	let valid = true;
+	for (const field of ['pass', 'excellent'] as const) {
+		const value = threshold[field];
+		if (value === null) {
+			addProblem(
+				ctx,
+				path(field),
+				'threshold_incomplete',
+				'enter both pass and excellent, or leave both empty to stop scoring this KPI'
+			);
+			valid = false;
+		} else if (KPI_UNIT[kpi] === 'rate' && (value < 0 || value > 1)) {
+			addProblem(ctx, path(field), 'rate_out_of_range', 'is a rate: must be from 0 to 1');
+			valid = false;
+		} else if (value < 0) {
+			addProblem(ctx, path(field), 'negative', 'must not be negative');
+			valid = false;
+		}
+	}
+	if (!valid || threshold.pass === null || threshold.excellent === null) return 'invalid';
+	if (threshold.pass === threshold.excellent) {
+		addProblem(ctx, path('excellent'), 'threshold_equal', 'must differ from pass');
+		return 'invalid';
+	}
+	if (KPI_BETTER[kpi] === 'higher' && threshold.excellent < threshold.pass) {
+		addProblem(
+			ctx,
+			path('excellent'),
+			'excellent_not_above_pass',
+			'higher is better for this KPI, so excellent must be above pass'
+		);
+		return 'invalid';
+	}
+	if (KPI_BETTER[kpi] === 'lower' && threshold.excellent > threshold.pass) {
+		addProblem(
+			ctx,
+			path('excellent'),
+			'excellent_not_below_pass',
+			'lower is better for this KPI, so excellent must be below pass'
+		);
+		return 'invalid';
+	}
+	return 'valid';
+}
+
+function kpiRule(settings: KpiSettings, kpi: ScoredKpi): KpiRule {
+	return { threshold: settings.thresholds[kpi] ?? null, weight: settings.weights[kpi] };
+}
+
+function sameRule(a: KpiRule, b: KpiRule): boolean {
+	return (
+		a.weight === b.weight &&
+		a.threshold?.pass === b.threshold?.pass &&
+		a.threshold?.excellent === b.threshold?.excellent
+	);
+}
+
+/** Stores new thresholds and weights; one audit row per KPI whose rule changed. */
+async function replaceKpiSettings(
+	tx: Queryable,
+	user: SessionUser,
+	current: KpiSettings,
+	next: KpiSettings
+): Promise<number> {
+	const rows: AuditRow[] = [];
+	for (const kpi of SCORED_KPIS) {
+		const before = kpiRule(current, kpi);
+		const after = kpiRule(next, kpi);
+		if (!sameRule(before, after)) {
+			rows.push({ subject: `${KPI_SUBJECT}${kpi}`, oldValue: before, newValue: after });
+		}
+	}
+	if (rows.length === 0) return 0;
+	await tx
+		.update(stations)
+		.set({ kpiSettings: next, updatedAt: sql`now()` })
+		.where(eq(stations.id, user.stationId));
+	await writeAudit(tx, user, rows);
+	return rows.length;
+}
+
+/** Sets every scored KPI's thresholds and weight (input validated by kpiSettingsInputSchema). */
+export async function updateKpiSettings(
+	db: Database,
+	user: SessionUser,
+	settings: KpiSettings
+): Promise<SettingsChangeResult> {
+	requireSettingsEditor(user);
+	return db.transaction(async (tx) => {
+		const station = await lockStation(tx, user);
+		return { changed: await replaceKpiSettings(tx, user, station.kpiSettings, settings) };
+	});
+}
+
+/** Back to kpi.md's default thresholds and weights. */
+export async function resetKpiSettings(
+	db: Database,
+	user: SessionUser
+): Promise<SettingsChangeResult> {
+	requireSettingsEditor(user);
+	return db.transaction(async (tx) => {
+		const station = await lockStation(tx, user);
+		const defaults = effectiveKpiSettings(DEFAULT_KPI_SETTINGS);
+		return { changed: await replaceKpiSettings(tx, user, station.kpiSettings, defaults) };
+	});
+}

@@ -1,0 +1,70 @@
+/** The ranking rules: the rework window (days) and the minimum completed jobs for a rank. */
+import { eq, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import type { Database } from '../../db';
+import { stations } from '../../db/schema';
+import type { SessionUser } from '../../auth/session-user';
+import type { SettingsChangeResult } from '../../../shared/station-settings';
+import { addProblem, wholeNumberIn } from './fields';
+import { lockStation, requireSettingsEditor, writeAudit, type AuditRow } from './editing';
+
+/** kpi.md defaults of the station's ranking rules (the column defaults of `stations`). */
+export const DEFAULT_REWORK_WINDOW_DAYS = 30;
+export const DEFAULT_MIN_JOBS_FOR_RANKING = 5;
+
+export const REWORK_WINDOW_DAYS_RANGE = { min: 1, max: 365 } as const;
+export const MIN_JOBS_FOR_RANKING_RANGE = { min: 0, max: 1000 } as const;
+
+export const rankingRulesInputSchema = z
+	.object({
+		reworkWindowDays: wholeNumberIn(REWORK_WINDOW_DAYS_RANGE).optional(),
+		minJobsForRanking: wholeNumberIn(MIN_JOBS_FOR_RANKING_RANGE).optional()
+	})
+	.superRefine((input, ctx) => {
+		if (input.reworkWindowDays === undefined && input.minJobsForRanking === undefined) {
+			addProblem(ctx, [], 'nothing_to_change', 'give reworkWindowDays, minJobsForRanking or both');
+		}
+	});
+
+export async function updateRankingRules(
+	db: Database,
+	user: SessionUser,
+	input: z.output<typeof rankingRulesInputSchema>
+): Promise<SettingsChangeResult> {
+	requireSettingsEditor(user);
+	return db.transaction(async (tx) => {
+		const station = await lockStation(tx, user);
+		const rows: AuditRow[] = [];
+		if (
+			input.reworkWindowDays !== undefined &&
+			input.reworkWindowDays !== station.reworkWindowDays
+		) {
+			rows.push({
+				subject: 'rework_window_days',
+				oldValue: station.reworkWindowDays,
+				newValue: input.reworkWindowDays
+			});
+		}
+		if (
+			input.minJobsForRanking !== undefined &&
+			input.minJobsForRanking !== station.minJobsForRanking
+		) {
+			rows.push({
+				subject: 'min_jobs_for_ranking',
+				oldValue: station.minJobsForRanking,
+				newValue: input.minJobsForRanking
+			});
+		}
+		if (rows.length === 0) return { changed: 0 };
+		await tx
+			.update(stations)
+			.set({
+				reworkWindowDays: input.reworkWindowDays,
+				minJobsForRanking: input.minJobsForRanking,
+				updatedAt: sql`now()`
+			})
+			.where(eq(stations.id, user.stationId));
+		await writeAudit(tx, user, rows);
+		return { changed: rows.length };
+	});
+}

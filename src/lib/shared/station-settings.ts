@@ -1,0 +1,80 @@
+/**
+ * What the settings service (server/stations/settings/) answers, as the settings page reads it:
+ * shared so that the page's components name these shapes without importing a server module.
+ */
+import type { KpiSettings, KpiThreshold, ScoredKpi } from './domain';
+
+/** One KPI's rule as the audit records it. */
+export interface KpiRule {
+	threshold: KpiThreshold | null;
+	weight: number;
+}
+
+/** What the audit keeps of an applied AHP: enough to redo the computation by hand. */
+export interface AhpRecord {
+	kpis: ScoredKpi[];
+	matrix: number[][];
+	lambdaMax: number;
+	ci: number;
+	cr: number;
+	weights: Record<ScoredKpi, number>;
+}
+
+export interface FaultCategoryValue {
+	name: string;
+	standardMinutes: number;
+	active: boolean;
+}
+
+export interface FaultCategorySetting extends FaultCategoryValue {
+	id: string;
+	code: string;
+	/** Jobs that name this category: why categories are deactivated, never deleted. */
+	jobCount: number;
+}
+
+export interface StationSettings {
+	timeZone: string;
+	reworkWindowDays: number;
+	minJobsForRanking: number;
+	kpi: KpiSettings;
+	defaults: { kpi: KpiSettings; reworkWindowDays: number; minJobsForRanking: number };
+	faultCategories: FaultCategorySetting[];
+	/** The judgements of the last AHP applied, so the supervisor can start from them. */
+	lastAhp: (AhpRecord & { changedAt: Date }) | null;
+}
+
+export interface SettingsChangeResult {
+	/** How many settings changed (audit rows written); 0 when the input matched what is stored. */
+	changed: number;
+}
+
+/** An audit row's change, read back into the shape its subject was written with. */
+export type SettingsChange =
+	| { kind: 'kpi'; kpi: ScoredKpi; old: KpiRule | null; new: KpiRule | null }
+	| { kind: 'ahp'; old: Partial<Record<ScoredKpi, number>> | null; new: AhpRecord }
+	| { kind: 'rework_window_days' | 'min_jobs_for_ranking'; old: number | null; new: number | null }
+	| {
+			kind: 'fault_category';
+			code: string;
+			old: FaultCategoryValue | null;
+			new: FaultCategoryValue | null;
+	  }
+	/** Written by something the server does not know (kept readable, never hidden). */
+	| { kind: 'other'; old: unknown; new: unknown };
+
+export interface SettingsAuditEntry {
+	id: string;
+	changedAt: Date;
+	/** Null when the account that made the change is unknown (e.g. written by a script). */
+	changedBy: { login: string; name: string } | null;
+	subject: string;
+	change: SettingsChange;
+}
+
+export interface SettingsHistoryPage {
+	entries: SettingsAuditEntry[];
+	page: number;
+	pageSize: number;
+	hasMore: boolean;
+}
