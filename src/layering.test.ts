@@ -7,8 +7,11 @@
  * - lib/server imports neither lib/client nor routes;
  * - browser code (lib/client, every .svelte component, the universal +page.ts/+layout.ts)
  *   imports no lib/server module;
- * - the domain services never import the transports that call them (trpc, sync).
- * Tests and test support (*.test.ts, testing/) are exempt: an integration test exercises a
+ * - the domain services and the database layer never import the transports that call them
+ *   (trpc, sync): routes → trpc → domain services → db, with sync beside trpc;
+ * - only the transports (trpc, sync) import @trpc/server: services refuse with the one domain
+ *   error (lib/server/refusal.ts), which trpc/ maps for the API and for form actions.
+ * Tests and test support (*.test.ts, testing/, testing.ts) are exempt: an integration test exercises a
  * layer through the ones that call it (the sync client against the real server, a service
  * through its router). Each violation is listed as "file: import (rule)".
  */
@@ -20,7 +23,8 @@ import { describe, expect, it } from 'vitest';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const src = path.join(root, 'src');
 
-const DOMAIN_SERVICES = [
+const BELOW_THE_TRANSPORTS = [
+	'db',
 	'jobs',
 	'catalog',
 	'follow-ups',
@@ -53,8 +57,11 @@ function importsOf(code: string): string[] {
 	return IMPORT_PATTERNS.flatMap((pattern) => [...code.matchAll(pattern)].map((match) => match[1]));
 }
 
-/** Where an import lands, relative to src/ ('lib/server/db/index', 'node:fs'), or null for packages. */
-function target(file: string, specifier: string): string | null {
+/**
+ * Where an import lands, relative to src/ ('lib/server/db/index', 'node:fs'), 'package:<name>'
+ * for a package.
+ */
+function target(file: string, specifier: string): string {
 	if (specifier.startsWith('node:')) return specifier;
 	let resolved: string;
 	if (specifier.startsWith('$lib/') || specifier === '$lib') {
@@ -62,7 +69,7 @@ function target(file: string, specifier: string): string | null {
 	} else if (specifier.startsWith('.')) {
 		resolved = path.resolve(path.dirname(file), specifier);
 	} else {
-		return null;
+		return `package:${specifier}`;
 	}
 	return path.relative(src, resolved).split(path.sep).join('/');
 }
@@ -104,27 +111,21 @@ const RULES: Rule[] = [
 		forbids: (place) => under(place, 'lib/server')
 	},
 	{
-		name: 'domain services import neither trpc nor sync',
-		appliesTo: (file) => DOMAIN_SERVICES.some((domain) => under(file, `lib/server/${domain}`)),
+		name: 'domain services and the database layer import neither trpc nor sync',
+		appliesTo: (file) => BELOW_THE_TRANSPORTS.some((folder) => under(file, `lib/server/${folder}`)),
 		forbids: (place) => under(place, 'lib/server/trpc') || under(place, 'lib/server/sync')
+	},
+	{
+		name: 'only trpc and sync import @trpc/server',
+		appliesTo: (file) =>
+			under(file, 'lib/server') &&
+			!under(file, 'lib/server/trpc') &&
+			!under(file, 'lib/server/sync'),
+		forbids: (place) => place.startsWith('package:@trpc/server')
 	}
 ];
 
-const isTestCode = (file: string) => /\.test\.ts$|(^|\/)testing\//.test(file);
-
-/**
- * Known violations being removed by work in progress on other branches (issue 11). Each entry
- * must still occur: once the fix is merged this test fails until the entry is deleted.
- */
-const BEING_FIXED = [
-	// The change context moves to the database layer.
-	'src/lib/server/catalog/service.ts: ../sync/change-context',
-	'src/lib/server/follow-ups/service.ts: ../sync/change-context',
-	'src/lib/server/jobs/service.ts: ../sync/change-context',
-	// The settings types move to lib/shared.
-	'src/routes/supervisor/settings/FaultCategories.svelte: $lib/server/stations/settings',
-	'src/routes/supervisor/settings/SettingsHistory.svelte: $lib/server/stations/settings'
-];
+const isTestCode = (file: string) => /\.test\.ts$|(^|\/)testing(\/|\.ts$)/.test(file);
 
 /** Every broken rule of the source tree, "file: import (rule)". */
 function violations(): string[] {
@@ -136,7 +137,6 @@ function violations(): string[] {
 		if (rules.length === 0) continue;
 		for (const specifier of importsOf(readFileSync(file, 'utf8'))) {
 			const place = NODE_BUILTINS.has(specifier) ? `node:${specifier}` : target(file, specifier);
-			if (place === null) continue;
 			for (const rule of rules) {
 				if (rule.forbids(place)) found.push(`src/${relative}: ${specifier} (${rule.name})`);
 			}
@@ -160,10 +160,6 @@ describe('layering', () => {
 	});
 
 	it('holds for every source file', () => {
-		const found = violations();
-		const known = (violation: string) => BEING_FIXED.some((entry) => violation.startsWith(entry));
-		expect(found.filter((violation) => !known(violation))).toEqual([]);
-		const stale = BEING_FIXED.filter((entry) => !found.some((found) => found.startsWith(entry)));
-		expect(stale, 'fixed: delete these from BEING_FIXED').toEqual([]);
+		expect(violations()).toEqual([]);
 	});
 });
