@@ -47,11 +47,10 @@ export type NewJobWithSteps = NewJobInput & { steps?: readonly FoldedStep[] };
  * says why) or this user may not create jobs. Other refusals throw, as in createJob.
  *
  * A job may come with steps to apply as it is created (rounds.ts decides which may): the row is
- * inserted as the steps leave it, and each step's values before and after go to
- * recordFoldedHistory, which lets Postgres write the history the `job_history_record` trigger
- * would have written for the step's UPDATE, with the step's own mutation and device time. A new
- * job of this user passes every step's rule (it is open, unverified and theirs), so no rule is
- * checked.
+ * inserted as the steps leave it, and the history records each step's changes as the
+ * `job_history_record` trigger would have recorded its UPDATE, with the step's own mutation and
+ * device time. A new job of this user passes every step's rule (it is open, unverified and
+ * theirs), so no rule is checked.
  */
 export async function tryCreateJobs(
 	tx: Transaction,
@@ -62,12 +61,13 @@ export async function tryCreateJobs(
 	if (inputs.length === 0) return true;
 	// Refused one by one, where createJob says why.
 	if (!mayChangeJobs(user)) return false;
-	const folded: FoldedValues[] = [];
+	const history: FoldedChange[] = [];
 	const rows = inputs.map((input) => {
 		const row = newJobRow(user, input);
 		for (const { step, mutationId, deviceTime } of input.steps ?? []) {
-			const values = foldStep(row, step);
-			folded.push({ ...values, order: folded.length, jobId: input.id, mutationId, deviceTime });
+			for (const change of foldStep(row, step)) {
+				history.push({ ...change, jobId: input.id, mutationId, deviceTime });
+			}
 		}
 		return row;
 	});
@@ -83,7 +83,7 @@ export async function tryCreateJobs(
 					ON CONFLICT (station_id, id) DO NOTHING
 					RETURNING id::text AS id`
 			),
-			recordFoldedHistory(tx, user, context, folded)
+			recordFoldedHistory(tx, user, context, history)
 		]);
 		return inserted.length === inputs.length;
 	} catch (error) {
@@ -94,66 +94,73 @@ export async function tryCreateJobs(
 /** A job row as newJobRow builds it, keyed by drizzle property. */
 type NewJobRow = ReturnType<typeof newJobRow>;
 
-/** The columns one folded step set, by column name: their values before it and after it. */
-interface StepValues {
-	before: Record<string, unknown>;
-	after: Record<string, unknown>;
-}
-
-interface FoldedValues extends StepValues {
-	/** The step's place in the batch: history rows are numbered in this order. */
-	order: number;
+interface FoldedChange {
 	jobId: string;
+	/** The column, as the trigger names it (snake_case). */
+	field: string;
+	isTime: boolean;
+	oldValue: unknown;
+	newValue: unknown;
 	mutationId: number;
 	deviceTime: Date;
 }
 
-/** Applies `step` to a row being created; returns the values of the columns it set. */
-function foldStep(row: NewJobRow, step: JobStep): StepValues {
+/** Applies `step` to a row being created; returns the values it changed, old and new. */
+function foldStep(
+	row: NewJobRow,
+	step: JobStep
+): Omit<FoldedChange, 'jobId' | 'mutationId' | 'deviceTime'>[] {
 	const values = row as Record<string, unknown>;
-	const before: Record<string, unknown> = {};
-	const after: Record<string, unknown> = {};
+	const changes = [];
 	for (const [key, change] of Object.entries(step.changes)) {
 		const next = change === STARTED_STATUS ? startedStatus(row.status) : change;
 		if (is(next, SQL) || !(key in jobs)) throw new Error(`A ${key} change cannot be folded`);
-		const column = jobs[key as keyof typeof jobs.$inferInsert].name;
-		before[column] = values[key] ?? null;
+		const previous = values[key] ?? null;
+		if (!sameValue(previous, next ?? null)) {
+			const column = jobs[key as keyof typeof jobs.$inferInsert];
+			changes.push({
+				field: column.name,
+				isTime: column.getSQLType() === 'timestamp with time zone',
+				oldValue: previous,
+				newValue: next ?? null
+			});
+		}
 		values[key] = next ?? null;
-		after[column] = values[key];
 	}
-	return { before, after };
+	// In the order the trigger writes them: jsonb keeps keys sorted by length, then bytes.
+	return changes.sort((a, b) => a.field.length - b.field.length || (a.field < b.field ? -1 : 1));
+}
+
+/** As IS NOT DISTINCT FROM compares the trigger's values. */
+function sameValue(a: unknown, b: unknown): boolean {
+	if (a instanceof Date && b instanceof Date) return a.getTime() === b.getTime();
+	return a === b;
 }
 
 /**
- * The history rows of folded steps, computed by Postgres as the trigger computes them: each
- * step's values before and after become job rows (jsonb_populate_record), rendered by
- * to_jsonb as the trigger renders OLD and NEW, and every value that differs is a row, in the
- * order jsonb keeps the keys. Columns a step did not set are empty on both sides, so only its
- * own changes count.
+ * The history rows of folded steps, their values as the trigger's to_jsonb(NEW) renders them:
+ * text as it is, a time through timestamptz (so "2026-03-02T01:30:00+00:00" in the session's
+ * zone), an empty value as JSON null.
  */
 async function recordFoldedHistory(
 	tx: Transaction,
 	user: SessionUser,
 	context: ChangeContext,
-	steps: readonly FoldedValues[]
+	changes: readonly FoldedChange[]
 ): Promise<void> {
-	if (steps.length === 0) return;
+	if (changes.length === 0) return;
+	const rendered = (value: SQL) =>
+		sql`coalesce(CASE WHEN h."isTime" THEN to_jsonb((${value} #>> '{}')::timestamptz) ELSE ${value} END, 'null'::jsonb)`;
 	await tx.execute(sql`
 		INSERT INTO ${jobHistory} (station_id, job_id, field, old_value, new_value,
 			changed_by, device_time, client_id, mutation_id)
-		SELECT ${user.stationId}::uuid, s."jobId", n.key, old.row -> n.key, n.value,
-			${context.changedBy}::uuid, s."deviceTime", ${context.clientId ?? null}::uuid, s."mutationId"
-		FROM jsonb_to_recordset(${JSON.stringify(steps)}::text::jsonb) AS s(
-			"order" int, "jobId" uuid, before jsonb, after jsonb, "mutationId" bigint,
-			"deviceTime" timestamptz
-		)
-		CROSS JOIN LATERAL (
-			SELECT to_jsonb(jsonb_populate_record(NULL::${jobs}, s.before)) AS row
-		) old
-		CROSS JOIN LATERAL jsonb_each(to_jsonb(jsonb_populate_record(NULL::${jobs}, s.after)))
-			WITH ORDINALITY AS n(key, value, position)
-		WHERE n.value IS DISTINCT FROM old.row -> n.key
-		ORDER BY s."order", n.position`);
+		SELECT ${user.stationId}::uuid, h."jobId", h.field, ${rendered(sql`h."oldValue"`)},
+			${rendered(sql`h."newValue"`)}, ${context.changedBy}::uuid, h."deviceTime",
+			${context.clientId ?? null}::uuid, h."mutationId"
+		FROM jsonb_to_recordset(${JSON.stringify(changes)}::text::jsonb) AS h(
+			"jobId" uuid, field text, "isTime" boolean, "oldValue" jsonb, "newValue" jsonb,
+			"mutationId" bigint, "deviceTime" timestamptz
+		)`);
 }
 
 /**
