@@ -153,7 +153,7 @@ function clientChunkGroups(): Plugin {
 									{
 										// With the helpers the job list shares with the screens it opens.
 										name: 'local-store',
-										test: /node_modules\/dexie\/|src\/lib\/(client\/(local|sync|stores)\/|shared\/sync\.|client\/tech\/(urls|zoned-time)\.ts$)/,
+										test: /node_modules\/dexie\/|src\/lib\/(client\/(local|sync|stores)\/|shared\/sync\.|client\/tech\/urls\.ts$)/,
 										priority: 1
 									},
 									{

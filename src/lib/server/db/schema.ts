@@ -662,7 +662,7 @@ export const syncMutations = pgTable(
  * new value (jsonb, as `to_jsonb` renders the column), and the reason given. Written by the
  * `job_history_record` trigger, which reads the actor from transaction-local settings
  * (db/change-context.ts), so every writer's changes are recorded; and, for the steps a sync
- * push folds into a new job's creation, by tryCreateJobs (jobs/service.ts) as the trigger would
+ * push folds into a new job's creation, by tryCreateJobs (sync/bulk/jobs.ts) as the trigger would
  * have written them (fold.property.test.ts holds the two to the same rows).
  */
 export const jobHistory = pgTable(

@@ -42,7 +42,7 @@ export interface JobFactsScope extends StationPeriod {
  * durations stay exact numeric seconds; callers divide once at the end.
  *
  * Reworks, follow-ups and parts are LATERAL subqueries per job that cannot be flattened into
- * joins (an aggregate without GROUP BY, OFFSET 0), so each is an index probe whatever the
+ * joins (each an aggregate without GROUP BY), so each is an index probe whatever the
  * statistics say: the cost follows the jobs refreshed, not the station's history
  * (docs/kpi.md).
  */
