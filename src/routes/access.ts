@@ -1,7 +1,7 @@
 /** Who may open which page. Every page load asks here before it reads anything. */
 import { error, redirect } from '@sveltejs/kit';
 import type { SessionUser } from '$lib/server/auth/session-user';
-import { isSupervisor } from '$lib/server/jobs/access';
+import { isSupervisor } from '$lib/shared/domain';
 import { homePathFor } from '$lib/shared/home-path';
 import { m } from '$lib/paraglide/messages.js';
 
@@ -16,7 +16,8 @@ export function requireUser(locals: App.Locals): SessionUser {
  * The supervisor's pages (scores, alerts, follow-ups, settings, job decisions): a technician
  * must not see colleagues' figures, a station administrator manages accounts and station data
  * but no scores or jobs, and a system administrator sees no station's work (roles.md). The
- * rule is jobs/access.ts isSupervisor; the services' own check is requireSupervisor there.
+ * rule is shared/domain.ts isSupervisor; the services' own check is jobs/access.ts
+ * requireSupervisor.
  */
 export function requireSupervisorPage(locals: App.Locals): SessionUser {
 	const user = requireUser(locals);

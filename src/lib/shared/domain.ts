@@ -6,6 +6,15 @@
 export const USER_ROLES = ['technician', 'supervisor', 'admin', 'system_admin'] as const;
 export type UserRole = (typeof USER_ROLES)[number];
 
+/**
+ * The supervisor rule (roles.md): scores, alerts, follow-up calls, settings, assigning and
+ * verifying jobs are supervisors' alone. Services (jobs/access.ts requireSupervisor), server
+ * pages (routes/access.ts) and the pages' browser loads all ask here.
+ */
+export function isSupervisor(user: { role: UserRole }): boolean {
+	return user.role === 'supervisor';
+}
+
 export const JOB_STATUSES = ['open', 'in_progress', 'completed', 'cancelled'] as const;
 export type JobStatus = (typeof JOB_STATUSES)[number];
 

@@ -5,6 +5,7 @@
  */
 import { error } from '@sveltejs/kit';
 import { m } from '$lib/paraglide/messages.js';
+import { isSupervisor } from '$lib/shared/domain';
 import type { SessionUser } from '$lib/server/auth/session-user';
 import {
 	periodFromSearchParams,
@@ -15,7 +16,7 @@ import { zonedDay } from '$lib/shared/time/local-time';
 
 export function supervisorOfRequest(locals: App.Locals): SessionUser {
 	if (!locals.user) error(401, m.srv_sign_in_first());
-	if (locals.user.role !== 'supervisor') error(403, m.srv_scorecard_supervisors_only());
+	if (!isSupervisor(locals.user)) error(403, m.srv_scorecard_supervisors_only());
 	return locals.user;
 }
 

@@ -8,6 +8,7 @@ import { and, eq, isNull, sql, type SQL } from 'drizzle-orm';
 import type { Queryable } from '../db';
 import { jobs, type Job } from '../db/schema';
 import type { SessionUser } from '../auth/session-user';
+import { isSupervisor } from '../../shared/domain';
 
 export interface JobLookup {
 	/**
@@ -115,11 +116,6 @@ export async function jobEditableBy(
 		);
 	}
 	return job;
-}
-
-/** Assigning and verifying jobs, and the supervisor pages, are supervisors' alone (roles.md). */
-export function isSupervisor(user: SessionUser): boolean {
-	return user.role === 'supervisor';
 }
 
 /** Refuses everyone but supervisors (isSupervisor), with a reason for their language. */

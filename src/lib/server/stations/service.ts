@@ -3,17 +3,12 @@ import { sql } from 'drizzle-orm';
 import type { Database } from '../db';
 import { queryRows } from '../db/rows';
 import type { SessionUser } from '../auth/session-user';
+import type { TechnicianJobCounts } from '../../shared/snapshots';
 
-export interface TechnicianSummary {
-	id: string;
-	login: string;
-	name: string;
-	active: boolean;
-	jobsTotal: number;
-	jobsCompleted: number;
-	jobsOpen: number;
+/** The counts a kept page carries (shared/snapshots.ts), with the time still a Date. */
+export type TechnicianSummary = Omit<TechnicianJobCounts, 'lastCompletedAt'> & {
 	lastCompletedAt: Date | null;
-}
+};
 
 /** Every technician of the station with job counts, counted in SQL. */
 export async function technicianSummary(

@@ -11,7 +11,7 @@ import { SCORED_KPIS, type ScoredKpi } from '../../../shared/domain';
 import { ahpWeights } from '../../../shared/ahp';
 import type { AhpRecord, SettingsChangeResult } from '../../../shared/station-settings';
 import { addProblem, invalidInput, numberValue } from './fields';
-import { AHP_SUBJECT, lockStation, requireSettingsEditor, writeAudit } from './editing';
+import { AHP_SUBJECT, lockStation, editSettings, writeAudit } from './editing';
 
 /** kpi.md: AHP compares at least three KPIs (with two, weights are just one judgement). */
 export const AHP_MIN_KPIS = 3;
@@ -89,8 +89,7 @@ export async function applyAhpWeights(
 	user: SessionUser,
 	input: z.output<typeof ahpApplyInputSchema>
 ): Promise<SettingsChangeResult & { weights: Record<ScoredKpi, number>; cr: number }> {
-	requireSettingsEditor(user);
-	return db.transaction(async (tx) => {
+	return editSettings(db, user, async (tx) => {
 		const station = await lockStation(tx, user);
 		input.kpis.forEach((kpi, index) => {
 			if (!station.kpiSettings.thresholds[kpi]) {

@@ -15,7 +15,7 @@ import type {
 } from '../../../shared/station-settings';
 import { refusal } from '../../refusal';
 import { addProblem, invalidInput, requiredText, wholeNumberIn } from './fields';
-import { CATEGORY_SUBJECT, requireSettingsEditor, writeAudit } from './editing';
+import { CATEGORY_SUBJECT, editSettings, writeAudit } from './editing';
 
 /** A day of hands-on work; longer standard times would make every job look fast. */
 export const STANDARD_MINUTES_RANGE = { min: 1, max: 1440 } as const;
@@ -64,8 +64,7 @@ export async function addFaultCategory(
 	user: SessionUser,
 	input: z.output<typeof newFaultCategoryInputSchema>
 ): Promise<FaultCategorySetting> {
-	requireSettingsEditor(user);
-	return db.transaction(async (tx) => {
+	return editSettings(db, user, async (tx) => {
 		const [created] = await tx
 			.insert(faultCategories)
 			.values({ stationId: user.stationId, ...input })
@@ -98,8 +97,7 @@ export async function changeFaultCategory(
 	user: SessionUser,
 	input: z.output<typeof faultCategoryChangeInputSchema>
 ): Promise<SettingsChangeResult> {
-	requireSettingsEditor(user);
-	return db.transaction(async (tx) => {
+	return editSettings(db, user, async (tx) => {
 		const [category] = await tx
 			.select()
 			.from(faultCategories)

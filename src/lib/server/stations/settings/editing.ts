@@ -6,10 +6,10 @@
  * the value the change really replaced.
  */
 import { eq } from 'drizzle-orm';
-import type { Queryable } from '../../db';
+import type { Database, Queryable, Transaction } from '../../db';
 import { settingsAudit, stations } from '../../db/schema';
 import type { SessionUser } from '../../auth/session-user';
-import { SCORED_KPIS, type KpiSettings } from '../../../shared/domain';
+import { isSupervisor, SCORED_KPIS, type KpiSettings } from '../../../shared/domain';
 import { refusal, type Refusal } from '../../refusal';
 
 /** The audit's subjects: `kpi:<kpi>`, `fault_category:<code>`, and these. */
@@ -19,7 +19,7 @@ export const CATEGORY_SUBJECT = 'fault_category:';
 
 /** Station settings are for supervisors (roles.md); anyone else is refused with the reason. */
 export function requireSettingsEditor(user: SessionUser) {
-	if (user.role !== 'supervisor') {
+	if (!isSupervisor(user)) {
 		throw refusal(
 			'FORBIDDEN',
 			`Station settings are for supervisors; this account is a ${user.role}.`,
@@ -27,6 +27,16 @@ export function requireSettingsEditor(user: SessionUser) {
 			{ role: user.role }
 		);
 	}
+}
+
+/** A change of the station's settings: supervisors only, all of it in one transaction. */
+export function editSettings<T>(
+	db: Database,
+	user: SessionUser,
+	change: (tx: Transaction) => Promise<T>
+): Promise<T> {
+	requireSettingsEditor(user);
+	return db.transaction(change);
 }
 
 export function stationGone(): Refusal {

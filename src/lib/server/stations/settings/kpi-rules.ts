@@ -20,7 +20,7 @@ import {
 	KPI_SUBJECT,
 	effectiveKpiSettings,
 	lockStation,
-	requireSettingsEditor,
+	editSettings,
 	writeAudit,
 	type AuditRow
 } from './editing';
@@ -216,8 +216,7 @@ export async function updateKpiSettings(
 	user: SessionUser,
 	settings: KpiSettings
 ): Promise<SettingsChangeResult> {
-	requireSettingsEditor(user);
-	return db.transaction(async (tx) => {
+	return editSettings(db, user, async (tx) => {
 		const station = await lockStation(tx, user);
 		return { changed: await replaceKpiSettings(tx, user, station.kpiSettings, settings) };
 	});
@@ -228,8 +227,7 @@ export async function resetKpiSettings(
 	db: Database,
 	user: SessionUser
 ): Promise<SettingsChangeResult> {
-	requireSettingsEditor(user);
-	return db.transaction(async (tx) => {
+	return editSettings(db, user, async (tx) => {
 		const station = await lockStation(tx, user);
 		const defaults = effectiveKpiSettings(DEFAULT_KPI_SETTINGS);
 		return { changed: await replaceKpiSettings(tx, user, station.kpiSettings, defaults) };

@@ -6,7 +6,7 @@ import { stations } from '../../db/schema';
 import type { SessionUser } from '../../auth/session-user';
 import type { SettingsChangeResult } from '../../../shared/station-settings';
 import { addProblem, wholeNumberIn } from './fields';
-import { lockStation, requireSettingsEditor, writeAudit, type AuditRow } from './editing';
+import { lockStation, editSettings, writeAudit, type AuditRow } from './editing';
 
 /** kpi.md defaults of the station's ranking rules (the column defaults of `stations`). */
 export const DEFAULT_REWORK_WINDOW_DAYS = 30;
@@ -31,8 +31,7 @@ export async function updateRankingRules(
 	user: SessionUser,
 	input: z.output<typeof rankingRulesInputSchema>
 ): Promise<SettingsChangeResult> {
-	requireSettingsEditor(user);
-	return db.transaction(async (tx) => {
+	return editSettings(db, user, async (tx) => {
 		const station = await lockStation(tx, user);
 		const rows: AuditRow[] = [];
 		if (

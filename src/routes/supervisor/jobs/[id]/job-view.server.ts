@@ -6,6 +6,7 @@
 import { error, type RequestEvent } from '@sveltejs/kit';
 import { z } from 'zod';
 import { m } from '$lib/paraglide/messages.js';
+import { isSupervisor } from '$lib/shared/domain';
 import { serverCaller } from '$lib/server/trpc/caller';
 import { formRefusal } from '$lib/server/trpc/form-refusal';
 import { jobReaderOfRequest } from '../../scorecard-request.server';
@@ -22,7 +23,7 @@ export async function readJobView(event: RequestEvent) {
 	// An answer to fetch(): 401/403 the page's load understands, not a redirect to HTML.
 	const user = jobReaderOfRequest(event.locals);
 	// A station administrator reads the job but decides nothing on it (roles.md).
-	const mayDecide = user.role === 'supervisor';
+	const mayDecide = isSupervisor(user);
 	const jobId = jobIdOf(event);
 	const caller = await serverCaller(event);
 	try {

@@ -1,5 +1,6 @@
 import { error, redirect } from '@sveltejs/kit';
 import { m } from '$lib/paraglide/messages.js';
+import { isSupervisor } from '$lib/shared/domain';
 import { periodFromSearchParams, periodSearch } from '$lib/shared/time/periods';
 import { zonedDay } from '$lib/shared/time/local-time';
 import { loadSnapshot } from '$lib/client/scorecard/snapshot-load';
@@ -10,7 +11,7 @@ import type { PageLoad } from './$types';
 export const load: PageLoad = async ({ url, params, fetch, parent }) => {
 	const { user } = await parent();
 	if (!user) redirect(303, '/login');
-	if (user.role !== 'supervisor') error(403, m.error_forbidden());
+	if (!isSupervisor(user)) error(403, m.error_forbidden());
 	const today = zonedDay(new Date(), user.timeZone);
 	const { period, problem } = periodFromSearchParams(url.searchParams, today);
 	const { data, offline, unavailable } = await loadSnapshot<TechnicianScorecardSnapshot>(
