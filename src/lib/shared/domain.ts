@@ -15,6 +15,14 @@ export function isSupervisor(user: { role: UserRole }): boolean {
 	return user.role === 'supervisor';
 }
 
+/**
+ * Who reads any job of the station on the job pages (roles.md): supervisors and station
+ * administrators. A technician reads only their own jobs, in the technician app.
+ */
+export function readsStationJobs(user: { role: UserRole }): boolean {
+	return user.role === 'supervisor' || user.role === 'admin';
+}
+
 export const JOB_STATUSES = ['open', 'in_progress', 'completed', 'cancelled'] as const;
 export type JobStatus = (typeof JOB_STATUSES)[number];
 

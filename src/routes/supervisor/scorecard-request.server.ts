@@ -5,7 +5,7 @@
  */
 import { error } from '@sveltejs/kit';
 import { m } from '$lib/paraglide/messages.js';
-import { isSupervisor } from '$lib/shared/domain';
+import { isSupervisor, readsStationJobs } from '$lib/shared/domain';
 import type { SessionUser } from '$lib/server/auth/session-user';
 import {
 	periodFromSearchParams,
@@ -23,7 +23,7 @@ export function supervisorOfRequest(locals: App.Locals): SessionUser {
 /** A job's page: supervisors, and station administrators, who read jobs (roles.md). */
 export function jobReaderOfRequest(locals: App.Locals): SessionUser {
 	if (!locals.user) error(401, m.srv_sign_in_first());
-	if (locals.user.role !== 'supervisor' && locals.user.role !== 'admin') {
+	if (!readsStationJobs(locals.user)) {
 		error(403, m.acc2_station_data_page_only());
 	}
 	return locals.user;

@@ -7,12 +7,13 @@ import { error, redirect } from '@sveltejs/kit';
 import { m } from '$lib/paraglide/messages.js';
 import { loadKeptPage } from '$lib/client/scorecard/snapshot-load';
 import type { JobView } from './job-view.server';
+import { readsStationJobs } from '$lib/shared/domain';
 import type { PageLoad } from './$types';
 
 export const load: PageLoad = async ({ params, fetch, parent }) => {
 	const { user } = await parent();
 	if (!user) redirect(303, '/login');
-	if (user.role !== 'supervisor' && user.role !== 'admin') error(403, m.error_forbidden());
+	if (!readsStationJobs(user)) error(403, m.error_forbidden());
 	return loadKeptPage<JobView>(
 		fetch,
 		`/supervisor/jobs/${encodeURIComponent(params.id)}/job.json`,
