@@ -9,7 +9,7 @@ import type { Queryable } from '../db';
 import { jobs, type Job } from '../db/schema';
 import type { SessionUser } from '../auth/session-user';
 
-export interface JobLookup {
+interface JobLookup {
 	/**
 	 * Lock the row until the transaction ends (FOR NO KEY UPDATE, as an UPDATE would), so
 	 * the checks made on it still hold when the change is written.
