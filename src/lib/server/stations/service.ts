@@ -4,7 +4,7 @@ import type { Database } from '../db';
 import { queryRows } from '../db/rows';
 import type { SessionUser } from '../auth/session-user';
 
-export interface TechnicianSummary {
+interface TechnicianSummary {
 	id: string;
 	login: string;
 	name: string;
