@@ -16,8 +16,7 @@
  * endpoints, the CSV download and the alerts, so every view resolves a URL to the same period
  * and compares it with the same period before.
  */
-const PERIOD_KINDS = ['week', 'month', 'quarter', 'custom'] as const;
-export type PeriodKind = (typeof PERIOD_KINDS)[number];
+export type PeriodKind = 'week' | 'month' | 'quarter' | 'custom';
 export type CalendarPeriodKind = Exclude<PeriodKind, 'custom'>;
 
 /** Local dates 'YYYY-MM-DD', half-open [from, to). */
