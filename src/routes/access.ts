@@ -2,12 +2,9 @@
 import { error, redirect } from '@sveltejs/kit';
 import type { SessionUser } from '$lib/server/auth/session-user';
 import { isSupervisor } from '$lib/shared/domain';
-import { homePathFor } from '$lib/shared/home-path';
 import { m } from '$lib/paraglide/messages.js';
 
-export { homePathFor };
-
-export function requireUser(locals: App.Locals): SessionUser {
+function requireUser(locals: App.Locals): SessionUser {
 	if (!locals.user) redirect(303, '/login');
 	return locals.user;
 }

@@ -19,13 +19,13 @@ import { vacuumWhereDue } from './db/vacuum';
 import { refreshJobFacts } from './kpi/job-facts';
 import { pruneSyncTombstones } from './sync/retention';
 
-export const MAINTENANCE_INTERVAL_MS = 6 * 60 * 60 * 1000;
+const MAINTENANCE_INTERVAL_MS = 6 * 60 * 60 * 1000;
 /** As a PostgreSQL server's autovacuum_naptime. */
 const AUTOVACUUM_NAPTIME_MS = 60 * 1000;
 /** After start-up, so that serving the first requests comes first. */
 const FIRST_ROUND_DELAY_MS = 10_000;
 
-export interface MaintenanceReport {
+interface MaintenanceReport {
 	tombstonesPruned: number;
 	stationsRefreshed: number;
 }
@@ -40,7 +40,7 @@ export async function runMaintenance(db: Database): Promise<MaintenanceReport> {
 	return { tombstonesPruned, stationsRefreshed: stale.length };
 }
 
-export interface MaintenanceOptions {
+interface MaintenanceOptions {
 	/** The embedded database (PGlite), which has no autovacuum of its own (db/vacuum.ts). */
 	embedded: boolean;
 	log?: (message: string) => void;

@@ -10,10 +10,10 @@ import type { z } from 'zod/mini';
 import { UNSTORABLE_TEXT_MESSAGE } from '../shared/schemas';
 import type { RejectionReason } from '../shared/sync';
 
-export type RefusalKind = 'bad_request' | 'forbidden' | 'not_found' | 'conflict';
+type RefusalKind = 'bad_request' | 'forbidden' | 'not_found' | 'conflict';
 
 /** A kind as the factory takes it, and as tRPC and push answers spell it. */
-export type RefusalCode = Uppercase<RefusalKind>;
+type RefusalCode = Uppercase<RefusalKind>;
 
 export class Refusal extends Error {
 	readonly kind: RefusalKind;

@@ -5,9 +5,9 @@
  */
 
 /** Saaty's random consistency index RI for n = 1..10. */
-export const SAATY_RANDOM_INDEX = [0, 0, 0.58, 0.9, 1.12, 1.24, 1.32, 1.41, 1.45, 1.49] as const;
+const SAATY_RANDOM_INDEX = [0, 0, 0.58, 0.9, 1.12, 1.24, 1.32, 1.41, 1.45, 1.49] as const;
 
-export const MAX_CONSISTENCY_RATIO = 0.1;
+const MAX_CONSISTENCY_RATIO = 0.1;
 
 /**
  * Relative tolerance for entries typed as decimals: 0.333 stands for 1/3 and 0.143 for 1/7,
@@ -18,7 +18,7 @@ const MAX_ITERATIONS = 1000;
 const CONVERGED = 1e-12;
 
 /** What the eigenvector method derives from a valid comparison matrix, consistent or not. */
-export interface AhpPriorities {
+interface AhpPriorities {
 	weights: number[];
 	lambdaMax: number;
 	ci: number;
@@ -30,7 +30,7 @@ export interface AhpPriorities {
  * supervisor can see what the judgements amount to and how far CR is from the limit; only a
  * matrix that is not a reciprocal Saaty matrix has no priorities at all.
  */
-export type AhpResult =
+type AhpResult =
 	| ({ ok: true } & AhpPriorities)
 	| ({ ok: false; refusal: 'inconsistent'; reason: string } & AhpPriorities)
 	| { ok: false; refusal: 'invalid_matrix'; reason: string };

@@ -29,7 +29,6 @@ export const SCORECARD_COLUMNS = [
 	'grade',
 	'rank'
 ] as const;
-export type ScorecardColumn = (typeof SCORECARD_COLUMNS)[number];
 
 export const GRADES = ['excellent', 'pass', 'fail'] as const;
 export type Grade = (typeof GRADES)[number];
@@ -125,7 +124,7 @@ export const jobFactSchema = z.object({
 });
 export type JobFact = z.infer<typeof jobFactSchema>;
 
-export type KpiRating = 'excellent' | 'pass' | 'fail';
+type KpiRating = 'excellent' | 'pass' | 'fail';
 
 /**
  * Which of its threshold lines a KPI value reaches: 'excellent' at or beyond the excellent

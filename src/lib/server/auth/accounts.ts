@@ -37,7 +37,7 @@ export interface AccountChange {
 }
 
 /** What may be shown about an account: never the password hash. */
-export interface AccountSummary {
+interface AccountSummary {
 	id: string;
 	stationId: string;
 	login: string;
@@ -47,7 +47,7 @@ export interface AccountSummary {
 	hasPassword: boolean;
 }
 
-export interface NewAccount {
+interface NewAccount {
 	stationId: string;
 	login: string;
 	name: string;
@@ -57,7 +57,7 @@ export interface NewAccount {
 }
 
 /** An account named by its id, or by its login, within a station. */
-export type AccountRef =
+type AccountRef =
 	| { stationId: string; userId: string; login?: never }
 	| { stationId: string; login: string; userId?: never };
 
@@ -83,7 +83,7 @@ export function assignableRoles(actor: AccountActor): readonly UserRole[] {
  * A station outside the actor's scope is reported as unknown, exactly like a missing one:
  * a station administrator learns nothing about other stations.
  */
-export function assertStationInScope(actor: AccountActor, stationId: string): void {
+function assertStationInScope(actor: AccountActor, stationId: string): void {
 	if (actor.kind === 'command_line' || actor.user.role === 'system_admin') return;
 	if (actor.user.role === 'admin' && actor.user.stationId === stationId) return;
 	throw unknownStation(stationId);

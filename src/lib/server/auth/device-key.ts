@@ -17,7 +17,7 @@ import type { Queryable } from '../db';
 import { users } from '../db/schema';
 
 /** The JWK members of a P-256 key pair (base64url), as WebCrypto imports them. */
-export interface DeviceKeyPair {
+interface DeviceKeyPair {
 	x: string;
 	y: string;
 	d: string;
@@ -25,7 +25,7 @@ export interface DeviceKeyPair {
 
 const P256_COORDINATE_BYTES = 32;
 
-export function deviceKeyPairFrom(localDataKey: string): DeviceKeyPair {
+function deviceKeyPairFrom(localDataKey: string): DeviceKeyPair {
 	// A 256-bit hash is a valid P-256 private scalar unless it is >= the group order (odds about
 	// 2^-32); the next counter then gives another candidate, so every secret yields a pair.
 	for (let counter = 0; ; counter++) {

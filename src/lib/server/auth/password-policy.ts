@@ -11,18 +11,18 @@ import { ZxcvbnFactory } from '@zxcvbn-ts/core';
 import { adjacencyGraphs, dictionary } from '@zxcvbn-ts/language-common';
 
 export const PASSWORD_MIN_LENGTH = 10;
-export const PASSWORD_MAX_LENGTH = 256;
+const PASSWORD_MAX_LENGTH = 256;
 /** zxcvbn's "safely unguessable" (about 10^8 guesses and more); 0–2 are guessable online. */
 const MIN_SCORE = 3;
 
-export type PasswordProblem =
+type PasswordProblem =
 	| { code: 'too_short'; min: number }
 	| { code: 'too_long'; max: number }
 	| { code: 'like_login' }
 	| { code: 'common' };
 
 /** Whose password it is: what an attacker would try first. */
-export interface PasswordOwner {
+interface PasswordOwner {
 	login: string;
 	name: string;
 }

@@ -24,9 +24,9 @@ export const SESSION_COOKIE = 'rs_session';
 export const SIGNED_OUT_COOKIE = 'rs_signed_out';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
-export const SESSION_LIFETIME_MS = 30 * DAY_MS;
+const SESSION_LIFETIME_MS = 30 * DAY_MS;
 /** A session with less than this left is extended on its next use. */
-export const SESSION_RENEW_WITHIN_MS = 15 * DAY_MS;
+const SESSION_RENEW_WITHIN_MS = 15 * DAY_MS;
 /** The absolute lifetime from sign-in; SESSION_MAX_DAYS (a positive number of days) sets it. */
 export const SESSION_MAX_AGE_MS = maxAgeFromEnvironment(process.env.SESSION_MAX_DAYS);
 
@@ -49,14 +49,14 @@ function nextExpiry(now: Date, createdAt: Date): Date {
 /** 32 random bytes in base64url: 43 characters, no padding. */
 const TOKEN_FORMAT = /^[A-Za-z0-9_-]{43}$/;
 
-export interface ValidatedSession {
+interface ValidatedSession {
 	user: SessionUser;
 	expiresAt: Date;
 	/** True when this validation extended the session: the cookie must be sent again. */
 	renewed: boolean;
 }
 
-export function hashSessionToken(token: string): string {
+function hashSessionToken(token: string): string {
 	return createHash('sha256').update(token).digest('hex');
 }
 

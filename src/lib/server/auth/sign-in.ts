@@ -27,14 +27,14 @@ import { createSession } from './sessions';
 import type { SessionUser } from './session-user';
 
 /** Consecutive failures after which the account is locked. */
-export const LOCK_AFTER_FAILURES = 5;
+const LOCK_AFTER_FAILURES = 5;
 /** The first lock; each further failure doubles it, up to the maximum. */
-export const FIRST_LOCK_SECONDS = 30;
+const FIRST_LOCK_SECONDS = 30;
 export const MAX_LOCK_SECONDS = 5 * 60;
 
 /** Failed attempts from one address (any account, known or not) before it is locked. */
 export const ADDRESS_LOCK_AFTER_FAILURES = 20;
-export const ADDRESS_FIRST_LOCK_SECONDS = 60;
+const ADDRESS_FIRST_LOCK_SECONDS = 60;
 export const ADDRESS_MAX_LOCK_SECONDS = 60 * 60;
 /**
  * An address's count starts over after this long without a failure. Longer than its longest
@@ -42,13 +42,13 @@ export const ADDRESS_MAX_LOCK_SECONDS = 60 * 60;
  */
 export const ADDRESS_FORGET_AFTER_SECONDS = 2 * ADDRESS_MAX_LOCK_SECONDS;
 
-export type SignInFailure = 'invalid_credentials' | 'throttled' | 'ambiguous_login';
+type SignInFailure = 'invalid_credentials' | 'throttled' | 'ambiguous_login';
 
-export type SignInResult =
+type SignInResult =
 	| { ok: true; token: string; expiresAt: Date; user: SessionUser }
 	| { ok: false; reason: SignInFailure; retryAfterSeconds?: number };
 
-export interface SignInMeta {
+interface SignInMeta {
 	userAgent?: string;
 	/**
 	 * Where the attempt comes from (event.getClientAddress()). Absent only for callers that

@@ -39,7 +39,7 @@ export async function bulkInsert<T extends PgTable>(
 	`);
 }
 
-export interface UpsertOptions<T extends PgTable> {
+interface UpsertOptions<T extends PgTable> {
 	/** The unique key that identifies an existing row, e.g. ['stationId', 'login']. */
 	key: readonly RowKey<T>[];
 	/** The columns an existing row takes from the new one. */

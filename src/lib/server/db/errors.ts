@@ -94,12 +94,6 @@ export function postgresError(error: unknown): PgErrorFields | null {
 	return null;
 }
 
-/** The readable message for the constraint a database error names, when there is one. */
-export function constraintMessage(error: unknown): string | null {
-	const pg = postgresError(error);
-	return CONSTRAINT_MESSAGES[pg?.constraint ?? pg?.constraint_name ?? ''] ?? null;
-}
-
 /**
  * Turns a constraint violation into a tRPC error that names what is wrong; anything else is
  * rethrown untouched (a server fault stays a server fault).

@@ -68,7 +68,7 @@ export function isRetryableDatabaseError(error: unknown): boolean {
 	return isDatabaseUnavailable(error) || isTransactionConflict(error);
 }
 
-export interface RetryOptions {
+interface RetryOptions {
 	/** Attempts in all, the first included. */
 	attempts?: number;
 	/** Wait before the second attempt; doubled each time, with jitter. */
@@ -81,7 +81,7 @@ export interface RetryOptions {
  * a complete transaction (not a part of one). Other errors, and the last conflict, go to the
  * caller.
  */
-export async function retryOnConflict<T>(
+async function retryOnConflict<T>(
 	work: () => Promise<T>,
 	{ attempts = 5, firstDelayMs = 20 }: RetryOptions = {}
 ): Promise<T> {
@@ -108,7 +108,7 @@ export function retryingTransaction<T>(
 }
 
 /** How long start-up waits for an unreachable database server: DATABASE_WAIT_SECONDS, else 120 s. */
-export function startupWaitMs(env: NodeJS.ProcessEnv = process.env): number {
+function startupWaitMs(env: NodeJS.ProcessEnv = process.env): number {
 	const seconds = Number(env.DATABASE_WAIT_SECONDS);
 	return (Number.isFinite(seconds) && seconds >= 0 ? seconds : 120) * 1000;
 }

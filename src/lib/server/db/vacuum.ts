@@ -15,7 +15,7 @@ import { sql } from 'drizzle-orm';
 import type { Database } from './index';
 import { queryRows } from './rows';
 
-export interface VacuumReport {
+interface VacuumReport {
 	vacuumed: string[];
 	analyzed: string[];
 }

@@ -38,7 +38,7 @@ import { SeededRandom } from './random';
 /** Days of history, today included: 26 whole weeks, about six months. */
 export const DEMO_HISTORY_DAYS = 182;
 
-export interface DemoOptions {
+interface DemoOptions {
 	now: Date;
 	seed: number;
 }

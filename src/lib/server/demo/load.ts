@@ -13,9 +13,9 @@ import { generateDemo, type DemoData } from './generate';
 import { demoPasswords } from './passwords';
 
 /** The seed of the demo everyone sees; any other seed gives another, equally valid history. */
-export const DEMO_SEED = 20_260_523;
+const DEMO_SEED = 20_260_523;
 
-export interface DemoLoadOptions {
+interface DemoLoadOptions {
 	/** The end of the history; default: the current time. */
 	now?: Date;
 	seed?: number;

@@ -12,7 +12,7 @@ const GROUPS = 3;
 const GROUP_LENGTH = 4;
 
 /** Like "k7mw-4p2t-qzne": about 59 bits of randomness, typed on a phone in a few seconds. */
-export function generateDemoPassword(account: DemoAccount): string {
+function generateDemoPassword(account: DemoAccount): string {
 	for (;;) {
 		const groups = Array.from({ length: GROUPS }, () =>
 			Array.from({ length: GROUP_LENGTH }, () => ALPHABET[randomInt(ALPHABET.length)]).join('')

@@ -13,10 +13,10 @@ export const SMALL_BODY_LIMIT = 64 * 1024;
  * The largest a sync mutation can honestly be: a new job's text fields hold at most ~4,700
  * characters (schemas.ts), which JSON encodes in well under 32 KiB even as escaped CJK.
  */
-export const MAX_MUTATION_BYTES = 32 * 1024;
+const MAX_MUTATION_BYTES = 32 * 1024;
 export const SYNC_PUSH_BODY_LIMIT = PUSH_BATCH_LIMIT * MAX_MUTATION_BYTES;
 
-export const DEFAULT_IMPORT_BODY_LIMIT = 20 * 1024 * 1024;
+const DEFAULT_IMPORT_BODY_LIMIT = 20 * 1024 * 1024;
 
 const IMPORT_ROLES: ReadonlySet<UserRole> = new Set(['supervisor', 'admin']);
 

@@ -17,7 +17,7 @@ import { isIP } from 'node:net';
 
 const LAN_SUFFIXES = ['.localhost', '.local', '.lan', '.internal', '.home.arpa'];
 
-export type HostPolicy = (hostHeader: string | null) => boolean;
+type HostPolicy = (hostHeader: string | null) => boolean;
 
 /** The name in a Host header: lower case, without the port and an IPv6 address's brackets. */
 export function hostName(hostHeader: string): string {

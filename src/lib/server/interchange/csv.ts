@@ -14,23 +14,23 @@
  * import undoes it (restoreFormula), so an export re-imports exactly.
  */
 
-export interface CsvRecord {
+interface CsvRecord {
 	/** The physical line (1-based) on which the record starts. */
 	line: number;
 	fields: string[];
 }
 
 /** A syntax problem; the reader goes on after it. */
-export type CsvSyntaxCode = 'unclosed_quote' | 'text_after_quote' | 'stray_quote';
+type CsvSyntaxCode = 'unclosed_quote' | 'text_after_quote' | 'stray_quote';
 /** A limit of CsvLimits was passed: the reader stops there, the rest of the text unread. */
-export type CsvLimitCode = 'too_many_columns' | 'record_too_long' | 'field_too_long';
+type CsvLimitCode = 'too_many_columns' | 'record_too_long' | 'field_too_long';
 
-export type CsvSyntaxProblem =
+type CsvSyntaxProblem =
 	| { line: number; code: CsvSyntaxCode }
 	/** `max`: the limit passed. */
 	| { line: number; code: CsvLimitCode; max: number };
 
-export interface ParsedCsv {
+interface ParsedCsv {
 	records: CsvRecord[];
 	problems: CsvSyntaxProblem[];
 }
@@ -39,7 +39,7 @@ export interface ParsedCsv {
  * Bounds on one record, so that a hostile or broken file (a million columns, a line that never
  * ends, an unclosed quote before 20 MB of text) costs little work before it is refused.
  */
-export interface CsvLimits {
+interface CsvLimits {
 	/** Values in one record. */
 	columns: number;
 	/** Characters of one record, line breaks inside quoted values included. */
@@ -50,7 +50,7 @@ export interface CsvLimits {
 
 const UNLIMITED: CsvLimits = { columns: Infinity, recordChars: Infinity, fieldChars: Infinity };
 
-export type CsvItem =
+type CsvItem =
 	{ kind: 'record'; record: CsvRecord } | { kind: 'problem'; problem: CsvSyntaxProblem };
 
 const BOM = '\uFEFF';

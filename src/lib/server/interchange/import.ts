@@ -81,7 +81,7 @@ import {
 	parseText
 } from './values';
 
-export interface ImportTarget {
+interface ImportTarget {
 	/** The station to import into; created when no station has this code. */
 	stationCode: string;
 	/** For a new station; default: the code. */
@@ -113,14 +113,14 @@ export interface ImportSummary {
 export type ImportResult = { ok: true; summary: ImportSummary } | ({ ok: false } & ProblemReport);
 
 /** Who imports: decides which roles technicians.csv may give, and signs the audit. */
-export interface ImportOptions {
+interface ImportOptions {
 	/** Default: the command line (the server's operator). */
 	actor?: AccountActor;
 }
 
 const IMPORT_COMMAND_LINE: AccountActor = { kind: 'command_line', label: 'import (command line)' };
 
-export const DEFAULT_TIME_ZONE = 'Asia/Shanghai';
+const DEFAULT_TIME_ZONE = 'Asia/Shanghai';
 const IMPORTABLE_ROLES = ['technician', 'supervisor'] as const satisfies readonly UserRole[];
 /** The catalog's unit when a part names none (the database default). */
 const DEFAULT_UNIT = '个';

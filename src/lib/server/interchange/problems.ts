@@ -81,7 +81,7 @@ export type ProblemParams<C extends ProblemCode> = Parameters<(typeof REASONS)[C
  * Where a problem is that is not a named column: the whole row, the whole file, a column
  * without a name (1-based index), or the station the import is for and the database.
  */
-export type Place =
+type Place =
 	| { place: 'row' }
 	| { place: 'file' }
 	| { place: 'column'; index: number }

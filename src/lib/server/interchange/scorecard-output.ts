@@ -15,7 +15,7 @@ export function scorecardToCsv(rows: readonly ScorecardRow[], options: CsvWriteO
 }
 
 /** The rows as objects whose keys follow the contract's order; null stays null. */
-export function scorecardToObjects(rows: readonly ScorecardRow[]): ScorecardRow[] {
+function scorecardToObjects(rows: readonly ScorecardRow[]): ScorecardRow[] {
 	return rows.map(
 		(row) =>
 			Object.fromEntries(SCORECARD_COLUMNS.map((column) => [column, row[column]])) as ScorecardRow

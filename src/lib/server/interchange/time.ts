@@ -10,8 +10,6 @@
 import { utcOffsetAt as offsetAt, zoneClock, type ZoneClock } from '../../shared/time/local-time';
 import { InvalidValue } from './problems';
 
-export { InvalidValue };
-
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;
 const HOUR = 60 * MINUTE;

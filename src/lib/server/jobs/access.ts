@@ -10,7 +10,7 @@ import { jobs, type Job } from '../db/schema';
 import type { SessionUser } from '../auth/session-user';
 import { isSupervisor } from '../../shared/domain';
 
-export interface JobLookup {
+interface JobLookup {
 	/**
 	 * Lock the row until the transaction ends (FOR NO KEY UPDATE, as an UPDATE would), so
 	 * the checks made on it still hold when the change is written.

@@ -13,7 +13,7 @@ import { jobVisibleTo } from './access';
 import { getJob } from './service';
 
 /** How a history value is shown: times in the station's zone, ids as the names they point to. */
-export const HISTORY_VALUE_KINDS = [
+const HISTORY_VALUE_KINDS = [
 	'text',
 	'time',
 	'status',
@@ -22,7 +22,7 @@ export const HISTORY_VALUE_KINDS = [
 	'category',
 	'job'
 ] as const;
-export type HistoryValueKind = (typeof HISTORY_VALUE_KINDS)[number];
+type HistoryValueKind = (typeof HISTORY_VALUE_KINDS)[number];
 
 /** Columns of `jobs` (as the trigger names them) whose values need more than printing. */
 const FIELD_KINDS: Partial<Record<string, HistoryValueKind>> = {
@@ -60,7 +60,7 @@ export const jobHistoryEntrySchema = z.object({
 	viaSync: z.boolean(),
 	reason: z.string().nullable()
 });
-export type JobHistoryEntry = z.infer<typeof jobHistoryEntrySchema>;
+type JobHistoryEntry = z.infer<typeof jobHistoryEntrySchema>;
 
 /** The job's overwritten values, newest first. */
 export async function listJobHistory(
@@ -220,5 +220,3 @@ export async function getJobDetail(db: Queryable, user: SessionUser, jobId: stri
 		followUps: contacts.map((contact) => ({ ...contact, userName: nameOf(contact.userId) }))
 	};
 }
-
-export type JobDetail = Awaited<ReturnType<typeof getJobDetail>>;

@@ -152,7 +152,7 @@ export function startedStatus(status: Job['status']): Job['status'] {
 	return status === 'open' ? 'in_progress' : status;
 }
 
-export type JobFieldEdits = Partial<z.output<typeof jobFieldsSchema>>;
+type JobFieldEdits = Partial<z.output<typeof jobFieldsSchema>>;
 
 /**
  * The steps of a visit, each a change of the job row and what the row must allow: run by
@@ -221,7 +221,7 @@ export function completeJob(
 	return inTransaction(db, user, (tx) => runJobStep(tx, user, jobSteps.complete(input)));
 }
 
-export interface JobTimeCorrection {
+interface JobTimeCorrection {
 	jobId: string;
 	reportedAt?: Date;
 	arrivedAt?: Date | null;

@@ -89,9 +89,9 @@ function compositeScoreExpression(): SQL {
  * How the rows are grouped besides by technician, as an expression over a daily row `d`: one
  * scorecard per distinct value, each scored and ranked on its own.
  */
-export type ScorecardBucket = SQL;
+type ScorecardBucket = SQL;
 /** The whole period is one scorecard. */
-export const WHOLE_PERIOD: ScorecardBucket = sql`''`;
+const WHOLE_PERIOD: ScorecardBucket = sql`''`;
 
 /**
  * The scorecard of every bucket of the period: kpi.md's output row plus `bucket`, ordered by

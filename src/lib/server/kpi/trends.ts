@@ -22,7 +22,7 @@ import { refreshJobFacts } from './job-facts';
 import { scorecardQuery } from './scorecard';
 
 /** Longest window: three years of months keeps the statement cheap and a chart readable. */
-export const MAX_TREND_MONTHS = 36;
+const MAX_TREND_MONTHS = 36;
 
 export const trendWindowSchema = z.object({
 	/** The first month of the window, 'YYYY-MM'. */

@@ -14,7 +14,7 @@ import { drillDownJobs, type DrillDownJob } from './drill-down';
 import { monthlyScorecards, type MonthlyScorecardRow, type TrendWindow } from './trends';
 
 /** The period, and optionally one technician's jobs (without: every job the user may see). */
-export interface JobFactsRequest extends KpiPeriod {
+interface JobFactsRequest extends KpiPeriod {
 	technicianId?: string;
 }
 

@@ -30,7 +30,7 @@ export const SHARP_RISE_RATIO = 0.25;
 const EPSILON = 1e-9;
 
 /** Fractions in [0, 1] where higher is better; the other KPIs here are lower-is-better. */
-export const RATE_KPIS = [
+const RATE_KPIS = [
 	'repair_success_rate',
 	'csat',
 	'follow_up_rate',
@@ -39,7 +39,7 @@ export const RATE_KPIS = [
 
 const isRate = (kpi: ScoredKpi) => (RATE_KPIS as readonly ScoredKpi[]).includes(kpi);
 
-export type KpiAlert =
+type KpiAlert =
 	| { kind: 'below_pass'; kpi: ScoredKpi; value: number; pass: number; excellent: number }
 	| { kind: 'sharp_drop'; kpi: ScoredKpi; value: number; previous: number };
 

@@ -12,7 +12,7 @@ const instant = z.iso.datetime();
 
 const periodSchema = z.object({ from: z.string(), to: z.string() });
 
-export const kpiAlertSchema = z.discriminatedUnion('kind', [
+const kpiAlertSchema = z.discriminatedUnion('kind', [
 	z.object({
 		kind: z.literal('below_pass'),
 		kpi: kpiKey,
@@ -107,7 +107,7 @@ function isRealDateTime(value: string): boolean {
 }
 
 /** A local date and time of the station, as a datetime-local field sends it. */
-export const localDateTimeSchema = z
+const localDateTimeSchema = z
 	.string()
 	.trim()
 	.regex(LOCAL_DATE_TIME, 'must be a local date and time written YYYY-MM-DDTHH:mm')
@@ -123,7 +123,7 @@ export const recordFollowUpSchema = zm.extend(zm.omit(addFollowUpSchema, { visit
 });
 export type RecordFollowUpInput = z.infer<typeof recordFollowUpSchema>;
 
-export const flaggedJobSchema = z.object({
+const flaggedJobSchema = z.object({
 	jobId: z.string(),
 	jobNo: z.string(),
 	reportedAt: instant,

@@ -6,7 +6,7 @@ import type { SessionUser } from '../auth/session-user';
 import type { TechnicianJobCounts } from '../../shared/snapshots';
 
 /** The counts a kept page carries (shared/snapshots.ts), with the time still a Date. */
-export type TechnicianSummary = Omit<TechnicianJobCounts, 'lastCompletedAt'> & {
+type TechnicianSummary = Omit<TechnicianJobCounts, 'lastCompletedAt'> & {
 	lastCompletedAt: Date | null;
 };
 

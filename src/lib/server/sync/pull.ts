@@ -33,8 +33,8 @@ import type { pullInputSchema, pullOutputSchema } from '../../shared/sync';
 import { technicianScope, visibleJobCondition } from '../jobs/access';
 import { readClient } from './clients';
 
-export type PullInput = z.output<typeof pullInputSchema>;
-export type PullOutput = z.output<typeof pullOutputSchema>;
+type PullInput = z.output<typeof pullInputSchema>;
+type PullOutput = z.output<typeof pullOutputSchema>;
 
 /**
  * The rows to send: those with version >= this cursor, or (null: first pull, reset)

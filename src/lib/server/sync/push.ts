@@ -39,8 +39,8 @@ import { applyDeviceMutation, type ParsedMutationArgs } from './apply';
 import { lockClient } from './clients';
 import { applyInRounds } from './bulk/rounds';
 
-export type PushInput = z.output<typeof pushInputSchema>;
-export type PushOutput = z.output<typeof pushOutputSchema>;
+type PushInput = z.output<typeof pushInputSchema>;
+type PushOutput = z.output<typeof pushOutputSchema>;
 
 /** A mutation of the batch with its arguments checked (no database needed for that). */
 interface PreparedMutation {

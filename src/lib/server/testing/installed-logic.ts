@@ -6,12 +6,12 @@ import { sql } from 'drizzle-orm';
 import type { Queryable } from '../db';
 import { queryRows } from '../db/rows';
 
-export interface InstalledDefinition {
+interface InstalledDefinition {
 	name: string;
 	definition: string;
 }
 
-export interface InstalledLogic {
+interface InstalledLogic {
 	functions: InstalledDefinition[];
 	triggers: InstalledDefinition[];
 }

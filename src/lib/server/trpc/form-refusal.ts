@@ -19,7 +19,7 @@ const STATUS = {
 	CONFLICT: 409
 } as const;
 
-export interface FormRefusal {
+interface FormRefusal {
 	code: keyof typeof STATUS;
 	status: (typeof STATUS)[keyof typeof STATUS];
 	/** A domain service's refusal, with its reason; null for the API's own (a role, the input). */

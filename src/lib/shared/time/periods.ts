@@ -16,12 +16,11 @@
  * endpoints, the CSV download and the alerts, so every view resolves a URL to the same period
  * and compares it with the same period before.
  */
-export const PERIOD_KINDS = ['week', 'month', 'quarter', 'custom'] as const;
-export type PeriodKind = (typeof PERIOD_KINDS)[number];
+export type PeriodKind = 'week' | 'month' | 'quarter' | 'custom';
 export type CalendarPeriodKind = Exclude<PeriodKind, 'custom'>;
 
 /** Local dates 'YYYY-MM-DD', half-open [from, to). */
-export interface LocalDateRange {
+interface LocalDateRange {
 	from: string;
 	to: string;
 }
@@ -47,7 +46,7 @@ export type PeriodProblem =
 	| { code: 'empty_range' }
 	| { code: 'range_too_long'; maxDays: number };
 
-export interface PeriodChoice {
+interface PeriodChoice {
 	period: ScorecardPeriod;
 	/** Why the URL's period was not used; the default period is shown instead. */
 	problem: PeriodProblem | null;
@@ -101,7 +100,7 @@ export function addDays(date: string, days: number): string {
 	return dateOfDay(requireDay(date) + days);
 }
 
-export function daysBetween(from: string, to: string): number {
+function daysBetween(from: string, to: string): number {
 	return requireDay(to) - requireDay(from);
 }
 
@@ -243,7 +242,7 @@ export function recentPeriods(
 	return periods;
 }
 
-export function defaultPeriod(today: string): ScorecardPeriod {
+function defaultPeriod(today: string): ScorecardPeriod {
 	return periodContaining('month', today);
 }
 

@@ -69,7 +69,7 @@ export function judgementText(pair: Pick<Pair, 'a' | 'b'>, judgement: number): s
 }
 
 /** What to revisit when the judgements are inconsistent. */
-export function revisitText(hint: InconsistencyHint): string {
+function revisitText(hint: InconsistencyHint): string {
 	const { pair, current, suggested } = hint;
 	const names = { a: kpiName(pair.a), b: kpiName(pair.b) };
 	if (suggested === current) return m.settings_ahp_revisit_plain(names);

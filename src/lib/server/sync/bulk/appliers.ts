@@ -38,7 +38,7 @@ const rowSteps = {
 		jobSteps.complete({ jobId, completedAt: at, outcome, notes })
 } satisfies { [N in MutationName]?: (args: ParsedMutationArgs<N>) => JobStep };
 
-export type RowStepName = keyof typeof rowSteps;
+type RowStepName = keyof typeof rowSteps;
 
 export function isRowStep(name: MutationName): name is RowStepName {
 	return name in rowSteps;

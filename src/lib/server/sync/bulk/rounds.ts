@@ -34,7 +34,7 @@ export interface ValidMutation {
 }
 
 /** One statement of the plan: mutations of one kind and shape, each on a different job. */
-export interface PlannedStatement {
+interface PlannedStatement {
 	round: number;
 	name: MutationName;
 	/** False for a barrier: one mutation applied through its single applier. */
@@ -57,7 +57,7 @@ function namedJob({ envelope, args }: ValidMutation): string | undefined {
  * sets a fault category is not folded (the category could be invalid, and the single applier
  * would refuse that step alone), and it ends the fold.
  */
-export function foldIntoCreations(mutations: readonly ValidMutation[]): ValidMutation[] {
+function foldIntoCreations(mutations: readonly ValidMutation[]): ValidMutation[] {
 	const folding = new Map<string, ValidMutation & { folded: ValidMutation[] }>();
 	const result: ValidMutation[] = [];
 	for (const mutation of mutations) {
