@@ -10,7 +10,8 @@ const roleNames: Record<UserRole, () => string> = {
 	technician: m.role_technician,
 	supervisor: m.role_supervisor,
 	admin: m.role_admin,
-	system_admin: m.acc_role_system_admin
+	system_admin: m.acc_role_system_admin,
+	dispatcher: m.role_dispatcher
 };
 
 export const roleName = (role: UserRole): string => roleNames[role]();

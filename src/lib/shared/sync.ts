@@ -173,7 +173,8 @@ const nullableTimestamp = z.nullable(z.date());
 export const jobRecordSchema = z.object({
 	id: z.uuid(),
 	jobNo: z.string(),
-	technicianId: z.uuid(),
+	/** Null on a supervisor's device for a job the desk has not dispatched yet. */
+	technicianId: z.nullable(z.uuid()),
 	customerName: z.string(),
 	customerPhone: z.string(),
 	customerAddress: z.string(),

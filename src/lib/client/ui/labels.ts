@@ -1,6 +1,6 @@
 /** Translated names of the domain's enumerations, and the badge tone each one is shown with. */
 import { m } from '$lib/paraglide/messages.js';
-import type { JobOutcome, JobStatus, UserRole } from '$lib/shared/domain';
+import type { JobOutcome, JobStatus } from '$lib/shared/domain';
 
 export type BadgeTone =
 	'neutral' | 'info' | 'warning' | 'success' | 'strong-success' | 'strong-danger';
@@ -29,15 +29,8 @@ const outcomeTones: Record<JobOutcome, BadgeTone> = {
 	not_fixed: 'strong-danger'
 };
 
-const roleNames: Record<UserRole, () => string> = {
-	technician: m.role_technician,
-	supervisor: m.role_supervisor,
-	admin: m.role_admin,
-	system_admin: m.acc_role_system_admin
-};
-
 export const statusName = (status: JobStatus) => statusNames[status]();
 export const statusTone = (status: JobStatus) => statusTones[status];
 export const outcomeName = (outcome: JobOutcome) => outcomeNames[outcome]();
 export const outcomeTone = (outcome: JobOutcome) => outcomeTones[outcome];
-export const roleName = (role: UserRole) => roleNames[role]();
+export { roleName } from '../../shared/role-names';

@@ -34,9 +34,12 @@ import {
 	uuid
 } from 'drizzle-orm/pg-core';
 import {
+	FOLLOW_UP_CALL_OUTCOMES,
 	FOLLOW_UP_CHANNELS,
+	JOB_ORIGINS,
 	JOB_OUTCOMES,
 	JOB_STATUSES,
+	JOB_URGENCIES,
 	USER_ROLES,
 	type KpiSettings
 } from '../../shared/domain';
@@ -46,6 +49,9 @@ export const userRole = pgEnum('user_role', USER_ROLES);
 export const jobStatus = pgEnum('job_status', JOB_STATUSES);
 export const jobOutcome = pgEnum('job_outcome', JOB_OUTCOMES);
 export const followUpChannel = pgEnum('follow_up_channel', FOLLOW_UP_CHANNELS);
+export const jobOrigin = pgEnum('job_origin', JOB_ORIGINS);
+export const jobUrgency = pgEnum('job_urgency', JOB_URGENCIES);
+export const followUpCallOutcome = pgEnum('follow_up_call_outcome', FOLLOW_UP_CALL_OUTCOMES);
 
 const tstz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 const createdAt = () => tstz('created_at').notNull().defaultNow();
@@ -274,7 +280,14 @@ export const jobs = pgTable(
 		/** Made by the client (UUIDv7) so a job can be created offline. */
 		id: uuid('id').notNull(),
 		jobNo: text('job_no').notNull(),
-		technicianId: uuid('technician_id').notNull(),
+		/** Null while the desk has not dispatched the job yet (only an open or cancelled job). */
+		technicianId: uuid('technician_id'),
+		origin: jobOrigin('origin').notNull().default('technician'),
+		/** Who saved the job (desk or technician); null for jobs made before this was kept. */
+		reportedBy: uuid('reported_by'),
+		urgency: jobUrgency('urgency').notNull().default('normal'),
+		/** Server time of the latest (re)assignment, for the open-jobs board. */
+		assignedAt: tstz('assigned_at'),
 		customerName: text('customer_name').notNull().default(''),
 		customerPhone: text('customer_phone').notNull().default(''),
 		customerAddress: text('customer_address').notNull().default(''),
@@ -309,6 +322,11 @@ export const jobs = pgTable(
 			foreignColumns: [users.stationId, users.id]
 		}),
 		foreignKey({
+			name: 'jobs_reported_by_fk',
+			columns: [t.stationId, t.reportedBy],
+			foreignColumns: [users.stationId, users.id]
+		}),
+		foreignKey({
 			name: 'jobs_verified_by_fk',
 			columns: [t.stationId, t.verifiedBy],
 			foreignColumns: [users.stationId, users.id]
@@ -324,6 +342,10 @@ export const jobs = pgTable(
 			foreignColumns: [t.stationId, t.id]
 		}),
 		check('jobs_job_no_not_blank', sql`btrim(${t.jobNo}) <> ''`),
+		check(
+			'jobs_assigned_unless_open',
+			sql`${t.technicianId} IS NOT NULL OR ${t.status} IN ('open', 'cancelled')`
+		),
 		check(
 			'jobs_completed_has_time_and_outcome',
 			sql`${t.status} <> 'completed' OR (${t.completedAt} IS NOT NULL AND ${t.outcome} IS NOT NULL)`
@@ -355,7 +377,67 @@ export const jobs = pgTable(
 		index('jobs_station_serial_completed_idx')
 			.on(t.stationId, t.deviceSerialKey, t.completedAt)
 			.where(sql`${t.deviceSerialKey} <> '' AND ${t.status} = 'completed'`),
-		index('jobs_version_idx').on(t.stationId, t.version)
+		index('jobs_version_idx').on(t.stationId, t.version),
+		// The desk's lookup as one types a phone number or serial: prefix matches (LIKE 'x%'),
+		// which need the pattern operator class under any collation but C.
+		index('jobs_station_phone_prefix_idx')
+			.on(t.stationId, t.customerPhone.op('text_pattern_ops'))
+			.where(sql`${t.customerPhone} <> ''`),
+		index('jobs_station_serial_prefix_idx')
+			.on(t.stationId, t.deviceSerialKey.op('text_pattern_ops'))
+			.where(sql`${t.deviceSerialKey} <> ''`),
+		// The open-jobs board: the station's jobs not yet completed.
+		index('jobs_station_open_idx')
+			.on(t.stationId, t.reportedAt)
+			.where(sql`${t.status} IN ('open', 'in_progress')`)
+	]
+);
+
+/**
+ * A technician whose offline work on a job reached the server after the job had been
+ * reassigned away from them (roles.md, sync.md field ownership): their visit facts are kept and
+ * credited to them in the job's history, and the desk sees the overlap here and decides
+ * (give the job back, or keep the new assignment). One row per job and technician.
+ */
+export const jobOverlaps = pgTable(
+	'job_overlaps',
+	{
+		stationId: uuid('station_id')
+			.notNull()
+			.references(() => stations.id, { onDelete: 'cascade' }),
+		jobId: uuid('job_id').notNull(),
+		technicianId: uuid('technician_id').notNull(),
+		/** Server time the first such change arrived. */
+		detectedAt: tstz('detected_at').notNull().defaultNow(),
+		resolvedAt: tstz('resolved_at'),
+		resolvedBy: uuid('resolved_by'),
+		/** `returned`: the job went back to this technician; `kept`: the new assignment stands. */
+		resolution: text('resolution', { enum: ['returned', 'kept'] })
+	},
+	(t) => [
+		primaryKey({ columns: [t.stationId, t.jobId, t.technicianId] }),
+		foreignKey({
+			name: 'job_overlaps_job_fk',
+			columns: [t.stationId, t.jobId],
+			foreignColumns: [jobs.stationId, jobs.id]
+		}).onDelete('cascade'),
+		foreignKey({
+			name: 'job_overlaps_technician_fk',
+			columns: [t.stationId, t.technicianId],
+			foreignColumns: [users.stationId, users.id]
+		}),
+		foreignKey({
+			name: 'job_overlaps_resolved_by_fk',
+			columns: [t.stationId, t.resolvedBy],
+			foreignColumns: [users.stationId, users.id]
+		}),
+		check(
+			'job_overlaps_resolution',
+			sql`(${t.resolution} IS NULL) = (${t.resolvedAt} IS NULL) AND (${t.resolution} IS NULL OR ${t.resolution} IN ('returned', 'kept'))`
+		),
+		index('job_overlaps_open_idx')
+			.on(t.stationId, t.detectedAt)
+			.where(sql`${t.resolvedAt} IS NULL`)
 	]
 );
 
@@ -438,7 +520,84 @@ export const followUps = pgTable(
 	]
 );
 
-/** Who changed which station setting when, with the values before and after (supervisor pages). */
+/**
+ * Every call the desk made to follow a job up (回访), reached or not: the follow-up worklist's
+ * attempts. A reached call also writes the follow_ups row it produced (follow_up_id), which is
+ * what the KPIs count; calls not reached count for nothing and the job stays due.
+ */
+export const followUpCalls = pgTable(
+	'follow_up_calls',
+	{
+		stationId: uuid('station_id')
+			.notNull()
+			.references(() => stations.id, { onDelete: 'cascade' }),
+		id: uuid('id').notNull().defaultRandom(),
+		jobId: uuid('job_id').notNull(),
+		/** Who called (desk or supervisor). */
+		userId: uuid('user_id').notNull(),
+		/** The server's clock when the call was recorded. */
+		calledAt: tstz('called_at').notNull().defaultNow(),
+		outcome: followUpCallOutcome('outcome').notNull(),
+		comment: text('comment').notNull().default(''),
+		followUpId: uuid('follow_up_id')
+	},
+	(t) => [
+		primaryKey({ columns: [t.stationId, t.id] }),
+		foreignKey({
+			name: 'follow_up_calls_job_fk',
+			columns: [t.stationId, t.jobId],
+			foreignColumns: [jobs.stationId, jobs.id]
+		}).onDelete('cascade'),
+		foreignKey({
+			name: 'follow_up_calls_user_fk',
+			columns: [t.stationId, t.userId],
+			foreignColumns: [users.stationId, users.id]
+		}),
+		foreignKey({
+			name: 'follow_up_calls_follow_up_fk',
+			columns: [t.stationId, t.followUpId],
+			foreignColumns: [followUps.stationId, followUps.id]
+		}).onDelete('set null'),
+		// Only a reached call produces a follow-up (its row may later be deleted: set null).
+		check(
+			'follow_up_calls_follow_up_only_when_reached',
+			sql`${t.followUpId} IS NULL OR ${t.outcome} = 'reached'`
+		),
+		index('follow_up_calls_job_idx').on(t.stationId, t.jobId, t.calledAt)
+	]
+);
+
+/**
+ * A completed job the desk closed for follow-up without reaching the customer (with why):
+ * it leaves the worklist of due calls. Reopening deletes the row.
+ */
+export const followUpClosures = pgTable(
+	'follow_up_closures',
+	{
+		stationId: uuid('station_id')
+			.notNull()
+			.references(() => stations.id, { onDelete: 'cascade' }),
+		jobId: uuid('job_id').notNull(),
+		closedBy: uuid('closed_by').notNull(),
+		closedAt: tstz('closed_at').notNull().defaultNow(),
+		reason: text('reason').notNull()
+	},
+	(t) => [
+		primaryKey({ columns: [t.stationId, t.jobId] }),
+		foreignKey({
+			name: 'follow_up_closures_job_fk',
+			columns: [t.stationId, t.jobId],
+			foreignColumns: [jobs.stationId, jobs.id]
+		}).onDelete('cascade'),
+		foreignKey({
+			name: 'follow_up_closures_closed_by_fk',
+			columns: [t.stationId, t.closedBy],
+			foreignColumns: [users.stationId, users.id]
+		}),
+		check('follow_up_closures_reason_not_blank', sql`btrim(${t.reason}) <> ''`)
+	]
+);
+
 /**
  * kpi.md's per-job facts of each completed job, materialised: a scorecard reads one indexed range
  * of these instead of probing reworks, follow-ups and parts for every job of the period
@@ -525,6 +684,7 @@ export const jobKpiStale = pgTable(
 	(t) => [index('job_kpi_stale_station_idx').on(t.stationId)]
 );
 
+/** Who changed which station setting when, with the values before and after (supervisor pages). */
 export const settingsAudit = pgTable(
 	'settings_audit',
 	{
@@ -700,4 +860,6 @@ export type Part = typeof parts.$inferSelect;
 export type FaultCategory = typeof faultCategories.$inferSelect;
 export type JobPart = typeof jobParts.$inferSelect;
 export type FollowUp = typeof followUps.$inferSelect;
+export type FollowUpCall = typeof followUpCalls.$inferSelect;
+export type JobOverlap = typeof jobOverlaps.$inferSelect;
 export type JobHistory = typeof jobHistory.$inferSelect;

@@ -181,7 +181,7 @@ function showValue(kind: HistoryValueKind, value: unknown, names: Names): string
 export async function getJobDetail(db: Queryable, user: SessionUser, jobId: string) {
 	const { job, parts, followUps: contacts } = await getJob(db, user, jobId);
 	const personIds = [
-		job.technicianId,
+		...(job.technicianId ? [job.technicianId] : []),
 		...(job.verifiedBy ? [job.verifiedBy] : []),
 		...contacts.flatMap((contact) => (contact.userId ? [contact.userId] : []))
 	];
@@ -212,7 +212,7 @@ export async function getJobDetail(db: Queryable, user: SessionUser, jobId: stri
 		id === null ? null : (people.find((person) => person.id === id)?.name ?? id);
 	return {
 		job,
-		technicianName: nameOf(job.technicianId) ?? job.technicianId,
+		technicianName: job.technicianId ? (nameOf(job.technicianId) ?? job.technicianId) : null,
 		verifiedByName: nameOf(job.verifiedBy),
 		categoryName: category[0]?.name ?? null,
 		previousJob: previous[0] ?? null,
