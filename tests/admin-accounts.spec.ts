@@ -10,8 +10,10 @@ test.use({ viewport: { width: 1024, height: 768 } });
 
 test('an administrator adds a technician who signs in at once; deactivating ends their session', async ({
 	page,
-	browser
+	browser,
+	baseURL
 }) => {
+	test.setTimeout(120_000);
 	await signInAs(page, 'admin');
 	await page.getByRole('link', { name: '账号管理' }).click();
 	await expect(
@@ -32,7 +34,7 @@ test('an administrator adds a technician who signs in at once; deactivating ends
 	const password = (await shown.innerText()).trim();
 
 	// The technician, on their own phone, signs in with it straight away.
-	const phone = await browser.newContext({ viewport: { width: 390, height: 844 } });
+	const phone = await browser.newContext({ baseURL, viewport: { width: 390, height: 844 } });
 	const technician = await phone.newPage();
 	await submitSignIn(technician, 'e2e-newtech', password);
 	await expect(technician).toHaveURL('/tech');
