@@ -14,13 +14,16 @@
  * 2 bad arguments.
  */
 import { parseArgs } from 'node:util';
-import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { z as zm } from 'zod/mini';
-import { openMigratedDatabase, type Database } from '../src/lib/server/db/index';
-import { stations } from '../src/lib/server/db/schema';
+import {
+	DataDirectoryInUse,
+	openMigratedDatabase,
+	type Database
+} from '../src/lib/server/db/index';
 import { COMMAND_LINE, createAccount, setPassword } from '../src/lib/server/auth/accounts';
-import { refusal } from '../src/lib/server/refusal';
+import { createStation, stationByCode } from '../src/lib/server/stations/admin';
+import { refusal, refusalIn } from '../src/lib/server/refusal';
 import {
 	loginNameSchema,
 	newStationSchema,
@@ -106,29 +109,28 @@ function validate<S extends z.core.$ZodType>(
 	throw new UsageError(problems.join('; '));
 }
 
+/**
+ * The station's id; with `create`, a station missing so far is made by the same service as the
+ * admin pages' (stations/admin.ts). A station made meanwhile by someone else (the server runs
+ * beside this CLI on Postgres) is simply used.
+ */
 async function stationIdByCode(
 	db: Database,
 	code: string,
 	create?: { name: string; timeZone?: string }
 ): Promise<string> {
+	const existing = await stationByCode(db, code);
+	if (existing) return existing.id;
 	if (create) {
-		await db
-			.insert(stations)
-			.values({
-				code,
-				name: create.name,
-				...(create.timeZone ? { timeZone: create.timeZone } : {})
-			})
-			.onConflictDoNothing({ target: stations.code });
+		try {
+			return (await createStation(db, { code, ...create }, COMMAND_LINE)).id;
+		} catch (error) {
+			if (refusalIn(error)?.reason.key !== 'station_code_taken') throw error;
+			const raced = await stationByCode(db, code);
+			if (raced) return raced.id;
+		}
 	}
-	const [station] = await db
-		.select({ id: stations.id })
-		.from(stations)
-		.where(eq(stations.code, code));
-	if (!station) {
-		throw refusal('NOT_FOUND', `There is no station with code ${code}.`, 'station_unknown');
-	}
-	return station.id;
+	throw refusal('NOT_FOUND', `There is no station with code ${code}.`, 'station_unknown');
 }
 
 async function run(command: Command): Promise<string> {
@@ -170,9 +172,14 @@ try {
 	if (error instanceof UsageError) {
 		console.error(`Error: ${error.message}\n${USAGE}`);
 		process.exitCode = 2;
+	} else if (error instanceof DataDirectoryInUse) {
+		// The server holds the embedded database: say so, and what to do instead, not just "busy".
+		console.error(
+			`Error: ${error.message}\nWhile the server runs, manage accounts in its administration pages (/admin), or stop the server and run this again.`
+		);
+		process.exitCode = 1;
 	} else {
-		// A refusal (refusal.ts), or the database refusing to open (e.g. a PGlite folder in use): both
-		// messages are written for the person at the terminal.
+		// A refusal (refusal.ts): its message is written for the person at the terminal.
 		console.error(`Error: ${error instanceof Error ? error.message : String(error)}`);
 		process.exitCode = 1;
 	}

@@ -30,3 +30,21 @@ export function requireStationDataManager(locals: App.Locals): SessionUser {
 	}
 	return user;
 }
+
+/**
+ * Account administration (/admin): station administrators (their station) and system
+ * administrators (every station). Which station and account each may touch is decided by the
+ * accounts service (auth/accounts.ts); this only keeps everyone else off the pages.
+ */
+export function requireAccountAdminPage(locals: App.Locals): SessionUser {
+	const user = requireUser(locals);
+	if (user.role !== 'admin' && user.role !== 'system_admin') error(403, m.adm_page_only());
+	return user;
+}
+
+/** Creating stations (/admin/stations): system administrators only (roles.md). */
+export function requireSystemAdminPage(locals: App.Locals): SessionUser {
+	const user = requireUser(locals);
+	if (user.role !== 'system_admin') error(403, m.adm_system_page_only());
+	return user;
+}

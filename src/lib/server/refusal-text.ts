@@ -50,7 +50,8 @@ const REASONS: Record<string, (params: Params) => string> = {
 	weak_password: weakPasswordText,
 	wrong_password: () => m.acc_password_wrong_current(),
 	role_not_allowed: () => m.acc_role_not_allowed(),
-	target_not_allowed: () => m.acc_target_not_allowed()
+	target_not_allowed: () => m.acc_target_not_allowed(),
+	station_create_not_allowed: () => m.adm_station_create_not_allowed()
 };
 
 /** A refused password (auth/password-policy.ts's PasswordProblem as params). */

@@ -2,11 +2,14 @@ import type { UserRole } from './domain';
 
 /**
  * Each person's start page, after sign-in and at `/`: technicians their jobs, a station
- * administrator the import page (the one station page of theirs beside accounts, roles.md),
- * everyone else the scorecard.
+ * administrator the import page (the one station page of theirs beside accounts, roles.md), a
+ * system administrator the stations (no station work is theirs), everyone else the scorecard.
  */
-export function homePathFor(role: UserRole): '/tech' | '/supervisor' | '/supervisor/import' {
+export function homePathFor(
+	role: UserRole
+): '/tech' | '/supervisor' | '/supervisor/import' | '/admin/stations' {
 	if (role === 'technician') return '/tech';
 	if (role === 'admin') return '/supervisor/import';
+	if (role === 'system_admin') return '/admin/stations';
 	return '/supervisor';
 }

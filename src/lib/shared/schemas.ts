@@ -206,20 +206,38 @@ export const newStationSchema = z.strictObject({
 
 export const stationRefSchema = z.strictObject({ stationId: z.uuid() });
 
-/** Why an account was changed, kept in its audit; required where the role changes. */
+/**
+ * Why an account was changed, kept in its audit (null there when none is given): optional,
+ * except where the role changes, which alters what a person may do and so must say why.
+ */
 const accountChangeReason = /* @__PURE__ */ z.optional(trimmed(500));
 
-export const newStationUserSchema = z.extend(newUserSchema, {
-	stationId: z.uuid(),
-	reason: accountChangeReason
-});
+/**
+ * A new account: with a password the administrator typed, one the server makes and shows once
+ * (`generatePassword`), or neither (it cannot sign in until one is set).
+ */
+export const newStationUserSchema = /* @__PURE__ */ z
+	.extend(newUserSchema, {
+		stationId: z.uuid(),
+		generatePassword: z.optional(z.boolean()),
+		reason: accountChangeReason
+	})
+	.check(
+		z.refine((account) => !(account.generatePassword && account.password !== undefined), {
+			message: 'give a password or have one generated, not both',
+			path: ['password']
+		})
+	);
 
+/** A password reset: the one typed, or, without one, a password the server makes and shows once. */
 export const setUserPasswordSchema = z.strictObject({
 	stationId: z.uuid(),
 	userId: z.uuid(),
-	password: passwordSchema,
+	password: z.optional(passwordSchema),
 	reason: accountChangeReason
 });
+
+export const accountRefSchema = z.strictObject({ stationId: z.uuid(), userId: z.uuid() });
 
 export const setUserActiveSchema = z.strictObject({
 	stationId: z.uuid(),

@@ -67,7 +67,13 @@ for (const engine of testEngines()) {
 					actorId: null,
 					actorLogin: 'command line',
 					before: null,
-					after: { login: 'qian', name: '钱', role: 'supervisor', active: true },
+					after: {
+						login: 'qian',
+						name: '钱',
+						role: 'supervisor',
+						active: true,
+						passwordSet: 'typed'
+					},
 					reason: null
 				}
 			]);

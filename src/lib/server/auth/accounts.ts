@@ -8,7 +8,8 @@
  * Every change is written to account_audit in the transaction that makes it, and a change
  * that alters what an account may do (password, deactivation, role) ends its sessions.
  */
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { randomInt } from 'node:crypto';
+import { and, asc, desc, eq, sql } from 'drizzle-orm';
 import type { Queryable } from '../db';
 import { accountAudit, stations, users, type AccountAuditAction } from '../db/schema';
 import type { UserRole } from '../../shared/domain';
@@ -47,14 +48,30 @@ interface AccountSummary {
 	hasPassword: boolean;
 }
 
+/** What an account listed for an administrator shows beside its summary. */
+interface ListedAccount extends AccountSummary {
+	/** When the audit last recorded a change to it; null for accounts from before the audit. */
+	lastChangedAt: Date | null;
+}
+
+/**
+ * A password to set: one the administrator typed (checked by the policy), or one the server
+ * makes (`generate`), handed back once in the answer and kept nowhere but as its hash.
+ */
+type NewPassword = string | typeof GENERATE_PASSWORD;
+export const GENERATE_PASSWORD = { generate: true } as const;
+
 interface NewAccount {
 	stationId: string;
 	login: string;
 	name: string;
 	role: UserRole;
 	/** Omitted: the account exists (jobs can name it) but cannot sign in until one is set. */
-	password?: string;
+	password?: NewPassword;
 }
+
+/** An account just given a password by the server: the only time that password is readable. */
+type WithGeneratedPassword<T> = T & { generatedPassword: string | null };
 
 /** An account named by its id, or by its login, within a station. */
 type AccountRef =
@@ -71,11 +88,18 @@ const summaryColumns = {
 	hasPassword: sql<boolean>`(${users.passwordHash} IS NOT NULL)`.mapWith(Boolean)
 };
 
-/** The roles an actor may give or take away. System administrators come from the CLI only. */
+/**
+ * The roles an actor may give or take away (roles.md, "Manage accounts"): a station
+ * administrator the station's working roles, a system administrator station administrators
+ * too. System administrators come from the CLI only.
+ */
 export function assignableRoles(actor: AccountActor): readonly UserRole[] {
-	if (actor.kind === 'command_line') return ['technician', 'supervisor', 'admin', 'system_admin'];
-	if (actor.user.role === 'system_admin') return ['technician', 'supervisor', 'admin'];
-	if (actor.user.role === 'admin') return ['technician', 'supervisor'];
+	if (actor.kind === 'command_line') {
+		return ['technician', 'dispatcher', 'supervisor', 'admin', 'system_admin'];
+	}
+	if (actor.user.role === 'system_admin')
+		return ['technician', 'dispatcher', 'supervisor', 'admin'];
+	if (actor.user.role === 'admin') return ['technician', 'dispatcher', 'supervisor'];
 	return [];
 }
 
@@ -119,12 +143,13 @@ export async function createAccount(
 	db: Queryable,
 	account: NewAccount,
 	change: AccountChange
-): Promise<AccountSummary> {
+): Promise<WithGeneratedPassword<AccountSummary>> {
 	assertStationInScope(change.actor, account.stationId);
 	assertRoleAssignable(change.actor, account.role);
-	if (account.password !== undefined) assertPasswordAllowed(account.password, account);
+	const password =
+		account.password === undefined ? null : chosenPassword(account.password, account);
 	const station = await requireStation(db, account.stationId);
-	const passwordHash = account.password ? await hashPassword(account.password) : null;
+	const passwordHash = password ? await hashPassword(password.value) : null;
 	return db.transaction(async (tx) => {
 		// ON CONFLICT DO NOTHING rather than catching the unique violation: the answer is the
 		// same on both drivers, and the transaction is not aborted by a duplicate.
@@ -147,8 +172,14 @@ export async function createAccount(
 				{ login: account.login }
 			);
 		}
-		await recordAccountChange(tx, created, change, 'create', null, describeAccount(created));
-		return created;
+		await recordAccountChange(tx, created, change, 'create', null, {
+			...describeAccount(created),
+			...(password ? { passwordSet: password.kind } : {})
+		});
+		return {
+			...created,
+			generatedPassword: password?.kind === 'generated' ? password.value : null
+		};
 	});
 }
 
@@ -159,22 +190,27 @@ export async function createAccount(
  */
 export async function setPassword(
 	db: Queryable,
-	ref: AccountRef & { password: string },
+	ref: AccountRef & { password: NewPassword },
 	change: AccountChange
-): Promise<AccountSummary> {
-	return changeAccount(db, ref, change, async (tx, target) => {
+): Promise<WithGeneratedPassword<AccountSummary>> {
+	let generatedPassword: string | null = null;
+	const updated = await changeAccount(db, ref, change, async (tx, target) => {
 		assertTargetManageable(change.actor, target);
-		assertPasswordAllowed(ref.password, target);
-		const passwordHash = await hashPassword(ref.password);
+		const password = chosenPassword(ref.password, target);
+		if (password.kind === 'generated') generatedPassword = password.value;
+		const passwordHash = await hashPassword(password.value);
 		const [updated] = await tx
 			.update(users)
 			.set({ passwordHash, failedLogins: 0, lastFailedLoginAt: null, updatedAt: new Date() })
 			.where(accountWhere(ref))
 			.returning(summaryColumns);
-		await recordAccountChange(tx, updated, change, 'password_reset', null, null);
+		await recordAccountChange(tx, updated, change, 'password_reset', null, {
+			passwordSet: password.kind
+		});
 		await invalidateUserSessions(tx, updated);
 		return updated;
 	});
+	return { ...updated, generatedPassword };
 }
 
 /** Deactivating also ends the account's sessions, so it takes effect at once. */
@@ -269,18 +305,78 @@ export async function changeOwnPassword(
 	);
 }
 
+/**
+ * The latest audited change of the account in the row (account_audit_user_idx finds it). The
+ * names are written out: in a select list drizzle renders columns without their table, which
+ * inside this subquery would name account_audit's own columns.
+ */
+const lastChangedAt = sql<Date | null>`(
+	SELECT max(audit.changed_at) FROM account_audit audit
+	WHERE audit.station_id = "users"."station_id" AND audit.user_id = "users"."id"
+)`.mapWith(accountAudit.changedAt);
+
 export async function listAccounts(
 	db: Queryable,
 	stationId: string,
 	actor: AccountActor
-): Promise<AccountSummary[]> {
+): Promise<ListedAccount[]> {
 	assertStationInScope(actor, stationId);
 	await requireStation(db, stationId);
 	return db
-		.select(summaryColumns)
+		.select({ ...summaryColumns, lastChangedAt })
 		.from(users)
 		.where(eq(users.stationId, stationId))
 		.orderBy(asc(users.login));
+}
+
+/** One change of an account as its history shows it, newest first. */
+interface AccountHistoryEntry {
+	changedAt: Date;
+	actorLogin: string;
+	action: AccountAuditAction;
+	before: unknown;
+	after: unknown;
+	reason: string | null;
+}
+
+/**
+ * One account with its audited history, for an administrator in whose scope the station is.
+ * Any account of the station may be read (the list shows them all); changing one is what
+ * assertTargetManageable limits.
+ */
+export async function accountDetail(
+	db: Queryable,
+	ref: AccountRef,
+	actor: AccountActor
+): Promise<{
+	account: ListedAccount;
+	history: AccountHistoryEntry[];
+	assignableRoles: readonly UserRole[];
+}> {
+	assertStationInScope(actor, ref.stationId);
+	const [account] = await db
+		.select({ ...summaryColumns, lastChangedAt })
+		.from(users)
+		.where(accountWhere(ref));
+	if (!account) throw await unknownAccount(db, ref);
+	const history = await db
+		.select({
+			changedAt: accountAudit.changedAt,
+			actorLogin: accountAudit.actorLogin,
+			action: accountAudit.action,
+			before: accountAudit.before,
+			after: accountAudit.after,
+			reason: accountAudit.reason
+		})
+		.from(accountAudit)
+		.where(and(eq(accountAudit.stationId, account.stationId), eq(accountAudit.userId, account.id)))
+		.orderBy(desc(accountAudit.changedAt), desc(accountAudit.id));
+	return {
+		account,
+		history,
+		// What the page may offer: nothing for an account beyond the actor's reach.
+		assignableRoles: assignableRoles(actor).includes(account.role) ? assignableRoles(actor) : []
+	};
 }
 
 /** One account's change, as the audit keeps it. */
@@ -332,6 +428,32 @@ async function insertAuditRows(db: Queryable, changes: readonly AuditedChange[])
 			reason: reason?.trim() || null
 		}))
 	);
+}
+
+/**
+ * A password the server makes: 4 groups of 4 characters from 31 that cannot be mistaken for
+ * each other when read off a screen (no 0/o, 1/l/i), about 79 bits from the system's CSPRNG.
+ * Drawn again in the (astronomically rare) case the policy finds the owner's login in it.
+ */
+function generatedPassword(owner: { login: string; name: string }): string {
+	const alphabet = 'abcdefghjkmnpqrstuvwxyz23456789';
+	for (;;) {
+		const groups = Array.from({ length: 4 }, () =>
+			Array.from({ length: 4 }, () => alphabet[randomInt(alphabet.length)]).join('')
+		);
+		const password = groups.join('-');
+		if (!passwordProblem(password, owner)) return password;
+	}
+}
+
+/** The password to set and where it came from (the audit says which, never the password). */
+function chosenPassword(
+	password: NewPassword,
+	owner: { login: string; name: string }
+): { kind: 'typed' | 'generated'; value: string } {
+	if (typeof password !== 'string') return { kind: 'generated', value: generatedPassword(owner) };
+	assertPasswordAllowed(password, owner);
+	return { kind: 'typed', value: password };
 }
 
 function describeAccount(account: AccountSummary): Record<string, unknown> {

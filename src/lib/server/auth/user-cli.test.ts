@@ -10,6 +10,7 @@ import { eq } from 'drizzle-orm';
 import { openMigratedDatabase } from '../db';
 import { accountAudit, users } from '../db/schema';
 import { createStation } from '../testing/fixtures';
+import { testEngines } from '../testing/databases';
 import { signIn } from './sign-in';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
@@ -21,8 +22,13 @@ describe('user CLI', { timeout: 300_000 }, () => {
 	let dataDir: string;
 
 	async function cli(...args: string[]) {
-		const env: NodeJS.ProcessEnv = { ...process.env, PGLITE_DIR: dataDir };
-		delete env.DATABASE_URL;
+		return cliOn({ PGLITE_DIR: dataDir }, ...args);
+	}
+
+	/** The CLI with the database named by `database` (PGLITE_DIR, or DATABASE_URL). */
+	async function cliOn(database: NodeJS.ProcessEnv, ...args: string[]) {
+		const env: NodeJS.ProcessEnv = { ...process.env, ...database };
+		if (!database.DATABASE_URL) delete env.DATABASE_URL;
 		try {
 			// Node with tsx's loader is what `npm run user` runs, without npx's start-up second.
 			const script = ['--import', 'tsx', 'scripts/user.ts', ...args];
@@ -211,4 +217,52 @@ describe('user CLI', { timeout: 300_000 }, () => {
 			});
 		});
 	});
+
+	it('says plainly that the server holds the embedded database, and what to do instead', async () => {
+		// This process opens the folder as the running server would.
+		const refused = await withDatabase(() =>
+			cli('passwd', '--station', 'CLI', '--login', 'zhou', '--password', 'third-Jm4w-q8zt')
+		);
+		expect(refused.code).toBe(1);
+		expect(refused.stderr).toContain(
+			`The embedded database in ${dataDir} is in use by process ${process.pid}`
+		);
+		expect(refused.stderr).toContain('manage accounts in its administration pages (/admin)');
+	});
+
+	const postgres = testEngines().find((engine) => engine.name === 'postgres');
+	it.runIf(postgres)(
+		'works beside a running server on PostgreSQL: no need to stop it',
+		async () => {
+			// The handle stays open, with its pool of connections, like a server's.
+			const server = await postgres!.open();
+			try {
+				await createStation(server.db, 'PGS');
+				if (server.target.kind !== 'postgres') throw new Error('expected a PostgreSQL target');
+				const added = await cliOn(
+					{ DATABASE_URL: server.target.url },
+					'add',
+					'--station',
+					'PGS',
+					'--login',
+					'song',
+					'--name',
+					'宋',
+					'--role',
+					'dispatcher',
+					'--password',
+					'harbor-Wq3n-z7kd'
+				);
+				expect(added).toMatchObject({ code: 0 });
+				expect(
+					await signIn(server.db, { login: 'song', password: 'harbor-Wq3n-z7kd' })
+				).toMatchObject({
+					ok: true,
+					user: { role: 'dispatcher', stationCode: 'PGS' }
+				});
+			} finally {
+				await server.close();
+			}
+		}
+	);
 });

@@ -150,6 +150,20 @@ function redactUrl(url: string): string {
 	}
 }
 
+/** The embedded database's folder is held by another live process (the server, usually). */
+export class DataDirectoryInUse extends Error {
+	constructor(
+		readonly dir: string,
+		readonly holder: number
+	) {
+		super(
+			`The embedded database in ${dir} is in use by process ${holder} (the server?). ` +
+				'Stop that process first, or set DATABASE_URL to use a PostgreSQL server that many processes can share.'
+		);
+		this.name = 'DataDirectoryInUse';
+	}
+}
+
 /**
  * PGlite is a single-process database: two processes writing one folder corrupt it. A pid
  * file makes the second opener (a CLI while the server runs, say) stop with a clear message.
@@ -163,10 +177,7 @@ function lockDataDir(dir: string): () => void {
 		holder = null;
 	}
 	if (holder && holder !== process.pid && processIsAlive(holder)) {
-		throw new Error(
-			`The embedded database in ${dir} is in use by process ${holder} (the server?). ` +
-				'Stop that process first, or set DATABASE_URL to use a PostgreSQL server that many processes can share.'
-		);
+		throw new DataDirectoryInUse(dir, holder);
 	}
 	writeFileSync(lockFile, String(process.pid));
 	return () => {

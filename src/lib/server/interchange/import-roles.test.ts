@@ -189,5 +189,31 @@ for (const engine of testEngines()) {
 				.where(eq(accountAudit.actorLogin, 'import (command line)'));
 			expect(cliRows.length).toBeGreaterThan(0);
 		});
+
+		it('a file gives no dispatcher role (import-format.md), and changes a desk account only as an administrator may', async () => {
+			const people = await stationWithPeople('IR3');
+			const desk = await createUser(db, people.station, 'desk', 'dispatcher');
+			const { token } = await createSession(db, desk);
+			const supervisor: AccountActor = { kind: 'user', user: people.supervisor };
+			const admin: AccountActor = { kind: 'user', user: people.admin };
+
+			const refused = await importAs('IR3', admin, ['newdesk,新信息员,dispatcher']);
+			expect(problemsOf(refused)).toEqual([
+				expect.stringMatching(/^technicians\.csv:2: role: .*"dispatcher"/)
+			]);
+			expect(await roleOf(people.station.id, 'newdesk')).toBeNull();
+
+			// A supervisor's file changes no role, the desk's neither.
+			expect(problemsOf(await importAs('IR3', supervisor, ['desk,信息员,technician']))).toEqual([
+				'technicians.csv:2: role: "desk" is a dispatcher; only an administrator may change it to technician'
+			]);
+			expect(await roleOf(people.station.id, 'desk')).toBe('dispatcher');
+			expect(await validateSessionToken(db, token)).not.toBeNull();
+
+			// An administrator's file may, like the admin pages: audited, the sessions ended.
+			expect(problemsOf(await importAs('IR3', admin, ['desk,信息员,technician']))).toEqual([]);
+			expect(await roleOf(people.station.id, 'desk')).toBe('technician');
+			expect(await validateSessionToken(db, token)).toBeNull();
+		});
 	});
 }

@@ -1,13 +1,15 @@
 /**
  * Stations as administrators see them (roles.md, "Manage accounts" and "Create stations"): a
- * station administrator its own station, a system administrator every station, and only a
- * system administrator creates one (the procedure's role says so; the CLI creates its own).
+ * station administrator its own station, a system administrator every station. Creating a
+ * station is a system administrator's or the command line's (`npm run user -- add
+ * --station-name`): both go through createStation, so a station is made and checked one way.
  */
 import { asc, count, eq } from 'drizzle-orm';
 import type { z } from 'zod/mini';
 import type { Queryable } from '../db';
 import { stations, users } from '../db/schema';
 import type { SessionUser } from '../auth/session-user';
+import type { AccountActor } from '../auth/accounts';
 import type { newStationSchema } from '../../shared/schemas';
 import { refusal } from '../refusal';
 
@@ -29,7 +31,17 @@ export function listManagedStations(db: Queryable, user: SessionUser) {
 		.orderBy(asc(stations.code));
 }
 
-export async function createStation(db: Queryable, input: z.output<typeof newStationSchema>) {
+/** A new station as validated by newStationSchema; the CLI may leave the time zone to the default. */
+type NewStation = Omit<z.output<typeof newStationSchema>, 'timeZone'> & { timeZone?: string };
+
+export async function createStation(db: Queryable, input: NewStation, actor: AccountActor) {
+	if (actor.kind === 'user' && actor.user.role !== 'system_admin') {
+		throw refusal(
+			'FORBIDDEN',
+			'Only a system administrator creates stations.',
+			'station_create_not_allowed'
+		);
+	}
 	const [created] = await db
 		.insert(stations)
 		.values(input)
@@ -44,4 +56,10 @@ export async function createStation(db: Queryable, input: z.output<typeof newSta
 		);
 	}
 	return created;
+}
+
+/** The station with this (already upper-cased) code, or null: the command line names stations by code. */
+export async function stationByCode(db: Queryable, code: string) {
+	const [station] = await db.select(stationColumns).from(stations).where(eq(stations.code, code));
+	return station ?? null;
 }

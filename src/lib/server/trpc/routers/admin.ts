@@ -9,6 +9,8 @@
 import { roleProcedure, router } from '../core';
 import type { SessionUser } from '../../auth/session-user';
 import {
+	GENERATE_PASSWORD,
+	accountDetail,
 	createAccount,
 	listAccounts,
 	setAccountActive,
@@ -18,6 +20,7 @@ import {
 } from '../../auth/accounts';
 import { createStation, listManagedStations } from '../../stations/admin';
 import {
+	accountRefSchema,
 	newStationSchema,
 	newStationUserSchema,
 	setUserActiveSchema,
@@ -34,20 +37,33 @@ const stationsAdminRouter = router({
 	list: adminProcedure.query(({ ctx }) => listManagedStations(ctx.db, ctx.user)),
 	create: systemAdminProcedure
 		.input(newStationSchema)
-		.mutation(({ ctx, input }) => createStation(ctx.db, input))
+		.mutation(({ ctx, input }) => createStation(ctx.db, input, actorOf(ctx.user)))
 });
 
 const usersAdminRouter = router({
 	list: adminProcedure
 		.input(stationRefSchema)
 		.query(({ ctx, input }) => listAccounts(ctx.db, input.stationId, actorOf(ctx.user))),
+	/** One account with its audited history. */
+	get: adminProcedure
+		.input(accountRefSchema)
+		.query(({ ctx, input }) => accountDetail(ctx.db, input, actorOf(ctx.user))),
+	/** The answer carries a generated password: the only time anyone can read it. */
 	create: adminProcedure.input(newStationUserSchema).mutation(({ ctx, input }) => {
-		const { reason, ...account } = input;
-		return createAccount(ctx.db, account, changeBy(ctx.user, reason));
+		const { reason, generatePassword, password, ...account } = input;
+		return createAccount(
+			ctx.db,
+			{ ...account, password: generatePassword ? GENERATE_PASSWORD : password },
+			changeBy(ctx.user, reason)
+		);
 	}),
 	setPassword: adminProcedure.input(setUserPasswordSchema).mutation(({ ctx, input }) => {
-		const { reason, ...ref } = input;
-		return setPassword(ctx.db, ref, changeBy(ctx.user, reason));
+		const { reason, password, ...ref } = input;
+		return setPassword(
+			ctx.db,
+			{ ...ref, password: password ?? GENERATE_PASSWORD },
+			changeBy(ctx.user, reason)
+		);
 	}),
 	setActive: adminProcedure.input(setUserActiveSchema).mutation(({ ctx, input }) => {
 		const { reason, ...ref } = input;

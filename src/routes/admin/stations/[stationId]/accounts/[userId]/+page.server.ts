@@ -1,0 +1,87 @@
+/**
+ * /admin/stations/[stationId]/accounts/[userId]: one account, its audited history, and the
+ * changes an administrator makes: deactivate or reactivate, reset the password (a generated
+ * one is in this action's answer only), change the role. Each ends the account's sessions and
+ * is audited by the accounts service (auth/accounts.ts), which also decides who may do it.
+ */
+import { error, fail } from '@sveltejs/kit';
+import { z } from 'zod';
+import { m } from '$lib/paraglide/messages.js';
+import { userRoleSchema } from '$lib/shared/schemas';
+import { serverCaller } from '$lib/server/trpc/caller';
+import { requireAccountAdminPage } from '../../../../../access';
+import { refused, textField } from '../../../../form.server';
+import { loadRefused, stationIdOf } from '../../station.server';
+import type { Actions, PageServerLoad, RequestEvent } from './$types';
+
+function accountRefOf(event: RequestEvent | Parameters<PageServerLoad>[0]) {
+	const userId = z.uuid().safeParse(event.params.userId);
+	if (!userId.success) error(404, m.error_not_found());
+	return { stationId: stationIdOf(event), userId: userId.data };
+}
+
+export const load: PageServerLoad = async (event) => {
+	requireAccountAdminPage(event.locals);
+	const ref = accountRefOf(event);
+	const caller = await serverCaller(event);
+	try {
+		const detail = await caller.admin.users.get(ref);
+		const station = (await caller.admin.stations.list()).find(({ id }) => id === ref.stationId);
+		return { ...detail, timeZone: station?.timeZone ?? 'Asia/Shanghai' };
+	} catch (caught) {
+		loadRefused(caught);
+	}
+};
+
+export const actions: Actions = {
+	setActive: async (event) => {
+		requireAccountAdminPage(event.locals);
+		const ref = accountRefOf(event);
+		const form = await event.request.formData();
+		const active = form.get('active') === 'true';
+		const caller = await serverCaller(event);
+		try {
+			await caller.admin.users.setActive({ ...ref, active, reason: textField(form, 'reason') });
+			return { action: 'setActive', active };
+		} catch (caught) {
+			return refused('setActive', caught);
+		}
+	},
+	setPassword: async (event) => {
+		requireAccountAdminPage(event.locals);
+		const ref = accountRefOf(event);
+		const form = await event.request.formData();
+		const typed = form.get('passwordMode') === 'typed';
+		const caller = await serverCaller(event);
+		try {
+			const updated = await caller.admin.users.setPassword({
+				...ref,
+				...(typed ? { password: String(form.get('password') ?? '') } : {}),
+				reason: textField(form, 'reason')
+			});
+			return { action: 'setPassword', generatedPassword: updated.generatedPassword };
+		} catch (caught) {
+			return refused('setPassword', caught);
+		}
+	},
+	setRole: async (event) => {
+		requireAccountAdminPage(event.locals);
+		const ref = accountRefOf(event);
+		const form = await event.request.formData();
+		const role = userRoleSchema.safeParse(form.get('role'));
+		if (!role.success) {
+			return fail(400, { action: 'setRole', message: m.adm_role_required(), fields: ['role'] });
+		}
+		const caller = await serverCaller(event);
+		try {
+			await caller.admin.users.setRole({
+				...ref,
+				role: role.data,
+				reason: String(form.get('reason') ?? '')
+			});
+			return { action: 'setRole', role: role.data };
+		} catch (caught) {
+			return refused('setRole', caught);
+		}
+	}
+};
