@@ -1,6 +1,7 @@
 /**
- * The station scorecard as a supervisor uses it on a tablet: pick a period, read grades and
- * ranks, sort, follow the trend arrows, download the CSV, switch to English.
+ * The station scorecard (on the station home) as a supervisor uses it on a tablet: pick a
+ * period, read grades and ranks, sort, follow the trend arrows, download the CSV, switch to
+ * English.
  */
 import { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
@@ -28,7 +29,7 @@ test('a supervisor picks last quarter and sees every technician graded and ranke
 	page
 }) => {
 	await signInAs(page, 'supervisor');
-	await expect(page.getByRole('heading', { level: 1, name: '成绩单' })).toBeVisible();
+	await expect(page.getByRole('heading', { level: 1, name: '服务站首页' })).toBeVisible();
 	await expect(page.getByRole('navigation', { name: '主管功能' })).toBeVisible();
 
 	const periods = page.getByRole('navigation', { name: '统计周期' });
@@ -195,10 +196,12 @@ test('the scorecard reads in English', async ({ page }) => {
 	await openQuarter(page, lastQuarter());
 	await page.getByRole('group', { name: '语言' }).getByRole('button', { name: 'English' }).click();
 
-	await expect(page.getByRole('heading', { level: 1, name: 'Scorecard' })).toBeVisible();
+	await expect(page.getByRole('heading', { level: 1, name: 'Station home' })).toBeVisible();
 	const [year, quarter] = quarterKey(lastQuarter()).split('-Q');
 	await expect(page.getByRole('heading', { level: 2, name: `Q${quarter} ${year}` })).toBeVisible();
 	const table = page.getByRole('table', { name: /^Technician scorecard of/ });
+	await expect(table.getByRole('columnheader', { name: 'Record accuracy' })).toHaveCount(0);
+	await page.getByRole('button', { name: 'Show all KPIs' }).click();
 	for (const column of ['Rank', 'Grade', 'Score', 'Repair success rate', 'Record accuracy']) {
 		await expect(table.getByRole('columnheader', { name: column, exact: true })).toBeVisible();
 	}

@@ -3,8 +3,8 @@ import { DEMO_STATION, demoTechnicians, signInAs, technicianCounts } from './hel
 
 test("a supervisor sees the station's technicians with their job counts", async ({ page }) => {
 	await signInAs(page, 'supervisor');
-	// The supervisor's start page is the scorecard; the job counts follow it.
-	await expect(page.getByRole('heading', { level: 1, name: '成绩单' })).toBeVisible();
+	// The supervisor's start page is the station home; the job counts follow its scorecard.
+	await expect(page.getByRole('heading', { level: 1, name: '服务站首页' })).toBeVisible();
 	await expect(page.getByRole('heading', { level: 2, name: '技师工单概览' })).toBeVisible();
 
 	const table = page.getByRole('table', { name: `${DEMO_STATION.name}的技师及其工单数` });

@@ -41,6 +41,7 @@ const REASONS: Record<string, (params: Params) => string> = {
 	fault_category_not_found: ({ id }) => m.srv_fault_category_not_found({ id }),
 	// Scorecards (kpi/visible-scorecard.ts).
 	own_facts_only: () => m.srv_own_facts_only(),
+	home_station_kpis_supervisors_only: () => m.home_station_kpis_supervisors_only(),
 	// Accounts and stations (auth/accounts.ts, stations/admin.ts): another station, or an
 	// account outside one's reach, is not confirmed to exist.
 	station_unknown: () => m.acc_out_of_scope(),

@@ -100,6 +100,17 @@ export const scorecardRowSchema = z.object({
 });
 export type ScorecardRow = z.infer<typeof scorecardRowSchema>;
 
+/**
+ * The station's own row (the station home): the same KPIs, score and grade over every job of
+ * the period pooled; nobody to name or rank.
+ */
+export const stationKpiRowSchema = z.omit(scorecardRowSchema, {
+	login: true,
+	name: true,
+	rank: true
+});
+export type StationKpiRow = z.infer<typeof stationKpiRowSchema>;
+
 /** One completed job of the period with the facts behind the technician's numbers. */
 export const jobFactSchema = z.object({
 	job_id: z.string(),

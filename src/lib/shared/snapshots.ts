@@ -3,7 +3,7 @@
  * for offline reading. Plain JSON: dates are ISO strings.
  */
 import type { KpiSettings } from './domain';
-import type { JobFact, ScorecardRow } from './kpi';
+import type { JobFact, ScorecardRow, StationKpiRow } from './kpi';
 import type { ScorecardPeriod } from './time/periods';
 
 export interface SnapshotStation {
@@ -28,12 +28,37 @@ export interface TechnicianJobCounts {
 	lastCompletedAt: string | null;
 }
 
+/**
+ * The counts that open the desk's worklists on the station home; null while not known (not
+ * computed by this server, or an offline copy that lacks them).
+ */
+export interface WorklistCounts {
+	overdueOpenJobs: number | null;
+	followUpCallsDue: number | null;
+	reworks: number | null;
+	unverifiedJobs: number | null;
+	openOverlaps: number | null;
+}
+
+export interface MonthlyStationRow extends StationKpiRow {
+	month: string;
+}
+
+/** The station home (/supervisor): the station's own figures, then the scorecard. */
 export interface StationScorecardSnapshot {
 	station: SnapshotStation;
 	period: ScorecardPeriod;
 	previousPeriod: ScorecardPeriod;
 	rows: ScorecardRow[];
 	previousRows: ScorecardRow[];
+	/** The station's own row of the period and of the one before; null without completed jobs. */
+	stationRow: StationKpiRow | null;
+	previousStationRow: StationKpiRow | null;
+	/** The trend lines' months, 'YYYY-MM', oldest first, ending with the period's last month. */
+	trendMonths: string[];
+	/** The station's row of those months (months without completed jobs are absent). */
+	stationTrend: MonthlyStationRow[];
+	worklists: WorklistCounts;
 	scoring: StationScoringRules;
 	technicians: TechnicianJobCounts[];
 	/** When the server computed these numbers: the "as of" of an offline copy. */

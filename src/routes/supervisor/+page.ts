@@ -8,6 +8,7 @@ import { snapshotKey, type StationScorecardSnapshot } from '$lib/shared/snapshot
 import type { PageLoad } from './$types';
 
 /**
+ * The station home: the station's figures, who needs attention, the worklists, the scorecard.
  * A universal load, so that in the browser a failed fetch (offline) can fall back to the copy
  * of this period kept on the device. No server load may sit in this page's chain: SvelteKit
  * would fetch its data before this load runs, and offline that fetch fails (docs/pwa.md). The
@@ -22,7 +23,8 @@ export const load: PageLoad = async ({ url, fetch, parent }) => {
 	const { data, offline, unavailable } = await loadSnapshot<StationScorecardSnapshot>(
 		fetch,
 		`/supervisor/scorecard.json?${periodSearch(period)}`,
-		snapshotKey(user, 'station', period)
+		// 'home': copies kept before the home hold no station figures and are not read.
+		snapshotKey(user, 'home', period)
 	);
 	return { period, snapshot: data, offline, unavailable, problem, today };
 };

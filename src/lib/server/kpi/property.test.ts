@@ -19,9 +19,11 @@ import { SCORED_KPIS, JOB_STATUSES, type KpiSettings } from '../../shared/domain
 import { DEFAULT_KPI_SETTINGS } from '../../shared/kpi-settings';
 import { computeScorecard } from './scorecard';
 import { jobFacts } from './job-facts';
+import { computeStationKpis } from './station-kpis';
 import {
 	referenceJobFacts,
 	referenceScorecard,
+	referenceStationKpis,
 	type ReferenceData,
 	type ReferenceJob
 } from './reference';
@@ -318,7 +320,7 @@ for (const engine of testEngines()) {
 		});
 		afterAll(() => handle.close());
 
-		it('computeScorecard and jobFacts equal the reference for random stations', async () => {
+		it('computeScorecard, computeStationKpis and jobFacts equal the reference for random stations', async () => {
 			let stationNumber = 0;
 			await fc.assert(
 				fc.asyncProperty(scenarioArb, async (scenario) => {
@@ -335,6 +337,8 @@ for (const engine of testEngines()) {
 					expect(differences(facts, referenceJobFacts(data, period))).toEqual([]);
 					const rows = await computeScorecard(handle.db, { stationId, ...period });
 					expect(differences(rows, referenceScorecard(data, period))).toEqual([]);
+					const station = await computeStationKpis(handle.db, { stationId, ...period });
+					expect(differences(station, referenceStationKpis(data, period))).toEqual([]);
 				}),
 				{ numRuns: RUNS }
 			);

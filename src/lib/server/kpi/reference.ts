@@ -13,7 +13,8 @@ import {
 	type JobFailureReason,
 	type JobFlag,
 	type KpiPeriod,
-	type ScorecardRow
+	type ScorecardRow,
+	type StationKpiRow
 } from '../../shared/kpi';
 import {
 	SCORED_KPIS,
@@ -244,6 +245,50 @@ function median(values: number[]): number | null {
 	return low + (high - low) * (middle - Math.floor(middle));
 }
 
+/** kpi.md's aggregates and score over a group of jobs: a technician's, or the station's. */
+function aggregateRow(jobs: FactWithExactCost[], settings: KpiSettings): StationKpiRow {
+	const count = jobs.length;
+	const repairMs = jobs.flatMap((j) => (j.repairMs === null ? [] : [j.repairMs]));
+	const timed = jobs.filter((j) => j.repairMs !== null);
+	const standardMinutes = timed.reduce((sum, j) => sum + j.standard_minutes, 0);
+	const responseMs = jobs.flatMap((j) => (j.responseMs === null ? [] : [j.responseMs]));
+	const costUnits = jobs.reduce((sum, j) => sum + j.partsCostUnits, 0n);
+	const partsCostTotal = decimalToNumber(costUnits, COST_SCALE);
+	const satisfactions = jobs.flatMap((j) =>
+		j.latest_satisfaction === null ? [] : [j.latest_satisfaction]
+	);
+	const values: Record<ScoredKpi, number | null> = {
+		repair_success_rate: jobs.filter((j) => j.success).length / count,
+		avg_response_hours: responseMs.length ? mean(responseMs)! / 3_600_000 : null,
+		duration_index: timed.length
+			? repairMs.reduce((a, b) => a + b, 0) / 60_000 / standardMinutes
+			: null,
+		csat: satisfactions.length
+			? satisfactions.filter((s) => s >= 4).length / satisfactions.length
+			: null,
+		follow_up_rate: jobs.filter((j) => j.has_follow_up).length / count,
+		record_accuracy: jobs.filter((j) => j.flags.length === 0).length / count,
+		parts_cost_per_job: partsCostTotal / count
+	};
+	const score = compositeScore(values, settings);
+	return {
+		jobs_completed: count,
+		repair_success_rate: values.repair_success_rate,
+		avg_repair_minutes: repairMs.length ? mean(repairMs)! / 60_000 : null,
+		median_repair_minutes: median(repairMs.map((ms) => ms / 60_000)),
+		duration_index: values.duration_index,
+		avg_response_hours: values.avg_response_hours,
+		parts_cost_total: partsCostTotal,
+		parts_cost_per_job: values.parts_cost_per_job,
+		csat: values.csat,
+		avg_satisfaction: mean(satisfactions),
+		follow_up_rate: values.follow_up_rate,
+		record_accuracy: values.record_accuracy,
+		score,
+		grade: gradeFor(score)
+	};
+}
+
 export function referenceScorecard(data: ReferenceData, period: KpiPeriod): ScorecardRow[] {
 	const facts = computeFacts(data, period);
 	const byTechnician = new Map<string, FactWithExactCost[]>();
@@ -252,51 +297,12 @@ export function referenceScorecard(data: ReferenceData, period: KpiPeriod): Scor
 		if (jobs) jobs.push(fact);
 		else byTechnician.set(fact.technician_id, [fact]);
 	}
-	const rows = [...byTechnician.values()].map((jobs) => {
-		const count = jobs.length;
-		const repairMs = jobs.flatMap((j) => (j.repairMs === null ? [] : [j.repairMs]));
-		const timed = jobs.filter((j) => j.repairMs !== null);
-		const standardMinutes = timed.reduce((sum, j) => sum + j.standard_minutes, 0);
-		const responseMs = jobs.flatMap((j) => (j.responseMs === null ? [] : [j.responseMs]));
-		const costUnits = jobs.reduce((sum, j) => sum + j.partsCostUnits, 0n);
-		const partsCostTotal = decimalToNumber(costUnits, COST_SCALE);
-		const satisfactions = jobs.flatMap((j) =>
-			j.latest_satisfaction === null ? [] : [j.latest_satisfaction]
-		);
-		const values: Record<ScoredKpi, number | null> = {
-			repair_success_rate: jobs.filter((j) => j.success).length / count,
-			avg_response_hours: responseMs.length ? mean(responseMs)! / 3_600_000 : null,
-			duration_index: timed.length
-				? repairMs.reduce((a, b) => a + b, 0) / 60_000 / standardMinutes
-				: null,
-			csat: satisfactions.length
-				? satisfactions.filter((s) => s >= 4).length / satisfactions.length
-				: null,
-			follow_up_rate: jobs.filter((j) => j.has_follow_up).length / count,
-			record_accuracy: jobs.filter((j) => j.flags.length === 0).length / count,
-			parts_cost_per_job: partsCostTotal / count
-		};
-		const score = compositeScore(values, data.station.kpiSettings);
-		return {
-			login: jobs[0].technician_login,
-			name: jobs[0].technician_name,
-			jobs_completed: count,
-			repair_success_rate: values.repair_success_rate,
-			avg_repair_minutes: repairMs.length ? mean(repairMs)! / 60_000 : null,
-			median_repair_minutes: median(repairMs.map((ms) => ms / 60_000)),
-			duration_index: values.duration_index,
-			avg_response_hours: values.avg_response_hours,
-			parts_cost_total: partsCostTotal,
-			parts_cost_per_job: values.parts_cost_per_job,
-			csat: values.csat,
-			avg_satisfaction: mean(satisfactions),
-			follow_up_rate: values.follow_up_rate,
-			record_accuracy: values.record_accuracy,
-			score,
-			grade: gradeFor(score),
-			rank: null as number | null
-		} satisfies ScorecardRow;
-	});
+	const rows = [...byTechnician.values()].map((jobs): ScorecardRow => ({
+		login: jobs[0].technician_login,
+		name: jobs[0].technician_name,
+		...aggregateRow(jobs, data.station.kpiSettings),
+		rank: null
+	}));
 	const ranks = competitionRanks(
 		rows.map((row) => ({ score: row.score, jobsCompleted: row.jobs_completed })),
 		data.station.minJobsForRanking
@@ -307,6 +313,12 @@ export function referenceScorecard(data: ReferenceData, period: KpiPeriod): Scor
 			(a.rank ?? Infinity) - (b.rank ?? Infinity) ||
 			(a.login < b.login ? -1 : a.login > b.login ? 1 : 0)
 	);
+}
+
+/** The station's own row: every completed job of the period as one group; null without any. */
+export function referenceStationKpis(data: ReferenceData, period: KpiPeriod): StationKpiRow | null {
+	const facts = computeFacts(data, period);
+	return facts.length === 0 ? null : aggregateRow(facts, data.station.kpiSettings);
 }
 
 // Scoring (kpi.md "Scoring"), as scorecard.ts computes it in SQL.

@@ -4,11 +4,12 @@
  * reference.ts restates the rules in TypeScript only as the property test's oracle).
  *
  * Layout of the statement: the period's rows of job_kpi_daily (per technician and local day,
- * refreshed from the per-job facts of job-facts.ts) → `technician_kpis` (one GROUP BY per
- * bucket and technician: counts, exact sums divided once, percentile_cont median over the
- * days' repair minutes) → `scoring_rules` (thresholds and weights read from the station's
- * kpi_settings jsonb) → `kpi_scores` (one score column per scored KPI) → `composite`
- * (weighted mean, renormalised, rounded) → final SELECT with grade and rank().
+ * refreshed from the per-job facts of job-facts.ts) → `subject_kpis` (one GROUP BY per bucket
+ * and subject, a technician or the whole station: counts, exact sums divided once,
+ * percentile_cont median over the days' repair minutes) → `scoring_rules` (thresholds and
+ * weights read from the station's kpi_settings jsonb) → `kpi_scores` (one score column per
+ * scored KPI) → `composite` (weighted mean, renormalised, rounded) → final SELECT with grade
+ * and, for technicians, rank(). The station's row (stationKpiQuery) is scored by the same CTEs.
  *
  * Ranking choices: ranks go to technicians with jobs_completed >= min_jobs_for_ranking AND a
  * score; a technician whose score is null (every scored KPI null) has nothing to be ranked by,
@@ -91,16 +92,30 @@ function compositeScoreExpression(): SQL {
  */
 type ScorecardBucket = SQL;
 /** The whole period is one scorecard. */
-const WHOLE_PERIOD: ScorecardBucket = sql`''`;
+export const WHOLE_PERIOD: ScorecardBucket = sql`''`;
 
 /**
- * The scorecard of every bucket of the period: kpi.md's output row plus `bucket`, ordered by
- * bucket, rank (nulls last), then login. Call refreshJobFacts() first.
+ * Whose numbers a row holds, as an expression over a daily row `d`: each technician's, or the
+ * station's, every job of the period pooled as if one technician had done them all (the
+ * station home's tiles). station_id is constant over a station's rows and never null, so both
+ * group and join alike.
  */
-export function scorecardQuery(period: StationPeriod, bucketOfDay: ScorecardBucket): SQL {
+type ScorecardSubject = SQL;
+const EACH_TECHNICIAN: ScorecardSubject = sql`d.technician_id`;
+const WHOLE_STATION: ScorecardSubject = sql`d.station_id`;
+
+/**
+ * The statement's CTEs up to `composite`: per bucket and subject, every KPI value, the
+ * station's scoring rules and the composite score. The two statements below add their SELECT.
+ */
+function scoredKpis(
+	period: StationPeriod,
+	bucketOfDay: ScorecardBucket,
+	subjectOfDay: ScorecardSubject
+): SQL {
 	return sql`
 WITH period_days AS (
-	SELECT ${bucketOfDay} AS bucket, d.*
+	SELECT ${bucketOfDay} AS bucket, ${subjectOfDay} AS subject_id, d.*
 	FROM job_kpi_daily d
 	WHERE d.station_id = ${period.stationId}::uuid
 		AND d.day >= ${period.from}::date
@@ -111,16 +126,16 @@ WITH period_days AS (
 repair_medians AS MATERIALIZED (
 	SELECT
 		d.bucket,
-		d.technician_id,
+		d.subject_id,
 		percentile_cont(0.5) WITHIN GROUP (ORDER BY m.minutes) AS median_repair_minutes
 	FROM period_days d
 	CROSS JOIN LATERAL unnest(d.repair_minutes) AS m(minutes)
-	GROUP BY d.bucket, d.technician_id
+	GROUP BY d.bucket, d.subject_id
 ),
-technician_kpis AS (
+subject_kpis AS (
 	SELECT
 		d.bucket,
-		d.technician_id,
+		d.subject_id,
 		sum(d.jobs_completed) AS jobs_completed,
 		sum(d.successes)::float8 / sum(d.jobs_completed) AS repair_success_rate,
 		sum(d.repair_seconds_sum) / nullif(sum(d.repair_count), 0) / 60 AS avg_repair_minutes,
@@ -136,26 +151,26 @@ technician_kpis AS (
 		sum(d.followed_up_count)::float8 / sum(d.jobs_completed) AS follow_up_rate,
 		sum(d.accurate_count)::float8 / sum(d.jobs_completed) AS record_accuracy
 	FROM period_days d
-	GROUP BY d.bucket, d.technician_id
+	GROUP BY d.bucket, d.subject_id
 ),
 kpi_values AS MATERIALIZED (
 	SELECT
-		tk.bucket,
-		tk.technician_id,
-		tk.jobs_completed::int AS jobs_completed,
-		tk.repair_success_rate,
-		tk.avg_repair_minutes::float8 AS avg_repair_minutes,
+		sk.bucket,
+		sk.subject_id,
+		sk.jobs_completed::int AS jobs_completed,
+		sk.repair_success_rate,
+		sk.avg_repair_minutes::float8 AS avg_repair_minutes,
 		rm.median_repair_minutes,
-		tk.duration_index::float8 AS duration_index,
-		tk.avg_response_hours::float8 AS avg_response_hours,
-		tk.parts_cost_total::float8 AS parts_cost_total,
-		tk.parts_cost_per_job::float8 AS parts_cost_per_job,
-		tk.csat,
-		tk.avg_satisfaction::float8 AS avg_satisfaction,
-		tk.follow_up_rate,
-		tk.record_accuracy
-	FROM technician_kpis tk
-	LEFT JOIN repair_medians rm ON rm.bucket = tk.bucket AND rm.technician_id = tk.technician_id
+		sk.duration_index::float8 AS duration_index,
+		sk.avg_response_hours::float8 AS avg_response_hours,
+		sk.parts_cost_total::float8 AS parts_cost_total,
+		sk.parts_cost_per_job::float8 AS parts_cost_per_job,
+		sk.csat,
+		sk.avg_satisfaction::float8 AS avg_satisfaction,
+		sk.follow_up_rate,
+		sk.record_accuracy
+	FROM subject_kpis sk
+	LEFT JOIN repair_medians rm ON rm.bucket = sk.bucket AND rm.subject_id = sk.subject_id
 ),
 scoring_rules AS (
 	SELECT s.min_jobs_for_ranking, ${scoringRuleColumns()}
@@ -163,7 +178,7 @@ scoring_rules AS (
 	WHERE s.id = ${period.stationId}::uuid
 ),
 kpi_scores AS (
-	SELECT k.bucket, k.technician_id, ${kpiScoreColumns()}
+	SELECT k.bucket, k.subject_id, ${kpiScoreColumns()}
 	FROM kpi_values k
 	CROSS JOIN scoring_rules r
 ),
@@ -173,9 +188,41 @@ composite AS (
 		${compositeScoreExpression()} AS score,
 		r.min_jobs_for_ranking
 	FROM kpi_values k
-	JOIN kpi_scores ks ON ks.bucket = k.bucket AND ks.technician_id = k.technician_id
+	JOIN kpi_scores ks ON ks.bucket = k.bucket AND ks.subject_id = k.subject_id
 	CROSS JOIN scoring_rules r
-),
+)`;
+}
+
+/** kpi.md's grade of a composite score. */
+function gradeExpression(score: SQL): SQL {
+	return sql`CASE
+		WHEN ${score} >= 90 THEN 'excellent'
+		WHEN ${score} >= 60 THEN 'pass'
+		WHEN ${score} IS NOT NULL THEN 'fail'
+	END`;
+}
+
+/** The KPI columns of kpi.md's output row, from a CTE row `c`, in the contract's order. */
+const KPI_VALUE_COLUMNS = sql`
+	c.jobs_completed,
+	c.repair_success_rate,
+	c.avg_repair_minutes,
+	c.median_repair_minutes,
+	c.duration_index,
+	c.avg_response_hours,
+	c.parts_cost_total,
+	c.parts_cost_per_job,
+	c.csat,
+	c.avg_satisfaction,
+	c.follow_up_rate,
+	c.record_accuracy`;
+
+/**
+ * The scorecard of every bucket of the period: kpi.md's output row plus `bucket`, ordered by
+ * bucket, rank (nulls last), then login. Call refreshJobFacts() first.
+ */
+export function scorecardQuery(period: StationPeriod, bucketOfDay: ScorecardBucket): SQL {
+	return sql`${scoredKpis(period, bucketOfDay, EACH_TECHNICIAN)},
 ranked AS (
 	SELECT
 		c.*,
@@ -183,33 +230,34 @@ ranked AS (
 	FROM composite c
 )
 SELECT
-	rk.bucket,
+	c.bucket,
 	u.login,
 	u.name,
-	rk.jobs_completed,
-	rk.repair_success_rate,
-	rk.avg_repair_minutes,
-	rk.median_repair_minutes,
-	rk.duration_index,
-	rk.avg_response_hours,
-	rk.parts_cost_total,
-	rk.parts_cost_per_job,
-	rk.csat,
-	rk.avg_satisfaction,
-	rk.follow_up_rate,
-	rk.record_accuracy,
-	rk.score,
-	CASE
-		WHEN rk.score >= 90 THEN 'excellent'
-		WHEN rk.score >= 60 THEN 'pass'
-		WHEN rk.score IS NOT NULL THEN 'fail'
-	END AS grade,
-	CASE WHEN rk.rankable
-		THEN (rank() OVER (PARTITION BY rk.bucket, rk.rankable ORDER BY rk.score DESC))::int
+	${KPI_VALUE_COLUMNS},
+	c.score,
+	${gradeExpression(sql`c.score`)} AS grade,
+	CASE WHEN c.rankable
+		THEN (rank() OVER (PARTITION BY c.bucket, c.rankable ORDER BY c.score DESC))::int
 	END AS rank
-FROM ranked rk
-JOIN users u ON u.station_id = ${period.stationId}::uuid AND u.id = rk.technician_id
-ORDER BY rk.bucket, rank NULLS LAST, u.login COLLATE "C"`;
+FROM ranked c
+JOIN users u ON u.station_id = ${period.stationId}::uuid AND u.id = c.subject_id
+ORDER BY c.bucket, rank NULLS LAST, u.login COLLATE "C"`;
+}
+
+/**
+ * The station's own row for every bucket with a completed job: the same KPIs, score and grade
+ * over all of the bucket's jobs pooled (not a mean of the technicians' values), without login,
+ * name or rank; ordered by bucket. Call refreshJobFacts() first.
+ */
+export function stationKpiQuery(period: StationPeriod, bucketOfDay: ScorecardBucket): SQL {
+	return sql`${scoredKpis(period, bucketOfDay, WHOLE_STATION)}
+SELECT
+	c.bucket,
+	${KPI_VALUE_COLUMNS},
+	c.score,
+	${gradeExpression(sql`c.score`)} AS grade
+FROM composite c
+ORDER BY c.bucket`;
 }
 
 export async function computeScorecard(

@@ -62,7 +62,7 @@ export async function stationScoring(
 	};
 }
 
-function parseTrendWindow(window: TrendWindow): TrendWindow {
+export function parseTrendWindow(window: TrendWindow): TrendWindow {
 	const result = trendWindowSchema.safeParse(window);
 	if (!result.success) {
 		const problems = result.error.issues.map(
@@ -81,7 +81,7 @@ export function trendWindowDates(window: TrendWindow): { from: string; to: strin
 }
 
 /** Each daily row's month, 'YYYY-MM': its day is a local date of the station. */
-const MONTH_OF_DAY = sql`to_char(d.day, 'YYYY-MM')`;
+export const MONTH_OF_DAY = sql`to_char(d.day, 'YYYY-MM')`;
 
 /**
  * Every technician's scorecard row for every month of the window in which they completed a

@@ -1,28 +1,56 @@
 import { json } from '@sveltejs/kit';
 import { serverCaller } from '$lib/server/trpc/caller';
-import { previousPeriod } from '$lib/shared/time/periods';
-import type { StationScorecardSnapshot } from '$lib/shared/snapshots';
+import { addDays, monthsEnding, previousPeriod } from '$lib/shared/time/periods';
+import type { StationScorecardSnapshot, WorklistCounts } from '$lib/shared/snapshots';
 import { periodOfRequest, supervisorOfRequest } from '../scorecard-request.server';
 import type { RequestHandler } from './$types';
 
-/** The station scorecard of a period with the previous period's, for the page and its offline copy. */
+/** Months of the station home's trend lines: a half year reads at a glance. */
+const TREND_MONTHS = 6;
+
+/**
+ * The station home of a period, for the page and its offline copy: the station's own KPIs of
+ * the period, of the one before and of the last months, the scorecard of both periods, the
+ * worklist counts and every technician's job counts.
+ */
 export const GET: RequestHandler = async (event) => {
 	const user = supervisorOfRequest(event.locals);
 	const period = periodOfRequest(event.url, user);
 	const previous = previousPeriod(period);
+	const trendMonths = monthsEnding(addDays(period.to, -1), TREND_MONTHS).map((first) =>
+		first.slice(0, 7)
+	);
 	const caller = await serverCaller(event);
-	const [rows, previousRows, scoring, technicians] = await Promise.all([
-		caller.kpi.scorecard({ from: period.from, to: period.to }),
-		caller.kpi.scorecard({ from: previous.from, to: previous.to }),
-		caller.kpi.scoring(),
-		caller.stations.technicianSummary()
-	]);
+	const [rows, previousRows, stationRow, previousStationRow, stationTrend, scoring, technicians] =
+		await Promise.all([
+			caller.kpi.scorecard({ from: period.from, to: period.to }),
+			caller.kpi.scorecard({ from: previous.from, to: previous.to }),
+			caller.kpi.stationKpis({ from: period.from, to: period.to }),
+			caller.kpi.stationKpis({ from: previous.from, to: previous.to }),
+			caller.kpi.stationTrends({ firstMonth: trendMonths[0], months: TREND_MONTHS }),
+			caller.kpi.scoring(),
+			caller.stations.technicianSummary()
+		]);
+	// The desk's worklist counts (overdue open jobs, follow-up calls due, reworks, unverified
+	// jobs, open overlaps) are not computed here yet: null shows as "not known yet".
+	const worklists: WorklistCounts = {
+		overdueOpenJobs: null,
+		followUpCallsDue: null,
+		reworks: null,
+		unverifiedJobs: null,
+		openOverlaps: null
+	};
 	const snapshot: StationScorecardSnapshot = {
 		station: { code: user.stationCode, name: user.stationName, timeZone: user.timeZone },
 		period,
 		previousPeriod: previous,
 		rows,
 		previousRows,
+		stationRow,
+		previousStationRow,
+		trendMonths,
+		stationTrend,
+		worklists,
 		scoring,
 		technicians: technicians.map((technician) => ({
 			...technician,

@@ -6,9 +6,19 @@
 import { z } from 'zod';
 import { z as zm } from 'zod/mini';
 import { roleProcedure, router } from '../core';
-import { jobFactSchema, kpiPeriodSchema, scorecardRowSchema } from '../../../shared/kpi';
+import {
+	jobFactSchema,
+	kpiPeriodSchema,
+	scorecardRowSchema,
+	stationKpiRowSchema
+} from '../../../shared/kpi';
 import { kpiSettingsSchema } from '../../../shared/kpi-settings';
 import { drillDownJobSchema } from '../../kpi/drill-down';
+import {
+	monthlyStationKpiRowSchema,
+	visibleMonthlyStationKpis,
+	visibleStationKpis
+} from '../../kpi/station-kpis';
 import { monthlyScorecardRowSchema, stationScoring, trendWindowSchema } from '../../kpi/trends';
 import {
 	visibleDrillDownJobs,
@@ -50,6 +60,18 @@ export const kpiRouter = router({
 		.input(trendWindowSchema)
 		.output(z.array(monthlyScorecardRowSchema))
 		.query(({ ctx, input }) => visibleMonthlyScorecards(ctx.db, ctx.user, input)),
+
+	/** The station's own row of a period (the station home; supervisors). */
+	stationKpis: roleProcedure('supervisor')
+		.input(kpiPeriodSchema)
+		.output(zm.nullable(stationKpiRowSchema))
+		.query(({ ctx, input }) => visibleStationKpis(ctx.db, ctx.user, input)),
+
+	/** The station's own row of each month of a window (the home's trend lines; supervisors). */
+	stationTrends: roleProcedure('supervisor')
+		.input(trendWindowSchema)
+		.output(z.array(monthlyStationKpiRowSchema))
+		.query(({ ctx, input }) => visibleMonthlyStationKpis(ctx.db, ctx.user, input)),
 
 	/** The thresholds, weights and ranking minimum the station's scores are computed with. */
 	scoring: scorecardProcedure
