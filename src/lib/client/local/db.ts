@@ -145,6 +145,11 @@ export class LocalDatabase extends Dexie {
 			outbox: '++id, jobId',
 			rejected: 'mutationId, jobId'
 		});
+		// The fields the technician searches and the job page's earlier jobs match on
+		// (local/job-search.ts): indexes only, no rows to carry over.
+		this.version(2).stores({
+			jobs: 'id, status, reportedAt, completedAt, jobNo, customerName, customerPhone, deviceSerial'
+		});
 		this.on('populate', (tx) => {
 			const initial: MetaValues = {
 				clientId: uuidv4(),

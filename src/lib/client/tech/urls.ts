@@ -8,5 +8,6 @@ export const techUrls = {
 	newJob: () => '/tech?view=new',
 	revisit: (previousJobId: string) => `/tech?view=new&from=${encodeURIComponent(previousJobId)}`,
 	job: (jobId: string) => `/tech?job=${encodeURIComponent(jobId)}`,
-	sync: () => '/tech?view=sync'
+	sync: () => '/tech?view=sync',
+	search: (query = '') => `/tech?view=search${query ? `&q=${encodeURIComponent(query)}` : ''}`
 };
