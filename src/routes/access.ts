@@ -1,7 +1,7 @@
 /** Who may open which page. Every page load asks here before it reads anything. */
 import { error, redirect } from '@sveltejs/kit';
 import type { SessionUser } from '$lib/server/auth/session-user';
-import { isSupervisor } from '$lib/shared/domain';
+import { isSupervisor, worksTheDesk } from '$lib/shared/domain';
 import { m } from '$lib/paraglide/messages.js';
 
 function requireUser(locals: App.Locals): SessionUser {
@@ -19,6 +19,16 @@ function requireUser(locals: App.Locals): SessionUser {
 export function requireSupervisorPage(locals: App.Locals): SessionUser {
 	const user = requireUser(locals);
 	if (!isSupervisor(user)) error(403, m.acc2_supervisor_page_only());
+	return user;
+}
+
+/**
+ * The desk's pages (follow-up calls, reworks): the desk and supervisors (shared/domain.ts
+ * worksTheDesk); the services check the same rule.
+ */
+export function requireDeskPage(locals: App.Locals): SessionUser {
+	const user = requireUser(locals);
+	if (!worksTheDesk(user)) error(403, m.wl_desk_page_only());
 	return user;
 }
 

@@ -30,10 +30,11 @@ const REASONS: Record<string, (params: Params) => string> = {
 	database_refused: () => m.srv_reason_database_refused(),
 	server_error: () => m.ss_server_error(),
 	invalid_field: invalidFieldText,
-	// The follow-up queue's own problems (review/follow-up-queue.ts).
-	already_recorded: () => m.rv_error_already_recorded(),
-	visited_in_future: () => m.rv_error_visited_in_future(),
-	visited_before_completion: ({ completed }) => m.rv_error_visited_before_completion({ completed }),
+	// The desk's worklists (follow-ups/calls.ts, review/reworks.ts).
+	desk_only: () => m.wl_reason_desk_only(),
+	already_recorded: () => m.wl_reason_already_recorded(),
+	already_followed_up: ({ jobNo }) => m.wl_reason_already_followed_up({ jobNo }),
+	follow_up_closed: ({ jobNo }) => m.wl_reason_follow_up_closed({ jobNo }),
 	// Station settings (stations/settings/).
 	settings_supervisors_only: ({ role }) =>
 		m.acc2_settings_supervisors_only({ role: roleName(role as UserRole) }),

@@ -9,6 +9,7 @@ import { reviewRouter } from './routers/review';
 import { settingsRouter } from './routers/settings';
 import { stationsRouter } from './routers/stations';
 import { syncRouter } from './routers/sync';
+import { worklistsRouter } from './routers/worklists';
 
 export const appRouter = router({
 	auth: authRouter,
@@ -20,7 +21,8 @@ export const appRouter = router({
 	kpi: kpiRouter,
 	review: reviewRouter,
 	settings: settingsRouter,
-	sync: syncRouter
+	sync: syncRouter,
+	worklists: worklistsRouter
 });
 
 export type AppRouter = typeof appRouter;

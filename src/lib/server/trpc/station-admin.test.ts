@@ -101,6 +101,17 @@ for (const engine of testEngines()) {
 					}),
 				'jobs.assign': () => api.jobs.assign({ jobId: s.open.id, technicianId: s.other.id }),
 				'jobs.verify': () => api.jobs.verify({ jobId: s.completed.id }),
+				// Before followUps.add: a followed-up job takes no more calls.
+				'worklists.recordCall': () =>
+					api.worklists.recordCall({
+						id: randomUUID(),
+						jobId: s.completed.id,
+						outcome: 'no_answer'
+					}),
+				'worklists.closeForFollowUp': () =>
+					api.worklists.closeForFollowUp({ jobId: s.completed.id, reason: '客户要求不回访' }),
+				'worklists.reopenForFollowUp': () =>
+					api.worklists.reopenForFollowUp({ jobId: s.completed.id }),
 				'followUps.add': () =>
 					api.followUps.add({
 						id: randomUUID(),
@@ -108,14 +119,10 @@ for (const engine of testEngines()) {
 						visitedAt: new Date('2026-03-03T01:00:00Z'),
 						satisfaction: 5
 					}),
-				'review.recordFollowUp': () =>
-					api.review.recordFollowUp({
-						id: randomUUID(),
-						jobId: s.completed.id,
-						visitedAt: '2026-03-03T09:00',
-						satisfaction: 4
-					}),
-				'review.followUpQueue': () => api.review.followUpQueue({}),
+				'worklists.followUpCalls': () => api.worklists.followUpCalls({}),
+				'worklists.reworks': () => api.worklists.reworks({ period: PERIOD }),
+				'worklists.unverified': () => api.worklists.unverified({}),
+				'worklists.verifyMany': () => api.worklists.verifyMany({ jobIds: [s.completed.id] }),
 				'review.alerts': () => api.review.alerts(PERIOD),
 				'review.dataQuality': () => api.review.dataQuality(PERIOD),
 				'kpi.scorecard': () => api.kpi.scorecard(PERIOD),

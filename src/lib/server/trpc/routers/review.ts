@@ -1,20 +1,13 @@
 /**
- * The supervisor's review listings, always for the caller's own station: KPI alerts, the
- * follow-up queue (and recording a call from it), and jobs with data-quality flags. Technicians
- * are refused: these pages compare colleagues.
+ * The supervisor's review listings, always for the caller's own station: KPI alerts and jobs
+ * with data-quality flags. Technicians are refused: these pages compare colleagues. (Follow-up
+ * calls are the desk's worklist: routers/worklists.ts.)
  */
 import { roleProcedure, router } from '../core';
 import { kpiPeriodSchema } from '../../../shared/kpi';
 import { reviewAlerts } from '../../review/alerts';
 import { dataQuality } from '../../review/data-quality';
-import { followUpQueue, recordQueuedFollowUp } from '../../review/follow-up-queue';
-import {
-	alertsReportSchema,
-	dataQualityReportSchema,
-	followUpQueueInputSchema,
-	followUpQueuePageSchema,
-	recordFollowUpSchema
-} from '../../review/schemas';
+import { alertsReportSchema, dataQualityReportSchema } from '../../review/schemas';
 
 const reviewerProcedure = roleProcedure('supervisor');
 
@@ -23,15 +16,6 @@ export const reviewRouter = router({
 		.input(kpiPeriodSchema)
 		.output(alertsReportSchema)
 		.query(({ ctx, input }) => reviewAlerts(ctx.db, { stationId: ctx.user.stationId, ...input })),
-
-	followUpQueue: reviewerProcedure
-		.input(followUpQueueInputSchema)
-		.output(followUpQueuePageSchema)
-		.query(({ ctx, input }) => followUpQueue(ctx.db, ctx.user.stationId, input)),
-
-	recordFollowUp: reviewerProcedure
-		.input(recordFollowUpSchema)
-		.mutation(({ ctx, input }) => recordQueuedFollowUp(ctx.db, ctx.user, input)),
 
 	dataQuality: reviewerProcedure
 		.input(kpiPeriodSchema)
