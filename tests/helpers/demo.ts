@@ -35,7 +35,8 @@ export async function submitSignIn(page: Page, login: string, password: string):
 const START_PAGES: Record<string, string> = {
 	technician: '/tech',
 	supervisor: '/supervisor',
-	admin: '/supervisor/import'
+	admin: '/supervisor/import',
+	dispatcher: '/desk'
 };
 
 export async function signInAs(page: Page, login: string): Promise<void> {

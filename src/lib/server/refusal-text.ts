@@ -53,7 +53,9 @@ const REASONS: Record<string, (params: Params) => string> = {
 	wrong_password: () => m.acc_password_wrong_current(),
 	role_not_allowed: () => m.acc_role_not_allowed(),
 	target_not_allowed: () => m.acc_target_not_allowed(),
-	station_create_not_allowed: () => m.adm_station_create_not_allowed()
+	station_create_not_allowed: () => m.adm_station_create_not_allowed(),
+	// The open-jobs board (jobs/board.ts).
+	board_desk_only: () => m.board_reason_desk_only()
 };
 
 /** A refused password (auth/password-policy.ts's PasswordProblem as params). */

@@ -149,6 +149,8 @@ export const DEMO_TECHNICIANS: readonly TechnicianProfile[] = [
 
 export const DEMO_SUPERVISOR = { login: 'supervisor', name: '周建国' } as const;
 export const DEMO_ADMIN = { login: 'admin', name: '站点管理员' } as const;
+/** The station desk (信息员): takes the customers' calls and dispatches the jobs. */
+export const DEMO_DESK = { login: 'desk', name: '孙丽' } as const;
 
 export interface DemoAccount {
 	login: string;
@@ -160,6 +162,7 @@ export interface DemoAccount {
 export const DEMO_ACCOUNTS: readonly DemoAccount[] = [
 	{ ...DEMO_ADMIN, role: 'admin' },
 	{ ...DEMO_SUPERVISOR, role: 'supervisor' },
+	{ ...DEMO_DESK, role: 'dispatcher' },
 	...DEMO_TECHNICIANS.map((t) => ({ login: t.login, name: t.name, role: 'technician' as const }))
 ];
 

@@ -12,6 +12,7 @@ function timestamps(data: DemoData): [string, Date][] {
 	for (const job of data.jobs) {
 		for (const key of [
 			'reportedAt',
+			'assignedAt',
 			'arrivedAt',
 			'startedAt',
 			'completedAt',
@@ -69,6 +70,7 @@ describe('generateDemo', () => {
 		expect(demo.users.filter((u) => u.role === 'technician')).toHaveLength(8);
 		expect(demo.users.filter((u) => u.role === 'supervisor')).toHaveLength(1);
 		expect(demo.users.filter((u) => u.role === 'admin')).toHaveLength(1);
+		expect(demo.users.filter((u) => u.role === 'dispatcher')).toHaveLength(1);
 		for (const user of demo.users) expect(user.login).toMatch(/^[a-z]+$/);
 
 		expect(demo.categories.length).toBeGreaterThanOrEqual(8);
@@ -175,5 +177,86 @@ describe('generateDemo', () => {
 		const older = completed.filter((j) => NOW.getTime() - j.completedAt!.getTime() > 14 * DAY);
 		expect(share(lastTwoDays)).toBeLessThan(0.5);
 		expect(share(older)).toBeGreaterThan(0.75);
+	});
+
+	it('has the desk open most jobs before the technician arrives, and technicians some on site', async () => {
+		const desk = demo.users.find((u) => u.role === 'dispatcher')!;
+		const technicianIds = new Set(
+			demo.users.filter((u) => u.role === 'technician').map((u) => u.id)
+		);
+		const fromDesk = demo.jobs.filter((j) => j.origin === 'desk');
+		const walkIns = demo.jobs.filter((j) => j.origin === 'technician');
+		expect(fromDesk.length + walkIns.length).toBe(demo.jobs.length);
+		expect(walkIns.length / demo.jobs.length).toBeGreaterThan(0.05);
+		expect(walkIns.length / demo.jobs.length).toBeLessThan(0.2);
+		for (const job of fromDesk) expect(job.reportedBy).toBe(desk.id);
+		for (const job of walkIns) {
+			expect(job.reportedBy).toBe(job.technicianId);
+			expect(job.assignedAt).toEqual(job.reportedAt);
+		}
+		// Regular visits (not the data-quality flaws): the desk's calls wait hours, walk-ins minutes.
+		const responseHours = (jobs: DemoJob[]) => {
+			const regular = jobs.filter(
+				(j) => j.status === 'completed' && j.arrivedAt && j.arrivedAt >= j.reportedAt
+			);
+			const total = regular.reduce(
+				(sum, j) => sum + (j.arrivedAt!.getTime() - j.reportedAt.getTime()) / 3_600_000,
+				0
+			);
+			return total / regular.length;
+		};
+		expect(responseHours(fromDesk)).toBeGreaterThan(6);
+		expect(responseHours(fromDesk)).toBeLessThan(18);
+		expect(responseHours(walkIns)).toBeLessThan(0.1);
+		for (const job of demo.jobs.filter(
+			(j) => j.technicianId !== null && j.status !== 'cancelled'
+		)) {
+			expect(job.assignedAt, job.jobNo).not.toBeNull();
+			expect(job.assignedAt!.getTime()).toBeGreaterThanOrEqual(job.reportedAt.getTime());
+			if (job.arrivedAt && job.arrivedAt >= job.reportedAt) {
+				expect(job.assignedAt!.getTime()).toBeLessThanOrEqual(job.arrivedAt.getTime());
+			}
+		}
+		const urgent = fromDesk.filter((j) => j.urgency === 'urgent').length / fromDesk.length;
+		expect(urgent).toBeGreaterThan(0.05);
+		expect(urgent).toBeLessThan(0.15);
+		for (const job of walkIns) expect(technicianIds.has(job.reportedBy)).toBe(true);
+	});
+
+	it('leaves calls undispatched and jobs overdue for the board, at any hour', async () => {
+		// 14:30, 23:00, 03:00 and 08:10 in the station (UTC+8): working time and night.
+		for (const at of [
+			NOW,
+			new Date('2026-11-20T15:00:00Z'),
+			new Date('2026-11-20T19:00:00Z'),
+			new Date('2026-11-21T00:10:00Z')
+		]) {
+			const data = generateDemo({ now: at, seed: 7 });
+			const notDone = data.jobs.filter((j) => j.status === 'open' || j.status === 'in_progress');
+			const unassigned = notDone.filter((j) => j.technicianId === null);
+			expect(unassigned.length, at.toISOString()).toBeGreaterThanOrEqual(3);
+			for (const job of unassigned) {
+				expect(job).toMatchObject({
+					status: 'open',
+					origin: 'desk',
+					assignedAt: null,
+					arrivedAt: null
+				});
+			}
+			const overdue = notDone.filter(
+				(j) => j.technicianId !== null && at.getTime() - j.reportedAt.getTime() > 24 * 3_600_000
+			);
+			expect(
+				overdue.some((j) => j.status === 'open'),
+				at.toISOString()
+			).toBe(true);
+			expect(
+				overdue.some((j) => j.status === 'in_progress'),
+				at.toISOString()
+			).toBe(true);
+			// The desk's work in hand is today's (or, early in the morning, last evening's) calls.
+			const newest = Math.max(...unassigned.map((j) => j.reportedAt.getTime()));
+			expect(at.getTime() - newest).toBeLessThan(14 * 3_600_000);
+		}
 	});
 });

@@ -8,8 +8,21 @@
  * the station calls customers back. Failed repairs bring second visits linked to the first,
  * some repaired devices fail again and are reported as new jobs (the serial typed a little
  * differently), and a few records carry the data-quality problems kpi.md flags.
+ *
+ * Most jobs come from the desk: a customer calls, the desk saves the job (its reported time, the
+ * server's clock) and dispatches it, mostly within minutes during working hours, at the next
+ * morning for a call in the evening; the technician arrives hours later. Some jobs a technician
+ * opens on site (walk-ins, found on site): reported on arrival. The latest calls are still
+ * waiting for the desk to dispatch them, so the open-jobs board always has work on it.
  */
-import type { FollowUpChannel, JobOutcome, JobStatus, UserRole } from '../../shared/domain';
+import type {
+	FollowUpChannel,
+	JobOrigin,
+	JobOutcome,
+	JobStatus,
+	JobUrgency,
+	UserRole
+} from '../../shared/domain';
 import {
 	AWAITING_PARTS_NOTE,
 	CHANNEL_ODDS,
@@ -17,6 +30,7 @@ import {
 	CUSTOMER_SURNAMES,
 	DEMO_ADMIN,
 	DEMO_CATEGORIES,
+	DEMO_DESK,
 	DEMO_PARTS,
 	DEMO_STATION,
 	DEMO_SUPERVISOR,
@@ -76,7 +90,14 @@ export interface DemoPart {
 export interface DemoJob {
 	id: string;
 	jobNo: string;
-	technicianId: string;
+	/** Null: the desk has not dispatched the job yet. */
+	technicianId: string | null;
+	origin: JobOrigin;
+	/** The desk for a call, the technician for a walk-in. */
+	reportedBy: string;
+	urgency: JobUrgency;
+	/** When the desk gave the job to its technician; for a walk-in, when it was opened. */
+	assignedAt: Date | null;
 	customerName: string;
 	customerPhone: string;
 	customerAddress: string;
@@ -122,7 +143,7 @@ export interface DemoFollowUp {
 
 export interface DemoData {
 	station: DemoStationRow;
-	/** Admin, supervisor, then the technicians, in DEMO_ACCOUNTS order. */
+	/** Admin, supervisor, desk, then the technicians, in DEMO_ACCOUNTS order. */
 	users: DemoUser[];
 	categories: DemoCategory[];
 	parts: DemoPart[];
@@ -169,6 +190,20 @@ const LATER_FAULT_RATE = 0.03;
 const UNREACHABLE_RATE = 0.08;
 const SMS_NO_REPLY_RATE = 0.3;
 const QUALITY_CHECK_RATE = 0.05;
+/** Reports a technician opens on site instead of the desk (walk-ins, found on site). */
+const WALK_IN_RATE = 0.12;
+/** Calls the desk marks urgent; the technician goes about twice as fast. */
+const URGENT_RATE = 0.1;
+/** The desk dispatches a call this many minutes after saving it, during working hours. */
+const DISPATCH_MINUTES = [2, 25] as const;
+/**
+ * What the open-jobs board shows when the demo starts, whatever the hour: calls the desk has not
+ * dispatched yet (minutes of working time before now), and dispatched jobs past the response
+ * thresholds' pass line (24 h): one whose technician has not come yet, one waiting for a part.
+ */
+const WAITING_CALL_MINUTES = [20, 75, 140];
+const OVERDUE_VISIT_HOURS = 29;
+const OVERDUE_PARTS_HOURS = 52;
 
 /** Nameplate characters: no I or O, which read as 1 and 0. */
 const SERIAL_ALPHABET = [...'ABCDEFGHJKLMNPQRSTUVWXYZ0123456789'];
@@ -219,6 +254,7 @@ class HistorySimulation {
 	private readonly station: DemoStationRow;
 	private readonly admin: DemoUser;
 	private readonly supervisor: DemoUser;
+	private readonly desk: DemoUser;
 	private readonly technicians: Technician[];
 	private readonly seniors: Technician[];
 	private readonly categories: Category[];
@@ -238,6 +274,7 @@ class HistorySimulation {
 		this.station = { id: rng.uuidV4(), ...DEMO_STATION };
 		this.admin = { id: rng.uuidV4(), ...DEMO_ADMIN, role: 'admin' };
 		this.supervisor = { id: rng.uuidV4(), ...DEMO_SUPERVISOR, role: 'supervisor' };
+		this.desk = { id: rng.uuidV4(), ...DEMO_DESK, role: 'dispatcher' };
 		this.technicians = DEMO_TECHNICIANS.map((profile) => ({ ...profile, id: rng.uuidV4() }));
 		this.seniors = [...this.technicians].sort((a, b) => b.fixRate - a.fixRate).slice(0, 3);
 		this.categories = DEMO_CATEGORIES.map((spec) => ({ ...spec, id: rng.uuidV4() }));
@@ -279,10 +316,11 @@ class HistorySimulation {
 		for (let next = this.laterReports.shift(); next; next = this.laterReports.shift()) {
 			this.handle(next);
 		}
+		this.addTheDesksWorkInHand();
 		this.numberJobs();
 		return {
 			station: this.station,
-			users: [this.admin, this.supervisor, ...this.technicians.map(toUserRow)],
+			users: [this.admin, this.supervisor, this.desk, ...this.technicians.map(toUserRow)],
 			categories: this.categories.map(({ id, code, name, standardMinutes }) => ({
 				id,
 				code,
@@ -328,10 +366,19 @@ class HistorySimulation {
 		const rng = this.rng;
 		const technician = report.technician ?? this.dispatch(report.reportedAt);
 		const reportedAt = report.reportedAt;
+		// A technician comes across new work on site only while at work; second visits and
+		// relapses are the customer calling the desk again.
+		const walkIn =
+			report.previousJob === null && isWorkingHour(reportedAt) && rng.chance(WALK_IN_RATE);
+		const urgency: JobUrgency = !walkIn && rng.chance(URGENT_RATE) ? 'urgent' : 'normal';
 		const job: DemoJob = {
 			id: rng.uuidV7(new Date(reportedAt)),
 			jobNo: '',
 			technicianId: technician.id,
+			origin: walkIn ? 'technician' : 'desk',
+			reportedBy: walkIn ? technician.id : this.desk.id,
+			urgency,
+			assignedAt: null,
 			customerName: report.customer.name,
 			customerPhone: report.customer.phone,
 			customerAddress: report.customer.address,
@@ -349,22 +396,36 @@ class HistorySimulation {
 			notes: rng.chance(NOTE_RATE) ? rng.pick(JOB_NOTES) : '',
 			verifiedAt: null,
 			verifiedBy: null,
-			createdAt: new Date(Math.min(this.now, reportedAt + rng.int(1, 15) * MINUTE)),
+			// The desk saves on the server; a phone's job reaches it with the next sync.
+			createdAt: walkIn
+				? new Date(Math.min(this.now, reportedAt + rng.int(1, 15) * MINUTE))
+				: new Date(reportedAt),
 			updatedAt: new Date(reportedAt)
 		};
 		this.jobs.push(job);
+		const dispatchedAt = walkIn
+			? reportedAt
+			: this.duringWorkingHours(reportedAt + rng.int(...DISPATCH_MINUTES) * MINUTE);
 
 		const cancelledAt = reportedAt + this.someHours(0.5, 20);
 		if (rng.chance(CANCEL_RATE) && cancelledAt <= this.now) {
+			if (dispatchedAt <= cancelledAt) job.assignedAt = new Date(dispatchedAt);
+			else job.technicianId = null;
 			job.status = 'cancelled';
 			job.notes = rng.pick(CANCEL_REASONS);
 			job.updatedAt = new Date(cancelledAt);
 			return;
 		}
 
-		const arrivedAt = this.duringWorkingHours(
-			reportedAt + wholeMinutes(Math.max(0.3, rng.logNormal(technician.responseHours, 0.6)) * 60)
-		);
+		const responseHours = technician.responseHours * (urgency === 'urgent' ? 0.5 : 1);
+		const arrivedAt = walkIn
+			? reportedAt + rng.int(1, 5) * MINUTE
+			: Math.max(
+					dispatchedAt + rng.int(15, 40) * MINUTE,
+					this.duringWorkingHours(
+						reportedAt + wholeMinutes(Math.max(0.3, rng.logNormal(responseHours, 0.6)) * 60)
+					)
+				);
 		const startedAt = arrivedAt + rng.int(5, 25) * MINUTE;
 		const repairMinutes = Math.max(
 			10,
@@ -374,8 +435,10 @@ class HistorySimulation {
 		const awaitingParts =
 			rng.chance(AWAITING_PARTS_RATE) && reportedAt > this.now - AWAITING_PARTS_WINDOW;
 
+		if (dispatchedAt <= this.now) job.assignedAt = new Date(dispatchedAt);
+		else job.technicianId = null;
 		if (arrivedAt > this.now) {
-			job.updatedAt = job.createdAt;
+			job.updatedAt = job.assignedAt ?? job.createdAt;
 			return;
 		}
 		job.arrivedAt = new Date(arrivedAt);
@@ -642,8 +705,8 @@ class HistorySimulation {
 
 	/** A time that falls outside working hours moves to the next morning. */
 	private duringWorkingHours(at: number): number {
+		if (isWorkingHour(at)) return at;
 		const hour = Math.floor((at - localDayStart(at)) / HOUR);
-		if (hour >= WORKDAY_START_HOUR && hour < WORKDAY_END_HOUR) return at;
 		const morning = localDayStart(at) + (hour >= WORKDAY_END_HOUR ? DAY : 0);
 		return morning + WORKDAY_START_HOUR * HOUR + this.rng.int(0, 90) * MINUTE;
 	}
@@ -671,6 +734,78 @@ class HistorySimulation {
 			`上海市${rng.pick(DISTRICTS)}${rng.pick(ROADS)}${rng.int(1, 2000)}弄` +
 			`${rng.int(1, 40)}号${rng.int(1, 25)}0${rng.int(1, 4)}室`;
 		return { name, phone, address };
+	}
+
+	/** The board's work in hand when the demo starts (WAITING_CALL_MINUTES and after). */
+	private addTheDesksWorkInHand(): void {
+		const rng = this.rng;
+		for (const minutes of WAITING_CALL_MINUTES) {
+			this.openCall(this.workingTimeBefore(minutes * MINUTE), null);
+		}
+		// The slowest responder has not reached this customer yet.
+		const slowest = [...this.technicians].sort((a, b) => b.responseHours - a.responseHours)[0];
+		const notVisited = this.openCall(this.workingTimeBefore(OVERDUE_VISIT_HOURS * HOUR), slowest);
+		notVisited.assignedAt = new Date(notVisited.reportedAt.getTime() + 10 * MINUTE);
+		notVisited.updatedAt = notVisited.assignedAt;
+		const waitingForPart = this.openCall(
+			this.workingTimeBefore(OVERDUE_PARTS_HOURS * HOUR),
+			rng.pick(this.technicians.filter((t) => t.joinedDaysAgo === undefined))
+		);
+		const reportedAt = waitingForPart.reportedAt.getTime();
+		waitingForPart.assignedAt = new Date(reportedAt + 10 * MINUTE);
+		waitingForPart.arrivedAt = new Date(this.duringWorkingHours(reportedAt + 3 * HOUR));
+		waitingForPart.startedAt = new Date(waitingForPart.arrivedAt.getTime() + 15 * MINUTE);
+		waitingForPart.status = 'in_progress';
+		waitingForPart.notes = AWAITING_PARTS_NOTE;
+		waitingForPart.updatedAt = waitingForPart.startedAt;
+	}
+
+	/** A customer's call the desk saved at `reportedAt`, for `technician` or nobody yet. */
+	private openCall(reportedAt: number, technician: Technician | null): DemoJob {
+		const report = this.newReport(reportedAt);
+		const job: DemoJob = {
+			id: this.rng.uuidV7(new Date(reportedAt)),
+			jobNo: '',
+			technicianId: technician?.id ?? null,
+			origin: 'desk',
+			reportedBy: this.desk.id,
+			urgency: 'normal',
+			assignedAt: null,
+			customerName: report.customer.name,
+			customerPhone: report.customer.phone,
+			customerAddress: report.customer.address,
+			productModel: report.device.model,
+			deviceSerial: report.serialAsTyped,
+			faultCategoryId: report.category.id,
+			faultDescription: report.description,
+			reportedAt: new Date(reportedAt),
+			arrivedAt: null,
+			startedAt: null,
+			completedAt: null,
+			status: 'open',
+			outcome: null,
+			previousJobId: null,
+			notes: '',
+			verifiedAt: null,
+			verifiedBy: null,
+			createdAt: new Date(reportedAt),
+			updatedAt: new Date(reportedAt)
+		};
+		this.jobs.push(job);
+		return job;
+	}
+
+	/**
+	 * `span` before now if that lies in working hours; otherwise a little before the end of the
+	 * working day before it (the desk takes no calls at night), at least `span` before now.
+	 */
+	private workingTimeBefore(span: number): number {
+		const at = this.now - span;
+		if (isWorkingHour(at)) return at;
+		const dayStart = localDayStart(at);
+		const hour = Math.floor((at - dayStart) / HOUR);
+		const lastEnd = dayStart + WORKDAY_END_HOUR * HOUR - (hour < WORKDAY_START_HOUR ? DAY : 0);
+		return lastEnd - (span % (3 * HOUR));
 	}
 
 	/** DEMO-YYYYMMDD-NNNN: the local report date and a running number within it. */
@@ -705,6 +840,11 @@ function pleasedScore(rng: SeededRandom, charm: number): number {
 
 function toUserRow(technician: Technician): DemoUser {
 	return { id: technician.id, login: technician.login, name: technician.name, role: 'technician' };
+}
+
+function isWorkingHour(at: number): boolean {
+	const hour = Math.floor((at - localDayStart(at)) / HOUR);
+	return hour >= WORKDAY_START_HOUR && hour < WORKDAY_END_HOUR;
 }
 
 function localDayStart(at: number): number {

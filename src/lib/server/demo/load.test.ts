@@ -105,7 +105,7 @@ for (const engine of testEngines()) {
 			});
 		});
 
-		it('has an admin, a supervisor and eight technicians, each with a random password of its own', async () => {
+		it('has an admin, a supervisor, a desk and eight technicians, each with a random password of its own', async () => {
 			const roles = await queryRows<{ role: string; accounts: number; with_password: number }>(
 				db,
 				sql`
@@ -117,6 +117,7 @@ for (const engine of testEngines()) {
 			);
 			expect(roles).toEqual([
 				{ role: 'admin', accounts: 1, with_password: 1 },
+				{ role: 'dispatcher', accounts: 1, with_password: 1 },
 				{ role: 'supervisor', accounts: 1, with_password: 1 },
 				{ role: 'technician', accounts: 8, with_password: 8 }
 			]);
@@ -140,7 +141,7 @@ for (const engine of testEngines()) {
 					count(*) FILTER (WHERE local_data_key ~ '^[0-9a-f]{64}$')::int AS well_formed
 					FROM users u JOIN stations s ON s.id = u.station_id WHERE s.code = 'DEMO'`
 			);
-			expect(keys).toEqual([{ keys: 10, well_formed: 10 }]);
+			expect(keys).toEqual([{ keys: 11, well_formed: 11 }]);
 			expect(hashes).toHaveLength(2);
 			for (const { login, password_hash } of hashes) {
 				expect(password_hash).toMatch(/^\$argon2id\$/);

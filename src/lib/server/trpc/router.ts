@@ -1,6 +1,7 @@
 import { router } from './core';
 import { adminRouter } from './routers/admin';
 import { authRouter } from './routers/auth';
+import { boardRouter } from './routers/board';
 import { followUpsRouter } from './routers/follow-ups';
 import { jobsRouter } from './routers/jobs';
 import { kpiRouter } from './routers/kpi';
@@ -15,6 +16,7 @@ export const appRouter = router({
 	auth: authRouter,
 	admin: adminRouter,
 	jobs: jobsRouter,
+	board: boardRouter,
 	parts: partsRouter,
 	followUps: followUpsRouter,
 	stations: stationsRouter,
