@@ -19,6 +19,7 @@ import {
 	timeSchema,
 	trimmed
 } from './schemas';
+import { JOB_ORIGINS, JOB_URGENCIES } from './domain';
 
 const reason = required(500, 'a reason is required');
 const jobRef = { jobId: z.uuid() };
@@ -191,7 +192,17 @@ export const jobRecordSchema = z.object({
 	previousJobId: z.nullable(z.uuid()),
 	notes: z.string(),
 	verifiedAt: nullableTimestamp,
-	updatedAt: timestamp
+	updatedAt: timestamp,
+	/** Who opened the job: the technician on site, the desk taking a call, or an import. */
+	origin: z.enum(JOB_ORIGINS),
+	urgency: z.enum(JOB_URGENCIES),
+	/** Server time of the latest (re)assignment; null for jobs assigned before it was kept. */
+	assignedAt: nullableTimestamp,
+	/**
+	 * The job reached its technician by dispatch: the desk opened it, or someone other than its
+	 * technician saved it and gave it to them. The phone marks such a job new until it is opened.
+	 */
+	dispatched: z.boolean()
 });
 export type JobRecord = z.infer<typeof jobRecordSchema>;
 

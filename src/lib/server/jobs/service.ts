@@ -127,6 +127,9 @@ export function newJobRow(user: SessionUser, input: NewJobInput) {
 		id: input.id,
 		jobNo: input.jobNo,
 		technicianId: input.technicianId ?? user.id,
+		// Made through the phone's sync (or its tRPC twin): on site, by whoever saved it.
+		origin: 'technician' as Job['origin'],
+		reportedBy: user.id,
 		customerName: input.customerName,
 		customerPhone: input.customerPhone,
 		customerAddress: input.customerAddress,
