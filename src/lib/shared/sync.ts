@@ -120,6 +120,9 @@ export const pushInputSchema = z.strictObject({
  *   previous_job_unknown, not_active_technician, supervisor_only, own_jobs_only,
  *   station_admin_read_only;
  * - job_verified, job_cancelled, job_not_completed, job_completed, job_no_taken {jobNo};
+ * - reassigned_job_taken_over {jobNo}: offline work on a job reassigned since, whose new
+ *   technician has recorded work of their own; reported_time_desk_owned {jobNo}: a technician
+ *   moving the reported time of a job the desk opened;
  * - part_inactive {sku};
  * - database_refused: a value the database would not store; server_error: the server could
  *   not apply it at all (its log says why).

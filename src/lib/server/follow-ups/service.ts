@@ -8,6 +8,7 @@ import { followUps } from '../db/schema';
 import type { SessionUser } from '../auth/session-user';
 import { followUpRecord, type addFollowUpSchema } from '../../shared/schemas';
 import { jobVisibleTo, requireJobWorker } from '../jobs/access';
+import { jobForVisitFact } from '../jobs/offline-work';
 
 export async function addFollowUp(
 	db: Queryable,
@@ -16,7 +17,7 @@ export async function addFollowUp(
 ) {
 	requireJobWorker(user);
 	return inTransaction(db, user, async (tx) => {
-		const job = await jobVisibleTo(tx, user, input.jobId, { lock: true });
+		const job = await jobForVisitFact(tx, user, input.jobId, jobVisibleTo);
 		if (job.status !== 'completed') {
 			throw refusal(
 				'BAD_REQUEST',

@@ -4,6 +4,7 @@ import { authRouter } from './routers/auth';
 import { followUpsRouter } from './routers/follow-ups';
 import { jobsRouter } from './routers/jobs';
 import { kpiRouter } from './routers/kpi';
+import { overlapsRouter } from './routers/overlaps';
 import { partsRouter } from './routers/parts';
 import { reviewRouter } from './routers/review';
 import { settingsRouter } from './routers/settings';
@@ -18,6 +19,7 @@ export const appRouter = router({
 	followUps: followUpsRouter,
 	stations: stationsRouter,
 	kpi: kpiRouter,
+	overlaps: overlapsRouter,
 	review: reviewRouter,
 	settings: settingsRouter,
 	sync: syncRouter
