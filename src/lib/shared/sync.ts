@@ -19,6 +19,7 @@ import {
 	timeSchema,
 	trimmed
 } from './schemas';
+import { JOB_ORIGINS, JOB_URGENCIES } from './domain';
 
 const reason = required(500, 'a reason is required');
 const jobRef = { jobId: z.uuid() };
@@ -119,6 +120,9 @@ export const pushInputSchema = z.strictObject({
  *   previous_job_unknown, not_active_technician, supervisor_only, own_jobs_only,
  *   station_admin_read_only;
  * - job_verified, job_cancelled, job_not_completed, job_completed, job_no_taken {jobNo};
+ * - reassigned_job_taken_over {jobNo}: offline work on a job reassigned since, whose new
+ *   technician has recorded work of their own; reported_time_desk_owned {jobNo}: a technician
+ *   moving the reported time of a job the desk opened;
  * - part_inactive {sku};
  * - database_refused: a value the database would not store; server_error: the server could
  *   not apply it at all (its log says why).
@@ -191,7 +195,17 @@ export const jobRecordSchema = z.object({
 	previousJobId: z.nullable(z.uuid()),
 	notes: z.string(),
 	verifiedAt: nullableTimestamp,
-	updatedAt: timestamp
+	updatedAt: timestamp,
+	/** Who opened the job: the technician on site, the desk taking a call, or an import. */
+	origin: z.enum(JOB_ORIGINS),
+	urgency: z.enum(JOB_URGENCIES),
+	/** Server time of the latest (re)assignment; null for jobs assigned before it was kept. */
+	assignedAt: nullableTimestamp,
+	/**
+	 * The job reached its technician by dispatch: the desk opened it, or someone other than its
+	 * technician saved it and gave it to them. The phone marks such a job new until it is opened.
+	 */
+	dispatched: z.boolean()
 });
 export type JobRecord = z.infer<typeof jobRecordSchema>;
 

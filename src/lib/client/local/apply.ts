@@ -82,7 +82,12 @@ export async function applyToView(
 				previousJobId: args.previousJobId ?? null,
 				notes: args.notes,
 				verifiedAt: null,
-				updatedAt: madeAt
+				updatedAt: madeAt,
+				origin: 'technician',
+				urgency: 'normal',
+				// The server stamps it when it saves the job.
+				assignedAt: null,
+				dispatched: false
 			});
 			return;
 		}

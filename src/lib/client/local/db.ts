@@ -38,6 +38,14 @@ export interface OutboxEntry {
 	jobId: string;
 }
 
+/**
+ * A job the technician has opened on this device: a dispatched job shows as new until then.
+ * Kept on the device only (the server has no use for it); a job never opened has no row.
+ */
+export interface OpenedJob {
+	jobId: string;
+}
+
 /** A change the server refused for good, kept so the technician sees what and why. */
 export interface RejectedChange {
 	mutationId: number;
@@ -96,7 +104,7 @@ interface MetaRow {
  * Bump when the meaning or shape of pulled rows changes: the next pull then starts from scratch
  * (cursor null) while the outbox stays and is re-applied on top.
  */
-const LOCAL_DATA_VERSION = 1;
+const LOCAL_DATA_VERSION = 2;
 
 export function databaseNameFor(userId: string): string {
 	return `${DATABASE_PREFIX}${userId}`;
@@ -122,6 +130,7 @@ export class LocalDatabase extends Dexie {
 	meta!: Table<MetaRow, MetaKey>;
 	outbox!: EntityTable<OutboxEntry, 'id'>;
 	rejected!: EntityTable<RejectedChange, 'mutationId'>;
+	opened!: EntityTable<OpenedJob, 'jobId'>;
 
 	readonly ownerId: string;
 	/** This database's clientId, read once when it is opened (it never changes). */
@@ -145,10 +154,12 @@ export class LocalDatabase extends Dexie {
 			outbox: '++id, jobId',
 			rejected: 'mutationId, jobId'
 		});
-		// The fields the technician searches and the job page's earlier jobs match on
-		// (local/job-search.ts): indexes only, no rows to carry over.
+		// Version 2 adds the fields the technician searches and the job page's earlier jobs match
+		// on (local/job-search.ts: indexes only) and the opened jobs; every earlier table and row
+		// stays as it is.
 		this.version(2).stores({
-			jobs: 'id, status, reportedAt, completedAt, jobNo, customerName, customerPhone, deviceSerial'
+			jobs: 'id, status, reportedAt, completedAt, jobNo, customerName, customerPhone, deviceSerial',
+			opened: 'jobId'
 		});
 		this.on('populate', (tx) => {
 			const initial: MetaValues = {

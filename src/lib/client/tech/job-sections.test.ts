@@ -29,6 +29,10 @@ function job(values: Partial<JobRecord>): JobRecord {
 		notes: '',
 		verifiedAt: null,
 		updatedAt: now,
+		origin: 'technician',
+		urgency: 'normal',
+		assignedAt: null,
+		dispatched: false,
 		...values
 	};
 }

@@ -56,6 +56,8 @@ const REASONS: Record<string, Message> = {
 	part_unknown: m.ss_part_unknown,
 	part_inactive: m.ss_part_inactive,
 	server_error: m.ss_server_error,
+	reassigned_job_taken_over: m.sync_reason_reassigned_job_taken_over,
+	reported_time_desk_owned: m.sync_reason_reported_time_desk_owned,
 	// Recorded by the phone itself: the server refused the change's size (sync/push.ts).
 	too_large: m.ss2_change_too_large
 };

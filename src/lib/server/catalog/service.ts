@@ -8,7 +8,7 @@ import { translateDbError } from '../db/errors';
 import { faultCategories, jobParts, parts } from '../db/schema';
 import type { SessionUser } from '../auth/session-user';
 import type { addJobPartSchema, partSchema } from '../../shared/schemas';
-import { jobEditableBy } from '../jobs/access';
+import { jobForVisitFact } from '../jobs/offline-work';
 
 export function listParts(db: Queryable, user: SessionUser, includeInactive = false) {
 	return db
@@ -63,7 +63,7 @@ export async function addJobPart(
 ) {
 	return inTransaction(db, user, async (tx) => {
 		const [job, [part]] = await Promise.all([
-			jobEditableBy(tx, user, input.jobId, { lock: true }),
+			jobForVisitFact(tx, user, input.jobId),
 			tx
 				.select()
 				.from(parts)
@@ -112,7 +112,7 @@ export async function removeJobPart(db: Queryable, user: SessionUser, input: { i
 		const notFound = refusal('NOT_FOUND', `Part line ${input.id} was not found.`, 'line_not_found');
 		if (!line) throw notFound;
 		try {
-			await jobEditableBy(tx, user, line.jobId, { lock: true });
+			await jobForVisitFact(tx, user, line.jobId);
 		} catch (error) {
 			// Someone else's job: say nothing about its lines either.
 			if (error instanceof Refusal && error.kind === 'not_found') throw notFound;

@@ -9,6 +9,7 @@ import type { SessionUser } from '../auth/session-user';
 import { followUpRecord, type addFollowUpSchema } from '../../shared/schemas';
 import { jobVisibleTo, requireJobWorker } from '../jobs/access';
 import { worksTheDesk } from '../../shared/domain';
+import { jobForVisitFact } from '../jobs/offline-work';
 
 export async function addFollowUp(
 	db: Queryable,
@@ -18,7 +19,7 @@ export async function addFollowUp(
 	// The desk records follow-ups (its calls, follow-ups/calls.ts) though it changes no job.
 	if (!worksTheDesk(user)) requireJobWorker(user);
 	return inTransaction(db, user, async (tx) => {
-		const job = await jobVisibleTo(tx, user, input.jobId, { lock: true });
+		const job = await jobForVisitFact(tx, user, input.jobId, jobVisibleTo);
 		if (job.status !== 'completed') {
 			throw refusal(
 				'BAD_REQUEST',

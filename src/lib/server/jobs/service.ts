@@ -25,6 +25,7 @@ import {
 	requireSupervisor,
 	technicianScope
 } from './access';
+import { jobForVisitFact } from './offline-work';
 
 export async function listJobs(
 	db: Queryable,
@@ -127,6 +128,9 @@ export function newJobRow(user: SessionUser, input: NewJobInput) {
 		id: input.id,
 		jobNo: input.jobNo,
 		technicianId: input.technicianId ?? user.id,
+		// Made through the phone's sync (or its tRPC twin): on site, by whoever saved it.
+		origin: 'technician' as Job['origin'],
+		reportedBy: user.id,
 		customerName: input.customerName,
 		customerPhone: input.customerPhone,
 		customerAddress: input.customerAddress,
@@ -238,7 +242,7 @@ export function setJobTimes(
 	input: JobTimeCorrection
 ): Promise<Job> {
 	return inTransaction(db, user, async (tx) => {
-		const job = await jobEditableBy(tx, user, input.jobId, { lock: true });
+		const job = await jobForVisitFact(tx, user, input.jobId);
 		if (input.completedAt !== undefined && job.status !== 'completed') {
 			throw refusal(
 				'BAD_REQUEST',
@@ -247,10 +251,27 @@ export function setJobTimes(
 				{ jobNo: job.jobNo }
 			);
 		}
+		refuseDeskTimeChange(user, job, input.reportedAt);
 		const { reportedAt, arrivedAt, startedAt, completedAt } = input;
 		await setChangeReason(tx, input.reason);
 		return writeJob(tx, job, definedEntries({ reportedAt, arrivedAt, startedAt, completedAt }));
 	});
+}
+
+/**
+ * The reported time of a job the desk opened is the desk's server clock when it saved the call,
+ * and response time is measured from it (kpi.md): a technician may not move it. Supervisors may
+ * still correct it, with a reason, like any time.
+ */
+function refuseDeskTimeChange(user: SessionUser, job: Job, reportedAt: Date | undefined): void {
+	if (reportedAt === undefined || technicianScope(user) === null || job.origin !== 'desk') return;
+	if (reportedAt.getTime() === job.reportedAt.getTime()) return;
+	throw refusal(
+		'FORBIDDEN',
+		`Job ${job.jobNo} was opened by the desk, which owns its reported time.`,
+		'reported_time_desk_owned',
+		{ jobNo: job.jobNo }
+	);
 }
 
 /** Cancels a job with a reason. Only a supervisor can cancel a completed job. */
@@ -386,7 +407,7 @@ async function runJobStep(tx: Transaction, user: SessionUser, step: JobStep): Pr
 		step.changes
 	);
 	if (changed) return changed;
-	const job = await jobEditableBy(tx, user, step.jobId, { lock: true });
+	const job = await jobForVisitFact(tx, user, step.jobId);
 	step.rule.refuse(job);
 	return writeJob(tx, job, step.changes);
 }

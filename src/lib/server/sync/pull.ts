@@ -155,7 +155,11 @@ const jobRecord = (user: SessionUser) => ({
 		technicianScope(user) === null ? jobs.previousJobId : sql<string | null>`NULL::uuid`,
 	notes: jobs.notes,
 	verifiedAt: jobs.verifiedAt,
-	updatedAt: jobs.updatedAt
+	updatedAt: jobs.updatedAt,
+	origin: jobs.origin,
+	urgency: jobs.urgency,
+	assignedAt: jobs.assignedAt,
+	dispatched: sql<boolean>`(${jobs.origin} = 'desk' OR ${jobs.reportedBy} <> ${jobs.technicianId}) IS TRUE`
 });
 
 function readJobs(db: Queryable, user: SessionUser, since: Since) {

@@ -167,7 +167,13 @@ export async function serverCopy(db: Database, user: SessionUser) {
 			previousJobId: user.role === 'technician' ? null : job.previousJobId,
 			notes: job.notes,
 			verifiedAt: job.verifiedAt,
-			updatedAt: job.updatedAt
+			updatedAt: job.updatedAt,
+			origin: job.origin,
+			urgency: job.urgency,
+			assignedAt: job.assignedAt,
+			dispatched:
+				job.origin === 'desk' ||
+				(job.reportedBy !== null && job.technicianId !== null && job.reportedBy !== job.technicianId)
 		});
 	}
 	for (const { line } of lineRows) {

@@ -5,6 +5,7 @@ import { boardRouter } from './routers/board';
 import { followUpsRouter } from './routers/follow-ups';
 import { jobsRouter } from './routers/jobs';
 import { kpiRouter } from './routers/kpi';
+import { overlapsRouter } from './routers/overlaps';
 import { partsRouter } from './routers/parts';
 import { reviewRouter } from './routers/review';
 import { settingsRouter } from './routers/settings';
@@ -21,6 +22,7 @@ export const appRouter = router({
 	followUps: followUpsRouter,
 	stations: stationsRouter,
 	kpi: kpiRouter,
+	overlaps: overlapsRouter,
 	review: reviewRouter,
 	settings: settingsRouter,
 	sync: syncRouter,
