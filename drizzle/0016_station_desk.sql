@@ -37,6 +37,7 @@ CREATE TABLE "job_overlaps" (
 	CONSTRAINT "job_overlaps_resolution" CHECK (("job_overlaps"."resolution" IS NULL) = ("job_overlaps"."resolved_at" IS NULL) AND ("job_overlaps"."resolution" IS NULL OR "job_overlaps"."resolution" IN ('returned', 'kept')))
 );
 --> statement-breakpoint
+ALTER TABLE "account_audit" DROP CONSTRAINT "account_audit_action";--> statement-breakpoint
 ALTER TABLE "jobs" ALTER COLUMN "technician_id" DROP NOT NULL;--> statement-breakpoint
 ALTER TABLE "jobs" ADD COLUMN "origin" "job_origin" DEFAULT 'technician' NOT NULL;--> statement-breakpoint
 ALTER TABLE "jobs" ADD COLUMN "reported_by" uuid;--> statement-breakpoint
@@ -59,4 +60,5 @@ ALTER TABLE "jobs" ADD CONSTRAINT "jobs_reported_by_fk" FOREIGN KEY ("station_id
 CREATE INDEX "jobs_station_phone_prefix_idx" ON "jobs" USING btree ("station_id","customer_phone" text_pattern_ops) WHERE "jobs"."customer_phone" <> '';--> statement-breakpoint
 CREATE INDEX "jobs_station_serial_prefix_idx" ON "jobs" USING btree ("station_id","device_serial_key" text_pattern_ops) WHERE "jobs"."device_serial_key" <> '';--> statement-breakpoint
 CREATE INDEX "jobs_station_open_idx" ON "jobs" USING btree ("station_id","reported_at") WHERE "jobs"."status" IN ('open', 'in_progress');--> statement-breakpoint
+ALTER TABLE "account_audit" ADD CONSTRAINT "account_audit_action" CHECK ("account_audit"."action" IN ('create', 'deactivate', 'activate', 'password_reset', 'password_change', 'role_change', 'rename'));--> statement-breakpoint
 ALTER TABLE "jobs" ADD CONSTRAINT "jobs_assigned_unless_open" CHECK ("jobs"."technician_id" IS NOT NULL OR "jobs"."status" IN ('open', 'cancelled'));

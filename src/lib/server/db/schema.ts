@@ -175,7 +175,8 @@ export const ACCOUNT_AUDIT_ACTIONS = [
 	'activate',
 	'password_reset',
 	'password_change',
-	'role_change'
+	'role_change',
+	'rename'
 ] as const;
 export type AccountAuditAction = (typeof ACCOUNT_AUDIT_ACTIONS)[number];
 
@@ -208,7 +209,7 @@ export const accountAudit = pgTable(
 		}).onDelete('cascade'),
 		check(
 			'account_audit_action',
-			sql`${t.action} IN ('create', 'deactivate', 'activate', 'password_reset', 'password_change', 'role_change')`
+			sql`${t.action} IN ('create', 'deactivate', 'activate', 'password_reset', 'password_change', 'role_change', 'rename')`
 		),
 		index('account_audit_station_time_idx').on(t.stationId, t.changedAt),
 		index('account_audit_user_idx').on(t.stationId, t.userId)

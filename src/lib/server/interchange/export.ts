@@ -74,7 +74,7 @@ export async function exportStationFiles(
 			db,
 			sql`SELECT
 					j.job_no,
-					u.login AS technician_login,
+					coalesce(u.login, '') AS technician_login,
 					${utc('j.reported_at')} AS reported_at,
 					j.status::text AS status,
 					j.customer_name,
@@ -91,7 +91,7 @@ export async function exportStationFiles(
 					pj.job_no AS previous_job_no,
 					j.notes
 				FROM jobs j
-				JOIN users u ON u.station_id = j.station_id AND u.id = j.technician_id
+				LEFT JOIN users u ON u.station_id = j.station_id AND u.id = j.technician_id
 				LEFT JOIN fault_categories fc
 					ON fc.station_id = j.station_id AND fc.id = j.fault_category_id
 				LEFT JOIN jobs pj ON pj.station_id = j.station_id AND pj.id = j.previous_job_id

@@ -321,6 +321,62 @@ for (const engine of testEngines()) {
 			expect(await dumpDatabase(db)).toEqual(before);
 		});
 
+		it('keeps a job not dispatched yet (empty technician_login) through import and export', async () => {
+			const files = {
+				...BASE,
+				'jobs.csv': csv(
+					'job_no,technician_login,reported_at,status',
+					'W1,,2026-03-05 08:00,open',
+					'W2,,2026-03-05 08:30,cancelled',
+					'W3,zhang,2026-03-05 09:00,open'
+				),
+				'job_parts.csv': csv('job_no,sku,qty'),
+				'follow_ups.csv': csv('job_no,visited_at')
+			};
+			expectSummary(await importStationFiles(db, { stationCode: 'UNASSIGNED' }, files));
+			const exported = await exportStationFiles(db, 'UNASSIGNED');
+			const lines = exported!.files['jobs.csv'].trim().split(/\r?\n/).slice(1);
+			expect(
+				lines.map((line) =>
+					line
+						.split(',')
+						.slice(0, 4)
+						.join(',')
+						.replace(/,20\S+?,/, ',…,')
+				)
+			).toEqual(['W1,,…,open', 'W2,,…,cancelled', 'W3,zhang,…,open']);
+			const origins = await queryRows<{ origin: string; assigned: boolean }>(
+				db,
+				sql`SELECT DISTINCT j.origin::text AS origin, j.technician_id IS NOT NULL AS assigned
+					FROM jobs j JOIN stations s ON s.id = j.station_id
+					WHERE s.code = 'UNASSIGNED' ORDER BY 2`
+			);
+			expect(origins).toEqual([
+				{ origin: 'import', assigned: false },
+				{ origin: 'import', assigned: true }
+			]);
+		});
+
+		it('refuses an empty technician_login on a job that is in progress or completed', async () => {
+			const files = {
+				...BASE,
+				'jobs.csv': csv(
+					'job_no,technician_login,reported_at,status,completed_at,outcome',
+					'X1,,2026-03-05 08:00,in_progress,,',
+					'X2,,2026-03-05 08:00,completed,2026-03-05 10:00,fixed'
+				),
+				'job_parts.csv': csv('job_no,sku,qty'),
+				'follow_ups.csv': csv('job_no,visited_at')
+			};
+			const before = await dumpDatabase(db);
+			const result = await importStationFiles(db, { stationCode: 'ERR' }, files);
+			expect(expectProblems(result)).toEqual([
+				'jobs.csv:2: technician_login: is required unless the job is open or cancelled (not dispatched yet); this one is in_progress',
+				'jobs.csv:3: technician_login: is required unless the job is open or cancelled (not dispatched yet); this one is completed'
+			]);
+			expect(await dumpDatabase(db)).toEqual(before);
+		});
+
 		it('rolls everything back when the database refuses a row, and says so', async () => {
 			// A rule the import does not know about, to make the very last statement fail.
 			await db.execute(

@@ -49,7 +49,13 @@ import {
 	type AuditedChange
 } from '../auth/accounts';
 import { invalidateUserSessions } from '../auth/sessions';
-import { FOLLOW_UP_CHANNELS, JOB_OUTCOMES, JOB_STATUSES, type UserRole } from '../../shared/domain';
+import {
+	FOLLOW_UP_CHANNELS,
+	JOB_OUTCOMES,
+	JOB_STATUSES,
+	type JobStatus,
+	type UserRole
+} from '../../shared/domain';
 import { DEFAULT_STANDARD_MINUTES } from '../../shared/kpi';
 import {
 	addFollowUpSchema,
@@ -123,6 +129,12 @@ interface ImportOptions {
 const IMPORT_COMMAND_LINE: AccountActor = { kind: 'command_line', label: 'import (command line)' };
 
 const DEFAULT_TIME_ZONE = 'Asia/Shanghai';
+/**
+ * A job with an empty technician_login is one the desk has not dispatched yet, which only an
+ * open or cancelled job can be (the jobs_assigned_unless_open constraint).
+ */
+const UNASSIGNED_STATUSES: ReadonlySet<JobStatus> = new Set(['open', 'cancelled']);
+
 const IMPORTABLE_ROLES = ['technician', 'supervisor'] as const satisfies readonly UserRole[];
 /** The catalog's unit when a part names none (the database default). */
 const DEFAULT_UNIT = '个';
@@ -568,7 +580,8 @@ class ImportPlanner {
 		for await (const r of this.rows(table, { column: 'job_no', map: this.folderJobs })) {
 			const core = r.read({
 				job_no: required(text(LIMITS.jobNo)),
-				technician_login: required(parseLogin),
+				// Empty only for a job the desk has not dispatched yet (checked below with the status).
+				technician_login: optional(parseLogin),
 				reported_at: required(timestamp)
 			});
 			const status = r.read({ status: required((t) => parseChoice(t, JOB_STATUSES)) })?.status;
@@ -596,12 +609,15 @@ class ImportPlanner {
 			} else if (status && r.text('outcome') !== '') {
 				r.report('outcome', 'outcome_not_completed', { status });
 			}
-			const technicianId = this.userId(r.text('technician_login'));
-			if (r.text('technician_login') !== '' && !technicianId) {
+			const login = r.text('technician_login');
+			const technicianId = login === '' ? null : this.userId(login);
+			if (login !== '' && !technicianId) {
 				r.report('technician_login', 'unknown_technician', {
-					value: echo(r.text('technician_login')),
+					value: echo(login),
 					station: this.request.code
 				});
+			} else if (login === '' && status && !UNASSIGNED_STATUSES.has(status)) {
+				r.report('technician_login', 'technician_required', { status });
 			}
 			const categoryId = this.categoryId(r.text('fault_category'));
 			if (r.text('fault_category') !== '' && !categoryId) {
@@ -620,13 +636,15 @@ class ImportPlanner {
 					station: this.request.code
 				});
 			}
-			if (!core || !status || !ending || !details || !technicianId || !r.ok) continue;
+			if (!core || !status || !ending || !details || technicianId === undefined || !r.ok) continue;
 
 			const row: BulkRow<typeof jobs> = {
 				stationId: this.stationId,
 				id: this.keyId(this.folderJobs, core.job_no),
 				jobNo: core.job_no,
 				technicianId,
+				// Kept as it was on a job the station already has (fixed below): only new rows say import.
+				origin: 'import',
 				reportedAt: core.reported_at,
 				status,
 				// Always written: an outcome only exists on a completed job, which must state it.
@@ -646,7 +664,7 @@ class ImportPlanner {
 			if (has('notes')) row.notes = details.notes ?? '';
 			rows.push(row);
 		}
-		const fixed = new Set(['stationId', 'id', 'jobNo']);
+		const fixed = new Set(['stationId', 'id', 'jobNo', 'origin']);
 		const update = Object.keys(rows[0] ?? {}).filter(
 			(key) => !fixed.has(key)
 		) as ImportPlan['jobs']['update'];

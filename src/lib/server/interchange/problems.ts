@@ -66,6 +66,7 @@ const REASONS = {
 	outcome_required: m.ix_problem_outcome_required,
 	outcome_not_completed: m.ix_problem_outcome_not_completed,
 	unknown_technician: m.ix_problem_unknown_technician,
+	technician_required: m.ix_problem_technician_required,
 	unknown_category: m.ix_problem_unknown_category,
 	unknown_job: m.ix_problem_unknown_job,
 	unknown_part: m.ix_problem_unknown_part,
