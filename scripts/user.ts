@@ -3,7 +3,7 @@
  * way to create a system administrator), and password resets when no admin can sign in:
  *
  *   npm run user -- add --station CODE [--station-name NAME [--time-zone TZ]] --login L --name N
- *       --role technician|supervisor|admin|system_admin --password P
+ *       --role technician|dispatcher|supervisor|admin|system_admin --password P
  *   npm run user -- passwd --station CODE --login L --password P
  *
  * --station-name creates the station when no station has that code (the first one of a new
@@ -33,7 +33,7 @@ import {
 } from '../src/lib/shared/schemas';
 
 const USAGE = `Usage:
-  npm run user -- add --station CODE [--station-name NAME [--time-zone TZ]] --login LOGIN --name NAME --role technician|supervisor|admin|system_admin --password PASSWORD
+  npm run user -- add --station CODE [--station-name NAME [--time-zone TZ]] --login LOGIN --name NAME --role technician|dispatcher|supervisor|admin|system_admin --password PASSWORD
   npm run user -- passwd --station CODE --login LOGIN --password PASSWORD
 (--station-name creates the station when it does not exist yet.)`;
 

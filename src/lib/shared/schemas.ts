@@ -246,6 +246,13 @@ export const setUserActiveSchema = z.strictObject({
 	reason: accountChangeReason
 });
 
+export const renameUserSchema = z.strictObject({
+	stationId: z.uuid(),
+	userId: z.uuid(),
+	name: newUserSchema.shape.name,
+	reason: accountChangeReason
+});
+
 export const setUserRoleSchema = z.object({
 	stationId: z.uuid(),
 	userId: z.uuid(),

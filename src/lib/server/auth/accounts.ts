@@ -240,6 +240,35 @@ export async function setAccountActive(
 	});
 }
 
+/**
+ * A new display name (typos, a name change). It alters nothing the account may do, so its
+ * sessions continue; the old and new names are audited.
+ */
+export async function renameAccount(
+	db: Queryable,
+	ref: AccountRef & { name: string },
+	change: AccountChange
+): Promise<AccountSummary> {
+	return changeAccount(db, ref, change, async (tx, target) => {
+		assertTargetManageable(change.actor, target);
+		if (target.name === ref.name) return target;
+		const [updated] = await tx
+			.update(users)
+			.set({ name: ref.name, updatedAt: new Date() })
+			.where(accountWhere(ref))
+			.returning(summaryColumns);
+		await recordAccountChange(
+			tx,
+			updated,
+			change,
+			'rename',
+			{ name: target.name },
+			{ name: updated.name }
+		);
+		return updated;
+	});
+}
+
 /** A new role takes effect at once: the account's sessions end, it signs in with the new one. */
 export async function setRole(
 	db: Queryable,

@@ -20,7 +20,9 @@
  *   the default); an empty cell means "no value" (or the column's default, e.g. role).
  * - job_parts.csv / follow_ups.csv, when present, replace the part lines / follow-ups of every
  *   job in jobs.csv and of every job they name; when absent, existing ones stay untouched.
- * - Roles: `technician` or `supervisor`. Administrators' accounts (admin, system_admin) are
+ * - Roles: `technician` or `supervisor`, as import-format.md says: a file gives no desk role
+ *   (`dispatcher`, made in the admin pages), and export writes no desk account, so a station's
+ *   round trip leaves its desk alone. Administrators' accounts (admin, system_admin) are
  *   never created or changed by a file. Who imports matters for the rest (roles.md): a
  *   supervisor's upload may add technicians but neither create a supervisor nor change an
  *   existing account's role; an administrator or the command line may. New accounts and role

@@ -391,6 +391,31 @@ for (const engine of testEngines()) {
 			expect(await db.select().from(users).where(eq(users.login, 'gen2'))).toEqual([]);
 		});
 
+		it('renames an account within scope, audited, and keeps its sessions', async () => {
+			const { target, token } = await freshTarget('own', 'technician');
+			const ref = { stationId: stationA.id, userId: target.id };
+			await as(actors.admin).users.rename({ ...ref, name: '  王 小明 ', reason: 'typo' });
+			const detail = await as(actors.admin).users.get(ref);
+			expect(detail.account.name).toBe('王 小明');
+			expect(detail.history[0]).toMatchObject({
+				action: 'rename',
+				reason: 'typo',
+				before: { name: target.name },
+				after: { name: '王 小明' }
+			});
+			expect(await validateSessionToken(db, token)).not.toBeNull();
+			await expect(as(actors.admin).users.rename({ ...ref, name: '   ' })).rejects.toMatchObject({
+				code: 'BAD_REQUEST'
+			});
+			const { target: elsewhere } = await freshTarget('other', 'technician');
+			await expect(
+				as(actors.admin).users.rename({ stationId: stationB.id, userId: elsewhere.id, name: 'x' })
+			).rejects.toMatchObject({ code: 'NOT_FOUND' });
+			await expect(as(actors.supervisor).users.rename({ ...ref, name: 'y' })).rejects.toMatchObject(
+				{ code: 'FORBIDDEN' }
+			);
+		});
+
 		it('reads one account with its history within scope only, and says what may be changed', async () => {
 			const { target } = await freshTarget('own', 'dispatcher');
 			await as(actors.admin).users.setActive({

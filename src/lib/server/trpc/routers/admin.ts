@@ -13,6 +13,7 @@ import {
 	accountDetail,
 	createAccount,
 	listAccounts,
+	renameAccount,
 	setAccountActive,
 	setPassword,
 	setRole,
@@ -23,6 +24,7 @@ import {
 	accountRefSchema,
 	newStationSchema,
 	newStationUserSchema,
+	renameUserSchema,
 	setUserActiveSchema,
 	setUserPasswordSchema,
 	setUserRoleSchema,
@@ -68,6 +70,11 @@ const usersAdminRouter = router({
 	setActive: adminProcedure.input(setUserActiveSchema).mutation(({ ctx, input }) => {
 		const { reason, ...ref } = input;
 		return setAccountActive(ctx.db, ref, changeBy(ctx.user, reason));
+	}),
+	/** The display name only; the account's sessions continue. */
+	rename: adminProcedure.input(renameUserSchema).mutation(({ ctx, input }) => {
+		const { reason, ...ref } = input;
+		return renameAccount(ctx.db, ref, changeBy(ctx.user, reason));
 	}),
 	setRole: adminProcedure.input(setUserRoleSchema).mutation(({ ctx, input }) => {
 		const { reason, ...ref } = input;

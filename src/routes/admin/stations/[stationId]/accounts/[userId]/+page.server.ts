@@ -1,6 +1,6 @@
 /**
  * /admin/stations/[stationId]/accounts/[userId]: one account, its audited history, and the
- * changes an administrator makes: deactivate or reactivate, reset the password (a generated
+ * changes an administrator makes: rename, deactivate or reactivate, reset the password (a generated
  * one is in this action's answer only), change the role. Each ends the account's sessions and
  * is audited by the accounts service (auth/accounts.ts), which also decides who may do it.
  */
@@ -34,6 +34,22 @@ export const load: PageServerLoad = async (event) => {
 };
 
 export const actions: Actions = {
+	rename: async (event) => {
+		requireAccountAdminPage(event.locals);
+		const ref = accountRefOf(event);
+		const form = await event.request.formData();
+		const caller = await serverCaller(event);
+		try {
+			await caller.admin.users.rename({
+				...ref,
+				name: String(form.get('name') ?? ''),
+				reason: textField(form, 'reason')
+			});
+			return { action: 'rename' };
+		} catch (caught) {
+			return refused('rename', caught);
+		}
+	},
 	setActive: async (event) => {
 		requireAccountAdminPage(event.locals);
 		const ref = accountRefOf(event);
