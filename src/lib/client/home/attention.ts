@@ -9,7 +9,7 @@ import type { ScorecardRow } from '$lib/shared/kpi';
 import { SCORE_STYLE, shownValue } from '$lib/client/scorecard/kpi-display';
 
 /** How many technicians each list names: a glance, not a second scorecard. */
-export const ATTENTION_COUNT = 3;
+const ATTENTION_COUNT = 3;
 
 type RankedRow = ScorecardRow & { score: number; rank: number };
 
@@ -26,7 +26,7 @@ export function lowestScores(rows: readonly ScorecardRow[], count = ATTENTION_CO
 		.slice(0, count);
 }
 
-export interface ScoreDrop {
+interface ScoreDrop {
 	row: RankedRow;
 	previousScore: number;
 	/** Points lost, > 0. */
