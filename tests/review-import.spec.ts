@@ -12,7 +12,7 @@ function csv(name: string, lines: string[]) {
 }
 
 async function oldestQueuedJob(page: Page): Promise<string> {
-	await page.goto('/supervisor/follow-ups');
+	await page.goto('/desk/follow-ups');
 	const heading = page.getByRole('list', { name: '待回访工单' }).getByRole('heading').first();
 	return (await heading.innerText()).replace(/^工单号\s*/, '').trim();
 }

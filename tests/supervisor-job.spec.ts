@@ -110,7 +110,7 @@ test('on a phone the job page fits the width and links from the follow-up queue'
 	page
 }) => {
 	await signInAs(page, 'supervisor');
-	await page.goto('/supervisor/follow-ups');
+	await page.goto('/desk/follow-ups');
 	const first = page.getByRole('heading', { level: 2 }).getByRole('link').first();
 	const jobNo = (await first.innerText()).trim();
 	await first.click();

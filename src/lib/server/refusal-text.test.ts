@@ -46,13 +46,11 @@ describe('refusalText', () => {
 		expect(refusalText({ key: 'from_a_newer_server', params: {} })).toBe(m.ss_reason_other());
 	});
 
-	it("words the follow-up queue's problems with the station's completion time", () => {
-		const before = refusalText({
-			key: 'visited_before_completion',
-			params: { jobNo: 'J-0042', completed: '2026-03-02 13:00' }
-		});
-		expect(before).toContain('2026-03-02 13:00');
-		for (const key of ['already_recorded', 'visited_in_future']) {
+	it("words the desk worklists' problems, naming the job", () => {
+		for (const key of ['already_followed_up', 'follow_up_closed']) {
+			expect(refusalText({ key, params: { jobNo: 'J-0042' } }), key).toContain('J-0042');
+		}
+		for (const key of ['already_recorded', 'desk_only']) {
 			expect(refusalText({ key, params: {} }), key).not.toBe(m.ss_reason_other());
 		}
 	});

@@ -100,14 +100,12 @@ for (const engine of testEngines()) {
 			});
 			await completed(s.alice, 'N-1', 1);
 			const followed = await completed(s.alice, 'FOLLOWED', 2);
-			await db
-				.insert(followUps)
-				.values({
-					stationId: followed.stationId,
-					id: randomUUID(),
-					jobId: followed.id,
-					visitedAt: marchNoon(4)
-				});
+			await db.insert(followUps).values({
+				stationId: followed.stationId,
+				id: randomUUID(),
+				jobId: followed.id,
+				visitedAt: marchNoon(4)
+			});
 			await createJob(db, s.alice, { jobNo: 'OPEN' });
 			await createJob(db, s.alice, { jobNo: 'CANCELLED', status: 'cancelled' });
 
