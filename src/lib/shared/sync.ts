@@ -118,7 +118,8 @@ export const pushInputSchema = z.strictObject({
  * - job_not_found, line_not_found, part_unknown, job_id_taken, fault_category_unknown,
  *   previous_job_unknown, not_active_technician, supervisor_only, own_jobs_only,
  *   station_admin_read_only;
- * - job_verified, job_cancelled, job_not_completed, job_completed, job_no_taken {jobNo};
+ * - job_verified, job_cancelled, job_not_completed, job_completed, job_completed_correct,
+ *   job_no_taken {jobNo};
  * - part_inactive {sku};
  * - database_refused: a value the database would not store; server_error: the server could
  *   not apply it at all (its log says why).
