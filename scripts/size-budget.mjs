@@ -11,8 +11,9 @@
  *   of the technician's app: job list, job page, new-job form, sync details) and their static
  *   imports. The same scripts `npm run bench -- client` receives when it opens those screens.
  * - on a tap or in a rare case, 15 KiB: the dynamic imports of the above, followed through
- *   (the forms adding a part line, recording a follow-up and correcting times, the list of
- *   refused changes, the sign-out flow and the sealing code) and SvelteKit's error template.
+ *   (the forms adding a part line, recording a follow-up and correcting times, the search
+ *   screen, the job page's notes, corrections, cancelling and earlier jobs, the list of refused
+ *   changes, the sign-out flow and the sealing code) and SvelteKit's error template.
  *   Its own budget keeps screens from leaving the first one by becoming lazy.
  * Other pages' nodes, which the client's route table imports lazily, are not followed. Not
  * counted: CSS, and the service worker (sw.js, workbox), which the browser fetches itself.

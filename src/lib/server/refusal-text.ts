@@ -26,6 +26,7 @@ const REASONS: Record<string, (params: Params) => string> = {
 	job_cancelled: ({ jobNo }) => m.ss_job_cancelled({ jobNo }),
 	job_not_completed: ({ jobNo }) => m.ss_job_not_completed({ jobNo }),
 	job_completed: ({ jobNo }) => m.ss_job_completed({ jobNo }),
+	job_completed_correct: ({ jobNo }) => m.ph_job_completed_correct({ jobNo }),
 	job_no_taken: ({ jobNo }) => m.ss_job_no_taken({ jobNo }),
 	database_refused: () => m.srv_reason_database_refused(),
 	server_error: () => m.ss_server_error(),

@@ -119,7 +119,8 @@ export const pushInputSchema = z.strictObject({
  * - job_not_found, line_not_found, part_unknown, job_id_taken, fault_category_unknown,
  *   previous_job_unknown, not_active_technician, supervisor_only, own_jobs_only,
  *   station_admin_read_only;
- * - job_verified, job_cancelled, job_not_completed, job_completed, job_no_taken {jobNo};
+ * - job_verified, job_cancelled, job_not_completed, job_completed, job_completed_correct,
+ *   job_no_taken {jobNo};
  * - reassigned_job_taken_over {jobNo}: offline work on a job reassigned since, whose new
  *   technician has recorded work of their own; reported_time_desk_owned {jobNo}: a technician
  *   moving the reported time of a job the desk opened;

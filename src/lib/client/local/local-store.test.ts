@@ -176,7 +176,9 @@ describe('the device store', () => {
 		class UpgradedDatabase extends LocalDatabase {
 			constructor() {
 				super(owner, browser);
-				this.version(3).stores({ jobs: 'id, status, reportedAt, completedAt, customerName' });
+				this.version(3).stores({
+					jobs: 'id, status, reportedAt, completedAt, jobNo, customerName, customerPhone, deviceSerial, productModel'
+				});
 			}
 		}
 		const upgraded = new UpgradedDatabase();
@@ -184,7 +186,7 @@ describe('the device store', () => {
 		expect(upgraded.verno).toBe(3);
 		expect(oldTabReloads).toBe(1);
 		expect(oldTab.isOpen()).toBe(false);
-		expect(await upgraded.jobs.where('customerName').equals('王').count()).toBe(1);
+		expect(await upgraded.jobs.where('productModel').equals('').count()).toBe(1);
 		expect(await upgraded.outbox.count()).toBe(1);
 		expect(await upgraded.getMeta('jobCounter')).toBe(1);
 		upgraded.close();

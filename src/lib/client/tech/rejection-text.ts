@@ -52,6 +52,7 @@ const REASONS: Record<string, Message> = {
 	job_cancelled: m.ss_job_cancelled,
 	job_not_completed: m.ss_job_not_completed,
 	job_completed: m.ss_job_completed,
+	job_completed_correct: m.ph_job_completed_correct,
 	job_no_taken: m.ss_job_no_taken,
 	part_unknown: m.ss_part_unknown,
 	part_inactive: m.ss_part_inactive,

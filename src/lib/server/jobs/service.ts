@@ -163,11 +163,14 @@ type JobFieldEdits = Partial<z.output<typeof jobFieldsSchema>>;
  * the functions below, or tried on many jobs in one statement by a sync push (tryJobSteps).
  */
 export const jobSteps = {
-	/** Customer, device and fault facts; fields left out (undefined) stay as they are. */
+	/**
+	 * Customer, device and fault facts; fields left out (undefined) stay as they are. Notes are
+	 * the technician's until verification; changing the other facts is a correction.
+	 */
 	update: (input: { jobId: string; fields: JobFieldEdits }): JobStep => ({
 		jobId: input.jobId,
 		changes: definedEntries(input.fields),
-		rule: ANY_STATE
+		rule: correctsJob(input.fields) ? CORRECTION : ANY_STATE
 	}),
 	/** "Arrived at the customer", with the device's clock. */
 	arrive: (input: { jobId: string; at: Date }): JobStep => ({
@@ -358,10 +361,10 @@ export type JobChanges = PgUpdateSetSource<typeof jobs>;
 
 /** What an action requires of the job's row beyond the user's right to change it. */
 interface JobRule {
-	/** The requirement as a condition on `jobs`. */
-	allowed: SQL | undefined;
+	/** The requirement for this user as a condition on `jobs`. */
+	allowed(user: SessionUser): SQL | undefined;
 	/** The same requirement checked on a row: throws the reason when it does not hold. */
-	refuse(job: Job): void;
+	refuse(job: Job, user: SessionUser): void;
 }
 
 export interface JobStep {
@@ -370,11 +373,31 @@ export interface JobStep {
 	rule: JobRule;
 }
 
-const ANY_STATE: JobRule = { allowed: undefined, refuse: () => {} };
+const ANY_STATE: JobRule = { allowed: () => undefined, refuse: () => {} };
+
+/** Whether a job.update changes more than the notes: a correction (CORRECTION). */
+export function correctsJob(fields: JobFieldEdits): boolean {
+	return Object.entries(fields).some(([key, value]) => key !== 'notes' && value !== undefined);
+}
+
+/** roles.md: technicians correct their own jobs before completion; supervisors at any time. */
+const CORRECTION: JobRule = {
+	allowed: (user) => (technicianScope(user) === null ? undefined : ne(jobs.status, 'completed')),
+	refuse(job, user) {
+		if (job.status === 'completed' && technicianScope(user) !== null) {
+			throw refusal(
+				'FORBIDDEN',
+				`Job ${job.jobNo} is completed; only a supervisor can correct it.`,
+				'job_completed_correct',
+				{ jobNo: job.jobNo }
+			);
+		}
+	}
+};
 
 function notCancelled(action: string): JobRule {
 	return {
-		allowed: ne(jobs.status, 'cancelled'),
+		allowed: () => ne(jobs.status, 'cancelled'),
 		refuse(job) {
 			if (job.status === 'cancelled') {
 				throw refusal(
@@ -390,7 +413,7 @@ function notCancelled(action: string): JobRule {
 
 /** The jobs of the station this user may change and the rule allows changing. */
 export function stepAllowed(user: SessionUser, rule: JobRule): SQL | undefined {
-	return and(eq(jobs.stationId, user.stationId), editableJobCondition(user), rule.allowed);
+	return and(eq(jobs.stationId, user.stationId), editableJobCondition(user), rule.allowed(user));
 }
 
 /**
@@ -408,7 +431,7 @@ async function runJobStep(tx: Transaction, user: SessionUser, step: JobStep): Pr
 	);
 	if (changed) return changed;
 	const job = await jobForVisitFact(tx, user, step.jobId);
-	step.rule.refuse(job);
+	step.rule.refuse(job, user);
 	return writeJob(tx, job, step.changes);
 }
 

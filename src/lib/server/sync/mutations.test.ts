@@ -276,6 +276,43 @@ for (const engine of testEngines()) {
 			expect(await jobRow(completed)).toMatchObject({ status: 'cancelled', outcome: null });
 		});
 
+		it('lets a technician correct a job before completion, and edit its notes until verification', async () => {
+			const { tech, boss } = await station();
+			const phone = device(tech);
+			const jobId = await createdJob(phone);
+			const before = await phone.send('job.update', { jobId, fields: { customerName: '李女士' } });
+			expect(before.status).toBe('applied');
+			await phone.send('job.complete', { jobId, at: at(2), outcome: 'fixed' });
+			const after = await phone.push([
+				phone.record('job.update', { jobId, fields: { deviceSerial: 'SN-9', notes: 'x' } }),
+				phone.record('job.update', { jobId, fields: { notes: 'called back' } })
+			]);
+			expect(after.results.map((r) => [r.status, r.error?.reason?.key])).toEqual([
+				['rejected', 'job_completed_correct'],
+				['applied', undefined]
+			]);
+			const byBoss = await device(boss).send('job.update', {
+				jobId,
+				fields: { deviceSerial: 'SN-9' }
+			});
+			expect(byBoss.status).toBe('applied');
+			expect(await jobRow(jobId)).toMatchObject({
+				customerName: '李女士',
+				deviceSerial: 'SN-9',
+				notes: 'called back'
+			});
+
+			// Made offline in one batch: a correction after the completion is refused all the same.
+			const id = randomUUID();
+			const batch = await phone.push([
+				phone.record('job.create', { id, jobNo: `J-${id.slice(0, 8)}`, reportedAt: at(0) }),
+				phone.record('job.complete', { jobId: id, at: at(1), outcome: 'fixed' }),
+				phone.record('job.update', { jobId: id, fields: { customerName: '王先生' } })
+			]);
+			expect(batch.results.map((r) => r.status)).toEqual(['applied', 'applied', 'rejected']);
+			expect((await jobRow(id)).customerName).toBe('');
+		});
+
 		it('corrects times only with a reason, which the history keeps', async () => {
 			const { tech } = await station();
 			const phone = device(tech);

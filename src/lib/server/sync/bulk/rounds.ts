@@ -21,6 +21,7 @@
  */
 import type { Transaction } from '../../db';
 import type { SessionUser } from '../../auth/session-user';
+import { correctsJob } from '../../jobs/service';
 import type { MutationEnvelope, MutationName } from '../../../shared/sync';
 import { applyDeviceMutation, type ParsedMutationArgs } from '../apply';
 import { bulkAppliers, foldedStep, isRowStep, type BulkApplier } from './appliers';
@@ -55,7 +56,8 @@ function namedJob({ envelope, args }: ValidMutation): string | undefined {
  * lines do not end the fold: adding one depends only on who may change the job, which no row
  * step changes. Nor do other jobs' mutations, which never read this job's row. An update that
  * sets a fault category is not folded (the category could be invalid, and the single applier
- * would refuse that step alone), and it ends the fold.
+ * would refuse that step alone), and it ends the fold; so does a correction after a folded
+ * completion (a technician may not correct a completed job, which only the row shows).
  */
 function foldIntoCreations(mutations: readonly ValidMutation[]): ValidMutation[] {
 	const folding = new Map<string, ValidMutation & { folded: ValidMutation[] }>();
@@ -70,7 +72,12 @@ function foldIntoCreations(mutations: readonly ValidMutation[]): ValidMutation[]
 			continue;
 		}
 		const creation = job === undefined ? undefined : folding.get(job);
-		if (creation && isRowStep(name) && !setsFaultCategory(mutation)) {
+		if (
+			creation &&
+			isRowStep(name) &&
+			!setsFaultCategory(mutation) &&
+			!correctsCompleted(creation.folded, mutation)
+		) {
 			creation.folded.push(mutation);
 			continue;
 		}
@@ -78,6 +85,12 @@ function foldIntoCreations(mutations: readonly ValidMutation[]): ValidMutation[]
 		result.push(mutation);
 	}
 	return result;
+}
+
+function correctsCompleted(folded: readonly ValidMutation[], { envelope, args }: ValidMutation) {
+	if (envelope.name !== 'job.update') return false;
+	const { fields } = args as ParsedMutationArgs<'job.update'>;
+	return correctsJob(fields) && folded.some((step) => step.envelope.name === 'job.complete');
 }
 
 function setsFaultCategory({ envelope, args }: ValidMutation): boolean {
