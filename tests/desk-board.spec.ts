@@ -26,6 +26,8 @@ test('the desk works from the board: unassigned first, overdue marked, kept fres
 	browser,
 	baseURL
 }) => {
+	// The board's next poll comes up to 20 s after the change.
+	test.setTimeout(120_000);
 	await page.goto('/login');
 	await expectServiceWorkerControl(page);
 	await signInAs(page, 'desk');
@@ -57,7 +59,7 @@ test('the desk works from the board: unassigned first, overdue marked, kept fres
 	await supervisor.context.close();
 	// The board asks again every 20 s while it is visible.
 	await expect(page.getByRole('link', { name: jobNo, exact: true })).toHaveCount(0, {
-		timeout: 30_000
+		timeout: 45_000
 	});
 	await expect(page.getByText(/离线查看/)).toHaveCount(0);
 	const shown = await jobRows(page).count();
