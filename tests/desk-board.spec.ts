@@ -43,7 +43,7 @@ test('the desk works from the board: unassigned first, overdue marked, kept fres
 	const overdue = jobRows(page).filter({ hasText: '超时' });
 	await expect(overdue).not.toHaveCount(0);
 	const counts = page.getByRole('table', { name: '各技师未完工工单数' });
-	await expect(counts.getByRole('rowheader').first()).toHaveText('未派工');
+	await expect(counts.getByRole('columnheader').first()).toHaveText('未派工');
 
 	// The supervisor completes a dispatched job from elsewhere: it leaves the board unreloaded.
 	const dispatched = groups(page).nth(1);
@@ -88,6 +88,11 @@ test('a supervisor reaches the board from the navigation and filters it', async 
 		.getByRole('link', { name: '在办工单' })
 		.click();
 	await expect(page).toHaveURL('/desk');
+	// The tablet shows the board without scrolling sideways.
+	const overflow = await page.evaluate(
+		() => document.documentElement.scrollWidth - document.documentElement.clientWidth
+	);
+	expect(overflow).toBeLessThanOrEqual(0);
 	await page.getByLabel('等待时间').selectOption({ label: '仅超时' });
 	await page.getByRole('button', { name: '筛选' }).click();
 	await expect(page).toHaveURL(/age=overdue/);
