@@ -8,19 +8,17 @@ import type { JobOrigin, JobUrgency } from './domain';
 
 /** The statuses of a job not yet done: the board's jobs. */
 export const BOARD_STATUSES = ['open', 'in_progress'] as const;
-export type BoardStatus = (typeof BOARD_STATUSES)[number];
+type BoardStatus = (typeof BOARD_STATUSES)[number];
 
 /**
  * How long a job has waited since it was reported, against the station's response-time
  * thresholds (avg_response_hours): past `excellent` it is late, past `pass` overdue. Null when
  * the station does not score response time (no thresholds to measure against).
  */
-export const BOARD_TIMINGS = ['on_time', 'late', 'overdue'] as const;
-export type BoardTiming = (typeof BOARD_TIMINGS)[number];
+export type BoardTiming = 'on_time' | 'late' | 'overdue';
 
 /** The age filter: late or worse (past excellent), overdue only (past pass). */
-export const BOARD_AGE_FILTERS = ['late', 'overdue'] as const;
-export type BoardAgeFilter = (typeof BOARD_AGE_FILTERS)[number];
+const BOARD_AGE_FILTERS = ['late', 'overdue'] as const;
 
 export const UNASSIGNED = 'unassigned';
 /** A board filter by age in hours goes up to 90 days, far beyond any threshold. */

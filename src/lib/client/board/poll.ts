@@ -7,7 +7,7 @@
 /** What the board's load depends on (SvelteKit's `depends`), for `invalidate` to rerun it. */
 export const BOARD_DEPENDENCY = 'desk:board';
 
-export const BOARD_POLL_MS = 20_000;
+const BOARD_POLL_MS = 20_000;
 
 /** Calls `refresh` every `intervalMs` while the document is visible; returns the stop. */
 export function pollWhileVisible(refresh: () => unknown, intervalMs = BOARD_POLL_MS): () => void {
