@@ -4,7 +4,7 @@
  * The board itself is computed in SQL (lib/server/jobs/board.ts).
  */
 import { z } from 'zod/mini';
-import type { JobOrigin, JobUrgency } from './domain';
+import type { JobOrigin, JobOutcome, JobUrgency } from './domain';
 
 /** The statuses of a job not yet done: the board's jobs. */
 export const BOARD_STATUSES = ['open', 'in_progress'] as const;
@@ -103,6 +103,19 @@ export interface BoardTechnicianCount {
 	overdue: number;
 }
 
+/** A job done today (the station's day), so the desk sees the day's work come in. */
+export interface BoardCompletedJob {
+	id: string;
+	jobNo: string;
+	technicianName: string | null;
+	customerName: string;
+	completedAt: string;
+	outcome: JobOutcome;
+}
+
+/** The most completed jobs of today the board lists (the rest are counted). */
+export const COMPLETED_TODAY_LISTED = 50;
+
 export interface OpenJobsBoard {
 	/** The moment the waiting times were measured at (ISO). */
 	now: string;
@@ -119,6 +132,9 @@ export interface OpenJobsBoard {
 	technicians: BoardTechnicianCount[];
 	/** The station's active fault categories, for the category filter. */
 	categories: { id: string; name: string }[];
+	/** Jobs completed since the station's midnight, latest first (at most COMPLETED_TODAY_LISTED). */
+	completedToday: BoardCompletedJob[];
+	completedTodayCount: number;
 }
 
 /**

@@ -16,8 +16,10 @@ import type { SessionUser } from '../auth/session-user';
 import { refusal } from '../refusal';
 import { worksTheDesk } from '../../shared/domain';
 import {
+	COMPLETED_TODAY_LISTED,
 	UNASSIGNED,
 	boardFiltersSchema,
+	type BoardCompletedJob,
 	type BoardFilters,
 	type BoardJob,
 	type BoardTechnicianCount,
@@ -111,7 +113,7 @@ LEFT JOIN fault_categories fc ON fc.station_id = b.station_id AND fc.id = b.faul
 WHERE ${filterCondition(filters)}
 ORDER BY b.technician_id IS NOT NULL, b.reported_at, b.job_no COLLATE "C"`
 	);
-	const [technicians, categories, [thresholds]] = await Promise.all([
+	const [technicians, categories, [thresholds], completedToday] = await Promise.all([
 		queryRows<BoardTechnicianCount>(
 			db,
 			sql`
@@ -146,7 +148,22 @@ ORDER BY x."technicianId" IS NOT NULL, x."technicianName", x."technicianId"`
 			sql`SELECT id::text AS "id", name FROM fault_categories
 				WHERE station_id = ${station}::uuid AND active ORDER BY code COLLATE "C"`
 		),
-		queryRows<{ pass: number | null; excellent: number | null }>(db, stationThresholds(station))
+		queryRows<{ pass: number | null; excellent: number | null }>(db, stationThresholds(station)),
+		queryRows<BoardCompletedJob & { total: number }>(
+			db,
+			sql`
+SELECT j.id::text AS "id", j.job_no AS "jobNo", u.name AS "technicianName",
+	j.customer_name AS "customerName", ${isoUtc(sql`j.completed_at`)} AS "completedAt",
+	j.outcome::text AS "outcome", count(*) OVER ()::int AS "total"
+FROM jobs j
+JOIN stations s ON s.id = j.station_id
+LEFT JOIN users u ON u.station_id = j.station_id AND u.id = j.technician_id
+WHERE j.station_id = ${station}::uuid AND j.status = 'completed'
+	AND j.completed_at >= date_trunc('day', ${now.toISOString()}::timestamptz AT TIME ZONE s.time_zone)
+		AT TIME ZONE s.time_zone
+ORDER BY j.completed_at DESC, j.job_no COLLATE "C"
+LIMIT ${COMPLETED_TODAY_LISTED}`
+		)
 	]);
 	return {
 		now: now.toISOString(),
@@ -157,7 +174,16 @@ ORDER BY x."technicianId" IS NOT NULL, x."technicianName", x."technicianId"`
 		filters,
 		jobs,
 		technicians,
-		categories
+		categories,
+		completedToday: completedToday.map((row) => ({
+			id: row.id,
+			jobNo: row.jobNo,
+			technicianName: row.technicianName,
+			customerName: row.customerName,
+			completedAt: row.completedAt,
+			outcome: row.outcome
+		})),
+		completedTodayCount: completedToday[0]?.total ?? 0
 	};
 }
 

@@ -1,7 +1,7 @@
 import { json } from '@sveltejs/kit';
 import { serverCaller } from '$lib/server/trpc/caller';
 import { addDays, monthsEnding, previousPeriod } from '$lib/shared/time/periods';
-import type { StationScorecardSnapshot, WorklistCounts } from '$lib/shared/snapshots';
+import type { StationScorecardSnapshot } from '$lib/shared/snapshots';
 import { periodOfRequest, supervisorOfRequest } from '../scorecard-request.server';
 import type { RequestHandler } from './$types';
 
@@ -21,25 +21,25 @@ export const GET: RequestHandler = async (event) => {
 		first.slice(0, 7)
 	);
 	const caller = await serverCaller(event);
-	const [rows, previousRows, stationRow, previousStationRow, stationTrend, scoring, technicians] =
-		await Promise.all([
-			caller.kpi.scorecard({ from: period.from, to: period.to }),
-			caller.kpi.scorecard({ from: previous.from, to: previous.to }),
-			caller.kpi.stationKpis({ from: period.from, to: period.to }),
-			caller.kpi.stationKpis({ from: previous.from, to: previous.to }),
-			caller.kpi.stationTrends({ firstMonth: trendMonths[0], months: TREND_MONTHS }),
-			caller.kpi.scoring(),
-			caller.stations.technicianSummary()
-		]);
-	// The desk's worklist counts (overdue open jobs, follow-up calls due, reworks, unverified
-	// jobs, open overlaps) are not computed here yet: null shows as "not known yet".
-	const worklists: WorklistCounts = {
-		overdueOpenJobs: null,
-		followUpCallsDue: null,
-		reworks: null,
-		unverifiedJobs: null,
-		openOverlaps: null
-	};
+	const [
+		rows,
+		previousRows,
+		stationRow,
+		previousStationRow,
+		stationTrend,
+		scoring,
+		technicians,
+		worklists
+	] = await Promise.all([
+		caller.kpi.scorecard({ from: period.from, to: period.to }),
+		caller.kpi.scorecard({ from: previous.from, to: previous.to }),
+		caller.kpi.stationKpis({ from: period.from, to: period.to }),
+		caller.kpi.stationKpis({ from: previous.from, to: previous.to }),
+		caller.kpi.stationTrends({ firstMonth: trendMonths[0], months: TREND_MONTHS }),
+		caller.kpi.scoring(),
+		caller.stations.technicianSummary(),
+		caller.worklists.counts({ from: period.from, to: period.to })
+	]);
 	const snapshot: StationScorecardSnapshot = {
 		station: { code: user.stationCode, name: user.stationName, timeZone: user.timeZone },
 		period,

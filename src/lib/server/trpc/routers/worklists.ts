@@ -24,7 +24,14 @@ import {
 	verifyJobsSchema
 } from '../../jobs/verification';
 
+import { worklistCounts } from '../../review/worklist-counts';
+import { kpiPeriodSchema } from '../../../shared/kpi';
+
 export const worklistsRouter = router({
+	/** The station home's counts of every worklist (supervisors). */
+	counts: authedProcedure
+		.input(kpiPeriodSchema)
+		.query(({ ctx, input }) => worklistCounts(ctx.db, ctx.user, input)),
 	followUpCalls: authedProcedure
 		.input(followUpCallListInputSchema)
 		.output(followUpCallListSchema)
