@@ -1,7 +1,7 @@
 /** Who may open which page. Every page load asks here before it reads anything. */
 import { error, redirect } from '@sveltejs/kit';
 import type { SessionUser } from '$lib/server/auth/session-user';
-import { isSupervisor } from '$lib/shared/domain';
+import { isSupervisor, worksTheDesk } from '$lib/shared/domain';
 import { m } from '$lib/paraglide/messages.js';
 
 function requireUser(locals: App.Locals): SessionUser {
@@ -28,5 +28,15 @@ export function requireStationDataManager(locals: App.Locals): SessionUser {
 	if (user.role !== 'supervisor' && user.role !== 'admin') {
 		error(403, m.acc2_station_data_page_only());
 	}
+	return user;
+}
+
+/**
+ * The desk's pages (taking calls, dispatching): the desk and supervisors (shared/domain.ts
+ * worksTheDesk); the services' own check is jobs/access.ts requireDesk.
+ */
+export function requireDeskPage(locals: App.Locals): SessionUser {
+	const user = requireUser(locals);
+	if (!worksTheDesk(user)) error(403, m.desk_page_only());
 	return user;
 }

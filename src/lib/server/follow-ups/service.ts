@@ -7,14 +7,14 @@ import { translateDbError } from '../db/errors';
 import { followUps } from '../db/schema';
 import type { SessionUser } from '../auth/session-user';
 import { followUpRecord, type addFollowUpSchema } from '../../shared/schemas';
-import { jobVisibleTo, requireJobWorker } from '../jobs/access';
+import { jobVisibleTo, requireFollowUpCaller } from '../jobs/access';
 
 export async function addFollowUp(
 	db: Queryable,
 	user: SessionUser,
 	input: z.infer<typeof addFollowUpSchema>
 ) {
-	requireJobWorker(user);
+	requireFollowUpCaller(user);
 	return inTransaction(db, user, async (tx) => {
 		const job = await jobVisibleTo(tx, user, input.jobId, { lock: true });
 		if (job.status !== 'completed') {

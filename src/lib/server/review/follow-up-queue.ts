@@ -8,7 +8,7 @@ import type { Database, Queryable } from '../db';
 import { queryRows } from '../db/rows';
 import type { SessionUser } from '../auth/session-user';
 import { addFollowUp } from '../follow-ups/service';
-import { requireJobWorker } from '../jobs/access';
+import { requireFollowUpCaller } from '../jobs/access';
 import { isoUtc } from './sql';
 import {
 	followUpQueueInputSchema,
@@ -118,7 +118,7 @@ export async function recordQueuedFollowUp(
 	user: SessionUser,
 	input: RecordFollowUpInput
 ) {
-	requireJobWorker(user);
+	requireFollowUpCaller(user);
 	const [check] = await queryRows<{
 		jobNo: string | null;
 		status: string | null;

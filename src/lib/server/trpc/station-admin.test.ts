@@ -99,7 +99,8 @@ for (const engine of testEngines()) {
 						reportedAt: REPORTED,
 						technicianId: s.tech.id
 					}),
-				'jobs.assign': () => api.jobs.assign({ jobId: s.open.id, technicianId: s.other.id }),
+				'jobs.assign': () =>
+					api.jobs.assign({ jobId: s.open.id, technicianId: s.other.id, reason: '顺路' }),
 				'jobs.verify': () => api.jobs.verify({ jobId: s.completed.id }),
 				'followUps.add': () =>
 					api.followUps.add({
@@ -199,7 +200,8 @@ for (const engine of testEngines()) {
 				qty: '1'
 			});
 			device.record('job.complete', { jobId: s.open.id, at: COMPLETED, outcome: 'fixed' });
-			device.record('job.assign', { jobId: s.completed.id, technicianId: s.other.id });
+			// A job still open: a completed one keeps its technician.
+			device.record('job.assign', { jobId: fresh, technicianId: s.other.id, reason: '顺路' });
 			device.record('followUp.add', {
 				id: randomUUID(),
 				jobId: s.completed.id,
