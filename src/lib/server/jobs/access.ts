@@ -153,7 +153,7 @@ export function requireFollowUpCaller(user: SessionUser): void {
 	if (!callsFollowUps(user)) requireVisitRecorder(user);
 }
 
-/** The job if this user may change it (editableJobCondition), or the reason they may not. */
+/** The job if this user may record on it (editableJobCondition), or the reason they may not. */
 export async function jobEditableBy(
 	db: Queryable,
 	user: SessionUser,
