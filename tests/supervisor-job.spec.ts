@@ -1,7 +1,6 @@
 /**
  * A supervisor opens one job from a technician's drill-down: reads its facts and history,
- * finds that a completed job keeps its technician, and verifies it (reassigning an open job:
- * desk-intake.spec.ts).
+ * reassigns it (and sees who changed what in the history) and verifies it.
  */
 import { expect, test, type Page } from '@playwright/test';
 import { signInAs } from './helpers/demo';
@@ -41,7 +40,7 @@ async function openUnverifiedJob(page: Page): Promise<string> {
 test.describe('on a tablet', () => {
 	test.use({ viewport: { width: 1024, height: 768 } });
 
-	test('a supervisor reads a completed job and verifies it', async ({ page }) => {
+	test('a supervisor reads a job, reassigns it and verifies it', async ({ page }) => {
 		await openWangQiang(page);
 		const jobNo = await openUnverifiedJob(page);
 
@@ -66,9 +65,27 @@ test.describe('on a tablet', () => {
 		const historyTable = history.getByRole('table', {
 			name: `工单 ${jobNo} 的修改记录，最新的在前`
 		});
-		// A completed job keeps its technician: no reassignment is offered.
-		await expect(page.getByRole('form', { name: '改派给其他技师' })).toHaveCount(0);
-		await expect(page.getByText('工单已完工或已取消，技师不再变更。')).toBeVisible();
+		const rowsBefore = await historyTable.locator('tbody tr').count();
+
+		// Reassign to 李娜: the page says so, and the history shows who changed what.
+		const reassign = page.getByRole('form', { name: '改派给其他技师' });
+		const technician = reassign.getByRole('combobox', { name: '技师' });
+		await expect(technician).toHaveValue(/[0-9a-f-]{36}/);
+		await expect(technician.locator('option:checked')).toHaveText('王强（当前）');
+		await technician.selectOption({ label: '李娜' });
+		// Who did a completed job is a supervisor's correction, and says why.
+		await reassign.getByLabel('改派原因').fill('实为李娜维修');
+		await reassign.getByRole('button', { name: '改派' }).click();
+		await expect(reassign.getByRole('status')).toHaveText('已改派给 李娜。');
+		await expect(work.getByRole('link', { name: '李娜' })).toBeVisible();
+		await expect(technician.locator('option:checked')).toHaveText('李娜（当前）');
+
+		// The technician and the time of the assignment, each with the reason.
+		await expect(historyTable.locator('tbody tr')).toHaveCount(rowsBefore + 2);
+		const change = historyTable.getByRole('row').filter({
+			has: page.getByRole('rowheader', { name: '技师 原因：实为李娜维修' })
+		});
+		await expect(change.getByRole('cell')).toHaveText([/\d/, '周建国', '王强', '李娜']);
 
 		// Verify: the button gives way to who verified it, and the history records it.
 		const verification = page.getByRole('form', { name: '审核' });
@@ -84,10 +101,10 @@ test.describe('on a tablet', () => {
 		});
 		await expect(verifiedBy.getByRole('cell')).toHaveText([/\d/, '周建国', '（空）', '周建国']);
 
-		// Reloaded (no JavaScript state), the page still shows the verified job of 王强.
+		// Reloaded (no JavaScript state), the page still shows the verified job of 李娜.
 		await page.reload();
 		await expect(page.getByRole('heading', { level: 1, name: `工单 ${jobNo}` })).toBeVisible();
-		await expect(work.getByRole('link', { name: '王强' })).toBeVisible();
+		await expect(work.getByRole('link', { name: '李娜' })).toBeVisible();
 		await expect(verification.getByRole('button', { name: '审核通过' })).toHaveCount(0);
 	});
 });

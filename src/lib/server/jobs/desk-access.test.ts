@@ -200,6 +200,10 @@ for (const engine of testEngines()) {
 				expect(await outcomeOf(() => api(desk).jobs.assign(input))).toBe(reason);
 			}
 			expect(await outcomeOf(() => api(ana).jobs.assign(move))).toBe('desk_only');
+			// Who did a completed job is a supervisor's correction, with a reason.
+			const credit = { jobId: completed.id, technicianId: ben.id, reason: '本为 ben 所修' };
+			expect((await api(boss).jobs.assign(credit)).technicianId).toBe(ben.id);
+			await api(boss).jobs.assign({ ...credit, technicianId: ana.id });
 		});
 
 		it('records no visit step, part or note, online or pushed, and nothing is written', async () => {

@@ -16,6 +16,7 @@ import { inTransaction, setChangeReason } from '../db/change-context';
 import { translateDbError } from '../db/errors';
 import { faultCategories, followUps, jobParts, jobs, parts, users, type Job } from '../db/schema';
 import type { SessionUser } from '../auth/session-user';
+import { isSupervisor } from '../../shared/domain';
 import type { completeJobSchema, jobFieldsSchema, newJobSchema } from '../../shared/schemas';
 import {
 	editableJobCondition,
@@ -309,8 +310,10 @@ export function cancelJob(
 /**
  * Gives the job to an active technician of the station (the desk and supervisors, roles.md).
  * The first assignment of an undispatched job needs no reason; taking it from a technician
- * does, kept in the job's history. A completed or cancelled job keeps its technician.
- * assigned_at is the server's clock, as the board measures from it.
+ * does, kept in the job's history. A cancelled job keeps its technician, and so does a
+ * completed one, but for a supervisor's correction of who did the work (roles.md: the desk
+ * corrects before completion, a supervisor with a reason). assigned_at is the server's clock,
+ * as the board measures from it.
  */
 export async function assignJob(
 	db: Queryable,
@@ -321,7 +324,7 @@ export async function assignJob(
 	return inTransaction(db, user, async (tx) => {
 		const job = await jobVisibleTo(tx, user, input.jobId, { lock: true });
 		if (job.technicianId === input.technicianId) return job;
-		if (job.status === 'completed' || job.status === 'cancelled') {
+		if (job.status === 'cancelled' || (job.status === 'completed' && !isSupervisor(user))) {
 			throw refusal(
 				'BAD_REQUEST',
 				`Job ${job.jobNo} is ${job.status}, so it can no longer be assigned.`,

@@ -200,8 +200,11 @@ for (const engine of testEngines()) {
 				qty: '1'
 			});
 			device.record('job.complete', { jobId: s.open.id, at: COMPLETED, outcome: 'fixed' });
-			// A job still open: a completed one keeps its technician.
-			device.record('job.assign', { jobId: fresh, technicianId: s.other.id, reason: '顺路' });
+			device.record('job.assign', {
+				jobId: s.completed.id,
+				technicianId: s.other.id,
+				reason: '顺路'
+			});
 			device.record('followUp.add', {
 				id: randomUUID(),
 				jobId: s.completed.id,

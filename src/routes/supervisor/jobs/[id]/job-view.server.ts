@@ -39,6 +39,8 @@ export async function readJobView(event: RequestEvent) {
 			timeZone: user.timeZone,
 			mayDispatch,
 			mayVerify: isSupervisorView,
+			/** Who did a completed job is a supervisor's correction (jobs/service.ts assignJob). */
+			reassignsCompleted: isSupervisorView,
 			readsScorecards: isSupervisorView,
 			detail,
 			history,
