@@ -73,14 +73,17 @@ test.describe('on a tablet', () => {
 		await expect(technician).toHaveValue(/[0-9a-f-]{36}/);
 		await expect(technician.locator('option:checked')).toHaveText('王强（当前）');
 		await technician.selectOption({ label: '李娜' });
+		// Who did a completed job is a supervisor's correction, and says why.
+		await reassign.getByLabel('改派原因').fill('实为李娜维修');
 		await reassign.getByRole('button', { name: '改派' }).click();
 		await expect(reassign.getByRole('status')).toHaveText('已改派给 李娜。');
 		await expect(work.getByRole('link', { name: '李娜' })).toBeVisible();
 		await expect(technician.locator('option:checked')).toHaveText('李娜（当前）');
 
-		await expect(historyTable.locator('tbody tr')).toHaveCount(rowsBefore + 1);
+		// The technician and the time of the assignment, each with the reason.
+		await expect(historyTable.locator('tbody tr')).toHaveCount(rowsBefore + 2);
 		const change = historyTable.getByRole('row').filter({
-			has: page.getByRole('rowheader', { name: '技师', exact: true })
+			has: page.getByRole('rowheader', { name: '技师 原因：实为李娜维修' })
 		});
 		await expect(change.getByRole('cell')).toHaveText([/\d/, '周建国', '王强', '李娜']);
 

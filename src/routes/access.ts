@@ -23,8 +23,8 @@ export function requireSupervisorPage(locals: App.Locals): SessionUser {
 }
 
 /**
- * The desk's pages (follow-up calls, reworks): the desk and supervisors (shared/domain.ts
- * worksTheDesk); the services check the same rule.
+ * The desk's pages (taking calls, dispatching, follow-up calls, reworks, overlaps): the desk and
+ * supervisors (shared/domain.ts worksTheDesk); the services check the same rule themselves.
  */
 export function requireDeskPage(locals: App.Locals): SessionUser {
 	const user = requireUser(locals);

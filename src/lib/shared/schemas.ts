@@ -3,7 +3,13 @@
  * in the browser, a mutation in a sync batch and the tRPC input on the server.
  */
 import { z } from 'zod/mini';
-import { FOLLOW_UP_CHANNELS, JOB_OUTCOMES, JOB_STATUSES, USER_ROLES } from './domain';
+import {
+	FOLLOW_UP_CHANNELS,
+	JOB_OUTCOMES,
+	JOB_STATUSES,
+	JOB_URGENCIES,
+	USER_ROLES
+} from './domain';
 
 // zod/mini (the browser bundles these): `.check(...)` instead of method chains, same checks and
 // messages as the classic API, so a schema validates the same on every side.
@@ -123,6 +129,52 @@ export const newJobSchema = z.extend(jobFieldsSchema, {
 	jobNo: required(40, 'job number is required'),
 	reportedAt: timeSchema,
 	previousJobId: z.optional(z.nullable(z.uuid()))
+});
+
+/**
+ * A customer's call as the desk takes it (jobs/intake.ts): the job number, the reported time
+ * (the server's clock when saved) and who took it are the server's, never the form's. A call
+ * always leaves a way to call back and what is wrong.
+ */
+export const callIntakeSchema = z.strictObject({
+	customerName: required(100, 'customer name is required'),
+	customerPhone: required(40, 'phone number is required'),
+	customerAddress: z._default(trimmed(200), ''),
+	productModel: z._default(trimmed(100), ''),
+	deviceSerial: z._default(trimmed(100), ''),
+	faultCategoryId: z.optional(z.nullable(z.uuid())),
+	faultDescription: required(2000, 'describe the fault'),
+	urgency: z._default(z.enum(JOB_URGENCIES), 'normal'),
+	/** An earlier job of the station this call is a revisit (rework) of. */
+	previousJobId: z.optional(z.nullable(z.uuid())),
+	/** Dispatch now; left out, the job waits unassigned on the board. */
+	technicianId: z.optional(z.nullable(z.uuid()))
+});
+export type CallIntake = z.output<typeof callIntakeSchema>;
+
+/** The shortest phone or serial prefix the desk's lookup searches with (fewer match too much). */
+export const LOOKUP_MIN_CHARACTERS = 3;
+
+/** The desk's lookup of earlier jobs as the phone number or serial is typed: prefixes of either. */
+export const earlierJobsLookupSchema = z.strictObject({
+	phone: z.optional(trimmed(40)),
+	serial: z.optional(trimmed(100))
+});
+
+/**
+ * Giving a job to a technician: the first assignment needs no reason, a reassignment does
+ * (the service checks, as only it knows whether the job has a technician); kept in its history.
+ */
+export const assignJobSchema = z.strictObject({
+	jobId: z.uuid(),
+	technicianId: z.uuid(),
+	reason: z.optional(trimmed(500))
+});
+
+/** Cancelling a job always says why (kept in its history). */
+export const cancelJobSchema = z.strictObject({
+	jobId: z.uuid(),
+	reason: required(500, 'a reason is required')
 });
 
 export const completeJobSchema = z.strictObject({

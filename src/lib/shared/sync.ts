@@ -10,6 +10,7 @@ import { z } from 'zod/mini';
 import {
 	addFollowUpSchema,
 	addJobPartSchema,
+	assignJobSchema,
 	followUpChannelSchema,
 	jobFieldsSchema,
 	jobOutcomeSchema,
@@ -76,8 +77,8 @@ export const mutationArgs = {
 			)
 		),
 	'job.cancel': z.strictObject({ ...jobRef, reason }),
-	/** Supervisors only. */
-	'job.assign': z.strictObject({ ...jobRef, technicianId: z.uuid() }),
+	/** The desk and supervisors; a reassignment carries a reason (jobs/service.ts assignJob). */
+	'job.assign': assignJobSchema,
 	'job.verify': z.strictObject({ ...jobRef }),
 	'part.add': addJobPartSchema,
 	/** Part lines are insert-only; removing one leaves a tombstone. */
@@ -118,7 +119,9 @@ export const pushInputSchema = z.strictObject({
  *   unstorable, date, choose, times_unchanged, invalid;
  * - job_not_found, line_not_found, part_unknown, job_id_taken, fault_category_unknown,
  *   previous_job_unknown, not_active_technician, supervisor_only, own_jobs_only,
- *   station_admin_read_only;
+ *   station_admin_read_only, desk_no_visit_steps, desk_opens_calls, desk_only,
+ *   desk_supervisor_only;
+ * - desk_job_completed, reassign_reason_required, job_closed_for_assignment {jobNo};
  * - job_verified, job_cancelled, job_not_completed, job_completed, job_completed_correct,
  *   job_no_taken {jobNo};
  * - reassigned_job_taken_over {jobNo}: offline work on a job reassigned since, whose new

@@ -289,7 +289,11 @@ for (const engine of testEngines()) {
 			});
 			await phone.engine.syncNow();
 			const colleague = await createUser(handle.db, station, `other${++logins}`);
-			await assignJob(handle.db, supervisor, { jobId: job.id, technicianId: colleague.id });
+			await assignJob(handle.db, supervisor, {
+				jobId: job.id,
+				technicianId: colleague.id,
+				reason: 'colleague is nearer'
+			});
 
 			expect(await phone.engine.syncNow()).toBe('synced');
 			expect(await phone.db.jobs.count()).toBe(0);

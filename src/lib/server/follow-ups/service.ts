@@ -7,8 +7,7 @@ import { translateDbError } from '../db/errors';
 import { followUps } from '../db/schema';
 import type { SessionUser } from '../auth/session-user';
 import { followUpRecord, type addFollowUpSchema } from '../../shared/schemas';
-import { jobVisibleTo, requireJobWorker } from '../jobs/access';
-import { worksTheDesk } from '../../shared/domain';
+import { jobVisibleTo, requireFollowUpCaller } from '../jobs/access';
 import { jobForVisitFact } from '../jobs/offline-work';
 
 export async function addFollowUp(
@@ -16,8 +15,7 @@ export async function addFollowUp(
 	user: SessionUser,
 	input: z.infer<typeof addFollowUpSchema>
 ) {
-	// The desk records follow-ups (its calls, follow-ups/calls.ts) though it changes no job.
-	if (!worksTheDesk(user)) requireJobWorker(user);
+	requireFollowUpCaller(user);
 	return inTransaction(db, user, async (tx) => {
 		const job = await jobForVisitFact(tx, user, input.jobId, jobVisibleTo);
 		if (job.status !== 'completed') {

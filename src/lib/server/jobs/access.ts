@@ -8,7 +8,7 @@ import { and, eq, isNull, sql, type SQL } from 'drizzle-orm';
 import type { Queryable } from '../db';
 import { jobs, type Job } from '../db/schema';
 import type { SessionUser } from '../auth/session-user';
-import { isSupervisor } from '../../shared/domain';
+import { isSupervisor, worksTheDesk } from '../../shared/domain';
 
 interface JobLookup {
 	/**
@@ -20,7 +20,7 @@ interface JobLookup {
 
 /**
  * The technician whose jobs this user is limited to, or null for a user who sees every job of
- * their station (supervisors, station administrators). The one statement of a technician's
+ * their station (the desk, supervisors, station administrators: roles.md "Read jobs"). The one statement of a technician's
  * scope: services, the push's bulk statements, the pull and the KPI drill-down all ask here
  * (directly or through visibleJobCondition).
  */
@@ -35,13 +35,14 @@ export function visibleJobCondition(user: SessionUser): SQL | undefined {
 }
 
 /**
- * The one statement of "may change this job", as a condition on `jobs` (the caller adds the
- * station): a job this user sees, and for a technician one a supervisor has not verified yet.
- * For a user who may change no job (mayChangeJobs) nothing matches, so a bulk statement applies
- * nothing and the push falls back to the services, which say why (requireJobWorker).
+ * The one statement of "may record on this job" (visit steps, parts, notes), as a condition on
+ * `jobs` (the caller adds the station): a job this user sees, and for a technician one a
+ * supervisor has not verified yet. For a user who records no visits (recordsVisits) nothing
+ * matches, so a bulk statement applies nothing and the push falls back to the services, which
+ * say why (requireVisitRecorder) or apply what that user may do (the desk's corrections).
  */
 export function editableJobCondition(user: SessionUser): SQL | undefined {
-	if (!mayChangeJobs(user)) return sql`false`;
+	if (!recordsVisits(user)) return sql`false`;
 	const unverifiedIfOwn = technicianScope(user) === null ? undefined : isNull(jobs.verifiedAt);
 	return and(visibleJobCondition(user), unverifiedIfOwn);
 }
@@ -78,33 +79,88 @@ export async function jobVisibleTo(
 }
 
 /**
- * Whether this user may change jobs at all: a station administrator reads the station's jobs
- * but records, assigns, verifies and follows up nothing (roles.md); a system administrator
- * never reaches job work (trpc/core.ts authedProcedure) but is named here so no path forgets.
+ * roles.md, "Record visit steps (arrived, started, completed), parts, notes": technicians (their
+ * own jobs) and supervisors. The desk dispatches and corrects but records no visit; a station
+ * administrator reads the station's jobs and changes none; a system administrator never reaches
+ * job work (trpc/core.ts authedProcedure) but is named here so no path forgets.
  */
-export function mayChangeJobs(user: SessionUser): boolean {
+export function recordsVisits(user: SessionUser): boolean {
 	return user.role === 'technician' || user.role === 'supervisor';
 }
 
-/** Refuses a user who may not change jobs (mayChangeJobs), with a reason for their language. */
-export function requireJobWorker(user: SessionUser): void {
-	if (!mayChangeJobs(user)) {
-		throw refusal(
-			'FORBIDDEN',
-			'A station administrator reads jobs but cannot change them; ask a supervisor.',
-			'station_admin_read_only'
-		);
-	}
+/** A station administrator reads jobs and changes none of them (roles.md). */
+function stationAdminReadOnly() {
+	return refusal(
+		'FORBIDDEN',
+		'A station administrator reads jobs but cannot change them; ask a supervisor.',
+		'station_admin_read_only'
+	);
 }
 
-/** The job if this user may change it (editableJobCondition), or the reason they may not. */
+/** Refuses a user who records no visits (recordsVisits), with a reason for their language. */
+export function requireVisitRecorder(user: SessionUser): void {
+	if (recordsVisits(user)) return;
+	if (user.role === 'dispatcher') {
+		throw refusal(
+			'FORBIDDEN',
+			'The desk does not record visits, parts or notes; the technician does.',
+			'desk_no_visit_steps'
+		);
+	}
+	throw stationAdminReadOnly();
+}
+
+/**
+ * roles.md, "Create a job", made on a device (id, number and reported time from the device):
+ * a technician their own (walk-in, found on site), a supervisor for the station. The desk
+ * creates jobs only from a call (jobs/intake.ts), whose reported time is the server's clock.
+ */
+export function requireDeviceJobCreator(user: SessionUser): void {
+	if (user.role === 'dispatcher') {
+		throw refusal(
+			'FORBIDDEN',
+			"The desk opens jobs from the call form, with the server's clock as the reported time.",
+			'desk_opens_calls'
+		);
+	}
+	requireVisitRecorder(user);
+}
+
+/**
+ * roles.md, "Create a job" from a call, "Assign / reassign a job" and lookups of earlier jobs:
+ * the desk and supervisors (shared/domain.ts worksTheDesk), for their station.
+ */
+export function requireDesk(user: SessionUser): void {
+	if (worksTheDesk(user)) return;
+	if (user.role === 'admin') throw stationAdminReadOnly();
+	throw refusal(
+		'FORBIDDEN',
+		'Only the desk or a supervisor can take calls and dispatch jobs.',
+		'desk_only'
+	);
+}
+
+/**
+ * roles.md, "Follow-up call with satisfaction / resolved": the desk and supervisors; a
+ * technician's contacts are kept too (a technician's follow-up is never scored, kpi.md).
+ */
+export function callsFollowUps(user: SessionUser): boolean {
+	return user.role === 'dispatcher' || recordsVisits(user);
+}
+
+/** Refuses a user who records no follow-ups (callsFollowUps), with a reason for their language. */
+export function requireFollowUpCaller(user: SessionUser): void {
+	if (!callsFollowUps(user)) requireVisitRecorder(user);
+}
+
+/** The job if this user may record on it (editableJobCondition), or the reason they may not. */
 export async function jobEditableBy(
 	db: Queryable,
 	user: SessionUser,
 	jobId: string,
 	lookup: JobLookup = {}
 ): Promise<Job> {
-	requireJobWorker(user);
+	requireVisitRecorder(user);
 	const { job, editable } = await findJob(db, user, jobId, lookup);
 	// A job this worker sees but may not change is one a supervisor has verified.
 	if (!editable) {
@@ -118,10 +174,44 @@ export async function jobEditableBy(
 	return job;
 }
 
-/** Refuses everyone but supervisors (isSupervisor), with a reason for their language. */
+/**
+ * roles.md, "Correct or cancel a job": a technician their own (jobEditableBy; the service adds
+ * what completion forbids them), a supervisor the station's, the desk the station's before
+ * completion. Anyone else is refused as requireVisitRecorder says.
+ */
+export async function jobCorrectableBy(
+	db: Queryable,
+	user: SessionUser,
+	jobId: string,
+	lookup: JobLookup = {}
+): Promise<Job> {
+	if (user.role !== 'dispatcher') return jobEditableBy(db, user, jobId, lookup);
+	const job = await jobVisibleTo(db, user, jobId, lookup);
+	if (job.status === 'completed') {
+		throw refusal(
+			'FORBIDDEN',
+			`Job ${job.jobNo} is completed; the desk can correct or cancel a job only before completion.`,
+			'desk_job_completed',
+			{ jobNo: job.jobNo }
+		);
+	}
+	return job;
+}
+
+/**
+ * roles.md, "Verify a completed job", scorecards, periods and settings: supervisors only
+ * (isSupervisor), everyone else refused with a reason for their language.
+ */
 export function requireSupervisor(user: SessionUser, action: string): void {
 	if (isSupervisor(user)) return;
-	requireJobWorker(user);
+	if (user.role === 'dispatcher') {
+		throw refusal(
+			'FORBIDDEN',
+			`Only a supervisor can ${action}; the desk cannot.`,
+			'desk_supervisor_only'
+		);
+	}
+	requireVisitRecorder(user);
 	throw refusal(
 		'FORBIDDEN',
 		`Only a supervisor can ${action}; you are signed in as a technician.`,

@@ -101,18 +101,22 @@ for (const engine of testEngines()) {
 			const job = await createJob(db, technician);
 			const assigned = await as(supervisor).assign({
 				jobId: job.id,
-				technicianId: colleague.id
+				technicianId: colleague.id,
+				reason: 'ana is ill'
 			});
 			expect(assigned.technicianId).toBe(colleague.id);
 
-			const [entry, ...rest] = await as(supervisor).history({ jobId: job.id });
+			// The technician, and the time of the assignment (the open-jobs board's).
+			const [entry, assignedAt, ...rest] = await as(supervisor).history({ jobId: job.id });
 			expect(rest).toEqual([]);
+			expect(assignedAt).toMatchObject({ field: 'assigned_at', kind: 'time', oldValue: null });
 			expect(entry).toMatchObject({
 				field: 'technician_id',
 				kind: 'person',
 				oldValue: technician.name,
 				newValue: colleague.name,
 				changedBy: { id: supervisor.id, name: supervisor.name },
+				reason: 'ana is ill',
 				viaSync: false,
 				deviceTime: null
 			});
@@ -120,7 +124,7 @@ for (const engine of testEngines()) {
 			await expect(as(technician).history({ jobId: job.id })).rejects.toMatchObject({
 				code: 'NOT_FOUND'
 			});
-			expect(await as(colleague).history({ jobId: job.id })).toHaveLength(1);
+			expect(await as(colleague).history({ jobId: job.id })).toHaveLength(2);
 			const detail = await as(supervisor).detail({ id: job.id });
 			expect(detail.technicianName).toBe(colleague.name);
 		});

@@ -31,10 +31,12 @@ const FIELD_KINDS: Partial<Record<string, HistoryValueKind>> = {
 	started_at: 'time',
 	completed_at: 'time',
 	verified_at: 'time',
+	assigned_at: 'time',
 	status: 'status',
 	outcome: 'outcome',
 	technician_id: 'person',
 	verified_by: 'person',
+	reported_by: 'person',
 	fault_category_id: 'category',
 	previous_job_id: 'job'
 };
@@ -183,6 +185,7 @@ export async function getJobDetail(db: Queryable, user: SessionUser, jobId: stri
 	const personIds = [
 		...(job.technicianId ? [job.technicianId] : []),
 		...(job.verifiedBy ? [job.verifiedBy] : []),
+		...(job.reportedBy ? [job.reportedBy] : []),
 		...contacts.flatMap((contact) => (contact.userId ? [contact.userId] : []))
 	];
 	const [people, category, previous] = await Promise.all([
@@ -214,6 +217,7 @@ export async function getJobDetail(db: Queryable, user: SessionUser, jobId: stri
 		job,
 		technicianName: job.technicianId ? (nameOf(job.technicianId) ?? job.technicianId) : null,
 		verifiedByName: nameOf(job.verifiedBy),
+		reportedByName: nameOf(job.reportedBy),
 		categoryName: category[0]?.name ?? null,
 		previousJob: previous[0] ?? null,
 		parts,

@@ -16,13 +16,18 @@ import { inTransaction, setChangeReason } from '../db/change-context';
 import { translateDbError } from '../db/errors';
 import { faultCategories, followUps, jobParts, jobs, parts, users, type Job } from '../db/schema';
 import type { SessionUser } from '../auth/session-user';
+import { isSupervisor } from '../../shared/domain';
 import type { completeJobSchema, jobFieldsSchema, newJobSchema } from '../../shared/schemas';
 import {
 	editableJobCondition,
+	jobCorrectableBy,
 	jobEditableBy,
 	jobVisibleTo,
-	requireJobWorker,
+	recordsVisits,
+	requireDesk,
+	requireDeviceJobCreator,
 	requireSupervisor,
+	requireVisitRecorder,
 	technicianScope
 } from './access';
 import { jobForVisitFact } from './offline-work';
@@ -33,37 +38,40 @@ export async function listJobs(
 	options: { technicianId?: string; limit: number }
 ) {
 	const technicianId = technicianScope(user) ?? options.technicianId;
-	return db
-		.select({
-			id: jobs.id,
-			jobNo: jobs.jobNo,
-			technicianId: jobs.technicianId,
-			technicianName: users.name,
-			customerName: jobs.customerName,
-			productModel: jobs.productModel,
-			faultCategoryName: faultCategories.name,
-			status: jobs.status,
-			outcome: jobs.outcome,
-			reportedAt: jobs.reportedAt,
-			completedAt: jobs.completedAt
-		})
-		.from(jobs)
-		.innerJoin(users, and(eq(users.stationId, jobs.stationId), eq(users.id, jobs.technicianId)))
-		.leftJoin(
-			faultCategories,
-			and(
-				eq(faultCategories.stationId, jobs.stationId),
-				eq(faultCategories.id, jobs.faultCategoryId)
+	return (
+		db
+			.select({
+				id: jobs.id,
+				jobNo: jobs.jobNo,
+				technicianId: jobs.technicianId,
+				technicianName: users.name,
+				customerName: jobs.customerName,
+				productModel: jobs.productModel,
+				faultCategoryName: faultCategories.name,
+				status: jobs.status,
+				outcome: jobs.outcome,
+				reportedAt: jobs.reportedAt,
+				completedAt: jobs.completedAt
+			})
+			.from(jobs)
+			// Left: a job the desk has not dispatched yet has no technician.
+			.leftJoin(users, and(eq(users.stationId, jobs.stationId), eq(users.id, jobs.technicianId)))
+			.leftJoin(
+				faultCategories,
+				and(
+					eq(faultCategories.stationId, jobs.stationId),
+					eq(faultCategories.id, jobs.faultCategoryId)
+				)
 			)
-		)
-		.where(
-			and(
-				eq(jobs.stationId, user.stationId),
-				technicianId ? eq(jobs.technicianId, technicianId) : undefined
+			.where(
+				and(
+					eq(jobs.stationId, user.stationId),
+					technicianId ? eq(jobs.technicianId, technicianId) : undefined
+				)
 			)
-		)
-		.orderBy(desc(jobs.reportedAt), desc(jobs.jobNo))
-		.limit(options.limit);
+			.orderBy(desc(jobs.reportedAt), desc(jobs.jobNo))
+			.limit(options.limit)
+	);
 }
 
 export async function getJob(db: Queryable, user: SessionUser, jobId: string) {
@@ -94,13 +102,17 @@ export async function getJob(db: Queryable, user: SessionUser, jobId: string) {
 
 export type NewJobInput = z.infer<typeof newJobSchema> & { technicianId?: string };
 
-/** A new job; its id is made by the client. An id already taken is a CONFLICT. */
+/**
+ * A new job made on a device (walk-in, found on site); its id, number and reported time are
+ * the device's. An id already taken is a CONFLICT. The desk opens jobs from calls instead
+ * (jobs/intake.ts).
+ */
 export async function createJob(
 	db: Queryable,
 	user: SessionUser,
 	input: NewJobInput
 ): Promise<Job> {
-	requireJobWorker(user);
+	requireDeviceJobCreator(user);
 	let created: Job | undefined;
 	try {
 		[created] = await db
@@ -117,7 +129,11 @@ export async function createJob(
 	return created;
 }
 
-/** The row of a new job, refusing a technician who names another technician. */
+/**
+ * The row of a job made on a device, refusing a technician who names another technician: marked
+ * technician-made (roles.md), with who saved it. The tRPC create and the push's fast path
+ * (sync/bulk/jobs.ts) both build it here.
+ */
 export function newJobRow(user: SessionUser, input: NewJobInput) {
 	const ownJobsOnly = technicianScope(user);
 	if (ownJobsOnly !== null && input.technicianId && input.technicianId !== ownJobsOnly) {
@@ -196,12 +212,23 @@ export const jobSteps = {
 	})
 };
 
+/**
+ * Customer, device and fault facts, and notes. Whoever records visits edits them as a step of
+ * the visit; the desk corrects the facts of a job not yet completed (roles.md "Correct or
+ * cancel"), never its notes, which are the technician's record of the visit.
+ */
 export function updateJobFields(
 	db: Queryable,
 	user: SessionUser,
 	input: { jobId: string; fields: JobFieldEdits }
 ): Promise<Job> {
-	return inTransaction(db, user, (tx) => runJobStep(tx, user, jobSteps.update(input)));
+	return inTransaction(db, user, async (tx) => {
+		if (recordsVisits(user)) return runJobStep(tx, user, jobSteps.update(input));
+		if (input.fields.notes !== undefined) requireVisitRecorder(user);
+		const job = await jobCorrectableBy(tx, user, input.jobId, { lock: true });
+		const changes = definedEntries(input.fields);
+		return Object.keys(changes).length === 0 ? job : writeJob(tx, job, changes);
+	});
 }
 
 export function recordArrival(
@@ -277,14 +304,17 @@ function refuseDeskTimeChange(user: SessionUser, job: Job, reportedAt: Date | un
 	);
 }
 
-/** Cancels a job with a reason. Only a supervisor can cancel a completed job. */
+/**
+ * Cancels a job with a reason. Only a supervisor can cancel a completed job (the desk is
+ * refused by jobCorrectableBy, a technician here).
+ */
 export function cancelJob(
 	db: Queryable,
 	user: SessionUser,
 	input: { jobId: string; reason: string }
 ): Promise<Job> {
 	return inTransaction(db, user, async (tx) => {
-		const job = await jobEditableBy(tx, user, input.jobId, { lock: true });
+		const job = await jobCorrectableBy(tx, user, input.jobId, { lock: true });
 		if (job.status === 'cancelled') return job;
 		if (job.status === 'completed' && user.role === 'technician') {
 			throw refusal(
@@ -299,37 +329,72 @@ export function cancelJob(
 	});
 }
 
-/** Gives the job to another technician of the station (supervisors only). */
+/**
+ * Gives the job to an active technician of the station (the desk and supervisors, roles.md).
+ * The first assignment of an undispatched job needs no reason; taking it from a technician
+ * does, kept in the job's history. A cancelled job keeps its technician, and so does a
+ * completed one, but for a supervisor's correction of who did the work (roles.md: the desk
+ * corrects before completion, a supervisor with a reason). assigned_at is the server's clock,
+ * as the board measures from it.
+ */
 export async function assignJob(
 	db: Queryable,
 	user: SessionUser,
-	input: { jobId: string; technicianId: string }
+	input: { jobId: string; technicianId: string; reason?: string }
 ): Promise<Job> {
-	requireSupervisor(user, 'assign jobs');
+	requireDesk(user);
 	return inTransaction(db, user, async (tx) => {
 		const job = await jobVisibleTo(tx, user, input.jobId, { lock: true });
 		if (job.technicianId === input.technicianId) return job;
-		const [technician] = await tx
-			.select({ id: users.id })
-			.from(users)
-			.where(
-				and(
-					eq(users.stationId, user.stationId),
-					eq(users.id, input.technicianId),
-					eq(users.role, 'technician'),
-					eq(users.active, true)
-				)
-			)
-			.limit(1);
-		if (!technician) {
+		if (job.status === 'cancelled' || (job.status === 'completed' && !isSupervisor(user))) {
 			throw refusal(
 				'BAD_REQUEST',
-				`User ${input.technicianId} is not an active technician of this station.`,
-				'not_active_technician'
+				`Job ${job.jobNo} is ${job.status}, so it can no longer be assigned.`,
+				'job_closed_for_assignment',
+				{ jobNo: job.jobNo }
 			);
 		}
-		return writeJob(tx, job, { technicianId: technician.id });
+		const technicianId = await activeTechnicianOf(tx, user, input.technicianId);
+		const reason = input.reason?.trim() ?? '';
+		if (job.technicianId !== null && reason === '') {
+			throw refusal(
+				'BAD_REQUEST',
+				`Job ${job.jobNo} already has a technician; a reassignment needs a reason.`,
+				'reassign_reason_required',
+				{ jobNo: job.jobNo }
+			);
+		}
+		if (reason !== '') await setChangeReason(tx, reason);
+		return writeJob(tx, job, { technicianId, assignedAt: sql`now()` });
 	});
+}
+
+/** The id of an active technician of the user's station, or the refusal saying it is not one. */
+export async function activeTechnicianOf(
+	db: Queryable,
+	user: SessionUser,
+	technicianId: string
+): Promise<string> {
+	const [technician] = await db
+		.select({ id: users.id })
+		.from(users)
+		.where(
+			and(
+				eq(users.stationId, user.stationId),
+				eq(users.id, technicianId),
+				eq(users.role, 'technician'),
+				eq(users.active, true)
+			)
+		)
+		.limit(1);
+	if (!technician) {
+		throw refusal(
+			'BAD_REQUEST',
+			`User ${technicianId} is not an active technician of this station.`,
+			'not_active_technician'
+		);
+	}
+	return technician.id;
 }
 
 /**

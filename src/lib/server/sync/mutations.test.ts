@@ -209,7 +209,7 @@ for (const engine of testEngines()) {
 				['rejected', 'NOT_FOUND'],
 				['applied', undefined]
 			]);
-			expect(answer.results[1].error?.message).toMatch(/only a supervisor can assign/i);
+			expect(answer.results[1].error?.message).toMatch(/only the desk or a supervisor/i);
 			expect((await jobRow(theirs)).notes).toBe('');
 			expect((await jobRow(mine)).technicianId).toBe(tech.id);
 			const recorded = await handle.db

@@ -132,11 +132,13 @@ for (const engine of testEngines()) {
 			const boss_ = new TestDevice(db, boss);
 			const handOver = await boss_.send('job.assign', {
 				jobId: handedOver.jobId,
-				technicianId: mine.id
+				technicianId: mine.id,
+				reason: 'handed over'
 			});
 			const giveAway = await boss_.send('job.assign', {
 				jobId: given.jobId,
-				technicianId: colleague.id
+				technicianId: colleague.id,
+				reason: 'given away'
 			});
 			expect([handOver.status, giveAway.status]).toEqual(['applied', 'applied']);
 			await db.delete(jobParts).where(inArray(jobParts.id, [handedOver.lines[0], given.lines[0]]));

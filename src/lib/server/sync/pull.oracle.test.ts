@@ -142,7 +142,7 @@ describe.runIf(postgresEngine)('sync.pull oracle on postgres', () => {
 				const job = rng.pick([...office.rows.jobs.values()]);
 				if (job && rng.chance(0.6)) {
 					const technicianId = job.technicianId === alice.id ? bob.id : alice.id;
-					office.record('job.assign', { jobId: job.id, technicianId });
+					office.record('job.assign', { jobId: job.id, technicianId, reason: 'rebalanced' });
 					await pushAll(office);
 				} else {
 					await savePart(db, boss, {

@@ -142,7 +142,13 @@ for (const engine of testEngines()) {
 			await Promise.all([phone.pull(), otherPhone.pull(), office.pull()]);
 
 			expect(
-				(await office.send('job.assign', { jobId: job.jobId, technicianId: other.id })).status
+				(
+					await office.send('job.assign', {
+						jobId: job.jobId,
+						technicianId: other.id,
+						reason: 'tech is ill'
+					})
+				).status
 			).toBe('applied');
 			// One tombstone: the device drops the job's line and follow-up with it.
 			const gone = await phone.pull();
@@ -166,7 +172,7 @@ for (const engine of testEngines()) {
 			expect(seen.changes.jobs.map((j) => j.technicianId)).toEqual([other.id]);
 
 			// Given back: the first technician gets it again, the second loses it.
-			await office.send('job.assign', { jobId: job.jobId, technicianId: tech.id });
+			await office.send('job.assign', { jobId: job.jobId, technicianId: tech.id, reason: 'back' });
 			expect((await phone.pull()).changes.jobParts.map((l) => l.id)).toEqual([job.lineId]);
 			expect((await otherPhone.pull()).deletes.jobs).toEqual([job.jobId]);
 			await office.pull();

@@ -99,7 +99,8 @@ for (const engine of testEngines()) {
 						reportedAt: REPORTED,
 						technicianId: s.tech.id
 					}),
-				'jobs.assign': () => api.jobs.assign({ jobId: s.open.id, technicianId: s.other.id }),
+				'jobs.assign': () =>
+					api.jobs.assign({ jobId: s.open.id, technicianId: s.other.id, reason: '顺路' }),
 				'jobs.verify': () => api.jobs.verify({ jobId: s.completed.id }),
 				// Before followUps.add: a followed-up job takes no more calls.
 				'worklists.recordCall': () =>
@@ -206,7 +207,11 @@ for (const engine of testEngines()) {
 				qty: '1'
 			});
 			device.record('job.complete', { jobId: s.open.id, at: COMPLETED, outcome: 'fixed' });
-			device.record('job.assign', { jobId: s.completed.id, technicianId: s.other.id });
+			device.record('job.assign', {
+				jobId: s.completed.id,
+				technicianId: s.other.id,
+				reason: '顺路'
+			});
 			device.record('followUp.add', {
 				id: randomUUID(),
 				jobId: s.completed.id,

@@ -10,7 +10,7 @@ import { queryRows } from '../../db/rows';
 import { followUps, jobs } from '../../db/schema';
 import type { SessionUser } from '../../auth/session-user';
 import { followUpRecord, type addFollowUpSchema } from '../../../shared/schemas';
-import { mayChangeJobs, visibleJobCondition } from '../../jobs/access';
+import { callsFollowUps, visibleJobCondition } from '../../jobs/access';
 import { jobIdsOf } from './jobs';
 
 /**
@@ -26,7 +26,7 @@ export async function tryAddFollowUps(
 ): Promise<boolean> {
 	if (inputs.length === 0) return true;
 	// Refused one by one, where addFollowUp says why.
-	if (!mayChangeJobs(user)) return false;
+	if (!callsFollowUps(user)) return false;
 	const contacts = recordset(followUps, inputs.map(followUpRecord));
 	const added = await queryRows<{ id: string }>(
 		tx,

@@ -12,7 +12,7 @@ import { translateDbError } from '../../db/errors';
 import { queryRows } from '../../db/rows';
 import { jobHistory, jobs } from '../../db/schema';
 import type { SessionUser } from '../../auth/session-user';
-import { mayChangeJobs } from '../../jobs/access';
+import { recordsVisits } from '../../jobs/access';
 import {
 	newJobRow,
 	startedStatus,
@@ -60,7 +60,7 @@ export async function tryCreateJobs(
 ): Promise<boolean> {
 	if (inputs.length === 0) return true;
 	// Refused one by one, where createJob says why.
-	if (!mayChangeJobs(user)) return false;
+	if (!recordsVisits(user)) return false;
 	const history: FoldedChange[] = [];
 	const rows = inputs.map((input) => {
 		const row = newJobRow(user, input);

@@ -1,8 +1,25 @@
 import { z } from 'zod';
 import { z as zm } from 'zod/mini';
 import { authedProcedure, router } from '../core';
-import { completeJobSchema, listLimitSchema, newJobSchema } from '../../../shared/schemas';
-import { assignJob, completeJob, createJob, getJob, listJobs, verifyJob } from '../../jobs/service';
+import {
+	assignJobSchema,
+	callIntakeSchema,
+	cancelJobSchema,
+	completeJobSchema,
+	earlierJobsLookupSchema,
+	listLimitSchema,
+	newJobSchema
+} from '../../../shared/schemas';
+import {
+	assignJob,
+	cancelJob,
+	completeJob,
+	createJob,
+	getJob,
+	listJobs,
+	verifyJob
+} from '../../jobs/service';
+import { dispatchTechnicians, lookupEarlierJobs, openJobFromCall } from '../../jobs/intake';
 import { getJobDetail, jobHistoryEntrySchema, listJobHistory } from '../../jobs/history';
 
 export const jobsRouter = router({
@@ -29,12 +46,27 @@ export const jobsRouter = router({
 		.output(z.array(jobHistoryEntrySchema))
 		.query(({ ctx, input }) => listJobHistory(ctx.db, ctx.user, input.jobId)),
 	/**
-	 * Supervisors give a job to another active technician of the station. The service writes in
-	 * a transaction whose change context names the supervisor, so the history shows who did it.
+	 * The desk and supervisors give a job to an active technician of the station; a
+	 * reassignment needs a reason. The service writes in a transaction whose change context
+	 * names the user and the reason, so the history shows who did it and why.
 	 */
 	assign: authedProcedure
-		.input(z.object({ jobId: z.uuid(), technicianId: z.uuid() }))
+		.input(assignJobSchema)
 		.mutation(({ ctx, input }) => assignJob(ctx.db, ctx.user, input)),
+	/** Cancels with a reason (the desk only before completion, a technician only their own). */
+	cancel: authedProcedure
+		.input(cancelJobSchema)
+		.mutation(({ ctx, input }) => cancelJob(ctx.db, ctx.user, input)),
+	/** The desk takes a call: a new job with the server's number and clock (jobs/intake.ts). */
+	openFromCall: authedProcedure
+		.input(callIntakeSchema)
+		.mutation(({ ctx, input }) => openJobFromCall(ctx.db, ctx.user, input)),
+	/** The station's earlier jobs of a phone number or serial prefix, as the desk types. */
+	lookupEarlier: authedProcedure
+		.input(earlierJobsLookupSchema)
+		.query(({ ctx, input }) => lookupEarlierJobs(ctx.db, ctx.user, input)),
+	/** Whom the desk can dispatch to: the station's active technicians. */
+	dispatchTechnicians: authedProcedure.query(({ ctx }) => dispatchTechnicians(ctx.db, ctx.user)),
 	/** Supervisors mark a completed job as checked; its technician can no longer change it. */
 	verify: authedProcedure
 		.input(z.object({ jobId: z.uuid() }))

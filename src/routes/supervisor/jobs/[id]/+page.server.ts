@@ -1,44 +1,61 @@
 /**
- * /supervisor/jobs/[id]: the supervisor's two decisions on a job, reassign and verify. What the
- * page shows is loaded by +page.ts from job.json, so that it can be read offline too. The
- * actions are plain form posts (they work without JavaScript; use:enhance keeps the page in
- * place) that call the tRPC API as the signed-in user, so permissions and the history's actor
- * come from the jobs service.
+ * /supervisor/jobs/[id]: the decisions on a job: assign or reassign and cancel (the desk and
+ * supervisors), verify (supervisors). What the page shows is loaded by +page.ts from job.json,
+ * so that it can be read offline too. The actions are plain form posts (they work without
+ * JavaScript; use:enhance keeps the page in place) that call the tRPC API as the signed-in
+ * user, so permissions and the history's actor come from the jobs service.
  */
 import { fail } from '@sveltejs/kit';
 import { z } from 'zod';
 import { serverCaller } from '$lib/server/trpc/caller';
 import { formRefusal } from '$lib/server/trpc/form-refusal';
-import { requireSupervisorPage } from '../../../access';
+import { requireDeskPage, requireSupervisorPage } from '../../../access';
 import { jobIdOf } from './job-view.server';
 import type { Actions } from './$types';
 
 export type JobActionProblem =
-	'technician_invalid' | 'not_completed' | 'job_not_found' | 'forbidden' | 'unknown';
+	| 'technician_invalid'
+	| 'not_completed'
+	| 'reason_required'
+	| 'job_not_found'
+	| 'forbidden'
+	| 'unknown';
+
+/** A refused action: a problem the page words, or the service's own reason, already worded. */
+type Refused<A extends string> = { action: A; problem: JobActionProblem; message?: string };
 
 export type JobActionResult =
-	| { action: 'assign'; problem: JobActionProblem }
+	| Refused<'assign'>
 	| { action: 'assign'; assignedTo: string; changed: boolean }
-	| { action: 'verify'; problem: JobActionProblem }
-	| { action: 'verify'; verified: true };
+	| Refused<'verify'>
+	| { action: 'verify'; verified: true }
+	| Refused<'cancel'>
+	| { action: 'cancel'; cancelled: true };
 
-/** The reason a refused call gives, as a code the page translates. */
-function problemOf(caught: unknown, badRequest: JobActionProblem): JobActionProblem {
-	switch (formRefusal(caught).code) {
-		case 'BAD_REQUEST':
-			return badRequest;
-		case 'NOT_FOUND':
-			return 'job_not_found';
-		case 'FORBIDDEN':
-			return 'forbidden';
-		default:
-			return 'unknown';
-	}
+/** The reason a refused call gives: the service's words when it said why, else a code. */
+function refused<A extends string>(action: A, caught: unknown, badRequest: JobActionProblem) {
+	const { code, refusal, message } = formRefusal(caught);
+	const problem: JobActionProblem =
+		code === 'BAD_REQUEST'
+			? badRequest
+			: code === 'NOT_FOUND'
+				? 'job_not_found'
+				: code === 'FORBIDDEN'
+					? 'forbidden'
+					: 'unknown';
+	const answer: Refused<A> = refusal ? { action, problem, message } : { action, problem };
+	return fail(problem === 'job_not_found' ? 404 : 400, answer);
+}
+
+/** A reason typed in a form: trimmed, absent when blank. */
+function reasonOf(form: FormData): string | undefined {
+	const reason = String(form.get('reason') ?? '').trim();
+	return reason === '' ? undefined : reason;
 }
 
 export const actions: Actions = {
 	assign: async (event) => {
-		requireSupervisorPage(event.locals);
+		requireDeskPage(event.locals);
 		const jobId = jobIdOf(event);
 		const form = await event.request.formData();
 		const technicianId = z.uuid().safeParse(String(form.get('technicianId') ?? ''));
@@ -48,19 +65,34 @@ export const actions: Actions = {
 		const caller = await serverCaller(event);
 		try {
 			const before = await caller.jobs.detail({ id: jobId });
-			const after = await caller.jobs.assign({ jobId, technicianId: technicianId.data });
+			const after = await caller.jobs.assign({
+				jobId,
+				technicianId: technicianId.data,
+				reason: reasonOf(form)
+			});
 			const { technicianName } = await caller.jobs.detail({ id: jobId });
 			return {
 				action: 'assign',
-				assignedTo: technicianName,
+				assignedTo: technicianName ?? '',
 				changed: before.job.technicianId !== after.technicianId
 			} as JobActionResult;
 		} catch (caught) {
-			const problem = problemOf(caught, 'technician_invalid');
-			return fail(problem === 'job_not_found' ? 404 : 400, {
-				action: 'assign',
-				problem
-			} as JobActionResult);
+			return refused('assign', caught, 'technician_invalid');
+		}
+	},
+	cancel: async (event) => {
+		requireDeskPage(event.locals);
+		const jobId = jobIdOf(event);
+		const reason = reasonOf(await event.request.formData());
+		if (!reason) {
+			return fail(400, { action: 'cancel', problem: 'reason_required' } as JobActionResult);
+		}
+		const caller = await serverCaller(event);
+		try {
+			await caller.jobs.cancel({ jobId, reason });
+			return { action: 'cancel', cancelled: true } as JobActionResult;
+		} catch (caught) {
+			return refused('cancel', caught, 'unknown');
 		}
 	},
 	verify: async (event) => {
@@ -71,11 +103,7 @@ export const actions: Actions = {
 			await caller.jobs.verify({ jobId });
 			return { action: 'verify', verified: true } as JobActionResult;
 		} catch (caught) {
-			const problem = problemOf(caught, 'not_completed');
-			return fail(problem === 'job_not_found' ? 404 : 400, {
-				action: 'verify',
-				problem
-			} as JobActionResult);
+			return refused('verify', caught, 'not_completed');
 		}
 	}
 };
