@@ -20,7 +20,7 @@ import {
 	timeSchema,
 	trimmed
 } from './schemas';
-import { JOB_ORIGINS, JOB_URGENCIES } from './domain';
+import type { JobOrigin, JobUrgency } from './domain';
 
 const reason = required(500, 'a reason is required');
 const jobRef = { jobId: z.uuid() };
@@ -201,13 +201,16 @@ export const jobRecordSchema = z.object({
 	verifiedAt: nullableTimestamp,
 	updatedAt: timestamp,
 	/** Who opened the job: the technician on site, the desk taking a call, or an import. */
-	origin: z.enum(JOB_ORIGINS),
-	urgency: z.enum(JOB_URGENCIES),
+	// Not checked against the lists on the phone (its script budget is tight): the database's
+	// enums already hold them.
+	origin: z.custom<JobOrigin>(),
+	urgency: z.custom<JobUrgency>(),
 	/** Server time of the latest (re)assignment; null for jobs assigned before it was kept. */
 	assignedAt: nullableTimestamp,
 	/**
-	 * The job reached its technician by dispatch: the desk opened it, or someone other than its
-	 * technician saved it and gave it to them. The phone marks such a job new until it is opened.
+	 * The job is open and reached its technician by dispatch: the desk opened it, or someone
+	 * other than its technician saved it and gave it to them. The phone marks such a job new
+	 * until it is opened there.
 	 */
 	dispatched: z.boolean()
 });

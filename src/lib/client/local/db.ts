@@ -43,7 +43,8 @@ export interface OutboxEntry {
  * Kept on the device only (the server has no use for it); a job never opened has no row.
  */
 export interface OpenedJob {
-	jobId: string;
+	/** The job's id. */
+	id: string;
 }
 
 /** A change the server refused for good, kept so the technician sees what and why. */
@@ -130,7 +131,7 @@ export class LocalDatabase extends Dexie {
 	meta!: Table<MetaRow, MetaKey>;
 	outbox!: EntityTable<OutboxEntry, 'id'>;
 	rejected!: EntityTable<RejectedChange, 'mutationId'>;
-	opened!: EntityTable<OpenedJob, 'jobId'>;
+	opened!: EntityTable<OpenedJob, 'id'>;
 
 	readonly ownerId: string;
 	/** This database's clientId, read once when it is opened (it never changes). */
@@ -155,11 +156,11 @@ export class LocalDatabase extends Dexie {
 			rejected: 'mutationId, jobId'
 		});
 		// Version 2 adds the fields the technician searches and the job page's earlier jobs match
-		// on (local/job-search.ts: indexes only) and the opened jobs; every earlier table and row
-		// stays as it is.
+		// on (local/job-search.ts: indexes only) and the opened jobs (tech list's "new"); every
+		// earlier table and row stays as it is.
 		this.version(2).stores({
 			jobs: 'id, status, reportedAt, completedAt, jobNo, customerName, customerPhone, deviceSerial',
-			opened: 'jobId'
+			opened: 'id'
 		});
 		this.on('populate', (tx) => {
 			const initial: MetaValues = {

@@ -51,6 +51,8 @@ export function sectionCurrent(section: Section, path: string): 'page' | 'true' 
 	if (path === section.href) return 'page';
 	const within =
 		section.includes?.some((prefix) => path.startsWith(prefix)) ||
-		(section.href !== '/supervisor' && section.href !== '/desk' && path.startsWith(`${section.href}/`));
+		(section.href !== '/supervisor' &&
+			section.href !== '/desk' &&
+			path.startsWith(`${section.href}/`));
 	return within ? 'true' : undefined;
 }

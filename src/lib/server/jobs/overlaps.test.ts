@@ -149,9 +149,10 @@ for (const engine of testEngines()) {
 			expect(anaPhone.rows.jobs.has(jobId)).toBe(false);
 			const benPhone = device(ben);
 			await benPhone.pull();
+			// Completed already: nothing new for ben to start.
 			expect(benPhone.rows.jobs.get(jobId)).toMatchObject({
 				status: 'completed',
-				dispatched: true
+				dispatched: false
 			});
 			expect([...benPhone.rows.jobParts.values()].map((line) => line.jobId)).toEqual([jobId]);
 

@@ -159,7 +159,7 @@ const jobRecord = (user: SessionUser) => ({
 	origin: jobs.origin,
 	urgency: jobs.urgency,
 	assignedAt: jobs.assignedAt,
-	dispatched: sql<boolean>`(${jobs.origin} = 'desk' OR ${jobs.reportedBy} <> ${jobs.technicianId}) IS TRUE`
+	dispatched: sql<boolean>`(${jobs.status} = 'open' AND (${jobs.origin} = 'desk' OR ${jobs.reportedBy} <> ${jobs.technicianId})) IS TRUE`
 });
 
 function readJobs(db: Queryable, user: SessionUser, since: Since) {

@@ -172,8 +172,11 @@ export async function serverCopy(db: Database, user: SessionUser) {
 			urgency: job.urgency,
 			assignedAt: job.assignedAt,
 			dispatched:
-				job.origin === 'desk' ||
-				(job.reportedBy !== null && job.technicianId !== null && job.reportedBy !== job.technicianId)
+				job.status === 'open' &&
+				(job.origin === 'desk' ||
+					(job.reportedBy !== null &&
+						job.technicianId !== null &&
+						job.reportedBy !== job.technicianId))
 		});
 	}
 	for (const { line } of lineRows) {
