@@ -23,7 +23,6 @@ const REASONS: Record<string, (params: Params) => string> = {
 	// The desk's rules (jobs/access.ts, jobs/service.ts assignJob).
 	desk_no_visit_steps: () => m.desk_reason_no_visit_steps(),
 	desk_opens_calls: () => m.desk_reason_opens_calls(),
-	desk_only: () => m.desk_reason_desk_only(),
 	desk_supervisor_only: () => m.desk_reason_supervisor_only(),
 	desk_job_completed: ({ jobNo }) => m.desk_reason_job_completed({ jobNo }),
 	reassign_reason_required: ({ jobNo }) => m.desk_reason_reassign_reason_required({ jobNo }),
@@ -64,12 +63,10 @@ const REASONS: Record<string, (params: Params) => string> = {
 	target_not_allowed: () => m.acc_target_not_allowed(),
 	station_create_not_allowed: () => m.adm_station_create_not_allowed(),
 	// The open-jobs board (jobs/board.ts).
-	board_desk_only: () => m.board_reason_desk_only(),
 	// Reassignment and the desk's jobs (jobs/offline-work.ts, jobs/overlaps.ts, jobs/service.ts).
 	reassigned_job_taken_over: ({ jobNo }) => m.sync_reason_reassigned_job_taken_over({ jobNo }),
 	reported_time_desk_owned: ({ jobNo }) => m.sync_reason_reported_time_desk_owned({ jobNo }),
-	overlap_not_found: () => m.sync_reason_overlap_not_found(),
-	overlap_desk_only: () => m.sync_reason_overlap_desk_only()
+	overlap_not_found: () => m.sync_reason_overlap_not_found()
 };
 
 /** A refused password (auth/password-policy.ts's PasswordProblem as params). */

@@ -31,6 +31,10 @@ function job(fields: Partial<JobRecord> & { jobNo: string; daysAgo: number }): J
 		notes: '',
 		verifiedAt: null,
 		updatedAt: reportedAt,
+		origin: 'technician',
+		urgency: 'normal',
+		assignedAt: null,
+		dispatched: false,
 		...rest
 	};
 }

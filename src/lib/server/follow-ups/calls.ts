@@ -23,14 +23,10 @@ import { queryRows } from '../db/rows';
 import { followUpCalls, followUpClosures } from '../db/schema';
 import { refusal } from '../refusal';
 import type { SessionUser } from '../auth/session-user';
-import { jobVisibleTo } from '../jobs/access';
+import { jobVisibleTo, requireDesk } from '../jobs/access';
 import { isoUtc } from '../review/sql';
 import { addFollowUp } from './service';
-import {
-	FOLLOW_UP_CALL_OUTCOMES,
-	worksTheDesk,
-	type FollowUpCallOutcome
-} from '../../shared/domain';
+import { FOLLOW_UP_CALL_OUTCOMES, type FollowUpCallOutcome } from '../../shared/domain';
 import { kpiPeriodSchema } from '../../shared/kpi';
 
 type UnreachedOutcome = Exclude<FollowUpCallOutcome, 'reached'>;
@@ -128,17 +124,6 @@ export const closeForFollowUpSchema = z.object({
 });
 
 export const reopenForFollowUpSchema = z.object({ jobId: z.uuid() });
-
-/** Refuses everyone who does not work the desk (technicians, administrators). */
-function requireDesk(user: SessionUser): void {
-	if (!worksTheDesk(user)) {
-		throw refusal(
-			'FORBIDDEN',
-			'Only the desk or a supervisor works the follow-up calls.',
-			'desk_only'
-		);
-	}
-}
 
 const retryDelay = (outcome: SQL) => sql`CASE ${outcome}
 	${sql.join(

@@ -127,17 +127,14 @@ export function requireDeviceJobCreator(user: SessionUser): void {
 }
 
 /**
- * roles.md, "Create a job" from a call, "Assign / reassign a job" and lookups of earlier jobs:
- * the desk and supervisors (shared/domain.ts worksTheDesk), for their station.
+ * The desk's work (roles.md: a job from a call, assigning, follow-up calls, the open-jobs
+ * board, reworks, overlapping work): the desk and supervisors (shared/domain.ts worksTheDesk),
+ * for their station. Every desk service asks here.
  */
 export function requireDesk(user: SessionUser): void {
 	if (worksTheDesk(user)) return;
 	if (user.role === 'admin') throw stationAdminReadOnly();
-	throw refusal(
-		'FORBIDDEN',
-		'Only the desk or a supervisor can take calls and dispatch jobs.',
-		'desk_only'
-	);
+	throw refusal('FORBIDDEN', 'Only the desk or a supervisor may do this.', 'desk_only');
 }
 
 /**

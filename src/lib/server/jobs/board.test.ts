@@ -309,10 +309,13 @@ for (const engine of testEngines()) {
 		});
 
 		it('is the desk’s and the supervisors’ only: technicians and administrators are refused', async () => {
-			for (const user of [alice, admin]) {
+			for (const [user, key] of [
+				[alice, 'desk_only'],
+				[admin, 'station_admin_read_only']
+			] as const) {
 				await expect(read(user)).rejects.toMatchObject({
 					code: 'FORBIDDEN',
-					reason: { key: 'board_desk_only' }
+					reason: { key }
 				});
 				await expect(countOverdueOpenJobs(db, user, NOW)).rejects.toMatchObject({
 					code: 'FORBIDDEN'

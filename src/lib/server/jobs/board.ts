@@ -13,8 +13,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import type { Queryable } from '../db';
 import { queryRows } from '../db/rows';
 import type { SessionUser } from '../auth/session-user';
-import { refusal } from '../refusal';
-import { worksTheDesk } from '../../shared/domain';
+import { requireDesk } from './access';
 import {
 	COMPLETED_TODAY_LISTED,
 	UNASSIGNED,
@@ -26,15 +25,6 @@ import {
 	type OpenJobsBoard
 } from '../../shared/board';
 import { isoUtc } from '../review/sql';
-
-function requireBoardReader(user: SessionUser): void {
-	if (worksTheDesk(user)) return;
-	throw refusal(
-		'FORBIDDEN',
-		'The open-jobs board is for the desk and supervisors.',
-		'board_desk_only'
-	);
-}
 
 /** The station's response-time thresholds in hours (null when response time is not scored). */
 function stationThresholds(stationId: string): SQL {
@@ -92,7 +82,7 @@ export async function openJobsBoard(
 	input: BoardFilters = {},
 	now: Date = new Date()
 ): Promise<OpenJobsBoard> {
-	requireBoardReader(user);
+	requireDesk(user);
 	const filters = boardFiltersSchema.parse(input);
 	const station = user.stationId;
 	const jobs = await queryRows<BoardJob>(
@@ -193,7 +183,7 @@ export async function countOverdueOpenJobs(
 	user: SessionUser,
 	now: Date = new Date()
 ): Promise<number> {
-	requireBoardReader(user);
+	requireDesk(user);
 	const [row] = await queryRows<{ overdue: number }>(
 		db,
 		sql`SELECT count(*)::int AS overdue FROM ${boardJobs(user.stationId, now)}

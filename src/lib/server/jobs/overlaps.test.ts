@@ -273,7 +273,7 @@ for (const engine of testEngines()) {
 				overlaps(ana).count(),
 				overlaps(ana).resolve({ jobId: randomUUID(), technicianId: ana.id, decision: 'kept' })
 			]) {
-				expect(await refusalOf(call)).toEqual({ key: 'overlap_desk_only', params: {} });
+				expect(await refusalOf(call)).toEqual({ key: 'desk_only', params: {} });
 			}
 		});
 

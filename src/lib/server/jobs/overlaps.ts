@@ -10,7 +10,7 @@ import { inTransaction, setChangeReason } from '../db/change-context';
 import { queryRows } from '../db/rows';
 import type { SessionUser } from '../auth/session-user';
 import { refusal } from '../refusal';
-import { worksTheDesk } from '../../shared/domain';
+import { requireDesk } from './access';
 
 export const OVERLAP_DECISIONS = ['returned', 'kept'] as const;
 export type OverlapDecision = (typeof OVERLAP_DECISIONS)[number];
@@ -32,16 +32,6 @@ export interface OpenOverlap {
 	/** The device time of their latest change, and when the server first saw such work. */
 	workedAt: Date | null;
 	detectedAt: Date;
-}
-
-function requireDesk(user: SessionUser): void {
-	if (!worksTheDesk(user)) {
-		throw refusal(
-			'FORBIDDEN',
-			'Only the desk (a dispatcher or a supervisor) decides overlapping work.',
-			'overlap_desk_only'
-		);
-	}
 }
 
 /** The station's undecided overlaps, oldest first. */

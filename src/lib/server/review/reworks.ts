@@ -9,11 +9,11 @@ import { z } from 'zod';
 import type { Queryable } from '../db';
 import { queryRows } from '../db/rows';
 import type { SessionUser } from '../auth/session-user';
-import { refusal } from '../refusal';
 import { jobFactsCtes, refreshJobFacts } from '../kpi/job-facts';
 import { parseStationPeriod } from '../kpi/period';
 import { isoUtc } from './sql';
-import { JOB_STATUSES, worksTheDesk } from '../../shared/domain';
+import { JOB_STATUSES } from '../../shared/domain';
+import { requireDesk } from '../jobs/access';
 import { kpiPeriodSchema, type KpiPeriod } from '../../shared/kpi';
 
 export const reworkListInputSchema = z.object({
@@ -53,12 +53,6 @@ export const reworkListSchema = z.object({
 });
 export type ReworkList = z.infer<typeof reworkListSchema>;
 
-function requireReworkReader(user: SessionUser): void {
-	if (!worksTheDesk(user)) {
-		throw refusal('FORBIDDEN', 'Only the desk or a supervisor reads the reworks.', 'desk_only');
-	}
-}
-
 const jobColumns = (alias: string) => {
 	const t = sql.raw(alias);
 	return sql`json_build_object(
@@ -81,7 +75,7 @@ export async function reworkList(
 	user: SessionUser,
 	input: z.input<typeof reworkListInputSchema>
 ): Promise<ReworkList> {
-	requireReworkReader(user);
+	requireDesk(user);
 	const { period, technicianId } = reworkListInputSchema.parse(input);
 	const scope = parseStationPeriod({ stationId: user.stationId, ...period });
 	await refreshJobFacts(db, scope.stationId);
@@ -115,7 +109,7 @@ export async function countReworks(
 	user: SessionUser,
 	period: KpiPeriod
 ): Promise<number> {
-	requireReworkReader(user);
+	requireDesk(user);
 	const scope = parseStationPeriod({ stationId: user.stationId, ...period });
 	await refreshJobFacts(db, scope.stationId);
 	const [row] = await queryRows<{ count: number }>(
