@@ -136,7 +136,7 @@ test('a station admin is offered, and may open, only the import page among the s
 	await signInAs(page, 'admin');
 	await expect(page).toHaveURL('/supervisor/import');
 	const sections = page.getByRole('navigation', { name: '主管功能' }).getByRole('link');
-	await expect(sections).toHaveText(['导入']);
+	await expect(sections).toHaveText(['导入', '账号管理']);
 
 	for (const path of ['/supervisor/settings', '/supervisor/follow-ups']) {
 		const response = await page.goto(path);

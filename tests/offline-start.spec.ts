@@ -92,8 +92,8 @@ test('offline, a page that needs the server says so, and "back to the start page
 	await context.setOffline(true);
 
 	// A page that reads the server and keeps no copy (docs/pwa.md): it says so.
-	await page.goto('/supervisor/follow-ups');
-	await expect(page).toHaveURL('/supervisor/follow-ups');
+	await page.goto('/desk/follow-ups');
+	await expect(page).toHaveURL('/desk/follow-ups');
 	await expect(page.getByRole('heading', { level: 1 })).toHaveText('当前离线');
 	await expect(page.getByText('本设备上没有这个页面的副本')).toBeVisible();
 	await expectNoGenericError(page);

@@ -1,7 +1,7 @@
 /** Who may open which page. Every page load asks here before it reads anything. */
 import { error, redirect } from '@sveltejs/kit';
 import type { SessionUser } from '$lib/server/auth/session-user';
-import { isSupervisor, worksTheDesk } from '$lib/shared/domain';
+import { isSupervisor, worksTheDesk } from '$lib/shared/roles';
 import { m } from '$lib/paraglide/messages.js';
 
 function requireUser(locals: App.Locals): SessionUser {

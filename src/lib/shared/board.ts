@@ -4,7 +4,8 @@
  * The board itself is computed in SQL (lib/server/jobs/board.ts).
  */
 import { z } from 'zod/mini';
-import type { JobOrigin, JobOutcome, JobUrgency } from './domain';
+import type { JobOutcome } from './domain';
+import type { JobOrigin, JobUrgency } from './desk-domain';
 
 /** The statuses of a job not yet done: the board's jobs. */
 export const BOARD_STATUSES = ['open', 'in_progress'] as const;
@@ -24,9 +25,19 @@ export const UNASSIGNED = 'unassigned';
 /** A board filter by age in hours goes up to 90 days, far beyond any threshold. */
 export const MAX_OLDER_THAN_HOURS = 90 * 24;
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 export const boardFiltersSchema = z.strictObject({
-	/** A technician's id, or `unassigned` for the jobs nobody was dispatched to yet. */
-	technician: z.optional(z.union([z.literal(UNASSIGNED), z.uuid()])),
+	/**
+	 * A technician's id, or `unassigned` for the jobs nobody was dispatched to yet. Checked with
+	 * a refinement, not z.union: the browser loads the board's schema, and zod's union and
+	 * literal would land in the code every page loads, the phone's included (size-budget.mjs).
+	 */
+	technician: z.optional(
+		z
+			.string()
+			.check(z.refine((value) => value === UNASSIGNED || UUID.test(value), 'invalid technician'))
+	),
 	status: z.optional(z.enum(BOARD_STATUSES)),
 	categoryId: z.optional(z.uuid()),
 	age: z.optional(z.enum(BOARD_AGE_FILTERS)),

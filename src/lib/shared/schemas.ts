@@ -3,13 +3,7 @@
  * in the browser, a mutation in a sync batch and the tRPC input on the server.
  */
 import { z } from 'zod/mini';
-import {
-	FOLLOW_UP_CHANNELS,
-	JOB_OUTCOMES,
-	JOB_STATUSES,
-	JOB_URGENCIES,
-	USER_ROLES
-} from './domain';
+import { FOLLOW_UP_CHANNELS, JOB_OUTCOMES, JOB_STATUSES, USER_ROLES } from './domain';
 
 // zod/mini (the browser bundles these): `.check(...)` instead of method chains, same checks and
 // messages as the classic API, so a schema validates the same on every side.
@@ -132,36 +126,6 @@ export const newJobSchema = z.extend(jobFieldsSchema, {
 });
 
 /**
- * A customer's call as the desk takes it (jobs/intake.ts): the job number, the reported time
- * (the server's clock when saved) and who took it are the server's, never the form's. A call
- * always leaves a way to call back and what is wrong.
- */
-export const callIntakeSchema = z.strictObject({
-	customerName: required(100, 'customer name is required'),
-	customerPhone: required(40, 'phone number is required'),
-	customerAddress: z._default(trimmed(200), ''),
-	productModel: z._default(trimmed(100), ''),
-	deviceSerial: z._default(trimmed(100), ''),
-	faultCategoryId: z.optional(z.nullable(z.uuid())),
-	faultDescription: required(2000, 'describe the fault'),
-	urgency: z._default(z.enum(JOB_URGENCIES), 'normal'),
-	/** An earlier job of the station this call is a revisit (rework) of. */
-	previousJobId: z.optional(z.nullable(z.uuid())),
-	/** Dispatch now; left out, the job waits unassigned on the board. */
-	technicianId: z.optional(z.nullable(z.uuid()))
-});
-export type CallIntake = z.output<typeof callIntakeSchema>;
-
-/** The shortest phone or serial prefix the desk's lookup searches with (fewer match too much). */
-export const LOOKUP_MIN_CHARACTERS = 3;
-
-/** The desk's lookup of earlier jobs as the phone number or serial is typed: prefixes of either. */
-export const earlierJobsLookupSchema = z.strictObject({
-	phone: z.optional(trimmed(40)),
-	serial: z.optional(trimmed(100))
-});
-
-/**
  * Giving a job to a technician: the first assignment needs no reason, a reassignment does
  * (the service checks, as only it knows whether the job has a technician); kept in its history.
  */
@@ -169,12 +133,6 @@ export const assignJobSchema = z.strictObject({
 	jobId: z.uuid(),
 	technicianId: z.uuid(),
 	reason: z.optional(trimmed(500))
-});
-
-/** Cancelling a job always says why (kept in its history). */
-export const cancelJobSchema = z.strictObject({
-	jobId: z.uuid(),
-	reason: required(500, 'a reason is required')
 });
 
 export const completeJobSchema = z.strictObject({
@@ -257,60 +215,6 @@ export const newStationSchema = z.strictObject({
 });
 
 export const stationRefSchema = z.strictObject({ stationId: z.uuid() });
-
-/**
- * Why an account was changed, kept in its audit (null there when none is given): optional,
- * except where the role changes, which alters what a person may do and so must say why.
- */
-const accountChangeReason = /* @__PURE__ */ z.optional(trimmed(500));
-
-/**
- * A new account: with a password the administrator typed, one the server makes and shows once
- * (`generatePassword`), or neither (it cannot sign in until one is set).
- */
-export const newStationUserSchema = /* @__PURE__ */ z
-	.extend(newUserSchema, {
-		stationId: z.uuid(),
-		generatePassword: z.optional(z.boolean()),
-		reason: accountChangeReason
-	})
-	.check(
-		z.refine((account) => !(account.generatePassword && account.password !== undefined), {
-			message: 'give a password or have one generated, not both',
-			path: ['password']
-		})
-	);
-
-/** A password reset: the one typed, or, without one, a password the server makes and shows once. */
-export const setUserPasswordSchema = z.strictObject({
-	stationId: z.uuid(),
-	userId: z.uuid(),
-	password: z.optional(passwordSchema),
-	reason: accountChangeReason
-});
-
-export const accountRefSchema = z.strictObject({ stationId: z.uuid(), userId: z.uuid() });
-
-export const setUserActiveSchema = z.strictObject({
-	stationId: z.uuid(),
-	userId: z.uuid(),
-	active: z.boolean(),
-	reason: accountChangeReason
-});
-
-export const renameUserSchema = z.strictObject({
-	stationId: z.uuid(),
-	userId: z.uuid(),
-	name: newUserSchema.shape.name,
-	reason: accountChangeReason
-});
-
-export const setUserRoleSchema = z.object({
-	stationId: z.uuid(),
-	userId: z.uuid(),
-	role: userRoleSchema,
-	reason: required(500, 'a reason is required')
-});
 
 export const changeOwnPasswordSchema = z.object({
 	current: /* @__PURE__ */ z.string().check(z.minLength(1), z.maxLength(256)),

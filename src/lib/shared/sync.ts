@@ -20,7 +20,7 @@ import {
 	timeSchema,
 	trimmed
 } from './schemas';
-import type { JobOrigin, JobUrgency } from './domain';
+import type { JobOrigin, JobUrgency } from './desk-domain';
 
 const reason = required(500, 'a reason is required');
 const jobRef = { jobId: z.uuid() };

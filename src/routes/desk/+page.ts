@@ -8,7 +8,7 @@
 import { error, redirect } from '@sveltejs/kit';
 import { m } from '$lib/paraglide/messages.js';
 import { loadKeptPage } from '$lib/client/scorecard/snapshot-load';
-import { worksTheDesk } from '$lib/shared/domain';
+import { worksTheDesk } from '$lib/shared/roles';
 import { boardFiltersFromSearch, boardSearch, type OpenJobsBoard } from '$lib/shared/board';
 import { BOARD_DEPENDENCY } from '$lib/client/board/poll';
 import type { PageLoad } from './$types';

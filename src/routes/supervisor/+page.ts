@@ -1,6 +1,6 @@
 import { error, redirect } from '@sveltejs/kit';
 import { m } from '$lib/paraglide/messages.js';
-import { isSupervisor } from '$lib/shared/domain';
+import { isSupervisor } from '$lib/shared/roles';
 import { periodFromSearchParams, periodSearch } from '$lib/shared/time/periods';
 import { zonedDay } from '$lib/shared/time/local-time';
 import { loadSnapshot } from '$lib/client/scorecard/snapshot-load';

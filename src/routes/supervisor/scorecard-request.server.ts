@@ -5,7 +5,7 @@
  */
 import { error } from '@sveltejs/kit';
 import { m } from '$lib/paraglide/messages.js';
-import { isSupervisor, readsStationJobs } from '$lib/shared/domain';
+import { isSupervisor, readsStationJobs } from '$lib/shared/roles';
 import type { SessionUser } from '$lib/server/auth/session-user';
 import {
 	periodFromSearchParams,

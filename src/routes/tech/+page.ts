@@ -4,12 +4,12 @@
  * the person remembered on this device).
  */
 import { redirect } from '@sveltejs/kit';
-import { homePathFor } from '$lib/shared/home-path';
 import type { PageLoad } from './$types';
 
 export const load: PageLoad = async ({ parent }) => {
 	const { user } = await parent();
-	// Supervisors and admins have their own start page (the server knows; offline it may not).
-	if (user && user.role !== 'technician') redirect(303, homePathFor(user.role));
+	// Everyone else has a start page of their own, which `/` picks (routes/+page.ts): the
+	// technician's phone need not carry the map of every role's pages.
+	if (user && user.role !== 'technician') redirect(303, '/');
 	return {};
 };

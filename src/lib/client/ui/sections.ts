@@ -18,7 +18,8 @@ const HOME: Section = {
 	label: m.home_nav,
 	includes: ['/supervisor/technicians/', '/supervisor/jobs/']
 };
-const BOARD: Section = { href: '/desk', label: m.board_nav, includes: ['/desk/calls/'] };
+const BOARD: Section = { href: '/desk', label: m.board_nav };
+const NEW_CALL: Section = { href: '/desk/calls/new', label: m.desk_nav_new_call };
 const FOLLOW_UPS: Section = { href: '/desk/follow-ups', label: m.wl_nav_follow_ups };
 const REWORKS: Section = { href: '/desk/reworks', label: m.wl_nav_reworks };
 const OVERLAPS: Section = { href: '/desk/overlaps', label: m.sync_nav_overlaps };
@@ -29,6 +30,7 @@ const SECTIONS: Partial<Record<UserRole, readonly Section[]>> = {
 	supervisor: [
 		HOME,
 		BOARD,
+		NEW_CALL,
 		{ href: '/supervisor/alerts', label: m.sc_nav_alerts },
 		FOLLOW_UPS,
 		{ href: '/supervisor/quality', label: m.sc_nav_quality },
@@ -38,7 +40,7 @@ const SECTIONS: Partial<Record<UserRole, readonly Section[]>> = {
 		IMPORT,
 		{ href: '/supervisor/settings', label: m.sc_nav_settings }
 	],
-	dispatcher: [BOARD, FOLLOW_UPS, REWORKS, OVERLAPS],
+	dispatcher: [BOARD, NEW_CALL, FOLLOW_UPS, REWORKS, OVERLAPS],
 	admin: [IMPORT, ACCOUNTS]
 };
 

@@ -34,15 +34,13 @@ import {
 	uuid
 } from 'drizzle-orm/pg-core';
 import {
-	FOLLOW_UP_CALL_OUTCOMES,
 	FOLLOW_UP_CHANNELS,
-	JOB_ORIGINS,
 	JOB_OUTCOMES,
 	JOB_STATUSES,
-	JOB_URGENCIES,
 	USER_ROLES,
 	type KpiSettings
 } from '../../shared/domain';
+import { FOLLOW_UP_CALL_OUTCOMES, JOB_ORIGINS, JOB_URGENCIES } from '../../shared/desk-domain';
 import { DEFAULT_KPI_SETTINGS } from '../../shared/kpi-settings';
 
 export const userRole = pgEnum('user_role', USER_ROLES);

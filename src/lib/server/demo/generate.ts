@@ -15,14 +15,8 @@
  * opens on site (walk-ins, found on site): reported on arrival. The latest calls are still
  * waiting for the desk to dispatch them, so the open-jobs board always has work on it.
  */
-import type {
-	FollowUpChannel,
-	JobOrigin,
-	JobOutcome,
-	JobStatus,
-	JobUrgency,
-	UserRole
-} from '../../shared/domain';
+import type { FollowUpChannel, JobOutcome, JobStatus, UserRole } from '../../shared/domain';
+import type { JobOrigin, JobUrgency } from '../../shared/desk-domain';
 import {
 	AWAITING_PARTS_NOTE,
 	CHANNEL_ODDS,

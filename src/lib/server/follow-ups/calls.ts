@@ -26,7 +26,7 @@ import type { SessionUser } from '../auth/session-user';
 import { jobVisibleTo, requireDesk } from '../jobs/access';
 import { isoUtc } from '../review/sql';
 import { addFollowUp } from './service';
-import { FOLLOW_UP_CALL_OUTCOMES, type FollowUpCallOutcome } from '../../shared/domain';
+import { FOLLOW_UP_CALL_OUTCOMES, type FollowUpCallOutcome } from '../../shared/desk-domain';
 import { kpiPeriodSchema } from '../../shared/kpi';
 
 type UnreachedOutcome = Exclude<FollowUpCallOutcome, 'reached'>;

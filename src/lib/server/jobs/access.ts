@@ -8,7 +8,7 @@ import { and, eq, isNull, sql, type SQL } from 'drizzle-orm';
 import type { Queryable } from '../db';
 import { jobs, type Job } from '../db/schema';
 import type { SessionUser } from '../auth/session-user';
-import { isSupervisor, worksTheDesk } from '../../shared/domain';
+import { isSupervisor, worksTheDesk } from '../../shared/roles';
 
 interface JobLookup {
 	/**

@@ -16,7 +16,7 @@ import { jobs, users, type Job } from '../db/schema';
 import type { SessionUser } from '../auth/session-user';
 import { uuidV7Source } from '../interchange/uuid';
 import { refusal } from '../refusal';
-import { LOOKUP_MIN_CHARACTERS, type CallIntake } from '../../shared/schemas';
+import { LOOKUP_MIN_CHARACTERS, type CallIntake } from '../../shared/call-schemas';
 import { fromZonedInput, zonedDay } from '../../shared/time/local-time';
 import { requireDesk } from './access';
 import { activeTechnicianOf } from './service';

@@ -16,7 +16,7 @@ import { inTransaction, setChangeReason } from '../db/change-context';
 import { translateDbError } from '../db/errors';
 import { faultCategories, followUps, jobParts, jobs, parts, users, type Job } from '../db/schema';
 import type { SessionUser } from '../auth/session-user';
-import { isSupervisor } from '../../shared/domain';
+import { isSupervisor } from '../../shared/roles';
 import type { completeJobSchema, jobFieldsSchema, newJobSchema } from '../../shared/schemas';
 import {
 	editableJobCondition,

@@ -8,7 +8,7 @@ import { z as zm } from 'zod/mini';
 import type { Queryable } from '../db';
 import { queryRows } from '../db/rows';
 import type { SessionUser } from '../auth/session-user';
-import { isSupervisor } from '../../shared/domain';
+import { isSupervisor } from '../../shared/roles';
 import { stationKpiRowSchema, type KpiPeriod, type StationKpiRow } from '../../shared/kpi';
 import { refusal } from '../refusal';
 import { refreshJobFacts } from './job-facts';

@@ -3,7 +3,7 @@ import { fail, redirect } from '@sveltejs/kit';
 import { serverCaller } from '$lib/server/trpc/caller';
 import { formRefusal } from '$lib/server/trpc/form-refusal';
 import { RETRY_AFTER_HOURS, OVERDUE_AFTER_DAYS } from '$lib/server/follow-ups/calls';
-import { FOLLOW_UP_CALL_OUTCOMES, type FollowUpCallOutcome } from '$lib/shared/domain';
+import { FOLLOW_UP_CALL_OUTCOMES, type FollowUpCallOutcome } from '$lib/shared/desk-domain';
 import { parsePeriodKey } from '$lib/shared/time/periods';
 import { requireDeskPage } from '../../access';
 import type { Actions, PageServerLoad } from './$types';

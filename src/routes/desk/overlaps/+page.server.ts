@@ -7,7 +7,7 @@
 import { error, fail, redirect } from '@sveltejs/kit';
 import { z } from 'zod';
 import { m } from '$lib/paraglide/messages.js';
-import { worksTheDesk } from '$lib/shared/domain';
+import { worksTheDesk } from '$lib/shared/roles';
 import { serverCaller } from '$lib/server/trpc/caller';
 import { formRefusal } from '$lib/server/trpc/form-refusal';
 import type { Actions, PageServerLoad } from './$types';

@@ -9,7 +9,8 @@ import { eq } from 'drizzle-orm';
 import type { Database, Queryable, Transaction } from '../../db';
 import { settingsAudit, stations } from '../../db/schema';
 import type { SessionUser } from '../../auth/session-user';
-import { isSupervisor, SCORED_KPIS, type KpiSettings } from '../../../shared/domain';
+import { SCORED_KPIS, type KpiSettings } from '../../../shared/domain';
+import { isSupervisor } from '../../../shared/roles';
 import { refusal, type Refusal } from '../../refusal';
 
 /** The audit's subjects: `kpi:<kpi>`, `fault_category:<code>`, and these. */

@@ -20,16 +20,15 @@ import {
 	type AccountChange
 } from '../../auth/accounts';
 import { createStation, listManagedStations } from '../../stations/admin';
+import { newStationSchema, stationRefSchema } from '../../../shared/schemas';
 import {
 	accountRefSchema,
-	newStationSchema,
 	newStationUserSchema,
 	renameUserSchema,
 	setUserActiveSchema,
 	setUserPasswordSchema,
-	setUserRoleSchema,
-	stationRefSchema
-} from '../../../shared/schemas';
+	setUserRoleSchema
+} from '../../../shared/account-schemas';
 
 const adminProcedure = roleProcedure('admin', 'system_admin');
 const systemAdminProcedure = roleProcedure('system_admin');

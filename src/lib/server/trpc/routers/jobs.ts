@@ -3,13 +3,15 @@ import { z as zm } from 'zod/mini';
 import { authedProcedure, router } from '../core';
 import {
 	assignJobSchema,
-	callIntakeSchema,
-	cancelJobSchema,
 	completeJobSchema,
-	earlierJobsLookupSchema,
 	listLimitSchema,
 	newJobSchema
 } from '../../../shared/schemas';
+import {
+	callIntakeSchema,
+	cancelJobSchema,
+	earlierJobsLookupSchema
+} from '../../../shared/call-schemas';
 import {
 	assignJob,
 	cancelJob,

@@ -5,7 +5,7 @@
  */
 import { error, json } from '@sveltejs/kit';
 import { m } from '$lib/paraglide/messages.js';
-import { worksTheDesk } from '$lib/shared/domain';
+import { worksTheDesk } from '$lib/shared/roles';
 import { serverCaller } from '$lib/server/trpc/caller';
 import type { RequestHandler } from './$types';
 

@@ -7,7 +7,7 @@ import { error, redirect } from '@sveltejs/kit';
 import { m } from '$lib/paraglide/messages.js';
 import { loadKeptPage } from '$lib/client/scorecard/snapshot-load';
 import type { JobView } from './job-view.server';
-import { readsStationJobs } from '$lib/shared/domain';
+import { readsStationJobs } from '$lib/shared/roles';
 import type { PageLoad } from './$types';
 
 export const load: PageLoad = async ({ params, fetch, parent }) => {

@@ -7,7 +7,7 @@
 import { error, type RequestEvent } from '@sveltejs/kit';
 import { z } from 'zod';
 import { m } from '$lib/paraglide/messages.js';
-import { isSupervisor, worksTheDesk } from '$lib/shared/domain';
+import { isSupervisor, worksTheDesk } from '$lib/shared/roles';
 import { serverCaller } from '$lib/server/trpc/caller';
 import { formRefusal } from '$lib/server/trpc/form-refusal';
 import { jobReaderOfRequest } from '../../scorecard-request.server';
