@@ -3,5 +3,5 @@ import type { LayoutServerLoad } from './$types';
 
 export const load: LayoutServerLoad = ({ locals }) => {
 	const user = requireAccountAdminPage(locals);
-	return { adminRole: user.role, ownStationId: user.stationId };
+	return { adminRole: user.role };
 };

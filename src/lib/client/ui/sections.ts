@@ -1,7 +1,8 @@
 /**
  * The station pages' section navigation, by role: a person is offered only the pages the server
  * lets them open (roles.md). Supervisors see everything the desk does and their own pages; the
- * desk its board and worklists; a station administrator the import and the accounts.
+ * desk its board and worklists; a station administrator the import and the accounts; a system
+ * administrator the stations.
  */
 import { m } from '$lib/paraglide/messages.js';
 import type { UserRole } from '$lib/shared/domain';
@@ -24,7 +25,8 @@ const FOLLOW_UPS: Section = { href: '/desk/follow-ups', label: m.wl_nav_follow_u
 const REWORKS: Section = { href: '/desk/reworks', label: m.wl_nav_reworks };
 const OVERLAPS: Section = { href: '/desk/overlaps', label: m.sync_nav_overlaps };
 const IMPORT: Section = { href: '/supervisor/import', label: m.sc_nav_import };
-const ACCOUNTS: Section = { href: '/admin', label: m.adm_nav_accounts };
+/** `/admin` opens the administrator's own station's accounts. */
+const ACCOUNTS: Section = { href: '/admin', label: m.adm_nav_accounts, includes: ['/admin/'] };
 
 const SECTIONS: Partial<Record<UserRole, readonly Section[]>> = {
 	supervisor: [
@@ -41,7 +43,8 @@ const SECTIONS: Partial<Record<UserRole, readonly Section[]>> = {
 		{ href: '/supervisor/settings', label: m.sc_nav_settings }
 	],
 	dispatcher: [BOARD, NEW_CALL, FOLLOW_UPS, REWORKS, OVERLAPS],
-	admin: [IMPORT, ACCOUNTS]
+	admin: [IMPORT, ACCOUNTS],
+	system_admin: [{ href: '/admin/stations', label: m.adm_nav_stations }]
 };
 
 export function sectionsFor(role: UserRole | undefined): readonly Section[] {
