@@ -69,7 +69,11 @@ for (const engine of testEngines()) {
 
 		/** The supervisor's device gives the job to another technician (as the desk does). */
 		async function reassign(boss: SessionUser, jobId: string, to: SessionUser) {
-			const result = await device(boss).send('job.assign', { jobId, technicianId: to.id }, at(1));
+			const result = await device(boss).send(
+				'job.assign',
+				{ jobId, technicianId: to.id, reason: 'ana is off sick' },
+				at(1)
+			);
 			expect(result.status).toBe('applied');
 		}
 
