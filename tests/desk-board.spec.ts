@@ -11,12 +11,16 @@ import { supervisorSession } from './tech-helpers';
 
 test.use({ viewport: { width: 1024, height: 768 } });
 
-/** The board's groups (one section per technician, the unassigned ones first). */
-const groups = (page: Page) => page.getByRole('main').getByRole('region');
-const jobRows = (page: Page) =>
+/** The jobs done today, listed after the open ones. */
+const doneToday = (page: Page) => page.getByRole('region', { name: /^今天已完成/ });
+/** The board's groups of open jobs (one section per technician, the unassigned ones first). */
+const groups = (page: Page) =>
 	page
 		.getByRole('main')
 		.getByRole('region')
+		.filter({ hasNot: page.getByRole('heading', { name: /^今天已完成/ }) });
+const jobRows = (page: Page) =>
+	groups(page)
 		.getByRole('row')
 		.filter({ has: page.getByRole('link') });
 
@@ -50,17 +54,18 @@ test('the desk works from the board: unassigned first, overdue marked, kept fres
 	const jobLink = dispatched.getByRole('link').first();
 	const jobNo = await jobLink.innerText();
 	const jobId = (await jobLink.getAttribute('href'))!.split('/').pop()!;
-	await expect(page.getByRole('link', { name: jobNo, exact: true })).toBeVisible();
+	await expect(groups(page).getByRole('link', { name: jobNo, exact: true })).toBeVisible();
 	const supervisor = await supervisorSession(browser, baseURL ?? '');
 	const completed = await supervisor.request.post('/api/trpc/jobs.complete', {
 		data: superjson.serialize({ jobId, completedAt: new Date(), outcome: 'fixed' })
 	});
 	expect(completed.ok()).toBe(true);
 	await supervisor.context.close();
-	// The board asks again every 20 s while it is visible.
-	await expect(page.getByRole('link', { name: jobNo, exact: true })).toHaveCount(0, {
+	// The board asks again every 20 s while it is visible: the job moves to today's done ones.
+	await expect(groups(page).getByRole('link', { name: jobNo, exact: true })).toHaveCount(0, {
 		timeout: 45_000
 	});
+	await expect(doneToday(page).getByRole('link', { name: jobNo, exact: true })).toBeVisible();
 	await expect(page.getByText(/离线查看/)).toHaveCount(0);
 	const shown = await jobRows(page).count();
 
@@ -71,7 +76,7 @@ test('the desk works from the board: unassigned first, overdue marked, kept fres
 	await expect(page.getByText(/^离线查看：这是 .+ 时的数据。$/)).toBeVisible();
 	await expect(groups(page).first().getByRole('heading', { level: 2 })).toHaveText(/^未派工 \d+$/);
 	await expect(jobRows(page)).toHaveCount(shown);
-	await expect(page.getByRole('link', { name: jobNo, exact: true })).toHaveCount(0);
+	await expect(groups(page).getByRole('link', { name: jobNo, exact: true })).toHaveCount(0);
 	// Filters never viewed online have no copy: the board says so instead of failing.
 	await counts.getByRole('link', { name: '未派工' }).click();
 	await expect(page.getByRole('alert')).toHaveText(

@@ -44,6 +44,7 @@ test('offline work on a job reassigned meanwhile is kept and shown to the desk',
 	await tablet.goto(`/supervisor/jobs/${job.id}`);
 	const reassign = tablet.getByRole('form', { name: '改派给其他技师' });
 	await reassign.getByRole('combobox', { name: '技师' }).selectOption({ label: '杨磊' });
+	await reassign.getByLabel('改派原因').fill('陈静手头的活太多');
 	await reassign.getByRole('button', { name: '改派' }).click();
 	await expect(reassign.getByRole('status')).toHaveText('已改派给 杨磊。');
 
