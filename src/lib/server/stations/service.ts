@@ -10,7 +10,7 @@ type TechnicianSummary = Omit<TechnicianJobCounts, 'lastCompletedAt'> & {
 	lastCompletedAt: Date | null;
 };
 
-/** Every technician of the station with job counts, counted in SQL. */
+/** The station's technicians (active, or with jobs) with job counts, counted in SQL. */
 export async function technicianSummary(
 	db: Database,
 	user: SessionUser
@@ -29,6 +29,9 @@ export async function technicianSummary(
 		left join jobs j on j.station_id = u.station_id and j.technician_id = u.id
 		where u.station_id = ${user.stationId} and u.role = 'technician'
 		group by u.id, u.login, u.name, u.active
+		-- A deactivated technician stays while they have jobs to show; one who never had any
+		-- (an account made by mistake, then deactivated) is only the accounts page's business.
+		having u.active or count(j.id) > 0
 		order by u.active desc, u.login`
 	);
 	return rows.map((row) => ({

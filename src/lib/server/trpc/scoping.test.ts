@@ -8,7 +8,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { m } from '../../paraglide/messages.js';
 import type { DatabaseHandle } from '../db';
-import { jobParts, jobs, parts } from '../db/schema';
+import { jobParts, jobs, parts, users } from '../db/schema';
 import { queryRows } from '../db/rows';
 import type { SessionUser } from '../auth/session-user';
 import { addJobPart } from '../catalog/service';
@@ -108,6 +108,9 @@ for (const engine of testEngines()) {
 		});
 
 		it('gives supervisors the station overview and technicians a reasoned refusal', async () => {
+			// A technician deactivated before doing any job is not part of the overview.
+			const left = await createUser(handle.db, north, 'carol', 'technician');
+			await handle.db.update(users).set({ active: false }).where(eq(users.id, left.id));
 			const summary = await as(boss).stations.technicianSummary();
 			expect(summary.map((t) => [t.login, t.jobsTotal, t.jobsCompleted, t.jobsOpen])).toEqual([
 				['alice', 2, 1, 1],
