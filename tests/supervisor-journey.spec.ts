@@ -1,7 +1,7 @@
 /**
  * A supervisor's review of last quarter on a tablet, start to finish: pick the quarter, open the
  * weakest repairer, see which jobs failed and why, take the scorecard away as a CSV, and call a
- * customer from the follow-up queue. The numbers must agree on every page and in the file.
+ * customer from the follow-up calls. The numbers must agree on every page and in the file.
  */
 import { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
@@ -83,30 +83,28 @@ test('a supervisor reviews last quarter, drills into failed jobs, exports it and
 		Number(wangqiang!.jobs_completed) * (1 - Number(wangqiang!.repair_success_rate))
 	).toBeCloseTo(failedCount, 6);
 
-	// Record a follow-up call from the queue; the job leaves it.
+	// Call a customer back from the follow-up calls; once reached, the job leaves the list.
 	await page
 		.getByRole('navigation', { name: '主管功能' })
-		.getByRole('link', { name: '回访队列' })
+		.getByRole('link', { name: '回访电话' })
 		.click();
-	await expect(page.getByRole('heading', { level: 1, name: '回访队列' })).toBeVisible();
-	const waiting = Number(
-		/共 (\d+) 单/.exec(await page.getByText(/^共 \d+ 单待回访/).innerText())![1]
-	);
+	await expect(page.getByRole('heading', { level: 1, name: '回访电话' })).toBeVisible();
 	const queue = page.getByRole('list', { name: '待回访工单' });
 	const oldest = queue.getByRole('listitem').first();
 	const jobNo = (await oldest.getByRole('heading', { level: 2 }).innerText())
 		.replace(/^工单号\s*/, '')
 		.trim();
-	await oldest.getByLabel(`记录工单 ${jobNo} 的回访`).click();
-	await expect(oldest.getByLabel('回访方式')).toHaveValue('phone');
-	await oldest.getByRole('radio', { name: '5', exact: true }).check();
-	await oldest.getByRole('radio', { name: '已解决' }).check();
-	await oldest.getByLabel('备注').fill('客户表示维修后使用正常');
-	await oldest.getByRole('button', { name: '保存回访' }).click();
+	const job = page.getByRole('listitem', { name: `工单 ${jobNo}` });
+	await job.getByLabel(`记录工单 ${jobNo} 的回访通话`).click();
+	await job.getByRole('radio', { name: '已联系上' }).check();
+	await job.getByRole('radio', { name: '5', exact: true }).check();
+	await job.getByRole('radio', { name: '已解决' }).check();
+	await job.getByLabel('备注').fill('客户表示维修后使用正常');
+	await job.getByRole('button', { name: '保存通话' }).click();
 
-	await expect(page.getByRole('status')).toHaveText(`工单 ${jobNo} 的回访已保存，已移出队列。`);
-	await expect(queue.getByRole('heading', { level: 2, name: jobNo })).toHaveCount(0);
-	await expect(page.getByText(new RegExp(`^共 ${waiting - 1} 单待回访`))).toBeVisible();
+	await expect(page.getByRole('status')).toHaveText(`工单 ${jobNo} 已回访。`);
+	await expect(job).toHaveCount(0);
 	await page.reload();
-	await expect(page.getByRole('heading', { level: 2, name: jobNo })).toHaveCount(0);
+	await expect(page.getByRole('list', { name: '待回访工单' })).toBeVisible();
+	await expect(page.getByRole('listitem', { name: `工单 ${jobNo}` })).toHaveCount(0);
 });

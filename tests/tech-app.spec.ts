@@ -74,7 +74,7 @@ test('forms say what is wrong beside the field, in the technician language', asy
 	await page.getByLabel('数量').fill('0');
 	await page.getByRole('button', { name: '添加', exact: true }).click();
 	await expect(page.getByText('请输入大于 0 的数量，最多 3 位小数。')).toBeVisible();
-	await page.getByRole('button', { name: '取消' }).click();
+	await page.getByRole('button', { name: '取消', exact: true }).click();
 
 	// Correcting a time needs a reason, and the reported time shows as typed (station time).
 	await page.getByRole('button', { name: '修改时间' }).click();
