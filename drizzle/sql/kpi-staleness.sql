@@ -110,6 +110,42 @@ CREATE OR REPLACE TRIGGER job_parts_kpi_stale_delete AFTER DELETE ON job_parts
 	REFERENCING OLD TABLE AS old_rows
 	FOR EACH STATEMENT EXECUTE FUNCTION job_kpi_mark_job_children();
 --> statement-breakpoint
+CREATE OR REPLACE TRIGGER job_step_entries_kpi_stale_insert AFTER INSERT ON job_step_entries
+	REFERENCING NEW TABLE AS new_rows
+	FOR EACH STATEMENT EXECUTE FUNCTION job_kpi_mark_job_children();
+--> statement-breakpoint
+CREATE OR REPLACE TRIGGER job_step_entries_kpi_stale_update AFTER UPDATE ON job_step_entries
+	REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+	FOR EACH STATEMENT EXECUTE FUNCTION job_kpi_mark_job_children();
+--> statement-breakpoint
+CREATE OR REPLACE TRIGGER job_step_entries_kpi_stale_delete AFTER DELETE ON job_step_entries
+	REFERENCING OLD TABLE AS old_rows
+	FOR EACH STATEMENT EXECUTE FUNCTION job_kpi_mark_job_children();
+--> statement-breakpoint
+CREATE OR REPLACE TRIGGER job_flag_acceptances_kpi_stale_insert AFTER INSERT ON job_flag_acceptances
+	REFERENCING NEW TABLE AS new_rows
+	FOR EACH STATEMENT EXECUTE FUNCTION job_kpi_mark_job_children();
+--> statement-breakpoint
+CREATE OR REPLACE TRIGGER job_flag_acceptances_kpi_stale_update AFTER UPDATE ON job_flag_acceptances
+	REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+	FOR EACH STATEMENT EXECUTE FUNCTION job_kpi_mark_job_children();
+--> statement-breakpoint
+CREATE OR REPLACE TRIGGER job_flag_acceptances_kpi_stale_delete AFTER DELETE ON job_flag_acceptances
+	REFERENCING OLD TABLE AS old_rows
+	FOR EACH STATEMENT EXECUTE FUNCTION job_kpi_mark_job_children();
+--> statement-breakpoint
+CREATE OR REPLACE TRIGGER job_kpi_exclusions_kpi_stale_insert AFTER INSERT ON job_kpi_exclusions
+	REFERENCING NEW TABLE AS new_rows
+	FOR EACH STATEMENT EXECUTE FUNCTION job_kpi_mark_job_children();
+--> statement-breakpoint
+CREATE OR REPLACE TRIGGER job_kpi_exclusions_kpi_stale_update AFTER UPDATE ON job_kpi_exclusions
+	REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+	FOR EACH STATEMENT EXECUTE FUNCTION job_kpi_mark_job_children();
+--> statement-breakpoint
+CREATE OR REPLACE TRIGGER job_kpi_exclusions_kpi_stale_delete AFTER DELETE ON job_kpi_exclusions
+	REFERENCING OLD TABLE AS old_rows
+	FOR EACH STATEMENT EXECUTE FUNCTION job_kpi_mark_job_children();
+--> statement-breakpoint
 
 -- A category's standard minutes are part of its completed jobs' facts.
 CREATE OR REPLACE FUNCTION job_kpi_mark_category_jobs() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -119,7 +155,9 @@ BEGIN
 	FROM new_rows n
 	JOIN old_rows o ON o.station_id = n.station_id AND o.id = n.id
 	JOIN jobs j ON j.station_id = n.station_id AND j.fault_category_id = n.id
-	WHERE n.standard_minutes IS DISTINCT FROM o.standard_minutes AND j.status = 'completed';
+	WHERE (n.standard_minutes IS DISTINCT FROM o.standard_minutes
+			OR n.floor_minutes IS DISTINCT FROM o.floor_minutes)
+		AND j.status = 'completed';
 	RETURN NULL;
 END
 $$;
@@ -147,3 +185,30 @@ $$;
 CREATE OR REPLACE TRIGGER stations_kpi_stale_update AFTER UPDATE ON stations
 	REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
 	FOR EACH STATEMENT EXECUTE FUNCTION job_kpi_mark_station_jobs();
+--> statement-breakpoint
+
+-- An effective-dated settings version (rework window) may change the facts of any completed job
+-- of its station; versions change rarely, so all of them are refreshed.
+CREATE OR REPLACE FUNCTION job_kpi_mark_settings_version_jobs() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+	INSERT INTO job_kpi_stale (station_id, job_id)
+	SELECT j.station_id, j.id
+	FROM (SELECT DISTINCT station_id FROM changed_rows) c
+	JOIN jobs j ON j.station_id = c.station_id
+	WHERE j.status = 'completed' AND EXISTS (SELECT 1 FROM stations s WHERE s.id = c.station_id);
+	RETURN NULL;
+END
+$$;
+--> statement-breakpoint
+CREATE OR REPLACE TRIGGER kpi_settings_versions_kpi_stale_insert AFTER INSERT ON kpi_settings_versions
+	REFERENCING NEW TABLE AS changed_rows
+	FOR EACH STATEMENT EXECUTE FUNCTION job_kpi_mark_settings_version_jobs();
+--> statement-breakpoint
+CREATE OR REPLACE TRIGGER kpi_settings_versions_kpi_stale_update AFTER UPDATE ON kpi_settings_versions
+	REFERENCING NEW TABLE AS changed_rows
+	FOR EACH STATEMENT EXECUTE FUNCTION job_kpi_mark_settings_version_jobs();
+--> statement-breakpoint
+CREATE OR REPLACE TRIGGER kpi_settings_versions_kpi_stale_delete AFTER DELETE ON kpi_settings_versions
+	REFERENCING OLD TABLE AS changed_rows
+	FOR EACH STATEMENT EXECUTE FUNCTION job_kpi_mark_settings_version_jobs();
+--> statement-breakpoint

@@ -16,6 +16,7 @@
  * estimated cost is far above jit_above_cost, and that compilation costs about ten times the
  * query itself (docs/kpi.md), so compare with it off.
  */
+import type { FollowUpSource } from '../../src/lib/shared/honesty-domain';
 import { parseArgs } from 'node:util';
 import postgres from 'postgres';
 import { sql } from 'drizzle-orm';
@@ -194,9 +195,9 @@ async function generateStation(db: Database, code: string, jobCount: number): Pr
 					+ (g::float8 / ${jobCount}) * interval '730 days' + g * interval '0 s' as reported_at) t
 			) r`);
 		await tx.execute(sql`
-			insert into follow_ups (station_id, id, job_id, visited_at, channel, satisfaction, issue_resolved)
+			insert into follow_ups (station_id, id, job_id, visited_at, channel, source, satisfaction, issue_resolved)
 			select j.station_id, md5(j.id::text || 'f' || n)::uuid, j.id,
-				j.completed_at + make_interval(hours => 24 * n + (random() * 48)::int), 'phone',
+				j.completed_at + make_interval(hours => 24 * n + (random() * 48)::int), 'phone', 'desk',
 				case when random() < 0.9 then least(5, 2 + floor(random() * 4)::int) end,
 				case when random() < 0.05 then false when random() < 0.8 then true end
 			from jobs j
@@ -250,12 +251,13 @@ async function naiveScorecard(db: Database, stationId: string) {
 			job_id: string;
 			visited_at: string;
 			created_at: string;
+			source: FollowUpSource;
 			satisfaction: number | null;
 			issue_resolved: boolean | null;
 		}>(
 			db,
-			sql`select id::text, job_id::text, visited_at::text, created_at::text, satisfaction::int,
-				issue_resolved from follow_ups where station_id = ${stationId}::uuid`
+			sql`select id::text, job_id::text, visited_at::text, created_at::text, source::text,
+				satisfaction::int, issue_resolved from follow_ups where station_id = ${stationId}::uuid`
 		),
 		queryRows<{ id: string; login: string; name: string }>(
 			db,
@@ -296,6 +298,7 @@ async function naiveScorecard(db: Database, stationId: string) {
 			jobId: f.job_id,
 			visitedAt: new Date(f.visited_at),
 			createdAt: new Date(f.created_at),
+			source: f.source,
 			satisfaction: f.satisfaction,
 			issueResolved: f.issue_resolved
 		}))

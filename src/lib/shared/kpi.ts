@@ -37,12 +37,19 @@ export type Grade = (typeof GRADES)[number];
 export const JOB_FAILURE_REASONS = ['not_fixed', 'follow_up_unresolved', 'reworked'] as const;
 export type JobFailureReason = (typeof JOB_FAILURE_REASONS)[number];
 
-/** Data-quality flags; a job without any is clean. */
+/**
+ * Data-quality flags; a job without any (not accepted) is clean. kpi.md's four, then the time
+ * flags of docs/kpi-rules.md (shared/honesty-domain.ts TIME_FLAGS).
+ */
 export const JOB_FLAGS = [
 	'missing_arrival',
 	'missing_start',
 	'out_of_order',
-	'long_repair'
+	'long_repair',
+	'typed_time',
+	'late_entry',
+	'same_minute',
+	'too_fast'
 ] as const;
 export type JobFlag = (typeof JOB_FLAGS)[number];
 
@@ -50,6 +57,8 @@ export type JobFlag = (typeof JOB_FLAGS)[number];
 export const LONG_REPAIR_MINUTES = 720;
 /** Standard minutes of a job without a fault category. */
 export const DEFAULT_STANDARD_MINUTES = 60;
+/** The too_fast floor of a job without a fault category (fault_categories.floor_minutes). */
+export const DEFAULT_FLOOR_MINUTES = 5;
 /**
  * Composite scores are rounded to this many decimals before grading and ranking, so that two
  * technicians with equal KPI values tie even if floating-point noise differs in the last bits.
@@ -129,7 +138,12 @@ export const jobFactSchema = z.object({
 	standard_minutes: z.number().check(z.int(), z.positive()),
 	response_hours: z.nullable(z.number().check(z.gte(0))),
 	parts_cost: z.number().check(z.gte(0)),
+	/** Flags that make the job not clean. */
 	flags: z.array(z.enum(JOB_FLAGS)),
+	/** Flags a supervisor accepted with a reason: shown, not counted. */
+	accepted_flags: z.array(z.enum(JOB_FLAGS)),
+	/** KPIs an accepted appeal took this job out of (docs/kpi-rules.md). */
+	excluded_kpis: z.array(z.enum(['repair_success_rate', 'record_accuracy'])),
 	latest_satisfaction: z.nullable(z.number().check(z.int(), z.gte(1), z.lte(5))),
 	has_follow_up: z.boolean()
 });

@@ -31,6 +31,7 @@ import {
 	text,
 	timestamp,
 	unique,
+	uniqueIndex,
 	uuid
 } from 'drizzle-orm/pg-core';
 import {
@@ -42,6 +43,14 @@ import {
 } from '../../shared/domain';
 import { FOLLOW_UP_CALL_OUTCOMES, JOB_ORIGINS, JOB_URGENCIES } from '../../shared/desk-domain';
 import { DEFAULT_KPI_SETTINGS } from '../../shared/kpi-settings';
+import {
+	APPEAL_STATUSES,
+	APPEAL_SUBJECTS,
+	EXCLUDABLE_KPIS,
+	FOLLOW_UP_SOURCES,
+	JOB_STEPS,
+	STEP_ENTRIES
+} from '../../shared/honesty-domain';
 
 export const userRole = pgEnum('user_role', USER_ROLES);
 export const jobStatus = pgEnum('job_status', JOB_STATUSES);
@@ -50,6 +59,7 @@ export const followUpChannel = pgEnum('follow_up_channel', FOLLOW_UP_CHANNELS);
 export const jobOrigin = pgEnum('job_origin', JOB_ORIGINS);
 export const jobUrgency = pgEnum('job_urgency', JOB_URGENCIES);
 export const followUpCallOutcome = pgEnum('follow_up_call_outcome', FOLLOW_UP_CALL_OUTCOMES);
+export const followUpSource = pgEnum('follow_up_source', FOLLOW_UP_SOURCES);
 
 const tstz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 const createdAt = () => tstz('created_at').notNull().defaultNow();
@@ -224,6 +234,8 @@ export const faultCategories = pgTable(
 		code: text('code').notNull(),
 		name: text('name').notNull(),
 		standardMinutes: integer('standard_minutes').notNull().default(60),
+		/** A repair shorter than this is implausible: flagged too_fast (docs/kpi-rules.md). */
+		floorMinutes: integer('floor_minutes').notNull().default(5),
 		active: boolean('active').notNull().default(true),
 		createdAt: createdAt(),
 		updatedAt: updatedAt(),
@@ -495,6 +507,12 @@ export const followUps = pgTable(
 		satisfaction: smallint('satisfaction'),
 		issueResolved: boolean('issue_resolved'),
 		comment: text('comment').notNull().default(''),
+		/**
+		 * Who recorded it (docs/kpi-rules.md): a technician's own follow-up is kept as notes and
+		 * never scored. The default is the unscored one, so a writer that forgets to say scores
+		 * nothing.
+		 */
+		source: followUpSource('source').notNull().default('technician'),
 		createdAt: createdAt(),
 		version: syncVersion()
 	},
@@ -626,7 +644,12 @@ export const jobKpiFacts = pgTable(
 		hasFollowUp: boolean('has_follow_up').notNull(),
 		reworkedBy: text('reworked_by').array().notNull(),
 		failureReasons: text('failure_reasons').array().notNull(),
-		flags: text('flags').array().notNull()
+		/** Flags not accepted: each makes the job not clean. */
+		flags: text('flags').array().notNull(),
+		/** Flags a supervisor accepted with a reason (job_flag_acceptances): shown, not counted. */
+		acceptedFlags: text('accepted_flags').array().notNull().default(sql`'{}'::text[]`),
+		/** KPIs an accepted appeal took this job out of (job_kpi_exclusions). */
+		excludedKpis: text('excluded_kpis').array().notNull().default(sql`'{}'::text[]`)
 	},
 	(t) => [
 		primaryKey({ columns: [t.stationId, t.jobId] }),
@@ -652,6 +675,8 @@ export const jobKpiDaily = pgTable(
 		day: date('day').notNull(),
 		technicianId: uuid('technician_id').notNull(),
 		jobsCompleted: integer('jobs_completed').notNull(),
+		/** Jobs counted by the repair success rate: those no accepted appeal excluded from it. */
+		successJobs: integer('success_jobs').notNull().default(0),
 		successes: integer('successes').notNull(),
 		repairCount: integer('repair_count').notNull(),
 		repairSecondsSum: numeric('repair_seconds_sum').notNull(),
@@ -665,6 +690,8 @@ export const jobKpiDaily = pgTable(
 		ratedSum: integer('rated_sum').notNull(),
 		satisfiedCount: integer('satisfied_count').notNull(),
 		followedUpCount: integer('followed_up_count').notNull(),
+		/** Jobs counted by record accuracy: those no accepted appeal excluded from it. */
+		accuracyJobs: integer('accuracy_jobs').notNull().default(0),
 		accurateCount: integer('accurate_count').notNull()
 	},
 	(t) => [primaryKey({ columns: [t.stationId, t.day, t.technicianId] })]
@@ -681,6 +708,267 @@ export const jobKpiStale = pgTable(
 		jobId: uuid('job_id').notNull()
 	},
 	(t) => [index('job_kpi_stale_station_idx').on(t.stationId)]
+);
+
+/*
+ * Honest numbers (issue 13, docs/kpi-rules.md): how steps were entered, flags a supervisor
+ * accepted, appeals and the exclusions they grant, customers' survey answers, effective-dated
+ * KPI settings and closed periods.
+ */
+
+/**
+ * How each visit step's current time was entered and when: what the time flags (typed_time,
+ * late_entry) are computed from. One row per job and step, rewritten whenever the step's time
+ * is. `noted_at` is the device's clock when the change was made (null for imports);
+ * `received_at` the server's when it arrived.
+ */
+export const jobStepEntries = pgTable(
+	'job_step_entries',
+	{
+		stationId: uuid('station_id').notNull(),
+		jobId: uuid('job_id').notNull(),
+		step: text('step', { enum: JOB_STEPS }).notNull(),
+		entry: text('entry', { enum: STEP_ENTRIES }).notNull(),
+		notedAt: tstz('noted_at'),
+		receivedAt: tstz('received_at').notNull().defaultNow(),
+		recordedBy: uuid('recorded_by')
+	},
+	(t) => [
+		primaryKey({ columns: [t.stationId, t.jobId, t.step] }),
+		foreignKey({
+			name: 'job_step_entries_job_fk',
+			columns: [t.stationId, t.jobId],
+			foreignColumns: [jobs.stationId, jobs.id]
+		}).onDelete('cascade'),
+		check('job_step_entries_step', sql`${t.step} IN ('arrived', 'started', 'completed')`),
+		check('job_step_entries_entry', sql`${t.entry} IN ('tap', 'typed', 'import')`)
+	]
+);
+
+/**
+ * A flag on a job a supervisor accepted with a reason (or an appeal about it was accepted): the
+ * flag is still shown, but no longer makes the job not clean.
+ */
+export const jobFlagAcceptances = pgTable(
+	'job_flag_acceptances',
+	{
+		stationId: uuid('station_id').notNull(),
+		jobId: uuid('job_id').notNull(),
+		flag: text('flag').notNull(),
+		reason: text('reason').notNull(),
+		acceptedBy: uuid('accepted_by').notNull(),
+		acceptedAt: tstz('accepted_at').notNull().defaultNow(),
+		appealId: uuid('appeal_id')
+	},
+	(t) => [
+		primaryKey({ columns: [t.stationId, t.jobId, t.flag] }),
+		foreignKey({
+			name: 'job_flag_acceptances_job_fk',
+			columns: [t.stationId, t.jobId],
+			foreignColumns: [jobs.stationId, jobs.id]
+		}).onDelete('cascade'),
+		foreignKey({
+			name: 'job_flag_acceptances_user_fk',
+			columns: [t.stationId, t.acceptedBy],
+			foreignColumns: [users.stationId, users.id]
+		}),
+		check('job_flag_acceptances_reason_not_blank', sql`btrim(${t.reason}) <> ''`)
+	]
+);
+
+/**
+ * A technician's appeal of a rework or a flag on their own job, and the supervisor's decision.
+ * At most one pending appeal per job, subject and flag.
+ */
+export const jobAppeals = pgTable(
+	'job_appeals',
+	{
+		stationId: uuid('station_id').notNull(),
+		id: uuid('id').notNull().defaultRandom(),
+		jobId: uuid('job_id').notNull(),
+		technicianId: uuid('technician_id').notNull(),
+		subject: text('subject', { enum: APPEAL_SUBJECTS }).notNull(),
+		/** The flag appealed (subject flag), else null. */
+		flag: text('flag'),
+		reason: text('reason').notNull(),
+		evidence: text('evidence').notNull().default(''),
+		status: text('status', { enum: APPEAL_STATUSES }).notNull().default('pending'),
+		createdAt: createdAt(),
+		decidedBy: uuid('decided_by'),
+		decidedAt: tstz('decided_at'),
+		decisionReason: text('decision_reason')
+	},
+	(t) => [
+		primaryKey({ columns: [t.stationId, t.id] }),
+		foreignKey({
+			name: 'job_appeals_job_fk',
+			columns: [t.stationId, t.jobId],
+			foreignColumns: [jobs.stationId, jobs.id]
+		}).onDelete('cascade'),
+		foreignKey({
+			name: 'job_appeals_technician_fk',
+			columns: [t.stationId, t.technicianId],
+			foreignColumns: [users.stationId, users.id]
+		}),
+		foreignKey({
+			name: 'job_appeals_decided_by_fk',
+			columns: [t.stationId, t.decidedBy],
+			foreignColumns: [users.stationId, users.id]
+		}),
+		check('job_appeals_subject', sql`${t.subject} IN ('rework', 'flag')`),
+		check('job_appeals_status', sql`${t.status} IN ('pending', 'accepted', 'rejected')`),
+		check(
+			'job_appeals_flag_when_flag',
+			sql`(${t.subject} = 'flag') = (${t.flag} IS NOT NULL)`
+		),
+		check('job_appeals_reason_not_blank', sql`btrim(${t.reason}) <> ''`),
+		check(
+			'job_appeals_decided',
+			sql`(${t.status} = 'pending') = (${t.decidedAt} IS NULL)`
+		),
+		uniqueIndex('job_appeals_one_pending_idx')
+			.on(t.stationId, t.jobId, t.subject, sql`coalesce(${t.flag}, '')`)
+			.where(sql`${t.status} = 'pending'`),
+		index('job_appeals_station_status_idx').on(t.stationId, t.status, t.createdAt)
+	]
+);
+
+/** A job taken out of one KPI (numerator and denominator) by an accepted appeal, with why. */
+export const jobKpiExclusions = pgTable(
+	'job_kpi_exclusions',
+	{
+		stationId: uuid('station_id').notNull(),
+		jobId: uuid('job_id').notNull(),
+		kpi: text('kpi', { enum: EXCLUDABLE_KPIS }).notNull(),
+		reason: text('reason').notNull(),
+		appealId: uuid('appeal_id'),
+		decidedBy: uuid('decided_by').notNull(),
+		createdAt: createdAt()
+	},
+	(t) => [
+		primaryKey({ columns: [t.stationId, t.jobId, t.kpi] }),
+		foreignKey({
+			name: 'job_kpi_exclusions_job_fk',
+			columns: [t.stationId, t.jobId],
+			foreignColumns: [jobs.stationId, jobs.id]
+		}).onDelete('cascade'),
+		foreignKey({
+			name: 'job_kpi_exclusions_decided_by_fk',
+			columns: [t.stationId, t.decidedBy],
+			foreignColumns: [users.stationId, users.id]
+		}),
+		check('job_kpi_exclusions_kpi', sql`${t.kpi} IN ('repair_success_rate', 'record_accuracy')`)
+	]
+);
+
+/**
+ * A customer's answer to a job's survey link (public page, no account): at most one per job.
+ * The answer also writes the follow_ups row (source survey) the KPIs count.
+ */
+export const surveyAnswers = pgTable(
+	'survey_answers',
+	{
+		stationId: uuid('station_id').notNull(),
+		jobId: uuid('job_id').notNull(),
+		answeredAt: tstz('answered_at').notNull().defaultNow(),
+		satisfaction: smallint('satisfaction').notNull(),
+		issueResolved: boolean('issue_resolved'),
+		comment: text('comment').notNull().default(''),
+		followUpId: uuid('follow_up_id').notNull()
+	},
+	(t) => [
+		primaryKey({ columns: [t.stationId, t.jobId] }),
+		foreignKey({
+			name: 'survey_answers_job_fk',
+			columns: [t.stationId, t.jobId],
+			foreignColumns: [jobs.stationId, jobs.id]
+		}).onDelete('cascade'),
+		foreignKey({
+			name: 'survey_answers_follow_up_fk',
+			columns: [t.stationId, t.followUpId],
+			foreignColumns: [followUps.stationId, followUps.id]
+		}).onDelete('cascade'),
+		check('survey_answers_satisfaction_range', sql`${t.satisfaction} BETWEEN 1 AND 5`)
+	]
+);
+
+/**
+ * How many survey answers one network address sent in the current window: the public page's
+ * rate limit, kept in the database so every server instance shares it.
+ */
+export const surveyThrottle = pgTable('survey_throttle', {
+	address: text('address').primaryKey(),
+	windowStart: tstz('window_start').notNull().defaultNow(),
+	attempts: integer('attempts').notNull().default(0)
+});
+
+/**
+ * The station's KPI settings from a date on (kpi.md "Scoring" plus docs/kpi-rules.md's
+ * minimums): thresholds, weights and minimum samples (kpi_settings), the rework window and the
+ * ranking minimum. A period is scored with the version in force on its last day; a change is
+ * effective from a date on or after the day it is made, never backwards. The first version of a
+ * station is effective from -infinity.
+ */
+export const kpiSettingsVersions = pgTable(
+	'kpi_settings_versions',
+	{
+		stationId: uuid('station_id')
+			.notNull()
+			.references(() => stations.id, { onDelete: 'cascade' }),
+		effectiveFrom: date('effective_from').notNull(),
+		kpiSettings: jsonb('kpi_settings').$type<KpiSettings>().notNull(),
+		reworkWindowDays: integer('rework_window_days').notNull(),
+		minJobsForRanking: integer('min_jobs_for_ranking').notNull(),
+		createdBy: uuid('created_by'),
+		createdAt: createdAt()
+	},
+	(t) => [primaryKey({ columns: [t.stationId, t.effectiveFrom] })]
+);
+
+/**
+ * A closed period: its scorecard frozen as computed at closing, with the settings in force.
+ * Reopening keeps the row (reopened_at/by/reason) so every close and reopen stays on record; at
+ * most one closure of a period is in force.
+ */
+export const periodClosures = pgTable(
+	'period_closures',
+	{
+		stationId: uuid('station_id')
+			.notNull()
+			.references(() => stations.id, { onDelete: 'cascade' }),
+		id: uuid('id').notNull().defaultRandom(),
+		periodFrom: date('period_from').notNull(),
+		periodTo: date('period_to').notNull(),
+		closedBy: uuid('closed_by').notNull(),
+		closedAt: tstz('closed_at').notNull().defaultNow(),
+		scorecard: jsonb('scorecard').notNull(),
+		settings: jsonb('settings').notNull(),
+		reopenedBy: uuid('reopened_by'),
+		reopenedAt: tstz('reopened_at'),
+		reopenReason: text('reopen_reason')
+	},
+	(t) => [
+		primaryKey({ columns: [t.stationId, t.id] }),
+		foreignKey({
+			name: 'period_closures_closed_by_fk',
+			columns: [t.stationId, t.closedBy],
+			foreignColumns: [users.stationId, users.id]
+		}),
+		foreignKey({
+			name: 'period_closures_reopened_by_fk',
+			columns: [t.stationId, t.reopenedBy],
+			foreignColumns: [users.stationId, users.id]
+		}),
+		check('period_closures_range', sql`${t.periodFrom} < ${t.periodTo}`),
+		check(
+			'period_closures_reopen_complete',
+			sql`(${t.reopenedAt} IS NULL) = (${t.reopenedBy} IS NULL)
+				AND (${t.reopenedAt} IS NULL) = (${t.reopenReason} IS NULL)`
+		),
+		uniqueIndex('period_closures_in_force_idx')
+			.on(t.stationId, t.periodFrom, t.periodTo)
+			.where(sql`${t.reopenedAt} IS NULL`)
+	]
 );
 
 /** Who changed which station setting when, with the values before and after (supervisor pages). */
@@ -862,3 +1150,7 @@ export type FollowUp = typeof followUps.$inferSelect;
 export type FollowUpCall = typeof followUpCalls.$inferSelect;
 export type JobOverlap = typeof jobOverlaps.$inferSelect;
 export type JobHistory = typeof jobHistory.$inferSelect;
+export type JobStepEntry = typeof jobStepEntries.$inferSelect;
+export type JobAppeal = typeof jobAppeals.$inferSelect;
+export type KpiSettingsVersion = typeof kpiSettingsVersions.$inferSelect;
+export type PeriodClosure = typeof periodClosures.$inferSelect;

@@ -129,6 +129,8 @@ export interface DemoFollowUp {
 	userId: string;
 	visitedAt: Date;
 	channel: FollowUpChannel;
+	/** A technician's own follow-up is notes, never scored (docs/kpi-rules.md). */
+	source: 'technician' | 'supervisor';
 	satisfaction: number | null;
 	issueResolved: boolean | null;
 	comment: string;
@@ -616,6 +618,7 @@ class HistorySimulation {
 			userId,
 			visitedAt,
 			channel,
+			source: userId === this.supervisor.id ? 'supervisor' : 'technician',
 			...verdict,
 			createdAt: new Date(Math.min(this.now, at + this.rng.int(1, 30) * MINUTE))
 		});

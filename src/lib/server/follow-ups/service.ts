@@ -9,6 +9,16 @@ import type { SessionUser } from '../auth/session-user';
 import { followUpRecord, type addFollowUpSchema } from '../../shared/schemas';
 import { jobVisibleTo, requireFollowUpCaller } from '../jobs/access';
 import { jobForVisitFact } from '../jobs/offline-work';
+import type { FollowUpSource } from '../../shared/honesty-domain';
+
+/**
+ * Whose follow-up this is, by the role of who records it: a technician's is notes only, never
+ * scored (docs/kpi-rules.md); the desk's and a supervisor's count.
+ */
+export function followUpSourceOf(user: Pick<SessionUser, 'role'>): FollowUpSource {
+	if (user.role === 'technician') return 'technician';
+	return user.role === 'dispatcher' ? 'desk' : 'supervisor';
+}
 
 export async function addFollowUp(
 	db: Queryable,
@@ -29,7 +39,12 @@ export async function addFollowUp(
 		try {
 			const [contact] = await tx
 				.insert(followUps)
-				.values({ stationId: user.stationId, userId: user.id, ...followUpRecord(input) })
+				.values({
+					stationId: user.stationId,
+					userId: user.id,
+					source: followUpSourceOf(user),
+					...followUpRecord(input)
+				})
 				.returning();
 			return contact;
 		} catch (error) {

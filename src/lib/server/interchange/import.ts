@@ -729,6 +729,7 @@ class ImportPlanner {
 				jobId,
 				visitedAt: values.visited_at,
 				channel: values.channel ?? 'phone',
+				source: 'import',
 				satisfaction: values.satisfaction,
 				issueResolved: values.issue_resolved,
 				comment: values.comment ?? ''

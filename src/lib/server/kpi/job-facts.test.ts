@@ -135,6 +135,7 @@ for (const engine of testEngines()) {
 			// Follow-ups: added, changed, removed.
 			const followUpId = randomUUID();
 			await db.insert(followUps).values({
+				source: 'desk',
 				stationId: station.id,
 				id: followUpId,
 				jobId: a.id,

@@ -22,7 +22,9 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Queryable } from '../db';
 import { queryRows } from '../db/rows';
+import { LATE_ENTRY_MINUTES } from '../../shared/honesty-domain';
 import {
+	DEFAULT_FLOOR_MINUTES,
 	DEFAULT_STANDARD_MINUTES,
 	LONG_REPAIR_MINUTES,
 	jobFactSchema,
@@ -65,7 +67,8 @@ fact_jobs AS (
 		j.arrived_at,
 		j.started_at,
 		j.completed_at,
-		coalesce(fc.standard_minutes, ${DEFAULT_STANDARD_MINUTES}) AS standard_minutes
+		coalesce(fc.standard_minutes, ${DEFAULT_STANDARD_MINUTES}) AS standard_minutes,
+		coalesce(fc.floor_minutes, ${DEFAULT_FLOOR_MINUTES}) AS floor_minutes
 	FROM jobs j
 	LEFT JOIN fault_categories fc
 		ON fc.station_id = j.station_id AND fc.id = j.fault_category_id
@@ -93,7 +96,7 @@ job_timing AS (
 		) AS out_of_order
 	FROM fact_jobs pj
 ),
-computed_facts AS (
+raw_facts AS (
 	SELECT
 		jt.id,
 		jt.job_no,
@@ -116,7 +119,14 @@ computed_facts AS (
 			CASE WHEN jt.arrived_at IS NULL THEN 'missing_arrival' END,
 			CASE WHEN jt.started_at IS NULL THEN 'missing_start' END,
 			CASE WHEN jt.out_of_order THEN 'out_of_order' END,
-			CASE WHEN jt.repair_seconds > ${LONG_REPAIR_MINUTES * 60} THEN 'long_repair' END
+			CASE WHEN jt.repair_seconds > ${LONG_REPAIR_MINUTES * 60} THEN 'long_repair' END,
+			CASE WHEN se.typed THEN 'typed_time' END,
+			CASE WHEN se.late THEN 'late_entry' END,
+			CASE WHEN jt.arrived_at IS NOT NULL AND jt.started_at IS NOT NULL
+				AND greatest(jt.arrived_at, jt.started_at, jt.completed_at)
+					- least(jt.arrived_at, jt.started_at, jt.completed_at) < interval '60 seconds'
+				THEN 'same_minute' END,
+			CASE WHEN jt.repair_seconds < jt.floor_minutes * 60 THEN 'too_fast' END
 		], NULL) AS flags
 	FROM job_timing jt
 	CROSS JOIN rule_station s
@@ -154,13 +164,54 @@ computed_facts AS (
 			(array_agg(f.satisfaction ORDER BY f.visited_at DESC, f.created_at DESC, f.id DESC)
 				FILTER (WHERE f.satisfaction IS NOT NULL))[1] AS latest_satisfaction
 		FROM follow_ups f
-		WHERE f.station_id = ${stationId} AND f.job_id = jt.id
+		-- A technician's own follow-ups are notes, never scored (docs/kpi-rules.md).
+		WHERE f.station_id = ${stationId} AND f.job_id = jt.id AND f.source <> 'technician'
 	) fs
 	CROSS JOIN LATERAL (
 		SELECT sum(jp.qty * jp.unit_cost) AS parts_cost
 		FROM job_parts jp
 		WHERE jp.station_id = ${stationId} AND jp.job_id = jt.id
 	) ps
+	-- How the current step times were entered (job_step_entries): typed by hand, or recorded
+	-- far from the device's clock at the time of recording.
+	CROSS JOIN LATERAL (
+		SELECT
+			bool_or(e.entry = 'typed') AS typed,
+			bool_or(abs(extract(epoch FROM (
+				CASE e.step
+					WHEN 'arrived' THEN jt.arrived_at
+					WHEN 'started' THEN jt.started_at
+					ELSE jt.completed_at
+				END - e.noted_at))) > ${LATE_ENTRY_MINUTES * 60}) AS late
+		FROM job_step_entries e
+		WHERE e.station_id = ${stationId} AND e.job_id = jt.id
+	) se
+),
+computed_facts AS (
+	SELECT
+		rf.*,
+		ARRAY(
+			SELECT u.flag FROM unnest(rf.flags) WITH ORDINALITY u(flag, n)
+			WHERE NOT (u.flag = ANY(coalesce(acc.accepted, ARRAY[]::text[])))
+			ORDER BY u.n
+		) AS open_flags,
+		ARRAY(
+			SELECT u.flag FROM unnest(rf.flags) WITH ORDINALITY u(flag, n)
+			WHERE u.flag = ANY(coalesce(acc.accepted, ARRAY[]::text[]))
+			ORDER BY u.n
+		) AS accepted_flags,
+		coalesce(ex.kpis, ARRAY[]::text[]) AS excluded_kpis
+	FROM raw_facts rf
+	CROSS JOIN LATERAL (
+		SELECT array_agg(a.flag) AS accepted
+		FROM job_flag_acceptances a
+		WHERE a.station_id = ${stationId} AND a.job_id = rf.id
+	) acc
+	CROSS JOIN LATERAL (
+		SELECT array_agg(x.kpi ORDER BY x.kpi) AS kpis
+		FROM job_kpi_exclusions x
+		WHERE x.station_id = ${stationId} AND x.job_id = rf.id
+	) ex
 )`;
 }
 
@@ -197,12 +248,13 @@ upserted AS (
 	INSERT INTO job_kpi_facts (
 		station_id, job_id, job_no, technician_id, completed_at, day, standard_minutes,
 		repair_seconds, response_seconds, parts_cost, latest_satisfaction, has_follow_up,
-		reworked_by, failure_reasons, flags
+		reworked_by, failure_reasons, flags, accepted_flags, excluded_kpis
 	)
 	SELECT
 		${stationId}, cf.id, cf.job_no, cf.technician_id, cf.completed_at, cf.day,
 		cf.standard_minutes, cf.repair_seconds, cf.response_seconds, cf.parts_cost,
-		cf.latest_satisfaction, cf.has_follow_up, cf.reworked_by, cf.failure_reasons, cf.flags
+		cf.latest_satisfaction, cf.has_follow_up, cf.reworked_by, cf.failure_reasons,
+		cf.open_flags, cf.accepted_flags, cf.excluded_kpis
 	FROM computed_facts cf
 	ON CONFLICT (station_id, job_id) DO UPDATE SET
 		job_no = excluded.job_no,
@@ -217,7 +269,9 @@ upserted AS (
 		has_follow_up = excluded.has_follow_up,
 		reworked_by = excluded.reworked_by,
 		failure_reasons = excluded.failure_reasons,
-		flags = excluded.flags
+		flags = excluded.flags,
+		accepted_flags = excluded.accepted_flags,
+		excluded_kpis = excluded.excluded_kpis
 	RETURNING job_id, technician_id, day
 ),
 removed AS (
@@ -244,16 +298,20 @@ USING ${days} k
 WHERE d.station_id = ${stationId} AND d.technician_id = k.technician_id AND d.day = k.day`);
 		await tx.execute(sql`
 INSERT INTO job_kpi_daily (
-	station_id, day, technician_id, jobs_completed, successes, repair_count, repair_seconds_sum,
-	timed_standard_minutes, repair_minutes, response_count, response_seconds_sum, parts_cost_sum,
-	rated_count, rated_sum, satisfied_count, followed_up_count, accurate_count
+	station_id, day, technician_id, jobs_completed, success_jobs, successes, repair_count,
+	repair_seconds_sum, timed_standard_minutes, repair_minutes, response_count,
+	response_seconds_sum, parts_cost_sum, rated_count, rated_sum, satisfied_count,
+	followed_up_count, accuracy_jobs, accurate_count
 )
 SELECT
 	${stationId},
 	f.day,
 	f.technician_id,
 	count(*),
-	count(*) FILTER (WHERE cardinality(f.failure_reasons) = 0),
+	count(*) FILTER (WHERE NOT 'repair_success_rate' = ANY(f.excluded_kpis)),
+	count(*) FILTER (
+		WHERE cardinality(f.failure_reasons) = 0 AND NOT 'repair_success_rate' = ANY(f.excluded_kpis)
+	),
 	count(f.repair_seconds),
 	coalesce(sum(f.repair_seconds), 0),
 	coalesce(sum(f.standard_minutes) FILTER (WHERE f.repair_seconds IS NOT NULL), 0),
@@ -269,7 +327,10 @@ SELECT
 	coalesce(sum(f.latest_satisfaction), 0),
 	count(*) FILTER (WHERE f.latest_satisfaction >= 4),
 	count(*) FILTER (WHERE f.has_follow_up),
-	count(*) FILTER (WHERE cardinality(f.flags) = 0)
+	count(*) FILTER (WHERE NOT 'record_accuracy' = ANY(f.excluded_kpis)),
+	count(*) FILTER (
+		WHERE cardinality(f.flags) = 0 AND NOT 'record_accuracy' = ANY(f.excluded_kpis)
+	)
 FROM job_kpi_facts f
 JOIN ${days} k ON k.technician_id = f.technician_id AND k.day = f.day
 WHERE f.station_id = ${stationId}
@@ -312,7 +373,9 @@ job_facts AS (
 		f.has_follow_up,
 		f.reworked_by,
 		f.failure_reasons,
-		f.flags
+		f.flags,
+		f.accepted_flags,
+		f.excluded_kpis
 	FROM station s
 	JOIN job_kpi_facts f
 		ON f.station_id = ${stationId}
@@ -350,6 +413,8 @@ SELECT
 	(jf.response_seconds / 3600)::float8 AS response_hours,
 	jf.parts_cost::float8 AS parts_cost,
 	jf.flags::text[] AS flags,
+	jf.accepted_flags::text[] AS accepted_flags,
+	jf.excluded_kpis::text[] AS excluded_kpis,
 	jf.latest_satisfaction::int AS latest_satisfaction,
 	jf.has_follow_up
 FROM job_facts jf

@@ -10,6 +10,7 @@
  */
 import { eq } from 'drizzle-orm';
 import fc from 'fast-check';
+import { FOLLOW_UP_SOURCES } from '../../shared/honesty-domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database, DatabaseHandle } from '../db';
 import { faultCategories, followUps, jobParts, jobs, parts, stations, users } from '../db/schema';
@@ -147,6 +148,7 @@ const jobArb = fc.record({
 			visitedHour: fc.integer({ min: 0, max: 6 }),
 			createdHour: fc.integer({ min: 0, max: 1 }),
 			idPrefix: fc.nat(),
+			source: fc.constantFrom(...FOLLOW_UP_SOURCES),
 			satisfaction: fc.option(fc.integer({ min: 1, max: 5 }), { nil: null }),
 			issueResolved: fc.option(fc.boolean(), { nil: null, freq: 2 })
 		}),
@@ -226,6 +228,7 @@ function buildData(scenario: Scenario): ReferenceData {
 				jobId: id,
 				visitedAt: new Date(BASE + (3 * 24 + f.visitedHour) * HOUR),
 				createdAt: new Date(BASE + f.createdHour * HOUR),
+				source: f.source,
 				satisfaction: f.satisfaction,
 				issueResolved: f.issueResolved
 			})

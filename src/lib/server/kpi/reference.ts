@@ -5,6 +5,7 @@
  * the application runs. Not used at run time.
  */
 import {
+	DEFAULT_FLOOR_MINUTES,
 	DEFAULT_STANDARD_MINUTES,
 	LONG_REPAIR_MINUTES,
 	SCORE_DECIMALS,
@@ -25,6 +26,7 @@ import {
 	type ScoredKpi
 } from '../../shared/domain';
 import { fromZonedInput } from '../../shared/time/local-time';
+import type { FollowUpSource } from '../../shared/honesty-domain';
 
 export interface ReferenceStation {
 	timeZone: string;
@@ -51,7 +53,8 @@ export interface ReferenceJob {
 export interface ReferenceData {
 	station: ReferenceStation;
 	users: { id: string; login: string; name: string }[];
-	categories: { id: string; standardMinutes: number }[];
+	/** floorMinutes: the too_fast floor, DEFAULT_FLOOR_MINUTES when left out. */
+	categories: { id: string; standardMinutes: number; floorMinutes?: number }[];
 	jobs: ReferenceJob[];
 	/** qty and unit_cost as the decimal strings stored (numeric(12,3), numeric(12,2)). */
 	jobParts: { jobId: string; qty: string; unitCost: string }[];
@@ -60,6 +63,8 @@ export interface ReferenceData {
 		jobId: string;
 		visitedAt: Date;
 		createdAt: Date;
+		/** Who recorded it: a technician's own follow-ups are never scored (kpi-rules.md). */
+		source: FollowUpSource;
 		satisfaction: number | null;
 		issueResolved: boolean | null;
 	}[];
@@ -126,13 +131,19 @@ function computeFacts(
 	const windowMs = station.reworkWindowDays * 24 * 3600 * 1000;
 	const usersById = new Map(data.users.map((u) => [u.id, u]));
 	const minutesByCategory = new Map(data.categories.map((c) => [c.id, c.standardMinutes]));
+	const floorByCategory = new Map(
+		data.categories.map((c) => [c.id, c.floorMinutes ?? DEFAULT_FLOOR_MINUTES])
+	);
 
 	// Lookups by job, built once: the rules below read like the spec, but each job's reworks,
 	// follow-ups and parts come from these instead of a scan of every row (the benchmark's
 	// naive version loads a whole station through this function).
 	const linkedTo = groupBy(data.jobs, (r) => r.previousJobId);
 	const sameSerial = groupBy(data.jobs, (r) => serialKey(r.deviceSerial) || null);
-	const followUpsOf = groupBy(data.followUps, (f) => f.jobId);
+	const followUpsOf = groupBy(
+		data.followUps.filter((f) => f.source !== 'technician'),
+		(f) => f.jobId
+	);
 	const partsOf = groupBy(data.jobParts, (p) => p.jobId);
 
 	const periodJobs = data.jobs.filter(
@@ -185,6 +196,14 @@ function computeFacts(
 		if (started === null) flags.push('missing_start');
 		if (present.some((t, i) => i > 0 && t < present[i - 1])) flags.push('out_of_order');
 		if (repairMs !== null && repairMs > LONG_REPAIR_MINUTES * 60_000) flags.push('long_repair');
+		if (arrived !== null && started !== null) {
+			const steps = [arrived, started, completed];
+			if (Math.max(...steps) - Math.min(...steps) < 60_000) flags.push('same_minute');
+		}
+		const floorMinutes =
+			(job.faultCategoryId === null ? undefined : floorByCategory.get(job.faultCategoryId)) ??
+			DEFAULT_FLOOR_MINUTES;
+		if (repairMs !== null && repairMs < floorMinutes * 60_000) flags.push('too_fast');
 
 		const partsCostUnits = (partsOf.get(job.id) ?? []).reduce(
 			(sum, p) => sum + scaledDecimal(p.qty, 3) * scaledDecimal(p.unitCost, 2),
@@ -208,6 +227,8 @@ function computeFacts(
 			response_hours: responseMs === null ? null : responseMs / 3_600_000,
 			parts_cost: decimalToNumber(partsCostUnits, COST_SCALE),
 			flags,
+			accepted_flags: [],
+			excluded_kpis: [],
 			latest_satisfaction: rated[0]?.satisfaction ?? null,
 			has_follow_up: followUps.length > 0,
 			partsCostUnits,

@@ -80,6 +80,7 @@ for (const engine of testEngines()) {
 			}
 		) {
 			await db.insert(followUps).values({
+				source: 'desk',
 				stationId: job.stationId,
 				id: values.id ?? randomUUID(),
 				jobId: job.id,

@@ -137,7 +137,7 @@ subject_kpis AS (
 		d.bucket,
 		d.subject_id,
 		sum(d.jobs_completed) AS jobs_completed,
-		sum(d.successes)::float8 / sum(d.jobs_completed) AS repair_success_rate,
+		sum(d.successes)::float8 / nullif(sum(d.success_jobs), 0) AS repair_success_rate,
 		sum(d.repair_seconds_sum) / nullif(sum(d.repair_count), 0) / 60 AS avg_repair_minutes,
 		CASE WHEN sum(d.repair_count) > 0
 			THEN sum(d.repair_seconds_sum) / (60 * sum(d.timed_standard_minutes))
@@ -149,7 +149,7 @@ subject_kpis AS (
 		sum(d.satisfied_count)::float8 / nullif(sum(d.rated_count), 0) AS csat,
 		sum(d.rated_sum)::numeric / nullif(sum(d.rated_count), 0) AS avg_satisfaction,
 		sum(d.followed_up_count)::float8 / sum(d.jobs_completed) AS follow_up_rate,
-		sum(d.accurate_count)::float8 / sum(d.jobs_completed) AS record_accuracy
+		sum(d.accurate_count)::float8 / nullif(sum(d.accuracy_jobs), 0) AS record_accuracy
 	FROM period_days d
 	GROUP BY d.bucket, d.subject_id
 ),

@@ -139,6 +139,7 @@ for (const engine of testEngines()) {
 				// A follow-up in May says a February job did not hold.
 				const february = await completed(bob, '2026-02-10T15:00:00Z');
 				await db.insert(followUps).values({
+					source: 'desk',
 					stationId,
 					id: crypto.randomUUID(),
 					jobId: february.id,

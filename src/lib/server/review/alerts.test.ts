@@ -50,6 +50,7 @@ for (const engine of testEngines()) {
 				...values
 			});
 			await db.insert(followUps).values({
+				source: 'desk',
 				stationId: tech.stationId,
 				id: randomUUID(),
 				jobId: job.id,

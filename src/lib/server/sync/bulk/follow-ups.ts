@@ -12,6 +12,7 @@ import type { SessionUser } from '../../auth/session-user';
 import { followUpRecord, type addFollowUpSchema } from '../../../shared/schemas';
 import { callsFollowUps, visibleJobCondition } from '../../jobs/access';
 import { jobIdsOf } from './jobs';
+import { followUpSourceOf } from '../../follow-ups/service';
 
 /**
  * Follow-ups of several jobs as one INSERT, each job locked as addFollowUp locks it. True when
@@ -31,9 +32,9 @@ export async function tryAddFollowUps(
 	const added = await queryRows<{ id: string }>(
 		tx,
 		sql`INSERT INTO ${followUps}
-				(station_id, id, job_id, user_id, visited_at, channel, satisfaction, issue_resolved, comment)
+				(station_id, id, job_id, user_id, visited_at, channel, satisfaction, issue_resolved, comment, source)
 			SELECT ${user.stationId}::uuid, r."id", r."jobId", ${user.id}::uuid, r."visitedAt", r."channel",
-				r."satisfaction", r."issueResolved", r."comment"
+				r."satisfaction", r."issueResolved", r."comment", ${followUpSourceOf(user)}::follow_up_source
 			FROM ${contacts.source}
 			JOIN ${jobs} ON ${and(eq(jobs.stationId, user.stationId), eq(jobs.id, sql`r."jobId"`), inArray(jobs.id, jobIdsOf(inputs)), visibleJobCondition(user), eq(jobs.status, 'completed'))}
 			FOR NO KEY UPDATE OF ${jobs}

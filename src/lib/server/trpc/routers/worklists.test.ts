@@ -101,6 +101,7 @@ for (const engine of testEngines()) {
 			await completed(s.alice, 'N-1', 1);
 			const followed = await completed(s.alice, 'FOLLOWED', 2);
 			await db.insert(followUps).values({
+				source: 'desk',
 				stationId: followed.stationId,
 				id: randomUUID(),
 				jobId: followed.id,
