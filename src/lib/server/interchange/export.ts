@@ -12,6 +12,8 @@
  *   microsecond Postgres keeps.
  * - Every row of the station is written, inactive parts, categories and people included
  *   (their jobs refer to them), except admin accounts, which the format cannot express.
+ * - A follow-up's `source` (who recorded it; docs/kpi-rules.md) is written only when some
+ *   follow-up was not imported, so the copy scores exactly as the original.
  * - Follow-ups of a job are written oldest first with ties in the order the KPI rules use,
  *   so the one that counts as latest is still the latest after a re-import.
  */
@@ -19,7 +21,7 @@ import { sql } from 'drizzle-orm';
 import type { Queryable } from '../db';
 import { queryRows } from '../db/rows';
 import { toCsv, type CsvValue } from './csv';
-import { INTERCHANGE_FILES, type InterchangeFile } from './format';
+import { INTERCHANGE_FILES, WRITTEN_WHEN_USED, type InterchangeFile } from './format';
 import { formatTimestampInZone } from './time';
 
 export interface StationExport {
@@ -119,7 +121,8 @@ export async function exportStationFiles(
 					f.channel::text AS channel,
 					f.satisfaction::text AS satisfaction,
 					f.issue_resolved::text AS issue_resolved,
-					f.comment
+					f.comment,
+					nullif(f.source::text, 'import') AS source
 				FROM follow_ups f
 				JOIN jobs j ON j.station_id = f.station_id AND j.id = f.job_id
 				WHERE f.station_id = ${id}
@@ -130,7 +133,9 @@ export async function exportStationFiles(
 	const files = {} as StationExport['files'];
 	const counts = {} as StationExport['counts'];
 	for (const [file, rows] of Object.entries(rowsOf) as [InterchangeFile, TextRow[]][]) {
-		const columns: readonly string[] = INTERCHANGE_FILES[file].columns;
+		const columns = INTERCHANGE_FILES[file].columns.filter(
+			(column: string) => !WRITTEN_WHEN_USED.has(column) || rows.some((row) => row[column] !== null)
+		);
 		const numeric: readonly string[] = INTERCHANGE_FILES[file].numeric;
 		const records: CsvValue[][] = rows.map((row) =>
 			columns.map((column) => {

@@ -49,11 +49,27 @@ export const INTERCHANGE_FILES = {
 		numeric: ['qty', 'unit_cost']
 	},
 	'follow_ups.csv': {
-		columns: ['job_no', 'visited_at', 'channel', 'satisfaction', 'issue_resolved', 'comment'],
+		// `source` amends import-format.md (docs/kpi-rules.md): who recorded the follow-up, since
+		// a technician's own is never scored. Blank or absent: `import`.
+		columns: [
+			'job_no',
+			'visited_at',
+			'channel',
+			'satisfaction',
+			'issue_resolved',
+			'comment',
+			'source'
+		],
 		required: ['job_no', 'visited_at'],
 		numeric: ['satisfaction']
 	}
 } as const;
+
+/**
+ * Columns an export writes only when some row has a value in them, so a station without such
+ * values exports the very files the contract's columns describe (and earlier releases wrote).
+ */
+export const WRITTEN_WHEN_USED: ReadonlySet<string> = new Set(['source']);
 
 export type InterchangeFile = keyof typeof INTERCHANGE_FILES;
 export type ColumnOf<F extends InterchangeFile> = (typeof INTERCHANGE_FILES)[F]['columns'][number];

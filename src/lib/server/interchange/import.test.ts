@@ -5,6 +5,7 @@ import type { Database, DatabaseHandle } from '../db';
 import { queryRows } from '../db/rows';
 import { testEngines } from '../testing/databases';
 import { createStation, createUser } from '../testing/fixtures';
+import { computeScorecard } from '../kpi/scorecard';
 import { exportStationFiles } from './export';
 import { importStationFiles, type ImportFiles, type ImportResult } from './import';
 import { MAX_LISTED_PROBLEMS, renderProblemReport } from './problems';
@@ -355,6 +356,54 @@ for (const engine of testEngines()) {
 				{ origin: 'import', assigned: false },
 				{ origin: 'import', assigned: true }
 			]);
+		});
+
+		it('keeps who recorded each follow-up (source) through import and export, and scores only others', async () => {
+			const files = {
+				...BASE,
+				'follow_ups.csv': csv(
+					'job_no,visited_at,channel,satisfaction,issue_resolved,comment,source',
+					'J1,2026-03-04 10:00,phone,1,no,不满意,desk',
+					'J1,2026-03-05 10:00,onsite,5,yes,自评,technician'
+				)
+			};
+			expectSummary(await importStationFiles(db, { stationCode: 'SOURCES' }, files));
+			const exported = await exportStationFiles(db, 'SOURCES');
+			const lines = exported!.files['follow_ups.csv']
+				.replace(/^\uFEFF/, '')
+				.trim()
+				.split(/\r?\n/);
+			expect(lines[0]).toBe('job_no,visited_at,channel,satisfaction,issue_resolved,comment,source');
+			expect(lines.slice(1).map((line) => line.split(',').at(-1))).toEqual(['desk', 'technician']);
+			// The technician's own 5 does not override the customer's 1 said to the desk.
+			const [station] = await queryRows<{ id: string }>(
+				db,
+				sql`SELECT id::text AS id FROM stations WHERE code = 'SOURCES'`
+			);
+			const [row] = await computeScorecard(db, {
+				stationId: station.id,
+				from: '2026-03-01',
+				to: '2026-04-01'
+			});
+			expect(row.avg_satisfaction).toBe(1);
+			expect(row.repair_success_rate).toBe(0);
+
+			const refused = expectProblems(
+				await importStationFiles(
+					db,
+					{ stationCode: 'SOURCES' },
+					{
+						...files,
+						'follow_ups.csv': csv(
+							'job_no,visited_at,satisfaction,source',
+							'J1,2026-03-04 10:00,5,customer'
+						)
+					}
+				)
+			);
+			expect(refused).toContain(
+				'follow_ups.csv:2: source: "customer" is not one of technician, desk, supervisor, survey, import'
+			);
 		});
 
 		it('refuses an empty technician_login on a job that is in progress or completed', async () => {

@@ -34,6 +34,7 @@
  *   serial, descriptions, notes, comments), which is kept as written (RFC 4180 counts spaces
  *   as part of a value, and an export writes them). A cell of only spaces is empty.
  */
+import { FOLLOW_UP_SOURCES } from '../../shared/honesty-domain';
 import { eq, sql } from 'drizzle-orm';
 import type { z } from 'zod';
 import { z as zm } from 'zod/mini';
@@ -718,7 +719,8 @@ class ImportPlanner {
 				channel: optional((t) => parseChoice(t, FOLLOW_UP_CHANNELS)),
 				satisfaction: optional((t) => parseInteger(t, 1, 5)),
 				issue_resolved: optional(parseBoolean),
-				comment: optionalAsWritten(text(LIMITS.comment))
+				comment: optionalAsWritten(text(LIMITS.comment)),
+				source: optional((t) => parseChoice(t, FOLLOW_UP_SOURCES))
 			});
 			const jobId = this.referencedJob(r);
 			if (!values || !jobId || !r.ok) continue;
@@ -729,7 +731,7 @@ class ImportPlanner {
 				jobId,
 				visitedAt: values.visited_at,
 				channel: values.channel ?? 'phone',
-				source: 'import',
+				source: values.source ?? 'import',
 				satisfaction: values.satisfaction,
 				issueResolved: values.issue_resolved,
 				comment: values.comment ?? ''
