@@ -266,10 +266,7 @@ for (const engine of testEngines()) {
 			expect(await visibleScorecard(db, boss, MARCH)).toEqual(
 				await computeScorecard(db, { stationId: boss.stationId, ...MARCH })
 			);
-			const [row] = await db
-				.select()
-				.from(periodClosures)
-				.where(eq(periodClosures.id, closed.id));
+			const [row] = await db.select().from(periodClosures).where(eq(periodClosures.id, closed.id));
 			expect(row).toMatchObject({ reopenedBy: boss.id, reopenReason: 'Outcome corrected' });
 			expect(row.reopenedAt).toBeInstanceOf(Date);
 			// Reopened once only; then the month can be closed again, with the numbers of now.
@@ -285,7 +282,9 @@ for (const engine of testEngines()) {
 
 		it('refuses a reopening without a reason', async () => {
 			const closed = await closeMonth(db, boss, { month: '2026-03' }, NOW);
-			const refused = await refusalOf(reopenPeriod(db, boss, { closureId: closed.id, reason: ' ' }));
+			const refused = await refusalOf(
+				reopenPeriod(db, boss, { closureId: closed.id, reason: ' ' })
+			);
 			expect(refused.code).toBe('BAD_REQUEST');
 			expect(await visibleClosure(db, boss, MARCH)).not.toBeNull();
 		});
@@ -303,7 +302,12 @@ for (const engine of testEngines()) {
 		it('closes a month once when two supervisors close it at the same time', async () => {
 			const other = await createUser(
 				db,
-				{ id: boss.stationId, code: boss.stationCode, name: boss.stationName, timeZone: boss.timeZone },
+				{
+					id: boss.stationId,
+					code: boss.stationCode,
+					name: boss.stationName,
+					timeZone: boss.timeZone
+				},
 				'boss2',
 				'supervisor'
 			);
