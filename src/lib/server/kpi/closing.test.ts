@@ -26,6 +26,7 @@ import { createJob, createPart, createStation, createUser } from '../testing/fix
 import { createCallerFactory } from '../trpc/core';
 import { periodsRouter } from '../trpc/routers/periods';
 import { kpiRouter } from '../trpc/routers/kpi';
+import type { KpiSettings } from '../../shared/domain';
 import type { PeriodChange } from '../../shared/period-closing';
 import { closeMonth, reopenPeriod } from './closing';
 import { visibleClosure } from './closed-periods';
@@ -138,7 +139,7 @@ for (const engine of testEngines()) {
 
 			// The station's weights change and a job fails: the closed month shows neither.
 			const [station] = await db.select().from(stations).where(eq(stations.id, boss.stationId));
-			const settings = station.kpiSettings as { weights: Record<string, number> };
+			const settings = station.kpiSettings as KpiSettings;
 			await db
 				.update(stations)
 				.set({
