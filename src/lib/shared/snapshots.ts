@@ -97,6 +97,8 @@ export interface TechnicianScorecardSnapshot {
 	/** This technician's rows of those months (months without jobs are absent). */
 	trend: MonthlyRow[];
 	jobs: DrillDownJobView[];
+	/** The period's closure when it is closed (see StationScorecardSnapshot). */
+	closure?: PeriodClosureView | null;
 	generatedAt: string;
 }
 

@@ -14,7 +14,7 @@ import type { Queryable } from '../db';
 import { queryRows } from '../db/rows';
 import { periodClosures, users } from '../db/schema';
 import type { SessionUser } from '../auth/session-user';
-import { technicianScope } from '../jobs/access';
+import { requireSupervisor, technicianScope } from '../jobs/access';
 import {
 	scorecardRowSchema,
 	stationKpiRowSchema,
@@ -126,6 +126,20 @@ export async function scorecardOfPeriod(
 	const closure = await closureOf(db, stationId, period);
 	if (closure) return closure.scorecard.rows;
 	return computeScorecard(db, { stationId, ...period });
+}
+
+/**
+ * A closed period's numbers as the jobs are now, for a supervisor to compare with the closed
+ * ones (the closed scorecard's "live numbers" download); the same as scorecardOfPeriod for a
+ * period that is not closed.
+ */
+export function liveScorecard(
+	db: Queryable,
+	user: SessionUser,
+	period: KpiPeriod
+): Promise<ScorecardRow[]> {
+	requireSupervisor(user, 'read the live numbers of a closed period');
+	return computeScorecard(db, { stationId: user.stationId, ...period });
 }
 
 /**

@@ -29,7 +29,7 @@ import { kpiRouter } from '../trpc/routers/kpi';
 import type { KpiSettings } from '../../shared/domain';
 import type { PeriodChange } from '../../shared/period-closing';
 import { closeMonth, reopenPeriod } from './closing';
-import { visibleClosure } from './closed-periods';
+import { liveScorecard, visibleClosure } from './closed-periods';
 import { computeScorecard } from './scorecard';
 import { visibleStationKpis } from './station-kpis';
 import { visibleMonthlyScorecards, visibleScorecard } from './visible-scorecard';
@@ -159,9 +159,12 @@ for (const engine of testEngines()) {
 			// The trends show the closed month as closed.
 			const trend = await visibleMonthlyScorecards(db, boss, { firstMonth: '2026-03', months: 1 });
 			expect(trend).toEqual(before.map((row) => ({ month: '2026-03', ...row })));
-			// The live numbers did change.
+			// The live numbers did change, and a supervisor can still read them to compare.
 			const live = await computeScorecard(db, { stationId: boss.stationId, ...MARCH });
 			expect(live).not.toEqual(before);
+			expect(await liveScorecard(db, boss, MARCH)).toEqual(live);
+			expect(await periods({ db, user: boss }).liveScorecard(MARCH)).toEqual(live);
+			expect((await refusalOf(liveScorecard(db, alice, MARCH))).code).toBe('FORBIDDEN');
 		});
 
 		it('lists every later edit of the period’s jobs, with who and when', async () => {

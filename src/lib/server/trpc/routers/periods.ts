@@ -5,14 +5,14 @@
  */
 import { z } from 'zod';
 import { roleProcedure, router } from '../core';
-import { kpiPeriodSchema } from '../../../shared/kpi';
+import { kpiPeriodSchema, scorecardRowSchema } from '../../../shared/kpi';
 import {
 	closeMonthInputSchema,
 	periodClosureViewSchema,
 	reopenPeriodInputSchema
 } from '../../../shared/period-closing';
 import { closeMonth, reopenPeriod } from '../../kpi/closing';
-import { visibleClosure } from '../../kpi/closed-periods';
+import { liveScorecard, visibleClosure } from '../../kpi/closed-periods';
 
 export const periodsRouter = router({
 	/** The period's closure, null when it is not closed (a technician: changes on own jobs). */
@@ -20,6 +20,12 @@ export const periodsRouter = router({
 		.input(kpiPeriodSchema)
 		.output(periodClosureViewSchema.nullable())
 		.query(({ ctx, input }) => visibleClosure(ctx.db, ctx.user, input)),
+
+	/** A closed period's numbers as its jobs are now, to compare with the closed ones. */
+	liveScorecard: roleProcedure('supervisor')
+		.input(kpiPeriodSchema)
+		.output(z.array(scorecardRowSchema))
+		.query(({ ctx, input }) => liveScorecard(ctx.db, ctx.user, input)),
 
 	close: roleProcedure('supervisor')
 		.input(closeMonthInputSchema)
