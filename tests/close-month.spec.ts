@@ -28,10 +28,14 @@ test('a supervisor closes last month, sees it closed, and reopens it with a reas
 	await page.getByRole('button', { name: `关账 ${title}` }).click();
 
 	await expect(page.getByRole('status').getByText(`${title} 已关账。`)).toBeVisible();
-	await expect(page.getByText('已关账', { exact: true })).toBeVisible();
+	const badge = page.getByText(new RegExp(`^${title}：\\s*已关账$`));
+	await expect(badge).toBeVisible();
 	await expect(page.getByText(`由 ${demoAccount('supervisor').name} 于`)).toBeVisible();
 	await expect(page.getByRole('heading', { level: 3, name: '关账后的修改' })).toBeVisible();
 	await expect(page.getByText('关账后本月工单没有被修改。')).toBeVisible();
+	await expect(
+		page.getByRole('link', { name: '下载本月按当前工单计算的数字（CSV）以便对比' })
+	).toBeVisible();
 	await expect(page.getByRole('button', { name: '月度关账' })).toHaveCount(0);
 
 	await page.getByRole('button', { name: '重新开放', exact: true }).click();
@@ -39,6 +43,6 @@ test('a supervisor closes last month, sees it closed, and reopens it with a reas
 	await page.getByRole('button', { name: `重新开放 ${title}` }).click();
 
 	await expect(page.getByRole('status').getByText(`${title} 已重新开放`)).toBeVisible();
-	await expect(page.getByText('已关账', { exact: true })).toHaveCount(0);
+	await expect(badge).toHaveCount(0);
 	await expect(page.getByRole('button', { name: '月度关账' })).toBeVisible();
 });
