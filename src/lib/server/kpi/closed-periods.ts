@@ -133,7 +133,7 @@ export async function scorecardOfPeriod(
  * ones (the closed scorecard's "live numbers" download); the same as scorecardOfPeriod for a
  * period that is not closed.
  */
-export function liveScorecard(
+export async function liveScorecard(
 	db: Queryable,
 	user: SessionUser,
 	period: KpiPeriod
