@@ -4,7 +4,9 @@
  * Prints the station's KPI rows (kpi.md, "Output row") for the local dates [from, to) to
  * standard output: JSON (default), an array of objects with the contract's keys in order, or
  * CSV with a header row, null as an empty cell, a UTF-8 BOM first and text cells safe from
- * spreadsheet formulas (as the supervisor's scorecard.csv download). Nothing else goes to stdout, so
+ * spreadsheet formulas (as the supervisor's scorecard.csv download). A closed month prints the rows
+ * stored at closing (docs/kpi-rules.md, "Closed periods") and says so, with who closed it when, on
+ * standard error. Nothing else goes to stdout, so
  * `npm run --silent kpi -- ... > rows.csv` captures the data only. Uses the server's database
  * (DATABASE_URL, else PGLITE_DIR). Exit codes: 0 printed, 1 refused (unknown station),
  * 2 bad arguments.
@@ -20,7 +22,7 @@ import {
 	UsageError
 } from '../src/lib/server/interchange/cli';
 import { scorecardToCsv, scorecardToJson } from '../src/lib/server/interchange/index';
-import { computeScorecard } from '../src/lib/server/kpi/scorecard';
+import { closureOf, scorecardOfPeriod } from '../src/lib/server/kpi/closed-periods';
 import { kpiPeriodSchema, localDateSchema } from '../src/lib/shared/kpi';
 import { stationCodeSchema } from '../src/lib/shared/schemas';
 
@@ -46,7 +48,13 @@ await runCli(USAGE, async (argv) => {
 			.from(stations)
 			.where(eq(stations.code, stationCode));
 		if (!station) throw new Error(`There is no station with code ${stationCode}.`);
-		const rows = await computeScorecard(handle.db, { stationId: station.id, ...period.data });
+		const closure = await closureOf(handle.db, station.id, period.data);
+		if (closure) {
+			process.stderr.write(
+				`${period.data.from}..${period.data.to} is closed (by ${closure.closedBy} at ${closure.closedAt.toISOString()}): the rows are those stored at closing.\n`
+			);
+		}
+		const rows = await scorecardOfPeriod(handle.db, station.id, period.data);
 		// The same bytes as the supervisor's scorecard.csv download: a BOM for Excel.
 		process.stdout.write(
 			format === 'csv' ? scorecardToCsv(rows, { bom: true }) : scorecardToJson(rows)

@@ -51,6 +51,11 @@ const REASONS: Record<string, (params: Params) => string> = {
 	// Scorecards (kpi/visible-scorecard.ts).
 	own_facts_only: () => m.srv_own_facts_only(),
 	home_station_kpis_supervisors_only: () => m.home_station_kpis_supervisors_only(),
+	// Closed periods (kpi/closing.ts).
+	period_not_over: ({ month }) => m.pc_reason_period_not_over({ month }),
+	period_already_closed: ({ month }) => m.pc_reason_period_already_closed({ month }),
+	period_reopened: () => m.pc_reason_period_reopened(),
+	closure_not_found: () => m.pc_reason_closure_not_found(),
 	// Accounts and stations (auth/accounts.ts, stations/admin.ts): another station, or an
 	// account outside one's reach, is not confirmed to exist.
 	station_unknown: () => m.acc_out_of_scope(),

@@ -4,6 +4,7 @@
  */
 import type { KpiSettings } from './domain';
 import type { JobFact, ScorecardRow, StationKpiRow } from './kpi';
+import type { PeriodClosureView } from './period-closing';
 import type { ScorecardPeriod } from './time/periods';
 
 export interface SnapshotStation {
@@ -59,8 +60,14 @@ export interface StationScorecardSnapshot {
 	/** The station's row of those months (months without completed jobs are absent). */
 	stationTrend: MonthlyStationRow[];
 	worklists: WorklistCounts;
+	/** The settings the scorecard was scored with: a closed month's, as it was closed. */
 	scoring: StationScoringRules;
 	technicians: TechnicianJobCounts[];
+	/**
+	 * The period's closure when it is closed (docs/kpi-rules.md, "Closed periods"): its rows are
+	 * then the ones stored at closing. Absent from copies kept before periods could close.
+	 */
+	closure?: PeriodClosureView | null;
 	/** When the server computed these numbers: the "as of" of an offline copy. */
 	generatedAt: string;
 }
@@ -90,6 +97,8 @@ export interface TechnicianScorecardSnapshot {
 	/** This technician's rows of those months (months without jobs are absent). */
 	trend: MonthlyRow[];
 	jobs: DrillDownJobView[];
+	/** The period's closure when it is closed (see StationScorecardSnapshot). */
+	closure?: PeriodClosureView | null;
 	generatedAt: string;
 }
 

@@ -11,6 +11,7 @@ import type { SessionUser } from '../auth/session-user';
 import { isSupervisor } from '../../shared/roles';
 import { stationKpiRowSchema, type KpiPeriod, type StationKpiRow } from '../../shared/kpi';
 import { refusal } from '../refusal';
+import { closedMonthsWithin, closureOf } from './closed-periods';
 import { refreshJobFacts } from './job-facts';
 import { parseStationPeriod, type StationPeriod } from './period';
 import { stationKpiQuery, WHOLE_PERIOD } from './scorecard';
@@ -61,22 +62,32 @@ function requireSupervisor(user: SessionUser): void {
 	}
 }
 
-/** The user's station's row of a period, for a supervisor. */
+/** The user's station's row of a period, for a supervisor; a closed month's as it was closed. */
 export async function visibleStationKpis(
 	db: Queryable,
 	user: SessionUser,
 	period: KpiPeriod
 ): Promise<StationKpiRow | null> {
 	requireSupervisor(user);
+	const closure = await closureOf(db, user.stationId, period);
+	if (closure) return closure.scorecard.stationRow;
 	return computeStationKpis(db, { stationId: user.stationId, ...period });
 }
 
-/** The user's station's row of every month of a window, for a supervisor. */
+/** The user's station's row of every month of a window, for a supervisor; closed months frozen. */
 export async function visibleMonthlyStationKpis(
 	db: Queryable,
 	user: SessionUser,
 	window: TrendWindow
 ): Promise<MonthlyStationKpiRow[]> {
 	requireSupervisor(user);
-	return monthlyStationKpis(db, { stationId: user.stationId, ...window });
+	const rows = await monthlyStationKpis(db, { stationId: user.stationId, ...window });
+	const closed = await closedMonthsWithin(db, user.stationId, trendWindowDates(window));
+	const months = [...new Set([...rows.map((row) => row.month), ...closed.keys()])].sort();
+	return months.flatMap((month) => {
+		const closure = closed.get(month);
+		if (!closure) return rows.filter((row) => row.month === month);
+		const row = closure.scorecard.stationRow;
+		return row ? [{ month, ...row }] : [];
+	});
 }

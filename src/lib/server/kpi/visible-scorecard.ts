@@ -1,17 +1,23 @@
 /**
  * What of the station's scores a user may read (roles.md, "Read scorecards"): a supervisor
  * every technician's; a technician only their own row and their own jobs, whose ranks are still
- * computed over the whole station. Always the user's own station.
+ * computed over the whole station. Always the user's own station. A closed month's scorecard
+ * is the one stored at closing (closed-periods.ts), whoever reads it.
  */
 import type { Queryable } from '../db';
 import type { SessionUser } from '../auth/session-user';
 import type { JobFact, KpiPeriod, ScorecardRow } from '../../shared/kpi';
 import { technicianScope } from '../jobs/access';
 import { refusal } from '../refusal';
-import { computeScorecard } from './scorecard';
+import { closedMonthsWithin, scorecardOfPeriod } from './closed-periods';
 import { jobFacts } from './job-facts';
 import { drillDownJobs, type DrillDownJob } from './drill-down';
-import { monthlyScorecards, type MonthlyScorecardRow, type TrendWindow } from './trends';
+import {
+	monthlyScorecards,
+	trendWindowDates,
+	type MonthlyScorecardRow,
+	type TrendWindow
+} from './trends';
 
 /** The period, and optionally one technician's jobs (without: every job the user may see). */
 interface JobFactsRequest extends KpiPeriod {
@@ -43,17 +49,24 @@ export async function visibleScorecard(
 	user: SessionUser,
 	period: KpiPeriod
 ): Promise<ScorecardRow[]> {
-	return ownRowsOf(user, await computeScorecard(db, { stationId: user.stationId, ...period }));
+	return ownRowsOf(user, await scorecardOfPeriod(db, user.stationId, period));
 }
 
-/** The scorecard of each month of a window. */
+/** The scorecard of each month of a window; a closed month's as it was closed. */
 export async function visibleMonthlyScorecards(
 	db: Queryable,
 	user: SessionUser,
 	window: TrendWindow
 ): Promise<MonthlyScorecardRow[]> {
 	const rows = await monthlyScorecards(db, { stationId: user.stationId, ...window });
-	return ownRowsOf(user, rows);
+	const closed = await closedMonthsWithin(db, user.stationId, trendWindowDates(window));
+	const months = [...new Set([...rows.map((row) => row.month), ...closed.keys()])].sort();
+	const merged = months.flatMap((month) => {
+		const closure = closed.get(month);
+		if (!closure) return rows.filter((row) => row.month === month);
+		return closure.scorecard.rows.map((row) => ({ month, ...row }));
+	});
+	return ownRowsOf(user, merged);
 }
 
 /** The jobs behind a scorecard row; without technicianId, every job the user may see. */

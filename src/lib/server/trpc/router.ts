@@ -7,6 +7,7 @@ import { jobsRouter } from './routers/jobs';
 import { kpiRouter } from './routers/kpi';
 import { overlapsRouter } from './routers/overlaps';
 import { partsRouter } from './routers/parts';
+import { periodsRouter } from './routers/periods';
 import { reviewRouter } from './routers/review';
 import { settingsRouter } from './routers/settings';
 import { stationsRouter } from './routers/stations';
@@ -23,6 +24,7 @@ export const appRouter = router({
 	stations: stationsRouter,
 	kpi: kpiRouter,
 	overlaps: overlapsRouter,
+	periods: periodsRouter,
 	review: reviewRouter,
 	settings: settingsRouter,
 	sync: syncRouter,

@@ -11,7 +11,8 @@ const TREND_MONTHS = 6;
 /**
  * The station home of a period, for the page and its offline copy: the station's own KPIs of
  * the period, of the one before and of the last months, the scorecard of both periods, the
- * worklist counts and every technician's job counts.
+ * worklist counts and every technician's job counts; a closed month's numbers and settings as
+ * they were closed, with its closure (who, when, what changed since).
  */
 export const GET: RequestHandler = async (event) => {
 	const user = supervisorOfRequest(event.locals);
@@ -29,7 +30,8 @@ export const GET: RequestHandler = async (event) => {
 		stationTrend,
 		scoring,
 		technicians,
-		worklists
+		worklists,
+		closure
 	] = await Promise.all([
 		caller.kpi.scorecard({ from: period.from, to: period.to }),
 		caller.kpi.scorecard({ from: previous.from, to: previous.to }),
@@ -38,7 +40,8 @@ export const GET: RequestHandler = async (event) => {
 		caller.kpi.stationTrends({ firstMonth: trendMonths[0], months: TREND_MONTHS }),
 		caller.kpi.scoring(),
 		caller.stations.technicianSummary(),
-		caller.worklists.counts({ from: period.from, to: period.to })
+		caller.worklists.counts({ from: period.from, to: period.to }),
+		caller.periods.closure({ from: period.from, to: period.to })
 	]);
 	const snapshot: StationScorecardSnapshot = {
 		station: { code: user.stationCode, name: user.stationName, timeZone: user.timeZone },
@@ -51,7 +54,13 @@ export const GET: RequestHandler = async (event) => {
 		trendMonths,
 		stationTrend,
 		worklists,
-		scoring,
+		scoring: closure
+			? {
+					kpiSettings: closure.settings.kpiSettings,
+					minJobsForRanking: closure.settings.minJobsForRanking
+				}
+			: scoring,
+		closure,
 		technicians: technicians.map((technician) => ({
 			...technician,
 			lastCompletedAt: technician.lastCompletedAt?.toISOString() ?? null

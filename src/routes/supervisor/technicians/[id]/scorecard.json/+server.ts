@@ -11,7 +11,8 @@ const TREND_MONTHS = 12;
 /**
  * One technician's scorecard: the row of the period and the previous one (ranked among the
  * whole station), the monthly trend of the 12 months ending with the period, and the jobs of
- * the period with the facts behind each number.
+ * the period with the facts behind each number; a closed month's row, trend point and settings
+ * as they were closed, with its closure.
  */
 export const GET: RequestHandler = async (event) => {
 	const user = supervisorOfRequest(event.locals);
@@ -25,12 +26,13 @@ export const GET: RequestHandler = async (event) => {
 	const months = monthsEnding(addDays(period.to, -1), TREND_MONTHS).map((first) =>
 		first.slice(0, 7)
 	);
-	const [rows, previousRows, scoring, trend, jobs] = await Promise.all([
+	const [rows, previousRows, scoring, trend, jobs, closure] = await Promise.all([
 		caller.kpi.scorecard({ from: period.from, to: period.to }),
 		caller.kpi.scorecard({ from: previous.from, to: previous.to }),
 		caller.kpi.scoring(),
 		caller.kpi.trends({ firstMonth: months[0], months: TREND_MONTHS }),
-		caller.kpi.drillDown({ from: period.from, to: period.to, technicianId: technician.id })
+		caller.kpi.drillDown({ from: period.from, to: period.to, technicianId: technician.id }),
+		caller.periods.closure({ from: period.from, to: period.to })
 	]);
 	const ownRow = (candidates: typeof rows) =>
 		candidates.find((row) => row.login === technician.login) ?? null;
@@ -47,10 +49,16 @@ export const GET: RequestHandler = async (event) => {
 		row: ownRow(rows),
 		previousRow: ownRow(previousRows),
 		rankedCount: rows.filter((row) => row.rank !== null).length,
-		scoring,
+		scoring: closure
+			? {
+					kpiSettings: closure.settings.kpiSettings,
+					minJobsForRanking: closure.settings.minJobsForRanking
+				}
+			: scoring,
 		months,
 		trend: trend.filter((row) => row.login === technician.login),
 		jobs,
+		closure,
 		generatedAt: new Date().toISOString()
 	};
 	return json(snapshot, { headers: { 'cache-control': 'private, no-store' } });
