@@ -119,9 +119,11 @@ export const EXCEL_FORMATS: Record<ReportNumberStyle, string> = {
 
 /** "2026年3月" / "March 2026". */
 export function monthTitle(month: string, locale: string): string {
-	return new Intl.DateTimeFormat(locale, { year: 'numeric', month: 'long', timeZone: 'UTC' }).format(
-		new Date(`${month}-01T00:00:00Z`)
-	);
+	return new Intl.DateTimeFormat(locale, {
+		year: 'numeric',
+		month: 'long',
+		timeZone: 'UTC'
+	}).format(new Date(`${month}-01T00:00:00Z`));
 }
 
 /** A moment (ISO) as a date and time on the station's clock. */
@@ -136,9 +138,9 @@ export function stationDateTime(iso: string, timeZone: string, locale: string): 
 /** The month and its days: "2026年3月 · 2026年3月1日至31日". */
 export function reportPeriodText(period: { from: string; to: string }, locale: string): string {
 	const day = (date: string) => new Date(`${date}T00:00:00Z`);
-	const days = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone: 'UTC' }).formatRange(
-		day(period.from),
-		day(addDays(period.to, -1))
-	);
+	const days = new Intl.DateTimeFormat(locale, {
+		dateStyle: 'medium',
+		timeZone: 'UTC'
+	}).formatRange(day(period.from), day(addDays(period.to, -1)));
 	return `${monthTitle(period.from.slice(0, 7), locale)} · ${days}`;
 }

@@ -53,7 +53,10 @@ export interface MonthlyReport {
 }
 
 /** The KPI columns of the scorecard, in the contract's order (kpi.md). */
-export type ReportColumn = Exclude<keyof ScorecardRow, 'login' | 'name' | 'score' | 'grade' | 'rank'>;
+export type ReportColumn = Exclude<
+	keyof ScorecardRow,
+	'login' | 'name' | 'score' | 'grade' | 'rank'
+>;
 export type ReportNumberStyle = 'count' | 'percent' | 'decimal1' | 'decimal2' | 'money';
 
 /**

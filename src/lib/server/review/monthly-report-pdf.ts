@@ -57,19 +57,18 @@ function stationSheet(report: MonthlyReport, locale: string, period: string, pri
 	const header: TableCell[] = [
 		{ text: m.sc_col_rank(), bold: true },
 		{ text: m.sc_col_technician(), bold: true },
-		...REPORT_COLUMNS.map(
-			(column): TableCell => ({ text: columnLabel(column.key), bold: true, alignment: 'right' })
-		),
+		...REPORT_COLUMNS.map((column): TableCell => ({
+			text: columnLabel(column.key),
+			bold: true,
+			alignment: 'right'
+		})),
 		{ text: m.sc_col_score(), bold: true, alignment: 'right' },
 		{ text: m.sc_col_grade(), bold: true }
 	];
 	const rows = report.technicians.map((technician): TableCell[] => [
 		technician.row.rank === null ? m.sc_insufficient_data() : String(technician.row.rank),
 		{
-			stack: [
-				technician.row.name,
-				{ text: technician.row.login, fontSize: 6, color: GREY }
-			]
+			stack: [technician.row.name, { text: technician.row.login, fontSize: 6, color: GREY }]
 		},
 		...REPORT_COLUMNS.map((column): TableCell => {
 			const sample = columnSample(technician, column.key);
@@ -157,7 +156,11 @@ function technicianSheet(
 			m.sc_col_excellent(),
 			m.rp_col_weight(),
 			m.sc_col_rating()
-		].map((text, index) => ({ text, bold: true, alignment: index > 0 && index < 6 ? 'right' : 'left' })),
+		].map((text, index) => ({
+			text,
+			bold: true,
+			alignment: index > 0 && index < 6 ? 'right' : 'left'
+		})),
 		...SCORED_KPIS.map((kpi): TableCell[] => {
 			const limits = settings.thresholds[kpi] ?? null;
 			const rating = thresholdRating(row[kpi], limits);
@@ -221,9 +224,15 @@ function technicianSheet(
 				rank
 			})
 		},
-		{ text: `${m.rp_period({ period })} · ${m.rp_printed({ date: printed })}`, margin: [0, 0, 0, 6] },
+		{
+			text: `${m.rp_period({ period })} · ${m.rp_printed({ date: printed })}`,
+			margin: [0, 0, 0, 6]
+		},
 		{ text: m.rp_breakdown_caption({ name: row.name, period }), bold: true, fontSize: 9 },
-		{ table: { headerRows: 1, widths: ['*', 60, 50, 60, 60, 50, 60], body: breakdown }, fontSize: 8 },
+		{
+			table: { headerRows: 1, widths: ['*', 60, 50, 60, 60, 50, 60], body: breakdown },
+			fontSize: 8
+		},
 		{ text: m.rp_jobs_title(), bold: true, fontSize: 9, margin: [0, 8, 0, 2] },
 		jobs
 	];

@@ -74,7 +74,14 @@ function stationWallClock(iso: string, timeZone: string): Date {
 	}).formatToParts(new Date(iso));
 	const part = (type: string) => Number(parts.find((p) => p.type === type)!.value);
 	return new Date(
-		Date.UTC(part('year'), part('month') - 1, part('day'), part('hour'), part('minute'), part('second'))
+		Date.UTC(
+			part('year'),
+			part('month') - 1,
+			part('day'),
+			part('hour'),
+			part('minute'),
+			part('second')
+		)
 	);
 }
 

@@ -40,7 +40,12 @@ for (const engine of testEngines()) {
 		const as = (user: SessionUser | null) => createCaller({ db, user });
 
 		/** Completed at noon on `day`; clean (reported 3 h, arrived 2 h, started 1 h before) unless changed. */
-		function completed(tech: SessionUser, jobNo: string, day: number, values: Partial<NewJob> = {}) {
+		function completed(
+			tech: SessionUser,
+			jobNo: string,
+			day: number,
+			values: Partial<NewJob> = {}
+		) {
 			const completedAt = marchNoon(day);
 			return createJob(db, tech, {
 				jobNo,

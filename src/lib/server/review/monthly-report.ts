@@ -14,7 +14,12 @@ import { jobFacts } from '../kpi/job-facts';
 import { stationScoring } from '../kpi/trends';
 import type { StationPeriod } from '../kpi/period';
 import { SCORED_KPIS, type ScoredKpi } from '../../shared/domain';
-import { jobFactSchema, scorecardRowSchema, type JobFact, type ScorecardRow } from '../../shared/kpi';
+import {
+	jobFactSchema,
+	scorecardRowSchema,
+	type JobFact,
+	type ScorecardRow
+} from '../../shared/kpi';
 import { kpiSettingsSchema } from '../../shared/kpi-settings';
 import {
 	REPORT_MONTH,
