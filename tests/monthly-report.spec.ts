@@ -122,7 +122,8 @@ test('a supervisor prints last month’s report and downloads it as PDF and Exce
 		`monthly-report-${DEMO_STATION.code}-${month}.xlsx`
 	);
 	const workbook = new ExcelJS.Workbook();
-	await workbook.xlsx.load(readFileSync((await xlsxDownload.path())!));
+	// exceljs declares load() for an ArrayBuffer; a Buffer is a view that may share one.
+	await workbook.xlsx.load(new Uint8Array(readFileSync((await xlsxDownload.path())!)).buffer);
 	expect(workbook.worksheets).toHaveLength(1 + technicians.length + 1);
 	const station = workbook.getWorksheet('全站')!;
 	const headers = (station.getRow(1).values as unknown[]).slice(1);
@@ -149,4 +150,41 @@ test('a supervisor prints last month’s report and downloads it as PDF and Exce
 		expect(line.getCell(column('客户满意率')).value).toBe(number(row.csat));
 		expect(line.getCell(column('得分')).value).toBe(number(row.score));
 	});
+});
+
+test('the monthly report reads in English, and its PDF too', async ({ page }) => {
+	await signInAs(page, 'supervisor');
+	const month = lastMonth();
+	await page.goto(`/supervisor/report?month=${month}`);
+	await page.getByRole('group', { name: '语言' }).getByRole('button', { name: 'English' }).click();
+
+	await expect(page.getByRole('heading', { level: 1, name: 'Monthly report' })).toBeVisible();
+	const stationSheet = page.getByRole('region', {
+		name: `Monthly technician report of ${DEMO_STATION.name}`
+	});
+	await expect(stationSheet.getByRole('heading', { name: 'Definitions' })).toBeVisible();
+	await expect(stationSheet.getByText("Supervisor's signature")).toBeVisible();
+	await expect(
+		stationSheet.getByRole('columnheader', { name: 'Repair success rate', exact: true })
+	).toBeVisible();
+	await expect(page.getByRole('button', { name: 'Print', exact: true })).toBeVisible();
+
+	const [download] = await Promise.all([
+		page.waitForEvent('download'),
+		page.getByRole('link', { name: 'Download PDF' }).click()
+	]);
+	const { text } = await pdfPages(readFileSync((await download.path())!));
+	expect(text[0]).toContain(`Monthly technician report of ${DEMO_STATION.name}`);
+	expect(text[0]).toContain('Repair success rate');
+});
+
+test('the monthly report is for supervisors only', async ({ page }) => {
+	await signInAs(page, 'desk');
+	const month = lastMonth();
+	const response = await page.goto(`/supervisor/report?month=${month}`);
+	expect(response?.status()).toBe(403);
+	for (const file of ['report.pdf', 'report.xlsx']) {
+		const answer = await page.request.get(`/supervisor/${file}?month=${month}`);
+		expect(answer.status(), file).toBe(403);
+	}
 });

@@ -183,7 +183,7 @@ function technicianSheet(
 					table: {
 						headerRows: 1,
 						dontBreakRows: true,
-						widths: [70, 80, '*', '*', '*', 80, 40],
+						widths: [96, 84, '*', '*', '*', 80, 40],
 						body: [
 							[
 								m.rp_col_job_no(),

@@ -27,6 +27,8 @@ const MINUTE = 60 * 1000;
 const marchNoon = (day: number) => new Date(Date.UTC(2026, 2, day, 4));
 const before = (date: Date, minutes: number) => new Date(date.getTime() - minutes * MINUTE);
 const PRINTED = new Date('2026-04-02T01:30:00Z');
+/** exceljs declares load() for an ArrayBuffer; Node's Buffer is a view that may share one. */
+const arrayBuffer = (bytes: Uint8Array) => new Uint8Array(bytes).buffer;
 
 for (const engine of testEngines()) {
 	describe(`monthly report (${engine.name})`, () => {
@@ -242,7 +244,7 @@ for (const engine of testEngines()) {
 
 		it('writes an .xlsx with Chinese headers, numbers as numbers and rates as percents', async () => {
 			const workbook = new ExcelJS.Workbook();
-			await workbook.xlsx.load(await monthlyReportXlsx(report, 'zh-CN'));
+			await workbook.xlsx.load(arrayBuffer(await monthlyReportXlsx(report, 'zh-CN')));
 			expect(workbook.worksheets.map((sheet) => sheet.name)).toEqual([
 				'全站',
 				'alice 名字 alice',
