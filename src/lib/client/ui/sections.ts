@@ -36,6 +36,7 @@ const SECTIONS: Partial<Record<UserRole, readonly Section[]>> = {
 		{ href: '/supervisor/alerts', label: m.sc_nav_alerts },
 		FOLLOW_UPS,
 		{ href: '/supervisor/quality', label: m.sc_nav_quality },
+		{ href: '/supervisor/report', label: m.rp_nav },
 		REWORKS,
 		{ href: '/supervisor/verify', label: m.wl_nav_verify },
 		OVERLAPS,

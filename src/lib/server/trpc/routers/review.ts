@@ -7,6 +7,11 @@ import { roleProcedure, router } from '../core';
 import { kpiPeriodSchema } from '../../../shared/kpi';
 import { reviewAlerts } from '../../review/alerts';
 import { dataQuality } from '../../review/data-quality';
+import {
+	monthlyReport,
+	monthlyReportSchema,
+	reportMonthInputSchema
+} from '../../review/monthly-report';
 import { alertsReportSchema, dataQualityReportSchema } from '../../review/schemas';
 
 const reviewerProcedure = roleProcedure('supervisor');
@@ -20,5 +25,11 @@ export const reviewRouter = router({
 	dataQuality: reviewerProcedure
 		.input(kpiPeriodSchema)
 		.output(dataQualityReportSchema)
-		.query(({ ctx, input }) => dataQuality(ctx.db, { stationId: ctx.user.stationId, ...input }))
+		.query(({ ctx, input }) => dataQuality(ctx.db, { stationId: ctx.user.stationId, ...input })),
+
+	/** The month's report: scorecard, samples, the jobs behind failures and flags. */
+	monthlyReport: reviewerProcedure
+		.input(reportMonthInputSchema)
+		.output(monthlyReportSchema)
+		.query(({ ctx, input }) => monthlyReport(ctx.db, ctx.user, input.month))
 });

@@ -1,0 +1,146 @@
+/**
+ * The monthly report in words and numbers, in the current language: the print page and the
+ * server's PDF and .xlsx word and format it alike from here (labels reuse the scorecard's
+ * messages, so a KPI has one name everywhere).
+ */
+import { m } from '../paraglide/messages.js';
+import type { ExcludableKpi } from './honesty-domain';
+import type { Grade, JobFailureReason, JobFlag } from './kpi';
+import type { ReportColumn, ReportJob, ReportNumberStyle } from './monthly-report';
+import { addDays } from './time/periods';
+
+const COLUMN_LABELS: Record<ReportColumn, () => string> = {
+	jobs_completed: m.sc_kpi_jobs_completed,
+	repair_success_rate: m.sc_kpi_repair_success_rate,
+	avg_repair_minutes: m.sc_kpi_avg_repair_minutes,
+	median_repair_minutes: m.sc_kpi_median_repair_minutes,
+	duration_index: m.sc_kpi_duration_index,
+	avg_response_hours: m.sc_kpi_avg_response_hours,
+	parts_cost_total: m.sc_kpi_parts_cost_total,
+	parts_cost_per_job: m.sc_kpi_parts_cost_per_job,
+	csat: m.sc_kpi_csat,
+	avg_satisfaction: m.sc_kpi_avg_satisfaction,
+	follow_up_rate: m.sc_kpi_follow_up_rate,
+	record_accuracy: m.sc_kpi_record_accuracy
+};
+
+const DEFINITIONS: Record<ReportColumn, () => string> = {
+	jobs_completed: m.rp_def_jobs_completed,
+	repair_success_rate: m.rp_def_repair_success_rate,
+	avg_repair_minutes: m.rp_def_avg_repair_minutes,
+	median_repair_minutes: m.rp_def_median_repair_minutes,
+	duration_index: m.rp_def_duration_index,
+	avg_response_hours: m.rp_def_avg_response_hours,
+	parts_cost_total: m.rp_def_parts_cost_total,
+	parts_cost_per_job: m.rp_def_parts_cost_per_job,
+	csat: m.rp_def_csat,
+	avg_satisfaction: m.rp_def_avg_satisfaction,
+	follow_up_rate: m.rp_def_follow_up_rate,
+	record_accuracy: m.rp_def_record_accuracy
+};
+
+const GRADES: Record<Grade, () => string> = {
+	excellent: m.sc_grade_excellent,
+	pass: m.sc_grade_pass,
+	fail: m.sc_grade_fail
+};
+
+const FLAGS: Record<JobFlag, () => string> = {
+	missing_arrival: m.sc_flag_missing_arrival,
+	missing_start: m.sc_flag_missing_start,
+	out_of_order: m.sc_flag_out_of_order,
+	long_repair: m.sc_flag_long_repair,
+	typed_time: m.kpi_flag_typed_time,
+	late_entry: m.kpi_flag_late_entry,
+	same_minute: m.kpi_flag_same_minute,
+	too_fast: m.kpi_flag_too_fast
+};
+
+export const columnLabel = (column: ReportColumn): string => COLUMN_LABELS[column]();
+export const definition = (column: ReportColumn): string => DEFINITIONS[column]();
+export const gradeLabel = (grade: Grade | null): string =>
+	grade === null ? m.value_missing() : GRADES[grade]();
+
+function failureText(reason: JobFailureReason, job: ReportJob): string {
+	switch (reason) {
+		case 'not_fixed':
+			return m.sc_reason_not_fixed();
+		case 'follow_up_unresolved':
+			return m.sc_reason_follow_up_unresolved();
+		case 'reworked':
+			return m.sc_reason_reworked({ jobs: job.reworked_by.join(m.sc_list_separator()) });
+	}
+}
+
+const list = (items: string[]) => items.join(m.sc_list_separator());
+
+/** A job's columns in words: why it failed, its open flags, accepted flags, exclusions. */
+export function jobTexts(job: ReportJob) {
+	return {
+		failures: list(job.failure_reasons.map((reason) => failureText(reason, job))),
+		flags: list(job.flags.map((flag) => FLAGS[flag]())),
+		accepted: list(job.accepted_flags.map((flag) => FLAGS[flag]())),
+		excluded: list(job.excluded_kpis.map((kpi: ExcludableKpi) => COLUMN_LABELS[kpi]()))
+	};
+}
+
+const FRACTION_DIGITS: Record<ReportNumberStyle, number> = {
+	count: 0,
+	percent: 1,
+	decimal1: 1,
+	decimal2: 2,
+	money: 2
+};
+
+/** Formats the report's numbers for one locale, as the scorecard does; null is "—". */
+export function reportFormatter(locale: string) {
+	const formats = new Map(
+		(Object.keys(FRACTION_DIGITS) as ReportNumberStyle[]).map((style) => [
+			style,
+			new Intl.NumberFormat(locale, {
+				style: style === 'percent' ? 'percent' : 'decimal',
+				minimumFractionDigits: FRACTION_DIGITS[style],
+				maximumFractionDigits: FRACTION_DIGITS[style]
+			})
+		])
+	);
+	return (value: number | null, style: ReportNumberStyle): string =>
+		value === null ? m.value_missing() : formats.get(style)!.format(value);
+}
+
+/** The Excel number format of a style: rates as percents, as the printed report shows them. */
+export const EXCEL_FORMATS: Record<ReportNumberStyle, string> = {
+	count: '0',
+	percent: '0.0%',
+	decimal1: '0.0',
+	decimal2: '0.00',
+	money: '#,##0.00'
+};
+
+/** "2026年3月" / "March 2026". */
+export function monthTitle(month: string, locale: string): string {
+	return new Intl.DateTimeFormat(locale, {
+		year: 'numeric',
+		month: 'long',
+		timeZone: 'UTC'
+	}).format(new Date(`${month}-01T00:00:00Z`));
+}
+
+/** A moment (ISO) as a date and time on the station's clock. */
+export function stationDateTime(iso: string, timeZone: string, locale: string): string {
+	return new Intl.DateTimeFormat(locale, {
+		dateStyle: 'medium',
+		timeStyle: 'short',
+		timeZone
+	}).format(new Date(iso));
+}
+
+/** The month and its days: "2026年3月 · 2026年3月1日至31日". */
+export function reportPeriodText(period: { from: string; to: string }, locale: string): string {
+	const day = (date: string) => new Date(`${date}T00:00:00Z`);
+	const days = new Intl.DateTimeFormat(locale, {
+		dateStyle: 'medium',
+		timeZone: 'UTC'
+	}).formatRange(day(period.from), day(addDays(period.to, -1)));
+	return `${monthTitle(period.from.slice(0, 7), locale)} · ${days}`;
+}

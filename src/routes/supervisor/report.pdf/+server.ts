@@ -1,0 +1,24 @@
+import { error } from '@sveltejs/kit';
+import { m } from '$lib/paraglide/messages.js';
+import { getLocale } from '$lib/paraglide/runtime';
+import { monthlyReportPdf } from '$lib/server/review/monthly-report-pdf';
+import { reportFileName } from '$lib/shared/monthly-report';
+import { supervisorOfRequest } from '../scorecard-request.server';
+import { attachment, monthOfRequest, readMonthlyReport } from '../report/report-request.server';
+import type { RequestHandler } from './$types';
+
+/** The monthly report of `?month=YYYY-MM` as a PDF made on the server (docs/monthly-report.md). */
+export const GET: RequestHandler = async (event) => {
+	const user = supervisorOfRequest(event.locals);
+	const { month, invalid } = monthOfRequest(event.url, user);
+	if (invalid !== null) error(400, m.rp_invalid_month({ value: invalid }));
+	const report = await readMonthlyReport(event, month);
+	const pdf = await monthlyReportPdf(report, getLocale());
+	return new Response(new Uint8Array(pdf), {
+		headers: {
+			'content-type': 'application/pdf',
+			'content-disposition': attachment(`${reportFileName(report)}.pdf`),
+			'cache-control': 'private, no-store'
+		}
+	});
+};
