@@ -9,9 +9,9 @@ import { z as zm } from 'zod/mini';
 import type { Queryable } from '../db';
 import type { SessionUser } from '../auth/session-user';
 import { requireSupervisor } from '../jobs/access';
-import { computeScorecard } from '../kpi/scorecard';
 import { jobFacts } from '../kpi/job-facts';
 import { stationScoring } from '../kpi/trends';
+import { scorecardOfPeriod } from '../kpi/closed-periods';
 import type { StationPeriod } from '../kpi/period';
 import { SCORED_KPIS, type ScoredKpi } from '../../shared/domain';
 import {
@@ -66,12 +66,9 @@ export const monthlyReportSchema = z.object({
 	)
 }) satisfies z.ZodType<MonthlyReport>;
 
-/**
- * The scorecard the report shows: the one place it is read, so that a closed month can show its
- * frozen scorecard instead (issue 13 item 5) by changing this function alone.
- */
+/** The scorecard the report shows: a closed month's frozen one (kpi/closed-periods.ts). */
 function reportScorecard(db: Queryable, period: StationPeriod): Promise<ScorecardRow[]> {
-	return computeScorecard(db, period);
+	return scorecardOfPeriod(db, period.stationId, { from: period.from, to: period.to });
 }
 
 /**
