@@ -22,10 +22,17 @@
  * every server whatever its locale).
  */
 import { sql, type SQL } from 'drizzle-orm';
+import { z } from 'zod';
 import type { Queryable } from '../db';
 import { queryRows } from '../db/rows';
 import { SCORED_KPIS, type ScoredKpi } from '../../shared/domain';
-import { SCORE_DECIMALS, scorecardRowSchema, type Grade, type ScorecardRow } from '../../shared/kpi';
+import {
+	GRADES,
+	SCORE_DECIMALS,
+	scorecardRowSchema,
+	type Grade,
+	type ScorecardRow
+} from '../../shared/kpi';
 import { DEFAULT_KPI_MINIMUMS } from '../../shared/kpi-settings';
 import type { KpiGround, ScorecardGroundRow } from '../../shared/kpi-ground';
 import { refreshJobFacts } from './job-facts';
@@ -358,6 +365,28 @@ export async function computeScorecard(
 	// Parsing drops the bucket column.
 	return rows.map((row) => scorecardRowSchema.parse(row));
 }
+
+/** The tRPC answer's shape of a ScorecardGroundRow (shared/kpi-ground.ts). */
+export const scorecardGroundRowSchema = z.object({
+	login: z.string(),
+	name: z.string(),
+	jobs_completed: z.number().int(),
+	score: z.number().nullable(),
+	grade: z.enum(GRADES).nullable(),
+	rank: z.number().int().nullable(),
+	kpis: z.array(
+		z.object({
+			kpi: z.enum(SCORED_KPIS),
+			value: z.number().nullable(),
+			sample: z.number().int(),
+			minimum: z.number().int(),
+			tooFew: z.boolean(),
+			points: z.number().nullable(),
+			weight: z.number(),
+			contribution: z.number().nullable()
+		})
+	)
+}) satisfies z.ZodType<ScorecardGroundRow>;
 
 type GroundQueryRow = ScorecardRow & Record<string, unknown>;
 

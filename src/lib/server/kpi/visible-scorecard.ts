@@ -8,7 +8,8 @@ import type { SessionUser } from '../auth/session-user';
 import type { JobFact, KpiPeriod, ScorecardRow } from '../../shared/kpi';
 import { technicianScope } from '../jobs/access';
 import { refusal } from '../refusal';
-import { computeScorecard } from './scorecard';
+import type { ScorecardGroundRow } from '../../shared/kpi-ground';
+import { computeScorecard, computeScorecardGround } from './scorecard';
 import { jobFacts } from './job-facts';
 import { drillDownJobs, type DrillDownJob } from './drill-down';
 import { monthlyScorecards, type MonthlyScorecardRow, type TrendWindow } from './trends';
@@ -44,6 +45,18 @@ export async function visibleScorecard(
 	period: KpiPeriod
 ): Promise<ScorecardRow[]> {
 	return ownRowsOf(user, await computeScorecard(db, { stationId: user.stationId, ...period }));
+}
+
+/** What each number of the period's scorecard rests on; a technician: their own row. */
+export async function visibleScorecardGround(
+	db: Queryable,
+	user: SessionUser,
+	period: KpiPeriod
+): Promise<ScorecardGroundRow[]> {
+	return ownRowsOf(
+		user,
+		await computeScorecardGround(db, { stationId: user.stationId, ...period })
+	);
 }
 
 /** The scorecard of each month of a window. */

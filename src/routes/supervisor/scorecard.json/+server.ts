@@ -10,7 +10,8 @@ const TREND_MONTHS = 6;
 
 /**
  * The station home of a period, for the page and its offline copy: the station's own KPIs of
- * the period, of the one before and of the last months, the scorecard of both periods, the
+ * the period, of the one before and of the last months, the scorecard of both periods (and what
+ * the period's numbers rest on), the
  * worklist counts and every technician's job counts.
  */
 export const GET: RequestHandler = async (event) => {
@@ -23,6 +24,7 @@ export const GET: RequestHandler = async (event) => {
 	const caller = await serverCaller(event);
 	const [
 		rows,
+		ground,
 		previousRows,
 		stationRow,
 		previousStationRow,
@@ -32,6 +34,7 @@ export const GET: RequestHandler = async (event) => {
 		worklists
 	] = await Promise.all([
 		caller.kpi.scorecard({ from: period.from, to: period.to }),
+		caller.kpi.scorecardGround({ from: period.from, to: period.to }),
 		caller.kpi.scorecard({ from: previous.from, to: previous.to }),
 		caller.kpi.stationKpis({ from: period.from, to: period.to }),
 		caller.kpi.stationKpis({ from: previous.from, to: previous.to }),
@@ -45,6 +48,7 @@ export const GET: RequestHandler = async (event) => {
 		period,
 		previousPeriod: previous,
 		rows,
+		ground,
 		previousRows,
 		stationRow,
 		previousStationRow,
