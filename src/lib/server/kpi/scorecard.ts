@@ -60,8 +60,10 @@ const KPI_SAMPLES: Record<ScoredKpi, SQL> = {
 /** Per scored KPI: its sample column, `<kpi>_sample`. */
 function sampleColumns(): SQL {
 	return sql.join(
-		SCORED_KPIS.map((kpi) => sql`
-		${KPI_SAMPLES[kpi]}::int AS ${column(kpi, '_sample')}`),
+		SCORED_KPIS.map(
+			(kpi) => sql`
+		${KPI_SAMPLES[kpi]}::int AS ${column(kpi, '_sample')}`
+		),
 		sql`,`
 	);
 }

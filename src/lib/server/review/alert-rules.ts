@@ -103,7 +103,8 @@ export function kpiAlerts(
 		if (current.tooFew.includes(kpi)) continue;
 		const below = belowPass(kpi, current[kpi], settings);
 		if (below) alerts.push(below);
-		const drop = base && !base.tooFew.includes(kpi) ? sharpDrop(kpi, current[kpi], base[kpi]) : null;
+		const drop =
+			base && !base.tooFew.includes(kpi) ? sharpDrop(kpi, current[kpi], base[kpi]) : null;
 		if (drop) alerts.push(drop);
 	}
 	return alerts;
