@@ -51,7 +51,7 @@ test('a KPI on too few jobs or ratings says so, and carries no weight in the sco
 	await expect(successRow.getByRole('cell').nth(4)).toContainText(/至少需 5 单/);
 
 	const breakdown = page.getByRole('table', { name: /的得分构成$/ });
-	const csat = breakdown.getByRole('row').filter({ hasText: '客户满意度' });
+	const csat = breakdown.getByRole('row').filter({ hasText: '客户满意率' });
 	await expect(csat).toContainText('样本不足');
 	await expect(csat).toContainText('不计分');
 });
