@@ -92,3 +92,40 @@ test('the score breaks down into points, weights and contributions; a definition
 	await expect(success.getByText(/一次修复成功的已完成工单所占比例/)).toBeVisible();
 	await expect(definition).toBeAttached();
 });
+
+test('a supervisor sets a minimum sample on the settings page, listed in the change history', async ({
+	page
+}) => {
+	await signInAs(page, 'supervisor');
+	await page.goto('/supervisor/settings');
+	const scoring = page.getByRole('region', { name: '评分线与权重' });
+	const csat = scoring.getByRole('group', { name: '客户满意率' });
+	const minimum = csat.getByLabel('最少样本');
+	await expect(minimum).toHaveValue('5');
+	await expect(csat).toContainText('最少样本 5 条评分');
+
+	const save = async (value: string) => {
+		await minimum.fill(value);
+		await scoring.getByRole('button', { name: '保存评分规则' }).click();
+	};
+	await save('2.5');
+	await expect(csat.getByText('请输入 0 到 1000 之间的整数。')).toBeVisible();
+
+	await save('3');
+	await expect(scoring.getByRole('status').filter({ hasText: '已保存' })).toHaveText(
+		'已保存：1 项设置已更改。'
+	);
+	const newest = page
+		.getByRole('table', { name: '站点设置的变更，最新的在前' })
+		.getByRole('row')
+		.nth(1);
+	await expect(newest.getByRole('rowheader')).toHaveText('客户满意率');
+	await expect(newest.getByRole('cell').nth(2)).toContainText('最少样本 5');
+	await expect(newest.getByRole('cell').nth(3)).toContainText('最少样本 3');
+	await page.reload();
+	await expect(minimum).toHaveValue('3');
+
+	// Back to the default, which the other spec files expect.
+	await save('5');
+	await expect(scoring.getByRole('status').filter({ hasText: '已保存' })).toBeVisible();
+});
