@@ -44,4 +44,10 @@ export interface KpiSettings {
 	/** Absent or null: the KPI is not scored. */
 	thresholds: Partial<Record<ScoredKpi, KpiThreshold | null>>;
 	weights: Record<ScoredKpi, number>;
+	/**
+	 * The smallest sample each KPI is scored on (docs/kpi-rules.md "Minimum samples"); below it
+	 * the KPI is "too few" and carries no weight. Absent in settings stored before issue 13:
+	 * read as the defaults.
+	 */
+	minimums: Record<ScoredKpi, number>;
 }

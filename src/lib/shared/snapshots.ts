@@ -5,6 +5,7 @@
 import type { KpiSettings } from './domain';
 import type { JobFact, ScorecardRow, StationKpiRow } from './kpi';
 import type { PeriodClosureView } from './period-closing';
+import type { ScorecardGroundRow } from './kpi-ground';
 import type { ScorecardPeriod } from './time/periods';
 
 export interface SnapshotStation {
@@ -51,6 +52,8 @@ export interface StationScorecardSnapshot {
 	period: ScorecardPeriod;
 	previousPeriod: ScorecardPeriod;
 	rows: ScorecardRow[];
+	/** What each row's numbers rest on; absent in copies kept before issue 13. */
+	ground?: ScorecardGroundRow[];
 	previousRows: ScorecardRow[];
 	/** The station's own row of the period and of the one before; null without completed jobs. */
 	stationRow: StationKpiRow | null;
@@ -88,6 +91,8 @@ export interface TechnicianScorecardSnapshot {
 	previousPeriod: ScorecardPeriod;
 	/** This technician's row; null without completed jobs in the period. */
 	row: ScorecardRow | null;
+	/** What the row's numbers rest on; absent in copies kept before issue 13. */
+	ground?: ScorecardGroundRow | null;
 	previousRow: ScorecardRow | null;
 	/** How many technicians of the station are ranked in the period. */
 	rankedCount: number;

@@ -8,6 +8,8 @@ import type { KpiSettings, KpiThreshold, ScoredKpi } from './domain';
 export interface KpiRule {
 	threshold: KpiThreshold | null;
 	weight: number;
+	/** The minimum sample; absent in audit rows written before minimums existed. */
+	minimum?: number;
 }
 
 /** What the audit keeps of an applied AHP: enough to redo the computation by hand. */

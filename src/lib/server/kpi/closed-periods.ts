@@ -28,7 +28,30 @@ import {
 	type PeriodChange,
 	type PeriodClosureView
 } from '../../shared/period-closing';
-import { computeScorecard } from './scorecard';
+import { computeScorecard, computeScorecardGround } from './scorecard';
+import { SCORED_KPIS } from '../../shared/domain';
+import { GRADES } from '../../shared/kpi';
+import type { ScorecardGroundRow } from '../../shared/kpi-ground';
+
+const kpiGroundSchema = z.object({
+	kpi: z.enum(SCORED_KPIS),
+	value: z.number().nullable(),
+	sample: z.number(),
+	minimum: z.number(),
+	tooFew: z.boolean(),
+	points: z.number().nullable(),
+	weight: z.number(),
+	contribution: z.number().nullable()
+});
+const scorecardGroundRowSchema = z.object({
+	login: z.string(),
+	name: z.string(),
+	jobs_completed: z.number(),
+	score: z.number().nullable(),
+	grade: z.enum(GRADES).nullable(),
+	rank: z.number().nullable(),
+	kpis: z.array(kpiGroundSchema)
+}) satisfies z.ZodType<ScorecardGroundRow>;
 
 /**
  * period_closures.scorecard: what every scorecard read of the period returns, as computed at
@@ -42,6 +65,8 @@ export const closedScorecardSchema = z.object({
 	rows: z.array(scorecardRowSchema),
 	/** The station's own row (computeStationKpis); null when no job was completed. */
 	stationRow: zm.nullable(stationKpiRowSchema),
+	/** What each technician's numbers rested on (computeScorecardGround). */
+	ground: z.array(scorecardGroundRowSchema),
 	/**
 	 * The database snapshot (pg_current_snapshot()) the numbers were read in, taken before them:
 	 * a follow-up or part line whose version this snapshot does not see was written after, even
@@ -126,6 +151,17 @@ export async function scorecardOfPeriod(
 	const closure = await closureOf(db, stationId, period);
 	if (closure) return closure.scorecard.rows;
 	return computeScorecard(db, { stationId, ...period });
+}
+
+/** What a period's numbers rest on: as stored at closing if it is closed, else computed now. */
+export async function scorecardGroundOfPeriod(
+	db: Queryable,
+	stationId: string,
+	period: KpiPeriod
+): Promise<ScorecardGroundRow[]> {
+	const closure = await closureOf(db, stationId, period);
+	if (closure) return closure.scorecard.ground;
+	return computeScorecardGround(db, { stationId, ...period });
 }
 
 /**

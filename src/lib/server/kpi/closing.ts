@@ -29,7 +29,7 @@ import {
 	type ReopenPeriodInput
 } from '../../shared/period-closing';
 import { closureOf, visibleClosure, type ClosedScorecard } from './closed-periods';
-import { computeScorecard } from './scorecard';
+import { computeScorecard, computeScorecardGround } from './scorecard';
 import { computeStationKpis } from './station-kpis';
 
 /**
@@ -66,6 +66,7 @@ export async function closeMonth(
 			version: 1,
 			rows: await computeScorecard(tx, { stationId: user.stationId, ...period }),
 			stationRow: await computeStationKpis(tx, { stationId: user.stationId, ...period }),
+			ground: await computeScorecardGround(tx, { stationId: user.stationId, ...period }),
 			takenIn: snapshot
 		};
 		const settings: ClosedSettings = {

@@ -88,11 +88,20 @@ const settingsArb: fc.Arbitrary<KpiSettings> = fc.oneof(
 			fc.array(fc.constantFrom(0, 0.1, 0.15, 0.2, 0.3, 1), {
 				minLength: SCORED_KPIS.length,
 				maxLength: SCORED_KPIS.length
+			}),
+			// Minimum samples around the handful of jobs a generated technician has.
+			fc.array(fc.constantFrom(0, 1, 2, 3, 5), {
+				minLength: SCORED_KPIS.length,
+				maxLength: SCORED_KPIS.length
 			})
 		)
-		.map(([thresholds, weights]) => ({
+		.map(([thresholds, weights, minimums]) => ({
 			thresholds: Object.fromEntries(SCORED_KPIS.map((kpi, i) => [kpi, thresholds[i]])),
 			weights: Object.fromEntries(SCORED_KPIS.map((kpi, i) => [kpi, weights[i]])) as Record<
+				(typeof SCORED_KPIS)[number],
+				number
+			>,
+			minimums: Object.fromEntries(SCORED_KPIS.map((kpi, i) => [kpi, minimums[i]])) as Record<
 				(typeof SCORED_KPIS)[number],
 				number
 			>

@@ -38,10 +38,29 @@ describe('compositeScore', () => {
 		record_accuracy: null,
 		parts_cost_per_job: 1000 // weight 0, no thresholds
 	};
+	/** Every KPI on 10 jobs or ratings: above the default minimums of 5. */
+	const samples = {
+		repair_success_rate: 10,
+		avg_response_hours: 10,
+		duration_index: 10,
+		csat: 10,
+		follow_up_rate: 10,
+		record_accuracy: 10,
+		parts_cost_per_job: 10
+	};
 
 	it('renormalises the weights over the scored KPIs', () => {
 		// (0.3 × 100 + 0.15 × 60 + 0.1 × 60) / 0.55
-		expect(compositeScore(values, DEFAULT_KPI_SETTINGS)).toBeCloseTo(45 / 0.55, 8);
+		expect(compositeScore(values, samples, DEFAULT_KPI_SETTINGS)).toBeCloseTo(45 / 0.55, 8);
+	});
+
+	it('gives a KPI below its minimum sample no weight, like a null value', () => {
+		// Success on 4 jobs (minimum 5) drops out: (0.15 × 60 + 0.1 × 60) / 0.25.
+		const fewJobs = { ...samples, repair_success_rate: 4 };
+		expect(compositeScore(values, fewJobs, DEFAULT_KPI_SETTINGS)).toBe(60);
+		// Exactly at the minimum counts.
+		const atMinimum = { ...samples, repair_success_rate: 5 };
+		expect(compositeScore(values, atMinimum, DEFAULT_KPI_SETTINGS)).toBeCloseTo(45 / 0.55, 8);
 	});
 
 	it('is null when nothing can be scored', () => {
@@ -51,7 +70,7 @@ describe('compositeScore', () => {
 			avg_response_hours: null,
 			follow_up_rate: null
 		};
-		expect(compositeScore(nothing, DEFAULT_KPI_SETTINGS)).toBeNull();
+		expect(compositeScore(nothing, samples, DEFAULT_KPI_SETTINGS)).toBeNull();
 	});
 
 	it('rounds to 9 decimals, half to even like Postgres round(float8)', () => {

@@ -291,7 +291,17 @@ function aggregateRow(jobs: FactWithExactCost[], settings: KpiSettings): Station
 		record_accuracy: jobs.filter((j) => j.flags.length === 0).length / count,
 		parts_cost_per_job: partsCostTotal / count
 	};
-	const score = compositeScore(values, settings);
+	// docs/kpi-rules.md "Minimum samples": what each value's denominator counted.
+	const samples: Record<ScoredKpi, number> = {
+		repair_success_rate: count,
+		avg_response_hours: responseMs.length,
+		duration_index: timed.length,
+		csat: satisfactions.length,
+		follow_up_rate: count,
+		record_accuracy: count,
+		parts_cost_per_job: count
+	};
+	const score = compositeScore(values, samples, settings);
 	return {
 		jobs_completed: count,
 		repair_success_rate: values.repair_success_rate,
@@ -364,19 +374,22 @@ function kpiWeight(settings: KpiSettings, kpi: ScoredKpi): number {
 }
 
 /**
- * The composite score: the weighted mean of the scored KPIs (weight > 0 and a KPI score),
- * weights renormalised over those; null when none is scored. Summed in SCORED_KPIS order, the
- * order the SQL uses too, then rounded to SCORE_DECIMALS, so both agree to the bit.
+ * The composite score: the weighted mean of the scored KPIs (weight > 0, a sample of at least
+ * the KPI's minimum, and a KPI score), weights renormalised over those; null when none is
+ * scored. Summed in SCORED_KPIS order, the order the SQL uses too, then rounded to
+ * SCORE_DECIMALS, so both agree to the bit.
  */
 export function compositeScore(
 	values: Record<ScoredKpi, number | null>,
+	samples: Record<ScoredKpi, number>,
 	settings: KpiSettings
 ): number | null {
 	let weightedSum = 0;
 	let weightTotal = 0;
 	for (const kpi of SCORED_KPIS) {
 		const weight = kpiWeight(settings, kpi);
-		const score = weight > 0 ? kpiScore(values[kpi], settings.thresholds[kpi]) : null;
+		const enough = samples[kpi] >= settings.minimums[kpi];
+		const score = weight > 0 && enough ? kpiScore(values[kpi], settings.thresholds[kpi]) : null;
 		if (score === null) continue;
 		weightedSum += weight * score;
 		weightTotal += weight;

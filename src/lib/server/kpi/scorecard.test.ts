@@ -18,14 +18,26 @@ import {
 import type { SessionUser } from '../auth/session-user';
 import type { KpiSettings } from '../../shared/domain';
 import { DEFAULT_KPI_SETTINGS } from '../../shared/kpi-settings';
+import type { KpiGround } from '../../shared/kpi-ground';
 import { SCORECARD_COLUMNS, type ScorecardRow } from '../../shared/kpi';
-import { computeScorecard } from './scorecard';
+import { computeScorecard, computeScorecardGround } from './scorecard';
 import { jobFacts } from './job-facts';
 
 const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
 /** 12:00 in Shanghai on 2 March 2026, inside the default test period. */
 const NOON = new Date('2026-03-02T04:00:00Z');
+
+/** Every KPI scored from its first job or rating: the scenarios of kpi.md's own rules. */
+const NO_MINIMUMS: KpiSettings['minimums'] = {
+	repair_success_rate: 0,
+	avg_response_hours: 0,
+	duration_index: 0,
+	csat: 0,
+	follow_up_rate: 0,
+	record_accuracy: 0,
+	parts_cost_per_job: 0
+};
 
 const minutesBefore = (date: Date, minutes: number) => new Date(date.getTime() - minutes * MINUTE);
 const later = (date: Date, ms: number) => new Date(date.getTime() + ms);
@@ -45,6 +57,10 @@ for (const engine of testEngines()) {
 		async function station(timeZone = 'Asia/Shanghai') {
 			stationCount += 1;
 			return createStation(db, `K${stationCount}`, timeZone);
+		}
+
+		async function setKpiSettings(stationId: string, kpiSettings: KpiSettings) {
+			await db.update(stations).set({ kpiSettings }).where(eq(stations.id, stationId));
 		}
 
 		async function stationWithTechnician(login = 'tech') {
@@ -458,6 +474,7 @@ for (const engine of testEngines()) {
 
 		it('leaves KPIs with an empty denominator null and renormalises the weights', async () => {
 			const { station: s, tech } = await stationWithTechnician();
+			await setKpiSettings(s.id, { ...DEFAULT_KPI_SETTINGS, minimums: NO_MINIMUMS });
 			await completedJob(tech, { arrivedAt: null, startedAt: null });
 			expect(await onlyRow(s.id)).toEqual({
 				login: 'tech',
@@ -537,6 +554,7 @@ for (const engine of testEngines()) {
 		it('ranks 1, 1, 3 and leaves technicians below min_jobs_for_ranking unranked', async () => {
 			const s = await station();
 			await db.update(stations).set({ minJobsForRanking: 2 }).where(eq(stations.id, s.id));
+			await setKpiSettings(s.id, { ...DEFAULT_KPI_SETTINGS, minimums: NO_MINIMUMS });
 			const [ann, bob, cat, dan] = await Promise.all(
 				['ann', 'bob', 'cat', 'dan'].map((login) => createUser(db, s, login))
 			);
@@ -580,7 +598,8 @@ for (const engine of testEngines()) {
 					follow_up_rate: 0,
 					record_accuracy: 0,
 					parts_cost_per_job: 1
-				}
+				},
+				minimums: NO_MINIMUMS
 			};
 			await db
 				.update(stations)
@@ -605,7 +624,8 @@ for (const engine of testEngines()) {
 			const s = await station();
 			const csatOnly: KpiSettings = {
 				thresholds: { csat: { pass: 0.85, excellent: 0.9 }, repair_success_rate: null },
-				weights: { ...DEFAULT_KPI_SETTINGS.weights, repair_success_rate: 1, csat: 1 }
+				weights: { ...DEFAULT_KPI_SETTINGS.weights, repair_success_rate: 1, csat: 1 },
+				minimums: NO_MINIMUMS
 			};
 			for (const kpi of [
 				'avg_response_hours',
@@ -630,6 +650,132 @@ for (const engine of testEngines()) {
 				['rated', 1, 100, 'excellent', 1],
 				['unrated', null, null, null, null]
 			]);
+		});
+
+		function groundOf(kpis: KpiGround[], kpi: KpiGround['kpi']): KpiGround {
+			return kpis.find((ground) => ground.kpi === kpi)!;
+		}
+
+		it('counts the sample each KPI rests on', async () => {
+			const { station: s, tech } = await stationWithTechnician();
+			const rated = await completedJob(tech, { jobNo: 'RATED' });
+			await addFollowUp(rated, { visitedAt: later(NOON, DAY), satisfaction: 5 });
+			// No arrival: no response time, but a repair time.
+			await completedJob(tech, { jobNo: 'NO-ARRIVAL', arrivedAt: null });
+			// No start: a response time, but no repair time.
+			const unrated = await completedJob(tech, { jobNo: 'NO-START', startedAt: null });
+			await addFollowUp(unrated, { visitedAt: later(NOON, DAY), issueResolved: true });
+			await completedJob(tech, { jobNo: 'PLAIN' });
+
+			const [row] = await computeScorecardGround(db, { stationId: s.id, ...MARCH });
+			expect(row.kpis.map((ground) => [ground.kpi, ground.sample, ground.minimum])).toEqual([
+				['repair_success_rate', 4, 5],
+				['avg_response_hours', 3, 5],
+				['duration_index', 3, 5],
+				['csat', 1, 5],
+				['follow_up_rate', 4, 5],
+				['record_accuracy', 4, 5],
+				['parts_cost_per_job', 4, 5]
+			]);
+			// Every KPI below the default minimum of 5: nothing scored, nothing graded.
+			expect(row.kpis.every((ground) => ground.tooFew && ground.points === null)).toBe(true);
+			expect(row).toMatchObject({ login: 'tech', jobs_completed: 4, score: null, grade: null });
+			expect((await onlyRow(s.id)).score).toBeNull();
+		});
+
+		/**
+		 * Five clean, fixed jobs, each followed up; two rated (5 and 1): satisfaction 0.5 from 2
+		 * ratings (issue 13's example), every other scored KPI at or beyond excellent.
+		 */
+		async function twoRatingsStation() {
+			const { station: s, tech } = await stationWithTechnician();
+			for (const satisfaction of [5, 1, null, null, null]) {
+				const job = await completedJob(tech);
+				await addFollowUp(job, { visitedAt: later(NOON, DAY), satisfaction });
+			}
+			return s;
+		}
+
+		it('gives a KPI below its minimum sample no weight, renormalising the others', async () => {
+			const s = await twoRatingsStation();
+			const row = await onlyRow(s.id);
+			// csat (2 ratings < 5) is too few: the other KPIs, all 100, share the weight.
+			expect(row).toMatchObject({ csat: 0.5, score: 100, grade: 'excellent', rank: 1 });
+
+			// With a minimum of 2 ratings, csat scores 0 (clamped) at weight 0.2 of 1: 80.
+			await setKpiSettings(s.id, {
+				...DEFAULT_KPI_SETTINGS,
+				minimums: { ...DEFAULT_KPI_SETTINGS.minimums, csat: 2 }
+			});
+			expect(await onlyRow(s.id)).toMatchObject({ csat: 0.5, score: 80, grade: 'pass', rank: 1 });
+		});
+
+		it('reads minimums left out of stored settings as the defaults', async () => {
+			const s = await twoRatingsStation();
+			const { thresholds, weights } = DEFAULT_KPI_SETTINGS;
+			await db
+				.update(stations)
+				.set({ kpiSettings: { thresholds, weights, minimums: { csat: 2 } } as KpiSettings })
+				.where(eq(stations.id, s.id));
+			const [row] = await computeScorecardGround(db, { stationId: s.id, ...MARCH });
+			expect(groundOf(row.kpis, 'csat')).toMatchObject({ minimum: 2, tooFew: false });
+			expect(groundOf(row.kpis, 'repair_success_rate')).toMatchObject({ minimum: 5 });
+		});
+
+		it('breaks the score down into points, weights and contributions that add up to it', async () => {
+			const s = await twoRatingsStation();
+			const tooFew = await computeScorecardGround(db, { stationId: s.id, ...MARCH });
+			expect(groundOf(tooFew[0].kpis, 'csat')).toEqual({
+				kpi: 'csat',
+				value: 0.5,
+				sample: 2,
+				minimum: 5,
+				tooFew: true,
+				points: null,
+				weight: 0.2,
+				contribution: null
+			});
+			// The scored weights are 0.8: success adds 100 × 0.3 / 0.8.
+			expect(groundOf(tooFew[0].kpis, 'repair_success_rate')).toMatchObject({
+				value: 1,
+				sample: 5,
+				tooFew: false,
+				points: 100,
+				weight: 0.3
+			});
+			expect(groundOf(tooFew[0].kpis, 'repair_success_rate').contribution).toBeCloseTo(37.5, 12);
+			// No thresholds: enough sample, but not scored.
+			expect(groundOf(tooFew[0].kpis, 'parts_cost_per_job')).toMatchObject({
+				tooFew: false,
+				points: null,
+				weight: 0,
+				contribution: null
+			});
+
+			await setKpiSettings(s.id, {
+				...DEFAULT_KPI_SETTINGS,
+				minimums: { ...DEFAULT_KPI_SETTINGS.minimums, csat: 2 }
+			});
+			const [row] = await computeScorecardGround(db, { stationId: s.id, ...MARCH });
+			const rounded = (value: number | null) => (value === null ? null : Number(value.toFixed(9)));
+			expect(
+				row.kpis.map((ground) => [ground.kpi, ground.points, rounded(ground.contribution)])
+			).toEqual([
+				['repair_success_rate', 100, 30],
+				['avg_response_hours', 100, 15],
+				['duration_index', 100, 15],
+				['csat', 0, 0],
+				['follow_up_rate', 100, 10],
+				['record_accuracy', 100, 10],
+				['parts_cost_per_job', null, null]
+			]);
+			for (const ground of [tooFew[0], row]) {
+				const total = ground.kpis.reduce((sum, kpi) => sum + (kpi.contribution ?? 0), 0);
+				expect(total).toBeCloseTo(ground.score!, 8);
+			}
+			// The ground is the scorecard's own statement: the same score, grade and rank.
+			const [scored] = await scorecard(s.id);
+			expect([row.score, row.grade, row.rank]).toEqual([scored.score, scored.grade, scored.rank]);
 		});
 
 		it('lists only technicians with a completed job in the period; drill-down filters by technician', async () => {

@@ -6,10 +6,13 @@
  * Layout of the statement: the period's rows of job_kpi_daily (per technician and local day,
  * refreshed from the per-job facts of job-facts.ts) → `subject_kpis` (one GROUP BY per bucket
  * and subject, a technician or the whole station: counts, exact sums divided once,
- * percentile_cont median over the days' repair minutes) → `scoring_rules` (thresholds and
- * weights read from the station's kpi_settings jsonb) → `kpi_scores` (one score column per
- * scored KPI) → `composite` (weighted mean, renormalised, rounded) → final SELECT with grade
- * and, for technicians, rank(). The station's row (stationKpiQuery) is scored by the same CTEs.
+ * percentile_cont median over the days' repair minutes, and each scored KPI's sample) →
+ * `scoring_rules` (thresholds, weights and minimum samples read from the station's kpi_settings
+ * jsonb) → `kpi_scores` (one score column per scored KPI, null below its minimum sample) →
+ * `composite` (weighted mean, renormalised, rounded) → final SELECT with grade and, for
+ * technicians, rank(). The station's row (stationKpiQuery) is scored by the same CTEs, and the
+ * ground (scorecardGroundQuery: sample, points and contribution of each KPI) is the scorecard's
+ * statement with more columns, so the two never disagree.
  *
  * Ranking choices: ranks go to technicians with jobs_completed >= min_jobs_for_ranking AND a
  * score; a technician whose score is null (every scored KPI null) has nothing to be ranked by,
@@ -19,10 +22,19 @@
  * every server whatever its locale).
  */
 import { sql, type SQL } from 'drizzle-orm';
+import { z } from 'zod';
 import type { Queryable } from '../db';
 import { queryRows } from '../db/rows';
 import { SCORED_KPIS, type ScoredKpi } from '../../shared/domain';
-import { SCORE_DECIMALS, scorecardRowSchema, type ScorecardRow } from '../../shared/kpi';
+import {
+	GRADES,
+	SCORE_DECIMALS,
+	scorecardRowSchema,
+	type Grade,
+	type ScorecardRow
+} from '../../shared/kpi';
+import { DEFAULT_KPI_MINIMUMS } from '../../shared/kpi-settings';
+import type { KpiGround, ScorecardGroundRow } from '../../shared/kpi-ground';
 import { refreshJobFacts } from './job-facts';
 import { parseStationPeriod, type StationPeriod } from './period';
 
@@ -31,14 +43,44 @@ function column(kpi: ScoredKpi, suffix = ''): SQL {
 	return sql.raw(`${kpi}${suffix}`);
 }
 
-/** Per scored KPI: pass, excellent and weight columns, read from kpi_settings. */
+/**
+ * What each scored KPI's value rests on (docs/kpi-rules.md "Minimum samples"), as a sum over the
+ * daily rows `d`: its denominator, the jobs, timed jobs or ratings counted.
+ */
+const KPI_SAMPLES: Record<ScoredKpi, SQL> = {
+	repair_success_rate: sql`sum(d.success_jobs)`,
+	avg_response_hours: sql`sum(d.response_count)`,
+	duration_index: sql`sum(d.repair_count)`,
+	csat: sql`sum(d.rated_count)`,
+	follow_up_rate: sql`sum(d.jobs_completed)`,
+	record_accuracy: sql`sum(d.accuracy_jobs)`,
+	parts_cost_per_job: sql`sum(d.jobs_completed)`
+};
+
+/** Per scored KPI: its sample column, `<kpi>_sample`. */
+function sampleColumns(): SQL {
+	return sql.join(
+		SCORED_KPIS.map(
+			(kpi) => sql`
+		${KPI_SAMPLES[kpi]}::int AS ${column(kpi, '_sample')}`
+		),
+		sql`,`
+	);
+}
+
+/**
+ * Per scored KPI: pass, excellent, weight and minimum sample columns, read from kpi_settings.
+ * Settings stored before minimums existed (or naming only some) use the default minimums.
+ */
 function scoringRuleColumns(): SQL {
 	return sql.join(
 		SCORED_KPIS.map(
 			(kpi) => sql`
 		(s.kpi_settings #>> ${`{thresholds,${kpi},pass}`})::float8 AS ${column(kpi, '_pass')},
 		(s.kpi_settings #>> ${`{thresholds,${kpi},excellent}`})::float8 AS ${column(kpi, '_excellent')},
-		coalesce((s.kpi_settings #>> ${`{weights,${kpi}}`})::float8, 0) AS ${column(kpi, '_weight')}`
+		coalesce((s.kpi_settings #>> ${`{weights,${kpi}}`})::float8, 0) AS ${column(kpi, '_weight')},
+		coalesce((s.kpi_settings #>> ${`{minimums,${kpi}}`})::int, ${DEFAULT_KPI_MINIMUMS[kpi]}::int)
+			AS ${column(kpi, '_minimum')}`
 		),
 		sql`,`
 	);
@@ -46,8 +88,9 @@ function scoringRuleColumns(): SQL {
 
 /**
  * Per scored KPI: its score, null when the KPI is not scored (weight 0, no thresholds, pass =
- * excellent, or no value). reference.ts's kpiScore() restates it for the property test.
- * The value is tested for null explicitly because greatest()/least() skip null arguments.
+ * excellent, no value, or a sample below its minimum: "too few"). reference.ts's kpiScore()
+ * restates it for the property test. The value is tested for null explicitly because
+ * greatest()/least() skip null arguments.
  */
 function kpiScoreColumns(): SQL {
 	return sql.join(
@@ -57,6 +100,7 @@ function kpiScoreColumns(): SQL {
 			const excellent = sql`r.${column(kpi, '_excellent')}`;
 			return sql`
 		CASE WHEN ${value} IS NOT NULL AND r.${column(kpi, '_weight')} > 0 AND ${excellent} <> ${pass}
+				AND k.${column(kpi, '_sample')} >= r.${column(kpi, '_minimum')}
 			THEN greatest(0, least(100, 60 + 40 * (${value} - ${pass}) / (${excellent} - ${pass})))
 		END AS ${column(kpi, '_score')}`;
 		}),
@@ -66,8 +110,19 @@ function kpiScoreColumns(): SQL {
 
 /**
  * The composite: Σ weight·score / Σ weight over the scored KPIs, added in SCORED_KPIS order
- * (unscored ones add an exact 0), the order reference.ts's compositeScore() follows too.
+ * (unscored ones add an exact 0), the order reference.ts's compositeScore() follows too. The
+ * CTE `composite` keeps the denominator as `scored_weight` for each KPI's contribution.
  */
+function scoredWeightExpression(): SQL {
+	return sql.join(
+		SCORED_KPIS.map(
+			(kpi) =>
+				sql`CASE WHEN ks.${column(kpi, '_score')} IS NOT NULL THEN r.${column(kpi, '_weight')} ELSE 0 END`
+		),
+		sql` + `
+	);
+}
+
 function compositeScoreExpression(): SQL {
 	const weighted = sql.join(
 		SCORED_KPIS.map(
@@ -75,15 +130,8 @@ function compositeScoreExpression(): SQL {
 		),
 		sql` + `
 	);
-	const weights = sql.join(
-		SCORED_KPIS.map(
-			(kpi) =>
-				sql`CASE WHEN ks.${column(kpi, '_score')} IS NOT NULL THEN r.${column(kpi, '_weight')} ELSE 0 END`
-		),
-		sql` + `
-	);
 	const scale = sql.raw(`1e${SCORE_DECIMALS}::float8`);
-	return sql`round((${weighted}) / nullif(${weights}, 0) * ${scale}) / ${scale}`;
+	return sql`round((${weighted}) / nullif(${scoredWeightExpression()}, 0) * ${scale}) / ${scale}`;
 }
 
 /**
@@ -149,7 +197,8 @@ subject_kpis AS (
 		sum(d.satisfied_count)::float8 / nullif(sum(d.rated_count), 0) AS csat,
 		sum(d.rated_sum)::numeric / nullif(sum(d.rated_count), 0) AS avg_satisfaction,
 		sum(d.followed_up_count)::float8 / sum(d.jobs_completed) AS follow_up_rate,
-		sum(d.accurate_count)::float8 / nullif(sum(d.accuracy_jobs), 0) AS record_accuracy
+		sum(d.accurate_count)::float8 / nullif(sum(d.accuracy_jobs), 0) AS record_accuracy,
+		${sampleColumns()}
 	FROM period_days d
 	GROUP BY d.bucket, d.subject_id
 ),
@@ -168,7 +217,11 @@ kpi_values AS MATERIALIZED (
 		sk.csat,
 		sk.avg_satisfaction::float8 AS avg_satisfaction,
 		sk.follow_up_rate,
-		sk.record_accuracy
+		sk.record_accuracy,
+		${sql.join(
+			SCORED_KPIS.map((kpi) => sql`sk.${column(kpi, '_sample')}`),
+			sql`, `
+		)}
 	FROM subject_kpis sk
 	LEFT JOIN repair_medians rm ON rm.bucket = sk.bucket AND rm.subject_id = sk.subject_id
 ),
@@ -186,6 +239,11 @@ composite AS (
 	SELECT
 		k.*,
 		${compositeScoreExpression()} AS score,
+		${scoredWeightExpression()} AS scored_weight,
+		${sql.join(
+			SCORED_KPIS.map((kpi) => sql`ks.${column(kpi, '_score')}`),
+			sql`, `
+		)},
 		r.min_jobs_for_ranking
 	FROM kpi_values k
 	JOIN kpi_scores ks ON ks.bucket = k.bucket AND ks.subject_id = k.subject_id
@@ -218,10 +276,15 @@ const KPI_VALUE_COLUMNS = sql`
 	c.record_accuracy`;
 
 /**
- * The scorecard of every bucket of the period: kpi.md's output row plus `bucket`, ordered by
- * bucket, rank (nulls last), then login. Call refreshJobFacts() first.
+ * Each technician's row of every bucket of the period, ordered by bucket, rank (nulls last),
+ * then login: kpi.md's output row plus `bucket` and the given columns over the row `c` and the
+ * station's scoring rules `r`.
  */
-export function scorecardQuery(period: StationPeriod, bucketOfDay: ScorecardBucket): SQL {
+function technicianRows(
+	period: StationPeriod,
+	bucketOfDay: ScorecardBucket,
+	extraColumns: SQL | null
+): SQL {
 	return sql`${scoredKpis(period, bucketOfDay, EACH_TECHNICIAN)},
 ranked AS (
 	SELECT
@@ -238,10 +301,44 @@ SELECT
 	${gradeExpression(sql`c.score`)} AS grade,
 	CASE WHEN c.rankable
 		THEN (rank() OVER (PARTITION BY c.bucket, c.rankable ORDER BY c.score DESC))::int
-	END AS rank
+	END AS rank${extraColumns ? sql`,${extraColumns}` : sql``}
 FROM ranked c
 JOIN users u ON u.station_id = ${period.stationId}::uuid AND u.id = c.subject_id
+CROSS JOIN scoring_rules r
 ORDER BY c.bucket, rank NULLS LAST, u.login COLLATE "C"`;
+}
+
+/**
+ * The scorecard of every bucket of the period: kpi.md's output row plus `bucket`, ordered by
+ * bucket, rank (nulls last), then login. Call refreshJobFacts() first.
+ */
+export function scorecardQuery(period: StationPeriod, bucketOfDay: ScorecardBucket): SQL {
+	return technicianRows(period, bucketOfDay, null);
+}
+
+/**
+ * Per scored KPI, what its value rests on: `<kpi>_sample`, `_minimum`, `_points` (its score,
+ * null when not scored), `_weight` and `_contribution` (points × weight / the weights of the
+ * scored KPIs: the contributions add up to the unrounded score).
+ */
+function groundColumns(): SQL {
+	return sql.join(
+		SCORED_KPIS.map(
+			(kpi) => sql`
+	c.${column(kpi, '_sample')},
+	r.${column(kpi, '_minimum')},
+	c.${column(kpi, '_score')} AS ${column(kpi, '_points')},
+	r.${column(kpi, '_weight')},
+	c.${column(kpi, '_score')} * r.${column(kpi, '_weight')} / nullif(c.scored_weight, 0)
+		AS ${column(kpi, '_contribution')}`
+		),
+		sql`,`
+	);
+}
+
+/** The scorecard of the whole period with the ground columns; call refreshJobFacts() first. */
+export function scorecardGroundQuery(period: StationPeriod): SQL {
+	return technicianRows(period, WHOLE_PERIOD, groundColumns());
 }
 
 /**
@@ -269,4 +366,65 @@ export async function computeScorecard(
 	const rows = await queryRows<ScorecardRow>(db, scorecardQuery(period, WHOLE_PERIOD));
 	// Parsing drops the bucket column.
 	return rows.map((row) => scorecardRowSchema.parse(row));
+}
+
+/** The tRPC answer's shape of a ScorecardGroundRow (shared/kpi-ground.ts). */
+export const scorecardGroundRowSchema = z.object({
+	login: z.string(),
+	name: z.string(),
+	jobs_completed: z.number().int(),
+	score: z.number().nullable(),
+	grade: z.enum(GRADES).nullable(),
+	rank: z.number().int().nullable(),
+	kpis: z.array(
+		z.object({
+			kpi: z.enum(SCORED_KPIS),
+			value: z.number().nullable(),
+			sample: z.number().int(),
+			minimum: z.number().int(),
+			tooFew: z.boolean(),
+			points: z.number().nullable(),
+			weight: z.number(),
+			contribution: z.number().nullable()
+		})
+	)
+}) satisfies z.ZodType<ScorecardGroundRow>;
+
+type GroundQueryRow = ScorecardRow & Record<string, unknown>;
+
+function groundOf(row: GroundQueryRow, kpi: ScoredKpi): KpiGround {
+	const sample = row[`${kpi}_sample`] as number;
+	const minimum = row[`${kpi}_minimum`] as number;
+	return {
+		kpi,
+		value: row[kpi],
+		sample,
+		minimum,
+		tooFew: sample < minimum,
+		points: row[`${kpi}_points`] as number | null,
+		weight: row[`${kpi}_weight`] as number,
+		contribution: row[`${kpi}_contribution`] as number | null
+	};
+}
+
+/**
+ * What each technician's numbers of the period rest on: the scorecard's own statement with each
+ * scored KPI's sample, minimum, points, weight and contribution, in the scorecard's order.
+ */
+export async function computeScorecardGround(
+	db: Queryable,
+	input: StationPeriod
+): Promise<ScorecardGroundRow[]> {
+	const period = parseStationPeriod(input);
+	await refreshJobFacts(db, period.stationId);
+	const rows = await queryRows<GroundQueryRow>(db, scorecardGroundQuery(period));
+	return rows.map((row) => ({
+		login: row.login,
+		name: row.name,
+		jobs_completed: row.jobs_completed,
+		score: row.score,
+		grade: row.grade as Grade | null,
+		rank: row.rank,
+		kpis: SCORED_KPIS.map((kpi) => groundOf(row, kpi))
+	}));
 }

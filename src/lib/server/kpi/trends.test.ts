@@ -105,6 +105,16 @@ for (const engine of testEngines()) {
 						follow_up_rate: 0,
 						record_accuracy: 0,
 						parts_cost_per_job: 0.25
+					},
+					// Scored from the first job: these months hold one or two jobs each.
+					minimums: {
+						repair_success_rate: 1,
+						avg_response_hours: 1,
+						duration_index: 1,
+						csat: 1,
+						follow_up_rate: 1,
+						record_accuracy: 1,
+						parts_cost_per_job: 1
 					}
 				};
 				await db

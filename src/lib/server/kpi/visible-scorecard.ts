@@ -9,7 +9,8 @@ import type { SessionUser } from '../auth/session-user';
 import type { JobFact, KpiPeriod, ScorecardRow } from '../../shared/kpi';
 import { technicianScope } from '../jobs/access';
 import { refusal } from '../refusal';
-import { closedMonthsWithin, scorecardOfPeriod } from './closed-periods';
+import { closedMonthsWithin, scorecardGroundOfPeriod, scorecardOfPeriod } from './closed-periods';
+import type { ScorecardGroundRow } from '../../shared/kpi-ground';
 import { jobFacts } from './job-facts';
 import { drillDownJobs, type DrillDownJob } from './drill-down';
 import {
@@ -50,6 +51,18 @@ export async function visibleScorecard(
 	period: KpiPeriod
 ): Promise<ScorecardRow[]> {
 	return ownRowsOf(user, await scorecardOfPeriod(db, user.stationId, period));
+}
+
+/**
+ * What each number of the period's scorecard rests on (a closed month's as it was closed); a
+ * technician: their own row.
+ */
+export async function visibleScorecardGround(
+	db: Queryable,
+	user: SessionUser,
+	period: KpiPeriod
+): Promise<ScorecardGroundRow[]> {
+	return ownRowsOf(user, await scorecardGroundOfPeriod(db, user.stationId, period));
 }
 
 /** The scorecard of each month of a window; a closed month's as it was closed. */

@@ -12,7 +12,8 @@ const GOOD: KpiValues = {
 	csat: 0.95,
 	follow_up_rate: 0.95,
 	record_accuracy: 1,
-	parts_cost_per_job: 80
+	parts_cost_per_job: 80,
+	tooFew: []
 };
 
 const alertsOf = (
@@ -80,6 +81,15 @@ describe('alert rules', () => {
 			{ kind: 'below_pass', kpi: 'repair_success_rate', value: 0.8, pass: 0.9, excellent: 0.95 },
 			{ kind: 'sharp_drop', kpi: 'repair_success_rate', value: 0.8, previous: 1 }
 		]);
+	});
+
+	it('raises nothing on a KPI with too few samples, nor compares with one that had too few', () => {
+		const bad = { csat: 0.5 };
+		expect(alertsOf({ ...bad, tooFew: ['csat'] }, { csat: 1 })).toEqual([]);
+		expect(alertsOf(bad, { csat: 1, tooFew: ['csat'] })).toEqual([
+			{ kind: 'below_pass', kpi: 'csat', value: 0.5, pass: 0.85, excellent: 0.9 }
+		]);
+		expect(alertsOf(bad, { csat: 1 })).toHaveLength(2);
 	});
 
 	it('checks only technicians with enough jobs, and compares only with a period that had enough', () => {

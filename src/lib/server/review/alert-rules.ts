@@ -16,12 +16,16 @@
  * Who is checked: a technician raises alerts only with at least min_jobs_for_ranking completed
  * jobs in the period, the station's own bar for numbers worth ranking; the drop rule also needs
  * that many jobs in the previous period, so a comparison never rests on a handful of jobs.
+ * And a KPI alerts only on enough sample (docs/kpi-rules.md "Minimum samples"): one shown as
+ * "too few" in the period raises nothing, nor is it compared with a previous value that was
+ * too few.
  *
  * The KPI values are the scorecard's own (computeScorecard), so an alert never disagrees with
  * the scorecard; this file only compares the few numbers per technician.
  */
 import { SCORED_KPIS, type KpiSettings, type ScoredKpi } from '../../shared/domain';
 import { thresholdRating, type ScorecardRow } from '../../shared/kpi';
+import type { ScorecardGroundRow } from '../../shared/kpi-ground';
 
 export const SHARP_RATE_DROP = 0.1;
 export const SHARP_RISE_RATIO = 0.25;
@@ -43,7 +47,23 @@ type KpiAlert =
 	| { kind: 'below_pass'; kpi: ScoredKpi; value: number; pass: number; excellent: number }
 	| { kind: 'sharp_drop'; kpi: ScoredKpi; value: number; previous: number };
 
-export type KpiValues = Pick<ScorecardRow, ScoredKpi | 'jobs_completed'>;
+export type KpiValues = Pick<ScorecardRow, ScoredKpi | 'jobs_completed'> & {
+	/** The KPIs whose sample is below the station's minimum. */
+	tooFew: readonly ScoredKpi[];
+};
+
+/** A technician's values as the alerts read them, from the scorecard's ground. */
+export function kpiValuesOf(row: ScorecardGroundRow): KpiValues {
+	const values = Object.fromEntries(row.kpis.map((ground) => [ground.kpi, ground.value])) as Pick<
+		ScorecardRow,
+		ScoredKpi
+	>;
+	return {
+		...values,
+		jobs_completed: row.jobs_completed,
+		tooFew: row.kpis.filter((ground) => ground.tooFew).map((ground) => ground.kpi)
+	};
+}
 
 /** Worse than pass, on a KPI that enters the composite score. */
 function belowPass(kpi: ScoredKpi, value: number | null, settings: KpiSettings): KpiAlert | null {
@@ -80,9 +100,11 @@ export function kpiAlerts(
 	const base = previous && hasEnoughJobs(previous.jobs_completed, minJobs) ? previous : null;
 	const alerts: KpiAlert[] = [];
 	for (const kpi of SCORED_KPIS) {
+		if (current.tooFew.includes(kpi)) continue;
 		const below = belowPass(kpi, current[kpi], settings);
 		if (below) alerts.push(below);
-		const drop = base ? sharpDrop(kpi, current[kpi], base[kpi]) : null;
+		const drop =
+			base && !base.tooFew.includes(kpi) ? sharpDrop(kpi, current[kpi], base[kpi]) : null;
 		if (drop) alerts.push(drop);
 	}
 	return alerts;

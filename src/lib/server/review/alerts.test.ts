@@ -13,6 +13,8 @@ import { createJob, createPart, createStation, createUser } from '../testing/fix
 import { createCallerFactory } from '../trpc/core';
 import { reviewRouter } from '../trpc/routers/review';
 import { alertsReportSchema } from './schemas';
+import { SCORED_KPIS } from '../../shared/domain';
+import { DEFAULT_KPI_SETTINGS } from '../../shared/kpi-settings';
 
 const createCaller = createCallerFactory(reviewRouter);
 const HOUR = 60 * 60 * 1000;
@@ -20,6 +22,14 @@ const MARCH = { from: '2026-03-01', to: '2026-04-01' };
 /** Noon in Shanghai on a day of March 2026, and of February, the month it is compared with. */
 const inMarch = (day: number) => new Date(Date.UTC(2026, 2, day, 4));
 const inFebruary = (day: number) => new Date(Date.UTC(2026, 1, day, 4));
+/** The default settings with every KPI scored from 3 jobs or ratings on. */
+const MINIMUMS_OF_3 = {
+	...DEFAULT_KPI_SETTINGS,
+	minimums: Object.fromEntries(SCORED_KPIS.map((kpi) => [kpi, 3])) as Record<
+		(typeof SCORED_KPIS)[number],
+		number
+	>
+};
 
 for (const engine of testEngines()) {
 	describe(`review alerts (${engine.name})`, () => {
@@ -78,7 +88,10 @@ for (const engine of testEngines()) {
 			handle = await engine.open();
 			db = handle.db;
 			const north = await createStation(db, 'NORTH');
-			await db.update(stations).set({ minJobsForRanking: 3 }).where(eq(stations.id, north.id));
+			await db
+				.update(stations)
+				.set({ minJobsForRanking: 3, kpiSettings: MINIMUMS_OF_3 })
+				.where(eq(stations.id, north.id));
 			boss = await createUser(db, north, 'boss', 'supervisor');
 			steady = await createUser(db, north, 'steady');
 			slowpoke = await createUser(db, north, 'slowpoke');
@@ -196,6 +209,42 @@ for (const engine of testEngines()) {
 		it('has nothing to say about an empty period', async () => {
 			const report = await as(boss).alerts({ from: '2025-06-01', to: '2025-07-01' });
 			expect(report).toMatchObject({ technicians: [], checkedCount: 0, insufficient: [] });
+		});
+
+		it('raises no alert on a KPI with too few samples', async () => {
+			const east = await createStation(db, 'EAST');
+			await db
+				.update(stations)
+				.set({ minJobsForRanking: 3, kpiSettings: MINIMUMS_OF_3 })
+				.where(eq(stations.id, east.id));
+			const eastBoss = await createUser(db, east, 'boss', 'supervisor');
+			const rarelyRated = await createUser(db, east, 'rarely');
+			// Three good jobs, one rated 1 and two without a follow-up: satisfaction 0 from one
+			// rating (too few of 3), follow-up rate 1/3 from three jobs (enough, under pass).
+			const [rated] = await Promise.all(
+				[2, 3, 4].map((day) =>
+					createJob(db, rarelyRated, {
+						status: 'completed',
+						outcome: 'fixed',
+						reportedAt: new Date(inMarch(day).getTime() - 3 * HOUR),
+						arrivedAt: new Date(inMarch(day).getTime() - 2 * HOUR),
+						startedAt: new Date(inMarch(day).getTime() - HOUR),
+						completedAt: inMarch(day)
+					})
+				)
+			);
+			await db.insert(followUps).values({
+				source: 'desk',
+				stationId: east.id,
+				id: randomUUID(),
+				jobId: rated.id,
+				visitedAt: inMarch(10),
+				satisfaction: 1
+			});
+			const report = await createCaller({ db, user: eastBoss }).alerts(MARCH);
+			expect(report.technicians.map((t) => [t.login, t.alerts.map((a) => a.kpi)])).toEqual([
+				['rarely', ['follow_up_rate']]
+			]);
 		});
 
 		it('refuses technicians and anonymous callers, and bad periods', async () => {

@@ -1,16 +1,22 @@
 /**
  * The alerts page's data: per technician, the KPIs below pass or dropping sharply (rules in
- * alert-rules.ts). The KPI values come from computeScorecard for the period and for the period
- * before it (comparisonPeriod, shared/time/periods.ts), so they are exactly the numbers the
- * scorecard shows.
+ * alert-rules.ts). The KPI values and samples come from computeScorecardGround for the period
+ * and for the period before it (comparisonPeriod, shared/time/periods.ts), so they are exactly
+ * the numbers the scorecard shows, "too few" included.
  */
 import { eq, sql } from 'drizzle-orm';
 import type { Queryable } from '../db';
 import { queryRows } from '../db/rows';
 import { stations } from '../db/schema';
-import { computeScorecard } from '../kpi/scorecard';
+import { computeScorecardGround } from '../kpi/scorecard';
 import { parseStationPeriod, type StationPeriod } from '../kpi/period';
-import { SHARP_RATE_DROP, SHARP_RISE_RATIO, hasEnoughJobs, kpiAlerts } from './alert-rules';
+import {
+	SHARP_RATE_DROP,
+	SHARP_RISE_RATIO,
+	hasEnoughJobs,
+	kpiAlerts,
+	kpiValuesOf
+} from './alert-rules';
 import { comparisonPeriod } from '../../shared/time/periods';
 import type { AlertsReport } from './schemas';
 
@@ -23,8 +29,8 @@ export async function reviewAlerts(db: Queryable, input: StationPeriod): Promise
 		.where(eq(stations.id, stationId));
 	if (!station) throw new Error(`Station ${stationId} does not exist.`);
 
-	const current = await computeScorecard(db, { stationId, from, to });
-	const previous = await computeScorecard(db, { stationId, ...before });
+	const current = await computeScorecardGround(db, { stationId, from, to });
+	const previous = await computeScorecardGround(db, { stationId, ...before });
 	// Scorecard rows name technicians by login, unique per station; the page links by id.
 	const people = await queryRows<{ id: string; login: string }>(
 		db,
@@ -44,7 +50,12 @@ export async function reviewAlerts(db: Queryable, input: StationPeriod): Promise
 		}
 		checkedCount += 1;
 		const previousRow = previousByLogin.get(row.login) ?? null;
-		const alerts = kpiAlerts(row, previousRow, station.kpiSettings, station.minJobs);
+		const alerts = kpiAlerts(
+			kpiValuesOf(row),
+			previousRow && kpiValuesOf(previousRow),
+			station.kpiSettings,
+			station.minJobs
+		);
 		if (alerts.length === 0) continue;
 		technicians.push({
 			...ref,

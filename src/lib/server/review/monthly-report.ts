@@ -11,9 +11,9 @@ import type { SessionUser } from '../auth/session-user';
 import { requireSupervisor } from '../jobs/access';
 import { jobFacts } from '../kpi/job-facts';
 import { stationScoring } from '../kpi/trends';
-import { scorecardOfPeriod } from '../kpi/closed-periods';
+import { scorecardGroundOfPeriod, scorecardOfPeriod } from '../kpi/closed-periods';
 import type { StationPeriod } from '../kpi/period';
-import { SCORED_KPIS, type ScoredKpi } from '../../shared/domain';
+import { SCORED_KPIS } from '../../shared/domain';
 import {
 	jobFactSchema,
 	scorecardRowSchema,
@@ -68,29 +68,7 @@ export const monthlyReportSchema = z.object({
 
 /** The scorecard the report shows: a closed month's frozen one (kpi/closed-periods.ts). */
 function reportScorecard(db: Queryable, period: StationPeriod): Promise<ScorecardRow[]> {
-	return scorecardOfPeriod(db, period.stationId, { from: period.from, to: period.to });
-}
-
-/**
- * What each scored KPI of a technician rests on, counted from the same per-job facts the
- * scorecard's SQL sums (kpi/job-facts.ts): jobs not excluded from a KPI by an accepted appeal
- * for the success rate and the record accuracy, jobs with a repair time for the duration index,
- * with an arrival for the response time, with a scored rating for csat, every job for the parts
- * cost and the follow-up rate. Replaced by the scorecard's ground (shared/kpi-ground.ts) once it
- * is computed in SQL: then the sample, minimum and points come from one statement.
- */
-function kpiSamples(row: ScorecardRow, facts: JobFact[]): ReportKpi[] {
-	const count = (include: (fact: JobFact) => boolean) => facts.filter(include).length;
-	const samples: Record<ScoredKpi, number> = {
-		repair_success_rate: count((fact) => !fact.excluded_kpis.includes('repair_success_rate')),
-		avg_response_hours: count((fact) => fact.response_hours !== null),
-		duration_index: count((fact) => fact.repair_minutes !== null),
-		csat: count((fact) => fact.latest_satisfaction !== null),
-		follow_up_rate: facts.length,
-		record_accuracy: count((fact) => !fact.excluded_kpis.includes('record_accuracy')),
-		parts_cost_per_job: facts.length
-	};
-	return SCORED_KPIS.map((kpi) => ({ kpi, value: row[kpi], sample: samples[kpi] }));
+	return scorecardOfPeriod(db, period.stationId, period);
 }
 
 /** A job that explains a number: it failed, is flagged, had a flag accepted or was excluded. */
@@ -128,6 +106,7 @@ export async function monthlyReport(
 		to: calendarMonth.to
 	};
 	const rows = await reportScorecard(db, period);
+	const ground = await scorecardGroundOfPeriod(db, period.stationId, period);
 	const facts = await jobFacts(db, period);
 	const scoring = await stationScoring(db, user.stationId);
 	const factsByLogin = new Map<string, JobFact[]>();
@@ -146,7 +125,9 @@ export async function monthlyReport(
 			const own = factsByLogin.get(row.login) ?? [];
 			return {
 				row,
-				kpis: kpiSamples(row, own),
+				kpis: (ground.find((grounds) => grounds.login === row.login)?.kpis ?? []).map(
+					({ kpi, value, sample }): ReportKpi => ({ kpi, value, sample })
+				),
 				jobs: own.filter(behindTheNumbers).map(reportJob)
 			};
 		})

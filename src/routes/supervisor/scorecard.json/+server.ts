@@ -10,9 +10,10 @@ const TREND_MONTHS = 6;
 
 /**
  * The station home of a period, for the page and its offline copy: the station's own KPIs of
- * the period, of the one before and of the last months, the scorecard of both periods, the
- * worklist counts and every technician's job counts; a closed month's numbers and settings as
- * they were closed, with its closure (who, when, what changed since).
+ * the period, of the one before and of the last months, the scorecard of both periods and what
+ * the period's numbers rest on, the worklist counts and every technician's job counts; a closed
+ * month's numbers and settings as they were closed, with its closure (who, when, what changed
+ * since).
  */
 export const GET: RequestHandler = async (event) => {
 	const user = supervisorOfRequest(event.locals);
@@ -24,6 +25,7 @@ export const GET: RequestHandler = async (event) => {
 	const caller = await serverCaller(event);
 	const [
 		rows,
+		ground,
 		previousRows,
 		stationRow,
 		previousStationRow,
@@ -34,6 +36,7 @@ export const GET: RequestHandler = async (event) => {
 		closure
 	] = await Promise.all([
 		caller.kpi.scorecard({ from: period.from, to: period.to }),
+		caller.kpi.scorecardGround({ from: period.from, to: period.to }),
 		caller.kpi.scorecard({ from: previous.from, to: previous.to }),
 		caller.kpi.stationKpis({ from: period.from, to: period.to }),
 		caller.kpi.stationKpis({ from: previous.from, to: previous.to }),
@@ -48,6 +51,7 @@ export const GET: RequestHandler = async (event) => {
 		period,
 		previousPeriod: previous,
 		rows,
+		ground,
 		previousRows,
 		stationRow,
 		previousStationRow,

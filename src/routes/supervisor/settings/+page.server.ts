@@ -133,11 +133,15 @@ async function attempt(
 	}
 }
 
-/** 'thresholds.csat.pass' → 'csat.pass', 'weights.csat' → 'csat.weight', 'weights' stays. */
+/**
+ * 'thresholds.csat.pass' → 'csat.pass', 'weights.csat' → 'csat.weight', 'minimums.csat' →
+ * 'csat.minimum', 'weights' stays.
+ */
 function kpiField(path: string): string {
 	const [group, kpi, field] = path.split('.');
 	if (group === 'thresholds' && kpi && field) return `${kpi}.${field}`;
 	if (group === 'weights' && kpi) return `${kpi}.weight`;
+	if (group === 'minimums' && kpi) return `${kpi}.minimum`;
 	return group ?? '';
 }
 
@@ -151,7 +155,11 @@ export const actions: Actions = {
 		const values = formValues(form);
 		return attempt(event, { section: 'kpi', values }, kpiField, async (caller) => {
 			const { kpi: stored } = await caller.settings.get();
-			const input: KpiSettingsInput = { thresholds: {}, weights: { ...stored.weights } };
+			const input: KpiSettingsInput = {
+				thresholds: {},
+				weights: { ...stored.weights },
+				minimums: { ...stored.minimums }
+			};
 			for (const kpi of SCORED_KPIS) {
 				const unit = KPI_UNIT[kpi];
 				const current = stored.thresholds[kpi];
@@ -167,6 +175,7 @@ export const actions: Actions = {
 					text(form, kpiFieldName(kpi, 'weight')),
 					stored.weights[kpi]
 				);
+				input.minimums![kpi] = wholeNumber(form, kpiFieldName(kpi, 'minimum'));
 			}
 			return caller.settings.updateKpi(input);
 		});

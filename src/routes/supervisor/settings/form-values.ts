@@ -51,6 +51,9 @@ export function weightFromField(raw: string, stored: number): number {
 }
 
 /** Field names of a KPI's row in the thresholds form. */
-export function kpiFieldName(kpi: ScoredKpi, field: 'pass' | 'excellent' | 'weight'): string {
+export function kpiFieldName(
+	kpi: ScoredKpi,
+	field: 'pass' | 'excellent' | 'weight' | 'minimum'
+): string {
 	return `${kpi}.${field}`;
 }

@@ -68,8 +68,12 @@ for (const engine of testEngines()) {
 			);
 			await expect(as(null).get()).rejects.toMatchObject({ code: 'UNAUTHORIZED' });
 
+			// The column default predates minimums, which absent read as the defaults.
 			expect(await storedStation(station.id)).toMatchObject({
-				kpiSettings: DEFAULT_KPI_SETTINGS,
+				kpiSettings: {
+					thresholds: DEFAULT_KPI_SETTINGS.thresholds,
+					weights: DEFAULT_KPI_SETTINGS.weights
+				},
 				reworkWindowDays: 30
 			});
 			expect(await auditRows(station.id)).toEqual([]);

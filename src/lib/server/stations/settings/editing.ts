@@ -10,6 +10,7 @@ import type { Database, Queryable, Transaction } from '../../db';
 import { settingsAudit, stations } from '../../db/schema';
 import type { SessionUser } from '../../auth/session-user';
 import { SCORED_KPIS, type KpiSettings } from '../../../shared/domain';
+import { DEFAULT_KPI_MINIMUMS } from '../../../shared/kpi-settings';
 import { isSupervisor } from '../../../shared/roles';
 import { refusal, type Refusal } from '../../refusal';
 
@@ -63,15 +64,20 @@ export async function writeAudit(tx: Queryable, user: SessionUser, rows: AuditRo
 	);
 }
 
-/** The station's thresholds and weights as scoring reads them: absent means not scored / 0. */
+/**
+ * The station's KPI settings as scoring reads them: an absent threshold means not scored, an
+ * absent weight 0, an absent minimum the default (settings stored before minimums existed).
+ */
 export function effectiveKpiSettings(stored: Partial<KpiSettings> | null): KpiSettings {
 	const thresholds: KpiSettings['thresholds'] = {};
 	const weights = {} as KpiSettings['weights'];
+	const minimums = {} as KpiSettings['minimums'];
 	for (const kpi of SCORED_KPIS) {
 		thresholds[kpi] = stored?.thresholds?.[kpi] ?? null;
 		weights[kpi] = stored?.weights?.[kpi] ?? 0;
+		minimums[kpi] = stored?.minimums?.[kpi] ?? DEFAULT_KPI_MINIMUMS[kpi];
 	}
-	return { thresholds, weights };
+	return { thresholds, weights, minimums };
 }
 
 /** The caller's station row, locked until the transaction ends. */

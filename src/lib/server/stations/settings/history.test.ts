@@ -54,8 +54,8 @@ for (const engine of testEngines()) {
 			expect(changes).toContainEqual({
 				kind: 'kpi',
 				kpi: 'csat',
-				old: { threshold: { pass: 0.85, excellent: 0.9 }, weight: 0.2 },
-				new: { threshold: { pass: 0.8, excellent: 0.9 }, weight: 0.2 }
+				old: { threshold: { pass: 0.85, excellent: 0.9 }, weight: 0.2, minimum: 5 },
+				new: { threshold: { pass: 0.8, excellent: 0.9 }, weight: 0.2, minimum: 5 }
 			});
 			expect(changes).toContainEqual({
 				kind: 'fault_category',

@@ -17,7 +17,8 @@ export const settingsHistoryInputSchema = z.object({
 
 const kpiRuleValueSchema = z.object({
 	threshold: z.object({ pass: z.number(), excellent: z.number() }).nullable(),
-	weight: z.number()
+	weight: z.number(),
+	minimum: z.number().optional()
 });
 
 function parsedOrNull<T>(schema: z.ZodType<T>, value: unknown): T | null {

@@ -67,10 +67,15 @@ for (const engine of testEngines()) {
 			const response = rows[0];
 			expect(response.userId).toBe(supervisor.id);
 			expect(response.changedAt).toBeInstanceOf(Date);
-			expect(response.oldValue).toEqual({ threshold: { pass: 24, excellent: 12 }, weight: 0.15 });
+			expect(response.oldValue).toEqual({
+				threshold: { pass: 24, excellent: 12 },
+				weight: 0.15,
+				minimum: 5
+			});
 			expect(response.newValue).toEqual({
 				threshold: { pass: 36, excellent: 12 },
-				weight: expectedWeights.avg_response_hours
+				weight: expectedWeights.avg_response_hours,
+				minimum: 5
 			});
 			// One change, one moment: all rows carry the transaction's time.
 			expect(new Set(rows.map((row) => row.changedAt.getTime())).size).toBe(1);
@@ -82,6 +87,7 @@ for (const engine of testEngines()) {
 
 		it('refuses bad thresholds and weights, naming the field, with nothing stored', async () => {
 			const { station, supervisor } = await freshStation();
+			const before = (await storedStation(station.id)).kpiSettings;
 			const save = (input: KpiSettingsInput) => as(supervisor).updateKpi(input);
 			await expectProblem(
 				save(withRule('csat', { pass: 0.9, excellent: 0.9 })),
@@ -148,7 +154,18 @@ for (const engine of testEngines()) {
 			mixed.thresholds.avg_response_hours = { pass: 48, excellent: 24 };
 			await expectProblem(save(mixed), 'thresholds.csat.excellent', 'excellent_not_above_pass');
 
-			expect((await storedStation(station.id)).kpiSettings).toEqual(DEFAULT_KPI_SETTINGS);
+			// Minimum samples are whole numbers from 0 to 1000.
+			for (const minimum of [-1, 2.5, 1001, Number.NaN]) {
+				const input = asInput(DEFAULT_KPI_SETTINGS);
+				input.minimums!.csat = minimum;
+				await expectProblem(
+					save(input),
+					'minimums.csat',
+					Number.isNaN(minimum) ? 'not_a_number' : 'out_of_range'
+				);
+			}
+
+			expect((await storedStation(station.id)).kpiSettings).toEqual(before);
 			expect(await auditRows(station.id)).toEqual([]);
 		});
 
@@ -178,25 +195,85 @@ for (const engine of testEngines()) {
 			const rows = await auditRows(station.id);
 			expect(rows).toHaveLength(afterSave + 2);
 			const csatReset = rows.filter((row) => row.subject === 'kpi:csat').at(-1);
-			expect(csatReset?.oldValue).toEqual({ threshold: null, weight: 0 });
+			expect(csatReset?.oldValue).toEqual({ threshold: null, weight: 0, minimum: 5 });
 			expect(csatReset?.newValue).toEqual({
 				threshold: { pass: 0.85, excellent: 0.9 },
-				weight: 0.2
+				weight: 0.2,
+				minimum: 5
 			});
 			// Already at the defaults: nothing to reset, nothing recorded.
 			expect(await as(supervisor).resetKpi()).toEqual({ changed: 0 });
 			expect(await auditRows(station.id)).toHaveLength(afterSave + 2);
 		});
 
+		it('saves minimum samples, audits them, and scores a KPI below its minimum as too few', async () => {
+			const { station, supervisor } = await freshStation();
+			const tech = await createUser(bed.db, station, 'li', 'technician');
+			// Three clean, fixed jobs: success 1, response 1 h, duration 1.0, accuracy 1, no
+			// follow-ups (follow-up rate 0): all on 3 jobs, below the default minimum of 5.
+			for (let i = 0; i < 3; i++) {
+				await createJob(bed.db, tech, {
+					status: 'completed',
+					outcome: 'fixed',
+					reportedAt: new Date(NOON.getTime() - 3 * HOUR),
+					arrivedAt: new Date(NOON.getTime() - 2 * HOUR),
+					startedAt: new Date(NOON.getTime() - HOUR),
+					completedAt: NOON
+				});
+			}
+			const score = async () =>
+				(await computeScorecard(bed.db, { stationId: station.id, ...MARCH }))[0].score;
+			expect(await score()).toBeNull();
+
+			// Minimum 3 for everything but the follow-up rate: (100·0.3 + 100·0.15 + 100·0.15 +
+			// 100·0.1) / 0.7 = 100; the follow-up rate's 0 carries no weight.
+			const input = asInput(DEFAULT_KPI_SETTINGS);
+			input.minimums = Object.fromEntries(
+				SCORED_KPIS.map((kpi) => [kpi, kpi === 'follow_up_rate' ? 4 : 3])
+			) as KpiSettingsInput['minimums'];
+			expect(await as(supervisor).updateKpi(input)).toEqual({ changed: 7 });
+			expect((await as(supervisor).get()).kpi.minimums).toMatchObject({
+				csat: 3,
+				follow_up_rate: 4
+			});
+			expect(await score()).toBe(100);
+			const followUp = (await auditRows(station.id)).find(
+				(row) => row.subject === 'kpi:follow_up_rate'
+			);
+			expect(followUp?.oldValue).toEqual({
+				threshold: { pass: 0.8, excellent: 0.9 },
+				weight: 0.1,
+				minimum: 5
+			});
+			expect(followUp?.newValue).toMatchObject({ minimum: 4 });
+
+			// 3 jobs reach a minimum of 3: the follow-up rate's 0 now weighs 0.1 of 0.8: 87.5.
+			input.minimums!.follow_up_rate = 3;
+			expect(await as(supervisor).updateKpi(input)).toEqual({ changed: 1 });
+			expect(await score()).toBe(87.5);
+
+			// Thresholds and weights sent without minimums keep the stored minimums.
+			const { minimums: _left, ...withoutMinimums } = input;
+			expect(await as(supervisor).updateKpi(withoutMinimums)).toEqual({ changed: 0 });
+			expect(await score()).toBe(87.5);
+		});
+
 		it('changes what computeScorecard scores', async () => {
 			const { station, supervisor } = await freshStation();
 			const tech = await createUser(bed.db, station, 'li', 'technician');
 			await as(supervisor).updateRanking({ minJobsForRanking: 1 });
-			// Two completed jobs, each reported 3 h, arrived 2 h and started 1 h before noon:
-			// response 1 h, repair 60 min against 60 standard minutes, clean records; one fixed,
-			// one not; no follow-ups. So: success 0.5, response 1 h, duration index 1.0,
-			// record accuracy 1, follow-up rate 0, csat null (not scored).
-			for (const outcome of ['fixed', 'not_fixed'] as const) {
+			// Six completed jobs (the default minimum sample is 5), each reported 3 h, arrived 2 h
+			// and started 1 h before noon: response 1 h, repair 60 min against 60 standard
+			// minutes, clean records; half fixed, half not; no follow-ups. So: success 0.5,
+			// response 1 h, duration index 1.0, record accuracy 1, follow-up rate 0, csat null.
+			for (const outcome of [
+				'fixed',
+				'not_fixed',
+				'fixed',
+				'not_fixed',
+				'fixed',
+				'not_fixed'
+			] as const) {
 				await createJob(bed.db, tech, {
 					status: 'completed',
 					outcome,
@@ -239,8 +316,8 @@ for (const engine of testEngines()) {
 			});
 			expect((await score()).score).toBeCloseTo(620 / 7, 8);
 
-			// Two jobs are fewer than a minimum of 3: no rank.
-			await as(supervisor).updateRanking({ minJobsForRanking: 3 });
+			// Six jobs are fewer than a minimum of 7: no rank.
+			await as(supervisor).updateRanking({ minJobsForRanking: 7 });
 			expect(await score()).toMatchObject({ rank: null });
 		});
 	});

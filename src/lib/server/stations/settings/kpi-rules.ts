@@ -1,6 +1,7 @@
 /**
- * KPI thresholds and weights: typed in for every scored KPI at once, or reset to kpi.md's
- * defaults. One audit row per KPI whose rule (threshold and weight) changed.
+ * KPI thresholds, weights and minimum samples: typed in for every scored KPI at once, or reset
+ * to the defaults (kpi.md, docs/kpi-rules.md). One audit row per KPI whose rule (threshold,
+ * weight and minimum) changed.
  */
 import { sql, eq } from 'drizzle-orm';
 import { z } from 'zod';
@@ -13,9 +14,9 @@ import {
 	type KpiThreshold,
 	type ScoredKpi
 } from '../../../shared/domain';
-import { DEFAULT_KPI_SETTINGS } from '../../../shared/kpi-settings';
+import { DEFAULT_KPI_SETTINGS, MAX_KPI_MINIMUM } from '../../../shared/kpi-settings';
 import type { KpiRule, SettingsChangeResult } from '../../../shared/station-settings';
-import { addProblem, numberValue } from './fields';
+import { addProblem, numberValue, wholeNumberIn } from './fields';
 import {
 	KPI_SUBJECT,
 	effectiveKpiSettings,
@@ -52,6 +53,11 @@ const thresholdInputSchema = z
 	.nullable()
 	.optional();
 
+const minimumInputSchema = wholeNumberIn({ min: 0, max: MAX_KPI_MINIMUM });
+
+/** What the input leaves out keeps its stored value: only the minimums may be left out. */
+type KpiSettingsChange = Omit<KpiSettings, 'minimums'> & { minimums?: KpiSettings['minimums'] };
+
 /**
  * Thresholds and weights for every scored KPI, shaped like the stored KpiSettings. A threshold
  * of null (or pass and excellent both null) means "not scored". Weights are relative: they are
@@ -71,7 +77,16 @@ export const kpiSettingsInputSchema = z
 				ScoredKpi,
 				typeof numberValue
 			>
-		)
+		),
+		// Left out by callers that change only thresholds and weights: the stored ones stay.
+		minimums: z
+			.object(
+				Object.fromEntries(SCORED_KPIS.map((kpi) => [kpi, minimumInputSchema])) as Record<
+					ScoredKpi,
+					typeof minimumInputSchema
+				>
+			)
+			.optional()
 	})
 	.superRefine((input, ctx) => {
 		let anyInvalid = false;
@@ -105,7 +120,7 @@ export const kpiSettingsInputSchema = z
 			);
 		}
 	})
-	.transform((input): KpiSettings => {
+	.transform((input): KpiSettingsChange => {
 		const total = SCORED_KPIS.reduce((sum, kpi) => sum + input.weights[kpi], 0);
 		const thresholds: KpiSettings['thresholds'] = {};
 		const weights = {} as KpiSettings['weights'];
@@ -117,7 +132,9 @@ export const kpiSettingsInputSchema = z
 					: null;
 			weights[kpi] = input.weights[kpi] / total;
 		}
-		return { thresholds, weights };
+		return input.minimums
+			? { thresholds, weights, minimums: { ...input.minimums } }
+			: { thresholds, weights };
 	});
 export type KpiSettingsInput = z.input<typeof kpiSettingsInputSchema>;
 
@@ -175,12 +192,17 @@ function checkThreshold(
 }
 
 function kpiRule(settings: KpiSettings, kpi: ScoredKpi): KpiRule {
-	return { threshold: settings.thresholds[kpi] ?? null, weight: settings.weights[kpi] };
+	return {
+		threshold: settings.thresholds[kpi] ?? null,
+		weight: settings.weights[kpi],
+		minimum: settings.minimums[kpi]
+	};
 }
 
 function sameRule(a: KpiRule, b: KpiRule): boolean {
 	return (
 		a.weight === b.weight &&
+		a.minimum === b.minimum &&
 		a.threshold?.pass === b.threshold?.pass &&
 		a.threshold?.excellent === b.threshold?.excellent
 	);
@@ -210,19 +232,26 @@ async function replaceKpiSettings(
 	return rows.length;
 }
 
-/** Sets every scored KPI's thresholds and weight (input validated by kpiSettingsInputSchema). */
+/**
+ * Sets every scored KPI's thresholds, weight and (when given) minimum sample (input validated
+ * by kpiSettingsInputSchema).
+ */
 export async function updateKpiSettings(
 	db: Database,
 	user: SessionUser,
-	settings: KpiSettings
+	settings: KpiSettingsChange
 ): Promise<SettingsChangeResult> {
 	return editSettings(db, user, async (tx) => {
 		const station = await lockStation(tx, user);
-		return { changed: await replaceKpiSettings(tx, user, station.kpiSettings, settings) };
+		const next: KpiSettings = {
+			...settings,
+			minimums: settings.minimums ?? station.kpiSettings.minimums
+		};
+		return { changed: await replaceKpiSettings(tx, user, station.kpiSettings, next) };
 	});
 }
 
-/** Back to kpi.md's default thresholds and weights. */
+/** Back to the default thresholds, weights and minimums. */
 export async function resetKpiSettings(
 	db: Database,
 	user: SessionUser

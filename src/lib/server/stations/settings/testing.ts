@@ -23,7 +23,8 @@ export function asInput(settings: KpiSettings): KpiSettingsInput {
 		thresholds: Object.fromEntries(
 			SCORED_KPIS.map((kpi) => [kpi, settings.thresholds[kpi] ?? null])
 		) as KpiSettingsInput['thresholds'],
-		weights: { ...settings.weights }
+		weights: { ...settings.weights },
+		minimums: { ...settings.minimums }
 	};
 }
 

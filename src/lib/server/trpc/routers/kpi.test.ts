@@ -71,6 +71,18 @@ for (const engine of testEngines()) {
 			expect(rows[0].jobs_completed).toBe(2);
 		});
 
+		it('gives the ground of every row to a supervisor, of their own row to a technician', async () => {
+			const ground = await as(boss).scorecardGround(MARCH);
+			expect(ground.map((r) => [r.login, r.jobs_completed])).toEqual([
+				['alice', 1],
+				['bob', 2]
+			]);
+			const bobsRow = ground[1].kpis.find((kpi) => kpi.kpi === 'repair_success_rate');
+			expect(bobsRow).toMatchObject({ value: 1, sample: 2, minimum: 5, tooFew: true });
+			expect((await as(bob).scorecardGround(MARCH)).map((r) => r.login)).toEqual(['bob']);
+			await expect(as(root).scorecardGround(MARCH)).rejects.toMatchObject({ code: 'FORBIDDEN' });
+		});
+
 		it('gives a technician their own job facts and refuses anyone else’s', async () => {
 			const own = await as(alice).jobFacts(MARCH);
 			expect(own.map((f) => f.job_no)).toEqual(['A-1']);

@@ -20,11 +20,13 @@ import {
 	visibleStationKpis
 } from '../../kpi/station-kpis';
 import { monthlyScorecardRowSchema, stationScoring, trendWindowSchema } from '../../kpi/trends';
+import { scorecardGroundRowSchema } from '../../kpi/scorecard';
 import {
 	visibleDrillDownJobs,
 	visibleJobFacts,
 	visibleMonthlyScorecards,
-	visibleScorecard
+	visibleScorecard,
+	visibleScorecardGround
 } from '../../kpi/visible-scorecard';
 
 const jobFactsInputSchema = zm.safeExtend(kpiPeriodSchema, {
@@ -42,6 +44,15 @@ export const kpiRouter = router({
 		.input(kpiPeriodSchema)
 		.output(z.array(scorecardRowSchema))
 		.query(({ ctx, input }) => visibleScorecard(ctx.db, ctx.user, input)),
+
+	/**
+	 * What each number of the scorecard rests on (docs/kpi-rules.md "Minimum samples"): per
+	 * technician and scored KPI its sample, minimum, points, weight and contribution.
+	 */
+	scorecardGround: scorecardProcedure
+		.input(kpiPeriodSchema)
+		.output(z.array(scorecardGroundRowSchema))
+		.query(({ ctx, input }) => visibleScorecardGround(ctx.db, ctx.user, input)),
 
 	/** The jobs behind a scorecard row; without technicianId, the whole station's. */
 	jobFacts: scorecardProcedure

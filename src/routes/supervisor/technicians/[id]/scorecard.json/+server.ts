@@ -10,9 +10,10 @@ const TREND_MONTHS = 12;
 
 /**
  * One technician's scorecard: the row of the period and the previous one (ranked among the
- * whole station), the monthly trend of the 12 months ending with the period, and the jobs of
- * the period with the facts behind each number; a closed month's row, trend point and settings
- * as they were closed, with its closure.
+ * whole station), what the row's numbers rest on (samples, the score's breakdown), the monthly
+ * trend of the 12 months ending with the period, and the jobs of the period with the facts
+ * behind each number; a closed month's row, trend point and settings as they were closed, with
+ * its closure.
  */
 export const GET: RequestHandler = async (event) => {
 	const user = supervisorOfRequest(event.locals);
@@ -26,8 +27,9 @@ export const GET: RequestHandler = async (event) => {
 	const months = monthsEnding(addDays(period.to, -1), TREND_MONTHS).map((first) =>
 		first.slice(0, 7)
 	);
-	const [rows, previousRows, scoring, trend, jobs, closure] = await Promise.all([
+	const [rows, ground, previousRows, scoring, trend, jobs, closure] = await Promise.all([
 		caller.kpi.scorecard({ from: period.from, to: period.to }),
+		caller.kpi.scorecardGround({ from: period.from, to: period.to }),
 		caller.kpi.scorecard({ from: previous.from, to: previous.to }),
 		caller.kpi.scoring(),
 		caller.kpi.trends({ firstMonth: months[0], months: TREND_MONTHS }),
@@ -47,6 +49,7 @@ export const GET: RequestHandler = async (event) => {
 		period,
 		previousPeriod: previous,
 		row: ownRow(rows),
+		ground: ground.find((row) => row.login === technician.login) ?? null,
 		previousRow: ownRow(previousRows),
 		rankedCount: rows.filter((row) => row.rank !== null).length,
 		scoring: closure
