@@ -48,6 +48,9 @@ export interface MonthlyStationRow extends StationKpiRow {
 export interface StationScorecardSnapshot {
 	station: SnapshotStation;
 	period: ScorecardPeriod;
+	/** The station's date when computed: a period not ended by then shows its numbers "so far". */
+	today: string;
+	/** What it is compared with: the period before, or as many of its days while it runs. */
 	previousPeriod: ScorecardPeriod;
 	rows: ScorecardRow[];
 	previousRows: ScorecardRow[];
@@ -78,6 +81,9 @@ export interface TechnicianScorecardSnapshot {
 	station: SnapshotStation;
 	technician: { id: string; login: string; name: string; active: boolean };
 	period: ScorecardPeriod;
+	/** The station's date when computed: a period not ended by then shows its numbers "so far". */
+	today: string;
+	/** What it is compared with: the period before, or as many of its days while it runs. */
 	previousPeriod: ScorecardPeriod;
 	/** This technician's row; null without completed jobs in the period. */
 	row: ScorecardRow | null;

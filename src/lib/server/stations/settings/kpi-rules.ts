@@ -2,10 +2,8 @@
  * KPI thresholds and weights: typed in for every scored KPI at once, or reset to kpi.md's
  * defaults. One audit row per KPI whose rule (threshold and weight) changed.
  */
-import { sql, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Database, Queryable } from '../../db';
-import { stations } from '../../db/schema';
 import type { SessionUser } from '../../auth/session-user';
 import {
 	SCORED_KPIS,
@@ -19,11 +17,16 @@ import { addProblem, numberValue } from './fields';
 import {
 	KPI_SUBJECT,
 	effectiveKpiSettings,
-	lockStation,
 	editSettings,
 	writeAudit,
 	type AuditRow
 } from './editing';
+import {
+	effectiveFromSchema,
+	lockSettings,
+	writeSettingsVersion,
+	type LockedSettings
+} from './versions';
 
 /** kpi.md, "better" column: which way a scored KPI improves. */
 export const KPI_BETTER: Record<ScoredKpi, 'higher' | 'lower'> = {
@@ -71,7 +74,8 @@ export const kpiSettingsInputSchema = z
 				ScoredKpi,
 				typeof numberValue
 			>
-		)
+		),
+		effectiveFrom: effectiveFromSchema
 	})
 	.superRefine((input, ctx) => {
 		let anyInvalid = false;
@@ -105,7 +109,7 @@ export const kpiSettingsInputSchema = z
 			);
 		}
 	})
-	.transform((input): KpiSettings => {
+	.transform((input): KpiSettings & { effectiveFrom?: string } => {
 		const total = SCORED_KPIS.reduce((sum, kpi) => sum + input.weights[kpi], 0);
 		const thresholds: KpiSettings['thresholds'] = {};
 		const weights = {} as KpiSettings['weights'];
@@ -117,7 +121,7 @@ export const kpiSettingsInputSchema = z
 					: null;
 			weights[kpi] = input.weights[kpi] / total;
 		}
-		return { thresholds, weights };
+		return { thresholds, weights, effectiveFrom: input.effectiveFrom };
 	});
 export type KpiSettingsInput = z.input<typeof kpiSettingsInputSchema>;
 
@@ -186,13 +190,17 @@ function sameRule(a: KpiRule, b: KpiRule): boolean {
 	);
 }
 
-/** Stores new thresholds and weights; one audit row per KPI whose rule changed. */
+/**
+ * Stores new thresholds and weights from the locked version's date on; one audit row per KPI
+ * whose rule changed. Anything else kpi_settings holds stays as it is.
+ */
 async function replaceKpiSettings(
 	tx: Queryable,
 	user: SessionUser,
-	current: KpiSettings,
+	locked: LockedSettings,
 	next: KpiSettings
 ): Promise<number> {
+	const current = locked.kpiSettings;
 	const rows: AuditRow[] = [];
 	for (const kpi of SCORED_KPIS) {
 		const before = kpiRule(current, kpi);
@@ -202,10 +210,10 @@ async function replaceKpiSettings(
 		}
 	}
 	if (rows.length === 0) return 0;
-	await tx
-		.update(stations)
-		.set({ kpiSettings: next, updatedAt: sql`now()` })
-		.where(eq(stations.id, user.stationId));
+	await writeSettingsVersion(tx, user, locked, (values) => ({
+		...values,
+		kpiSettings: { ...values.kpiSettings, thresholds: next.thresholds, weights: next.weights }
+	}));
 	await writeAudit(tx, user, rows);
 	return rows.length;
 }
@@ -214,22 +222,23 @@ async function replaceKpiSettings(
 export async function updateKpiSettings(
 	db: Database,
 	user: SessionUser,
-	settings: KpiSettings
+	{ effectiveFrom, ...settings }: KpiSettings & { effectiveFrom?: string }
 ): Promise<SettingsChangeResult> {
 	return editSettings(db, user, async (tx) => {
-		const station = await lockStation(tx, user);
-		return { changed: await replaceKpiSettings(tx, user, station.kpiSettings, settings) };
+		const locked = await lockSettings(tx, user, effectiveFrom);
+		return { changed: await replaceKpiSettings(tx, user, locked, settings) };
 	});
 }
 
 /** Back to kpi.md's default thresholds and weights. */
 export async function resetKpiSettings(
 	db: Database,
-	user: SessionUser
+	user: SessionUser,
+	effectiveFrom?: string
 ): Promise<SettingsChangeResult> {
 	return editSettings(db, user, async (tx) => {
-		const station = await lockStation(tx, user);
+		const locked = await lockSettings(tx, user, effectiveFrom);
 		const defaults = effectiveKpiSettings(DEFAULT_KPI_SETTINGS);
-		return { changed: await replaceKpiSettings(tx, user, station.kpiSettings, defaults) };
+		return { changed: await replaceKpiSettings(tx, user, locked, defaults) };
 	});
 }
