@@ -3,17 +3,17 @@
  * expected numbers are worked out in the comments, not taken from the engine.
  */
 import { randomUUID } from 'node:crypto';
-import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database, DatabaseHandle } from '../db';
-import { followUps, jobParts, stations, type Job, type NewJob } from '../db/schema';
+import { followUps, jobParts, type Job, type NewJob } from '../db/schema';
 import { testEngines } from '../testing/databases';
 import {
 	createCategory,
 	createJob,
 	createPart,
 	createStation,
-	createUser
+	createUser,
+	setStationSettings
 } from '../testing/fixtures';
 import type { SessionUser } from '../auth/session-user';
 import type { KpiSettings } from '../../shared/domain';
@@ -267,7 +267,7 @@ for (const engine of testEngines()) {
 
 		it('uses the station’s own rework window', async () => {
 			const { station: s, tech } = await stationWithTechnician();
-			await db.update(stations).set({ reworkWindowDays: 7 }).where(eq(stations.id, s.id));
+			await setStationSettings(db, s.id, { reworkWindowDays: 7 });
 			await completedJob(tech, { jobNo: 'IN', deviceSerial: 'W7' });
 			await createJob(db, tech, {
 				jobNo: 'R-IN',
@@ -536,7 +536,7 @@ for (const engine of testEngines()) {
 
 		it('ranks 1, 1, 3 and leaves technicians below min_jobs_for_ranking unranked', async () => {
 			const s = await station();
-			await db.update(stations).set({ minJobsForRanking: 2 }).where(eq(stations.id, s.id));
+			await setStationSettings(db, s.id, { minJobsForRanking: 2 });
 			const [ann, bob, cat, dan] = await Promise.all(
 				['ann', 'bob', 'cat', 'dan'].map((login) => createUser(db, s, login))
 			);
@@ -582,10 +582,7 @@ for (const engine of testEngines()) {
 					parts_cost_per_job: 1
 				}
 			};
-			await db
-				.update(stations)
-				.set({ kpiSettings: settings, minJobsForRanking: 1 })
-				.where(eq(stations.id, s.id));
+			await setStationSettings(db, s.id, { kpiSettings: settings, minJobsForRanking: 1 });
 			const thrifty = await createUser(db, s, 'thrifty');
 			const careful = await createUser(db, s, 'careful');
 			const average = await createUser(db, s, 'average');
@@ -615,10 +612,7 @@ for (const engine of testEngines()) {
 			] as const) {
 				csatOnly.weights[kpi] = 0;
 			}
-			await db
-				.update(stations)
-				.set({ kpiSettings: csatOnly, minJobsForRanking: 0 })
-				.where(eq(stations.id, s.id));
+			await setStationSettings(db, s.id, { kpiSettings: csatOnly, minJobsForRanking: 0 });
 			const unrated = await createUser(db, s, 'unrated');
 			const rated = await createUser(db, s, 'rated');
 			await completedJob(unrated);

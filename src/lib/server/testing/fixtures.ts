@@ -33,9 +33,14 @@ export async function createStation(db: Database, code: string, timeZone = 'Asia
 export async function setStationSettings(
 	db: Queryable,
 	stationId: string,
-	settings: Partial<Pick<KpiSettingsVersion, 'kpiSettings' | 'reworkWindowDays' | 'minJobsForRanking'>>
+	settings: Partial<
+		Pick<KpiSettingsVersion, 'kpiSettings' | 'reworkWindowDays' | 'minJobsForRanking'>
+	>
 ) {
-	await db.update(kpiSettingsVersions).set(settings).where(eq(kpiSettingsVersions.stationId, stationId));
+	await db
+		.update(kpiSettingsVersions)
+		.set(settings)
+		.where(eq(kpiSettingsVersions.stationId, stationId));
 	await db.update(stations).set(settings).where(eq(stations.id, stationId));
 }
 
