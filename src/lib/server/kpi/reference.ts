@@ -375,9 +375,7 @@ export function referenceScorecard(data: ReferenceData, period: KpiPeriod): Scor
 /** The station's own row: every completed job of the period as one group; null without any. */
 export function referenceStationKpis(data: ReferenceData, period: KpiPeriod): StationKpiRow | null {
 	const facts = computeFacts(data, period);
-	return facts.length === 0
-		? null
-		: aggregateRow(facts, periodSettings(data, period).kpiSettings);
+	return facts.length === 0 ? null : aggregateRow(facts, periodSettings(data, period).kpiSettings);
 }
 
 // Scoring (kpi.md "Scoring"), as scorecard.ts computes it in SQL.

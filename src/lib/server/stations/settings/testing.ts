@@ -109,10 +109,7 @@ export function settingsTestBed(engine: TestEngine) {
 				.select()
 				.from(settingsAudit)
 				.where(
-					and(
-						eq(settingsAudit.stationId, stationId),
-						ne(settingsAudit.subject, VERSION_SUBJECT)
-					)
+					and(eq(settingsAudit.stationId, stationId), ne(settingsAudit.subject, VERSION_SUBJECT))
 				)
 				.orderBy(settingsAudit.subject),
 		async storedStation(stationId: string) {

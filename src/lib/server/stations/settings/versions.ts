@@ -102,7 +102,12 @@ export async function writeSettingsVersion(
 	const at = change(base);
 	await tx
 		.insert(kpiSettingsVersions)
-		.values({ stationId: user.stationId, effectiveFrom: base.effectiveFrom, ...at, createdBy: user.id })
+		.values({
+			stationId: user.stationId,
+			effectiveFrom: base.effectiveFrom,
+			...at,
+			createdBy: user.id
+		})
 		.onConflictDoUpdate({
 			target: [kpiSettingsVersions.stationId, kpiSettingsVersions.effectiveFrom],
 			set: { ...at, createdBy: user.id, createdAt: sql`now()` }
@@ -187,7 +192,8 @@ export async function listSettingsVersions(
 	return rows.map((row) => ({
 		effectiveFrom: row.effectiveFrom === '-infinity' ? null : row.effectiveFrom,
 		createdAt: row.createdAt,
-		createdBy: row.login !== null && row.name !== null ? { login: row.login, name: row.name } : null,
+		createdBy:
+			row.login !== null && row.name !== null ? { login: row.login, name: row.name } : null,
 		inForceToday: row.inForceToday
 	}));
 }
