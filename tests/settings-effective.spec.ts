@@ -55,7 +55,7 @@ test('weights saved for next month leave this month’s scorecard, labelled so f
 	await openSettings(page);
 	const success = scoring(page).getByRole('group', { name: '维修成功率' });
 	await success.getByLabel('权重').fill('90');
-	await scoring(page).getByLabel('生效日期').fill(nextMonth());
+	await page.locator('form[action="?/kpi"]').getByLabel('生效日期').fill(nextMonth());
 	await scoring(page).getByRole('button', { name: '保存评分规则' }).click();
 	await expect(scoring(page).getByRole('status').filter({ hasText: '已保存' })).toBeVisible();
 
