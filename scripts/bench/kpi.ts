@@ -28,6 +28,7 @@ import {
 import { queryRows } from '../../src/lib/server/db/rows';
 import { computeScorecard } from '../../src/lib/server/kpi/scorecard';
 import { refreshJobFacts } from '../../src/lib/server/kpi/job-facts';
+import { insertFirstSettingsVersion } from '../../src/lib/server/stations/settings/versions';
 import { referenceScorecard, type ReferenceData } from '../../src/lib/server/kpi/reference';
 import { DEFAULT_KPI_SETTINGS } from '../../src/lib/shared/kpi-settings';
 
@@ -145,6 +146,7 @@ async function generateStation(db: Database, code: string, jobCount: number): Pr
 				returning id::text`
 		);
 		const stationId = station.id;
+		await insertFirstSettingsVersion(tx, stationId);
 		await tx.execute(sql`
 			insert into users (station_id, id, login, name, role)
 			select ${stationId}::uuid, md5(${code} || 'u' || g)::uuid, 'tech' || lpad(g::text, 2, '0'),

@@ -50,6 +50,9 @@ export interface MonthlyStationRow extends StationKpiRow {
 export interface StationScorecardSnapshot {
 	station: SnapshotStation;
 	period: ScorecardPeriod;
+	/** The station's date when computed: a period not ended by then shows its numbers "so far". */
+	today: string;
+	/** What it is compared with: the period before, or as many of its days while it runs. */
 	previousPeriod: ScorecardPeriod;
 	rows: ScorecardRow[];
 	/** What each row's numbers rest on; absent in copies kept before issue 13. */
@@ -88,6 +91,9 @@ export interface TechnicianScorecardSnapshot {
 	station: SnapshotStation;
 	technician: { id: string; login: string; name: string; active: boolean };
 	period: ScorecardPeriod;
+	/** The station's date when computed: a period not ended by then shows its numbers "so far". */
+	today: string;
+	/** What it is compared with: the period before, or as many of its days while it runs. */
 	previousPeriod: ScorecardPeriod;
 	/** This technician's row; null without completed jobs in the period. */
 	row: ScorecardRow | null;

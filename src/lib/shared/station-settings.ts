@@ -35,8 +35,21 @@ export interface FaultCategorySetting extends FaultCategoryValue {
 	jobCount: number;
 }
 
+/** A settings version as the settings page lists it (stations/settings/versions.ts). */
+export interface SettingsVersionSummary {
+	/** 'YYYY-MM-DD'; null for the station's first version, in force from the beginning. */
+	effectiveFrom: string | null;
+	createdAt: Date;
+	/** Null for the first version and for a change by an account no longer known. */
+	createdBy: { login: string; name: string } | null;
+	/** The version today's scores (and the running period's) use. */
+	inForceToday: boolean;
+}
+
 export interface StationSettings {
 	timeZone: string;
+	/** The station's local date today: the earliest a change may take effect. */
+	today: string;
 	reworkWindowDays: number;
 	minJobsForRanking: number;
 	kpi: KpiSettings;
@@ -44,6 +57,8 @@ export interface StationSettings {
 	faultCategories: FaultCategorySetting[];
 	/** The judgements of the last AHP applied, so the supervisor can start from them. */
 	lastAhp: (AhpRecord & { changedAt: Date }) | null;
+	/** Every settings version, latest effective date first; the values above are today's. */
+	versions: SettingsVersionSummary[];
 }
 
 export interface SettingsChangeResult {
@@ -56,6 +71,8 @@ export type SettingsChange =
 	| { kind: 'kpi'; kpi: ScoredKpi; old: KpiRule | null; new: KpiRule | null }
 	| { kind: 'ahp'; old: Partial<Record<ScoredKpi, number>> | null; new: AhpRecord }
 	| { kind: 'rework_window_days' | 'min_jobs_for_ranking'; old: number | null; new: number | null }
+	/** The date the rows of the same change take effect from. */
+	| { kind: 'version'; effectiveFrom: string }
 	| {
 			kind: 'fault_category';
 			code: string;

@@ -2,6 +2,7 @@
 import { m } from '$lib/paraglide/messages.js';
 import {
 	addDays,
+	isRunning,
 	periodKey,
 	type PeriodProblem,
 	type ScorecardPeriod
@@ -42,6 +43,25 @@ export function periodDays(period: ScorecardPeriod, locale: string): string {
 export function periodLabel(period: ScorecardPeriod, locale: string): string {
 	if (period.kind === 'custom') return periodDays(period, locale);
 	return `${periodTitle(period, locale)} (${periodDays(period, locale)})`;
+}
+
+/**
+ * What a scorecard's arrows compare with: the period before, or while the period runs, "so far"
+ * against as many days of the period before.
+ */
+export function comparedText(
+	snapshot: { period: ScorecardPeriod; previousPeriod: ScorecardPeriod; today: string },
+	locale: string
+): string {
+	const period = periodLabel(snapshot.previousPeriod, locale);
+	return isRunning(snapshot.period, snapshot.today)
+		? m.pv_compared_so_far({ period })
+		: m.sc_period_compared({ period });
+}
+
+/** A trend's month 'YYYY-MM' label, marked "so far" when it is the month of `today`. */
+export function trendMonthLabel(month: string, label: string, today: string): string {
+	return today.startsWith(month) ? m.pv_period_so_far({ period: label }) : label;
 }
 
 /** Why the URL's period was not shown, in the reader's language. */

@@ -8,6 +8,7 @@ import { hashPassword } from '../auth/password';
 import type { Database, Queryable } from '../db';
 import { bulkInsert } from '../db/bulk';
 import { faultCategories, followUps, jobParts, jobs, parts, stations, users } from '../db/schema';
+import { insertFirstSettingsVersion } from '../stations/settings/versions';
 import { DEMO_STATION } from './catalog';
 import { generateDemo, type DemoData } from './generate';
 import { demoPasswords } from './passwords';
@@ -116,6 +117,7 @@ async function insertDemo(db: Queryable, prepared: PreparedDemo): Promise<void> 
 	const { data, passwordHashes } = prepared;
 	const stationId = data.station.id;
 	await bulkInsert(db, stations, [data.station]);
+	await insertFirstSettingsVersion(db, stationId);
 	await bulkInsert(
 		db,
 		users,

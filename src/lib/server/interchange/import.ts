@@ -43,6 +43,7 @@ import { bulkInsert, bulkUpsert, type BulkRow, type UpsertCounts } from '../db/b
 import { postgresError } from '../db/errors';
 import { queryRows } from '../db/rows';
 import { faultCategories, followUps, jobParts, jobs, parts, stations, users } from '../db/schema';
+import { insertFirstSettingsVersion } from '../stations/settings/versions';
 import {
 	assignableRoles,
 	recordAccountChanges,
@@ -789,6 +790,7 @@ async function writePlan(tx: Transaction, plan: ImportPlan): Promise<ImportSumma
 			name: station.name,
 			timeZone: station.timeZone
 		});
+		await insertFirstSettingsVersion(tx, station.id);
 	}
 	const technicians = await bulkUpsert(tx, users, plan.users.rows, {
 		key: ['stationId', 'login'],

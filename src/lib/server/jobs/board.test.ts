@@ -6,10 +6,16 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database, DatabaseHandle } from '../db';
-import { stations, users } from '../db/schema';
+import { users } from '../db/schema';
 import type { SessionUser } from '../auth/session-user';
 import { testEngines } from '../testing/databases';
-import { createCategory, createJob, createStation, createUser } from '../testing/fixtures';
+import {
+	createCategory,
+	createJob,
+	createStation,
+	createUser,
+	setStationSettings
+} from '../testing/fixtures';
 import { createCallerFactory } from '../trpc/core';
 import { boardRouter } from '../trpc/routers/board';
 import { DEFAULT_KPI_SETTINGS } from '../../shared/kpi-settings';
@@ -193,15 +199,12 @@ for (const engine of testEngines()) {
 
 		it("measures against the station's current thresholds, and marks nothing without them", async () => {
 			const setThresholds = (avg_response_hours: { pass: number; excellent: number } | null) =>
-				db
-					.update(stations)
-					.set({
-						kpiSettings: {
-							...DEFAULT_KPI_SETTINGS,
-							thresholds: { ...DEFAULT_KPI_SETTINGS.thresholds, avg_response_hours }
-						}
-					})
-					.where(eq(stations.id, stationId));
+				setStationSettings(db, stationId, {
+					kpiSettings: {
+						...DEFAULT_KPI_SETTINGS,
+						thresholds: { ...DEFAULT_KPI_SETTINGS.thresholds, avg_response_hours }
+					}
+				});
 			try {
 				await setThresholds({ pass: 4, excellent: 1 });
 				const strict = await read(desk);

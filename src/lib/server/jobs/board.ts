@@ -25,12 +25,17 @@ import {
 	type OpenJobsBoard
 } from '../../shared/board';
 import { isoUtc } from '../review/sql';
+import { stationToday, versionInForce } from '../kpi/settings-in-force';
 
-/** The station's response-time thresholds in hours (null when response time is not scored). */
+/**
+ * The station's response-time thresholds in hours (null when response time is not scored), of
+ * the settings in force today: the running period is scored with them.
+ */
 function stationThresholds(stationId: string): SQL {
+	const id = sql`${stationId}::uuid`;
 	return sql`SELECT (s.kpi_settings #>> '{thresholds,avg_response_hours,pass}')::float8 AS pass,
 		(s.kpi_settings #>> '{thresholds,avg_response_hours,excellent}')::float8 AS excellent
-	FROM stations s WHERE s.id = ${stationId}::uuid`;
+	FROM ${versionInForce(id, stationToday(id))} s`;
 }
 
 /**

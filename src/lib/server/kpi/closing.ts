@@ -18,7 +18,8 @@ import { periodClosures } from '../db/schema';
 import type { SessionUser } from '../auth/session-user';
 import { requireSupervisor } from '../jobs/access';
 import { invalidFieldReason, refusal, Refusal } from '../refusal';
-import { lockStation } from '../stations/settings/editing';
+import { lockSettings } from '../stations/settings/versions';
+import { settingsForPeriod } from './settings-in-force';
 import { zonedDay } from '../../shared/time/local-time';
 import { periodContaining } from '../../shared/time/periods';
 import {
@@ -54,7 +55,10 @@ export async function closeMonth(
 	}
 	const period = { from, to };
 	await inTransaction(db, user, async (tx) => {
-		const station = await lockStation(tx, user);
+		// The station row locked as a settings edit locks it: two closes (or a close and a settings
+		// change) queue.
+		await lockSettings(tx, user, undefined);
+		const station = await settingsForPeriod(tx, { stationId: user.stationId, to });
 		if (await closureOf(tx, user.stationId, period)) throw alreadyClosed(input.month);
 		// Taken before the numbers are read, so nothing written after them escapes the list of
 		// changes since closing (a write between the two is listed although counted: harmless).

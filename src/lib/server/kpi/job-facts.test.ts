@@ -17,7 +17,8 @@ import {
 	createJob,
 	createPart,
 	createStation,
-	createUser
+	createUser,
+	setStationSettings
 } from '../testing/fixtures';
 import { jobFacts } from './job-facts';
 import { computeScorecard } from './scorecard';
@@ -118,7 +119,7 @@ for (const engine of testEngines()) {
 				.set({ reportedAt: day(40) })
 				.where(eq(jobs.id, r.id));
 			expect((await factOf(a.id))?.reworked_by).toEqual([]);
-			await db.update(stations).set({ reworkWindowDays: 60 }).where(eq(stations.id, station.id));
+			await setStationSettings(db, station.id, { reworkWindowDays: 60 });
 			expect((await factOf(a.id))?.reworked_by).toEqual([r.jobNo]);
 			// Renumbered, then cancelled.
 			await db.update(jobs).set({ jobNo: 'R-2' }).where(eq(jobs.id, r.id));

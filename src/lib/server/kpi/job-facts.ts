@@ -5,7 +5,8 @@
  * Conventions the spec leaves open, decided here:
  * - The rework window is `rework_window_days` × 24 hours of elapsed time, not calendar days:
  *   timestamptz + 'n days' would follow the session's time zone across DST changes, which
- *   differs between servers.
+ *   differs between servers. Its days are those of the settings version in force on the job's
+ *   completion date (settings-in-force.ts), so a later change never rewrites an earlier job.
  * - Serials are compared by `device_serial_key`, a generated column: trimmed of every Unicode
  *   white space (as String.prototype.trim), then lower-cased; see schema.ts.
  * - A job's follow-ups count whenever they were made, even outside the period.
@@ -31,6 +32,7 @@ import {
 	type JobFact
 } from '../../shared/kpi';
 import { parseStationPeriod, type StationPeriod } from './period';
+import { versionInForce } from './settings-in-force';
 
 export interface JobFactsScope extends StationPeriod {
 	/** Only this technician's jobs (the drill-down of one row). */
@@ -52,7 +54,7 @@ function computedFactsCtes(stationIdValue: string, jobIds: SQL): SQL {
 	const stationId = sql`${stationIdValue}::uuid`;
 	return sql`
 rule_station AS (
-	SELECT s.id, s.time_zone, s.rework_window_days * interval '24 hours' AS rework_window
+	SELECT s.id, s.time_zone
 	FROM stations s
 	WHERE s.id = ${stationId}
 ),
@@ -130,6 +132,10 @@ raw_facts AS (
 		], NULL) AS flags
 	FROM job_timing jt
 	CROSS JOIN rule_station s
+	CROSS JOIN LATERAL (
+		SELECT v.rework_window_days * interval '24 hours' AS rework_window
+		FROM ${versionInForce(stationId, sql`(jt.completed_at AT TIME ZONE s.time_zone)::date`)} v
+	) rw
 	-- Each job's reworks, follow-ups and parts as lateral probes by key, not as CTEs joined
 	-- afterwards: the planner cannot count a CTE's rows, and joining CTEs of all of a station's
 	-- jobs (its first refresh) turned into nested loops over whole CTEs, for minutes.
@@ -151,7 +157,7 @@ raw_facts AS (
 				AND same.device_serial_key <> ''
 				AND same.device_serial_key = jt.device_serial_key
 				AND same.reported_at > jt.completed_at
-				AND same.reported_at <= jt.completed_at + s.rework_window
+				AND same.reported_at <= jt.completed_at + rw.rework_window
 				AND same.status <> 'cancelled'
 				AND same.id <> jt.id
 				AND same.previous_job_id IS DISTINCT FROM jt.id
@@ -339,8 +345,8 @@ GROUP BY f.day, f.technician_id`);
 }
 
 /**
- * For readers: the CTEs \`station\` (settings and the period's instants in the station's time
- * zone) and \`job_facts\` (the materialised facts of the period's completed jobs, optionally of one
+ * For readers: the CTEs \`station\` (the period's instants in the station's time zone) and
+ * \`job_facts\` (the materialised facts of the period's completed jobs, optionally of one
  * technician), without the leading WITH. Call refreshJobFacts() first.
  */
 export function jobFactsCtes(scope: JobFactsScope): SQL {
@@ -352,8 +358,6 @@ export function jobFactsCtes(scope: JobFactsScope): SQL {
 station AS (
 	SELECT
 		s.id,
-		s.min_jobs_for_ranking,
-		s.kpi_settings,
 		(${scope.from}::date::timestamp AT TIME ZONE s.time_zone) AS period_start,
 		(${scope.to}::date::timestamp AT TIME ZONE s.time_zone) AS period_end
 	FROM stations s

@@ -8,14 +8,13 @@
  * relative tolerance of 1e-9 (numeric vs float arithmetic). Composite scores are rounded to 9
  * decimals on both sides before grading and ranking (SCORE_DECIMALS), so ties agree.
  */
-import { eq } from 'drizzle-orm';
 import fc from 'fast-check';
 import { FOLLOW_UP_SOURCES } from '../../shared/honesty-domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database, DatabaseHandle } from '../db';
-import { faultCategories, followUps, jobParts, jobs, parts, stations, users } from '../db/schema';
+import { faultCategories, followUps, jobParts, jobs, parts, users } from '../db/schema';
 import { testEngines } from '../testing/databases';
-import { createStation } from '../testing/fixtures';
+import { createStation, setStationSettings } from '../testing/fixtures';
 import { SCORED_KPIS, JOB_STATUSES, type KpiSettings } from '../../shared/domain';
 import { DEFAULT_KPI_SETTINGS } from '../../shared/kpi-settings';
 import { computeScorecard } from './scorecard';
@@ -261,14 +260,11 @@ function buildData(scenario: Scenario): ReferenceData {
 async function insertStation(db: Database, code: string, data: ReferenceData) {
 	const station = await createStation(db, code, data.station.timeZone);
 	const stationId = station.id;
-	await db
-		.update(stations)
-		.set({
-			reworkWindowDays: data.station.reworkWindowDays,
-			minJobsForRanking: data.station.minJobsForRanking,
-			kpiSettings: data.station.kpiSettings
-		})
-		.where(eq(stations.id, stationId));
+	await setStationSettings(db, stationId, {
+		reworkWindowDays: data.station.reworkWindowDays,
+		minJobsForRanking: data.station.minJobsForRanking,
+		kpiSettings: data.station.kpiSettings
+	});
 	await db.insert(users).values(data.users.map((u) => ({ stationId, ...u })));
 	if (data.categories.length) {
 		await db

@@ -25,14 +25,22 @@ import {
 	type KpiThreshold,
 	type ScoredKpi
 } from '../../shared/domain';
-import { fromZonedInput } from '../../shared/time/local-time';
+import { fromZonedInput, zonedDay } from '../../shared/time/local-time';
+import { addDays } from '../../shared/time/periods';
 import type { FollowUpSource } from '../../shared/honesty-domain';
 
-export interface ReferenceStation {
-	timeZone: string;
+/** The settings of a station from a date on (kpi-rules.md, "Settings versions"). */
+export interface ReferenceSettings {
 	reworkWindowDays: number;
 	minJobsForRanking: number;
 	kpiSettings: KpiSettings;
+}
+
+/** The settings above are the station's first version, in force from the beginning. */
+export interface ReferenceStation extends ReferenceSettings {
+	timeZone: string;
+	/** Later versions, each in force from its local date 'YYYY-MM-DD' on. */
+	versions?: (ReferenceSettings & { effectiveFrom: string })[];
 }
 
 export interface ReferenceJob {
@@ -68,6 +76,28 @@ export interface ReferenceData {
 		satisfaction: number | null;
 		issueResolved: boolean | null;
 	}[];
+	/** The station's local date now, 'YYYY-MM-DD': the scoring day of a running period. */
+	today?: string;
+}
+
+/** The settings in force on a local date: the latest version effective on or before it. */
+export function settingsOn(station: ReferenceStation, day: string): ReferenceSettings {
+	let inForce: ReferenceSettings = station;
+	let since = '';
+	for (const version of station.versions ?? []) {
+		if (version.effectiveFrom <= day && version.effectiveFrom > since) {
+			inForce = version;
+			since = version.effectiveFrom;
+		}
+	}
+	return inForce;
+}
+
+/** A period is scored with the settings in force on its last day, or today while it runs. */
+function periodSettings(data: ReferenceData, period: KpiPeriod): ReferenceSettings {
+	const today = data.today ?? zonedDay(new Date(), data.station.timeZone);
+	const lastDay = addDays(period.to, -1);
+	return settingsOn(data.station, lastDay < today ? lastDay : today);
 }
 
 /** The instant of local midnight starting `date` in `timeZone`. */
@@ -128,7 +158,12 @@ function computeFacts(
 	const { station } = data;
 	const start = localMidnight(period.from, station.timeZone);
 	const end = localMidnight(period.to, station.timeZone);
-	const windowMs = station.reworkWindowDays * 24 * 3600 * 1000;
+	// The rework window of the version in force on the job's local completion date.
+	const windowMs = (job: ReferenceJob) =>
+		settingsOn(station, zonedDay(job.completedAt!, station.timeZone)).reworkWindowDays *
+		24 *
+		3600 *
+		1000;
 	const usersById = new Map(data.users.map((u) => [u.id, u]));
 	const minutesByCategory = new Map(data.categories.map((c) => [c.id, c.standardMinutes]));
 	const floorByCategory = new Map(
@@ -167,7 +202,7 @@ function computeFacts(
 			if (r.previousJobId === job.id) return true;
 			if (key === '' || serialKey(r.deviceSerial) !== key) return false;
 			const reported = r.reportedAt.getTime();
-			return reported > completed && reported <= completed + windowMs;
+			return reported > completed && reported <= completed + windowMs(job);
 		});
 		const followUps = followUpsOf.get(job.id) ?? [];
 		const rated = followUps
@@ -328,15 +363,16 @@ export function referenceScorecard(data: ReferenceData, period: KpiPeriod): Scor
 		if (jobs) jobs.push(fact);
 		else byTechnician.set(fact.technician_id, [fact]);
 	}
+	const settings = periodSettings(data, period);
 	const rows = [...byTechnician.values()].map((jobs): ScorecardRow => ({
 		login: jobs[0].technician_login,
 		name: jobs[0].technician_name,
-		...aggregateRow(jobs, data.station.kpiSettings),
+		...aggregateRow(jobs, settings.kpiSettings),
 		rank: null
 	}));
 	const ranks = competitionRanks(
 		rows.map((row) => ({ score: row.score, jobsCompleted: row.jobs_completed })),
-		data.station.minJobsForRanking
+		settings.minJobsForRanking
 	);
 	rows.forEach((row, i) => (row.rank = ranks[i]));
 	return rows.sort(
@@ -349,7 +385,7 @@ export function referenceScorecard(data: ReferenceData, period: KpiPeriod): Scor
 /** The station's own row: every completed job of the period as one group; null without any. */
 export function referenceStationKpis(data: ReferenceData, period: KpiPeriod): StationKpiRow | null {
 	const facts = computeFacts(data, period);
-	return facts.length === 0 ? null : aggregateRow(facts, data.station.kpiSettings);
+	return facts.length === 0 ? null : aggregateRow(facts, periodSettings(data, period).kpiSettings);
 }
 
 // Scoring (kpi.md "Scoring"), as scorecard.ts computes it in SQL.

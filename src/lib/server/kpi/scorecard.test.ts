@@ -3,17 +3,17 @@
  * expected numbers are worked out in the comments, not taken from the engine.
  */
 import { randomUUID } from 'node:crypto';
-import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database, DatabaseHandle } from '../db';
-import { followUps, jobParts, stations, type Job, type NewJob } from '../db/schema';
+import { followUps, jobParts, type Job, type NewJob } from '../db/schema';
 import { testEngines } from '../testing/databases';
 import {
 	createCategory,
 	createJob,
 	createPart,
 	createStation,
-	createUser
+	createUser,
+	setStationSettings
 } from '../testing/fixtures';
 import type { SessionUser } from '../auth/session-user';
 import type { KpiSettings } from '../../shared/domain';
@@ -60,7 +60,7 @@ for (const engine of testEngines()) {
 		}
 
 		async function setKpiSettings(stationId: string, kpiSettings: KpiSettings) {
-			await db.update(stations).set({ kpiSettings }).where(eq(stations.id, stationId));
+			await setStationSettings(db, stationId, { kpiSettings });
 		}
 
 		async function stationWithTechnician(login = 'tech') {
@@ -283,7 +283,7 @@ for (const engine of testEngines()) {
 
 		it('uses the station’s own rework window', async () => {
 			const { station: s, tech } = await stationWithTechnician();
-			await db.update(stations).set({ reworkWindowDays: 7 }).where(eq(stations.id, s.id));
+			await setStationSettings(db, s.id, { reworkWindowDays: 7 });
 			await completedJob(tech, { jobNo: 'IN', deviceSerial: 'W7' });
 			await createJob(db, tech, {
 				jobNo: 'R-IN',
@@ -553,7 +553,7 @@ for (const engine of testEngines()) {
 
 		it('ranks 1, 1, 3 and leaves technicians below min_jobs_for_ranking unranked', async () => {
 			const s = await station();
-			await db.update(stations).set({ minJobsForRanking: 2 }).where(eq(stations.id, s.id));
+			await setStationSettings(db, s.id, { minJobsForRanking: 2 });
 			await setKpiSettings(s.id, { ...DEFAULT_KPI_SETTINGS, minimums: NO_MINIMUMS });
 			const [ann, bob, cat, dan] = await Promise.all(
 				['ann', 'bob', 'cat', 'dan'].map((login) => createUser(db, s, login))
@@ -601,10 +601,7 @@ for (const engine of testEngines()) {
 				},
 				minimums: NO_MINIMUMS
 			};
-			await db
-				.update(stations)
-				.set({ kpiSettings: settings, minJobsForRanking: 1 })
-				.where(eq(stations.id, s.id));
+			await setStationSettings(db, s.id, { kpiSettings: settings, minJobsForRanking: 1 });
 			const thrifty = await createUser(db, s, 'thrifty');
 			const careful = await createUser(db, s, 'careful');
 			const average = await createUser(db, s, 'average');
@@ -635,10 +632,7 @@ for (const engine of testEngines()) {
 			] as const) {
 				csatOnly.weights[kpi] = 0;
 			}
-			await db
-				.update(stations)
-				.set({ kpiSettings: csatOnly, minJobsForRanking: 0 })
-				.where(eq(stations.id, s.id));
+			await setStationSettings(db, s.id, { kpiSettings: csatOnly, minJobsForRanking: 0 });
 			const unrated = await createUser(db, s, 'unrated');
 			const rated = await createUser(db, s, 'rated');
 			await completedJob(unrated);
@@ -713,10 +707,9 @@ for (const engine of testEngines()) {
 		it('reads minimums left out of stored settings as the defaults', async () => {
 			const s = await twoRatingsStation();
 			const { thresholds, weights } = DEFAULT_KPI_SETTINGS;
-			await db
-				.update(stations)
-				.set({ kpiSettings: { thresholds, weights, minimums: { csat: 2 } } as KpiSettings })
-				.where(eq(stations.id, s.id));
+			await setStationSettings(db, s.id, {
+				kpiSettings: { thresholds, weights, minimums: { csat: 2 } } as KpiSettings
+			});
 			const [row] = await computeScorecardGround(db, { stationId: s.id, ...MARCH });
 			expect(groundOf(row.kpis, 'csat')).toMatchObject({ minimum: 2, tooFew: false });
 			expect(groundOf(row.kpis, 'repair_success_rate')).toMatchObject({ minimum: 5 });

@@ -7,9 +7,10 @@
  * refreshed from the per-job facts of job-facts.ts) → `subject_kpis` (one GROUP BY per bucket
  * and subject, a technician or the whole station: counts, exact sums divided once,
  * percentile_cont median over the days' repair minutes, and each scored KPI's sample) →
- * `scoring_rules` (thresholds, weights and minimum samples read from the station's kpi_settings
- * jsonb) → `kpi_scores` (one score column per scored KPI, null below its minimum sample) →
- * `composite` (weighted mean, renormalised, rounded) → final SELECT with grade and, for
+ * `scoring_rules` (per bucket, the thresholds, weights and minimum samples of the kpi_settings
+ * jsonb of the settings version in force on the bucket's last day, or today while it runs:
+ * settings-in-force.ts) → `kpi_scores` (one score column per scored KPI, null below its minimum
+ * sample) → `composite` (weighted mean, renormalised, rounded) → final SELECT with grade and, for
  * technicians, rank(). The station's row (stationKpiQuery) is scored by the same CTEs, and the
  * ground (scorecardGroundQuery: sample, points and contribution of each KPI) is the scorecard's
  * statement with more columns, so the two never disagree.
@@ -37,6 +38,7 @@ import { DEFAULT_KPI_MINIMUMS } from '../../shared/kpi-settings';
 import type { KpiGround, ScorecardGroundRow } from '../../shared/kpi-ground';
 import { refreshJobFacts } from './job-facts';
 import { parseStationPeriod, type StationPeriod } from './period';
+import { scoringDay, versionInForce } from './settings-in-force';
 
 /** A KPI key as an SQL identifier; the keys are fixed snake_case constants. */
 function column(kpi: ScoredKpi, suffix = ''): SQL {
@@ -135,12 +137,17 @@ function compositeScoreExpression(): SQL {
 }
 
 /**
- * How the rows are grouped besides by technician, as an expression over a daily row `d`: one
- * scorecard per distinct value, each scored and ranked on its own.
+ * How the rows are grouped besides by technician: `key`, an expression over a daily row `d`,
+ * gives one scorecard per distinct value, each scored and ranked on its own; `lastDay`, an
+ * expression over a bucket's key `b.bucket`, the last local date it covers (clipped to the
+ * period's), whose settings version scores it.
  */
-type ScorecardBucket = SQL;
+export interface ScorecardBucket {
+	key: SQL;
+	lastDay: SQL;
+}
 /** The whole period is one scorecard. */
-export const WHOLE_PERIOD: ScorecardBucket = sql`''`;
+export const WHOLE_PERIOD: ScorecardBucket = { key: sql`''`, lastDay: sql`'infinity'::date` };
 
 /**
  * Whose numbers a row holds, as an expression over a daily row `d`: each technician's, or the
@@ -163,7 +170,7 @@ function scoredKpis(
 ): SQL {
 	return sql`
 WITH period_days AS (
-	SELECT ${bucketOfDay} AS bucket, ${subjectOfDay} AS subject_id, d.*
+	SELECT ${bucketOfDay.key} AS bucket, ${subjectOfDay} AS subject_id, d.*
 	FROM job_kpi_daily d
 	WHERE d.station_id = ${period.stationId}::uuid
 		AND d.day >= ${period.from}::date
@@ -225,15 +232,23 @@ kpi_values AS MATERIALIZED (
 	FROM subject_kpis sk
 	LEFT JOIN repair_medians rm ON rm.bucket = sk.bucket AND rm.subject_id = sk.subject_id
 ),
+-- Each bucket's rules: the settings version in force on its last day (or today while it
+-- runs), so a change effective later never rescores an ended period.
 scoring_rules AS (
-	SELECT s.min_jobs_for_ranking, ${scoringRuleColumns()}
-	FROM stations s
-	WHERE s.id = ${period.stationId}::uuid
+	SELECT b.bucket, s.min_jobs_for_ranking, ${scoringRuleColumns()}
+	FROM (SELECT DISTINCT bucket FROM kpi_values) b
+	CROSS JOIN LATERAL ${versionInForce(
+		sql`${period.stationId}::uuid`,
+		scoringDay(
+			sql`${period.stationId}::uuid`,
+			sql`least(${period.to}::date - 1, ${bucketOfDay.lastDay})`
+		)
+	)} s
 ),
 kpi_scores AS (
 	SELECT k.bucket, k.subject_id, ${kpiScoreColumns()}
 	FROM kpi_values k
-	CROSS JOIN scoring_rules r
+	JOIN scoring_rules r ON r.bucket = k.bucket
 ),
 composite AS (
 	SELECT
@@ -247,7 +262,7 @@ composite AS (
 		r.min_jobs_for_ranking
 	FROM kpi_values k
 	JOIN kpi_scores ks ON ks.bucket = k.bucket AND ks.subject_id = k.subject_id
-	CROSS JOIN scoring_rules r
+	JOIN scoring_rules r ON r.bucket = k.bucket
 )`;
 }
 

@@ -3,13 +3,12 @@
  * half year of history, and on a small station whose jobs sit on month boundaries, across a
  * daylight-saving change, with reworks and follow-ups in other months and custom scoring.
  */
-import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database, DatabaseHandle } from '../db';
-import { followUps, stations } from '../db/schema';
+import { followUps } from '../db/schema';
 import { resetDemoStation } from '../demo/load';
 import { testEngines } from '../testing/databases';
-import { createJob, createStation, createUser } from '../testing/fixtures';
+import { createJob, createStation, createUser, setStationSettings } from '../testing/fixtures';
 import type { SessionUser } from '../auth/session-user';
 import type { KpiSettings } from '../../shared/domain';
 import { computeScorecard } from './scorecard';
@@ -117,10 +116,7 @@ for (const engine of testEngines()) {
 						parts_cost_per_job: 1
 					}
 				};
-				await db
-					.update(stations)
-					.set({ kpiSettings: settings, minJobsForRanking: 2 })
-					.where(eq(stations.id, stationId));
+				await setStationSettings(db, stationId, { kpiSettings: settings, minJobsForRanking: 2 });
 
 				const completed = (tech: SessionUser, completedAt: string, values = {}) =>
 					createJob(db, tech, {

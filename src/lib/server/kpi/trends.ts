@@ -9,17 +9,17 @@
  * completion in the station's time zone, as it belongs to a period. The tests hold every
  * month's rows equal to computeScorecard's for that month.
  */
-import { eq, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { z as zm } from 'zod/mini';
 import type { Queryable } from '../db';
 import { queryRows } from '../db/rows';
-import { stations } from '../db/schema';
 import { kpiSettingsSchema } from '../../shared/kpi-settings';
 import type { StationScoringRules } from '../../shared/snapshots';
 import { scorecardRowSchema, type ScorecardRow } from '../../shared/kpi';
 import { refreshJobFacts } from './job-facts';
-import { scorecardQuery } from './scorecard';
+import { settingsForPeriod, settingsInForce } from './settings-in-force';
+import { scorecardQuery, type ScorecardBucket } from './scorecard';
 
 /** Longest window: three years of months keeps the statement cheap and a chart readable. */
 const MAX_TREND_MONTHS = 36;
@@ -43,22 +43,21 @@ export const monthlyScorecardRowSchema = zm.extend(scorecardRowSchema, {
 });
 export type MonthlyScorecardRow = z.infer<typeof monthlyScorecardRowSchema>;
 
-/** How a station scores its technicians: its KPI settings and the ranking minimum. */
+/**
+ * How a station scores its technicians in a period: the KPI settings and ranking minimum of the
+ * version that scores it (settings-in-force.ts); without a period, today's.
+ */
 export async function stationScoring(
 	db: Queryable,
-	stationId: string
+	stationId: string,
+	period?: { to: string }
 ): Promise<StationScoringRules> {
-	const [station] = await db
-		.select({
-			kpiSettings: stations.kpiSettings,
-			minJobsForRanking: stations.minJobsForRanking
-		})
-		.from(stations)
-		.where(eq(stations.id, stationId));
-	if (!station) throw new Error(`No station with id ${stationId}`);
+	const version = period
+		? await settingsForPeriod(db, { stationId, to: period.to })
+		: await settingsInForce(db, stationId);
 	return {
-		kpiSettings: kpiSettingsSchema.parse(station.kpiSettings),
-		minJobsForRanking: station.minJobsForRanking
+		kpiSettings: kpiSettingsSchema.parse(version.kpiSettings),
+		minJobsForRanking: version.minJobsForRanking
 	};
 }
 
@@ -80,8 +79,14 @@ export function trendWindowDates(window: TrendWindow): { from: string; to: strin
 	return { from: `${window.firstMonth}-01`, to: end.toISOString().slice(0, 10) };
 }
 
-/** Each daily row's month, 'YYYY-MM': its day is a local date of the station. */
-export const MONTH_OF_DAY = sql`to_char(d.day, 'YYYY-MM')`;
+/**
+ * Each daily row's month, 'YYYY-MM' (its day is a local date of the station), scored with the
+ * settings of the month's last day.
+ */
+export const MONTH_OF_DAY: ScorecardBucket = {
+	key: sql`to_char(d.day, 'YYYY-MM')`,
+	lastDay: sql`(to_date(b.bucket, 'YYYY-MM') + interval '1 month')::date - 1`
+};
 
 /**
  * Every technician's scorecard row for every month of the window in which they completed a

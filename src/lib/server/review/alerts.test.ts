@@ -3,13 +3,18 @@
  * checked, and that nothing crosses stations or reaches technicians.
  */
 import { randomUUID } from 'node:crypto';
-import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database, DatabaseHandle } from '../db';
-import { followUps, jobParts, stations, type NewJob } from '../db/schema';
+import { followUps, jobParts, type NewJob } from '../db/schema';
 import type { SessionUser } from '../auth/session-user';
 import { testEngines } from '../testing/databases';
-import { createJob, createPart, createStation, createUser } from '../testing/fixtures';
+import {
+	createJob,
+	createPart,
+	createStation,
+	createUser,
+	setStationSettings
+} from '../testing/fixtures';
 import { createCallerFactory } from '../trpc/core';
 import { reviewRouter } from '../trpc/routers/review';
 import { alertsReportSchema } from './schemas';
@@ -88,10 +93,7 @@ for (const engine of testEngines()) {
 			handle = await engine.open();
 			db = handle.db;
 			const north = await createStation(db, 'NORTH');
-			await db
-				.update(stations)
-				.set({ minJobsForRanking: 3, kpiSettings: MINIMUMS_OF_3 })
-				.where(eq(stations.id, north.id));
+			await setStationSettings(db, north.id, { minJobsForRanking: 3, kpiSettings: MINIMUMS_OF_3 });
 			boss = await createUser(db, north, 'boss', 'supervisor');
 			steady = await createUser(db, north, 'steady');
 			slowpoke = await createUser(db, north, 'slowpoke');
@@ -213,10 +215,7 @@ for (const engine of testEngines()) {
 
 		it('raises no alert on a KPI with too few samples', async () => {
 			const east = await createStation(db, 'EAST');
-			await db
-				.update(stations)
-				.set({ minJobsForRanking: 3, kpiSettings: MINIMUMS_OF_3 })
-				.where(eq(stations.id, east.id));
+			await setStationSettings(db, east.id, { minJobsForRanking: 3, kpiSettings: MINIMUMS_OF_3 });
 			const eastBoss = await createUser(db, east, 'boss', 'supervisor');
 			const rarelyRated = await createUser(db, east, 'rarely');
 			// Three good jobs, one rated 1 and two without a follow-up: satisfaction 0 from one

@@ -1,14 +1,16 @@
 /**
  * The alerts page's data: per technician, the KPIs below pass or dropping sharply (rules in
  * alert-rules.ts). The KPI values and samples come from computeScorecardGround for the period
- * and for the period before it (comparisonPeriod, shared/time/periods.ts), so they are exactly
- * the numbers the scorecard shows, "too few" included.
+ * and for the period before it (comparisonPeriod, shared/time/periods.ts: while the period runs,
+ * only as many days of the period before as have passed), so they are exactly the numbers the
+ * scorecard shows, "too few" included; the thresholds and ranking minimum are those the period
+ * is scored with.
  */
-import { eq, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import type { Queryable } from '../db';
 import { queryRows } from '../db/rows';
-import { stations } from '../db/schema';
 import { computeScorecardGround } from '../kpi/scorecard';
+import { settingsForPeriod } from '../kpi/settings-in-force';
 import { parseStationPeriod, type StationPeriod } from '../kpi/period';
 import {
 	SHARP_RATE_DROP,
@@ -22,12 +24,17 @@ import type { AlertsReport } from './schemas';
 
 export async function reviewAlerts(db: Queryable, input: StationPeriod): Promise<AlertsReport> {
 	const { stationId, from, to } = parseStationPeriod(input);
-	const before = comparisonPeriod({ from, to });
-	const [station] = await db
-		.select({ kpiSettings: stations.kpiSettings, minJobs: stations.minJobsForRanking })
-		.from(stations)
-		.where(eq(stations.id, stationId));
+	const [station] = await queryRows<{ today: string }>(
+		db,
+		sql`SELECT (now() AT TIME ZONE time_zone)::date::text AS today
+		FROM stations WHERE id = ${stationId}::uuid`
+	);
 	if (!station) throw new Error(`Station ${stationId} does not exist.`);
+	const before = comparisonPeriod({ from, to }, station.today);
+	const { kpiSettings, minJobsForRanking: minJobs } = await settingsForPeriod(db, {
+		stationId,
+		to
+	});
 
 	const current = await computeScorecardGround(db, { stationId, from, to });
 	const previous = await computeScorecardGround(db, { stationId, ...before });
@@ -44,7 +51,7 @@ export async function reviewAlerts(db: Queryable, input: StationPeriod): Promise
 	let checkedCount = 0;
 	for (const row of current) {
 		const ref = { technicianId: idByLogin.get(row.login)!, login: row.login, name: row.name };
-		if (!hasEnoughJobs(row.jobs_completed, station.minJobs)) {
+		if (!hasEnoughJobs(row.jobs_completed, minJobs)) {
 			insufficient.push({ ...ref, jobsCompleted: row.jobs_completed });
 			continue;
 		}
@@ -53,8 +60,8 @@ export async function reviewAlerts(db: Queryable, input: StationPeriod): Promise
 		const alerts = kpiAlerts(
 			kpiValuesOf(row),
 			previousRow && kpiValuesOf(previousRow),
-			station.kpiSettings,
-			station.minJobs
+			kpiSettings,
+			minJobs
 		);
 		if (alerts.length === 0) continue;
 		technicians.push({
@@ -73,7 +80,7 @@ export async function reviewAlerts(db: Queryable, input: StationPeriod): Promise
 	return {
 		period: { from, to },
 		previousPeriod: before,
-		minJobs: station.minJobs,
+		minJobs,
 		rule: { sharpRateDrop: SHARP_RATE_DROP, sharpRiseRatio: SHARP_RISE_RATIO },
 		technicians,
 		checkedCount,

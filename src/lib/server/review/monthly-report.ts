@@ -108,7 +108,7 @@ export async function monthlyReport(
 	const rows = await reportScorecard(db, period);
 	const ground = await scorecardGroundOfPeriod(db, period.stationId, period);
 	const facts = await jobFacts(db, period);
-	const scoring = await stationScoring(db, user.stationId);
+	const scoring = await stationScoring(db, user.stationId, period);
 	const factsByLogin = new Map<string, JobFact[]>();
 	for (const fact of facts) {
 		const own = factsByLogin.get(fact.technician_login) ?? [];

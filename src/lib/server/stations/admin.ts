@@ -12,6 +12,7 @@ import type { SessionUser } from '../auth/session-user';
 import type { AccountActor } from '../auth/accounts';
 import type { newStationSchema } from '../../shared/schemas';
 import { refusal } from '../refusal';
+import { insertFirstSettingsVersion } from './settings/versions';
 
 const stationColumns = {
 	id: stations.id,
@@ -42,20 +43,23 @@ export async function createStation(db: Queryable, input: NewStation, actor: Acc
 			'station_create_not_allowed'
 		);
 	}
-	const [created] = await db
-		.insert(stations)
-		.values(input)
-		.onConflictDoNothing({ target: stations.code })
-		.returning(stationColumns);
-	if (!created) {
-		throw refusal(
-			'CONFLICT',
-			`The station code "${input.code}" is already taken.`,
-			'station_code_taken',
-			{ code: input.code }
-		);
-	}
-	return created;
+	return db.transaction(async (tx) => {
+		const [created] = await tx
+			.insert(stations)
+			.values(input)
+			.onConflictDoNothing({ target: stations.code })
+			.returning(stationColumns);
+		if (!created) {
+			throw refusal(
+				'CONFLICT',
+				`The station code "${input.code}" is already taken.`,
+				'station_code_taken',
+				{ code: input.code }
+			);
+		}
+		await insertFirstSettingsVersion(tx, created.id);
+		return created;
+	});
 }
 
 /** The station with this (already upper-cased) code, or null: the command line names stations by code. */

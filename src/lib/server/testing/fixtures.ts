@@ -1,7 +1,18 @@
 /** Small builders for integration tests: a station, its people and its jobs. */
 import { randomUUID } from 'node:crypto';
-import type { Database } from '../db';
-import { faultCategories, jobs, parts, stations, users, type NewJob } from '../db/schema';
+import { eq } from 'drizzle-orm';
+import type { Database, Queryable } from '../db';
+import {
+	faultCategories,
+	jobs,
+	kpiSettingsVersions,
+	parts,
+	stations,
+	users,
+	type KpiSettingsVersion,
+	type NewJob
+} from '../db/schema';
+import { insertFirstSettingsVersion } from '../stations/settings/versions';
 import type { SessionUser } from '../auth/session-user';
 import type { UserRole } from '../../shared/domain';
 
@@ -10,7 +21,27 @@ export async function createStation(db: Database, code: string, timeZone = 'Asia
 		.insert(stations)
 		.values({ code, name: `${code} 服务站`, timeZone })
 		.returning();
+	await insertFirstSettingsVersion(db, station.id);
 	return station;
+}
+
+/**
+ * Sets a station's KPI settings for tests as if they had always been so: every version of the
+ * station (and stations' copy) gets them. Changes dated by a supervisor go through the settings
+ * service instead.
+ */
+export async function setStationSettings(
+	db: Queryable,
+	stationId: string,
+	settings: Partial<
+		Pick<KpiSettingsVersion, 'kpiSettings' | 'reworkWindowDays' | 'minJobsForRanking'>
+	>
+) {
+	await db
+		.update(kpiSettingsVersions)
+		.set(settings)
+		.where(eq(kpiSettingsVersions.stationId, stationId));
+	await db.update(stations).set(settings).where(eq(stations.id, stationId));
 }
 
 export async function createUser(

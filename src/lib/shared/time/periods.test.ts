@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import {
 	MAX_CUSTOM_DAYS,
+	comparedPeriod,
 	comparisonPeriod,
+	isRunning,
 	monthsEnding,
 	nextPeriod,
 	parsePeriodKey,
@@ -207,6 +209,55 @@ describe('the period an alert compares with', () => {
 		['2026-02-01', '2026-05-01', '2025-11-04', '2026-02-01'],
 		['2026-03-01', '2026-05-01', '2025-12-30', '2026-03-01']
 	])('[%s, %s) → [%s, %s)', (from, to, previousFrom, previousTo) => {
-		expect(comparisonPeriod({ from, to })).toEqual({ from: previousFrom, to: previousTo });
+		// An ended period (today after it) meets the whole period before.
+		expect(comparisonPeriod({ from, to }, '2027-01-01')).toEqual({
+			from: previousFrom,
+			to: previousTo
+		});
+	});
+
+	it.each([
+		// Day 3 of a month meets days 1–3 of the month before, not the whole of it.
+		['2026-12-01', '2027-01-01', '2026-12-03', '2026-11-01', '2026-11-04'],
+		// The first day meets the first day.
+		['2026-12-01', '2027-01-01', '2026-12-01', '2026-11-01', '2026-11-02'],
+		// Past the end of a shorter month before: all of it, never into the running month.
+		['2026-03-01', '2026-04-01', '2026-03-30', '2026-02-01', '2026-03-01'],
+		// A running week, quarter and custom range alike.
+		['2026-03-09', '2026-03-16', '2026-03-10', '2026-03-02', '2026-03-04'],
+		['2026-04-01', '2026-07-01', '2026-05-15', '2026-01-01', '2026-02-15'],
+		['2026-03-10', '2026-03-20', '2026-03-10', '2026-02-28', '2026-03-01']
+	])(
+		'[%s, %s) running on %s → so far against [%s, %s)',
+		(from, to, today, previousFrom, previousTo) => {
+			expect(comparisonPeriod({ from, to }, today)).toEqual({
+				from: previousFrom,
+				to: previousTo
+			});
+		}
+	);
+});
+
+describe('a running period ("so far")', () => {
+	it('runs from its first day until the day before its end', () => {
+		expect(isRunning(JULY, '2026-06-30')).toBe(false);
+		expect(isRunning(JULY, '2026-07-01')).toBe(true);
+		expect(isRunning(JULY, '2026-07-31')).toBe(true);
+		expect(isRunning(JULY, '2026-08-01')).toBe(false);
+	});
+
+	it('is compared with as many days of the period before, as a custom range', () => {
+		expect(comparedPeriod(JULY, TODAY)).toEqual({
+			kind: 'custom',
+			from: '2026-06-01',
+			to: '2026-06-16'
+		});
+		// On its last day it meets the whole period before, which keeps its kind.
+		expect(comparedPeriod(JULY, '2026-07-31')).toEqual(previousPeriod(JULY));
+	});
+
+	it('is compared with the whole period before once it has ended, or before it begins', () => {
+		expect(comparedPeriod(JULY, '2026-08-02')).toEqual(previousPeriod(JULY));
+		expect(comparedPeriod(JULY, '2026-06-02')).toEqual(previousPeriod(JULY));
 	});
 });

@@ -199,12 +199,31 @@ function periodOfRange(range: LocalDateRange): ScorecardPeriod {
 	return { kind: 'custom', from: range.from, to: range.to };
 }
 
+/** Whether `today` falls inside the period: it is still running, its numbers are "so far". */
+export function isRunning(period: LocalDateRange, today: string): boolean {
+	return period.from <= today && today < period.to;
+}
+
 /**
- * The period a range is compared with, whatever kind it came as (the alerts get bare dates):
- * the previousPeriod of the calendar period it spans, else as many days just before.
+ * The period `period` is compared with on `today` (the trend arrows and the alerts). An ended
+ * period: the whole period before. A running one: the same number of days (today included)
+ * from the start of the period before, never past its end, so day 3 of a month meets days 1–3
+ * of the month before rather than all of it.
  */
-export function comparisonPeriod(range: LocalDateRange): LocalDateRange {
-	const { from, to } = previousPeriod(periodOfRange(range));
+export function comparedPeriod(period: ScorecardPeriod, today: string): ScorecardPeriod {
+	const before = previousPeriod(period);
+	if (!isRunning(period, today)) return before;
+	const elapsed = daysBetween(period.from, today) + 1;
+	const to = addDays(before.from, Math.min(elapsed, daysBetween(before.from, before.to)));
+	return to === before.to ? before : { kind: 'custom', from: before.from, to };
+}
+
+/**
+ * The period a range is compared with on `today`, whatever kind it came as (the alerts get
+ * bare dates): comparedPeriod of the calendar period it spans, else as many days just before.
+ */
+export function comparisonPeriod(range: LocalDateRange, today: string): LocalDateRange {
+	const { from, to } = comparedPeriod(periodOfRange(range), today);
 	return { from, to };
 }
 

@@ -1,6 +1,7 @@
 import { json } from '@sveltejs/kit';
 import { serverCaller } from '$lib/server/trpc/caller';
-import { addDays, monthsEnding, previousPeriod } from '$lib/shared/time/periods';
+import { addDays, comparedPeriod, monthsEnding } from '$lib/shared/time/periods';
+import { zonedDay } from '$lib/shared/time/local-time';
 import type { StationScorecardSnapshot } from '$lib/shared/snapshots';
 import { periodOfRequest, supervisorOfRequest } from '../scorecard-request.server';
 import type { RequestHandler } from './$types';
@@ -18,7 +19,9 @@ const TREND_MONTHS = 6;
 export const GET: RequestHandler = async (event) => {
 	const user = supervisorOfRequest(event.locals);
 	const period = periodOfRequest(event.url, user);
-	const previous = previousPeriod(period);
+	// A running period is compared with as many days of the one before ("so far").
+	const today = zonedDay(new Date(), user.timeZone);
+	const previous = comparedPeriod(period, today);
 	const trendMonths = monthsEnding(addDays(period.to, -1), TREND_MONTHS).map((first) =>
 		first.slice(0, 7)
 	);
@@ -41,7 +44,7 @@ export const GET: RequestHandler = async (event) => {
 		caller.kpi.stationKpis({ from: period.from, to: period.to }),
 		caller.kpi.stationKpis({ from: previous.from, to: previous.to }),
 		caller.kpi.stationTrends({ firstMonth: trendMonths[0], months: TREND_MONTHS }),
-		caller.kpi.scoring(),
+		caller.kpi.scoring({ from: period.from, to: period.to }),
 		caller.stations.technicianSummary(),
 		caller.worklists.counts({ from: period.from, to: period.to }),
 		caller.periods.closure({ from: period.from, to: period.to })
@@ -49,6 +52,7 @@ export const GET: RequestHandler = async (event) => {
 	const snapshot: StationScorecardSnapshot = {
 		station: { code: user.stationCode, name: user.stationName, timeZone: user.timeZone },
 		period,
+		today,
 		previousPeriod: previous,
 		rows,
 		ground,

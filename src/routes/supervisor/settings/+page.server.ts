@@ -93,6 +93,11 @@ function wholeNumber(form: FormData, name: string): number {
 	return typedNumber(text(form, name)) ?? Number.NaN;
 }
 
+/** The date a change takes effect from; left empty, the service takes today. */
+function effectiveFrom(form: FormData): string | undefined {
+	return text(form, 'effectiveFrom').trim() || undefined;
+}
+
 /**
  * Runs a settings change and turns refusals into field problems: validation (whether from the
  * input schema or the service) → 400 with a problem per field; NOT_FOUND → 404.
@@ -177,12 +182,16 @@ export const actions: Actions = {
 				);
 				input.minimums![kpi] = wholeNumber(form, kpiFieldName(kpi, 'minimum'));
 			}
-			return caller.settings.updateKpi(input);
+			return caller.settings.updateKpi({ ...input, effectiveFrom: effectiveFrom(form) });
 		});
 	},
 
-	reset: (event) =>
-		attempt(event, { section: 'reset' }, topLevelField, (caller) => caller.settings.resetKpi()),
+	reset: async (event) => {
+		const form = await event.request.formData();
+		return attempt(event, { section: 'reset', values: formValues(form) }, topLevelField, (caller) =>
+			caller.settings.resetKpi({ effectiveFrom: effectiveFrom(form) })
+		);
+	},
 
 	ahp: async (event) => {
 		const form = await event.request.formData();
@@ -196,7 +205,11 @@ export const actions: Actions = {
 			{ section: 'ahp', values: { ...formValues(form), kpis: kpis.join(',') } },
 			fieldOf,
 			async (caller) => {
-				const applied = await caller.settings.applyAhp({ kpis, matrix });
+				const applied = await caller.settings.applyAhp({
+					kpis,
+					matrix,
+					effectiveFrom: effectiveFrom(form)
+				});
 				return { changed: applied.changed, cr: applied.cr };
 			}
 		);
@@ -214,7 +227,8 @@ export const actions: Actions = {
 			(caller) =>
 				caller.settings.updateRanking({
 					reworkWindowDays: wholeNumber(form, 'reworkWindowDays'),
-					minJobsForRanking: wholeNumber(form, 'minJobsForRanking')
+					minJobsForRanking: wholeNumber(form, 'minJobsForRanking'),
+					effectiveFrom: effectiveFrom(form)
 				})
 		);
 	},

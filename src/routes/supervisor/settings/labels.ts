@@ -149,6 +149,12 @@ export function problemText(problem: FieldProblem): string {
 			return m.settings_problem_ahp_kpi_not_scored({
 				kpi: kpiName(params.kpi as ScoredKpi)
 			});
+		case 'effective_date_invalid':
+			return m.pv_problem_effective_date_invalid();
+		case 'effective_date_past':
+			return m.pv_problem_effective_date_past({ today: String(params.today ?? '') });
+		case 'effective_date_too_far':
+			return m.pv_problem_effective_date_too_far({ latest: String(params.latest ?? '') });
 		case 'not_found':
 			return m.settings_problem_not_found();
 		case 'invalid':

@@ -2,16 +2,15 @@
  * Weights derived with AHP (kpi.md): the supervisor compares KPIs pairwise, the server
  * recomputes the weights and the consistency ratio and keeps the whole computation in the audit.
  */
-import { eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Database } from '../../db';
-import { stations } from '../../db/schema';
 import type { SessionUser } from '../../auth/session-user';
 import { SCORED_KPIS, type ScoredKpi } from '../../../shared/domain';
 import { ahpWeights } from '../../../shared/ahp';
 import type { AhpRecord, SettingsChangeResult } from '../../../shared/station-settings';
 import { addProblem, invalidInput, numberValue } from './fields';
-import { AHP_SUBJECT, lockStation, editSettings, writeAudit } from './editing';
+import { AHP_SUBJECT, editSettings, writeAudit } from './editing';
+import { effectiveFromSchema, lockSettings, writeSettingsVersion } from './versions';
 
 /** kpi.md: AHP compares at least three KPIs (with two, weights are just one judgement). */
 export const AHP_MIN_KPIS = 3;
@@ -25,9 +24,10 @@ export const AHP_MIN_KPIS = 3;
 export const ahpApplyInputSchema = z
 	.object({
 		kpis: z.array(z.enum(SCORED_KPIS, { error: 'is not a scored KPI' })),
-		matrix: z.array(z.array(numberValue))
+		matrix: z.array(z.array(numberValue)),
+		effectiveFrom: effectiveFromSchema
 	})
-	.transform(({ kpis, matrix }, ctx) => {
+	.transform(({ kpis, matrix, effectiveFrom }, ctx) => {
 		if (kpis.length < AHP_MIN_KPIS) {
 			addProblem(ctx, ['kpis'], 'ahp_too_few', `choose at least ${AHP_MIN_KPIS} KPIs to compare`, {
 				min: AHP_MIN_KPIS
@@ -64,7 +64,7 @@ export const ahpApplyInputSchema = z
 			return z.NEVER;
 		}
 		const { weights, lambdaMax, ci, cr } = result;
-		return { kpis, matrix, weights, lambdaMax, ci, cr };
+		return { kpis, matrix, weights, lambdaMax, ci, cr, effectiveFrom };
 	});
 
 /** Every KPI's weight, as the audit stores the weights an AHP replaced (old_value). */
@@ -90,7 +90,7 @@ export async function applyAhpWeights(
 	input: z.output<typeof ahpApplyInputSchema>
 ): Promise<SettingsChangeResult & { weights: Record<ScoredKpi, number>; cr: number }> {
 	return editSettings(db, user, async (tx) => {
-		const station = await lockStation(tx, user);
+		const station = await lockSettings(tx, user, input.effectiveFrom);
 		input.kpis.forEach((kpi, index) => {
 			if (!station.kpiSettings.thresholds[kpi]) {
 				throw invalidInput(
@@ -114,10 +114,10 @@ export async function applyAhpWeights(
 			cr: input.cr,
 			weights
 		};
-		await tx
-			.update(stations)
-			.set({ kpiSettings: { ...station.kpiSettings, weights }, updatedAt: sql`now()` })
-			.where(eq(stations.id, user.stationId));
+		await writeSettingsVersion(tx, user, station, (values) => ({
+			...values,
+			kpiSettings: { ...values.kpiSettings, weights }
+		}));
 		await writeAudit(tx, user, [
 			{ subject: AHP_SUBJECT, oldValue: station.kpiSettings.weights, newValue: record }
 		]);

@@ -100,7 +100,8 @@ for (const engine of testEngines()) {
 			const homeHistory = await as(home.supervisor).history({ page: 1, pageSize: 20 });
 			expect(homeHistory.entries.map((entry) => entry.subject).sort()).toEqual([
 				'fault_category:AWAY',
-				'rework_window_days'
+				'rework_window_days',
+				'settings_version'
 			]);
 			expect((await as(home.supervisor).get()).faultCategories.map((c) => c.name)).toEqual([
 				'home too'

@@ -1,14 +1,19 @@
-/** The station's settings as the settings page opens them: every rule with its default. */
+/**
+ * The station's settings as the settings page opens them: every rule as in force today with its
+ * default, and the list of settings versions.
+ */
 import { and, desc, eq, sql } from 'drizzle-orm';
 import type { Database } from '../../db';
 import { queryRows } from '../../db/rows';
-import { settingsAudit, stations } from '../../db/schema';
+import { settingsAudit } from '../../db/schema';
+import { settingsInForce } from '../../kpi/settings-in-force';
 import type { SessionUser } from '../../auth/session-user';
 import { DEFAULT_KPI_SETTINGS } from '../../../shared/kpi-settings';
 import type { FaultCategorySetting, StationSettings } from '../../../shared/station-settings';
 import { ahpRecordSchema } from './ahp';
 import { AHP_SUBJECT, effectiveKpiSettings, requireSettingsEditor, stationGone } from './editing';
 import { DEFAULT_MIN_JOBS_FOR_RANKING, DEFAULT_REWORK_WINDOW_DAYS } from './ranking';
+import { listSettingsVersions } from './versions';
 
 export async function readStationSettings(
 	db: Database,
@@ -16,15 +21,11 @@ export async function readStationSettings(
 ): Promise<StationSettings> {
 	requireSettingsEditor(user);
 	const [[station], categories, [lastAhpRow]] = await Promise.all([
-		db
-			.select({
-				timeZone: stations.timeZone,
-				reworkWindowDays: stations.reworkWindowDays,
-				minJobsForRanking: stations.minJobsForRanking,
-				kpiSettings: stations.kpiSettings
-			})
-			.from(stations)
-			.where(eq(stations.id, user.stationId)),
+		queryRows<{ timeZone: string; today: string }>(
+			db,
+			sql`SELECT s.time_zone AS "timeZone", (now() AT TIME ZONE s.time_zone)::date::text AS today
+			FROM stations s WHERE s.id = ${user.stationId}::uuid`
+		),
 		queryRows<FaultCategorySetting>(
 			db,
 			sql`
@@ -46,12 +47,17 @@ export async function readStationSettings(
 			.limit(1)
 	]);
 	if (!station) throw stationGone();
+	const [inForce, versions] = await Promise.all([
+		settingsInForce(db, user.stationId, station.today),
+		listSettingsVersions(db, user.stationId)
+	]);
 	const lastAhp = lastAhpRow ? ahpRecordSchema.safeParse(lastAhpRow.newValue) : null;
 	return {
 		timeZone: station.timeZone,
-		reworkWindowDays: station.reworkWindowDays,
-		minJobsForRanking: station.minJobsForRanking,
-		kpi: effectiveKpiSettings(station.kpiSettings),
+		today: station.today,
+		reworkWindowDays: inForce.reworkWindowDays,
+		minJobsForRanking: inForce.minJobsForRanking,
+		kpi: effectiveKpiSettings(inForce.kpiSettings),
 		defaults: {
 			kpi: effectiveKpiSettings(DEFAULT_KPI_SETTINGS),
 			reworkWindowDays: DEFAULT_REWORK_WINDOW_DAYS,
@@ -59,6 +65,7 @@ export async function readStationSettings(
 		},
 		faultCategories: categories,
 		lastAhp:
-			lastAhp?.success && lastAhpRow ? { ...lastAhp.data, changedAt: lastAhpRow.changedAt } : null
+			lastAhp?.success && lastAhpRow ? { ...lastAhp.data, changedAt: lastAhpRow.changedAt } : null,
+		versions
 	};
 }

@@ -2,12 +2,11 @@
  * A station's own rules are editable by its supervisors only (roles.md). Every change writes
  * settings_audit rows (who, when, subject, old value, new value) in the transaction that makes
  * it, so a change and its record stand or fall together. The station row is locked
- * (SELECT … FOR UPDATE) first, so concurrent edits queue and every "old value" in the audit is
- * the value the change really replaced.
+ * (SELECT … FOR UPDATE) first (versions.ts lockSettings), so concurrent edits queue and every
+ * "old value" in the audit is the value the change really replaced.
  */
-import { eq } from 'drizzle-orm';
 import type { Database, Queryable, Transaction } from '../../db';
-import { settingsAudit, stations } from '../../db/schema';
+import { settingsAudit } from '../../db/schema';
 import type { SessionUser } from '../../auth/session-user';
 import { SCORED_KPIS, type KpiSettings } from '../../../shared/domain';
 import { DEFAULT_KPI_MINIMUMS } from '../../../shared/kpi-settings';
@@ -78,19 +77,4 @@ export function effectiveKpiSettings(stored: Partial<KpiSettings> | null): KpiSe
 		minimums[kpi] = stored?.minimums?.[kpi] ?? DEFAULT_KPI_MINIMUMS[kpi];
 	}
 	return { thresholds, weights, minimums };
-}
-
-/** The caller's station row, locked until the transaction ends. */
-export async function lockStation(tx: Queryable, user: SessionUser) {
-	const [station] = await tx
-		.select({
-			reworkWindowDays: stations.reworkWindowDays,
-			minJobsForRanking: stations.minJobsForRanking,
-			kpiSettings: stations.kpiSettings
-		})
-		.from(stations)
-		.where(eq(stations.id, user.stationId))
-		.for('update');
-	if (!station) throw stationGone();
-	return { ...station, kpiSettings: effectiveKpiSettings(station.kpiSettings) };
 }

@@ -29,7 +29,10 @@ export type SettingsProblem =
 	| 'ahp_matrix_size'
 	| 'ahp_matrix_invalid'
 	| 'ahp_inconsistent'
-	| 'ahp_kpi_not_scored';
+	| 'ahp_kpi_not_scored'
+	| 'effective_date_invalid'
+	| 'effective_date_past'
+	| 'effective_date_too_far';
 
 export function addProblem(
 	ctx: z.RefinementCtx,

@@ -21,20 +21,26 @@ for (const engine of testEngines()) {
 			}
 			await as(deputy).updateRanking({ reworkWindowDays: 13 });
 
-			const first = await as(supervisor).history({ page: 1, pageSize: 3 });
+			// Each change is followed by the date it takes effect from (today by default).
+			const version = { kind: 'version', effectiveFrom: (await as(supervisor).get()).today };
+			const first = await as(supervisor).history({ page: 1, pageSize: 6 });
 			expect(first.hasMore).toBe(true);
 			expect(first.entries.map((entry) => [entry.changedBy?.login, entry.change])).toEqual([
 				['deputy', { kind: 'rework_window_days', old: 12, new: 13 }],
+				['deputy', version],
 				['boss', { kind: 'rework_window_days', old: 11, new: 12 }],
-				['boss', { kind: 'rework_window_days', old: 10, new: 11 }]
+				['boss', version],
+				['boss', { kind: 'rework_window_days', old: 10, new: 11 }],
+				['boss', version]
 			]);
-			const second = await as(supervisor).history({ page: 2, pageSize: 3 });
+			const second = await as(supervisor).history({ page: 2, pageSize: 6 });
 			expect(second.hasMore).toBe(false);
 			expect(second.entries.map((entry) => entry.change)).toEqual([
-				{ kind: 'rework_window_days', old: 30, new: 10 }
+				{ kind: 'rework_window_days', old: 30, new: 10 },
+				version
 			]);
 			expect(second.entries[0].changedAt.getTime()).toBeLessThanOrEqual(
-				first.entries[2].changedAt.getTime()
+				first.entries[5].changedAt.getTime()
 			);
 		});
 

@@ -9,6 +9,7 @@ import type { SettingsChange, SettingsHistoryPage } from '../../../shared/statio
 import { ahpRecordSchema, weightsValueSchema } from './ahp';
 import { categoryValueSchema } from './categories';
 import { AHP_SUBJECT, CATEGORY_SUBJECT, KPI_SUBJECT, requireSettingsEditor } from './editing';
+import { VERSION_SUBJECT } from './versions';
 
 export const settingsHistoryInputSchema = z.object({
 	page: z.number().int().min(1).default(1),
@@ -46,6 +47,11 @@ function readChange(subject: string, oldValue: unknown, newValue: unknown): Sett
 		const next = z.number().nullable().safeParse(newValue);
 		if (!old.success || !next.success) return other;
 		return { kind: subject, old: old.data, new: next.data };
+	}
+	if (subject === VERSION_SUBJECT) {
+		const next = z.object({ effectiveFrom: z.string() }).safeParse(newValue);
+		if (!next.success) return other;
+		return { kind: 'version', effectiveFrom: next.data.effectiveFrom };
 	}
 	if (subject.startsWith(CATEGORY_SUBJECT)) {
 		const old = categoryValueSchema.nullable().safeParse(oldValue);

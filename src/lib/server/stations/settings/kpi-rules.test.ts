@@ -9,12 +9,11 @@ import { createJob, createUser } from '../../testing/fixtures';
 import { SCORED_KPIS } from '../../../shared/domain';
 import { DEFAULT_KPI_SETTINGS, kpiSettingsSchema } from '../../../shared/kpi-settings';
 import { computeScorecard } from '../../kpi/scorecard';
+import { zonedDay } from '../../../shared/time/local-time';
+import { addDays } from '../../../shared/time/periods';
 import type { KpiSettingsInput } from './kpi-rules';
 import { asInput, expectProblem, onlyWeights, settingsTestBed, withRule } from './testing';
 
-const MARCH = { from: '2026-03-01', to: '2026-04-01' };
-/** 12:00 in Shanghai on 2 March 2026. */
-const NOON = new Date('2026-03-02T04:00:00Z');
 const HOUR = 3_600_000;
 
 for (const engine of testEngines()) {
@@ -208,6 +207,10 @@ for (const engine of testEngines()) {
 
 		it('saves minimum samples, audits them, and scores a KPI below its minimum as too few', async () => {
 			const { station, supervisor } = await freshStation();
+			// Changes take effect today: the running period (today) follows them.
+			const noon = new Date(Date.now() - 60_000);
+			const today = zonedDay(noon, station.timeZone);
+			const running = { from: today, to: addDays(today, 1) };
 			const tech = await createUser(bed.db, station, 'li', 'technician');
 			// Three clean, fixed jobs: success 1, response 1 h, duration 1.0, accuracy 1, no
 			// follow-ups (follow-up rate 0): all on 3 jobs, below the default minimum of 5.
@@ -215,14 +218,14 @@ for (const engine of testEngines()) {
 				await createJob(bed.db, tech, {
 					status: 'completed',
 					outcome: 'fixed',
-					reportedAt: new Date(NOON.getTime() - 3 * HOUR),
-					arrivedAt: new Date(NOON.getTime() - 2 * HOUR),
-					startedAt: new Date(NOON.getTime() - HOUR),
-					completedAt: NOON
+					reportedAt: new Date(noon.getTime() - 3 * HOUR),
+					arrivedAt: new Date(noon.getTime() - 2 * HOUR),
+					startedAt: new Date(noon.getTime() - HOUR),
+					completedAt: noon
 				});
 			}
 			const score = async () =>
-				(await computeScorecard(bed.db, { stationId: station.id, ...MARCH }))[0].score;
+				(await computeScorecard(bed.db, { stationId: station.id, ...running }))[0].score;
 			expect(await score()).toBeNull();
 
 			// Minimum 3 for everything but the follow-up rate: (100·0.3 + 100·0.15 + 100·0.15 +
@@ -258,8 +261,12 @@ for (const engine of testEngines()) {
 			expect(await score()).toBe(87.5);
 		});
 
-		it('changes what computeScorecard scores', async () => {
+		it('changes what computeScorecard scores for the running period', async () => {
 			const { station, supervisor } = await freshStation();
+			// Changes take effect today: the running period (today) follows them.
+			const noon = new Date(Date.now() - 60_000);
+			const today = zonedDay(noon, station.timeZone);
+			const running = { from: today, to: addDays(today, 1) };
 			const tech = await createUser(bed.db, station, 'li', 'technician');
 			await as(supervisor).updateRanking({ minJobsForRanking: 1 });
 			// Six completed jobs (the default minimum sample is 5), each reported 3 h, arrived 2 h
@@ -277,14 +284,14 @@ for (const engine of testEngines()) {
 				await createJob(bed.db, tech, {
 					status: 'completed',
 					outcome,
-					reportedAt: new Date(NOON.getTime() - 3 * HOUR),
-					arrivedAt: new Date(NOON.getTime() - 2 * HOUR),
-					startedAt: new Date(NOON.getTime() - HOUR),
-					completedAt: NOON
+					reportedAt: new Date(noon.getTime() - 3 * HOUR),
+					arrivedAt: new Date(noon.getTime() - 2 * HOUR),
+					startedAt: new Date(noon.getTime() - HOUR),
+					completedAt: noon
 				});
 			}
 			const score = async () => {
-				const [row] = await computeScorecard(bed.db, { stationId: station.id, ...MARCH });
+				const [row] = await computeScorecard(bed.db, { stationId: station.id, ...running });
 				return row;
 			};
 			// Defaults: success 0.5 scores 0 (clamped), response 100, duration 100, follow-up 0,

@@ -3,10 +3,8 @@
  * to the defaults (kpi.md, docs/kpi-rules.md). One audit row per KPI whose rule (threshold,
  * weight and minimum) changed.
  */
-import { sql, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Database, Queryable } from '../../db';
-import { stations } from '../../db/schema';
 import type { SessionUser } from '../../auth/session-user';
 import {
 	SCORED_KPIS,
@@ -20,11 +18,16 @@ import { addProblem, numberValue, wholeNumberIn } from './fields';
 import {
 	KPI_SUBJECT,
 	effectiveKpiSettings,
-	lockStation,
 	editSettings,
 	writeAudit,
 	type AuditRow
 } from './editing';
+import {
+	effectiveFromSchema,
+	lockSettings,
+	writeSettingsVersion,
+	type LockedSettings
+} from './versions';
 
 /** kpi.md, "better" column: which way a scored KPI improves. */
 export const KPI_BETTER: Record<ScoredKpi, 'higher' | 'lower'> = {
@@ -56,7 +59,11 @@ const thresholdInputSchema = z
 const minimumInputSchema = wholeNumberIn({ min: 0, max: MAX_KPI_MINIMUM });
 
 /** What the input leaves out keeps its stored value: only the minimums may be left out. */
-type KpiSettingsChange = Omit<KpiSettings, 'minimums'> & { minimums?: KpiSettings['minimums'] };
+type KpiSettingsChange = Omit<KpiSettings, 'minimums'> & {
+	minimums?: KpiSettings['minimums'];
+	/** The first day the change applies (default today): never earlier (versions.ts). */
+	effectiveFrom?: string;
+};
 
 /**
  * Thresholds and weights for every scored KPI, shaped like the stored KpiSettings. A threshold
@@ -86,7 +93,8 @@ export const kpiSettingsInputSchema = z
 					typeof minimumInputSchema
 				>
 			)
-			.optional()
+			.optional(),
+		effectiveFrom: effectiveFromSchema
 	})
 	.superRefine((input, ctx) => {
 		let anyInvalid = false;
@@ -133,8 +141,8 @@ export const kpiSettingsInputSchema = z
 			weights[kpi] = input.weights[kpi] / total;
 		}
 		return input.minimums
-			? { thresholds, weights, minimums: { ...input.minimums } }
-			: { thresholds, weights };
+			? { thresholds, weights, minimums: { ...input.minimums }, effectiveFrom: input.effectiveFrom }
+			: { thresholds, weights, effectiveFrom: input.effectiveFrom };
 	});
 export type KpiSettingsInput = z.input<typeof kpiSettingsInputSchema>;
 
@@ -208,13 +216,17 @@ function sameRule(a: KpiRule, b: KpiRule): boolean {
 	);
 }
 
-/** Stores new thresholds and weights; one audit row per KPI whose rule changed. */
+/**
+ * Stores new thresholds, weights and minimums from the locked version's date on; one audit row per KPI
+ * whose rule changed. Anything else kpi_settings holds stays as it is.
+ */
 async function replaceKpiSettings(
 	tx: Queryable,
 	user: SessionUser,
-	current: KpiSettings,
+	locked: LockedSettings,
 	next: KpiSettings
 ): Promise<number> {
+	const current = locked.kpiSettings;
 	const rows: AuditRow[] = [];
 	for (const kpi of SCORED_KPIS) {
 		const before = kpiRule(current, kpi);
@@ -224,10 +236,15 @@ async function replaceKpiSettings(
 		}
 	}
 	if (rows.length === 0) return 0;
-	await tx
-		.update(stations)
-		.set({ kpiSettings: next, updatedAt: sql`now()` })
-		.where(eq(stations.id, user.stationId));
+	await writeSettingsVersion(tx, user, locked, (values) => ({
+		...values,
+		kpiSettings: {
+			...values.kpiSettings,
+			thresholds: next.thresholds,
+			weights: next.weights,
+			minimums: next.minimums
+		}
+	}));
 	await writeAudit(tx, user, rows);
 	return rows.length;
 }
@@ -239,26 +256,27 @@ async function replaceKpiSettings(
 export async function updateKpiSettings(
 	db: Database,
 	user: SessionUser,
-	settings: KpiSettingsChange
+	{ effectiveFrom, ...settings }: KpiSettingsChange
 ): Promise<SettingsChangeResult> {
 	return editSettings(db, user, async (tx) => {
-		const station = await lockStation(tx, user);
+		const locked = await lockSettings(tx, user, effectiveFrom);
 		const next: KpiSettings = {
 			...settings,
-			minimums: settings.minimums ?? station.kpiSettings.minimums
+			minimums: settings.minimums ?? locked.kpiSettings.minimums
 		};
-		return { changed: await replaceKpiSettings(tx, user, station.kpiSettings, next) };
+		return { changed: await replaceKpiSettings(tx, user, locked, next) };
 	});
 }
 
 /** Back to the default thresholds, weights and minimums. */
 export async function resetKpiSettings(
 	db: Database,
-	user: SessionUser
+	user: SessionUser,
+	effectiveFrom?: string
 ): Promise<SettingsChangeResult> {
 	return editSettings(db, user, async (tx) => {
-		const station = await lockStation(tx, user);
+		const locked = await lockSettings(tx, user, effectiveFrom);
 		const defaults = effectiveKpiSettings(DEFAULT_KPI_SETTINGS);
-		return { changed: await replaceKpiSettings(tx, user, station.kpiSettings, defaults) };
+		return { changed: await replaceKpiSettings(tx, user, locked, defaults) };
 	});
 }

@@ -1,12 +1,11 @@
 /** The ranking rules: the rework window (days) and the minimum completed jobs for a rank. */
-import { eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Database } from '../../db';
-import { stations } from '../../db/schema';
 import type { SessionUser } from '../../auth/session-user';
 import type { SettingsChangeResult } from '../../../shared/station-settings';
 import { addProblem, wholeNumberIn } from './fields';
-import { lockStation, editSettings, writeAudit, type AuditRow } from './editing';
+import { editSettings, writeAudit, type AuditRow } from './editing';
+import { effectiveFromSchema, lockSettings, writeSettingsVersion } from './versions';
 
 /** kpi.md defaults of the station's ranking rules (the column defaults of `stations`). */
 export const DEFAULT_REWORK_WINDOW_DAYS = 30;
@@ -18,7 +17,8 @@ export const MIN_JOBS_FOR_RANKING_RANGE = { min: 0, max: 1000 } as const;
 export const rankingRulesInputSchema = z
 	.object({
 		reworkWindowDays: wholeNumberIn(REWORK_WINDOW_DAYS_RANGE).optional(),
-		minJobsForRanking: wholeNumberIn(MIN_JOBS_FOR_RANKING_RANGE).optional()
+		minJobsForRanking: wholeNumberIn(MIN_JOBS_FOR_RANKING_RANGE).optional(),
+		effectiveFrom: effectiveFromSchema
 	})
 	.superRefine((input, ctx) => {
 		if (input.reworkWindowDays === undefined && input.minJobsForRanking === undefined) {
@@ -32,7 +32,7 @@ export async function updateRankingRules(
 	input: z.output<typeof rankingRulesInputSchema>
 ): Promise<SettingsChangeResult> {
 	return editSettings(db, user, async (tx) => {
-		const station = await lockStation(tx, user);
+		const station = await lockSettings(tx, user, input.effectiveFrom);
 		const rows: AuditRow[] = [];
 		if (
 			input.reworkWindowDays !== undefined &&
@@ -55,14 +55,11 @@ export async function updateRankingRules(
 			});
 		}
 		if (rows.length === 0) return { changed: 0 };
-		await tx
-			.update(stations)
-			.set({
-				reworkWindowDays: input.reworkWindowDays,
-				minJobsForRanking: input.minJobsForRanking,
-				updatedAt: sql`now()`
-			})
-			.where(eq(stations.id, user.stationId));
+		await writeSettingsVersion(tx, user, station, (values) => ({
+			...values,
+			reworkWindowDays: input.reworkWindowDays ?? values.reworkWindowDays,
+			minJobsForRanking: input.minJobsForRanking ?? values.minJobsForRanking
+		}));
 		await writeAudit(tx, user, rows);
 		return { changed: rows.length };
 	});

@@ -2,7 +2,7 @@
  * What the settings tests share: a database per suite, a fresh station per test, and the
  * settings router as a given user (the tests go through tRPC, as the page does).
  */
-import { eq } from 'drizzle-orm';
+import { and, eq, ne } from 'drizzle-orm';
 import { afterAll, beforeAll, expect } from 'vitest';
 import type { Database, DatabaseHandle } from '../../db';
 import { settingsAudit, stations } from '../../db/schema';
@@ -14,6 +14,7 @@ import { DEFAULT_KPI_SETTINGS } from '../../../shared/kpi-settings';
 import { createCallerFactory } from '../../trpc/core';
 import { settingsRouter } from '../../trpc/routers/settings';
 import type { KpiSettingsInput } from './kpi-rules';
+import { VERSION_SUBJECT } from './versions';
 
 const createCaller = createCallerFactory(settingsRouter);
 
@@ -103,11 +104,14 @@ export function settingsTestBed(engine: TestEngine) {
 				technician: await createUser(handle.db, station, 'tech', 'technician')
 			};
 		},
+		/** The audit rows of the changes themselves; versions.test.ts checks each version's row. */
 		auditRows: (stationId: string) =>
 			handle.db
 				.select()
 				.from(settingsAudit)
-				.where(eq(settingsAudit.stationId, stationId))
+				.where(
+					and(eq(settingsAudit.stationId, stationId), ne(settingsAudit.subject, VERSION_SUBJECT))
+				)
 				.orderBy(settingsAudit.subject),
 		async storedStation(stationId: string) {
 			const [row] = await handle.db.select().from(stations).where(eq(stations.id, stationId));

@@ -84,8 +84,12 @@ export const kpiRouter = router({
 		.output(z.array(monthlyStationKpiRowSchema))
 		.query(({ ctx, input }) => visibleMonthlyStationKpis(ctx.db, ctx.user, input)),
 
-	/** The thresholds, weights and ranking minimum the station's scores are computed with. */
+	/**
+	 * The thresholds, weights and ranking minimum the station's scores of a period are computed
+	 * with (the settings version in force on its last day, or today's); without one, today's.
+	 */
 	scoring: scorecardProcedure
+		.input(zm.optional(kpiPeriodSchema))
 		.output(z.object({ kpiSettings: kpiSettingsSchema, minJobsForRanking: z.number().int() }))
-		.query(({ ctx }) => stationScoring(ctx.db, ctx.user.stationId))
+		.query(({ ctx, input }) => stationScoring(ctx.db, ctx.user.stationId, input))
 });

@@ -2,6 +2,7 @@
  * Station settings over tRPC, always for the caller's own station: supervisors
  * only (anyone else gets FORBIDDEN with the reason). Every mutation is audited by the service.
  */
+import { z } from 'zod';
 import { roleProcedure, router } from '../core';
 import { ahpApplyInputSchema, applyAhpWeights } from '../../stations/settings/ahp';
 import {
@@ -18,17 +19,23 @@ import {
 	updateKpiSettings
 } from '../../stations/settings/kpi-rules';
 import { rankingRulesInputSchema, updateRankingRules } from '../../stations/settings/ranking';
+import { effectiveFromSchema } from '../../stations/settings/versions';
 
 const settingsProcedure = roleProcedure('supervisor');
 
 export const settingsRouter = router({
 	/** Current settings with kpi.md's defaults beside them, fault categories, last AHP. */
 	get: settingsProcedure.query(({ ctx }) => readStationSettings(ctx.db, ctx.user)),
-	/** Thresholds and weights of every scored KPI; weights are stored normalised to sum 1. */
+	/**
+	 * Thresholds and weights of every scored KPI; weights are stored normalised to sum 1. Each
+	 * change takes effect from `effectiveFrom` (today or later; default today).
+	 */
 	updateKpi: settingsProcedure
 		.input(kpiSettingsInputSchema)
 		.mutation(({ ctx, input }) => updateKpiSettings(ctx.db, ctx.user, input)),
-	resetKpi: settingsProcedure.mutation(({ ctx }) => resetKpiSettings(ctx.db, ctx.user)),
+	resetKpi: settingsProcedure
+		.input(z.object({ effectiveFrom: effectiveFromSchema }).optional())
+		.mutation(({ ctx, input }) => resetKpiSettings(ctx.db, ctx.user, input?.effectiveFrom)),
 	/** Weights from a pairwise comparison matrix; refused when CR >= 0.10. */
 	applyAhp: settingsProcedure
 		.input(ahpApplyInputSchema)

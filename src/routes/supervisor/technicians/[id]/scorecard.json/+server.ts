@@ -1,7 +1,8 @@
 import { error, json } from '@sveltejs/kit';
 import { m } from '$lib/paraglide/messages.js';
 import { serverCaller } from '$lib/server/trpc/caller';
-import { addDays, monthsEnding, previousPeriod } from '$lib/shared/time/periods';
+import { addDays, comparedPeriod, monthsEnding } from '$lib/shared/time/periods';
+import { zonedDay } from '$lib/shared/time/local-time';
 import type { TechnicianScorecardSnapshot } from '$lib/shared/snapshots';
 import { periodOfRequest, supervisorOfRequest } from '../../../scorecard-request.server';
 import type { RequestHandler } from './$types';
@@ -18,7 +19,9 @@ const TREND_MONTHS = 12;
 export const GET: RequestHandler = async (event) => {
 	const user = supervisorOfRequest(event.locals);
 	const period = periodOfRequest(event.url, user);
-	const previous = previousPeriod(period);
+	// A running period is compared with as many days of the one before ("so far").
+	const today = zonedDay(new Date(), user.timeZone);
+	const previous = comparedPeriod(period, today);
 	const caller = await serverCaller(event);
 	const technician = (await caller.stations.technicianSummary()).find(
 		(candidate) => candidate.id === event.params.id
@@ -31,7 +34,7 @@ export const GET: RequestHandler = async (event) => {
 		caller.kpi.scorecard({ from: period.from, to: period.to }),
 		caller.kpi.scorecardGround({ from: period.from, to: period.to }),
 		caller.kpi.scorecard({ from: previous.from, to: previous.to }),
-		caller.kpi.scoring(),
+		caller.kpi.scoring({ from: period.from, to: period.to }),
 		caller.kpi.trends({ firstMonth: months[0], months: TREND_MONTHS }),
 		caller.kpi.drillDown({ from: period.from, to: period.to, technicianId: technician.id }),
 		caller.periods.closure({ from: period.from, to: period.to })
@@ -47,6 +50,7 @@ export const GET: RequestHandler = async (event) => {
 			active: technician.active
 		},
 		period,
+		today,
 		previousPeriod: previous,
 		row: ownRow(rows),
 		ground: ground.find((row) => row.login === technician.login) ?? null,
