@@ -319,7 +319,7 @@ SELECT
 	END AS rank${extraColumns ? sql`,${extraColumns}` : sql``}
 FROM ranked c
 JOIN users u ON u.station_id = ${period.stationId}::uuid AND u.id = c.subject_id
-CROSS JOIN scoring_rules r
+JOIN scoring_rules r ON r.bucket = c.bucket
 ORDER BY c.bucket, rank NULLS LAST, u.login COLLATE "C"`;
 }
 

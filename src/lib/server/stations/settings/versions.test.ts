@@ -136,7 +136,15 @@ for (const engine of testEngines()) {
 			const tech = await createUser(bed.db, station, 'li', 'technician');
 			const { today } = await as(supervisor).get();
 			const completed = new Date(Date.now() - 60_000);
-			for (const outcome of ['fixed', 'not_fixed'] as const) {
+			// Six jobs: the default minimum sample is 5.
+			for (const outcome of [
+				'fixed',
+				'not_fixed',
+				'fixed',
+				'not_fixed',
+				'fixed',
+				'not_fixed'
+			] as const) {
 				await createJob(bed.db, tech, {
 					status: 'completed',
 					outcome,
@@ -148,7 +156,7 @@ for (const engine of testEngines()) {
 			}
 			const running = { stationId: station.id, from: today, to: addDays(today, 1) };
 			const score = async () => (await computeScorecard(bed.db, running))[0].score;
-			// kpi-rules.test.ts: the defaults score these two jobs 50.
+			// kpi-rules.test.ts: the defaults score these six jobs 50.
 			expect(await score()).toBe(50);
 
 			// Weights for tomorrow on: today's period is unchanged.
