@@ -7,7 +7,13 @@ import { roleProcedure, router } from '../core';
 import { kpiPeriodSchema } from '../../../shared/kpi';
 import { reviewAlerts } from '../../review/alerts';
 import { dataQuality } from '../../review/data-quality';
-import { alertsReportSchema, dataQualityReportSchema } from '../../review/schemas';
+import { acceptJobFlag } from '../../review/flag-acceptance';
+import {
+	acceptFlagInputSchema,
+	acceptedFlagSchema,
+	alertsReportSchema,
+	dataQualityReportSchema
+} from '../../review/schemas';
 
 const reviewerProcedure = roleProcedure('supervisor');
 
@@ -20,5 +26,11 @@ export const reviewRouter = router({
 	dataQuality: reviewerProcedure
 		.input(kpiPeriodSchema)
 		.output(dataQualityReportSchema)
-		.query(({ ctx, input }) => dataQuality(ctx.db, { stationId: ctx.user.stationId, ...input }))
+		.query(({ ctx, input }) => dataQuality(ctx.db, { stationId: ctx.user.stationId, ...input })),
+
+	/** Accepts a flag on a job with a reason (audited); the service refuses anyone else. */
+	acceptFlag: reviewerProcedure
+		.input(acceptFlagInputSchema)
+		.output(acceptedFlagSchema)
+		.mutation(({ ctx, input }) => acceptJobFlag(ctx.db, ctx.user, input))
 });
