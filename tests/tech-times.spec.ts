@@ -78,7 +78,5 @@ test('a supervisor accepts a flag on the data-quality page, with a reason', asyn
 	const accepted = page.getByRole('row').filter({ hasText: job.jobNo });
 	await expect(accepted).toContainText('各步骤在同一分钟内 · 已接受');
 	await expect(accepted).toContainText('客户在场，确为快速复位');
-	await expect(
-		accepted.getByRole('button', { name: '接受“各步骤在同一分钟内”' })
-	).toHaveCount(0);
+	await expect(accepted.getByRole('button', { name: '接受“各步骤在同一分钟内”' })).toHaveCount(0);
 });

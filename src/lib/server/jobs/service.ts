@@ -519,7 +519,11 @@ async function runJobStep(tx: Transaction, user: SessionUser, step: JobStep): Pr
 		and(
 			eq(jobs.id, step.jobId),
 			stepAllowed(user, step.rule),
-			stepTimesAllowed(user, times, (key) => sql`${(changes[key] as Date).toISOString()}::timestamptz`)
+			stepTimesAllowed(
+				user,
+				times,
+				(key) => sql`${(changes[key] as Date).toISOString()}::timestamptz`
+			)
 		),
 		step.changes
 	);

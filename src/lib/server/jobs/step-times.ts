@@ -12,7 +12,11 @@ import type { Queryable } from '../db';
 import { jobs } from '../db/schema';
 import type { SessionUser } from '../auth/session-user';
 import { refusal } from '../refusal';
-import { CLOCK_SKEW_TOLERANCE_SECONDS, type JobStep, type StepEntry } from '../../shared/honesty-domain';
+import {
+	CLOCK_SKEW_TOLERANCE_SECONDS,
+	type JobStep,
+	type StepEntry
+} from '../../shared/honesty-domain';
 import { stepTimeProblem, TIME_KEYS, type JobTimes, type TimeKey } from '../../shared/step-times';
 import { technicianScope } from './access';
 
@@ -40,7 +44,9 @@ function visitRequired(user: SessionUser): boolean {
 
 /** The time columns `changes` sets. */
 export function timeKeysOf(changes: object): TimeKey[] {
-	return TIME_KEYS.filter((key) => key in changes && (changes as Record<string, unknown>)[key] !== undefined);
+	return TIME_KEYS.filter(
+		(key) => key in changes && (changes as Record<string, unknown>)[key] !== undefined
+	);
 }
 
 function timesOf(job: JobTimes): JobTimes {
@@ -67,12 +73,10 @@ export function refuseStepTimes(
 	for (const key of timeKeysOf(changes)) after[key] = changes[key] as Date | null;
 	const problem = stepTimeProblem(before, after, now, visitRequired(user));
 	if (!problem) return;
-	throw refusal(
-		'BAD_REQUEST',
-		MESSAGES[problem.key](job.jobNo, problem.field),
-		problem.key,
-		{ jobNo: job.jobNo, field: problem.field }
-	);
+	throw refusal('BAD_REQUEST', MESSAGES[problem.key](job.jobNo, problem.field), problem.key, {
+		jobNo: job.jobNo,
+		field: problem.field
+	});
 }
 
 /**

@@ -99,8 +99,7 @@ export async function tryCreateJobs(
 					RETURNING id::text AS id`
 			),
 			recordFoldedHistory(tx, user, context, history),
-			entries.size > 0 &&
-				tx.execute(sql`${tappedEntries(user, [...entries.values()], sql`true`)}`)
+			entries.size > 0 && tx.execute(sql`${tappedEntries(user, [...entries.values()], sql`true`)}`)
 		]);
 		return inserted.length === inputs.length;
 	} catch (error) {
