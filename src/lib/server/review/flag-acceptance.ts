@@ -62,6 +62,16 @@ export async function acceptJobFlag(
 	});
 }
 
+/** The accepted flags of a job this user may read (jobVisibleTo), oldest first. */
+export async function acceptedFlagsOfJob(
+	db: Queryable,
+	user: SessionUser,
+	jobId: string
+): Promise<AcceptedFlag[]> {
+	const job = await jobVisibleTo(db, user, jobId);
+	return acceptedFlags(db, user.stationId, job.id);
+}
+
 /** The accepted flags of a job (or one of them), oldest first, with who accepted each. */
 export function acceptedFlags(
 	db: Queryable,

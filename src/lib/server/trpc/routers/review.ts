@@ -7,7 +7,8 @@ import { roleProcedure, router } from '../core';
 import { kpiPeriodSchema } from '../../../shared/kpi';
 import { reviewAlerts } from '../../review/alerts';
 import { dataQuality } from '../../review/data-quality';
-import { acceptJobFlag } from '../../review/flag-acceptance';
+import { z } from 'zod';
+import { acceptedFlagsOfJob, acceptJobFlag } from '../../review/flag-acceptance';
 import {
 	acceptFlagInputSchema,
 	acceptedFlagSchema,
@@ -32,5 +33,11 @@ export const reviewRouter = router({
 	acceptFlag: reviewerProcedure
 		.input(acceptFlagInputSchema)
 		.output(acceptedFlagSchema)
-		.mutation(({ ctx, input }) => acceptJobFlag(ctx.db, ctx.user, input))
+		.mutation(({ ctx, input }) => acceptJobFlag(ctx.db, ctx.user, input)),
+
+	/** A job's accepted flags with who accepted each, when and why (the job page). */
+	jobAcceptedFlags: reviewerProcedure
+		.input(z.object({ jobId: z.uuid() }))
+		.output(z.array(acceptedFlagSchema))
+		.query(({ ctx, input }) => acceptedFlagsOfJob(ctx.db, ctx.user, input.jobId))
 });
