@@ -24,7 +24,7 @@ test('a supervisor sees flagged jobs grouped by technician, with counts and time
 	expect(groupCount).toBeGreaterThan(0);
 	const names = new Set<string>();
 	for (let index = 0; index < groupCount; index++) {
-		const summary = groups.nth(index).locator('summary');
+		const summary = groups.nth(index).locator(':scope > summary');
 		await expect(summary).toContainText(/\d+\/\d+ 单有标记/);
 		await expect(summary).toContainText(FLAG_NAMES);
 		names.add(await summary.locator('.name').innerText());
@@ -33,11 +33,11 @@ test('a supervisor sees flagged jobs grouped by technician, with counts and time
 	expect(names.size).toBe(groupCount);
 
 	const first = groups.first();
-	const name = await first.locator('summary .name').innerText();
+	const name = await first.locator(':scope > summary .name').innerText();
 	const flagged = Number(
-		/(\d+)\/\d+ 单有标记/.exec(await first.locator('summary').innerText())![1]
+		/(\d+)\/\d+ 单有标记/.exec(await first.locator(':scope > summary').innerText())![1]
 	);
-	await first.locator('summary').click();
+	await first.locator(':scope > summary').click();
 	const table = first.getByRole('table', { name: `${name}带标记的工单` });
 	await expect(table).toBeVisible();
 	for (const column of ['工单号', '标记', '报修', '到达', '开始', '完成时间', '维修时长']) {
