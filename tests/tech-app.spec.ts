@@ -26,6 +26,7 @@ test('the job list is split into in progress, today, awaiting follow-up and rece
 }) => {
 	await signInTechnician(page, 'huangtao');
 	const started = await createJob(page, { customer: '列表-进行中' });
+	await page.getByRole('button', { name: '已到达' }).click();
 	await page.getByRole('button', { name: '开始维修' }).click();
 	await page.getByRole('link', { name: '我的工单' }).click();
 	// Still to do (not yet arrived): listed under today.
@@ -127,7 +128,8 @@ test('a change the server refuses is shown with why and what to do', async ({
 
 	// Before the phone hears of it, the technician corrects a time.
 	await page.getByRole('button', { name: '修改时间' }).click();
-	await page.getByLabel('开始维修时间').fill('2026-03-02T11:00');
+	// An earlier reported time keeps the order, so only the server's verification refuses it.
+	await page.getByLabel('报修时间').fill('2026-03-02T11:00');
 	await page.getByLabel('修改原因').fill('补录');
 	await page.getByRole('button', { name: '保存时间' }).click();
 	await syncNow(page);

@@ -76,6 +76,17 @@ export async function addPart(page: Page, search: string, qty: string) {
 }
 
 export async function completeJob(page: Page, outcome: '已修复' | '未修复', notes = '') {
+	// Steps only in order: a technician completes after arriving and starting.
+	const arrived = page.getByRole('button', { name: '已到达' });
+	if (await arrived.isVisible()) {
+		await arrived.click();
+		await expect(arrived).toHaveCount(0);
+	}
+	const start = page.getByRole('button', { name: '开始维修' });
+	if (await start.isVisible()) {
+		await start.click();
+		await expect(start).toHaveCount(0);
+	}
 	await page.getByRole('button', { name: '完成工单' }).click();
 	await page.getByRole('radio', { name: outcome }).check();
 	if (notes) await page.getByLabel('维修说明（可选）').fill(notes);

@@ -104,6 +104,8 @@ test('search, cancel, notes, earlier jobs and unsaved forms work offline', async
 	await expect(page.getByText('搜索测试新客户（更正）')).toBeVisible();
 
 	// Completed: only a supervisor may cancel it now, and the page says so.
+	await page.getByRole('button', { name: '已到达' }).click();
+	await page.getByRole('button', { name: '开始维修' }).click();
 	await page.getByRole('button', { name: '完成工单' }).click();
 	await page.getByRole('radio', { name: '已修复' }).check();
 	await page.getByRole('button', { name: '确认完成' }).click();

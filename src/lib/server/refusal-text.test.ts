@@ -25,6 +25,10 @@ const DOCUMENTED_REASONS: [key: string, namesJob: boolean][] = [
 	['job_not_completed', true],
 	['job_completed', true],
 	['job_no_taken', true],
+	['step_in_future', true],
+	['step_before_report', true],
+	['step_out_of_order', true],
+	['step_missing', true],
 	['part_inactive', false],
 	['database_refused', false],
 	['server_error', false]

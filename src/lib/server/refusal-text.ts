@@ -71,7 +71,13 @@ const REASONS: Record<string, (params: Params) => string> = {
 	// Reassignment and the desk's jobs (jobs/offline-work.ts, jobs/overlaps.ts, jobs/service.ts).
 	reassigned_job_taken_over: ({ jobNo }) => m.sync_reason_reassigned_job_taken_over({ jobNo }),
 	reported_time_desk_owned: ({ jobNo }) => m.sync_reason_reported_time_desk_owned({ jobNo }),
-	overlap_not_found: () => m.sync_reason_overlap_not_found()
+	overlap_not_found: () => m.sync_reason_overlap_not_found(),
+	// Times that can be trusted (jobs/step-times.ts) and accepted flags (review/flag-acceptance.ts).
+	step_in_future: ({ jobNo }) => m.tm_reason_step_in_future({ jobNo }),
+	step_before_report: ({ jobNo }) => m.tm_reason_step_before_report({ jobNo }),
+	step_out_of_order: ({ jobNo }) => m.tm_reason_step_out_of_order({ jobNo }),
+	step_missing: ({ jobNo }) => m.tm_reason_step_missing({ jobNo }),
+	flag_not_raised: ({ jobNo }) => m.tm_reason_flag_not_raised({ jobNo })
 };
 
 /** A refused password (auth/password-policy.ts's PasswordProblem as params). */

@@ -25,6 +25,8 @@ export interface AhpRecord {
 export interface FaultCategoryValue {
 	name: string;
 	standardMinutes: number;
+	/** Below it a repair is flagged too_fast (docs/kpi-rules.md). */
+	floorMinutes: number;
 	active: boolean;
 }
 

@@ -127,6 +127,8 @@ export const pushInputSchema = z.strictObject({
  * - reassigned_job_taken_over {jobNo}: offline work on a job reassigned since, whose new
  *   technician has recorded work of their own; reported_time_desk_owned {jobNo}: a technician
  *   moving the reported time of a job the desk opened;
+ * - step_in_future, step_before_report, step_out_of_order, step_missing {jobNo, field}: a
+ *   change of times that breaks their order (shared/step-times.ts);
  * - part_inactive {sku};
  * - database_refused: a value the database would not store; server_error: the server could
  *   not apply it at all (its log says why).

@@ -22,7 +22,11 @@ describe('rejectionText', () => {
 			'job_no_taken',
 			'part_unknown',
 			'server_error',
-			'database_refused'
+			'database_refused',
+			'step_in_future',
+			'step_before_report',
+			'step_out_of_order',
+			'step_missing'
 		];
 		for (const key of keys) {
 			const en = rejectionText(change({ key, params: {} }), { locale: 'en' });

@@ -59,6 +59,11 @@ const REASONS: Record<string, Message> = {
 	server_error: m.ss_server_error,
 	reassigned_job_taken_over: m.sync_reason_reassigned_job_taken_over,
 	reported_time_desk_owned: m.sync_reason_reported_time_desk_owned,
+	// The order of a job's times (shared/step-times.ts), which the phone also checks first.
+	step_in_future: m.tm_reason_step_in_future,
+	step_before_report: m.tm_reason_step_before_report,
+	step_out_of_order: m.tm_reason_step_out_of_order,
+	step_missing: m.tm_reason_step_missing,
 	// Recorded by the phone itself: the server refused the change's size (sync/push.ts).
 	too_large: m.ss2_change_too_large
 };

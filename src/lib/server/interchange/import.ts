@@ -35,7 +35,7 @@
  *   as part of a value, and an export writes them). A cell of only spaces is empty.
  */
 import { FOLLOW_UP_SOURCES } from '../../shared/honesty-domain';
-import { eq, sql } from 'drizzle-orm';
+import { eq, sql, type SQL } from 'drizzle-orm';
 import type { z } from 'zod';
 import { z as zm } from 'zod/mini';
 import type { Database, Transaction } from '../db';
@@ -808,10 +808,12 @@ async function writePlan(tx: Transaction, plan: ImportPlan): Promise<ImportSumma
 		key: ['stationId', 'sku'],
 		update: plan.parts.update
 	});
+	const moved = await movedSteps(tx, station.id, plan.jobs.rows);
 	const jobCounts = await bulkUpsert(tx, jobs, plan.jobs.rows, {
 		key: ['stationId', 'jobNo'],
 		update: plan.jobs.update
 	});
+	await recordImportedSteps(tx, station.id, moved);
 	const partLines =
 		plan.partLines && (await replaceChildren(tx, jobParts, station.id, plan.partLines));
 	const followUpCounts =
@@ -833,6 +835,82 @@ async function writePlan(tx: Transaction, plan: ImportPlan): Promise<ImportSumma
 		partLines,
 		followUps: followUpCounts
 	};
+}
+
+const IMPORTED_STEPS = [
+	['arrived', 'arrivedAt'],
+	['started', 'startedAt'],
+	['completed', 'completedAt']
+] as const;
+
+type MovedStep = { jobNo: string; step: string; cleared: boolean };
+
+/**
+ * The step times the import is about to set or clear (job_step_entries: how each time was
+ * entered), read before the jobs are written: a time the file leaves as the station has it keeps
+ * its entry (a tap stays a tap when the same data is imported again).
+ */
+async function movedSteps(
+	tx: Transaction,
+	stationId: string,
+	rows: readonly BulkRow<typeof jobs>[]
+): Promise<MovedStep[]> {
+	const given = rows.filter((row) => IMPORTED_STEPS.some(([, key]) => key in row));
+	if (given.length === 0) return [];
+	const current = await queryRows<{ jobNo: string; times: (string | null)[] }>(
+		tx,
+		sql`SELECT job_no AS "jobNo", ARRAY[${sql.join(
+			IMPORTED_STEPS.map(([step]) => sql`${isoTime(sql.raw(`${step}_at`))}`),
+			sql`, `
+		)}] AS times
+			FROM jobs
+			WHERE station_id = ${stationId}::uuid AND job_no IN (
+				SELECT value FROM jsonb_array_elements_text(${JSON.stringify(given.map((row) => row.jobNo))}::text::jsonb)
+			)`
+	);
+	const known = new Map(current.map((row) => [row.jobNo, row.times]));
+	const instant = (value: unknown) =>
+		value === null || value === undefined ? null : new Date(value as string | Date).getTime();
+	return given.flatMap((row) =>
+		IMPORTED_STEPS.flatMap(([step, key], index) => {
+			if (!(key in row)) return [];
+			const before = instant(known.get(row.jobNo)?.[index] ?? null);
+			const after = instant(row[key]);
+			return before === after ? [] : [{ jobNo: row.jobNo, step, cleared: after === null }];
+		})
+	);
+}
+
+function isoTime(column: SQL): SQL {
+	return sql`to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+}
+
+/** Imported step times are entered by import, with no device clock; cleared ones by no one. */
+async function recordImportedSteps(
+	tx: Transaction,
+	stationId: string,
+	moved: readonly MovedStep[]
+): Promise<void> {
+	if (moved.length === 0) return;
+	await tx.execute(sql`
+		WITH moved AS (
+			SELECT j.id AS job_id, m.step, m.cleared
+			FROM jsonb_to_recordset(${JSON.stringify(moved)}::text::jsonb) AS m("jobNo" text, step text, cleared boolean)
+			JOIN jobs j ON j.station_id = ${stationId}::uuid AND j.job_no = m."jobNo"
+		),
+		forgotten AS (
+			DELETE FROM job_step_entries e
+			USING moved m
+			WHERE e.station_id = ${stationId}::uuid AND e.job_id = m.job_id AND e.step = m.step
+				AND m.cleared
+		)
+		INSERT INTO job_step_entries (station_id, job_id, step, entry, noted_at, received_at)
+		SELECT ${stationId}::uuid, m.job_id, m.step, 'import', NULL, now()
+		FROM moved m
+		WHERE NOT m.cleared
+		ON CONFLICT (station_id, job_id, step) DO UPDATE SET
+			entry = excluded.entry, noted_at = excluded.noted_at, received_at = excluded.received_at,
+			recorded_by = NULL`);
 }
 
 /** Deletes the given jobs' rows of a child table and inserts the new ones. */

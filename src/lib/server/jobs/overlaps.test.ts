@@ -244,6 +244,8 @@ for (const engine of testEngines()) {
 			expect((await benPhone.send('job.arrive', { jobId: takenOver, at: at(2) })).status).toBe(
 				'applied'
 			);
+			await benPhone.send('job.arrive', { jobId: verified, at: at(1) });
+			await benPhone.send('job.start', { jobId: verified, at: at(2) });
 			await benPhone.send('job.complete', { jobId: verified, at: at(3), outcome: 'fixed' });
 			const bossPhone = device(boss);
 			expect((await bossPhone.send('job.verify', { jobId: verified })).status).toBe('applied');

@@ -31,6 +31,14 @@ import {
 	technicianScope
 } from './access';
 import { jobForVisitFact } from './offline-work';
+import {
+	forgetStepEntries,
+	recordStepEntries,
+	refuseStepTimes,
+	stepsOf,
+	stepTimesAllowed,
+	timeKeysOf
+} from './step-times';
 
 export async function listJobs(
 	db: Queryable,
@@ -139,6 +147,7 @@ export function newJobRow(user: SessionUser, input: NewJobInput) {
 	if (ownJobsOnly !== null && input.technicianId && input.technicianId !== ownJobsOnly) {
 		throw refusal('FORBIDDEN', 'Technicians can only create jobs for themselves.', 'own_jobs_only');
 	}
+	refuseStepTimes(user, { jobNo: input.jobNo, ...NO_TIMES }, { reportedAt: input.reportedAt });
 	return {
 		stationId: user.stationId,
 		id: input.id,
@@ -164,6 +173,9 @@ export function newJobRow(user: SessionUser, input: NewJobInput) {
 		outcome: null as Job['outcome']
 	};
 }
+
+/** A job before any of its times is known: every time a new job has is a change. */
+const NO_TIMES = { reportedAt: null, arrivedAt: null, startedAt: null, completedAt: null };
 
 /** Starting makes an open job in progress; any other status stays. */
 export const STARTED_STATUS = sql`CASE WHEN ${jobs.status} = 'open' THEN 'in_progress'::job_status ELSE ${jobs.status} END`;
@@ -283,8 +295,19 @@ export function setJobTimes(
 		}
 		refuseDeskTimeChange(user, job, input.reportedAt);
 		const { reportedAt, arrivedAt, startedAt, completedAt } = input;
+		const changes = definedEntries({ reportedAt, arrivedAt, startedAt, completedAt });
+		refuseStepTimes(user, job, changes);
 		await setChangeReason(tx, input.reason);
-		return writeJob(tx, job, definedEntries({ reportedAt, arrivedAt, startedAt, completedAt }));
+		const updated = await writeJob(tx, job, changes);
+		// Typed by hand: only the times this correction actually moved.
+		const moved = timeKeysOf(changes).filter(
+			(key) => job[key]?.getTime() !== updated[key]?.getTime()
+		);
+		await Promise.all([
+			recordStepEntries(tx, user, job.id, stepsOf(moved.filter((key) => updated[key])), 'typed'),
+			forgetStepEntries(tx, user, job.id, stepsOf(moved.filter((key) => !updated[key])))
+		]);
+		return updated;
 	});
 }
 
@@ -489,15 +512,30 @@ export function stepAllowed(user: SessionUser, rule: JobRule): SQL | undefined {
  */
 async function runJobStep(tx: Transaction, user: SessionUser, step: JobStep): Promise<Job> {
 	if (Object.keys(step.changes).length === 0) return jobEditableBy(tx, user, step.jobId);
-	const [changed] = await updateJobs(
+	const times = timeKeysOf(step.changes);
+	const changes = step.changes as Record<string, unknown>;
+	let [changed] = await updateJobs(
 		tx,
-		and(eq(jobs.id, step.jobId), stepAllowed(user, step.rule)),
+		and(
+			eq(jobs.id, step.jobId),
+			stepAllowed(user, step.rule),
+			stepTimesAllowed(
+				user,
+				times,
+				(key) => sql`${(changes[key] as Date).toISOString()}::timestamptz`
+			)
+		),
 		step.changes
 	);
-	if (changed) return changed;
-	const job = await jobForVisitFact(tx, user, step.jobId);
-	step.rule.refuse(job, user);
-	return writeJob(tx, job, step.changes);
+	if (!changed) {
+		const job = await jobForVisitFact(tx, user, step.jobId);
+		step.rule.refuse(job, user);
+		refuseStepTimes(user, job, changes);
+		changed = await writeJob(tx, job, step.changes);
+	}
+	// A visit step is a one-tap stamp with the device's clock.
+	await recordStepEntries(tx, user, step.jobId, stepsOf(times), 'tap');
+	return changed;
 }
 
 async function updateJobs(tx: Transaction, where: SQL | undefined, changes: JobChanges) {

@@ -53,6 +53,15 @@ export const alertsReportSchema = z.object({
 });
 export type AlertsReport = z.infer<typeof alertsReportSchema>;
 
+/** A flag a supervisor accepted with a reason (review/flag-acceptance.ts). */
+export const acceptedFlagSchema = z.object({
+	flag: z.enum(JOB_FLAGS),
+	reason: z.string(),
+	acceptedBy: z.string(),
+	acceptedByName: z.string(),
+	acceptedAt: instant
+});
+
 const flaggedJobSchema = z.object({
 	jobId: z.string(),
 	jobNo: z.string(),
@@ -61,13 +70,23 @@ const flaggedJobSchema = z.object({
 	startedAt: instant.nullable(),
 	completedAt: instant,
 	repairMinutes: z.number().min(0).nullable(),
-	flags: z.array(z.enum(JOB_FLAGS)).min(1)
+	/** Flags that lower record accuracy; empty when every flag of the job was accepted. */
+	flags: z.array(z.enum(JOB_FLAGS)),
+	/** Shown as accepted: they no longer lower record accuracy. */
+	accepted: z.array(acceptedFlagSchema)
+});
+
+/** `review.acceptFlag`: a supervisor accepts a flag on a job of the station, with a reason. */
+export const acceptFlagInputSchema = z.strictObject({
+	jobId: z.uuid(),
+	flag: z.enum(JOB_FLAGS),
+	reason: z.string().trim().min(1).max(500)
 });
 
 export const qualityGroupSchema = technicianRefSchema.extend({
 	jobsCompleted: count,
 	flaggedJobs: count,
-	/** Jobs carrying each flag; a job may carry several, so these can add up to more. */
+	/** Jobs carrying each (not accepted) flag; a job may carry several, so these can add up to more. */
 	flagCounts: z.object(
 		Object.fromEntries(JOB_FLAGS.map((flag) => [flag, count])) as Record<
 			(typeof JOB_FLAGS)[number],
@@ -80,7 +99,7 @@ export type QualityGroup = z.infer<typeof qualityGroupSchema>;
 
 export const dataQualityReportSchema = z.object({
 	period: periodSchema,
-	/** Technicians with at least one flagged job, most flagged jobs first. */
+	/** Technicians with at least one flagged job (or accepted flag), most flagged jobs first. */
 	groups: z.array(qualityGroupSchema)
 });
 export type DataQualityReport = z.infer<typeof dataQualityReportSchema>;

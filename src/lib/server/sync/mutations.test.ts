@@ -55,6 +55,15 @@ for (const engine of testEngines()) {
 			return id;
 		}
 
+		/** Arrival and start, which a technician records before completing (jobs/step-times.ts). */
+		async function visited(on: TestDevice, jobId: string) {
+			const answer = await on.push([
+				on.record('job.arrive', { jobId, at: at(1) }),
+				on.record('job.start', { jobId, at: at(1) })
+			]);
+			expect(answer.results.map((r) => r.status)).toEqual(['applied', 'applied']);
+		}
+
 		const jobRow = async (id: string) =>
 			(await handle.db.select().from(jobs).where(eq(jobs.id, id)))[0];
 
@@ -122,9 +131,10 @@ for (const engine of testEngines()) {
 			phone.record('job.arrive', { jobId: b, at: at(2) }, at(2)); // 4
 			phone.record('part.add', { id: randomUUID(), jobId: b, partId: part.id, qty: '2' }); // 5
 			phone.record('job.cancel', { jobId: a, reason: 'customer away' }, at(3)); // 6
-			phone.record('job.complete', { jobId: b, at: at(4), outcome: 'fixed' }, at(4)); // 7
+			phone.record('job.start', { jobId: b, at: at(3) }, at(3)); // 7
+			phone.record('job.complete', { jobId: b, at: at(4), outcome: 'fixed' }, at(4)); // 8
 			const answer = await phone.push();
-			expect(answer.results.map((r) => r.status)).toEqual(Array(7).fill('applied'));
+			expect(answer.results.map((r) => r.status)).toEqual(Array(8).fill('applied'));
 
 			const fields = async (jobId: string) =>
 				(await historyOf(jobId)).map((h) => [h.field, h.mutationId, h.deviceTime]);
@@ -135,9 +145,10 @@ for (const engine of testEngines()) {
 			expect(await fields(b)).toEqual(
 				expect.arrayContaining([
 					['arrived_at', 4, at(2)],
-					['status', 7, at(4)],
-					['outcome', 7, at(4)],
-					['completed_at', 7, at(4)]
+					['started_at', 7, at(3)],
+					['status', 8, at(4)],
+					['outcome', 8, at(4)],
+					['completed_at', 8, at(4)]
 				])
 			);
 			expect(await jobRow(a)).toMatchObject({ status: 'cancelled', arrivedAt: at(1) });
@@ -232,6 +243,7 @@ for (const engine of testEngines()) {
 			const phone = device(tech);
 			const office = device(boss);
 			const jobId = await createdJob(phone);
+			await visited(phone, jobId);
 			await phone.send('job.complete', { jobId, at: at(3), outcome: 'fixed' });
 			expect((await office.send('job.verify', { jobId }, at(20))).status).toBe('applied');
 			expect(await jobRow(jobId)).toMatchObject({ verifiedAt: at(20), verifiedBy: boss.id });
@@ -268,6 +280,7 @@ for (const engine of testEngines()) {
 			expect(reason).toBe('customer fixed it');
 
 			const completed = await createdJob(phone);
+			await visited(phone, completed);
 			await phone.send('job.complete', { jobId: completed, at: at(2), outcome: 'fixed' });
 			const byTech = await phone.send('job.cancel', { jobId: completed, reason: 'oops' });
 			expect(byTech.error?.message).toMatch(/only a supervisor can cancel/);
@@ -282,6 +295,7 @@ for (const engine of testEngines()) {
 			const jobId = await createdJob(phone);
 			const before = await phone.send('job.update', { jobId, fields: { customerName: '李女士' } });
 			expect(before.status).toBe('applied');
+			await visited(phone, jobId);
 			await phone.send('job.complete', { jobId, at: at(2), outcome: 'fixed' });
 			const after = await phone.push([
 				phone.record('job.update', { jobId, fields: { deviceSerial: 'SN-9', notes: 'x' } }),
@@ -306,10 +320,18 @@ for (const engine of testEngines()) {
 			const id = randomUUID();
 			const batch = await phone.push([
 				phone.record('job.create', { id, jobNo: `J-${id.slice(0, 8)}`, reportedAt: at(0) }),
+				phone.record('job.arrive', { jobId: id, at: at(1) }),
+				phone.record('job.start', { jobId: id, at: at(1) }),
 				phone.record('job.complete', { jobId: id, at: at(1), outcome: 'fixed' }),
 				phone.record('job.update', { jobId: id, fields: { customerName: '王先生' } })
 			]);
-			expect(batch.results.map((r) => r.status)).toEqual(['applied', 'applied', 'rejected']);
+			expect(batch.results.map((r) => r.status)).toEqual([
+				'applied',
+				'applied',
+				'applied',
+				'applied',
+				'rejected'
+			]);
 			expect((await jobRow(id)).customerName).toBe('');
 		});
 
@@ -513,6 +535,7 @@ for (const engine of testEngines()) {
 			expect((await device(other).send('part.remove', { id: lineId })).error?.code).toBe(
 				'NOT_FOUND'
 			);
+			await visited(phone, jobId);
 			await phone.send('job.complete', { jobId, at: at(2), outcome: 'fixed' });
 			await device(boss).send('job.verify', { jobId });
 			expect((await phone.send('part.remove', { id: lineId })).error?.code).toBe('FORBIDDEN');

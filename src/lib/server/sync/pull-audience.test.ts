@@ -54,6 +54,8 @@ for (const engine of testEngines()) {
 					reportedAt: REPORTED
 				}),
 				...lines.map((id) => device.record('part.add', { id, jobId, partId, qty: '1' })),
+				device.record('job.arrive', { jobId, at: REPORTED }),
+				device.record('job.start', { jobId, at: REPORTED }),
 				device.record('job.complete', { jobId, at: REPORTED, outcome: 'fixed' }),
 				device.record('followUp.add', {
 					id: followUpId,
@@ -62,7 +64,7 @@ for (const engine of testEngines()) {
 					satisfaction: 5
 				})
 			]);
-			expect(answer.results.map((r) => r.status)).toEqual(Array(5).fill('applied'));
+			expect(answer.results.map((r) => r.status)).toEqual(Array(7).fill('applied'));
 			return { jobId, lines, followUpId };
 		}
 

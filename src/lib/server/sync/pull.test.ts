@@ -63,10 +63,12 @@ for (const engine of testEngines()) {
 					reportedAt: REPORTED
 				}),
 				on.record('part.add', { id: lineId, jobId, partId, qty: '1' }),
+				on.record('job.arrive', { jobId, at: REPORTED }),
+				on.record('job.start', { jobId, at: REPORTED }),
 				on.record('job.complete', { jobId, at: REPORTED, outcome: 'fixed' }),
 				on.record('followUp.add', { id: followUpId, jobId, visitedAt: REPORTED, satisfaction: 5 })
 			]);
-			expect(answer.results.map((r) => r.status)).toEqual(Array(4).fill('applied'));
+			expect(answer.results.map((r) => r.status)).toEqual(Array(6).fill('applied'));
 			return { jobId, lineId, followUpId };
 		}
 
@@ -90,7 +92,7 @@ for (const engine of testEngines()) {
 
 			const first = await phone.pull();
 			expect(first.reset).toBe(false);
-			expect(first.lastMutationId).toBe(4);
+			expect(first.lastMutationId).toBe(6);
 			expect(first.changes.jobs.map((j) => j.id)).toEqual([mine.jobId]);
 			expect(first.changes.jobParts.map((l) => l.id)).toEqual([mine.lineId]);
 			expect(first.changes.followUps.map((f) => f.id)).toEqual([mine.followUpId]);
@@ -236,7 +238,7 @@ for (const engine of testEngines()) {
 				faultCategories: [category.id]
 			});
 			// The device's client record outlived the station: its mutation ids carry on.
-			expect(next.lastMutationId).toBe(4);
+			expect(next.lastMutationId).toBe(6);
 			await expectConverged(phone);
 		});
 

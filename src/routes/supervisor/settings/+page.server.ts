@@ -7,7 +7,10 @@ import { error, fail, type RequestEvent } from '@sveltejs/kit';
 import { serverCaller } from '$lib/server/trpc/caller';
 import { formRefusal } from '$lib/server/trpc/form-refusal';
 import { AHP_MIN_KPIS } from '$lib/server/stations/settings/ahp';
-import { STANDARD_MINUTES_RANGE } from '$lib/server/stations/settings/categories';
+import {
+	FLOOR_MINUTES_RANGE,
+	STANDARD_MINUTES_RANGE
+} from '$lib/server/stations/settings/categories';
 import type { SettingsProblem } from '$lib/server/stations/settings/fields';
 import {
 	KPI_BETTER,
@@ -19,7 +22,7 @@ import {
 	REWORK_WINDOW_DAYS_RANGE
 } from '$lib/server/stations/settings/ranking';
 import { SCORED_KPIS } from '$lib/shared/domain';
-import { DEFAULT_STANDARD_MINUTES } from '$lib/shared/kpi';
+import { DEFAULT_FLOOR_MINUTES, DEFAULT_STANDARD_MINUTES } from '$lib/shared/kpi';
 import { requireSupervisorPage } from '../../access';
 import {
 	comparisonMatrix,
@@ -50,7 +53,9 @@ export const load: PageServerLoad = async (event) => {
 			reworkWindowDays: REWORK_WINDOW_DAYS_RANGE,
 			minJobsForRanking: MIN_JOBS_FOR_RANKING_RANGE,
 			standardMinutes: STANDARD_MINUTES_RANGE,
-			defaultStandardMinutes: DEFAULT_STANDARD_MINUTES
+			defaultStandardMinutes: DEFAULT_STANDARD_MINUTES,
+			floorMinutes: FLOOR_MINUTES_RANGE,
+			defaultFloorMinutes: DEFAULT_FLOOR_MINUTES
 		}
 	};
 };
@@ -240,7 +245,8 @@ export const actions: Actions = {
 			await caller.settings.addFaultCategory({
 				code: text(form, 'code'),
 				name: text(form, 'name'),
-				standardMinutes: wholeNumber(form, 'standardMinutes')
+				standardMinutes: wholeNumber(form, 'standardMinutes'),
+				floorMinutes: wholeNumber(form, 'floorMinutes')
 			});
 			return { changed: 1 };
 		});
@@ -261,7 +267,8 @@ export const actions: Actions = {
 						: {
 								id,
 								name: text(form, 'name'),
-								standardMinutes: wholeNumber(form, 'standardMinutes')
+								standardMinutes: wholeNumber(form, 'standardMinutes'),
+								floorMinutes: wholeNumber(form, 'floorMinutes')
 							}
 				)
 		);

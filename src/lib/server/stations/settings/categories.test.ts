@@ -65,31 +65,50 @@ for (const engine of testEngines()) {
 				'out_of_range'
 			);
 			await expectProblem(caller.changeFaultCategory({ id: added.id }), '', 'nothing_to_change');
+			// The too_fast floor is set beside the standard time, audited like it.
+			await expectProblem(
+				caller.changeFaultCategory({ id: added.id, floorMinutes: -1 }),
+				'floorMinutes',
+				'out_of_range'
+			);
+			expect(await caller.changeFaultCategory({ id: added.id, floorMinutes: 10 })).toEqual({
+				changed: 1
+			});
 
 			const settings = await caller.get();
 			expect(
-				settings.faultCategories.map((c) => [c.code, c.name, c.standardMinutes, c.active])
+				settings.faultCategories.map((c) => [
+					c.code,
+					c.name,
+					c.standardMinutes,
+					c.floorMinutes,
+					c.active
+				])
 			).toEqual([
-				['NOISE', '异响', 60, true],
-				['LEAK', '漏水/渗水', 50, false]
+				['NOISE', '异响', 60, 5, true],
+				['LEAK', '漏水/渗水', 50, 10, false]
 			]);
 			const leakRows = (await auditRows(station.id)).filter(
 				(row) => row.subject === 'fault_category:LEAK'
 			);
 			expect(leakRows.map((row) => [row.oldValue, row.newValue])).toEqual(
 				expect.arrayContaining([
-					[null, { name: '漏水', standardMinutes: 45, active: true }],
+					[null, { name: '漏水', standardMinutes: 45, floorMinutes: 5, active: true }],
 					[
-						{ name: '漏水', standardMinutes: 45, active: true },
-						{ name: '漏水/渗水', standardMinutes: 50, active: true }
+						{ name: '漏水', standardMinutes: 45, floorMinutes: 5, active: true },
+						{ name: '漏水/渗水', standardMinutes: 50, floorMinutes: 5, active: true }
 					],
 					[
-						{ name: '漏水/渗水', standardMinutes: 50, active: true },
-						{ name: '漏水/渗水', standardMinutes: 50, active: false }
+						{ name: '漏水/渗水', standardMinutes: 50, floorMinutes: 5, active: true },
+						{ name: '漏水/渗水', standardMinutes: 50, floorMinutes: 5, active: false }
+					],
+					[
+						{ name: '漏水/渗水', standardMinutes: 50, floorMinutes: 5, active: false },
+						{ name: '漏水/渗水', standardMinutes: 50, floorMinutes: 10, active: false }
 					]
 				])
 			);
-			expect(leakRows).toHaveLength(3);
+			expect(leakRows).toHaveLength(4);
 			expect('deleteFaultCategory' in caller).toBe(false);
 		});
 	});

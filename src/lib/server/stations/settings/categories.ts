@@ -7,7 +7,7 @@ import { z } from 'zod';
 import type { Database } from '../../db';
 import { faultCategories } from '../../db/schema';
 import type { SessionUser } from '../../auth/session-user';
-import { DEFAULT_STANDARD_MINUTES } from '../../../shared/kpi';
+import { DEFAULT_FLOOR_MINUTES, DEFAULT_STANDARD_MINUTES } from '../../../shared/kpi';
 import type {
 	FaultCategorySetting,
 	FaultCategoryValue,
@@ -19,6 +19,12 @@ import { CATEGORY_SUBJECT, editSettings, writeAudit } from './editing';
 
 /** A day of hands-on work; longer standard times would make every job look fast. */
 export const STANDARD_MINUTES_RANGE = { min: 1, max: 1440 } as const;
+
+/**
+ * A repair shorter than its category's floor is flagged too_fast (docs/kpi-rules.md); 0 flags
+ * none. At most a day, as the standard time.
+ */
+export const FLOOR_MINUTES_RANGE = { min: 0, max: 1440 } as const;
 
 const CATEGORY_CODE = /^[A-Za-z0-9_-]{1,32}$/;
 
@@ -32,7 +38,8 @@ export const newFaultCategoryInputSchema = z.object({
 			params: { problem: 'code_format' }
 		}),
 	name: requiredText(100),
-	standardMinutes: wholeNumberIn(STANDARD_MINUTES_RANGE).default(DEFAULT_STANDARD_MINUTES)
+	standardMinutes: wholeNumberIn(STANDARD_MINUTES_RANGE).default(DEFAULT_STANDARD_MINUTES),
+	floorMinutes: wholeNumberIn(FLOOR_MINUTES_RANGE).default(DEFAULT_FLOOR_MINUTES)
 });
 
 export const faultCategoryChangeInputSchema = z
@@ -40,15 +47,22 @@ export const faultCategoryChangeInputSchema = z
 		id: z.uuid('must be a fault category id (UUID)'),
 		name: requiredText(100).optional(),
 		standardMinutes: wholeNumberIn(STANDARD_MINUTES_RANGE).optional(),
+		floorMinutes: wholeNumberIn(FLOOR_MINUTES_RANGE).optional(),
 		active: z.boolean({ error: 'must be true or false' }).optional()
 	})
 	.superRefine((input, ctx) => {
 		if (
 			input.name === undefined &&
 			input.standardMinutes === undefined &&
+			input.floorMinutes === undefined &&
 			input.active === undefined
 		) {
-			addProblem(ctx, [], 'nothing_to_change', 'give name, standardMinutes, active or several');
+			addProblem(
+				ctx,
+				[],
+				'nothing_to_change',
+				'give name, standardMinutes, floorMinutes, active or several'
+			);
 		}
 	});
 
@@ -56,6 +70,8 @@ export const faultCategoryChangeInputSchema = z
 export const categoryValueSchema = z.object({
 	name: z.string(),
 	standardMinutes: z.number(),
+	/** Absent in audit rows written before floors were kept, when every floor was the default. */
+	floorMinutes: z.number().default(DEFAULT_FLOOR_MINUTES),
 	active: z.boolean()
 });
 
@@ -82,6 +98,7 @@ export async function addFaultCategory(
 		const value: FaultCategoryValue = {
 			name: created.name,
 			standardMinutes: created.standardMinutes,
+			floorMinutes: created.floorMinutes,
 			active: created.active
 		};
 		await writeAudit(tx, user, [
@@ -114,16 +131,19 @@ export async function changeFaultCategory(
 		const before: FaultCategoryValue = {
 			name: category.name,
 			standardMinutes: category.standardMinutes,
+			floorMinutes: category.floorMinutes,
 			active: category.active
 		};
 		const after: FaultCategoryValue = {
 			name: input.name ?? before.name,
 			standardMinutes: input.standardMinutes ?? before.standardMinutes,
+			floorMinutes: input.floorMinutes ?? before.floorMinutes,
 			active: input.active ?? before.active
 		};
 		if (
 			after.name === before.name &&
 			after.standardMinutes === before.standardMinutes &&
+			after.floorMinutes === before.floorMinutes &&
 			after.active === before.active
 		) {
 			return { changed: 0 };

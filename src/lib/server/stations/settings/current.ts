@@ -30,7 +30,8 @@ export async function readStationSettings(
 			db,
 			sql`
 			select c.id::text as "id", c.code as "code", c.name as "name",
-				c.standard_minutes::int as "standardMinutes", c.active as "active",
+				c.standard_minutes::int as "standardMinutes", c.floor_minutes::int as "floorMinutes",
+				c.active as "active",
 				(select count(*) from jobs j
 					where j.station_id = c.station_id and j.fault_category_id = c.id)::int as "jobCount"
 			from fault_categories c

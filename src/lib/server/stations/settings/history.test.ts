@@ -67,7 +67,7 @@ for (const engine of testEngines()) {
 				kind: 'fault_category',
 				code: 'DRAIN',
 				old: null,
-				new: { name: '排水', standardMinutes: 40, active: true }
+				new: { name: '排水', standardMinutes: 40, floorMinutes: 5, active: true }
 			});
 			const timeZone = entries.find((entry) => entry.subject === 'time_zone');
 			expect(timeZone?.changedBy).toBeNull();

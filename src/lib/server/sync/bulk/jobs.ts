@@ -14,6 +14,14 @@ import { jobHistory, jobs } from '../../db/schema';
 import type { SessionUser } from '../../auth/session-user';
 import { recordsVisits } from '../../jobs/access';
 import {
+	ON_CONFLICT_UPDATE,
+	refuseStepTimes,
+	stepsOf,
+	stepTimesAllowed,
+	timeKeysOf
+} from '../../jobs/step-times';
+import type { JobStep as StepName } from '../../../shared/honesty-domain';
+import {
 	newJobRow,
 	startedStatus,
 	STARTED_STATUS,
@@ -62,11 +70,18 @@ export async function tryCreateJobs(
 	// Refused one by one, where createJob says why.
 	if (!recordsVisits(user)) return false;
 	const history: FoldedChange[] = [];
+	// The last entry of each folded step, as the steps applied one by one would leave it.
+	const entries = new Map<string, TappedStep>();
 	const rows = inputs.map((input) => {
 		const row = newJobRow(user, input);
 		for (const { step, mutationId, deviceTime } of input.steps ?? []) {
+			// A refusal here makes the push apply the batch one by one, where the step says why.
+			refuseStepTimes(user, row, step.changes);
 			for (const change of foldStep(row, step)) {
 				history.push({ ...change, jobId: input.id, mutationId, deviceTime });
+			}
+			for (const name of stepsOf(timeKeysOf(step.changes))) {
+				entries.set(`${input.id} ${name}`, { jobId: input.id, step: name, notedAt: deviceTime });
 			}
 		}
 		return row;
@@ -83,12 +98,33 @@ export async function tryCreateJobs(
 					ON CONFLICT (station_id, id) DO NOTHING
 					RETURNING id::text AS id`
 			),
-			recordFoldedHistory(tx, user, context, history)
+			recordFoldedHistory(tx, user, context, history),
+			entries.size > 0 && tx.execute(sql`${tappedEntries(user, [...entries.values()], sql`true`)}`)
 		]);
 		return inserted.length === inputs.length;
 	} catch (error) {
 		translateDbError(error);
 	}
+}
+
+/** A visit step stamped with one tap (a sync mutation), with the device's clock then. */
+interface TappedStep {
+	jobId: string;
+	step: StepName;
+	notedAt: Date;
+}
+
+/**
+ * The INSERT recording how tapped steps were entered (job_step_entries), for the jobs `where`
+ * (a condition on the recordset's "jobId") admits; the statement's now() is the receipt time.
+ */
+function tappedEntries(user: SessionUser, steps: readonly TappedStep[], where: SQL): SQL {
+	return sql`INSERT INTO job_step_entries (station_id, job_id, step, entry, noted_at, received_at, recorded_by)
+		SELECT ${user.stationId}::uuid, e."jobId", e.step, 'tap', e."notedAt", now(), ${user.id}::uuid
+		FROM jsonb_to_recordset(${JSON.stringify(steps)}::text::jsonb)
+			AS e("jobId" uuid, step text, "notedAt" timestamptz)
+		WHERE ${where}
+		${ON_CONFLICT_UPDATE}`;
 }
 
 /** A job row as newJobRow builds it, keyed by drizzle property. */
@@ -191,18 +227,35 @@ export async function tryJobSteps(
 		const target = sql.identifier(jobs[key].name);
 		return is(value, SQL) ? sql`${target} = ${value}` : sql`${target} = r.${sql.identifier(key)}`;
 	});
+	const times = timeKeysOf(first.changes);
+	// Visit steps are one-tap stamps: how each was entered, with its mutation's device clock.
+	const tapped = stepsOf(times).flatMap((step) =>
+		steps.map((one) => ({
+			jobId: one.jobId,
+			step,
+			notedAt: context.perJob?.get(one.jobId)?.deviceTime ?? new Date()
+		}))
+	);
+	const entries =
+		tapped.length > 0
+			? sql`, entries AS (${tappedEntries(user, tapped, sql`e."jobId" IN (SELECT id FROM changed)`)})`
+			: sql``;
 	try {
 		const changed = await queryRows<{ id: string }>(
 			tx,
-			sql`UPDATE ${jobs} SET ${sql.join(assignments, sql`, `)}, "updated_at" = now()
+			sql`WITH changed AS (
+				UPDATE ${jobs} SET ${sql.join(assignments, sql`, `)}, "updated_at" = now()
 				FROM ${input.source}
 				WHERE ${and(
 					eq(jobs.id, sql`r."id"`),
 					inArray(jobs.id, jobIdsOf(steps)),
 					stepAllowed(user, first.rule),
+					stepTimesAllowed(user, times, (key) => sql`r.${sql.identifier(key)}`),
 					carryingChangeContext(context)
 				)}
-				RETURNING ${jobs.id}::text AS id`
+				RETURNING ${jobs.id} AS id
+			)${entries}
+			SELECT id::text AS id FROM changed`
 		);
 		return changed.length === steps.length;
 	} catch (error) {

@@ -85,8 +85,11 @@ for (const engine of testEngines()) {
 			const ben = await createUser(db, created, 'ben');
 			const boss = await createUser(db, created, 'boss', 'supervisor');
 			const part = await createPart(db, created.id, 'P-1', '8.50');
+			// Arrived and started: a technician completes only after both (jobs/step-times.ts).
 			const completed = {
 				status: 'completed' as const,
+				arrivedAt: at(1),
+				startedAt: at(2),
 				completedAt: at(3),
 				outcome: 'fixed' as const
 			};

@@ -7,12 +7,19 @@ import { roleProcedure, router } from '../core';
 import { kpiPeriodSchema } from '../../../shared/kpi';
 import { reviewAlerts } from '../../review/alerts';
 import { dataQuality } from '../../review/data-quality';
+import { z } from 'zod';
+import { acceptedFlagsOfJob, acceptJobFlag } from '../../review/flag-acceptance';
 import {
 	monthlyReport,
 	monthlyReportSchema,
 	reportMonthInputSchema
 } from '../../review/monthly-report';
-import { alertsReportSchema, dataQualityReportSchema } from '../../review/schemas';
+import {
+	acceptFlagInputSchema,
+	acceptedFlagSchema,
+	alertsReportSchema,
+	dataQualityReportSchema
+} from '../../review/schemas';
 
 const reviewerProcedure = roleProcedure('supervisor');
 
@@ -31,5 +38,17 @@ export const reviewRouter = router({
 	monthlyReport: reviewerProcedure
 		.input(reportMonthInputSchema)
 		.output(monthlyReportSchema)
-		.query(({ ctx, input }) => monthlyReport(ctx.db, ctx.user, input.month))
+		.query(({ ctx, input }) => monthlyReport(ctx.db, ctx.user, input.month)),
+
+	/** Accepts a flag on a job with a reason (audited); the service refuses anyone else. */
+	acceptFlag: reviewerProcedure
+		.input(acceptFlagInputSchema)
+		.output(acceptedFlagSchema)
+		.mutation(({ ctx, input }) => acceptJobFlag(ctx.db, ctx.user, input)),
+
+	/** A job's accepted flags with who accepted each, when and why (the job page). */
+	jobAcceptedFlags: reviewerProcedure
+		.input(z.object({ jobId: z.uuid() }))
+		.output(z.array(acceptedFlagSchema))
+		.query(({ ctx, input }) => acceptedFlagsOfJob(ctx.db, ctx.user, input.jobId))
 });

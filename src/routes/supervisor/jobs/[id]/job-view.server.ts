@@ -30,10 +30,12 @@ export async function readJobView(event: RequestEvent) {
 	const jobId = jobIdOf(event);
 	const caller = await serverCaller(event);
 	try {
-		const [detail, history, technicians] = await Promise.all([
+		const [detail, history, technicians, acceptedFlags] = await Promise.all([
 			caller.jobs.detail({ id: jobId }),
 			caller.jobs.history({ jobId }),
-			mayDispatch ? caller.jobs.dispatchTechnicians() : []
+			mayDispatch ? caller.jobs.dispatchTechnicians() : [],
+			// Flags a supervisor accepted, with who, when and why (review/flag-acceptance.ts).
+			isSupervisorView ? caller.review.jobAcceptedFlags({ jobId }) : []
 		]);
 		return {
 			timeZone: user.timeZone,
@@ -44,7 +46,8 @@ export async function readJobView(event: RequestEvent) {
 			readsScorecards: isSupervisorView,
 			detail,
 			history,
-			technicians
+			technicians,
+			acceptedFlags
 		};
 	} catch (caught) {
 		if (formRefusal(caught).code === 'NOT_FOUND') error(404, m.jb_not_found());
