@@ -59,6 +59,9 @@ const REASONS: Record<string, Message> = {
 	server_error: m.ss_server_error,
 	reassigned_job_taken_over: m.sync_reason_reassigned_job_taken_over,
 	reported_time_desk_owned: m.sync_reason_reported_time_desk_owned,
+	follow_up_in_future: m.sv_reason_follow_up_in_future,
+	follow_up_before_completion: m.sv_reason_follow_up_before_completion,
+	follow_up_job_verified: m.sv_reason_follow_up_job_verified,
 	// Recorded by the phone itself: the server refused the change's size (sync/push.ts).
 	too_large: m.ss2_change_too_large
 };
