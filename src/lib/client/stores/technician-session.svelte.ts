@@ -5,7 +5,12 @@
  */
 import { getContext, setContext } from 'svelte';
 import { LocalChanges } from '../local/changes';
-import { openLocalDatabase, requestPersistentStorage, type LocalDatabase } from '../local/db';
+import {
+	openLocalDatabase,
+	requestPersistentStorage,
+	type LocalDatabase,
+	type SurveyKey
+} from '../local/db';
 import type { TechnicianIdentity } from '../local/identity';
 import { parcelsMayWait } from '../local/device-session';
 import type { DeviceKeyPair } from '../sealing/seal';
@@ -38,6 +43,7 @@ export class TechnicianSession {
 		user: TechnicianIdentity,
 		transport: SyncTransport,
 		deviceKeys: () => Promise<DeviceKeyPair>,
+		surveyKey: () => Promise<SurveyKey>,
 		onVersionChange: () => void
 	): Promise<TechnicianSession> {
 		let othersWaiting = 0;
@@ -53,6 +59,12 @@ export class TechnicianSession {
 		if (!(await db.meta.get('sealingKey'))?.value) {
 			deviceKeys()
 				.then(({ x, y }) => db.setMeta('sealingKey', { x, y }))
+				.catch(() => undefined);
+		}
+		// Kept so that a job completed offline still shows its customer survey code.
+		if (!(await db.meta.get('surveyKey'))?.value) {
+			surveyKey()
+				.then((key) => db.setMeta('surveyKey', key))
 				.catch(() => undefined);
 		}
 		const session = new TechnicianSession(

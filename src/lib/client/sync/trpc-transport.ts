@@ -8,6 +8,7 @@
  */
 import { z } from 'zod/mini';
 import type { DeviceKeyPair } from '../sealing/seal';
+import type { SurveyKey } from '../local/db';
 import { pullOutputSchema, pushOutputSchema } from '../../shared/sync';
 import { technicianIdentitySchema, type TechnicianIdentity } from '../local/identity';
 import { SyncFailure, type SyncTransport } from './transport';
@@ -124,6 +125,16 @@ const deviceKeyPairSchema = z.object({ x: z.string(), y: z.string(), d: z.string
 /** The signed-in person's key pair for their sealed changes (sealing/seal.ts); held in memory only. */
 export function fetchDeviceKeys(url = API_URL): Promise<DeviceKeyPair> {
 	return apiClient(url)('query', 'auth.deviceKey', undefined, deviceKeyPairSchema);
+}
+
+const surveyKeySchema = z.object({ key: z.string(), stationId: z.uuid() });
+
+/**
+ * The signed-in technician's survey key and station (server: survey/key.ts), which sign customer
+ * survey links on the device (shared/survey-token.ts); kept in the device store for offline use.
+ */
+export function fetchSurveyKey(url = API_URL): Promise<SurveyKey> {
+	return apiClient(url)('query', 'auth.surveyKey', undefined, surveyKeySchema);
 }
 
 function asSyncFailure(error: unknown): SyncFailure {

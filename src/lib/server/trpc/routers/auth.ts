@@ -1,6 +1,7 @@
 import { TRPCError } from '@trpc/server';
 import { m } from '../../../paraglide/messages.js';
 import { deviceKeyPairOf } from '../../auth/device-key';
+import { surveyKeyOf } from '../../survey/key';
 import { authedProcedure, signedInProcedure, router } from '../core';
 import { changeOwnPassword } from '../../auth/accounts';
 import { changeOwnPasswordSchema } from '../../../shared/schemas';
@@ -17,5 +18,18 @@ export const authRouter = router({
 		const pair = await deviceKeyPairOf(ctx.db, ctx.user);
 		if (!pair) throw new TRPCError({ code: 'UNAUTHORIZED', message: m.srv_sign_in_first() });
 		return pair;
+	}),
+	/**
+	 * The signed-in technician's survey key (survey/key.ts), kept on their phone so it signs a
+	 * completed job's customer survey link offline; with their station's id, which the token
+	 * names. Only technicians complete jobs at the customer's, so only they get one.
+	 */
+	surveyKey: authedProcedure.query(async ({ ctx }) => {
+		if (ctx.user.role !== 'technician') {
+			throw new TRPCError({ code: 'FORBIDDEN', message: m.sv_survey_key_technicians_only() });
+		}
+		const key = await surveyKeyOf(ctx.db, ctx.user);
+		if (!key) throw new TRPCError({ code: 'UNAUTHORIZED', message: m.srv_sign_in_first() });
+		return { key, stationId: ctx.user.stationId };
 	})
 });
