@@ -22,7 +22,10 @@ describe('rejectionText', () => {
 			'job_no_taken',
 			'part_unknown',
 			'server_error',
-			'database_refused'
+			'database_refused',
+			'follow_up_in_future',
+			'follow_up_before_completion',
+			'follow_up_job_verified'
 		];
 		for (const key of keys) {
 			const en = rejectionText(change({ key, params: {} }), { locale: 'en' });
