@@ -38,7 +38,9 @@ export function surveyExpiry(completedAt: Date): Date {
 function uuidBytes(id: string): Uint8Array {
 	const hex = id.replaceAll('-', '');
 	if (!/^[0-9a-f]{32}$/i.test(hex)) throw new Error('not a UUID');
-	return Uint8Array.from({ length: UUID_BYTES }, (_, i) => parseInt(hex.slice(i * 2, i * 2 + 2), 16));
+	return Uint8Array.from({ length: UUID_BYTES }, (_, i) =>
+		parseInt(hex.slice(i * 2, i * 2 + 2), 16)
+	);
 }
 
 function uuidText(bytes: Uint8Array): string {

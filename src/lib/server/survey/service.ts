@@ -72,8 +72,7 @@ export interface OpenSurvey {
 	claims: SurveyClaims;
 }
 
-const invalid = () =>
-	refusal('NOT_FOUND', 'This survey link is not valid.', 'survey_invalid');
+const invalid = () => refusal('NOT_FOUND', 'This survey link is not valid.', 'survey_invalid');
 
 /**
  * The survey a token opens, or a refusal: not a token, not signed by its technician's key,
