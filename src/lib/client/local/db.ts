@@ -89,8 +89,8 @@ interface MetaValues {
 	 */
 	sealingKey: PublicDeviceKey | null;
 	/**
-	 * The owner's survey key and station (sync/trpc-transport.ts fetchSurveyKey): signs a
-	 * completed job's customer survey link offline. Absent until the server has been asked once.
+	 * The owner's survey key and station (sync/trpc-transport.ts fetchDeviceKeys): signs a
+	 * completed job's customer survey link offline. Null until the server has been asked once.
 	 */
 	surveyKey: SurveyKey | null;
 }

@@ -42,8 +42,7 @@ export class TechnicianSession {
 	static async open(
 		user: TechnicianIdentity,
 		transport: SyncTransport,
-		deviceKeys: () => Promise<DeviceKeyPair>,
-		surveyKey: () => Promise<SurveyKey>,
+		deviceKeys: () => Promise<DeviceKeyPair & { survey: SurveyKey | null }>,
 		onVersionChange: () => void
 	): Promise<TechnicianSession> {
 		let othersWaiting = 0;
@@ -55,16 +54,13 @@ export class TechnicianSession {
 		}
 		const db = await openLocalDatabase(user.id, { onVersionChange });
 		void requestPersistentStorage();
-		// The public key seals this store's waiting changes if they sign out, offline too.
-		if (!(await db.meta.get('sealingKey'))?.value) {
+		// The public key seals this store's waiting changes if they sign out, offline too; the
+		// survey key signs the customer survey of a job completed offline.
+		if (!(await db.meta.get('sealingKey'))?.value || !(await db.meta.get('surveyKey'))?.value) {
 			deviceKeys()
-				.then(({ x, y }) => db.setMeta('sealingKey', { x, y }))
-				.catch(() => undefined);
-		}
-		// Kept so that a job completed offline still shows its customer survey code.
-		if (!(await db.meta.get('surveyKey'))?.value) {
-			surveyKey()
-				.then((key) => db.setMeta('surveyKey', key))
+				.then(({ x, y, survey }) =>
+					Promise.all([db.setMeta('sealingKey', { x, y }), db.setMeta('surveyKey', survey)])
+				)
 				.catch(() => undefined);
 		}
 		const session = new TechnicianSession(

@@ -120,21 +120,21 @@ export function fetchSignedInUser(url = API_URL): Promise<TechnicianIdentity> {
 	return apiClient(url)('query', 'auth.me', undefined, technicianIdentitySchema);
 }
 
-const deviceKeyPairSchema = z.object({ x: z.string(), y: z.string(), d: z.string() });
-
-/** The signed-in person's key pair for their sealed changes (sealing/seal.ts); held in memory only. */
-export function fetchDeviceKeys(url = API_URL): Promise<DeviceKeyPair> {
-	return apiClient(url)('query', 'auth.deviceKey', undefined, deviceKeyPairSchema);
-}
-
-const surveyKeySchema = z.object({ key: z.string(), stationId: z.uuid() });
+const deviceKeyPairSchema = z.object({
+	x: z.string(),
+	y: z.string(),
+	d: z.string(),
+	survey: z.nullable(z.object({ key: z.string(), stationId: z.string() }))
+});
 
 /**
- * The signed-in technician's survey key and station (server: survey/key.ts), which sign customer
- * survey links on the device (shared/survey-token.ts); kept in the device store for offline use.
+ * The signed-in person's key pair for their sealed changes (sealing/seal.ts), held in memory
+ * only; and a technician's survey key (kept in the device store: SurveySection.svelte).
  */
-export function fetchSurveyKey(url = API_URL): Promise<SurveyKey> {
-	return apiClient(url)('query', 'auth.surveyKey', undefined, surveyKeySchema);
+export function fetchDeviceKeys(
+	url = API_URL
+): Promise<DeviceKeyPair & { survey: SurveyKey | null }> {
+	return apiClient(url)('query', 'auth.deviceKey', undefined, deviceKeyPairSchema);
 }
 
 function asSyncFailure(error: unknown): SyncFailure {

@@ -13,23 +13,16 @@ export const authRouter = router({
 	changePassword: signedInProcedure
 		.input(changeOwnPasswordSchema)
 		.mutation(({ ctx, input }) => changeOwnPassword(ctx.db, ctx.user, input)),
-	/** The signed-in person's own key pair for changes parked on a shared device (device-key.ts). */
+	/**
+	 * The signed-in person's own key pair for changes parked on a shared device (device-key.ts),
+	 * and a technician's survey key with their station's id (survey/key.ts): their phone keeps
+	 * it to sign a completed job's customer survey link offline. Only technicians complete jobs
+	 * at the customer's, so only they get one. One answer, so the phone asks once for both.
+	 */
 	deviceKey: authedProcedure.query(async ({ ctx }) => {
 		const pair = await deviceKeyPairOf(ctx.db, ctx.user);
 		if (!pair) throw new TRPCError({ code: 'UNAUTHORIZED', message: m.srv_sign_in_first() });
-		return pair;
-	}),
-	/**
-	 * The signed-in technician's survey key (survey/key.ts), kept on their phone so it signs a
-	 * completed job's customer survey link offline; with their station's id, which the token
-	 * names. Only technicians complete jobs at the customer's, so only they get one.
-	 */
-	surveyKey: authedProcedure.query(async ({ ctx }) => {
-		if (ctx.user.role !== 'technician') {
-			throw new TRPCError({ code: 'FORBIDDEN', message: m.sv_survey_key_technicians_only() });
-		}
-		const key = await surveyKeyOf(ctx.db, ctx.user);
-		if (!key) throw new TRPCError({ code: 'UNAUTHORIZED', message: m.srv_sign_in_first() });
-		return { key, stationId: ctx.user.stationId };
+		const key = ctx.user.role === 'technician' ? await surveyKeyOf(ctx.db, ctx.user) : null;
+		return { ...pair, survey: key === null ? null : { key, stationId: ctx.user.stationId } };
 	})
 });
