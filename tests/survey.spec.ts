@@ -28,6 +28,8 @@ async function decodeQr(image: Locator): Promise<string | null> {
 		canvas.width = element.naturalWidth;
 		canvas.height = element.naturalHeight;
 		const context = canvas.getContext('2d')!;
+		context.fillStyle = '#fff';
+		context.fillRect(0, 0, canvas.width, canvas.height);
 		context.drawImage(element, 0, 0);
 		const pixels = context.getImageData(0, 0, canvas.width, canvas.height);
 		type Decoder = (data: Uint8ClampedArray, width: number, height: number) => { data: string };
@@ -42,6 +44,8 @@ test('the customer answers the survey from the QR code of a job completed offlin
 	browser,
 	baseURL
 }) => {
+	// A whole journey across three browsers: longer than one step's default.
+	test.setTimeout(120_000);
 	await signInTechnician(page, 'wangqiang');
 	await context.setOffline(true);
 	await expect(syncBar(page).getByText('离线')).toBeVisible();

@@ -90,9 +90,10 @@ interface MetaValues {
 	sealingKey: PublicDeviceKey | null;
 	/**
 	 * The owner's survey key and station (sync/trpc-transport.ts fetchDeviceKeys): signs a
-	 * completed job's customer survey link offline. Null until the server has been asked once.
+	 * completed job's customer survey link offline. Absent until the server has been asked once;
+	 * null for an account that makes no surveys.
 	 */
-	surveyKey: SurveyKey | null;
+	surveyKey?: SurveyKey | null;
 }
 
 /** What signs a customer survey link on this device (shared/survey-token.ts). */
@@ -183,8 +184,7 @@ export class LocalDatabase extends Dexie {
 				jobCounter: 0,
 				dataVersion: LOCAL_DATA_VERSION,
 				syncLease: null,
-				sealingKey: null,
-				surveyKey: null
+				sealingKey: null
 			};
 			return tx
 				.table('meta')

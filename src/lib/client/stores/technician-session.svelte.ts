@@ -55,8 +55,9 @@ export class TechnicianSession {
 		const db = await openLocalDatabase(user.id, { onVersionChange });
 		void requestPersistentStorage();
 		// The public key seals this store's waiting changes if they sign out, offline too; the
-		// survey key signs the customer survey of a job completed offline.
-		if (!(await db.meta.get('sealingKey'))?.value || !(await db.meta.get('surveyKey'))?.value) {
+		// survey key, asked with it, signs the customer survey of a job completed offline (a store
+		// made before it existed gets it when a completed job's survey is first shown online).
+		if (!(await db.meta.get('sealingKey'))?.value) {
 			deviceKeys()
 				.then(({ x, y, survey }) =>
 					Promise.all([db.setMeta('sealingKey', { x, y }), db.setMeta('surveyKey', survey)])
