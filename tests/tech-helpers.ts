@@ -86,7 +86,7 @@ export async function completeJob(page: Page, outcome: '已修复' | '未修复'
 /** A technician's own follow-up: notes only (the customer rates through the survey). */
 export async function addFollowUpNote(page: Page, comment: string) {
 	await page.getByRole('button', { name: '添加回访' }).click();
-	await page.getByLabel('回访记录').fill(comment);
+	await page.getByLabel('客户意见').fill(comment);
 	await page.getByRole('button', { name: '保存回访' }).click();
 	await expect(page.getByRole('button', { name: '保存回访' })).toHaveCount(0);
 }
