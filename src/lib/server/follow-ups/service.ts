@@ -33,8 +33,8 @@ export function latestFollowUpTime(now = new Date()): Date {
 /**
  * Why this follow-up may not be recorded on this completed job, or null. The push's fast path
  * (sync/bulk/follow-ups.ts) states the same three rules in SQL and falls back here to say which.
- * - not in the future (beyond the clock's tolerance) and not before the job's completion: a
- *   follow-up asks about a finished repair;
+ * - not in the future (beyond the clock's tolerance) and not before the minute of the job's
+ *   completion: a follow-up asks about a finished repair;
  * - on a verified job a technician adds no more: roles.md gives a verified job's records to the
  *   supervisor ("on verified jobs they are the supervisor's to change"), while the desk's calls
  *   and a supervisor's own follow-ups still come, since a customer is often reached only after
@@ -54,7 +54,12 @@ export function followUpRefusal(
 			{ jobNo: job.jobNo }
 		);
 	}
-	if (job.completedAt && visitedAt < job.completedAt) {
+	// Compared by the minute: forms take times to the minute, so a follow-up noted in the minute
+	// of the completion (seconds after it) reads as that minute's start.
+	if (
+		job.completedAt &&
+		visitedAt.getTime() < job.completedAt.getTime() - (job.completedAt.getTime() % 60_000)
+	) {
 		return refusal(
 			'BAD_REQUEST',
 			`A follow-up of job ${job.jobNo} cannot be dated before the job was completed.`,

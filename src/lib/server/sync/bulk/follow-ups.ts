@@ -34,7 +34,7 @@ export async function tryAddFollowUps(
 	const latest = latestFollowUpTime().toISOString();
 	const datedWell: SQL[] = [
 		sql`r."visitedAt" <= ${latest}::timestamptz`,
-		sql`r."visitedAt" >= ${jobs.completedAt}`
+		sql`r."visitedAt" >= date_bin('1 minute', ${jobs.completedAt}, 'epoch')`
 	];
 	if (user.role === 'technician') datedWell.push(isNull(jobs.verifiedAt) as SQL);
 	const added = await queryRows<{ id: string }>(
