@@ -10,10 +10,11 @@
  *   root layout and root error page (loaded before any route), the /tech page (every screen
  *   of the technician's app: job list, job page, new-job form, sync details) and their static
  *   imports. The same scripts `npm run bench -- client` receives when it opens those screens.
- * - on a tap or in a rare case, 15 KiB: the dynamic imports of the above, followed through
+ * - on a tap or in a rare case, 20 KiB: the dynamic imports of the above, followed through
  *   (the forms adding a part line, recording a follow-up and correcting times, the search
- *   screen, the job page's notes, corrections, cancelling and earlier jobs, the list of refused
- *   changes, the sign-out flow and the sealing code) and SvelteKit's error template.
+ *   screen, the job page's notes, corrections, cancelling and earlier jobs, a completed job's
+ *   customer survey code with its QR code library, the list of refused changes, the sign-out
+ *   flow and the sealing code) and SvelteKit's error template.
  *   Its own budget keeps screens from leaving the first one by becoming lazy.
  * Other pages' nodes, which the client's route table imports lazily, are not followed. Not
  * counted: CSS, and the service worker (sw.js, workbox), which the browser fetches itself.
@@ -24,8 +25,12 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 
 export const BUDGET_KIB = 100;
-/** 11.5 KiB when this check was written. */
-export const ON_DEMAND_BUDGET_KIB = 15;
+/**
+ * 11.5 KiB when this check was written (budget 15 KiB); 12.8 KiB before the customer survey's
+ * code (issue 13), which must be drawn on the phone, offline too: its QR code library (lean-qr,
+ * 3.4 KiB) and the survey section (1.5 KiB) load only on a completed job's page.
+ */
+export const ON_DEMAND_BUDGET_KIB = 20;
 const TECHNICIAN_ROUTE = '/tech';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');

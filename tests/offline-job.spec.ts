@@ -5,7 +5,7 @@
  */
 import { expect, test } from '@playwright/test';
 import {
-	addFollowUp,
+	addFollowUpNote,
 	addPart,
 	completeJob,
 	createJob,
@@ -42,7 +42,7 @@ test('a job done offline survives an offline reload, then syncs and reaches the 
 	await expect(line).toHaveCount(1);
 	await expect(line).toContainText('2 个 × 单价');
 	await completeJob(page, '已修复', '更换启动电容');
-	await addFollowUp(page, 5, '是');
+	await addFollowUpNote(page, '客户说制冷正常了');
 	await expectPending(page, 6);
 	await expect(page.getByText('此工单有 6 项更改尚未同步。')).toBeVisible();
 
@@ -54,7 +54,7 @@ test('a job done offline survives an offline reload, then syncs and reaches the 
 	await expect(page.getByText('离线的刘女士')).toBeVisible();
 	await expect(page.getByText('状态：已完成')).toBeVisible();
 	await expect(page.getByRole('list', { name: '使用的配件' }).getByRole('listitem')).toHaveCount(1);
-	await expect(page.getByText('满意度 5/5 · 问题已解决')).toBeVisible();
+	await expect(page.getByText('客户说制冷正常了')).toBeVisible();
 	await page.getByRole('link', { name: '我的工单' }).click();
 	await expect(page.getByRole('link', { name: new RegExp(job.jobNo) })).toBeVisible();
 
@@ -76,6 +76,7 @@ test('a job done offline survives an offline reload, then syncs and reaches the 
 	expect(onServer?.job.startedAt).toBeInstanceOf(Date);
 	expect(onServer?.parts).toHaveLength(1);
 	expect(onServer?.parts[0].qty).toBe('2.000');
-	expect(onServer?.followUps).toMatchObject([{ satisfaction: 5, issueResolved: true }]);
+	// The technician's own follow-up is a note: no rating (the customer's survey gives it).
+	expect(onServer?.followUps).toMatchObject([{ satisfaction: null, issueResolved: null }]);
 	await supervisor.context.close();
 });

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { expect, test, type Page } from '@playwright/test';
 import superjson from 'superjson';
 import {
-	addFollowUp,
+	addFollowUpNote,
 	completeJob,
 	createJob,
 	expectSynced,
@@ -95,7 +95,7 @@ test('a revisit is a new job linked to the earlier one, starting with its custom
 	await signInTechnician(page, 'huangtao');
 	const first = await createJob(page, { customer: '返修客户', model: 'XQB80-Z6188' });
 	await completeJob(page, '未修复');
-	await addFollowUp(page, 2, '否');
+	await addFollowUpNote(page, '客户说洗衣机仍然漏水');
 	await page.getByRole('link', { name: '返修：新建关联工单' }).click();
 	await expect(page.getByText(`关联上一次工单 ${first.jobNo}。`)).toBeVisible();
 	await expect(page.getByLabel('客户姓名')).toHaveValue('返修客户');

@@ -94,10 +94,10 @@ export async function completeJob(page: Page, outcome: '已修复' | '未修复'
 	await expect(page.getByRole('button', { name: '完成工单' })).toHaveCount(0);
 }
 
-export async function addFollowUp(page: Page, satisfaction: number, resolved: '是' | '否') {
+/** A technician's own follow-up: notes only (the customer rates through the survey). */
+export async function addFollowUpNote(page: Page, comment: string) {
 	await page.getByRole('button', { name: '添加回访' }).click();
-	await page.getByRole('radio', { name: String(satisfaction), exact: true }).check();
-	await page.getByRole('radio', { name: resolved, exact: true }).check();
+	await page.getByLabel('客户意见').fill(comment);
 	await page.getByRole('button', { name: '保存回访' }).click();
 	await expect(page.getByRole('button', { name: '保存回访' })).toHaveCount(0);
 }

@@ -16,7 +16,8 @@ export const load: LayoutLoad = async ({ fetch, route }) => {
 	const routeId = route.id;
 	const { user, offline } = await loadSession(fetch);
 	// Pages check access in their own loads too; this covers any page without a load of its own.
-	if (!user && routeId !== '/login') redirect(303, '/login');
+	// The customer survey is public (docs/survey.md): its page checks the token itself.
+	if (!user && routeId !== '/login' && routeId !== '/s/[token]') redirect(303, '/login');
 	return {
 		user: user && {
 			name: user.name,

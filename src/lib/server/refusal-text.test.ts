@@ -29,6 +29,9 @@ const DOCUMENTED_REASONS: [key: string, namesJob: boolean][] = [
 	['step_before_report', true],
 	['step_out_of_order', true],
 	['step_missing', true],
+	['follow_up_in_future', true],
+	['follow_up_before_completion', true],
+	['follow_up_job_verified', true],
 	['part_inactive', false],
 	['database_refused', false],
 	['server_error', false]
@@ -64,5 +67,22 @@ describe('refusalText', () => {
 		for (const key of ['already_recorded', 'desk_only']) {
 			expect(refusalText({ key, params: {} }), key).not.toBe(m.ss_reason_other());
 		}
+	});
+
+	it("words the customer survey's refusals plainly, naming no job", () => {
+		const keys = [
+			'survey_invalid',
+			'survey_expired',
+			'survey_answered',
+			'survey_throttled',
+			'survey_staff_session'
+		];
+		const texts = keys.map((key) => refusalText({ key, params: { minutes: 15 } }));
+		for (const [index, text] of texts.entries()) {
+			expect(text, keys[index]).not.toBe(m.ss_reason_other());
+			expect(text, keys[index]).not.toMatch(/undefined|\{|—/);
+		}
+		expect(new Set(texts).size).toBe(keys.length);
+		expect(texts[3]).toContain('15');
 	});
 });

@@ -43,6 +43,16 @@ const REASONS: Record<string, (params: Params) => string> = {
 	already_recorded: () => m.wl_reason_already_recorded(),
 	already_followed_up: ({ jobNo }) => m.wl_reason_already_followed_up({ jobNo }),
 	follow_up_closed: ({ jobNo }) => m.wl_reason_follow_up_closed({ jobNo }),
+	// Follow-ups' dates and verified jobs (follow-ups/service.ts followUpRefusal).
+	follow_up_in_future: ({ jobNo }) => m.sv_reason_follow_up_in_future({ jobNo }),
+	follow_up_before_completion: ({ jobNo }) => m.sv_reason_follow_up_before_completion({ jobNo }),
+	follow_up_job_verified: ({ jobNo }) => m.sv_reason_follow_up_job_verified({ jobNo }),
+	// The customer survey's public page (survey/service.ts): plain, nothing about the job.
+	survey_invalid: () => m.sv_reason_survey_invalid(),
+	survey_expired: () => m.sv_reason_survey_expired(),
+	survey_answered: () => m.sv_reason_survey_answered(),
+	survey_throttled: ({ minutes }) => m.sv_reason_survey_throttled({ minutes }),
+	survey_staff_session: () => m.sv_reason_survey_staff_session(),
 	// Station settings (stations/settings/).
 	settings_supervisors_only: ({ role }) =>
 		m.acc2_settings_supervisors_only({ role: roleName(role as UserRole) }),

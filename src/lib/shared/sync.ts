@@ -124,6 +124,8 @@ export const pushInputSchema = z.strictObject({
  * - desk_job_completed, reassign_reason_required, job_closed_for_assignment {jobNo};
  * - job_verified, job_cancelled, job_not_completed, job_completed, job_completed_correct,
  *   job_no_taken {jobNo};
+ * - follow_up_in_future, follow_up_before_completion, follow_up_job_verified {jobNo}: a
+ *   follow-up's date, or a technician's follow-up on a verified job (follow-ups/service.ts);
  * - reassigned_job_taken_over {jobNo}: offline work on a job reassigned since, whose new
  *   technician has recorded work of their own; reported_time_desk_owned {jobNo}: a technician
  *   moving the reported time of a job the desk opened;

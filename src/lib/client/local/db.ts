@@ -88,6 +88,18 @@ interface MetaValues {
 	 * (sealing/seal.ts); null until the server has been asked once. It can lock, never unlock.
 	 */
 	sealingKey: PublicDeviceKey | null;
+	/**
+	 * The owner's survey key and station (sync/trpc-transport.ts fetchDeviceKeys): signs a
+	 * completed job's customer survey link offline. Absent until the server has been asked once;
+	 * null for an account that makes no surveys.
+	 */
+	surveyKey?: SurveyKey | null;
+}
+
+/** What signs a customer survey link on this device (shared/survey-token.ts). */
+export interface SurveyKey {
+	key: string;
+	stationId: string;
 }
 
 /** The public half of a P-256 key pair, JWK members (server: auth/device-key.ts). */

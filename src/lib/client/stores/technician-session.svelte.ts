@@ -5,7 +5,12 @@
  */
 import { getContext, setContext } from 'svelte';
 import { LocalChanges } from '../local/changes';
-import { openLocalDatabase, requestPersistentStorage, type LocalDatabase } from '../local/db';
+import {
+	openLocalDatabase,
+	requestPersistentStorage,
+	type LocalDatabase,
+	type SurveyKey
+} from '../local/db';
 import type { TechnicianIdentity } from '../local/identity';
 import { parcelsMayWait } from '../local/device-session';
 import type { DeviceKeyPair } from '../sealing/seal';
@@ -37,7 +42,7 @@ export class TechnicianSession {
 	static async open(
 		user: TechnicianIdentity,
 		transport: SyncTransport,
-		deviceKeys: () => Promise<DeviceKeyPair>,
+		deviceKeys: () => Promise<DeviceKeyPair & { survey: SurveyKey | null }>,
 		onVersionChange: () => void
 	): Promise<TechnicianSession> {
 		let othersWaiting = 0;
@@ -49,10 +54,14 @@ export class TechnicianSession {
 		}
 		const db = await openLocalDatabase(user.id, { onVersionChange });
 		void requestPersistentStorage();
-		// The public key seals this store's waiting changes if they sign out, offline too.
+		// The public key seals this store's waiting changes if they sign out, offline too; the
+		// survey key, asked with it, signs the customer survey of a job completed offline (a store
+		// made before it existed gets it when a completed job's survey is first shown online).
 		if (!(await db.meta.get('sealingKey'))?.value) {
 			deviceKeys()
-				.then(({ x, y }) => db.setMeta('sealingKey', { x, y }))
+				.then(({ x, y, survey }) =>
+					Promise.all([db.setMeta('sealingKey', { x, y }), db.setMeta('surveyKey', survey)])
+				)
 				.catch(() => undefined);
 		}
 		const session = new TechnicianSession(

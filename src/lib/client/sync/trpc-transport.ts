@@ -8,6 +8,7 @@
  */
 import { z } from 'zod/mini';
 import type { DeviceKeyPair } from '../sealing/seal';
+import type { SurveyKey } from '../local/db';
 import { pullOutputSchema, pushOutputSchema } from '../../shared/sync';
 import { technicianIdentitySchema, type TechnicianIdentity } from '../local/identity';
 import { SyncFailure, type SyncTransport } from './transport';
@@ -119,10 +120,20 @@ export function fetchSignedInUser(url = API_URL): Promise<TechnicianIdentity> {
 	return apiClient(url)('query', 'auth.me', undefined, technicianIdentitySchema);
 }
 
-const deviceKeyPairSchema = z.object({ x: z.string(), y: z.string(), d: z.string() });
+const deviceKeyPairSchema = z.object({
+	x: z.string(),
+	y: z.string(),
+	d: z.string(),
+	survey: z.nullable(z.object({ key: z.string(), stationId: z.string() }))
+});
 
-/** The signed-in person's key pair for their sealed changes (sealing/seal.ts); held in memory only. */
-export function fetchDeviceKeys(url = API_URL): Promise<DeviceKeyPair> {
+/**
+ * The signed-in person's key pair for their sealed changes (sealing/seal.ts), held in memory
+ * only; and a technician's survey key (kept in the device store: SurveySection.svelte).
+ */
+export function fetchDeviceKeys(
+	url = API_URL
+): Promise<DeviceKeyPair & { survey: SurveyKey | null }> {
 	return apiClient(url)('query', 'auth.deviceKey', undefined, deviceKeyPairSchema);
 }
 

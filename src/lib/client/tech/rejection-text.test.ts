@@ -26,7 +26,10 @@ describe('rejectionText', () => {
 			'step_in_future',
 			'step_before_report',
 			'step_out_of_order',
-			'step_missing'
+			'step_missing',
+			'follow_up_in_future',
+			'follow_up_before_completion',
+			'follow_up_job_verified'
 		];
 		for (const key of keys) {
 			const en = rejectionText(change({ key, params: {} }), { locale: 'en' });

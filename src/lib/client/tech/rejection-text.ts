@@ -64,6 +64,9 @@ const REASONS: Record<string, Message> = {
 	step_before_report: m.tm_reason_step_before_report,
 	step_out_of_order: m.tm_reason_step_out_of_order,
 	step_missing: m.tm_reason_step_missing,
+	follow_up_in_future: m.sv_reason_follow_up_in_future,
+	follow_up_before_completion: m.sv_reason_follow_up_before_completion,
+	follow_up_job_verified: m.sv_reason_follow_up_job_verified,
 	// Recorded by the phone itself: the server refused the change's size (sync/push.ts).
 	too_large: m.ss2_change_too_large
 };

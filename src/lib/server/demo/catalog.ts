@@ -596,18 +596,25 @@ export const ROADS = [
 	'虹梅路'
 ] as const;
 
-export const CHANNEL_ODDS: readonly (readonly [FollowUpChannel, number])[] = [
-	['phone', 0.68],
-	['sms', 0.15],
-	['onsite', 0.12],
-	['other', 0.05]
+/** How the desk follows up a job (customers' survey answers come as channel 'other'). */
+export const DESK_CHANNEL_ODDS: readonly (readonly [FollowUpChannel, number])[] = [
+	['phone', 0.82],
+	['sms', 0.18]
 ];
 
 export const FOLLOW_UP_COMMENTS = {
 	unreachable: ['电话未接通', '无人接听，稍后再联系', '客户在忙，约定改天回访'],
 	happy: ['客户表示满意', '师傅很专业，准时上门', '服务态度好', '维修及时，已正常使用'],
 	neutral: ['基本满意，希望上门更快些', '收费有点贵', '等待时间较长'],
-	unhappy: ['故障依旧，要求再次上门', '问题没有解决', '修好两天又坏了', '对维修结果不满意']
+	unhappy: ['故障依旧，要求再次上门', '问题没有解决', '修好两天又坏了', '对维修结果不满意'],
+	/** A technician's own notes: what they saw or were told, no rating. */
+	technicianNotes: [
+		'上门复查，设备运行正常',
+		'电话询问：客户说已正常使用',
+		'提醒客户定期清洗滤网',
+		'客户反映有轻微异响，已约复查',
+		'已向客户说明保养方法'
+	]
 } as const;
 
 export const JOB_NOTES = [

@@ -25,6 +25,9 @@ function timestamps(data: DemoData): [string, Date][] {
 		}
 	}
 	for (const line of data.jobParts) found.push([`part line ${line.id}`, line.createdAt]);
+	for (const answer of data.surveyAnswers) {
+		found.push([`survey answer ${answer.jobId}`, answer.answeredAt]);
+	}
 	for (const followUp of data.followUps) {
 		found.push([`follow-up ${followUp.id}.visitedAt`, followUp.visitedAt]);
 		found.push([`follow-up ${followUp.id}.createdAt`, followUp.createdAt]);
@@ -160,6 +163,38 @@ describe('generateDemo', () => {
 			expect(Number(line.qty)).toBeGreaterThan(0);
 			expect(line.unitCost).toMatch(/^\d+\.\d\d$/);
 		}
+	});
+
+	it("rates only through the desk's calls, supervisors and customers' survey answers", () => {
+		const bySource = new Map<string, typeof demo.followUps>();
+		for (const followUp of demo.followUps) {
+			bySource.set(followUp.source, [...(bySource.get(followUp.source) ?? []), followUp]);
+		}
+		expect([...bySource.keys()].sort()).toEqual(['desk', 'supervisor', 'survey', 'technician']);
+		const jobs = new Map(demo.jobs.map((job) => [job.id, job]));
+		for (const note of bySource.get('technician')!) {
+			expect(note).toMatchObject({ satisfaction: null, issueResolved: null });
+			const { verifiedAt } = jobs.get(note.jobId)!;
+			if (verifiedAt) expect(note.visitedAt.getTime()).toBeLessThan(verifiedAt.getTime());
+		}
+		const rated = demo.followUps.filter((followUp) => followUp.satisfaction !== null);
+		expect(bySource.get('desk')!.length).toBeGreaterThan(bySource.get('survey')!.length);
+		expect(rated.filter((f) => f.source === 'survey').length).toBeGreaterThan(rated.length / 5);
+		// Each survey answer is one per job, with the follow-up it wrote.
+		const surveyed = new Set(demo.surveyAnswers.map((answer) => answer.jobId));
+		expect(surveyed.size).toBe(demo.surveyAnswers.length);
+		const followUps = new Map(demo.followUps.map((followUp) => [followUp.id, followUp]));
+		for (const answer of demo.surveyAnswers) {
+			expect(followUps.get(answer.followUpId)).toMatchObject({
+				jobId: answer.jobId,
+				userId: null,
+				source: 'survey',
+				channel: 'other',
+				satisfaction: answer.satisfaction,
+				issueResolved: answer.issueResolved
+			});
+		}
+		expect(bySource.get('survey')!.length).toBe(demo.surveyAnswers.length);
 	});
 
 	it('recent jobs are still open, in progress or not yet followed up', () => {

@@ -19,7 +19,7 @@ import type { FollowUpChannel, JobOutcome, JobStatus, UserRole } from '../../sha
 import type { JobOrigin, JobUrgency } from '../../shared/desk-domain';
 import {
 	AWAITING_PARTS_NOTE,
-	CHANNEL_ODDS,
+	DESK_CHANNEL_ODDS,
 	CUSTOMER_GIVEN_NAMES,
 	CUSTOMER_SURNAMES,
 	DEMO_ADMIN,
@@ -126,15 +126,29 @@ export interface DemoJobPart {
 export interface DemoFollowUp {
 	id: string;
 	jobId: string;
-	userId: string;
+	/** Null for a customer's survey answer: nobody's account. */
+	userId: string | null;
 	visitedAt: Date;
 	channel: FollowUpChannel;
-	/** A technician's own follow-up is notes, never scored (docs/kpi-rules.md). */
-	source: 'technician' | 'supervisor';
+	/**
+	 * Who recorded it (docs/kpi-rules.md): the desk's calls, a supervisor's quality checks and the
+	 * customers' survey answers rate; a technician's own follow-up is a note without a rating.
+	 */
+	source: 'technician' | 'desk' | 'supervisor' | 'survey';
 	satisfaction: number | null;
 	issueResolved: boolean | null;
 	comment: string;
 	createdAt: Date;
+}
+
+/** A customer's answer to a job's survey (docs/survey.md), with the follow-up it wrote. */
+export interface DemoSurveyAnswer {
+	jobId: string;
+	answeredAt: Date;
+	satisfaction: number;
+	issueResolved: boolean;
+	comment: string;
+	followUpId: string;
 }
 
 export interface DemoData {
@@ -147,6 +161,7 @@ export interface DemoData {
 	jobs: DemoJob[];
 	jobParts: DemoJobPart[];
 	followUps: DemoFollowUp[];
+	surveyAnswers: DemoSurveyAnswer[];
 }
 
 export function generateDemo({ now, seed }: DemoOptions): DemoData {
@@ -186,6 +201,12 @@ const LATER_FAULT_RATE = 0.03;
 const UNREACHABLE_RATE = 0.08;
 const SMS_NO_REPLY_RATE = 0.3;
 const QUALITY_CHECK_RATE = 0.05;
+/** Customers who answer the survey from the technician's QR code instead of waiting for a call. */
+const SURVEY_ANSWER_RATE = 0.3;
+/** Survey answers that leave a comment (it is optional on the page). */
+const SURVEY_COMMENT_RATE = 0.4;
+/** Jobs whose technician writes a follow-up note of their own (before verification). */
+const TECHNICIAN_NOTE_RATE = 0.2;
 /** Reports a technician opens on site instead of the desk (walk-ins, found on site). */
 const WALK_IN_RATE = 0.12;
 /** Calls the desk marks urgent; the technician goes about twice as fast. */
@@ -260,6 +281,7 @@ class HistorySimulation {
 	private readonly jobs: DemoJob[] = [];
 	private readonly jobParts: DemoJobPart[] = [];
 	private readonly followUps: DemoFollowUp[] = [];
+	private readonly surveyAnswers: DemoSurveyAnswer[] = [];
 	/** Reports that follow from earlier jobs: second visits, relapses, later faults. */
 	private readonly laterReports: Report[] = [];
 
@@ -332,7 +354,8 @@ class HistorySimulation {
 			})),
 			jobs: this.jobs,
 			jobParts: this.jobParts,
-			followUps: this.followUps
+			followUps: this.followUps,
+			surveyAnswers: this.surveyAnswers
 		};
 	}
 
@@ -529,31 +552,44 @@ class HistorySimulation {
 		return '1';
 	}
 
-	/** The station's 回访: usually one call a day or two later, sometimes more contacts. */
+	/**
+	 * The station's 回访. A rating comes from someone other than the technician
+	 * (docs/kpi-rules.md): the customer's own survey answer from the QR code shown at completion,
+	 * usually within hours; else the desk's call a day or two later (sometimes after a first
+	 * unanswered one); now and then a supervisor's quality check. Some technicians also note a
+	 * follow-up of their own, which carries no rating.
+	 */
 	private callBack(job: DemoJob, technician: Technician, relapses: boolean, completedAt: number) {
 		const rng = this.rng;
-		let at = this.duringWorkingHours(
-			completedAt + wholeMinutes(Math.min(12 * 24, Math.max(4, rng.logNormal(36, 0.6))) * 60)
-		);
-		if (at > this.now) return;
-		if (rng.chance(UNREACHABLE_RATE)) {
-			this.recordFollowUp(job, at, 'phone', this.supervisor.id, {
-				satisfaction: null,
-				issueResolved: null,
-				comment: rng.pick(FOLLOW_UP_COMMENTS.unreachable)
-			});
-			at = this.duringWorkingHours(at + this.someHours(20, 52));
+		if (rng.chance(TECHNICIAN_NOTE_RATE)) this.technicianNote(job, technician, completedAt);
+		let at: number;
+		if (rng.chance(SURVEY_ANSWER_RATE)) {
+			at = completedAt + wholeMinutes(Math.min(20 * 24 * 60, rng.logNormal(8 * 60, 1)));
 			if (at > this.now) return;
+			this.recordSurveyAnswer(job, at, this.customerVerdict(job, technician, relapses, 'other'));
+		} else {
+			at = this.duringWorkingHours(
+				completedAt + wholeMinutes(Math.min(12 * 24, Math.max(4, rng.logNormal(36, 0.6))) * 60)
+			);
+			if (at > this.now) return;
+			if (rng.chance(UNREACHABLE_RATE)) {
+				this.recordFollowUp(job, at, 'phone', this.desk.id, {
+					satisfaction: null,
+					issueResolved: null,
+					comment: rng.pick(FOLLOW_UP_COMMENTS.unreachable)
+				});
+				at = this.duringWorkingHours(at + this.someHours(20, 52));
+				if (at > this.now) return;
+			}
+			const channel = rng.weighted(DESK_CHANNEL_ODDS);
+			this.recordFollowUp(
+				job,
+				at,
+				channel,
+				this.desk.id,
+				this.customerVerdict(job, technician, relapses, channel)
+			);
 		}
-		const channel = rng.weighted(CHANNEL_ODDS);
-		const caller = channel === 'onsite' || rng.chance(0.3) ? technician.id : this.supervisor.id;
-		this.recordFollowUp(
-			job,
-			at,
-			channel,
-			caller,
-			this.customerVerdict(job, technician, relapses, channel)
-		);
 
 		const checkAt = this.duringWorkingHours(at + this.someDays(3, 10));
 		if (rng.chance(QUALITY_CHECK_RATE) && checkAt <= this.now) {
@@ -565,6 +601,51 @@ class HistorySimulation {
 				this.customerVerdict(job, technician, relapses, 'phone')
 			);
 		}
+	}
+
+	/** A technician's own follow-up: a note, never a rating, and never on a verified job. */
+	private technicianNote(job: DemoJob, technician: Technician, completedAt: number): void {
+		const at = completedAt + this.someHours(2, 30);
+		if (at > this.now || (job.verifiedAt && at >= job.verifiedAt.getTime())) return;
+		this.recordFollowUp(job, at, this.rng.chance(0.5) ? 'onsite' : 'phone', technician.id, {
+			satisfaction: null,
+			issueResolved: null,
+			comment: this.rng.pick(FOLLOW_UP_COMMENTS.technicianNotes)
+		});
+	}
+
+	/** The customer's survey answer: its follow-up (source survey, nobody's account) and row. */
+	private recordSurveyAnswer(
+		job: DemoJob,
+		at: number,
+		verdict: Pick<DemoFollowUp, 'satisfaction' | 'issueResolved' | 'comment'>
+	): void {
+		const satisfaction = verdict.satisfaction ?? 3;
+		// The page asks both questions; an unsure customer answers by how they feel.
+		const issueResolved = verdict.issueResolved ?? satisfaction >= 4;
+		const comment = this.rng.chance(SURVEY_COMMENT_RATE) ? verdict.comment : '';
+		const answeredAt = new Date(at);
+		const followUpId = this.rng.uuidV7(answeredAt);
+		this.followUps.push({
+			id: followUpId,
+			jobId: job.id,
+			userId: null,
+			visitedAt: answeredAt,
+			channel: 'other',
+			source: 'survey',
+			satisfaction,
+			issueResolved,
+			comment,
+			createdAt: answeredAt
+		});
+		this.surveyAnswers.push({
+			jobId: job.id,
+			answeredAt,
+			satisfaction,
+			issueResolved,
+			comment,
+			followUpId
+		});
 	}
 
 	private customerVerdict(
@@ -618,7 +699,12 @@ class HistorySimulation {
 			userId,
 			visitedAt,
 			channel,
-			source: userId === this.supervisor.id ? 'supervisor' : 'technician',
+			source:
+				userId === this.supervisor.id
+					? 'supervisor'
+					: userId === this.desk.id
+						? 'desk'
+						: 'technician',
 			...verdict,
 			createdAt: new Date(Math.min(this.now, at + this.rng.int(1, 30) * MINUTE))
 		});

@@ -7,7 +7,16 @@ import { count, eq, sql } from 'drizzle-orm';
 import { hashPassword } from '../auth/password';
 import type { Database, Queryable } from '../db';
 import { bulkInsert } from '../db/bulk';
-import { faultCategories, followUps, jobParts, jobs, parts, stations, users } from '../db/schema';
+import {
+	faultCategories,
+	followUps,
+	jobParts,
+	jobs,
+	parts,
+	stations,
+	surveyAnswers,
+	users
+} from '../db/schema';
 import { insertFirstSettingsVersion } from '../stations/settings/versions';
 import { DEMO_STATION } from './catalog';
 import { generateDemo, type DemoData } from './generate';
@@ -31,6 +40,7 @@ export interface DemoCounts {
 	jobs: number;
 	jobParts: number;
 	followUps: number;
+	surveyAnswers: number;
 }
 
 export interface DemoLoadResult {
@@ -152,10 +162,15 @@ async function insertDemo(db: Queryable, prepared: PreparedDemo): Promise<void> 
 		followUps,
 		data.followUps.map((followUp) => ({ ...followUp, stationId }))
 	);
+	await bulkInsert(
+		db,
+		surveyAnswers,
+		data.surveyAnswers.map((answer) => ({ ...answer, stationId }))
+	);
 	// PGlite runs no autovacuum, so without this the planner would never learn the tables
 	// grew from empty to thousands of rows (a rework self-join went from 3 s to 80 ms).
 	await db.execute(
-		sql`ANALYZE stations, users, fault_categories, parts, jobs, job_parts, follow_ups`
+		sql`ANALYZE stations, users, fault_categories, parts, jobs, job_parts, follow_ups, survey_answers`
 	);
 	prepared.timings.insert = performance.now() - started;
 }
@@ -171,7 +186,8 @@ function finish(prepared: PreparedDemo): DemoLoadResult {
 			parts: data.parts.length,
 			jobs: data.jobs.length,
 			jobParts: data.jobParts.length,
-			followUps: data.followUps.length
+			followUps: data.followUps.length,
+			surveyAnswers: data.surveyAnswers.length
 		},
 		timings
 	};

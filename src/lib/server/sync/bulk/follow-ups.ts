@@ -2,7 +2,7 @@
  * Follow-ups of many jobs as one INSERT, for the push's fast path (rounds.ts); addFollowUp
  * (follow-ups/service.ts) is the rule it keeps and says why when it does not apply.
  */
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
 import type { z } from 'zod';
 import type { Transaction } from '../../db';
 import { recordset } from '../../db/bulk';
@@ -12,12 +12,14 @@ import type { SessionUser } from '../../auth/session-user';
 import { followUpRecord, type addFollowUpSchema } from '../../../shared/schemas';
 import { callsFollowUps, visibleJobCondition } from '../../jobs/access';
 import { jobIdsOf } from './jobs';
-import { followUpSourceOf } from '../../follow-ups/service';
+import { followUpSourceOf, latestFollowUpTime } from '../../follow-ups/service';
 
 /**
  * Follow-ups of several jobs as one INSERT, each job locked as addFollowUp locks it. True when
  * every one was added; false when any job is not visible to this user or not completed
- * (addFollowUp says which), or this user may not record follow-ups. Nothing is written then only if the caller rolls back, which the
+ * (addFollowUp says which), a follow-up is dated in the future or before the job's completion,
+ * or a technician follows up a verified job (followUpRefusal's rules, here in SQL), or this user
+ * may not record follow-ups. Nothing is written then only if the caller rolls back, which the
  * sync push does.
  */
 export async function tryAddFollowUps(
@@ -29,6 +31,12 @@ export async function tryAddFollowUps(
 	// Refused one by one, where addFollowUp says why.
 	if (!callsFollowUps(user)) return false;
 	const contacts = recordset(followUps, inputs.map(followUpRecord));
+	const latest = latestFollowUpTime().toISOString();
+	const datedWell: SQL[] = [
+		sql`r."visitedAt" <= ${latest}::timestamptz`,
+		sql`r."visitedAt" >= date_bin('1 minute', ${jobs.completedAt}, 'epoch')`
+	];
+	if (user.role === 'technician') datedWell.push(isNull(jobs.verifiedAt) as SQL);
 	const added = await queryRows<{ id: string }>(
 		tx,
 		sql`INSERT INTO ${followUps}
@@ -37,6 +45,7 @@ export async function tryAddFollowUps(
 				r."satisfaction", r."issueResolved", r."comment", ${followUpSourceOf(user)}::follow_up_source
 			FROM ${contacts.source}
 			JOIN ${jobs} ON ${and(eq(jobs.stationId, user.stationId), eq(jobs.id, sql`r."jobId"`), inArray(jobs.id, jobIdsOf(inputs)), visibleJobCondition(user), eq(jobs.status, 'completed'))}
+			WHERE ${and(...datedWell)}
 			FOR NO KEY UPDATE OF ${jobs}
 			RETURNING id::text AS id`
 	);
