@@ -66,7 +66,23 @@ const REASONS: Record<string, (params: Params) => string> = {
 	// Reassignment and the desk's jobs (jobs/offline-work.ts, jobs/overlaps.ts, jobs/service.ts).
 	reassigned_job_taken_over: ({ jobNo }) => m.sync_reason_reassigned_job_taken_over({ jobNo }),
 	reported_time_desk_owned: ({ jobNo }) => m.sync_reason_reported_time_desk_owned({ jobNo }),
-	overlap_not_found: () => m.sync_reason_overlap_not_found()
+	overlap_not_found: () => m.sync_reason_overlap_not_found(),
+	// Links and empty jobs (jobs/access.ts requireLinkable, jobs/service.ts newJobRow).
+	previous_job_not_own: () => m.ap_reason_previous_job_not_own(),
+	previous_job_not_earlier: ({ jobNo }) => m.ap_reason_previous_job_not_earlier({ jobNo }),
+	previous_job_unrelated: ({ jobNo }) => m.ap_reason_previous_job_unrelated({ jobNo }),
+	job_needs_customer: () => m.ap_reason_job_needs_customer(),
+	job_needs_device: () => m.ap_reason_job_needs_device(),
+	job_needs_fault: () => m.ap_reason_job_needs_fault(),
+	// Appeals (review/appeals.ts).
+	appeal_technician_only: () => m.ap_reason_appeal_technician_only(),
+	appeal_job_not_completed: ({ jobNo }) => m.ap_reason_appeal_job_not_completed({ jobNo }),
+	appeal_no_rework: ({ jobNo }) => m.ap_reason_appeal_no_rework({ jobNo }),
+	appeal_no_flag: ({ jobNo }) => m.ap_reason_appeal_no_flag({ jobNo }),
+	appeal_already_excluded: ({ jobNo }) => m.ap_reason_appeal_already_excluded({ jobNo }),
+	appeal_pending: ({ jobNo }) => m.ap_reason_appeal_pending({ jobNo }),
+	appeal_not_found: () => m.ap_reason_appeal_not_found(),
+	appeal_decided: () => m.ap_reason_appeal_decided()
 };
 
 /** A refused password (auth/password-policy.ts's PasswordProblem as params). */

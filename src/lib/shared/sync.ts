@@ -124,6 +124,9 @@ export const pushInputSchema = z.strictObject({
  * - desk_job_completed, reassign_reason_required, job_closed_for_assignment {jobNo};
  * - job_verified, job_cancelled, job_not_completed, job_completed, job_completed_correct,
  *   job_no_taken {jobNo};
+ * - previous_job_not_own, job_needs_customer, job_needs_device, job_needs_fault;
+ *   previous_job_not_earlier, previous_job_unrelated {jobNo}: a technician's link to an earlier
+ *   job and an empty job (docs/kpi-rules.md);
  * - reassigned_job_taken_over {jobNo}: offline work on a job reassigned since, whose new
  *   technician has recorded work of their own; reported_time_desk_owned {jobNo}: a technician
  *   moving the reported time of a job the desk opened;
