@@ -38,6 +38,7 @@ const SECTIONS: Partial<Record<UserRole, readonly Section[]>> = {
 		{ href: '/supervisor/quality', label: m.sc_nav_quality },
 		REWORKS,
 		{ href: '/supervisor/verify', label: m.wl_nav_verify },
+		{ href: '/supervisor/appeals', label: m.ap_nav_appeals },
 		OVERLAPS,
 		IMPORT,
 		{ href: '/supervisor/settings', label: m.sc_nav_settings }

@@ -151,7 +151,9 @@ for (const engine of testEngines()) {
 				id: randomUUID(),
 				jobNo: `W-${randomUUID()}`,
 				reportedAt: at(0),
-				customerName: 'C', productModel: 'M', faultDescription: 'F'
+				customerName: 'C',
+				productModel: 'M',
+				faultDescription: 'F'
 			};
 			await api(ana).jobs.create(walkIn);
 			expect(await row(walkIn.id)).toMatchObject({ origin: 'technician', reportedBy: ana.id });

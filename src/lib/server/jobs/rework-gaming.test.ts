@@ -26,7 +26,15 @@ import type { MutationEnvelope } from '../../shared/sync';
 const MARCH = { from: '2026-03-01', to: '2026-04-01' };
 const at = (day: number, hour = 1) => new Date(Date.UTC(2026, 2, day, hour));
 const refusedWith = (key: string) => ({ reason: { key } });
-const DETAILS = { customerName: '', customerAddress: '', notes: '', faultDescription: 'E4' };
+const DETAILS = {
+	customerName: '',
+	customerPhone: '',
+	customerAddress: '',
+	productModel: '',
+	deviceSerial: '',
+	notes: '',
+	faultDescription: 'E4'
+};
 
 for (const engine of testEngines()) {
 	describe(`reworks cannot be aimed at a colleague; appeals (${engine.name})`, () => {
@@ -270,13 +278,15 @@ for (const engine of testEngines()) {
 				});
 				const filed = await fileAppeal(handle.db, ana, appeal(reworked, 'rework'));
 				expect(filed).toMatchObject({ status: 'pending', technicianName: ana.name });
-				await expect(
-					fileAppeal(handle.db, ana, appeal(reworked, 'rework'))
-				).rejects.toMatchObject({ kind: 'conflict', ...refusedWith('appeal_pending') });
+				await expect(fileAppeal(handle.db, ana, appeal(reworked, 'rework'))).rejects.toMatchObject({
+					kind: 'conflict',
+					...refusedWith('appeal_pending')
+				});
 				// Nobody but the job's technician appeals; nobody but a supervisor decides.
-				await expect(fileAppeal(handle.db, ben, appeal(reworked, 'rework'))).rejects.toMatchObject(
-					{ kind: 'not_found', ...refusedWith('job_not_found') }
-				);
+				await expect(fileAppeal(handle.db, ben, appeal(reworked, 'rework'))).rejects.toMatchObject({
+					kind: 'not_found',
+					...refusedWith('job_not_found')
+				});
 				for (const [user, key] of [
 					[desk, 'appeal_technician_only'],
 					[boss, 'appeal_technician_only']
@@ -325,18 +335,18 @@ for (const engine of testEngines()) {
 				});
 				const after = await scoreOf(ana);
 				expect(after?.repair_success_rate).toBeGreaterThan(before?.repair_success_rate ?? 1);
-				await expect(
-					fileAppeal(handle.db, ana, appeal(reworked, 'rework'))
-				).rejects.toMatchObject(refusedWith('appeal_already_excluded'));
+				await expect(fileAppeal(handle.db, ana, appeal(reworked, 'rework'))).rejects.toMatchObject(
+					refusedWith('appeal_already_excluded')
+				);
 			});
 
 			it('a rejected flag appeal changes nothing; only flags the job carries', async () => {
 				await expect(
 					fileAppeal(handle.db, ana, appeal(flagged, 'flag', 'same_minute'))
 				).rejects.toMatchObject(refusedWith('appeal_no_flag'));
-				await expect(
-					fileAppeal(handle.db, ana, appeal(flagged, 'rework'))
-				).rejects.toMatchObject(refusedWith('appeal_no_rework'));
+				await expect(fileAppeal(handle.db, ana, appeal(flagged, 'rework'))).rejects.toMatchObject(
+					refusedWith('appeal_no_rework')
+				);
 				const before = await scoreOf(ana);
 				const filed = await fileAppeal(handle.db, ana, appeal(flagged, 'flag', 'missing_arrival'));
 				const rejected = await decideAppeal(handle.db, boss, {

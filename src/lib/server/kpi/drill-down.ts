@@ -42,7 +42,10 @@ export async function drillDownJobs(db: Queryable, scope: JobFactsScope): Promis
 					})
 					.from(jobKpiExclusions)
 					.where(
-						and(eq(jobKpiExclusions.stationId, stationId), inArray(jobKpiExclusions.jobId, excluded))
+						and(
+							eq(jobKpiExclusions.stationId, stationId),
+							inArray(jobKpiExclusions.jobId, excluded)
+						)
 					)
 					.orderBy(jobKpiExclusions.kpi)
 	]);

@@ -211,11 +211,7 @@ export async function decideAppeal(
 			throw refusal('NOT_FOUND', `Appeal ${input.appealId} was not found.`, 'appeal_not_found');
 		}
 		if (appeal.status !== 'pending') {
-			throw refusal(
-				'CONFLICT',
-				`This appeal was already ${appeal.status}.`,
-				'appeal_decided'
-			);
+			throw refusal('CONFLICT', `This appeal was already ${appeal.status}.`, 'appeal_decided');
 		}
 		await tx
 			.update(jobAppeals)

@@ -31,7 +31,7 @@ function withEssentials<N extends MutationName>(name: N, args: MutationArgs<N>):
 	const job = args as MutationArgs<'job.create'>;
 	return {
 		...job,
-		customerName: job.customerName || (job.customerPhone ? '' : 'Customer'),
+		customerPhone: job.customerPhone || (job.customerName ? '' : '10000'),
 		productModel: job.productModel || (job.deviceSerial ? '' : 'Model'),
 		faultDescription: job.faultDescription || (job.faultCategoryId ? '' : 'Fault')
 	} as MutationArgs<N>;

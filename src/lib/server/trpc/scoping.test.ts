@@ -146,7 +146,14 @@ for (const engine of testEngines()) {
 		it('refuses a duplicate job number by name and writes nothing', async () => {
 			const id = randomUUID();
 			const error = await rejection(
-				as(alice).jobs.create({ id, jobNo: 'N-1', reportedAt: new Date(), customerName: 'C', productModel: 'M', faultDescription: 'F' })
+				as(alice).jobs.create({
+					id,
+					jobNo: 'N-1',
+					reportedAt: new Date(),
+					customerName: 'C',
+					productModel: 'M',
+					faultDescription: 'F'
+				})
 			);
 			expect(error.code).toBe('CONFLICT');
 			expect(error.message).toMatch(/job number already exists/);
