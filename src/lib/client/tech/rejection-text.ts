@@ -59,12 +59,6 @@ const REASONS: Record<string, Message> = {
 	server_error: m.ss_server_error,
 	reassigned_job_taken_over: m.sync_reason_reassigned_job_taken_over,
 	reported_time_desk_owned: m.sync_reason_reported_time_desk_owned,
-	previous_job_not_own: m.ap_reason_previous_job_not_own,
-	previous_job_not_earlier: m.ap_reason_previous_job_not_earlier,
-	previous_job_unrelated: m.ap_reason_previous_job_unrelated,
-	job_needs_customer: m.ap_reason_job_needs_customer,
-	job_needs_device: m.ap_reason_job_needs_device,
-	job_needs_fault: m.ap_reason_job_needs_fault,
 	// Recorded by the phone itself: the server refused the change's size (sync/push.ts).
 	too_large: m.ss2_change_too_large
 };
