@@ -65,6 +65,11 @@ test('forms say what is wrong beside the field, in the technician language', asy
 	await expect(page.getByLabel('客户姓名')).toHaveAttribute('aria-invalid', 'true');
 
 	await page.getByLabel('客户姓名').fill('表单客户');
+	// A technician's job names its device and fault too; the form marks what is missing.
+	await expect(page.getByLabel('产品型号')).toHaveAttribute('aria-invalid', 'true');
+	await expect(page.getByLabel('故障描述')).toHaveAttribute('aria-invalid', 'true');
+	await page.getByLabel('产品型号').fill('表单型号');
+	await page.getByLabel('故障描述').fill('表单故障');
 	await page.getByLabel('报修时间').fill('2026-03-02T09:30');
 	await page.getByRole('button', { name: '保存工单' }).click();
 	await expect(page).toHaveURL(/\/tech\?job=/);

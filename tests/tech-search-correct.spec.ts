@@ -18,6 +18,7 @@ async function newJob(
 	await page.getByLabel('客户姓名').fill(job.customer);
 	await page.getByLabel('客户电话').fill(job.phone);
 	await page.getByLabel('机身序列号').fill(job.serial);
+	await page.getByLabel('故障描述').fill('不工作');
 	const reported = new Date(Date.now() - job.daysAgo * DAY + 8 * 3_600_000);
 	await page.getByLabel('报修时间').fill(reported.toISOString().slice(0, 16));
 	await page.getByRole('button', { name: '保存工单' }).click();

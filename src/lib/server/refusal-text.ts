@@ -87,7 +87,23 @@ const REASONS: Record<string, (params: Params) => string> = {
 	step_before_report: ({ jobNo }) => m.tm_reason_step_before_report({ jobNo }),
 	step_out_of_order: ({ jobNo }) => m.tm_reason_step_out_of_order({ jobNo }),
 	step_missing: ({ jobNo }) => m.tm_reason_step_missing({ jobNo }),
-	flag_not_raised: ({ jobNo }) => m.tm_reason_flag_not_raised({ jobNo })
+	flag_not_raised: ({ jobNo }) => m.tm_reason_flag_not_raised({ jobNo }),
+	// Links and empty jobs (jobs/access.ts requireLinkable, jobs/service.ts newJobRow).
+	previous_job_not_own: () => m.ap_reason_previous_job_not_own(),
+	previous_job_not_earlier: ({ jobNo }) => m.ap_reason_previous_job_not_earlier({ jobNo }),
+	previous_job_unrelated: ({ jobNo }) => m.ap_reason_previous_job_unrelated({ jobNo }),
+	job_needs_customer: () => m.ap_reason_job_needs_customer(),
+	job_needs_device: () => m.ap_reason_job_needs_device(),
+	job_needs_fault: () => m.ap_reason_job_needs_fault(),
+	// Appeals (review/appeals.ts).
+	appeal_technician_only: () => m.ap_reason_appeal_technician_only(),
+	appeal_job_not_completed: ({ jobNo }) => m.ap_reason_appeal_job_not_completed({ jobNo }),
+	appeal_no_rework: ({ jobNo }) => m.ap_reason_appeal_no_rework({ jobNo }),
+	appeal_no_flag: ({ jobNo }) => m.ap_reason_appeal_no_flag({ jobNo }),
+	appeal_already_excluded: ({ jobNo }) => m.ap_reason_appeal_already_excluded({ jobNo }),
+	appeal_pending: ({ jobNo }) => m.ap_reason_appeal_pending({ jobNo }),
+	appeal_not_found: () => m.ap_reason_appeal_not_found(),
+	appeal_decided: () => m.ap_reason_appeal_decided()
 };
 
 /** A refused password (auth/password-policy.ts's PasswordProblem as params). */

@@ -40,6 +40,8 @@ export interface WorklistCounts {
 	reworks: number | null;
 	unverifiedJobs: number | null;
 	openOverlaps: number | null;
+	/** Technicians' appeals waiting for a supervisor (review/appeals.ts); absent in older copies. */
+	pendingAppeals?: number | null;
 }
 
 export interface MonthlyStationRow extends StationKpiRow {
@@ -81,6 +83,8 @@ export interface StationScorecardSnapshot {
 export interface DrillDownJobView extends JobFact {
 	customer_name: string;
 	reported_at: string;
+	/** KPIs an accepted appeal took the job out of, with why; absent in older copies. */
+	exclusions?: { kpi: 'repair_success_rate' | 'record_accuracy'; reason: string }[];
 }
 
 export interface MonthlyRow extends ScorecardRow {

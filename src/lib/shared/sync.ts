@@ -126,6 +126,9 @@ export const pushInputSchema = z.strictObject({
  *   job_no_taken {jobNo};
  * - follow_up_in_future, follow_up_before_completion, follow_up_job_verified {jobNo}: a
  *   follow-up's date, or a technician's follow-up on a verified job (follow-ups/service.ts);
+ * - previous_job_not_own, job_needs_customer, job_needs_device, job_needs_fault;
+ *   previous_job_not_earlier, previous_job_unrelated {jobNo}: a technician's link to an earlier
+ *   job and an empty job (docs/kpi-rules.md);
  * - reassigned_job_taken_over {jobNo}: offline work on a job reassigned since, whose new
  *   technician has recorded work of their own; reported_time_desk_owned {jobNo}: a technician
  *   moving the reported time of a job the desk opened;

@@ -33,7 +33,7 @@ export type ChangeResult<T> = { ok: true; value: T } | { ok: false; issues: z.co
 
 /** A new job's fields as the form gives them; id and job number are made on the device. */
 type NewJobFields = Omit<z.input<typeof newJobSchema>, 'id' | 'jobNo'>;
-const newJobFieldsSchema = z.omit(newJobSchema, { id: true, jobNo: true });
+export const newJobFieldsSchema = z.omit(newJobSchema, { id: true, jobNo: true });
 
 export class LocalChanges {
 	constructor(

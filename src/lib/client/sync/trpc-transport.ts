@@ -84,6 +84,14 @@ async function request(
 	return decodeSuperjson(envelope.result.data);
 }
 
+/**
+ * A call outside sync, made online on a tap (the phone's appeals): the server's answer as is,
+ * or an error whose message is the server's reason in the user's language.
+ */
+export function onlineCall(type: 'query' | 'mutation', path: string, input: unknown) {
+	return request(API_URL, type, path, input);
+}
+
 function apiClient(url: string) {
 	return async <T>(
 		type: 'query' | 'mutation',

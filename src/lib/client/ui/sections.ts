@@ -39,6 +39,7 @@ const SECTIONS: Partial<Record<UserRole, readonly Section[]>> = {
 		{ href: '/supervisor/report', label: m.rp_nav },
 		REWORKS,
 		{ href: '/supervisor/verify', label: m.wl_nav_verify },
+		{ href: '/supervisor/appeals', label: m.ap_nav_appeals },
 		OVERLAPS,
 		IMPORT,
 		{ href: '/supervisor/settings', label: m.sc_nav_settings }

@@ -647,9 +647,15 @@ export const jobKpiFacts = pgTable(
 		/** Flags not accepted: each makes the job not clean. */
 		flags: text('flags').array().notNull(),
 		/** Flags a supervisor accepted with a reason (job_flag_acceptances): shown, not counted. */
-		acceptedFlags: text('accepted_flags').array().notNull().default(sql`'{}'::text[]`),
+		acceptedFlags: text('accepted_flags')
+			.array()
+			.notNull()
+			.default(sql`'{}'::text[]`),
 		/** KPIs an accepted appeal took this job out of (job_kpi_exclusions). */
-		excludedKpis: text('excluded_kpis').array().notNull().default(sql`'{}'::text[]`)
+		excludedKpis: text('excluded_kpis')
+			.array()
+			.notNull()
+			.default(sql`'{}'::text[]`)
 	},
 	(t) => [
 		primaryKey({ columns: [t.stationId, t.jobId] }),
@@ -817,15 +823,9 @@ export const jobAppeals = pgTable(
 		}),
 		check('job_appeals_subject', sql`${t.subject} IN ('rework', 'flag')`),
 		check('job_appeals_status', sql`${t.status} IN ('pending', 'accepted', 'rejected')`),
-		check(
-			'job_appeals_flag_when_flag',
-			sql`(${t.subject} = 'flag') = (${t.flag} IS NOT NULL)`
-		),
+		check('job_appeals_flag_when_flag', sql`(${t.subject} = 'flag') = (${t.flag} IS NOT NULL)`),
 		check('job_appeals_reason_not_blank', sql`btrim(${t.reason}) <> ''`),
-		check(
-			'job_appeals_decided',
-			sql`(${t.status} = 'pending') = (${t.decidedAt} IS NULL)`
-		),
+		check('job_appeals_decided', sql`(${t.status} = 'pending') = (${t.decidedAt} IS NULL)`),
 		uniqueIndex('job_appeals_one_pending_idx')
 			.on(t.stationId, t.jobId, t.subject, sql`coalesce(${t.flag}, '')`)
 			.where(sql`${t.status} = 'pending'`),

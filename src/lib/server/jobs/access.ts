@@ -6,6 +6,7 @@
 import { refusal } from '../refusal';
 import { and, eq, isNull, sql, type SQL } from 'drizzle-orm';
 import type { Queryable } from '../db';
+import { queryRows } from '../db/rows';
 import { jobs, type Job } from '../db/schema';
 import type { SessionUser } from '../auth/session-user';
 import { isSupervisor, worksTheDesk } from '../../shared/roles';
@@ -214,4 +215,107 @@ export function requireSupervisor(user: SessionUser, action: string): void {
 		`Only a supervisor can ${action}; you are signed in as a technician.`,
 		'supervisor_only'
 	);
+}
+
+/**
+ * roles.md, "Link a job as rework of an earlier one", as conditions on the linking job `n` and
+ * the job it names `p` (table aliases in the caller's SQL, same station). The desk and
+ * supervisors link any job of the station (the foreign key keeps it there). A technician links
+ * only their own job (linkOwnCondition), reported before the new one, of the same device
+ * (serial key, as kpi.md's rework detection compares serials) or the same customer (phone when
+ * both jobs have one, else name): a link marks `p` as failed, so it must never reach a
+ * colleague's job or one of the technician's own that the new job does not revisit.
+ */
+export function linkOwnCondition(user: SessionUser, p: SQL): SQL {
+	const technicianId = technicianScope(user);
+	return technicianId === null ? sql`true` : sql`${p}.technician_id = ${technicianId}::uuid`;
+}
+
+export function linkEarlierCondition(user: SessionUser, n: SQL, p: SQL): SQL {
+	return technicianScope(user) === null ? sql`true` : sql`${p}.reported_at < ${n}.reported_at`;
+}
+
+export function linkRelatedCondition(user: SessionUser, n: SQL, p: SQL): SQL {
+	if (technicianScope(user) === null) return sql`true`;
+	const phone = (j: SQL) => sql`btrim(${j}.customer_phone)`;
+	const name = (j: SQL) => sql`lower(btrim(${j}.customer_name))`;
+	return sql`((${p}.device_serial_key <> '' AND ${p}.device_serial_key = ${n}.device_serial_key)
+		OR CASE WHEN ${phone(n)} <> '' AND ${phone(p)} <> '' THEN ${phone(p)} = ${phone(n)}
+			ELSE ${name(n)} <> '' AND ${name(p)} = ${name(n)} END)`;
+}
+
+/** The three together: `p` may be named as the job `n` revisits by this user. */
+export function linkableCondition(user: SessionUser, n: SQL, p: SQL): SQL {
+	return sql`(${linkOwnCondition(user, p)} AND ${linkEarlierCondition(user, n, p)}
+		AND ${linkRelatedCondition(user, n, p)})`;
+}
+
+/**
+ * Before a job naming `previousJobId` is written: the earlier job must be one this user may
+ * link at all. For a technician a job that is not theirs is NOT_FOUND whether or not it
+ * exists (roles.md: another technician's job is not revealed).
+ */
+export async function requireLinkableOwner(
+	db: Queryable,
+	user: SessionUser,
+	previousJobId: string
+): Promise<void> {
+	if (technicianScope(user) === null) return;
+	const [found] = await db
+		.select({ id: jobs.id })
+		.from(jobs)
+		.where(
+			and(
+				eq(jobs.stationId, user.stationId),
+				eq(jobs.id, previousJobId),
+				linkOwnCondition(user, sql`${jobs}`)
+			)
+		)
+		.limit(1);
+	if (!found) {
+		throw refusal(
+			'NOT_FOUND',
+			`Job ${previousJobId} is not one of your jobs; the desk links jobs across technicians.`,
+			'previous_job_not_own'
+		);
+	}
+}
+
+/**
+ * After a job naming an earlier job was written (in the same transaction): the reason this
+ * user may not link them, if any (linkableCondition). Checked on the written rows so both
+ * serials are compared by the same generated key the KPI engine uses.
+ */
+export async function requireLinkable(
+	db: Queryable,
+	user: SessionUser,
+	jobId: string
+): Promise<void> {
+	if (technicianScope(user) === null) return;
+	const n = sql`n`;
+	const p = sql`p`;
+	const [link] = await queryRows<{ jobNo: string; earlier: boolean; related: boolean }>(
+		db,
+		sql`SELECT p.job_no AS "jobNo", ${linkEarlierCondition(user, n, p)} AS earlier,
+				${linkRelatedCondition(user, n, p)} AS related
+			FROM ${jobs} n JOIN ${jobs} p ON p.station_id = n.station_id AND p.id = n.previous_job_id
+			WHERE n.station_id = ${user.stationId}::uuid AND n.id = ${jobId}::uuid`
+	);
+	if (!link) return;
+	if (!link.earlier) {
+		throw refusal(
+			'BAD_REQUEST',
+			`Job ${link.jobNo} was not reported before this job, so this job cannot revisit it.`,
+			'previous_job_not_earlier',
+			{ jobNo: link.jobNo }
+		);
+	}
+	if (!link.related) {
+		throw refusal(
+			'BAD_REQUEST',
+			`Job ${link.jobNo} is neither the same device (serial) nor the same customer as this job.`,
+			'previous_job_unrelated',
+			{ jobNo: link.jobNo }
+		);
+	}
 }

@@ -147,7 +147,14 @@ for (const engine of testEngines()) {
 			});
 			expect(await row(deviceJob.id)).toBeUndefined();
 			// A technician's job made on the phone is marked as such.
-			const walkIn = { id: randomUUID(), jobNo: `W-${randomUUID()}`, reportedAt: at(0) };
+			const walkIn = {
+				id: randomUUID(),
+				jobNo: `W-${randomUUID()}`,
+				reportedAt: at(0),
+				customerName: 'C',
+				productModel: 'M',
+				faultDescription: 'F'
+			};
 			await api(ana).jobs.create(walkIn);
 			expect(await row(walkIn.id)).toMatchObject({ origin: 'technician', reportedBy: ana.id });
 			// Nobody else takes calls.

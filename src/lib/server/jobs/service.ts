@@ -17,6 +17,7 @@ import { translateDbError } from '../db/errors';
 import { faultCategories, followUps, jobParts, jobs, parts, users, type Job } from '../db/schema';
 import type { SessionUser } from '../auth/session-user';
 import { isSupervisor } from '../../shared/roles';
+import { missingEssentials } from '../../shared/job-completeness';
 import type { completeJobSchema, jobFieldsSchema, newJobSchema } from '../../shared/schemas';
 import {
 	editableJobCondition,
@@ -26,6 +27,8 @@ import {
 	recordsVisits,
 	requireDesk,
 	requireDeviceJobCreator,
+	requireLinkable,
+	requireLinkableOwner,
 	requireSupervisor,
 	requireVisitRecorder,
 	technicianScope
@@ -121,20 +124,25 @@ export async function createJob(
 	input: NewJobInput
 ): Promise<Job> {
 	requireDeviceJobCreator(user);
-	let created: Job | undefined;
-	try {
-		[created] = await db
-			.insert(jobs)
-			.values(newJobRow(user, input))
-			.onConflictDoNothing({ target: [jobs.stationId, jobs.id] })
-			.returning();
-	} catch (error) {
-		translateDbError(error);
-	}
-	if (!created) {
-		throw refusal('CONFLICT', `A job with id ${input.id} already exists.`, 'job_id_taken');
-	}
-	return created;
+	const row = newJobRow(user, input);
+	return inTransaction(db, user, async (tx) => {
+		if (row.previousJobId) await requireLinkableOwner(tx, user, row.previousJobId);
+		let created: Job | undefined;
+		try {
+			[created] = await tx
+				.insert(jobs)
+				.values(row)
+				.onConflictDoNothing({ target: [jobs.stationId, jobs.id] })
+				.returning();
+		} catch (error) {
+			translateDbError(error);
+		}
+		if (!created) {
+			throw refusal('CONFLICT', `A job with id ${input.id} already exists.`, 'job_id_taken');
+		}
+		if (created.previousJobId) await requireLinkable(tx, user, created.id);
+		return created;
+	});
 }
 
 /**
@@ -146,6 +154,14 @@ export function newJobRow(user: SessionUser, input: NewJobInput) {
 	const ownJobsOnly = technicianScope(user);
 	if (ownJobsOnly !== null && input.technicianId && input.technicianId !== ownJobsOnly) {
 		throw refusal('FORBIDDEN', 'Technicians can only create jobs for themselves.', 'own_jobs_only');
+	}
+	const [missing] = ownJobsOnly === null ? [] : missingEssentials(input);
+	if (missing) {
+		throw refusal(
+			'BAD_REQUEST',
+			`A technician's job must name the customer, the device and the fault; the ${missing} is missing.`,
+			`job_needs_${missing}`
+		);
 	}
 	refuseStepTimes(user, { jobNo: input.jobNo, ...NO_TIMES }, { reportedAt: input.reportedAt });
 	return {

@@ -163,7 +163,14 @@ for (const engine of testEngines()) {
 			const mutation: MutationEnvelope = {
 				id: 1,
 				name: 'job.create',
-				args: { id: randomUUID(), jobNo: 'K-1', reportedAt: at(0) },
+				args: {
+					id: randomUUID(),
+					jobNo: 'K-1',
+					reportedAt: at(0),
+					customerName: 'C',
+					productModel: 'M',
+					faultDescription: 'F'
+				},
 				madeAt: at(0)
 			};
 			const refused = async (input: unknown) => {

@@ -115,7 +115,14 @@ for (const engine of testEngines()) {
 				switch (step.kind) {
 					case 'create': {
 						const job = jobsCreated++;
-						const args = { id: jobIds[job], jobNo: `P${run}-${job}`, reportedAt: madeAt };
+						const args = {
+							id: jobIds[job],
+							jobNo: `P${run}-${job}`,
+							reportedAt: madeAt,
+							customerName: 'C',
+							productModel: 'M',
+							faultDescription: 'F'
+						};
 						return { id, name: 'job.create', args, madeAt };
 					}
 					case 'note':

@@ -1,5 +1,6 @@
 import { router } from './core';
 import { adminRouter } from './routers/admin';
+import { appealsRouter } from './routers/appeals';
 import { authRouter } from './routers/auth';
 import { boardRouter } from './routers/board';
 import { followUpsRouter } from './routers/follow-ups';
@@ -17,6 +18,7 @@ import { worklistsRouter } from './routers/worklists';
 export const appRouter = router({
 	auth: authRouter,
 	admin: adminRouter,
+	appeals: appealsRouter,
 	jobs: jobsRouter,
 	board: boardRouter,
 	parts: partsRouter,

@@ -146,7 +146,14 @@ for (const engine of testEngines()) {
 		it('refuses a duplicate job number by name and writes nothing', async () => {
 			const id = randomUUID();
 			const error = await rejection(
-				as(alice).jobs.create({ id, jobNo: 'N-1', reportedAt: new Date() })
+				as(alice).jobs.create({
+					id,
+					jobNo: 'N-1',
+					reportedAt: new Date(),
+					customerName: 'C',
+					productModel: 'M',
+					faultDescription: 'F'
+				})
 			);
 			expect(error.code).toBe('CONFLICT');
 			expect(error.message).toMatch(/job number already exists/);
@@ -163,7 +170,9 @@ for (const engine of testEngines()) {
 					id: randomUUID(),
 					jobNo: 'N-11',
 					reportedAt: new Date(),
-					faultCategoryId: southCategoryId
+					faultCategoryId: southCategoryId,
+					customerName: 'C',
+					productModel: 'M'
 				})
 			);
 			expect(error.code).toBe('BAD_REQUEST');

@@ -132,7 +132,9 @@ for (const engine of testEngines()) {
 							id: jobId,
 							jobNo: `F-${action.job}`,
 							reportedAt: time(0),
-							customerName: 'A'
+							customerName: 'A',
+							productModel: 'M',
+							faultDescription: 'F'
 						});
 					case 'update':
 						return envelope('job.update', { jobId, fields: { [action.field]: action.value } });

@@ -12,7 +12,12 @@ import { translateDbError } from '../../db/errors';
 import { queryRows } from '../../db/rows';
 import { jobHistory, jobs } from '../../db/schema';
 import type { SessionUser } from '../../auth/session-user';
-import { recordsVisits } from '../../jobs/access';
+import {
+	linkableCondition,
+	linkOwnCondition,
+	recordsVisits,
+	technicianScope
+} from '../../jobs/access';
 import {
 	ON_CONFLICT_UPDATE,
 	refuseStepTimes,
@@ -86,6 +91,8 @@ export async function tryCreateJobs(
 		}
 		return row;
 	});
+	const linked = rows.filter((row) => row.previousJobId !== null);
+	if (!(await linksAllowed(tx, user, linked, 'before'))) return false;
 	const created = recordset(jobs, rows);
 	try {
 		// Sent together: the history names no job by foreign key, and a failure of either
@@ -101,10 +108,46 @@ export async function tryCreateJobs(
 			recordFoldedHistory(tx, user, context, history),
 			entries.size > 0 && tx.execute(sql`${tappedEntries(user, [...entries.values()], sql`true`)}`)
 		]);
-		return inserted.length === inputs.length;
+		if (inserted.length !== inputs.length) return false;
 	} catch (error) {
 		translateDbError(error);
 	}
+	return linksAllowed(tx, user, linked, 'after');
+}
+
+/**
+ * Whether every new job's link to an earlier job is one this user may make (jobs/access.ts
+ * linkableCondition): `before` the insert, that each named job is theirs to link (so a
+ * colleague's job and a missing one look alike, as in createJob); `after` it, the rest of the
+ * rule on the written rows. False sends the batch to the services, which say why.
+ */
+async function linksAllowed(
+	tx: Transaction,
+	user: SessionUser,
+	linked: readonly NewJobRow[],
+	when: 'before' | 'after'
+): Promise<boolean> {
+	if (linked.length === 0 || technicianScope(user) === null) return true;
+	const n = sql`n`;
+	const p = sql`p`;
+	const list = (ids: (string | null)[]) =>
+		sql.join(
+			ids.map((id) => sql`(${id}::uuid)`),
+			sql`, `
+		);
+	const [{ refused }] = await queryRows<{ refused: number }>(
+		tx,
+		when === 'before'
+			? sql`SELECT count(*)::int AS refused
+				FROM (VALUES ${list(linked.map((row) => row.previousJobId))}) AS named(id)
+				WHERE NOT EXISTS (SELECT 1 FROM ${jobs} p WHERE p.station_id = ${user.stationId}::uuid
+					AND p.id = named.id AND ${linkOwnCondition(user, p)})`
+			: sql`SELECT count(*)::int AS refused
+				FROM ${jobs} n JOIN ${jobs} p ON p.station_id = n.station_id AND p.id = n.previous_job_id
+				WHERE n.station_id = ${user.stationId}::uuid AND n.id IN (SELECT id FROM (VALUES ${list(linked.map((row) => row.id))}) AS new_job(id))
+					AND NOT ${linkableCondition(user, n, p)}`
+	);
+	return refused === 0;
 }
 
 /** A visit step stamped with one tap (a sync mutation), with the device's clock then. */

@@ -32,7 +32,10 @@ const KINDS: Record<string, (jobId: string, partId: string) => Record<string, un
 	'job.create': (jobId) => ({
 		id: jobId,
 		jobNo: `NEW-${randomUUID().slice(0, 8)}`,
-		reportedAt: at(0)
+		reportedAt: at(0),
+		customerName: 'Customer',
+		productModel: 'Model',
+		faultDescription: 'Fault'
 	}),
 	'job.update': (jobId) => ({ jobId, fields: { notes: 'changed' } }),
 	'job.arrive': (jobId) => ({ jobId, at: at(1) }),
