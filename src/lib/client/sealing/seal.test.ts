@@ -86,6 +86,8 @@ for (const engine of testEngines()) {
 			const made = await changes.createJob({
 				customerName,
 				customerPhone: '13912345678',
+				productModel: 'KFR-35GW',
+				faultDescription: '不制冷',
 				reportedAt: new Date('2026-03-02T01:00:00Z')
 			});
 			if (!made.ok) throw new Error(JSON.stringify(made.issues));

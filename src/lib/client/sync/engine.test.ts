@@ -64,6 +64,7 @@ for (const engine of testEngines()) {
 		async function newJob(changes: LocalChanges, customerName = '张先生') {
 			const made = await changes.createJob({
 				customerName,
+				productModel: 'KFR-35GW',
 				faultCategoryId: categoryId,
 				reportedAt: new Date('2026-03-02T01:00:00Z')
 			});
@@ -198,6 +199,13 @@ for (const engine of testEngines()) {
 		it('shows a refused change with its reason and puts the server state back on screen', async () => {
 			const phone = await technicianWithPhone();
 			const job = await newJob(phone.changes);
+			// A technician completes only after arriving and starting (shared/step-times.ts).
+			const arrived = new Date('2026-03-02T01:10:00Z');
+			await phone.changes.record('job.arrive', { jobId: job.id, at: arrived });
+			await phone.changes.record('job.start', {
+				jobId: job.id,
+				at: new Date('2026-03-02T01:20:00Z')
+			});
 			await phone.changes.record('job.complete', {
 				jobId: job.id,
 				at: new Date(),
@@ -209,11 +217,11 @@ for (const engine of testEngines()) {
 			// Offline, before the verification reaches the phone, the technician changes the time.
 			await phone.changes.record('job.setTimes', {
 				jobId: job.id,
-				arrivedAt: new Date('2026-03-02T01:30:00Z'),
-				reason: '忘记点到达'
+				arrivedAt: new Date('2026-03-02T01:15:00Z'),
+				reason: '到达时间点晚了'
 			});
 			expect((await phone.db.jobs.get(job.id))?.arrivedAt).toEqual(
-				new Date('2026-03-02T01:30:00Z')
+				new Date('2026-03-02T01:15:00Z')
 			);
 
 			expect(await phone.engine.syncNow()).toBe('synced');
@@ -230,7 +238,7 @@ for (const engine of testEngines()) {
 			// What the technician reads: their language, the job's number.
 			expect(rejectionText(refused, { locale: 'zh-CN' })).toBe('主管已审核此工单，不能再修改。');
 			const onScreen = await phone.db.jobs.get(job.id);
-			expect(onScreen?.arrivedAt).toBeNull();
+			expect(onScreen?.arrivedAt).toEqual(arrived);
 			expect(onScreen?.verifiedAt).toBeInstanceOf(Date);
 			expect(await phone.db.outbox.count()).toBe(0);
 			expect(await deviceView(phone.db)).toEqual(await serverCopy(phone.technician));

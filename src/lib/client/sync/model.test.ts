@@ -11,6 +11,7 @@
  *   and they have their effect; the server's record says only which mutations arrived;
  * - every refusal is shown on the device that made it, and nothing else is.
  */
+import { stepTimeProblem, type JobTimes } from '../../shared/step-times';
 import { sql } from 'drizzle-orm';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -98,7 +99,13 @@ class CreateJob implements Command {
 	check = () => true;
 	async run(_: Model, world: World) {
 		const tab = world.tabs[this.tab];
-		const made = await tab.changes.createJob({ customerName: this.customer, reportedAt: at(0) });
+		// What a technician's job must name (shared/job-completeness.ts): customer, device, fault.
+		const made = await tab.changes.createJob({
+			customerName: this.customer,
+			productModel: 'KFR-35GW',
+			faultDescription: '不制冷',
+			reportedAt: at(0)
+		});
 		if (!made.ok) throw new Error('job not created');
 		const [entry] = await tab.db.outbox.where('jobId').equals(made.value.id).toArray();
 		await remember(world, tab, 'job.create', { ok: true, value: entry.id });
@@ -363,7 +370,11 @@ for (const engine of testEngines()) {
 			const fault = fc.constantFrom<Fault>('unreachable', 'answerLost', 'signedOut', 'serverError');
 			const commands = [
 				fc
-					.tuple(tab, fc.string({ minLength: 1, maxLength: 8 }))
+					// A customer named by more than white space: a technician's job must name one.
+					.tuple(
+						tab,
+						fc.string({ minLength: 1, maxLength: 8 }).filter((c) => c.trim() !== '')
+					)
 					.map(([t, c]) => new CreateJob(t, c)),
 				fc
 					.tuple(
@@ -467,7 +478,20 @@ function modelVerdicts(world: World, arrived: ReadonlySet<string>): Map<string, 
 			(a, b) =>
 				clients.indexOf(a.clientId) - clients.indexOf(b.clientId) || a.mutationId - b.mutationId
 		);
-	const jobs = new Map<string, { status: 'open' | 'in_progress' | 'completed' }>();
+	const jobs = new Map<string, { status: 'open' | 'in_progress' | 'completed'; times: JobTimes }>();
+	// The order a job's times keep (shared/step-times.ts): a step that breaks it is refused.
+	const timesKept = (job: { times: JobTimes } | undefined, change: Partial<JobTimes>): boolean => {
+		if (!job) return false;
+		const after = { ...job.times, ...change };
+		if (stepTimeProblem(job.times, after, new Date(), true)) return false;
+		job.times = after;
+		return true;
+	};
+	const STEP_FIELD = {
+		'job.arrive': 'arrivedAt',
+		'job.start': 'startedAt',
+		'job.complete': 'completedAt'
+	} as const;
 	const lines = new Map<string, string>();
 	const verdicts = new Map<string, boolean>();
 	for (const m of inOrder) {
@@ -480,23 +504,34 @@ function modelVerdicts(world: World, arrived: ReadonlySet<string>): Map<string, 
 		switch (m.name) {
 			case 'job.create':
 				accepted = true;
-				jobs.set(String(m.args.id), { status: 'open' });
+				jobs.set(String(m.args.id), {
+					status: 'open',
+					times: { reportedAt: at(0), arrivedAt: null, startedAt: null, completedAt: null }
+				});
 				break;
 			case 'job.arrive':
-				accepted = changeable;
-				break;
 			case 'job.start':
-				accepted = changeable;
-				if (job && accepted && job.status === 'open') job.status = 'in_progress';
-				break;
 			case 'job.complete':
-				accepted = changeable;
-				if (job && accepted) job.status = 'completed';
+				accepted =
+					changeable && timesKept(job, { [STEP_FIELD[m.name]]: new Date(String(m.args.at)) });
+				if (job && accepted && m.name === 'job.start' && job.status === 'open') {
+					job.status = 'in_progress';
+				}
+				if (job && accepted && m.name === 'job.complete') job.status = 'completed';
 				break;
-			case 'job.setTimes':
+			case 'job.setTimes': {
 				// Only a completed job has a completion time to correct.
-				accepted = changeable && (m.args.completedAt === undefined || job.status === 'completed');
+				const change: Partial<JobTimes> = {};
+				if (m.args.arrivedAt !== undefined) change.arrivedAt = new Date(String(m.args.arrivedAt));
+				if (m.args.completedAt !== undefined) {
+					change.completedAt = new Date(String(m.args.completedAt));
+				}
+				accepted =
+					changeable &&
+					(m.args.completedAt === undefined || job.status === 'completed') &&
+					timesKept(job, change);
 				break;
+			}
 			case 'part.add':
 				accepted = changeable;
 				if (accepted) lines.set(String(m.args.id), jobId);
@@ -506,10 +541,16 @@ function modelVerdicts(world: World, arrived: ReadonlySet<string>): Map<string, 
 				accepted = changeable;
 				if (accepted) lines.delete(String(m.args.id));
 				break;
-			case 'followUp.add':
-				// Follow-ups come after the repair; a verified job still takes them.
-				accepted = job?.status === 'completed';
+			case 'followUp.add': {
+				// Follow-ups come after the repair (from its minute on); a technician adds none to
+				// a verified job (follow-ups/service.ts).
+				const completed = job?.times.completedAt?.getTime() ?? Infinity;
+				accepted =
+					job?.status === 'completed' &&
+					!verified &&
+					new Date(String(m.args.visitedAt)).getTime() >= completed - (completed % 60_000);
 				break;
+			}
 			default:
 				throw new Error(`the model has no rule for ${m.name}`);
 		}

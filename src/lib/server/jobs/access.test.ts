@@ -177,15 +177,11 @@ for (const engine of testEngines()) {
 					status: 'rejected',
 					error: refusedWith('job_not_found')
 				});
-				// A follow-up only needs the job to be visible and completed, as online.
-				const onVerified = await send(verified.id);
-				if (name === 'followUp.add') expect(onVerified.status, name).toBe('applied');
-				else {
-					expect(onVerified, name).toMatchObject({
-						status: 'rejected',
-						error: refusedWith('job_verified')
-					});
-				}
+				// A technician adds no follow-up to a verified job either (follow-ups/service.ts).
+				expect(await send(verified.id), name).toMatchObject({
+					status: 'rejected',
+					error: refusedWith(name === 'followUp.add' ? 'follow_up_job_verified' : 'job_verified')
+				});
 			}
 			expect(await jobVersions()).toEqual(before);
 		});

@@ -24,6 +24,9 @@ import { CLOCK_SKEW_TOLERANCE_SECONDS } from '../../shared/honesty-domain';
 import type { JobFlag } from '../../shared/kpi';
 import { recordArrival, recordStart, setJobTimes } from './service';
 
+/** What a technician's job must name (shared/job-completeness.ts). */
+const ESSENTIALS = { customerName: '王女士', productModel: 'KFR-35GW', faultDescription: '不制冷' };
+
 const createCaller = createCallerFactory(appRouter);
 const MINUTE = 60_000;
 /** Every honest time lies within LATE_ENTRY_MINUTES of now: a tap online is noted at now. */
@@ -64,11 +67,13 @@ function recorder(way: Way, handle: DatabaseHandle, user: SessionUser) {
 		phone,
 		create: (jobId: string, reportedAt: Date) =>
 			way === 'online'
-				? online(() => api.create({ id: jobId, jobNo: `T-${jobId.slice(0, 8)}`, reportedAt }))
+				? online(() =>
+						api.create({ id: jobId, jobNo: `T-${jobId.slice(0, 8)}`, reportedAt, ...ESSENTIALS })
+					)
 				: pushed(
 						phone.send(
 							'job.create',
-							{ id: jobId, jobNo: `T-${jobId.slice(0, 8)}`, reportedAt },
+							{ id: jobId, jobNo: `T-${jobId.slice(0, 8)}`, reportedAt, ...ESSENTIALS },
 							reportedAt
 						)
 					),
@@ -96,7 +101,7 @@ function recorder(way: Way, handle: DatabaseHandle, user: SessionUser) {
 		offlineVisit: async (jobId: string, steps: { arrive: Date; start: Date; complete: Date }) => {
 			const jobNo = `T-${jobId.slice(0, 8)}`;
 			const answer = await phone.push([
-				phone.record('job.create', { id: jobId, jobNo, reportedAt: at(0) }, at(0)),
+				phone.record('job.create', { id: jobId, jobNo, reportedAt: at(0), ...ESSENTIALS }, at(0)),
 				phone.record('job.arrive', { jobId, at: steps.arrive }, steps.arrive),
 				phone.record('job.start', { jobId, at: steps.start }, steps.start),
 				phone.record(

@@ -19,6 +19,7 @@ import {
 	createStation,
 	createUser
 } from '../testing/fixtures';
+import { recordArrival, recordStart } from '../jobs/service';
 import { testEngines } from '../testing/databases';
 import { Refusal } from '../refusal';
 import { createCallerFactory } from './core';
@@ -240,6 +241,15 @@ for (const engine of testEngines()) {
 			);
 			expect(notCompleted.code).toBe('BAD_REQUEST');
 			expect(notCompleted.message).toMatch(/not completed/);
+			// A technician completes only after arriving and starting (shared/step-times.ts).
+			await recordArrival(handle.db, alice, {
+				jobId: aliceJobId,
+				at: new Date('2026-03-03T01:00:00Z')
+			});
+			await recordStart(handle.db, alice, {
+				jobId: aliceJobId,
+				at: new Date('2026-03-03T01:10:00Z')
+			});
 			await as(alice).jobs.complete({
 				jobId: aliceJobId,
 				completedAt: new Date('2026-03-03T02:00:00Z'),
