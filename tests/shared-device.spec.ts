@@ -217,6 +217,7 @@ test('the warning speaks English too', async ({ page, context }) => {
 	await context.setOffline(true);
 	await page.getByRole('link', { name: 'New job' }).click();
 	await page.getByLabel('Customer name').fill('English customer');
+	await page.getByLabel('Product model').fill('KFR-35GW');
 	await page.getByLabel('Fault category').selectOption({ index: 1 });
 	await page.getByRole('button', { name: 'Save job' }).click();
 	await expect(page.getByTestId('pending-count')).toHaveText('1 change(s) waiting');

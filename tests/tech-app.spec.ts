@@ -165,6 +165,8 @@ test('in English, with every control big enough for a thumb', async ({ page }) =
 	await expect(page.getByTestId('pending-count')).toHaveText('All synced');
 	await page.getByRole('link', { name: 'New job' }).click();
 	await page.getByLabel('Customer name').fill('Thumb test');
+	await page.getByLabel('Product model').fill('KFR-35GW');
+	await page.getByLabel('Fault category').selectOption({ index: 1 });
 	await page.getByRole('button', { name: 'Save job' }).click();
 	await expect(page.getByRole('button', { name: 'Arrived' })).toBeVisible();
 
