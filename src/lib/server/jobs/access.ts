@@ -232,7 +232,7 @@ export function linkOwnCondition(user: SessionUser, p: SQL): SQL {
 }
 
 export function linkEarlierCondition(user: SessionUser, n: SQL, p: SQL): SQL {
-	return technicianScope(user) === null ? sql`true` : sql`${p}.reported_at < ${n}.reported_at`;
+	return technicianScope(user) === null ? sql`true` : sql`${p}.reported_at <= ${n}.reported_at`;
 }
 
 export function linkRelatedCondition(user: SessionUser, n: SQL, p: SQL): SQL {
