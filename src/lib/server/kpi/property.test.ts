@@ -9,14 +9,24 @@
  * decimals on both sides before grading and ranking (SCORE_DECIMALS), so ties agree.
  */
 import fc from 'fast-check';
-import { FOLLOW_UP_SOURCES } from '../../shared/honesty-domain';
+import { EXCLUDABLE_KPIS, FOLLOW_UP_SOURCES } from '../../shared/honesty-domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database, DatabaseHandle } from '../db';
-import { faultCategories, followUps, jobParts, jobs, parts, users } from '../db/schema';
+import {
+	faultCategories,
+	followUps,
+	jobFlagAcceptances,
+	jobKpiExclusions,
+	jobParts,
+	jobs,
+	parts,
+	users
+} from '../db/schema';
 import { testEngines } from '../testing/databases';
 import { createStation, setStationSettings } from '../testing/fixtures';
 import { SCORED_KPIS, JOB_STATUSES, type KpiSettings } from '../../shared/domain';
 import { DEFAULT_KPI_SETTINGS } from '../../shared/kpi-settings';
+import type { JobFlag } from '../../shared/kpi';
 import { computeScorecard } from './scorecard';
 import { jobFacts } from './job-facts';
 import { computeStationKpis } from './station-kpis';
@@ -144,6 +154,14 @@ const jobArb = fc.record({
 	arrivedAfter: offsetArb(-1, 3),
 	startedAfter: offsetArb(-1, 4),
 	completedAfter: fc.constantFrom(-1, 0, 0, 1, 2, 5, 12, 13, 16, 24),
+	// A supervisor's acceptances (any flag: only raised ones count) and appeals' exclusions.
+	acceptedFlags: fc.subarray<JobFlag>([
+		'missing_arrival',
+		'missing_start',
+		'out_of_order',
+		'too_fast'
+	]),
+	excludedKpis: fc.subarray([...EXCLUDABLE_KPIS]),
 	parts: fc.array(
 		fc.record({
 			qty: fc.constantFrom('1', '0.5', '3', '0.333', '2.125'),
@@ -200,6 +218,8 @@ function buildData(scenario: Scenario): ReferenceData {
 	const jobRows: ReferenceJob[] = [];
 	const jobPartRows: ReferenceData['jobParts'] = [];
 	const followUpRows: ReferenceData['followUps'] = [];
+	const acceptanceRows: NonNullable<ReferenceData['flagAcceptances']> = [];
+	const exclusionRows: NonNullable<ReferenceData['exclusions']> = [];
 	scenario.jobs.forEach((job, i) => {
 		const revisited = job.revisit && i > 0 ? jobRows[job.revisit.of % i] : null;
 		const reported =
@@ -230,6 +250,8 @@ function buildData(scenario: Scenario): ReferenceData {
 			completedAt: completed ? at(job.completedAfter) : null
 		});
 		for (const line of job.parts) jobPartRows.push({ jobId: id, ...line });
+		for (const flag of job.acceptedFlags) acceptanceRows.push({ jobId: id, flag });
+		for (const kpi of job.excludedKpis) exclusionRows.push({ jobId: id, kpi });
 		job.followUps.forEach((f, k) =>
 			followUpRows.push({
 				id: uuid(f.idPrefix, i * 10 + k),
@@ -253,7 +275,9 @@ function buildData(scenario: Scenario): ReferenceData {
 		categories,
 		jobs: jobRows,
 		jobParts: jobPartRows,
-		followUps: followUpRows
+		followUps: followUpRows,
+		flagAcceptances: acceptanceRows,
+		exclusions: exclusionRows
 	};
 }
 
@@ -288,6 +312,22 @@ async function insertStation(db: Database, code: string, data: ReferenceData) {
 	}
 	if (data.followUps.length) {
 		await db.insert(followUps).values(data.followUps.map((f) => ({ stationId, ...f })));
+	}
+	const decidedBy = data.users[0]?.id;
+	if (data.flagAcceptances?.length && decidedBy) {
+		await db.insert(jobFlagAcceptances).values(
+			data.flagAcceptances.map((a) => ({
+				stationId,
+				...a,
+				reason: 'checked',
+				acceptedBy: decidedBy
+			}))
+		);
+	}
+	if (data.exclusions?.length && decidedBy) {
+		await db
+			.insert(jobKpiExclusions)
+			.values(data.exclusions.map((x) => ({ stationId, ...x, reason: 'appeal', decidedBy })));
 	}
 	return stationId;
 }

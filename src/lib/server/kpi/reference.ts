@@ -27,7 +27,7 @@ import {
 } from '../../shared/domain';
 import { fromZonedInput, zonedDay } from '../../shared/time/local-time';
 import { addDays } from '../../shared/time/periods';
-import type { FollowUpSource } from '../../shared/honesty-domain';
+import type { ExcludableKpi, FollowUpSource } from '../../shared/honesty-domain';
 
 /** The settings of a station from a date on (kpi-rules.md, "Settings versions"). */
 export interface ReferenceSettings {
@@ -78,6 +78,10 @@ export interface ReferenceData {
 	}[];
 	/** The station's local date now, 'YYYY-MM-DD': the scoring day of a running period. */
 	today?: string;
+	/** Flags a supervisor accepted (docs/kpi-rules.md): shown, not counted. */
+	flagAcceptances?: { jobId: string; flag: JobFlag }[];
+	/** KPIs accepted appeals took jobs out of. */
+	exclusions?: { jobId: string; kpi: ExcludableKpi }[];
 }
 
 /** The settings in force on a local date: the latest version effective on or before it. */
@@ -180,6 +184,8 @@ function computeFacts(
 		(f) => f.jobId
 	);
 	const partsOf = groupBy(data.jobParts, (p) => p.jobId);
+	const acceptedOf = (jobId: string) =>
+		new Set((data.flagAcceptances ?? []).filter((a) => a.jobId === jobId).map((a) => a.flag));
 
 	const periodJobs = data.jobs.filter(
 		(job) =>
@@ -261,9 +267,12 @@ function computeFacts(
 				DEFAULT_STANDARD_MINUTES,
 			response_hours: responseMs === null ? null : responseMs / 3_600_000,
 			parts_cost: decimalToNumber(partsCostUnits, COST_SCALE),
-			flags,
-			accepted_flags: [],
-			excluded_kpis: [],
+			flags: flags.filter((flag) => !acceptedOf(job.id).has(flag)),
+			accepted_flags: flags.filter((flag) => acceptedOf(job.id).has(flag)),
+			excluded_kpis: (data.exclusions ?? [])
+				.filter((x) => x.jobId === job.id)
+				.map((x) => x.kpi)
+				.sort(),
 			latest_satisfaction: rated[0]?.satisfaction ?? null,
 			has_follow_up: followUps.length > 0,
 			partsCostUnits,
@@ -313,8 +322,13 @@ function aggregateRow(jobs: FactWithExactCost[], settings: KpiSettings): Station
 	const satisfactions = jobs.flatMap((j) =>
 		j.latest_satisfaction === null ? [] : [j.latest_satisfaction]
 	);
+	// An accepted appeal takes a job out of that KPI, numerator and denominator.
+	const successJobs = jobs.filter((j) => !j.excluded_kpis.includes('repair_success_rate'));
+	const accuracyJobs = jobs.filter((j) => !j.excluded_kpis.includes('record_accuracy'));
+	const rate = (counted: FactWithExactCost[], good: (j: FactWithExactCost) => boolean) =>
+		counted.length ? counted.filter(good).length / counted.length : null;
 	const values: Record<ScoredKpi, number | null> = {
-		repair_success_rate: jobs.filter((j) => j.success).length / count,
+		repair_success_rate: rate(successJobs, (j) => j.success),
 		avg_response_hours: responseMs.length ? mean(responseMs)! / 3_600_000 : null,
 		duration_index: timed.length
 			? repairMs.reduce((a, b) => a + b, 0) / 60_000 / standardMinutes
@@ -323,17 +337,17 @@ function aggregateRow(jobs: FactWithExactCost[], settings: KpiSettings): Station
 			? satisfactions.filter((s) => s >= 4).length / satisfactions.length
 			: null,
 		follow_up_rate: jobs.filter((j) => j.has_follow_up).length / count,
-		record_accuracy: jobs.filter((j) => j.flags.length === 0).length / count,
+		record_accuracy: rate(accuracyJobs, (j) => j.flags.length === 0),
 		parts_cost_per_job: partsCostTotal / count
 	};
 	// docs/kpi-rules.md "Minimum samples": what each value's denominator counted.
 	const samples: Record<ScoredKpi, number> = {
-		repair_success_rate: count,
+		repair_success_rate: successJobs.length,
 		avg_response_hours: responseMs.length,
 		duration_index: timed.length,
 		csat: satisfactions.length,
 		follow_up_rate: count,
-		record_accuracy: count,
+		record_accuracy: accuracyJobs.length,
 		parts_cost_per_job: count
 	};
 	const score = compositeScore(values, samples, settings);
