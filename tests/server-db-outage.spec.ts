@@ -63,7 +63,15 @@ test.describe('a server whose database connections are cut', () => {
 		outbox.push({
 			id,
 			name: 'job.create',
-			args: { id: randomUUID(), jobNo: `OUT-${id}`, reportedAt: new Date().toISOString() },
+			args: {
+				id: randomUUID(),
+				jobNo: `OUT-${id}`,
+				reportedAt: new Date().toISOString(),
+				// What a technician's job must name, or the server refuses it (job-completeness.ts).
+				customerName: '王女士',
+				productModel: 'KFR-35GW',
+				faultDescription: '不制冷'
+			},
 			madeAt: new Date().toISOString()
 		});
 		return call('sync.push', { clientId, mutations: everything ? outbox : outbox.slice(-1) });
@@ -142,6 +150,7 @@ test.describe('a server whose database connections are cut', () => {
 		await expect.poll(async () => (await push(true)).status, { timeout: 20_000 }).toBe(200);
 		const pushed = await (await push(true)).json();
 		expect(pushed.result.data.json.lastMutationId).toBe(outbox.length);
+		for (const result of pushed.result.data.json.results) expect(result.status).not.toBe('rejected');
 		const answer = await (await pull()).json();
 		expect(answer.result.data.json.changes.jobs).toHaveLength(outbox.length);
 		expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
