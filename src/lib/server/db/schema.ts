@@ -51,6 +51,12 @@ import {
 	JOB_STEPS,
 	STEP_ENTRIES
 } from '../../shared/honesty-domain';
+import {
+	JOB_FILE_KINDS,
+	JOB_FILE_MAX_BYTES,
+	JOB_FILE_TYPES,
+	POSITION_STATES
+} from '../../shared/evidence-domain';
 
 export const userRole = pgEnum('user_role', USER_ROLES);
 export const jobStatus = pgEnum('job_status', JOB_STATUSES);
@@ -69,6 +75,8 @@ const updatedAt = () => tstz('updated_at').notNull().defaultNow();
  * A 64-bit transaction id (Postgres `xid8`), carried as a decimal string. Sync versions are
  * the id of the transaction that last wrote a row; drizzle has no such type of its own.
  */
+/** Bytes: Buffer from postgres.js, Uint8Array from PGlite (a Buffer is one too). */
+const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({ dataType: () => 'bytea' });
 const xid8 = customType<{ data: string; driverData: string }>({ dataType: () => 'xid8' });
 /**
  * The sync version of a row (docs/sync.md): the writing transaction's id, set by this default
@@ -90,6 +98,8 @@ export const stations = pgTable(
 		timeZone: text('time_zone').notNull().default('Asia/Shanghai'),
 		reworkWindowDays: integer('rework_window_days').notNull().default(30),
 		minJobsForRanking: integer('min_jobs_for_ranking').notNull().default(5),
+		/** Phones store where arrival and completion happened (issue 14; off until a supervisor turns it on). */
+		recordPositions: boolean('record_positions').notNull().default(false),
 		/** Thresholds and weights per KPI; shape and defaults in shared/kpi-settings.ts. */
 		kpiSettings: jsonb('kpi_settings').$type<KpiSettings>().notNull().default(DEFAULT_KPI_SETTINGS),
 		createdAt: createdAt(),
@@ -737,10 +747,27 @@ export const jobStepEntries = pgTable(
 		entry: text('entry', { enum: STEP_ENTRIES }).notNull(),
 		notedAt: tstz('noted_at'),
 		receivedAt: tstz('received_at').notNull().defaultNow(),
-		recordedBy: uuid('recorded_by')
+		recordedBy: uuid('recorded_by'),
+		/** Where the step happened (issue 14): null when the station does not ask for it. */
+		position: text('position', { enum: POSITION_STATES }),
+		latitude: doublePrecision('latitude'),
+		longitude: doublePrecision('longitude'),
+		/** The fix's accuracy radius in metres, as the phone's geolocation reported it. */
+		positionAccuracyM: doublePrecision('position_accuracy_m')
 	},
 	(t) => [
 		primaryKey({ columns: [t.stationId, t.jobId, t.step] }),
+		check(
+			'job_step_entries_position',
+			sql`${t.position} IS NULL OR ${t.position} IN ('recorded', 'denied', 'unavailable')`
+		),
+		check(
+			'job_step_entries_position_fix',
+			sql`(${t.position} IS NOT DISTINCT FROM 'recorded') = (${t.latitude} IS NOT NULL AND ${t.longitude} IS NOT NULL AND ${t.positionAccuracyM} IS NOT NULL)
+				AND (${t.latitude} IS NULL OR ${t.latitude} BETWEEN -90 AND 90)
+				AND (${t.longitude} IS NULL OR ${t.longitude} BETWEEN -180 AND 180)
+				AND (${t.positionAccuracyM} IS NULL OR ${t.positionAccuracyM} >= 0)`
+		),
 		foreignKey({
 			name: 'job_step_entries_job_fk',
 			columns: [t.stationId, t.jobId],
@@ -1150,7 +1177,106 @@ export type FollowUp = typeof followUps.$inferSelect;
 export type FollowUpCall = typeof followUpCalls.$inferSelect;
 export type JobOverlap = typeof jobOverlaps.$inferSelect;
 export type JobHistory = typeof jobHistory.$inferSelect;
+/**
+ * A photo or signature on a job (issue 14): its description, sent first by the phone with the id
+ * it made (so re-sending is idempotent), and how much of it has arrived. The bytes live apart in
+ * job_file_contents and job_file_pieces, which nothing that syncs or scores ever reads.
+ */
+export const jobFiles = pgTable(
+	'job_files',
+	{
+		stationId: uuid('station_id').notNull(),
+		id: uuid('id').notNull(),
+		jobId: uuid('job_id').notNull(),
+		kind: text('kind', { enum: JOB_FILE_KINDS }).notNull(),
+		contentType: text('content_type', { enum: JOB_FILE_TYPES }).notNull(),
+		byteSize: integer('byte_size').notNull(),
+		/** Lower-case hex SHA-256 of the whole file: checked when the last piece arrives. */
+		sha256: text('sha256').notNull(),
+		width: integer('width'),
+		height: integer('height'),
+		/** The phone's clock when the photo was taken or the signature given. */
+		takenAt: tstz('taken_at').notNull(),
+		uploadedBy: uuid('uploaded_by').notNull(),
+		createdAt: createdAt(),
+		/** Bytes stored so far, contiguous from the start: where a resumed upload goes on. */
+		receivedBytes: integer('received_bytes').notNull().default(0),
+		/** When the whole file arrived and matched its hash; null while uploading. */
+		storedAt: tstz('stored_at')
+	},
+	(t) => [
+		primaryKey({ columns: [t.stationId, t.id] }),
+		foreignKey({
+			name: 'job_files_job_fk',
+			columns: [t.stationId, t.jobId],
+			foreignColumns: [jobs.stationId, jobs.id]
+		}).onDelete('cascade'),
+		index('job_files_job_idx').on(t.stationId, t.jobId),
+		check('job_files_kind', sql`${t.kind} IN ('before', 'after', 'part', 'other', 'signature')`),
+		check(
+			'job_files_content_type',
+			sql`${t.contentType} IN ('image/jpeg', 'image/png', 'image/webp')`
+		),
+		check(
+			'job_files_byte_size',
+			sql`${t.byteSize} BETWEEN 1 AND ${sql.raw(String(JOB_FILE_MAX_BYTES))}`
+		),
+		check('job_files_sha256', sql`${t.sha256} ~ '^[0-9a-f]{64}$'`),
+		check(
+			'job_files_received',
+			sql`${t.receivedBytes} BETWEEN 0 AND ${t.byteSize}
+				AND (${t.storedAt} IS NULL OR ${t.receivedBytes} = ${t.byteSize})`
+		),
+		check(
+			'job_files_dimensions',
+			sql`(${t.width} IS NULL OR ${t.width} > 0) AND (${t.height} IS NULL OR ${t.height} > 0)`
+		)
+	]
+);
+
+/** A file's bytes once whole, and its thumbnail (sent with the description). */
+export const jobFileContents = pgTable(
+	'job_file_contents',
+	{
+		stationId: uuid('station_id').notNull(),
+		fileId: uuid('file_id').notNull(),
+		variant: text('variant', { enum: ['full', 'thumbnail'] }).notNull(),
+		contentType: text('content_type', { enum: JOB_FILE_TYPES }).notNull(),
+		data: bytea('data').notNull()
+	},
+	(t) => [
+		primaryKey({ columns: [t.stationId, t.fileId, t.variant] }),
+		foreignKey({
+			name: 'job_file_contents_file_fk',
+			columns: [t.stationId, t.fileId],
+			foreignColumns: [jobFiles.stationId, jobFiles.id]
+		}).onDelete('cascade'),
+		check('job_file_contents_variant', sql`${t.variant} IN ('full', 'thumbnail')`)
+	]
+);
+
+/** The pieces of a file still uploading, by byte offset; joined and removed when it is whole. */
+export const jobFilePieces = pgTable(
+	'job_file_pieces',
+	{
+		stationId: uuid('station_id').notNull(),
+		fileId: uuid('file_id').notNull(),
+		byteOffset: integer('byte_offset').notNull(),
+		data: bytea('data').notNull()
+	},
+	(t) => [
+		primaryKey({ columns: [t.stationId, t.fileId, t.byteOffset] }),
+		foreignKey({
+			name: 'job_file_pieces_file_fk',
+			columns: [t.stationId, t.fileId],
+			foreignColumns: [jobFiles.stationId, jobFiles.id]
+		}).onDelete('cascade'),
+		check('job_file_pieces_offset', sql`${t.byteOffset} >= 0`)
+	]
+);
+
 export type JobStepEntry = typeof jobStepEntries.$inferSelect;
+export type JobFile = typeof jobFiles.$inferSelect;
 export type JobAppeal = typeof jobAppeals.$inferSelect;
 export type KpiSettingsVersion = typeof kpiSettingsVersions.$inferSelect;
 export type PeriodClosure = typeof periodClosures.$inferSelect;
