@@ -185,7 +185,10 @@ awaiting AS (
 	) calls
 	WHERE s.id = ${station}
 		AND NOT EXISTS (
-			SELECT 1 FROM follow_ups f WHERE f.station_id = j.station_id AND f.job_id = j.id
+			-- A technician's own note is never scored (docs/kpi-rules.md): the customer still
+			-- awaits a call, or a note would shield the job from being rated.
+			SELECT 1 FROM follow_ups f
+			WHERE f.station_id = j.station_id AND f.job_id = j.id AND f.source <> 'technician'
 		)
 		AND ${sql.join(conditions, sql` AND `)}
 )`;
@@ -290,7 +293,7 @@ async function awaitingJob(tx: Queryable, user: SessionUser, jobId: string) {
 	const [state] = await queryRows<{ followedUp: boolean; closed: boolean }>(
 		tx,
 		sql`SELECT
-			EXISTS (SELECT 1 FROM follow_ups f WHERE f.station_id = ${user.stationId}::uuid AND f.job_id = ${job.id}::uuid) AS "followedUp",
+			EXISTS (SELECT 1 FROM follow_ups f WHERE f.station_id = ${user.stationId}::uuid AND f.job_id = ${job.id}::uuid AND f.source <> 'technician') AS "followedUp",
 			EXISTS (SELECT 1 FROM follow_up_closures c WHERE c.station_id = ${user.stationId}::uuid AND c.job_id = ${job.id}::uuid) AS closed`
 	);
 	if (state.followedUp) {

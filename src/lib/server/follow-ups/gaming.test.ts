@@ -166,6 +166,17 @@ for (const engine of testEngines()) {
 				expect(await scored(s.boss, s.job.id)).toEqual({ satisfaction: 1, followedUp: true });
 			});
 
+			it(`keeps the job in the desk's calls after a technician's note, so the customer is still asked (${path})`, async () => {
+				const s = await station();
+				expect(await add(s.alice, note(s.job.id, { satisfaction: 5 }))).toBe('ok');
+				const desk = createCaller({ db, user: s.desk }).worklists;
+				const due = await desk.followUpCalls({});
+				expect(due.jobs.map((job) => job.jobNo)).toContain('G-1');
+				await desk.recordCall(reachedCall(s.job.id, 2));
+				expect(await scored(s.boss, s.job.id)).toEqual({ satisfaction: 2, followedUp: true });
+				expect((await desk.followUpCalls({})).jobs.map((job) => job.jobNo)).not.toContain('G-1');
+			});
+
 			it(`refuses follow-ups dated in the future or before the completion (${path})`, async () => {
 				const s = await station();
 				const ahead = new Date(Date.now() + (CLOCK_SKEW_TOLERANCE_SECONDS + 120) * 1000);
