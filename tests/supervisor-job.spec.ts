@@ -1,10 +1,19 @@
 /**
  * A supervisor opens one job from a technician's drill-down: reads its facts and history,
- * reassigns it (and sees who changed what in the history) and verifies it.
+ * reassigns it (and sees who changed what in the history) and verifies it; reads who gave each
+ * of a job's follow-ups, a technician's own note marked as not scored.
  */
 import { expect, test, type Page } from '@playwright/test';
 import { signInAs } from './helpers/demo';
 import { scorecardTable } from './helpers/scorecard';
+import {
+	addFollowUpNote,
+	completeJob,
+	createJob,
+	expectAllSynced,
+	signInTechnician,
+	supervisorSession
+} from './tech-helpers';
 
 /** Opens 王强's scorecard (default period) from the station scorecard. */
 async function openWangQiang(page: Page) {
@@ -118,6 +127,62 @@ test('on a phone the job page fits the width and links from the follow-up queue'
 		() => document.documentElement.scrollWidth - document.documentElement.clientWidth
 	);
 	expect(overflow).toBeLessThanOrEqual(0);
+});
+
+test('the job page says who gave each follow-up, and that a technician’s own is not scored', async ({
+	page,
+	browser,
+	baseURL
+}) => {
+	// Three browsers: the technician's phone, the customer's, the supervisor's.
+	test.setTimeout(90_000);
+	await signInTechnician(page, 'huangtao');
+	const job = await createJob(page, { customer: '来源测试的周女士', model: 'KFR-35GW' });
+	await completeJob(page, '已修复');
+	const surveyLink = await page
+		.getByRole('region', { name: '客户满意度问卷' })
+		.getByTestId('survey-link')
+		.innerText();
+	await addFollowUpNote(page, '客户说空调已经不响了');
+	await expectAllSynced(page);
+
+	// The customer answers the survey on their own phone.
+	const customer = await browser.newContext({ baseURL });
+	const answering = await customer.newPage();
+	await answering.goto(surveyLink);
+	await answering.getByRole('radio', { name: '2 · 不满意' }).check();
+	await answering.getByRole('radio', { name: '未解决' }).check();
+	await answering.getByRole('button', { name: '提交' }).click();
+	await expect(answering.getByText('谢谢！您的评价已提交。')).toBeVisible();
+	await customer.close();
+
+	const supervisor = await supervisorSession(browser, baseURL ?? '');
+	const [supervisorPage] = supervisor.context.pages();
+	await supervisorPage.goto(`/supervisor/jobs/${job.id}`);
+	const followUps = supervisorPage.getByRole('region', { name: '回访', exact: true });
+	const note = followUps.getByRole('listitem').filter({ hasText: '客户说空调已经不响了' });
+	const answer = followUps.getByRole('listitem').filter({ hasText: '满意度 2/5' });
+	await expect(note.getByText('来源：技师自记，不计分')).toBeVisible();
+	await expect(answer.getByText('来源：客户问卷')).toBeVisible();
+	await expect(answer.getByText('不计分')).toHaveCount(0);
+
+	// The same in English.
+	await supervisorPage.getByRole('button', { name: 'English' }).click();
+	await expect(supervisorPage.locator('html')).toHaveAttribute('lang', 'en');
+	const inEnglish = supervisorPage.getByRole('region', { name: 'Follow-ups', exact: true });
+	await expect(
+		inEnglish
+			.getByRole('listitem')
+			.filter({ hasText: '客户说空调已经不响了' })
+			.getByText("Source: Technician's own note, not scored")
+	).toBeVisible();
+	await expect(
+		inEnglish
+			.getByRole('listitem')
+			.filter({ hasText: 'Satisfaction 2/5' })
+			.getByText('Source: Customer survey')
+	).toBeVisible();
+	await supervisor.context.close();
 });
 
 test('a station admin reads a job but is offered, and allowed, no decision on it', async ({

@@ -3,9 +3,11 @@
  * checked, and that nothing crosses stations or reaches technicians.
  */
 import { randomUUID } from 'node:crypto';
+import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database, DatabaseHandle } from '../db';
-import { followUps, jobParts, type NewJob } from '../db/schema';
+import { setChangeContext } from '../db/change-context';
+import { followUps, jobParts, jobs, type Job, type NewJob } from '../db/schema';
 import type { SessionUser } from '../auth/session-user';
 import { testEngines } from '../testing/databases';
 import {
@@ -15,6 +17,7 @@ import {
 	createUser,
 	setStationSettings
 } from '../testing/fixtures';
+import { closeMonth, reopenPeriod } from '../kpi/closing';
 import { createCallerFactory } from '../trpc/core';
 import { reviewRouter } from '../trpc/routers/review';
 import { alertsReportSchema } from './schemas';
@@ -27,6 +30,8 @@ const MARCH = { from: '2026-03-01', to: '2026-04-01' };
 /** Noon in Shanghai on a day of March 2026, and of February, the month it is compared with. */
 const inMarch = (day: number) => new Date(Date.UTC(2026, 2, day, 4));
 const inFebruary = (day: number) => new Date(Date.UTC(2026, 1, day, 4));
+/** In April 2026: February and March are over and may be closed. */
+const IN_APRIL = new Date('2026-04-10T02:00:00Z');
 /** The default settings with every KPI scored from 3 jobs or ratings on. */
 const MINIMUMS_OF_3 = {
 	...DEFAULT_KPI_SETTINGS,
@@ -244,6 +249,51 @@ for (const engine of testEngines()) {
 			expect(report.technicians.map((t) => [t.login, t.alerts.map((a) => a.kpi)])).toEqual([
 				['rarely', ['follow_up_rate']]
 			]);
+		});
+
+		it('alerts a closed month from its stored numbers, whatever is edited since', async () => {
+			const west = await createStation(db, 'WEST');
+			await setStationSettings(db, west.id, { minJobsForRanking: 3, kpiSettings: MINIMUMS_OF_3 });
+			const westBoss = await createUser(db, west, 'boss', 'supervisor');
+			const wobbly = await createUser(db, west, 'wobbly');
+			// February: 4 of 4 fixed; March: 3 of 4, under pass and 25 points down.
+			const february: Job[] = [];
+			for (const day of [10, 11, 12, 13]) february.push(await goodJob(wobbly, inFebruary(day)));
+			for (const day of [10, 11, 12]) await goodJob(wobbly, inMarch(day));
+			const notFixed = await goodJob(wobbly, inMarch(13), { outcome: 'not_fixed' });
+			const alertsOfWest = () => createCaller({ db, user: westBoss }).alerts(MARCH);
+			const before = await alertsOfWest();
+			expect(before.technicians.map((t) => t.alerts.map((a) => [a.kind, a.kpi]))).toEqual([
+				[
+					['below_pass', 'repair_success_rate'],
+					['sharp_drop', 'repair_success_rate']
+				]
+			]);
+
+			await closeMonth(db, westBoss, { month: '2026-02' }, IN_APRIL);
+			const march = await closeMonth(db, westBoss, { month: '2026-03' }, IN_APRIL);
+			async function setOutcome(job: Job, outcome: Job['outcome']) {
+				await db.transaction(async (tx) => {
+					await setChangeContext(tx, { changedBy: westBoss.id });
+					await tx
+						.update(jobs)
+						.set({ outcome })
+						.where(and(eq(jobs.stationId, job.stationId), eq(jobs.id, job.id)));
+				});
+			}
+			// Live, March is now 4 of 4 fixed (no alert) and February 3 of 4 (nothing to drop from).
+			await setOutcome(notFixed, 'fixed');
+			await setOutcome(february[0], 'not_fixed');
+			expect(await alertsOfWest()).toEqual(before);
+
+			// Reopened, March is live again: fixed, nothing to say.
+			await reopenPeriod(db, westBoss, { closureId: march.id, reason: 'Outcome corrected' });
+			expect((await alertsOfWest()).technicians).toEqual([]);
+			// Live March back at 3 of 4 drops from the closed February's 4 of 4, not from its
+			// live 3 of 4.
+			await setOutcome(notFixed, 'not_fixed');
+			const reopened = await alertsOfWest();
+			expect(reopened.technicians[0].alerts).toEqual(before.technicians[0].alerts);
 		});
 
 		it('refuses technicians and anonymous callers, and bad periods', async () => {

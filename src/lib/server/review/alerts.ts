@@ -5,10 +5,16 @@
  * only as many days of the period before as have passed), so they are exactly the numbers the
  * scorecard shows, "too few" included; the thresholds and ranking minimum are those the period
  * is scored with.
+ *
+ * A closed month (kpi/closing.ts) alerts from what was stored at closing: its ground and the
+ * settings it was scored with, so an edit to one of its jobs since changes neither its scorecard
+ * nor its alerts. The period it is compared with is read the same way, frozen when it is a
+ * closed month itself, live otherwise (scorecardGroundOfPeriod).
  */
 import { sql } from 'drizzle-orm';
 import type { Queryable } from '../db';
 import { queryRows } from '../db/rows';
+import { closureOf, scorecardGroundOfPeriod } from '../kpi/closed-periods';
 import { computeScorecardGround } from '../kpi/scorecard';
 import { settingsForPeriod } from '../kpi/settings-in-force';
 import { parseStationPeriod, type StationPeriod } from '../kpi/period';
@@ -31,13 +37,14 @@ export async function reviewAlerts(db: Queryable, input: StationPeriod): Promise
 	);
 	if (!station) throw new Error(`Station ${stationId} does not exist.`);
 	const before = comparisonPeriod({ from, to }, station.today);
-	const { kpiSettings, minJobsForRanking: minJobs } = await settingsForPeriod(db, {
-		stationId,
-		to
-	});
+	const closure = await closureOf(db, stationId, { from, to });
+	const { kpiSettings, minJobsForRanking: minJobs } =
+		closure?.settings ?? (await settingsForPeriod(db, { stationId, to }));
 
-	const current = await computeScorecardGround(db, { stationId, from, to });
-	const previous = await computeScorecardGround(db, { stationId, ...before });
+	const current = closure
+		? closure.scorecard.ground
+		: await computeScorecardGround(db, { stationId, from, to });
+	const previous = await scorecardGroundOfPeriod(db, stationId, before);
 	// Scorecard rows name technicians by login, unique per station; the page links by id.
 	const people = await queryRows<{ id: string; login: string }>(
 		db,
