@@ -54,7 +54,7 @@ await runCli(USAGE, async (argv) => {
 				`${period.data.from}..${period.data.to} is closed (by ${closure.closedBy} at ${closure.closedAt.toISOString()}): the rows are those stored at closing.\n`
 			);
 		}
-		const rows = await scorecardOfPeriod(handle.db, station.id, period.data);
+		const { rows } = await scorecardOfPeriod(handle.db, station.id, period.data);
 		// The same bytes as the supervisor's scorecard.csv download: a BOM for Excel.
 		process.stdout.write(
 			format === 'csv' ? scorecardToCsv(rows, { bom: true }) : scorecardToJson(rows)

@@ -1,7 +1,9 @@
 /**
  * Benchmark: the station-quarter scorecard (computeScorecard) on generated history, against a
  * naive implementation that loads the station's rows into JavaScript and computes the same
- * numbers there (the plain-TypeScript reference of kpi.md).
+ * numbers there (the plain-TypeScript reference of kpi.md); and the scorecard with what its
+ * numbers rest on (computeScorecardWithGround: one statement for both), as the scorecard pages,
+ * the monthly report and closing a month read it.
  *
  * Data: stations of 50 technicians with two years of history each, generated in SQL
  * (deterministic: setseed) into scratch databases on the PostgreSQL server of
@@ -26,7 +28,7 @@ import {
 	type DatabaseHandle
 } from '../../src/lib/server/db/index';
 import { queryRows } from '../../src/lib/server/db/rows';
-import { computeScorecard } from '../../src/lib/server/kpi/scorecard';
+import { computeScorecard, computeScorecardWithGround } from '../../src/lib/server/kpi/scorecard';
 import { refreshJobFacts } from '../../src/lib/server/kpi/job-facts';
 import { insertFirstSettingsVersion } from '../../src/lib/server/stations/settings/versions';
 import { referenceScorecard, type ReferenceData } from '../../src/lib/server/kpi/reference';
@@ -345,6 +347,7 @@ for (const scenario of SCENARIOS) {
 		);
 		await timeRuns(3, () => computeScorecard(handle.db, scope));
 		const engine = await timeRuns(RUNS, () => computeScorecard(handle.db, scope));
+		const withGround = await timeRuns(RUNS, () => computeScorecardWithGround(handle.db, scope));
 		const naiveRuns = Math.max(3, Math.min(5, RUNS));
 		const naive = await timeRuns(naiveRuns, () => naiveScorecard(handle.db, station.id));
 		const rows = await computeScorecard(handle.db, scope);
@@ -353,6 +356,9 @@ for (const scenario of SCENARIOS) {
 		);
 		console.log(
 			`  scorecard (SQL):   median ${ms(percentile(engine, 50))}, p95 ${ms(percentile(engine, 95))} (${RUNS} runs)`
+		);
+		console.log(
+			`  scorecard + ground (one statement): median ${ms(percentile(withGround, 50))}, p95 ${ms(percentile(withGround, 95))} (${RUNS} runs)`
 		);
 		console.log(
 			`  naive (rows → JS): median ${ms(percentile(naive, 50))}, p95 ${ms(percentile(naive, 95))} (${naiveRuns} runs)`

@@ -28,7 +28,11 @@ import {
 	type PeriodChange,
 	type PeriodClosureView
 } from '../../shared/period-closing';
-import { computeScorecard, computeScorecardGround } from './scorecard';
+import {
+	computeScorecard,
+	computeScorecardWithGround,
+	type ScorecardWithGround
+} from './scorecard';
 import { SCORED_KPIS } from '../../shared/domain';
 import { GRADES } from '../../shared/kpi';
 import type { ScorecardGroundRow } from '../../shared/kpi-ground';
@@ -61,11 +65,11 @@ const scorecardGroundRowSchema = z.object({
  */
 export const closedScorecardSchema = z.object({
 	version: z.literal(1),
-	/** kpi.md's output rows, every technician's (computeScorecard). */
+	/** kpi.md's output rows, every technician's (computeScorecardWithGround's rows). */
 	rows: z.array(scorecardRowSchema),
 	/** The station's own row (computeStationKpis); null when no job was completed. */
 	stationRow: zm.nullable(stationKpiRowSchema),
-	/** What each technician's numbers rested on (computeScorecardGround). */
+	/** What each technician's numbers rested on (computeScorecardWithGround's ground). */
 	ground: z.array(scorecardGroundRowSchema),
 	/**
 	 * The database snapshot (pg_current_snapshot()) the numbers were read in, taken before them:
@@ -142,32 +146,24 @@ export async function closureOf(
 	return row ? parsed(row) : null;
 }
 
-/** The scorecard of a period: the one stored at closing if it is closed, else computed now. */
+/**
+ * The scorecard of a period and what its numbers rest on: as stored at closing if it is closed,
+ * else computed now (once, rows and ground together).
+ */
 export async function scorecardOfPeriod(
 	db: Queryable,
 	stationId: string,
 	period: KpiPeriod
-): Promise<ScorecardRow[]> {
+): Promise<ScorecardWithGround> {
 	const closure = await closureOf(db, stationId, period);
-	if (closure) return closure.scorecard.rows;
-	return computeScorecard(db, { stationId, ...period });
-}
-
-/** What a period's numbers rest on: as stored at closing if it is closed, else computed now. */
-export async function scorecardGroundOfPeriod(
-	db: Queryable,
-	stationId: string,
-	period: KpiPeriod
-): Promise<ScorecardGroundRow[]> {
-	const closure = await closureOf(db, stationId, period);
-	if (closure) return closure.scorecard.ground;
-	return computeScorecardGround(db, { stationId, ...period });
+	if (closure) return { rows: closure.scorecard.rows, ground: closure.scorecard.ground };
+	return computeScorecardWithGround(db, { stationId, ...period });
 }
 
 /**
  * A closed period's numbers as the jobs are now, for a supervisor to compare with the closed
- * ones (the closed scorecard's "live numbers" download); the same as scorecardOfPeriod for a
- * period that is not closed.
+ * ones (the closed scorecard's "live numbers" download); the same rows as scorecardOfPeriod
+ * for a period that is not closed.
  */
 export async function liveScorecard(
 	db: Queryable,

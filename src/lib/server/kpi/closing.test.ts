@@ -30,7 +30,7 @@ import type { KpiSettings } from '../../shared/domain';
 import type { PeriodChange } from '../../shared/period-closing';
 import { closeMonth, reopenPeriod } from './closing';
 import { liveScorecard, visibleClosure } from './closed-periods';
-import { computeScorecard } from './scorecard';
+import { computeScorecard, computeScorecardWithGround } from './scorecard';
 import { visibleStationKpis } from './station-kpis';
 import { visibleMonthlyScorecards, visibleScorecard } from './visible-scorecard';
 
@@ -125,6 +125,10 @@ for (const engine of testEngines()) {
 
 		it('freezes the scorecard and the station row as they were, with the settings in force', async () => {
 			const before = await computeScorecard(db, { stationId: boss.stationId, ...MARCH });
+			const { ground: groundBefore } = await computeScorecardWithGround(db, {
+				stationId: boss.stationId,
+				...MARCH
+			});
 			const stationBefore = await visibleStationKpis(db, boss, MARCH);
 			const closure = await closeMonth(db, boss, { month: '2026-03' }, NOW);
 			expect(closure).toMatchObject({
@@ -152,6 +156,10 @@ for (const engine of testEngines()) {
 			expect(await visibleScorecard(db, boss, MARCH)).toEqual(before);
 			expect(await visibleStationKpis(db, boss, MARCH)).toEqual(stationBefore);
 			expect(await kpi({ db, user: boss }).scorecard(MARCH)).toEqual(before);
+			expect(await kpi({ db, user: boss }).scorecardWithGround(MARCH)).toEqual({
+				rows: before,
+				ground: groundBefore
+			});
 			// A technician reads their own row of the frozen scorecard.
 			expect(await visibleScorecard(db, alice, MARCH)).toEqual(
 				before.filter((row) => row.login === 'alice')

@@ -30,7 +30,7 @@ import {
 	type ReopenPeriodInput
 } from '../../shared/period-closing';
 import { closureOf, visibleClosure, type ClosedScorecard } from './closed-periods';
-import { computeScorecard, computeScorecardGround } from './scorecard';
+import { computeScorecardWithGround } from './scorecard';
 import { computeStationKpis } from './station-kpis';
 
 /**
@@ -66,11 +66,15 @@ export async function closeMonth(
 			tx,
 			sql`SELECT pg_current_snapshot()::text AS snapshot`
 		);
+		const { rows, ground } = await computeScorecardWithGround(tx, {
+			stationId: user.stationId,
+			...period
+		});
 		const scorecard: ClosedScorecard = {
 			version: 1,
-			rows: await computeScorecard(tx, { stationId: user.stationId, ...period }),
+			rows,
 			stationRow: await computeStationKpis(tx, { stationId: user.stationId, ...period }),
-			ground: await computeScorecardGround(tx, { stationId: user.stationId, ...period }),
+			ground,
 			takenIn: snapshot
 		};
 		const settings: ClosedSettings = {

@@ -20,7 +20,7 @@ import type { KpiSettings } from '../../shared/domain';
 import { DEFAULT_KPI_SETTINGS } from '../../shared/kpi-settings';
 import type { KpiGround } from '../../shared/kpi-ground';
 import { SCORECARD_COLUMNS, type ScorecardRow } from '../../shared/kpi';
-import { computeScorecard, computeScorecardGround } from './scorecard';
+import { computeScorecard, computeScorecardWithGround } from './scorecard';
 import { jobFacts } from './job-facts';
 
 const MINUTE = 60_000;
@@ -661,7 +661,7 @@ for (const engine of testEngines()) {
 			await addFollowUp(unrated, { visitedAt: later(NOON, DAY), issueResolved: true });
 			await completedJob(tech, { jobNo: 'PLAIN' });
 
-			const [row] = await computeScorecardGround(db, { stationId: s.id, ...MARCH });
+			const [row] = (await computeScorecardWithGround(db, { stationId: s.id, ...MARCH })).ground;
 			expect(row.kpis.map((ground) => [ground.kpi, ground.sample, ground.minimum])).toEqual([
 				['repair_success_rate', 4, 5],
 				['avg_response_hours', 3, 5],
@@ -710,14 +710,14 @@ for (const engine of testEngines()) {
 			await setStationSettings(db, s.id, {
 				kpiSettings: { thresholds, weights, minimums: { csat: 2 } } as KpiSettings
 			});
-			const [row] = await computeScorecardGround(db, { stationId: s.id, ...MARCH });
+			const [row] = (await computeScorecardWithGround(db, { stationId: s.id, ...MARCH })).ground;
 			expect(groundOf(row.kpis, 'csat')).toMatchObject({ minimum: 2, tooFew: false });
 			expect(groundOf(row.kpis, 'repair_success_rate')).toMatchObject({ minimum: 5 });
 		});
 
 		it('breaks the score down into points, weights and contributions that add up to it', async () => {
 			const s = await twoRatingsStation();
-			const tooFew = await computeScorecardGround(db, { stationId: s.id, ...MARCH });
+			const tooFew = (await computeScorecardWithGround(db, { stationId: s.id, ...MARCH })).ground;
 			expect(groundOf(tooFew[0].kpis, 'csat')).toEqual({
 				kpi: 'csat',
 				value: 0.5,
@@ -749,7 +749,7 @@ for (const engine of testEngines()) {
 				...DEFAULT_KPI_SETTINGS,
 				minimums: { ...DEFAULT_KPI_SETTINGS.minimums, csat: 2 }
 			});
-			const [row] = await computeScorecardGround(db, { stationId: s.id, ...MARCH });
+			const [row] = (await computeScorecardWithGround(db, { stationId: s.id, ...MARCH })).ground;
 			const rounded = (value: number | null) => (value === null ? null : Number(value.toFixed(9)));
 			expect(
 				row.kpis.map((ground) => [ground.kpi, ground.points, rounded(ground.contribution)])

@@ -12,8 +12,9 @@
  * settings-in-force.ts) → `kpi_scores` (one score column per scored KPI, null below its minimum
  * sample) → `composite` (weighted mean, renormalised, rounded) → final SELECT with grade and, for
  * technicians, rank(). The station's row (stationKpiQuery) is scored by the same CTEs, and the
- * ground (scorecardGroundQuery: sample, points and contribution of each KPI) is the scorecard's
- * statement with more columns, so the two never disagree.
+ * ground (sample, points and contribution of each KPI) comes as more columns of the scorecard's
+ * own statement (computeScorecardWithGround), so the two never disagree and a read that shows
+ * both computes the scorecard once.
  *
  * Ranking choices: ranks go to technicians with jobs_completed >= min_jobs_for_ranking AND a
  * score; a technician whose score is null (every scored KPI null) has nothing to be ranked by,
@@ -351,11 +352,6 @@ function groundColumns(): SQL {
 	);
 }
 
-/** The scorecard of the whole period with the ground columns; call refreshJobFacts() first. */
-export function scorecardGroundQuery(period: StationPeriod): SQL {
-	return technicianRows(period, WHOLE_PERIOD, groundColumns());
-}
-
 /**
  * The station's own row for every bucket with a completed job: the same KPIs, score and grade
  * over all of the bucket's jobs pooled (not a mean of the technicians' values), without login,
@@ -405,6 +401,12 @@ export const scorecardGroundRowSchema = z.object({
 	)
 }) satisfies z.ZodType<ScorecardGroundRow>;
 
+/** A period's scorecard rows and what each of their numbers rests on, in the same order. */
+export interface ScorecardWithGround {
+	rows: ScorecardRow[];
+	ground: ScorecardGroundRow[];
+}
+
 type GroundQueryRow = ScorecardRow & Record<string, unknown>;
 
 function groundOf(row: GroundQueryRow, kpi: ScoredKpi): KpiGround {
@@ -422,18 +424,8 @@ function groundOf(row: GroundQueryRow, kpi: ScoredKpi): KpiGround {
 	};
 }
 
-/**
- * What each technician's numbers of the period rest on: the scorecard's own statement with each
- * scored KPI's sample, minimum, points, weight and contribution, in the scorecard's order.
- */
-export async function computeScorecardGround(
-	db: Queryable,
-	input: StationPeriod
-): Promise<ScorecardGroundRow[]> {
-	const period = parseStationPeriod(input);
-	await refreshJobFacts(db, period.stationId);
-	const rows = await queryRows<GroundQueryRow>(db, scorecardGroundQuery(period));
-	return rows.map((row) => ({
+function groundRowOf(row: GroundQueryRow): ScorecardGroundRow {
+	return {
 		login: row.login,
 		name: row.name,
 		jobs_completed: row.jobs_completed,
@@ -441,5 +433,28 @@ export async function computeScorecardGround(
 		grade: row.grade as Grade | null,
 		rank: row.rank,
 		kpis: SCORED_KPIS.map((kpi) => groundOf(row, kpi))
-	}));
+	};
+}
+
+/**
+ * The scorecard of the period and what each technician's numbers rest on (each scored KPI's
+ * sample, minimum, points, weight and contribution), from one run of the scorecard's statement
+ * with the ground columns added: the rows are exactly computeScorecard's, for a caller that
+ * needs both.
+ */
+export async function computeScorecardWithGround(
+	db: Queryable,
+	input: StationPeriod
+): Promise<ScorecardWithGround> {
+	const period = parseStationPeriod(input);
+	await refreshJobFacts(db, period.stationId);
+	const rows = await queryRows<GroundQueryRow>(
+		db,
+		technicianRows(period, WHOLE_PERIOD, groundColumns())
+	);
+	return {
+		// Parsing drops the bucket and ground columns.
+		rows: rows.map((row) => scorecardRowSchema.parse(row)),
+		ground: rows.map(groundRowOf)
+	};
 }

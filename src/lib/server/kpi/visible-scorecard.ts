@@ -9,8 +9,8 @@ import type { SessionUser } from '../auth/session-user';
 import type { JobFact, KpiPeriod, ScorecardRow } from '../../shared/kpi';
 import { technicianScope } from '../jobs/access';
 import { refusal } from '../refusal';
-import { closedMonthsWithin, scorecardGroundOfPeriod, scorecardOfPeriod } from './closed-periods';
-import type { ScorecardGroundRow } from '../../shared/kpi-ground';
+import { closedMonthsWithin, scorecardOfPeriod } from './closed-periods';
+import type { ScorecardWithGround } from './scorecard';
 import { jobFacts } from './job-facts';
 import { drillDownJobs, type DrillDownJob } from './drill-down';
 import {
@@ -50,19 +50,20 @@ export async function visibleScorecard(
 	user: SessionUser,
 	period: KpiPeriod
 ): Promise<ScorecardRow[]> {
-	return ownRowsOf(user, await scorecardOfPeriod(db, user.stationId, period));
+	return ownRowsOf(user, (await scorecardOfPeriod(db, user.stationId, period)).rows);
 }
 
 /**
- * What each number of the period's scorecard rests on (a closed month's as it was closed); a
- * technician: their own row.
+ * The period's scorecard with what each of its numbers rests on (a closed month's as it was
+ * closed), computed once; a technician: their own row.
  */
-export async function visibleScorecardGround(
+export async function visibleScorecardWithGround(
 	db: Queryable,
 	user: SessionUser,
 	period: KpiPeriod
-): Promise<ScorecardGroundRow[]> {
-	return ownRowsOf(user, await scorecardGroundOfPeriod(db, user.stationId, period));
+): Promise<ScorecardWithGround> {
+	const { rows, ground } = await scorecardOfPeriod(db, user.stationId, period);
+	return { rows: ownRowsOf(user, rows), ground: ownRowsOf(user, ground) };
 }
 
 /** The scorecard of each month of a window; a closed month's as it was closed. */

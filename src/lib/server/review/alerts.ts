@@ -1,6 +1,6 @@
 /**
  * The alerts page's data: per technician, the KPIs below pass or dropping sharply (rules in
- * alert-rules.ts). The KPI values and samples come from computeScorecardGround for the period
+ * alert-rules.ts). The KPI values and samples come from the scorecard's ground for the period
  * and for the period before it (comparisonPeriod, shared/time/periods.ts: while the period runs,
  * only as many days of the period before as have passed), so they are exactly the numbers the
  * scorecard shows, "too few" included; the thresholds and ranking minimum are those the period
@@ -14,8 +14,8 @@
 import { sql } from 'drizzle-orm';
 import type { Queryable } from '../db';
 import { queryRows } from '../db/rows';
-import { closureOf, scorecardGroundOfPeriod } from '../kpi/closed-periods';
-import { computeScorecardGround } from '../kpi/scorecard';
+import { closureOf, scorecardOfPeriod } from '../kpi/closed-periods';
+import { computeScorecardWithGround } from '../kpi/scorecard';
 import { settingsForPeriod } from '../kpi/settings-in-force';
 import { parseStationPeriod, type StationPeriod } from '../kpi/period';
 import {
@@ -43,8 +43,8 @@ export async function reviewAlerts(db: Queryable, input: StationPeriod): Promise
 
 	const current = closure
 		? closure.scorecard.ground
-		: await computeScorecardGround(db, { stationId, from, to });
-	const previous = await scorecardGroundOfPeriod(db, stationId, before);
+		: (await computeScorecardWithGround(db, { stationId, from, to })).ground;
+	const { ground: previous } = await scorecardOfPeriod(db, stationId, before);
 	// Scorecard rows name technicians by login, unique per station; the page links by id.
 	const people = await queryRows<{ id: string; login: string }>(
 		db,

@@ -11,15 +11,11 @@ import type { SessionUser } from '../auth/session-user';
 import { requireSupervisor } from '../jobs/access';
 import { jobFacts } from '../kpi/job-facts';
 import { stationScoring } from '../kpi/trends';
-import { scorecardGroundOfPeriod, scorecardOfPeriod } from '../kpi/closed-periods';
+import { scorecardOfPeriod } from '../kpi/closed-periods';
+import type { ScorecardWithGround } from '../kpi/scorecard';
 import type { StationPeriod } from '../kpi/period';
 import { SCORED_KPIS } from '../../shared/domain';
-import {
-	jobFactSchema,
-	scorecardRowSchema,
-	type JobFact,
-	type ScorecardRow
-} from '../../shared/kpi';
+import { jobFactSchema, scorecardRowSchema, type JobFact } from '../../shared/kpi';
 import { kpiSettingsSchema } from '../../shared/kpi-settings';
 import {
 	REPORT_MONTH,
@@ -66,8 +62,11 @@ export const monthlyReportSchema = z.object({
 	)
 }) satisfies z.ZodType<MonthlyReport>;
 
-/** The scorecard the report shows: a closed month's frozen one (kpi/closed-periods.ts). */
-function reportScorecard(db: Queryable, period: StationPeriod): Promise<ScorecardRow[]> {
+/**
+ * The scorecard the report shows and what its numbers rest on, computed once: a closed month's
+ * frozen ones (kpi/closed-periods.ts).
+ */
+function reportScorecard(db: Queryable, period: StationPeriod): Promise<ScorecardWithGround> {
 	return scorecardOfPeriod(db, period.stationId, period);
 }
 
@@ -105,8 +104,7 @@ export async function monthlyReport(
 		from: calendarMonth.from,
 		to: calendarMonth.to
 	};
-	const rows = await reportScorecard(db, period);
-	const ground = await scorecardGroundOfPeriod(db, period.stationId, period);
+	const { rows, ground } = await reportScorecard(db, period);
 	const facts = await jobFacts(db, period);
 	const scoring = await stationScoring(db, user.stationId, period);
 	const factsByLogin = new Map<string, JobFact[]>();

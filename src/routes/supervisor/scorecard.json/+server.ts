@@ -27,8 +27,7 @@ export const GET: RequestHandler = async (event) => {
 	);
 	const caller = await serverCaller(event);
 	const [
-		rows,
-		ground,
+		{ rows, ground },
 		previousRows,
 		stationRow,
 		previousStationRow,
@@ -38,8 +37,7 @@ export const GET: RequestHandler = async (event) => {
 		worklists,
 		closure
 	] = await Promise.all([
-		caller.kpi.scorecard({ from: period.from, to: period.to }),
-		caller.kpi.scorecardGround({ from: period.from, to: period.to }),
+		caller.kpi.scorecardWithGround({ from: period.from, to: period.to }),
 		caller.kpi.scorecard({ from: previous.from, to: previous.to }),
 		caller.kpi.stationKpis({ from: period.from, to: period.to }),
 		caller.kpi.stationKpis({ from: previous.from, to: previous.to }),

@@ -71,16 +71,23 @@ for (const engine of testEngines()) {
 			expect(rows[0].jobs_completed).toBe(2);
 		});
 
-		it('gives the ground of every row to a supervisor, of their own row to a technician', async () => {
-			const ground = await as(boss).scorecardGround(MARCH);
+		it('gives the rows with their ground to a supervisor, their own to a technician', async () => {
+			const { rows, ground } = await as(boss).scorecardWithGround(MARCH);
+			expect(rows).toEqual(await as(boss).scorecard(MARCH));
 			expect(ground.map((r) => [r.login, r.jobs_completed])).toEqual([
 				['alice', 1],
 				['bob', 2]
 			]);
 			const bobsRow = ground[1].kpis.find((kpi) => kpi.kpi === 'repair_success_rate');
 			expect(bobsRow).toMatchObject({ value: 1, sample: 2, minimum: 5, tooFew: true });
-			expect((await as(bob).scorecardGround(MARCH)).map((r) => r.login)).toEqual(['bob']);
-			await expect(as(root).scorecardGround(MARCH)).rejects.toMatchObject({ code: 'FORBIDDEN' });
+			const own = await as(bob).scorecardWithGround(MARCH);
+			expect([own.rows.map((r) => r.login), own.ground.map((r) => r.login)]).toEqual([
+				['bob'],
+				['bob']
+			]);
+			await expect(as(root).scorecardWithGround(MARCH)).rejects.toMatchObject({
+				code: 'FORBIDDEN'
+			});
 		});
 
 		it('gives a technician their own job facts and refuses anyone else’s', async () => {

@@ -26,7 +26,7 @@ import {
 	visibleJobFacts,
 	visibleMonthlyScorecards,
 	visibleScorecard,
-	visibleScorecardGround
+	visibleScorecardWithGround
 } from '../../kpi/visible-scorecard';
 
 const jobFactsInputSchema = zm.safeExtend(kpiPeriodSchema, {
@@ -46,13 +46,16 @@ export const kpiRouter = router({
 		.query(({ ctx, input }) => visibleScorecard(ctx.db, ctx.user, input)),
 
 	/**
-	 * What each number of the scorecard rests on (docs/kpi-rules.md "Minimum samples"): per
-	 * technician and scored KPI its sample, minimum, points, weight and contribution.
+	 * The scorecard with what each of its numbers rests on (docs/kpi-rules.md "Minimum samples"):
+	 * per technician and scored KPI its sample, minimum, points, weight and contribution. One
+	 * computation for both, for the pages that show both.
 	 */
-	scorecardGround: scorecardProcedure
+	scorecardWithGround: scorecardProcedure
 		.input(kpiPeriodSchema)
-		.output(z.array(scorecardGroundRowSchema))
-		.query(({ ctx, input }) => visibleScorecardGround(ctx.db, ctx.user, input)),
+		.output(
+			z.object({ rows: z.array(scorecardRowSchema), ground: z.array(scorecardGroundRowSchema) })
+		)
+		.query(({ ctx, input }) => visibleScorecardWithGround(ctx.db, ctx.user, input)),
 
 	/** The jobs behind a scorecard row; without technicianId, the whole station's. */
 	jobFacts: scorecardProcedure

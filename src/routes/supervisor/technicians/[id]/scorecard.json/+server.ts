@@ -30,9 +30,8 @@ export const GET: RequestHandler = async (event) => {
 	const months = monthsEnding(addDays(period.to, -1), TREND_MONTHS).map((first) =>
 		first.slice(0, 7)
 	);
-	const [rows, ground, previousRows, scoring, trend, jobs, closure] = await Promise.all([
-		caller.kpi.scorecard({ from: period.from, to: period.to }),
-		caller.kpi.scorecardGround({ from: period.from, to: period.to }),
+	const [{ rows, ground }, previousRows, scoring, trend, jobs, closure] = await Promise.all([
+		caller.kpi.scorecardWithGround({ from: period.from, to: period.to }),
 		caller.kpi.scorecard({ from: previous.from, to: previous.to }),
 		caller.kpi.scoring({ from: period.from, to: period.to }),
 		caller.kpi.trends({ firstMonth: months[0], months: TREND_MONTHS }),
