@@ -6,11 +6,14 @@
 import { m } from '$lib/paraglide/messages.js';
 import { thresholdRating, type Grade, type ScorecardRow } from '$lib/shared/kpi';
 import type { KpiThreshold } from '$lib/shared/domain';
+import { FRACTION_DIGITS, type NumberStyle } from '$lib/shared/kpi-words';
 import type { BadgeTone } from '$lib/client/ui/labels';
+
+// The formats and the grades' names are the server's too (the monthly report): one source.
+export { SCORE_STYLE, gradeName, kpiFormatter, type NumberStyle } from '$lib/shared/kpi-words';
 
 export type KpiKey = Exclude<keyof ScorecardRow, 'login' | 'name' | 'grade' | 'rank'>;
 export type Better = 'higher' | 'lower' | null;
-export type NumberStyle = 'count' | 'percent' | 'decimal1' | 'decimal2' | 'money';
 
 /** The drill-down lists of the technician page, by the id of their section. */
 export const DRILL_DOWNS = [
@@ -122,32 +125,6 @@ export const KPI_COLUMNS: readonly KpiColumn[] = [
 	}
 ];
 
-export const SCORE_STYLE: NumberStyle = 'decimal1';
-
-const FRACTION_DIGITS: Record<NumberStyle, number> = {
-	count: 0,
-	percent: 1,
-	decimal1: 1,
-	decimal2: 2,
-	money: 2
-};
-
-/** Formats KPI values for one locale; null is kpi.md's "—". */
-export function kpiFormatter(locale: string) {
-	const formats = Object.fromEntries(
-		Object.entries(FRACTION_DIGITS).map(([style, digits]) => [
-			style,
-			new Intl.NumberFormat(locale, {
-				style: style === 'percent' ? 'percent' : 'decimal',
-				minimumFractionDigits: digits,
-				maximumFractionDigits: digits
-			})
-		])
-	) as Record<NumberStyle, Intl.NumberFormat>;
-	return (value: number | null, style: NumberStyle): string =>
-		value === null ? m.value_missing() : formats[style].format(value);
-}
-
 /** The value as shown: two values that look the same must not get a trend arrow. */
 export function shownValue(value: number, style: NumberStyle): number {
 	const scale = 10 ** (FRACTION_DIGITS[style] + (style === 'percent' ? 2 : 0));
@@ -187,19 +164,12 @@ export function trendLabel(trend: Trend, previous: string): string {
 	return messages[trend.direction][trend.judgement]({ previous });
 }
 
-const gradeNames: Record<Grade, () => string> = {
-	excellent: m.sc_grade_excellent,
-	pass: m.sc_grade_pass,
-	fail: m.sc_grade_fail
-};
-
 const gradeTones: Record<Grade, BadgeTone> = {
 	excellent: 'strong-success',
 	pass: 'info',
 	fail: 'strong-danger'
 };
 
-export const gradeName = (grade: Grade) => gradeNames[grade]();
 export const gradeTone = (grade: Grade) => gradeTones[grade];
 
 /**
