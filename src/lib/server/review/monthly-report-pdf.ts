@@ -248,7 +248,7 @@ function technicianSheet(
 		{
 			table: {
 				headerRows: 1,
-				widths: ['*', 56, 96, 44, 52, 52, 40, 48, 40, 48],
+				widths: ['*', 56, 96, 52, 52, 52, 44, 56, 48, 60],
 				body: breakdown
 			},
 			fontSize: 8
