@@ -2,12 +2,12 @@
  * The KPIs' numbers and names in the reader's language, one source for the browser (the
  * scorecard, the appeals) and the server (the monthly report's PDF and .xlsx): the number format
  * of each kind of value (kpi.md: rates as percents, minutes and hours with 1 decimal, money with
- * 2), the names of grades and flags, and how a sample and a "too few" read
+ * 2), the names of KPIs, grades and flags, and how a sample and a "too few" read
  * (docs/kpi-rules.md "Minimum samples").
  */
 import { m } from '../paraglide/messages.js';
 import type { ScoredKpi } from './domain';
-import type { Grade, JobFlag } from './kpi';
+import type { Grade, JobFlag, ScorecardRow } from './kpi';
 import type { KpiGround } from './kpi-ground';
 
 export type NumberStyle = 'count' | 'percent' | 'decimal1' | 'decimal2' | 'money';
@@ -35,6 +35,28 @@ export function kpiFormatter(locale: string) {
 	return (value: number | null, style: NumberStyle): string =>
 		value === null ? m.value_missing() : formats[style].format(value);
 }
+
+/** The KPI columns of a scorecard row (kpi.md): all but the technician, score, grade and rank. */
+export type KpiColumnKey = Exclude<
+	keyof ScorecardRow,
+	'login' | 'name' | 'score' | 'grade' | 'rank'
+>;
+
+/** Each KPI's name, as every table, chart and report heads it. */
+export const KPI_NAMES: Record<KpiColumnKey, () => string> = {
+	jobs_completed: m.sc_kpi_jobs_completed,
+	repair_success_rate: m.sc_kpi_repair_success_rate,
+	avg_repair_minutes: m.sc_kpi_avg_repair_minutes,
+	median_repair_minutes: m.sc_kpi_median_repair_minutes,
+	duration_index: m.sc_kpi_duration_index,
+	avg_response_hours: m.sc_kpi_avg_response_hours,
+	parts_cost_total: m.sc_kpi_parts_cost_total,
+	parts_cost_per_job: m.sc_kpi_parts_cost_per_job,
+	csat: m.sc_kpi_csat,
+	avg_satisfaction: m.sc_kpi_avg_satisfaction,
+	follow_up_rate: m.sc_kpi_follow_up_rate,
+	record_accuracy: m.sc_kpi_record_accuracy
+};
 
 /** A composite score, a KPI's points and its contribution: 0–100 with one decimal. */
 export const SCORE_STYLE: NumberStyle = 'decimal1';

@@ -1,13 +1,13 @@
 /**
  * The monthly report in words and numbers, in the current language: the print page and the
- * server's PDF and .xlsx word and format it alike from here. Numbers, grades, flags and samples
- * read as on the scorecard (shared/kpi-words.ts), and labels reuse the scorecard's messages, so
- * a KPI has one name everywhere.
+ * server's PDF and .xlsx word and format it alike from here. KPI names, numbers, grades, flags
+ * and samples read as on the scorecard (shared/kpi-words.ts): a KPI has one name everywhere.
  */
 import { m } from '../paraglide/messages.js';
 import type { ExcludableKpi } from './honesty-domain';
 import type { Grade, JobFailureReason } from './kpi';
 import {
+	KPI_NAMES,
 	SCORE_STYLE,
 	flagName,
 	gradeName,
@@ -17,21 +17,6 @@ import {
 } from './kpi-words';
 import type { ReportColumn, ReportJob, ReportKpi } from './monthly-report';
 import { addDays } from './time/periods';
-
-const COLUMN_LABELS: Record<ReportColumn, () => string> = {
-	jobs_completed: m.sc_kpi_jobs_completed,
-	repair_success_rate: m.sc_kpi_repair_success_rate,
-	avg_repair_minutes: m.sc_kpi_avg_repair_minutes,
-	median_repair_minutes: m.sc_kpi_median_repair_minutes,
-	duration_index: m.sc_kpi_duration_index,
-	avg_response_hours: m.sc_kpi_avg_response_hours,
-	parts_cost_total: m.sc_kpi_parts_cost_total,
-	parts_cost_per_job: m.sc_kpi_parts_cost_per_job,
-	csat: m.sc_kpi_csat,
-	avg_satisfaction: m.sc_kpi_avg_satisfaction,
-	follow_up_rate: m.sc_kpi_follow_up_rate,
-	record_accuracy: m.sc_kpi_record_accuracy
-};
 
 const DEFINITIONS: Record<ReportColumn, () => string> = {
 	jobs_completed: m.rp_def_jobs_completed,
@@ -48,7 +33,7 @@ const DEFINITIONS: Record<ReportColumn, () => string> = {
 	record_accuracy: m.rp_def_record_accuracy
 };
 
-export const columnLabel = (column: ReportColumn): string => COLUMN_LABELS[column]();
+export const columnLabel = (column: ReportColumn): string => KPI_NAMES[column]();
 export const definition = (column: ReportColumn): string => DEFINITIONS[column]();
 export const gradeLabel = (grade: Grade | null): string =>
 	grade === null ? m.value_missing() : gradeName(grade);
@@ -72,7 +57,7 @@ export function jobTexts(job: ReportJob) {
 		failures: list(job.failure_reasons.map((reason) => failureText(reason, job))),
 		flags: list(job.flags.map(flagName)),
 		accepted: list(job.accepted_flags.map(flagName)),
-		excluded: list(job.excluded_kpis.map((kpi: ExcludableKpi) => COLUMN_LABELS[kpi]()))
+		excluded: list(job.excluded_kpis.map((kpi: ExcludableKpi) => KPI_NAMES[kpi]()))
 	};
 }
 

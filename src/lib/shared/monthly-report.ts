@@ -6,7 +6,7 @@
 import type { KpiSettings, ScoredKpi } from './domain';
 import type { JobFact, ScorecardRow } from './kpi';
 import type { KpiGround } from './kpi-ground';
-import type { NumberStyle } from './kpi-words';
+import type { KpiColumnKey, NumberStyle } from './kpi-words';
 
 /** A month as the report's URL names it, 'YYYY-MM', in the years the period pickers accept. */
 export const REPORT_MONTH = /^20\d{2}-(0[1-9]|1[0-2])$/;
@@ -55,10 +55,7 @@ export interface MonthlyReport {
 }
 
 /** The KPI columns of the scorecard, in the contract's order (kpi.md). */
-export type ReportColumn = Exclude<
-	keyof ScorecardRow,
-	'login' | 'name' | 'score' | 'grade' | 'rank'
->;
+export type ReportColumn = KpiColumnKey;
 
 /**
  * Every KPI column with its number format (kpi.md: rates as percents, minutes and hours with one

@@ -4,11 +4,21 @@
  */
 import { m } from '$lib/paraglide/messages.js';
 import type { AppealStatus, AppealSubject, ExcludableKpi } from '$lib/shared/honesty-domain';
-import { flagName, isJobFlag } from '$lib/shared/kpi-words';
 
-/** A flag's name; an appeal's flag is a string, shown as it is if it names no flag we know. */
+/** kpi.md's flags and docs/kpi-rules.md's time flags. */
+const FLAG_NAMES: Record<string, () => string> = {
+	missing_arrival: m.sc_flag_missing_arrival,
+	missing_start: m.sc_flag_missing_start,
+	out_of_order: m.sc_flag_out_of_order,
+	long_repair: m.sc_flag_long_repair,
+	typed_time: m.kpi_flag_typed_time,
+	late_entry: m.kpi_flag_late_entry,
+	same_minute: m.kpi_flag_same_minute,
+	too_fast: m.kpi_flag_too_fast
+};
+
 export function flagText(flag: string): string {
-	return isJobFlag(flag) ? flagName(flag) : flag;
+	return (FLAG_NAMES[flag] ?? (() => flag))();
 }
 
 export function appealSubjectText(appeal: { subject: AppealSubject; flag: string | null }): string {
