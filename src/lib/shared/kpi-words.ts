@@ -1,9 +1,10 @@
 /**
  * The KPIs' numbers and names in the reader's language, one source for the browser (the
- * scorecard, the appeals) and the server (the monthly report's PDF and .xlsx): the number format
+ * scorecard) and the server (the monthly report's PDF and .xlsx): the number format
  * of each kind of value (kpi.md: rates as percents, minutes and hours with 1 decimal, money with
  * 2), the names of KPIs, grades and flags, and how a sample and a "too few" read
- * (docs/kpi-rules.md "Minimum samples").
+ * (docs/kpi-rules.md "Minimum samples"). The phone's appeals (client/appeals/words.ts) name
+ * their few flags and KPIs themselves: importing this would load all of it on the phone.
  */
 import { m } from '../paraglide/messages.js';
 import type { ScoredKpi } from './domain';
