@@ -73,6 +73,57 @@ test('a supervisor prints last month’s report and downloads it as PDF and Exce
 	// Every rate shows its sample.
 	await expect(scores.locator('tbody tr').first()).toContainText(/n=\d+/);
 
+	// Each technician's page breaks their score down as the scorecard does: per KPI its points,
+	// weight and contribution, a KPI with too few samples marked and without points, and the
+	// contributions adding up to the score (each rounded to one decimal, as shown).
+	const BREAKDOWN_HEADERS = [
+		'指标',
+		'本期',
+		'样本',
+		'最少样本',
+		'合格线',
+		'优秀线',
+		'评定',
+		'指标得分',
+		'权重',
+		'贡献'
+	];
+	const totals = new Map<string, string>();
+	/** Per technician, "points weight contribution" of each scored KPI, as the page shows them. */
+	const scoredLines = new Map<string, string[]>();
+	for (const { name, login } of technicians) {
+		const sheet = page.getByRole('region', { name: `${name}（${login}）`, exact: true });
+		const breakdown = sheet.getByRole('table', { name: /的各项指标与得分构成：/ });
+		expect(await breakdown.getByRole('columnheader').allInnerTexts()).toEqual(BREAKDOWN_HEADERS);
+		const rows = breakdown.getByRole('row');
+		// The header, the 7 scored KPIs, the score.
+		await expect(rows).toHaveCount(9);
+		let contributions = 0;
+		let scoredKpis = 0;
+		const lines: string[] = [];
+		for (let index = 1; index <= 7; index++) {
+			const [, sample, , , , , points, weight, contribution] = await rows
+				.nth(index)
+				.getByRole('cell')
+				.allInnerTexts();
+			if (sample.includes('样本不足')) {
+				expect(points, `${login} row ${index}`).toBe('不计分');
+				expect(contribution, `${login} row ${index}`).toBe('—');
+			}
+			if (contribution !== '—') {
+				contributions += Number(contribution);
+				scoredKpis++;
+				lines.push(`${points} ${weight} ${contribution}`);
+			}
+		}
+		const total = (await rows.last().getByRole('cell').innerText()).trim();
+		await expect(sheet.getByText(`得分 ${total} ·`)).toBeVisible();
+		if (total === '—') expect(scoredKpis, login).toBe(0);
+		else expect(Math.abs(contributions - Number(total)), login).toBeLessThanOrEqual(0.05 * 8);
+		totals.set(login, total);
+		scoredLines.set(login, lines);
+	}
+
 	// The Print button opens the browser's print dialog.
 	await page.evaluate(() => {
 		window.print = () => document.body.setAttribute('data-printed', 'yes');
@@ -92,6 +143,9 @@ test('a supervisor prints last month’s report and downloads it as PDF and Exce
 		for (const other of technicians) {
 			if (other.login !== login) expect(sheet, login).not.toContain(other.login);
 		}
+		// Chromium prints Chinese in a font without a text map: the numbers are what reads back.
+		const numbers = sheet.replace(/\s+/g, ' ');
+		for (const line of scoredLines.get(login)!) expect(numbers, login).toContain(line);
 	});
 
 	// The server's PDF: Chinese text in its own embedded font, each technician on a new page.
@@ -111,6 +165,10 @@ test('a supervisor prints last month’s report and downloads it as PDF and Exce
 		const starts = server.text.findIndex((text) => text.includes(`${name}（${login}）`));
 		expect(starts, login).toBeGreaterThan(previousStart);
 		previousStart = starts;
+		// The technician's page carries the breakdown, down to the score it adds up to.
+		const sheet = server.text[starts];
+		for (const header of BREAKDOWN_HEADERS) expect(sheet, login).toContain(header);
+		expect(sheet, login).toContain(`得分 ${totals.get(login)}`);
 	}
 
 	// The workbook: the station's sheet equals the scorecard of the month (the CSV download).
@@ -176,6 +234,13 @@ test('the monthly report reads in English, and its PDF too', async ({ page }) =>
 	const { text } = await pdfPages(readFileSync((await download.path())!));
 	expect(text[0]).toContain(`Monthly technician report of ${DEMO_STATION.name}`);
 	expect(text[0]).toContain('Repair success rate');
+	// The technicians' breakdowns in English too, on the page and on the PDF's later pages.
+	const breakdown = page.getByRole('table', { name: /^KPIs and score breakdown of / }).first();
+	const technicianPages = text.slice(1).join('\n');
+	for (const header of ['Points', 'Weight', 'Contribution']) {
+		await expect(breakdown.getByRole('columnheader', { name: header, exact: true })).toBeVisible();
+		expect(technicianPages).toContain(header);
+	}
 });
 
 test('the monthly report is for supervisors only', async ({ page }) => {

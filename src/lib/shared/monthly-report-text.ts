@@ -1,28 +1,22 @@
 /**
  * The monthly report in words and numbers, in the current language: the print page and the
- * server's PDF and .xlsx word and format it alike from here (labels reuse the scorecard's
- * messages, so a KPI has one name everywhere).
+ * server's PDF and .xlsx word and format it alike from here. KPI names, numbers, grades, flags
+ * and samples read as on the scorecard (shared/kpi-words.ts): a KPI has one name everywhere.
  */
 import { m } from '../paraglide/messages.js';
 import type { ExcludableKpi } from './honesty-domain';
-import type { Grade, JobFailureReason, JobFlag } from './kpi';
-import type { ReportColumn, ReportJob, ReportNumberStyle } from './monthly-report';
+import type { Grade, JobFailureReason } from './kpi';
+import {
+	KPI_NAMES,
+	SCORE_STYLE,
+	flagName,
+	gradeName,
+	sampleText,
+	tooFewText,
+	type NumberStyle
+} from './kpi-words';
+import type { ReportColumn, ReportJob, ReportKpi } from './monthly-report';
 import { addDays } from './time/periods';
-
-const COLUMN_LABELS: Record<ReportColumn, () => string> = {
-	jobs_completed: m.sc_kpi_jobs_completed,
-	repair_success_rate: m.sc_kpi_repair_success_rate,
-	avg_repair_minutes: m.sc_kpi_avg_repair_minutes,
-	median_repair_minutes: m.sc_kpi_median_repair_minutes,
-	duration_index: m.sc_kpi_duration_index,
-	avg_response_hours: m.sc_kpi_avg_response_hours,
-	parts_cost_total: m.sc_kpi_parts_cost_total,
-	parts_cost_per_job: m.sc_kpi_parts_cost_per_job,
-	csat: m.sc_kpi_csat,
-	avg_satisfaction: m.sc_kpi_avg_satisfaction,
-	follow_up_rate: m.sc_kpi_follow_up_rate,
-	record_accuracy: m.sc_kpi_record_accuracy
-};
 
 const DEFINITIONS: Record<ReportColumn, () => string> = {
 	jobs_completed: m.rp_def_jobs_completed,
@@ -39,27 +33,10 @@ const DEFINITIONS: Record<ReportColumn, () => string> = {
 	record_accuracy: m.rp_def_record_accuracy
 };
 
-const GRADES: Record<Grade, () => string> = {
-	excellent: m.sc_grade_excellent,
-	pass: m.sc_grade_pass,
-	fail: m.sc_grade_fail
-};
-
-const FLAGS: Record<JobFlag, () => string> = {
-	missing_arrival: m.sc_flag_missing_arrival,
-	missing_start: m.sc_flag_missing_start,
-	out_of_order: m.sc_flag_out_of_order,
-	long_repair: m.sc_flag_long_repair,
-	typed_time: m.kpi_flag_typed_time,
-	late_entry: m.kpi_flag_late_entry,
-	same_minute: m.kpi_flag_same_minute,
-	too_fast: m.kpi_flag_too_fast
-};
-
-export const columnLabel = (column: ReportColumn): string => COLUMN_LABELS[column]();
+export const columnLabel = (column: ReportColumn): string => KPI_NAMES[column]();
 export const definition = (column: ReportColumn): string => DEFINITIONS[column]();
 export const gradeLabel = (grade: Grade | null): string =>
-	grade === null ? m.value_missing() : GRADES[grade]();
+	grade === null ? m.value_missing() : gradeName(grade);
 
 function failureText(reason: JobFailureReason, job: ReportJob): string {
 	switch (reason) {
@@ -78,38 +55,39 @@ const list = (items: string[]) => items.join(m.sc_list_separator());
 export function jobTexts(job: ReportJob) {
 	return {
 		failures: list(job.failure_reasons.map((reason) => failureText(reason, job))),
-		flags: list(job.flags.map((flag) => FLAGS[flag]())),
-		accepted: list(job.accepted_flags.map((flag) => FLAGS[flag]())),
-		excluded: list(job.excluded_kpis.map((kpi: ExcludableKpi) => COLUMN_LABELS[kpi]()))
+		flags: list(job.flags.map(flagName)),
+		accepted: list(job.accepted_flags.map(flagName)),
+		excluded: list(job.excluded_kpis.map((kpi: ExcludableKpi) => KPI_NAMES[kpi]()))
 	};
 }
 
-const FRACTION_DIGITS: Record<ReportNumberStyle, number> = {
-	count: 0,
-	percent: 1,
-	decimal1: 1,
-	decimal2: 2,
-	money: 2
-};
+/**
+ * A KPI's sample as a technician's breakdown shows it: "6 jobs", marked "too few" below the
+ * station's minimum (such a KPI has no points and its weight goes to the others).
+ */
+export function breakdownSample(kpi: ReportKpi): string {
+	return kpi.tooFew
+		? m.rp_sample_too_few({ sample: sampleText(kpi), marker: m.gr_too_few() })
+		: sampleText(kpi);
+}
 
-/** Formats the report's numbers for one locale, as the scorecard does; null is "—". */
-export function reportFormatter(locale: string) {
-	const formats = new Map(
-		(Object.keys(FRACTION_DIGITS) as ReportNumberStyle[]).map((style) => [
-			style,
-			new Intl.NumberFormat(locale, {
-				style: style === 'percent' ? 'percent' : 'decimal',
-				minimumFractionDigits: FRACTION_DIGITS[style],
-				maximumFractionDigits: FRACTION_DIGITS[style]
-			})
-		])
-	);
-	return (value: number | null, style: ReportNumberStyle): string =>
-		value === null ? m.value_missing() : formats.get(style)!.format(value);
+/** A KPI's points as the breakdown shows them: "not scored" when it adds nothing to the score. */
+export function breakdownPoints(
+	kpi: ReportKpi | undefined,
+	format: (value: number | null, style: NumberStyle) => string
+): string {
+	if (!kpi) return m.value_missing();
+	return kpi.points === null ? m.gr_not_scored() : format(kpi.points, SCORE_STYLE);
+}
+
+/** Why a KPI adds nothing to the score, for the .xlsx's note; null when it is scored. */
+export function notScoredNote(kpi: ReportKpi): string | null {
+	if (kpi.tooFew) return m.rp_too_few_note({ marker: m.gr_too_few(), detail: tooFewText(kpi) });
+	return kpi.points === null ? m.gr_not_scored() : null;
 }
 
 /** The Excel number format of a style: rates as percents, as the printed report shows them. */
-export const EXCEL_FORMATS: Record<ReportNumberStyle, string> = {
+export const EXCEL_FORMATS: Record<NumberStyle, string> = {
 	count: '0',
 	percent: '0.0%',
 	decimal1: '0.0',

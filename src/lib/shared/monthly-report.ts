@@ -6,15 +6,17 @@
 import type { KpiSettings, ScoredKpi } from './domain';
 import type { JobFact, ScorecardRow } from './kpi';
 import type { KpiGround } from './kpi-ground';
+import type { KpiColumnKey, NumberStyle } from './kpi-words';
 
 /** A month as the report's URL names it, 'YYYY-MM', in the years the period pickers accept. */
 export const REPORT_MONTH = /^20\d{2}-(0[1-9]|1[0-2])$/;
 
 /**
- * One scored KPI of a technician and the sample it rests on: the part of the scorecard's
- * ground (shared/kpi-ground.ts) the report reads, so the ground's rows fit here as they are.
+ * One scored KPI of a technician as the scorecard's ground has it (shared/kpi-ground.ts): its
+ * value, the sample it rests on and the station's minimum, its points, weight and contribution
+ * to the score (issue 13 item 4), so the report's breakdown is the scorecard's.
  */
-export type ReportKpi = Pick<KpiGround, 'kpi' | 'value' | 'sample'>;
+export type ReportKpi = KpiGround;
 
 /** A job behind a failure or a flag: why it failed, what it is flagged for, what an appeal took out. */
 export type ReportJob = Pick<
@@ -33,7 +35,7 @@ export type ReportJob = Pick<
 export interface ReportTechnician {
 	/** The technician's scorecard row, as the station's scorecard has it. */
 	row: ScorecardRow;
-	/** Every scored KPI with its sample, in SCORED_KPIS order. */
+	/** Every scored KPI with its sample and its part of the score, in SCORED_KPIS order. */
 	kpis: ReportKpi[];
 	/** The jobs behind the technician's failures and flags, in order of completion. */
 	jobs: ReportJob[];
@@ -53,11 +55,7 @@ export interface MonthlyReport {
 }
 
 /** The KPI columns of the scorecard, in the contract's order (kpi.md). */
-export type ReportColumn = Exclude<
-	keyof ScorecardRow,
-	'login' | 'name' | 'score' | 'grade' | 'rank'
->;
-export type ReportNumberStyle = 'count' | 'percent' | 'decimal1' | 'decimal2' | 'money';
+export type ReportColumn = KpiColumnKey;
 
 /**
  * Every KPI column with its number format (kpi.md: rates as percents, minutes and hours with one
@@ -67,7 +65,7 @@ export type ReportNumberStyle = 'count' | 'percent' | 'decimal1' | 'decimal2' | 
  */
 export const REPORT_COLUMNS: readonly {
 	key: ReportColumn;
-	style: ReportNumberStyle;
+	style: NumberStyle;
 	sampleOf: ScoredKpi | null;
 }[] = [
 	{ key: 'jobs_completed', style: 'count', sampleOf: null },
@@ -83,8 +81,6 @@ export const REPORT_COLUMNS: readonly {
 	{ key: 'follow_up_rate', style: 'percent', sampleOf: 'follow_up_rate' },
 	{ key: 'record_accuracy', style: 'percent', sampleOf: 'record_accuracy' }
 ];
-
-export const SCORE_STYLE: ReportNumberStyle = 'decimal1';
 
 /** The sample a column of a technician's row rests on; null for jobs_completed itself. */
 export function columnSample(technician: ReportTechnician, column: ReportColumn): number | null {

@@ -6,11 +6,14 @@
 import { m } from '$lib/paraglide/messages.js';
 import { thresholdRating, type Grade, type ScorecardRow } from '$lib/shared/kpi';
 import type { KpiThreshold } from '$lib/shared/domain';
+import { FRACTION_DIGITS, KPI_NAMES, type NumberStyle } from '$lib/shared/kpi-words';
 import type { BadgeTone } from '$lib/client/ui/labels';
+
+// The formats and the grades' names are the server's too (the monthly report): one source.
+export { SCORE_STYLE, gradeName, kpiFormatter, type NumberStyle } from '$lib/shared/kpi-words';
 
 export type KpiKey = Exclude<keyof ScorecardRow, 'login' | 'name' | 'grade' | 'rank'>;
 export type Better = 'higher' | 'lower' | null;
-export type NumberStyle = 'count' | 'percent' | 'decimal1' | 'decimal2' | 'money';
 
 /** The drill-down lists of the technician page, by the id of their section. */
 export const DRILL_DOWNS = [
@@ -38,115 +41,89 @@ interface KpiColumn {
 export const KPI_COLUMNS: readonly KpiColumn[] = [
 	{
 		key: 'jobs_completed',
-		label: m.sc_kpi_jobs_completed,
+		label: KPI_NAMES.jobs_completed,
 		style: 'count',
 		better: null,
 		drillDown: 'jobs'
 	},
 	{
 		key: 'repair_success_rate',
-		label: m.sc_kpi_repair_success_rate,
+		label: KPI_NAMES.repair_success_rate,
 		style: 'percent',
 		better: 'higher',
 		drillDown: 'failed'
 	},
 	{
 		key: 'avg_repair_minutes',
-		label: m.sc_kpi_avg_repair_minutes,
+		label: KPI_NAMES.avg_repair_minutes,
 		style: 'decimal1',
 		better: null,
 		drillDown: 'slow-repairs'
 	},
 	{
 		key: 'median_repair_minutes',
-		label: m.sc_kpi_median_repair_minutes,
+		label: KPI_NAMES.median_repair_minutes,
 		style: 'decimal1',
 		better: null,
 		drillDown: 'slow-repairs'
 	},
 	{
 		key: 'duration_index',
-		label: m.sc_kpi_duration_index,
+		label: KPI_NAMES.duration_index,
 		style: 'decimal2',
 		better: 'lower',
 		drillDown: 'slow-repairs'
 	},
 	{
 		key: 'avg_response_hours',
-		label: m.sc_kpi_avg_response_hours,
+		label: KPI_NAMES.avg_response_hours,
 		style: 'decimal1',
 		better: 'lower',
 		drillDown: 'slow-responses'
 	},
 	{
 		key: 'parts_cost_total',
-		label: m.sc_kpi_parts_cost_total,
+		label: KPI_NAMES.parts_cost_total,
 		style: 'money',
 		better: null,
 		drillDown: 'costly'
 	},
 	{
 		key: 'parts_cost_per_job',
-		label: m.sc_kpi_parts_cost_per_job,
+		label: KPI_NAMES.parts_cost_per_job,
 		style: 'money',
 		better: 'lower',
 		drillDown: 'costly'
 	},
 	{
 		key: 'csat',
-		label: m.sc_kpi_csat,
+		label: KPI_NAMES.csat,
 		style: 'percent',
 		better: 'higher',
 		drillDown: 'low-satisfaction'
 	},
 	{
 		key: 'avg_satisfaction',
-		label: m.sc_kpi_avg_satisfaction,
+		label: KPI_NAMES.avg_satisfaction,
 		style: 'decimal2',
 		better: null,
 		drillDown: 'low-satisfaction'
 	},
 	{
 		key: 'follow_up_rate',
-		label: m.sc_kpi_follow_up_rate,
+		label: KPI_NAMES.follow_up_rate,
 		style: 'percent',
 		better: 'higher',
 		drillDown: 'no-follow-up'
 	},
 	{
 		key: 'record_accuracy',
-		label: m.sc_kpi_record_accuracy,
+		label: KPI_NAMES.record_accuracy,
 		style: 'percent',
 		better: 'higher',
 		drillDown: 'flagged'
 	}
 ];
-
-export const SCORE_STYLE: NumberStyle = 'decimal1';
-
-const FRACTION_DIGITS: Record<NumberStyle, number> = {
-	count: 0,
-	percent: 1,
-	decimal1: 1,
-	decimal2: 2,
-	money: 2
-};
-
-/** Formats KPI values for one locale; null is kpi.md's "—". */
-export function kpiFormatter(locale: string) {
-	const formats = Object.fromEntries(
-		Object.entries(FRACTION_DIGITS).map(([style, digits]) => [
-			style,
-			new Intl.NumberFormat(locale, {
-				style: style === 'percent' ? 'percent' : 'decimal',
-				minimumFractionDigits: digits,
-				maximumFractionDigits: digits
-			})
-		])
-	) as Record<NumberStyle, Intl.NumberFormat>;
-	return (value: number | null, style: NumberStyle): string =>
-		value === null ? m.value_missing() : formats[style].format(value);
-}
 
 /** The value as shown: two values that look the same must not get a trend arrow. */
 export function shownValue(value: number, style: NumberStyle): number {
@@ -187,19 +164,12 @@ export function trendLabel(trend: Trend, previous: string): string {
 	return messages[trend.direction][trend.judgement]({ previous });
 }
 
-const gradeNames: Record<Grade, () => string> = {
-	excellent: m.sc_grade_excellent,
-	pass: m.sc_grade_pass,
-	fail: m.sc_grade_fail
-};
-
 const gradeTones: Record<Grade, BadgeTone> = {
 	excellent: 'strong-success',
 	pass: 'info',
 	fail: 'strong-danger'
 };
 
-export const gradeName = (grade: Grade) => gradeNames[grade]();
 export const gradeTone = (grade: Grade) => gradeTones[grade];
 
 /**

@@ -1,48 +1,14 @@
 /**
  * How the scorecard shows what a number rests on (docs/kpi-rules.md "Minimum samples"): the
- * sample in its own unit (jobs, timed jobs, ratings), "too few" below the station's minimum,
- * and each scored KPI's definition in the reader's language.
+ * sample in its own unit (jobs, timed jobs, ratings), "too few" below the station's minimum
+ * (worded in shared/kpi-words.ts, which the monthly report reads too), and each scored KPI's
+ * definition in the reader's language.
  */
 import { m } from '$lib/paraglide/messages.js';
 import type { ScoredKpi } from '$lib/shared/domain';
 import type { KpiGround } from '$lib/shared/kpi-ground';
 
-type SampleKind = 'jobs' | 'timed_jobs' | 'ratings';
-
-/** What each scored KPI's sample counts: the denominator of its value. */
-const SAMPLE_KIND: Record<ScoredKpi, SampleKind> = {
-	repair_success_rate: 'jobs',
-	avg_response_hours: 'timed_jobs',
-	duration_index: 'timed_jobs',
-	csat: 'ratings',
-	follow_up_rate: 'jobs',
-	record_accuracy: 'jobs',
-	parts_cost_per_job: 'jobs'
-};
-
-const UNITS: Record<SampleKind, () => string> = {
-	jobs: m.gr_unit_jobs,
-	timed_jobs: m.gr_unit_timed_jobs,
-	ratings: m.gr_unit_ratings
-};
-
-export function sampleUnit(kpi: ScoredKpi): string {
-	return UNITS[SAMPLE_KIND[kpi]]();
-}
-
-/** "12 ratings". */
-export function sampleText(ground: Pick<KpiGround, 'kpi' | 'sample'>): string {
-	return m.gr_sample({ count: ground.sample, unit: sampleUnit(ground.kpi) });
-}
-
-/** "too few: 2 of at least 5 ratings". */
-export function tooFewText(ground: Pick<KpiGround, 'kpi' | 'sample' | 'minimum'>): string {
-	return m.gr_too_few_detail({
-		count: ground.sample,
-		minimum: ground.minimum,
-		unit: sampleUnit(ground.kpi)
-	});
-}
+export { sampleText, sampleUnit, tooFewText } from '$lib/shared/kpi-words';
 
 const DEFINITIONS: Record<ScoredKpi, () => string> = {
 	repair_success_rate: m.gr_def_repair_success_rate,

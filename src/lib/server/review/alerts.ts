@@ -9,7 +9,7 @@
  * A closed month (kpi/closing.ts) alerts from what was stored at closing: its ground and the
  * settings it was scored with, so an edit to one of its jobs since changes neither its scorecard
  * nor its alerts. The period it is compared with is read the same way, frozen when it is a
- * closed month itself, live otherwise (scorecardGroundOfPeriod).
+ * closed month itself, live otherwise (scorecardOfPeriod).
  */
 import { sql } from 'drizzle-orm';
 import type { Queryable } from '../db';

@@ -16,19 +16,20 @@ import type { Content, TableCell, TDocumentDefinitions } from 'pdfmake/interface
 import { m } from '../../paraglide/messages.js';
 import { SCORED_KPIS, type ScoredKpi } from '../../shared/domain';
 import { thresholdRating } from '../../shared/kpi';
+import { SCORE_STYLE, kpiFormatter } from '../../shared/kpi-words';
 import {
 	REPORT_COLUMNS,
-	SCORE_STYLE,
 	columnSample,
 	type MonthlyReport,
 	type ReportTechnician
 } from '../../shared/monthly-report';
 import {
+	breakdownPoints,
+	breakdownSample,
 	columnLabel,
 	definition,
 	gradeLabel,
 	jobTexts,
-	reportFormatter,
 	reportPeriodText,
 	stationDateTime
 } from '../../shared/monthly-report-text';
@@ -53,7 +54,7 @@ const GREY = '#4a5568';
 const MARGIN = 28;
 
 function stationSheet(report: MonthlyReport, locale: string, period: string, printed: string) {
-	const format = reportFormatter(locale);
+	const format = kpiFormatter(locale);
 	const header: TableCell[] = [
 		{ text: m.sc_col_rank(), bold: true },
 		{ text: m.sc_col_technician(), bold: true },
@@ -142,7 +143,7 @@ function technicianSheet(
 	period: string,
 	printed: string
 ): Content[] {
-	const format = reportFormatter(locale);
+	const format = kpiFormatter(locale);
 	const { row } = technician;
 	const settings = report.scoring.kpiSettings;
 	const styleOf = (kpi: ScoredKpi) => REPORT_COLUMNS.find((column) => column.key === kpi)!.style;
@@ -151,30 +152,45 @@ function technicianSheet(
 		[
 			m.sc_col_kpi(),
 			m.sc_col_value(),
-			m.rp_col_sample(),
+			m.gr_col_sample(),
+			m.rp_col_minimum(),
 			m.sc_col_pass(),
 			m.sc_col_excellent(),
-			m.rp_col_weight(),
-			m.sc_col_rating()
+			m.sc_col_rating(),
+			m.gr_col_points(),
+			m.gr_col_weight(),
+			m.gr_col_contribution()
 		].map((text, index) => ({
 			text,
 			bold: true,
-			alignment: index > 0 && index < 6 ? 'right' : 'left'
+			alignment: index === 0 || index === 2 || index === 6 ? 'left' : 'right'
 		})),
 		...SCORED_KPIS.map((kpi): TableCell[] => {
 			const limits = settings.thresholds[kpi] ?? null;
 			const rating = thresholdRating(row[kpi], limits);
-			const sample = technician.kpis.find((ground) => ground.kpi === kpi)?.sample ?? null;
+			const ground = technician.kpis.find((candidate) => candidate.kpi === kpi);
+			// A KPI with too few samples reads greyed out, as on the scorecard.
+			const color = ground?.tooFew ? GREY : undefined;
+			const left = (text: string): TableCell => ({ text, color });
+			const right = (text: string): TableCell => ({ text, color, alignment: 'right' });
 			return [
-				columnLabel(kpi),
-				{ text: format(row[kpi], styleOf(kpi)), alignment: 'right' },
-				{ text: format(sample, 'count'), alignment: 'right' },
-				{ text: format(limits?.pass ?? null, styleOf(kpi)), alignment: 'right' },
-				{ text: format(limits?.excellent ?? null, styleOf(kpi)), alignment: 'right' },
-				{ text: format(settings.weights[kpi], 'decimal2'), alignment: 'right' },
-				rating === null ? m.value_missing() : gradeLabel(rating)
+				left(columnLabel(kpi)),
+				right(format(row[kpi], styleOf(kpi))),
+				left(ground ? breakdownSample(ground) : m.value_missing()),
+				right(format(ground?.minimum ?? null, 'count')),
+				right(format(limits?.pass ?? null, styleOf(kpi))),
+				right(format(limits?.excellent ?? null, styleOf(kpi))),
+				left(rating === null ? m.value_missing() : gradeLabel(rating)),
+				right(breakdownPoints(ground, format)),
+				right(format(ground?.weight ?? null, 'percent')),
+				right(format(ground?.contribution ?? null, SCORE_STYLE))
 			];
-		})
+		}),
+		[
+			{ text: m.sc_col_score(), bold: true, colSpan: 9, alignment: 'right' },
+			...Array.from({ length: 8 }, (): TableCell => ''),
+			{ text: format(row.score, SCORE_STYLE), bold: true, alignment: 'right' }
+		]
 	];
 	const jobs: Content =
 		technician.jobs.length === 0
@@ -230,9 +246,14 @@ function technicianSheet(
 		},
 		{ text: m.rp_breakdown_caption({ name: row.name, period }), bold: true, fontSize: 9 },
 		{
-			table: { headerRows: 1, widths: ['*', 60, 50, 60, 60, 50, 60], body: breakdown },
+			table: {
+				headerRows: 1,
+				widths: ['*', 56, 96, 52, 52, 52, 44, 56, 48, 60],
+				body: breakdown
+			},
 			fontSize: 8
 		},
+		{ text: m.gr_breakdown_note(), fontSize: 7, color: GREY, margin: [0, 2, 0, 0] },
 		{ text: m.rp_jobs_title(), bold: true, fontSize: 9, margin: [0, 8, 0, 2] },
 		jobs
 	];

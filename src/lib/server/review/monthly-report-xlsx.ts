@@ -1,6 +1,7 @@
 /**
  * The monthly report as an Excel workbook (exceljs): the station's scorecard with the sample of
- * each KPI, one sheet per technician with their breakdown, and the jobs behind the failures and
+ * each KPI, one sheet per technician with their breakdown (each KPI's value, sample, points,
+ * weight and contribution, and the score they add up to), and the jobs behind the failures and
  * flags. Headers in the reader's language (zh-CN by default), numbers stored as numbers, rates
  * as percent formats, so the sheet computes and sorts as the report reads.
  */
@@ -8,17 +9,14 @@ import ExcelJS from 'exceljs';
 import { m } from '../../paraglide/messages.js';
 import { SCORED_KPIS, type ScoredKpi } from '../../shared/domain';
 import { thresholdRating } from '../../shared/kpi';
-import {
-	REPORT_COLUMNS,
-	SCORE_STYLE,
-	type MonthlyReport,
-	type ReportNumberStyle
-} from '../../shared/monthly-report';
+import { SCORE_STYLE, type NumberStyle } from '../../shared/kpi-words';
+import { REPORT_COLUMNS, type MonthlyReport } from '../../shared/monthly-report';
 import {
 	EXCEL_FORMATS,
 	columnLabel,
 	gradeLabel,
 	jobTexts,
+	notScoredNote,
 	reportPeriodText,
 	stationDateTime
 } from '../../shared/monthly-report-text';
@@ -26,7 +24,7 @@ import {
 interface Column {
 	header: string;
 	width: number;
-	style?: ReportNumberStyle;
+	style?: NumberStyle;
 }
 
 /** A sheet whose first row holds the headers, frozen, with each column's number format. */
@@ -136,32 +134,46 @@ export async function monthlyReportXlsx(report: MonthlyReport, locale: string): 
 			[
 				{ header: m.sc_col_kpi(), width: 26 },
 				{ header: m.sc_col_value(), width: 12 },
-				{ header: m.rp_col_sample(), width: 10, style: 'count' },
+				{ header: m.gr_col_sample(), width: 10, style: 'count' },
+				{ header: m.rp_col_minimum(), width: 10, style: 'count' },
 				{ header: m.sc_col_pass(), width: 10 },
 				{ header: m.sc_col_excellent(), width: 10 },
-				{ header: m.rp_col_weight(), width: 10, style: 'decimal2' },
-				{ header: m.sc_col_rating(), width: 10 }
+				{ header: m.sc_col_rating(), width: 10 },
+				{ header: m.gr_col_points(), width: 10, style: SCORE_STYLE },
+				{ header: m.gr_col_weight(), width: 10, style: 'percent' },
+				{ header: m.gr_col_contribution(), width: 10, style: SCORE_STYLE },
+				{ header: m.rp_col_note(), width: 30 }
 			],
-			SCORED_KPIS.map((kpi) => {
-				const limits = settings.thresholds[kpi] ?? null;
-				const rating = thresholdRating(row[kpi], limits);
-				return [
-					columnLabel(kpi),
-					row[kpi],
-					kpis.find((ground) => ground.kpi === kpi)?.sample ?? null,
-					limits?.pass ?? null,
-					limits?.excellent ?? null,
-					settings.weights[kpi],
-					rating === null ? null : gradeLabel(rating)
-				];
-			})
+			[
+				...SCORED_KPIS.map((kpi) => {
+					const limits = settings.thresholds[kpi] ?? null;
+					const rating = thresholdRating(row[kpi], limits);
+					const ground = kpis.find((candidate) => candidate.kpi === kpi);
+					return [
+						columnLabel(kpi),
+						row[kpi],
+						ground?.sample ?? null,
+						ground?.minimum ?? null,
+						limits?.pass ?? null,
+						limits?.excellent ?? null,
+						rating === null ? null : gradeLabel(rating),
+						ground?.points ?? null,
+						ground?.weight ?? null,
+						ground?.contribution ?? null,
+						ground ? notScoredNote(ground) : null
+					];
+				}),
+				// The contributions add up to the score (before it is rounded to one decimal).
+				[m.sc_col_score(), null, null, null, null, null, null, null, null, row.score, null]
+			]
 		);
 		// Each KPI row has its own unit: the value and threshold cells take the KPI's format.
 		SCORED_KPIS.forEach((kpi, index) => {
-			for (const column of [2, 4, 5]) {
+			for (const column of [2, 5, 6]) {
 				sheet.getRow(index + 2).getCell(column).numFmt = EXCEL_FORMATS[styleOf(kpi)];
 			}
 		});
+		sheet.getRow(SCORED_KPIS.length + 2).font = { bold: true };
 		sheet.headerFooter.oddHeader = `&L${m.rp_tech_heading({ name: row.name, login: row.login })}&R${period}`;
 	}
 

@@ -12,10 +12,10 @@ import { followUps, jobFlagAcceptances, jobKpiExclusions, type NewJob } from '..
 import type { SessionUser } from '../auth/session-user';
 import { testEngines } from '../testing/databases';
 import { createJob, createStation, createUser } from '../testing/fixtures';
-import { computeScorecard } from '../kpi/scorecard';
+import { computeScorecard, computeScorecardWithGround } from '../kpi/scorecard';
 import { createCallerFactory } from '../trpc/core';
 import { reviewRouter } from '../trpc/routers/review';
-import type { ScoredKpi } from '../../shared/domain';
+import { SCORED_KPIS, type ScoredKpi } from '../../shared/domain';
 import type { MonthlyReport } from '../../shared/monthly-report';
 import { monthlyReport } from './monthly-report';
 import { monthlyReportPdf } from './monthly-report-pdf';
@@ -181,6 +181,62 @@ for (const engine of testEngines()) {
 			expect(alice.row.record_accuracy).toBeCloseTo(0.8, 12);
 		});
 
+		it('breaks each score down as the scorecard does: points, weight and contribution', async () => {
+			const { ground } = await computeScorecardWithGround(db, {
+				stationId: boss.stationId,
+				from: '2026-03-01',
+				to: '2026-04-01'
+			});
+			for (const technician of report.technicians) {
+				expect(technician.kpis, technician.row.login).toEqual(
+					ground.find((row) => row.login === technician.row.login)!.kpis
+				);
+			}
+			const alice = report.technicians.find((technician) => technician.row.login === 'alice')!;
+			const kpi = (key: ScoredKpi) => alice.kpis.find((candidate) => candidate.kpi === key)!;
+			// Alice's 4 timed arrivals and her one rating are below the default minimum of 5: too few,
+			// so no points and no contribution, whatever their value.
+			for (const key of ['avg_response_hours', 'csat'] as const) {
+				expect(kpi(key), key).toMatchObject({
+					minimum: 5,
+					tooFew: true,
+					points: null,
+					contribution: null
+				});
+				expect(kpi(key).value, key).not.toBeNull();
+			}
+			// The parts cost has no thresholds and no weight by default: not scored, not too few.
+			expect(kpi('parts_cost_per_job')).toMatchObject({ tooFew: false, points: null, weight: 0 });
+			// 5 of 6 jobs succeeded: 60 + 40 × (5/6 − 0.90) / (0.95 − 0.90) = 20/3 points.
+			expect(kpi('repair_success_rate').points).toBeCloseTo(20 / 3, 9);
+			expect(kpi('repair_success_rate').weight).toBe(0.3);
+			// The weights of the scored KPIs share the score: each adds points × weight / their sum.
+			const scored = alice.kpis.filter((candidate) => candidate.points !== null);
+			expect(scored.map((candidate) => candidate.kpi)).toEqual([
+				'repair_success_rate',
+				'duration_index',
+				'follow_up_rate',
+				'record_accuracy'
+			]);
+			const scoredWeight = scored.reduce((sum, candidate) => sum + candidate.weight, 0);
+			for (const candidate of scored) {
+				expect(candidate.contribution, candidate.kpi).toBeCloseTo(
+					(candidate.points! * candidate.weight) / scoredWeight,
+					9
+				);
+			}
+			const contributions = scored.reduce((sum, candidate) => sum + candidate.contribution!, 0);
+			expect(alice.row.score).toBeCloseTo(contributions, 6);
+
+			// Bob's 2 jobs are too few for every KPI: no points, no score.
+			const bob = report.technicians.find((technician) => technician.row.login === 'bob')!;
+			expect(bob.kpis.map((candidate) => candidate.kpi)).toEqual([...SCORED_KPIS]);
+			for (const candidate of bob.kpis) {
+				expect(candidate, candidate.kpi).toMatchObject({ tooFew: true, points: null });
+			}
+			expect(bob.row.score).toBeNull();
+		});
+
 		it('lists the jobs behind failures and flags, per technician, in completion order', () => {
 			const jobs = (login: string) =>
 				report.technicians.find((technician) => technician.row.login === login)!.jobs;
@@ -275,15 +331,41 @@ for (const engine of testEngines()) {
 				'指标',
 				'本期',
 				'样本',
+				'最少样本',
 				'合格线',
 				'优秀线',
+				'评定',
+				'指标得分',
 				'权重',
-				'评定'
+				'贡献',
+				'备注'
 			]);
 			const aliceRow = report.technicians.find((technician) => technician.row.login === 'alice')!;
-			expect(aliceSheet.getRow(2).getCell(2).value).toBe(aliceRow.row.repair_success_rate);
-			expect(aliceSheet.getRow(2).getCell(2).numFmt).toBe('0.0%');
-			expect(aliceSheet.getRow(2).getCell(3).value).toBe(6);
+			const aliceKpi = (key: ScoredKpi) => aliceRow.kpis.find((kpi) => kpi.kpi === key)!;
+			const kpiLine = (key: ScoredKpi) => aliceSheet.getRow(SCORED_KPIS.indexOf(key) + 2);
+			const success = kpiLine('repair_success_rate');
+			expect(success.getCell(1).value).toBe('维修成功率');
+			expect(success.getCell(2).value).toBe(aliceRow.row.repair_success_rate);
+			expect(success.getCell(2).numFmt).toBe('0.0%');
+			expect(success.getCell(3).value).toBe(6);
+			expect(success.getCell(4).value).toBe(5);
+			expect(success.getCell(8).value).toBe(aliceKpi('repair_success_rate').points);
+			expect(success.getCell(9).value).toBe(0.3);
+			expect(success.getCell(9).numFmt).toBe('0.0%');
+			expect(success.getCell(10).value).toBe(aliceKpi('repair_success_rate').contribution);
+			expect(success.getCell(10).numFmt).toBe('0.0');
+			expect(success.getCell(11).value).toBeNull();
+			// Too few ratings: no points, no contribution, and the note says why.
+			const csat = kpiLine('csat');
+			expect(csat.getCell(3).value).toBe(1);
+			expect(csat.getCell(8).value).toBeNull();
+			expect(csat.getCell(10).value).toBeNull();
+			expect(csat.getCell(11).value).toBe('样本不足：1，至少需 5 条评分');
+			expect(kpiLine('parts_cost_per_job').getCell(11).value).toBe('不计分');
+			// Below the KPIs, the score their contributions add up to.
+			const total = aliceSheet.getRow(SCORED_KPIS.length + 2);
+			expect(total.getCell(1).value).toBe('得分');
+			expect(total.getCell(10).value).toBe(aliceRow.row.score);
 
 			const jobs = workbook.getWorksheet('工单明细')!;
 			expect(jobs.getRow(1).getCell(3).value).toBe('工单号');
@@ -316,6 +398,18 @@ for (const engine of testEngines()) {
 			expect(text[1]).toContain('alice 名字（alice）');
 			expect(text[1]).toContain('A3-NO-ARRIVAL');
 			expect(text[1]).not.toContain('bob');
+			// Alice's breakdown: points, weight and contribution of each KPI, the too-few ones marked.
+			for (const header of ['指标得分', '权重', '贡献', '最少样本']) {
+				expect(text[1]).toContain(header);
+			}
+			expect(text[1]).toContain('1 条评分（样本不足）');
+			expect(text[1]).toContain('不计分');
+			const success = report.technicians[0].kpis.find((kpi) => kpi.kpi === 'repair_success_rate')!;
+			expect(report.technicians[0].row.login).toBe('alice');
+			expect(text[1]).toContain(
+				`${success.points!.toFixed(1)} 30.0% ${success.contribution!.toFixed(1)}`
+			);
+			expect(text[2]).toContain('2 单（样本不足）');
 			expect(text[2]).toContain('bob 名字（bob）');
 			expect(text[2]).toContain('B1-REWORKED');
 		});

@@ -12,17 +12,11 @@ import { requireSupervisor } from '../jobs/access';
 import { jobFacts } from '../kpi/job-facts';
 import { stationScoring } from '../kpi/trends';
 import { scorecardOfPeriod } from '../kpi/closed-periods';
-import type { ScorecardWithGround } from '../kpi/scorecard';
+import { scorecardGroundRowSchema, type ScorecardWithGround } from '../kpi/scorecard';
 import type { StationPeriod } from '../kpi/period';
-import { SCORED_KPIS } from '../../shared/domain';
 import { jobFactSchema, scorecardRowSchema, type JobFact } from '../../shared/kpi';
 import { kpiSettingsSchema } from '../../shared/kpi-settings';
-import {
-	REPORT_MONTH,
-	type MonthlyReport,
-	type ReportJob,
-	type ReportKpi
-} from '../../shared/monthly-report';
+import { REPORT_MONTH, type MonthlyReport, type ReportJob } from '../../shared/monthly-report';
 import { parsePeriodKey } from '../../shared/time/periods';
 
 export const reportMonthInputSchema = z.object({
@@ -50,13 +44,7 @@ export const monthlyReportSchema = z.object({
 	technicians: z.array(
 		z.object({
 			row: scorecardRowSchema,
-			kpis: z.array(
-				z.object({
-					kpi: z.enum(SCORED_KPIS),
-					value: z.number().nullable(),
-					sample: z.number().int().nonnegative()
-				})
-			),
+			kpis: scorecardGroundRowSchema.shape.kpis,
 			jobs: z.array(reportJobSchema)
 		})
 	)
@@ -123,9 +111,8 @@ export async function monthlyReport(
 			const own = factsByLogin.get(row.login) ?? [];
 			return {
 				row,
-				kpis: (ground.find((grounds) => grounds.login === row.login)?.kpis ?? []).map(
-					({ kpi, value, sample }): ReportKpi => ({ kpi, value, sample })
-				),
+				// The scorecard's ground as it is: the breakdown shows every field (ReportKpi).
+				kpis: ground.find((grounds) => grounds.login === row.login)?.kpis ?? [],
 				jobs: own.filter(behindTheNumbers).map(reportJob)
 			};
 		})
