@@ -2,14 +2,23 @@
  * Property test: for random small stations, the SQL engine agrees with the plain TypeScript
  * reference of kpi.md (reference.ts). Times are whole hours (plus an occasional second) around
  * the Shanghai and New York midnights and the US DST change of 8 March 2026, so period
- * boundaries, rework windows and timestamp ties are hit often.
+ * boundaries, rework windows and timestamp ties are hit often. Step entries (how each step time
+ * was entered, job_step_entries) are written as the app writes them, a step entered again
+ * replacing its entry, with device clocks on and around the late_entry tolerance.
  *
  * Counts, grades, ranks, logins, flags and parts cost compare exactly; other numbers with a
  * relative tolerance of 1e-9 (numeric vs float arithmetic). Composite scores are rounded to 9
  * decimals on both sides before grading and ranking (SCORE_DECIMALS), so ties agree.
  */
 import fc from 'fast-check';
-import { EXCLUDABLE_KPIS, FOLLOW_UP_SOURCES } from '../../shared/honesty-domain';
+import { sql } from 'drizzle-orm';
+import {
+	EXCLUDABLE_KPIS,
+	FOLLOW_UP_SOURCES,
+	JOB_STEPS,
+	LATE_ENTRY_MINUTES,
+	type StepEntry
+} from '../../shared/honesty-domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database, DatabaseHandle } from '../db';
 import {
@@ -24,6 +33,7 @@ import {
 } from '../db/schema';
 import { testEngines } from '../testing/databases';
 import { createStation, setStationSettings } from '../testing/fixtures';
+import { ON_CONFLICT_UPDATE } from '../jobs/step-times';
 import { SCORED_KPIS, JOB_STATUSES, type KpiSettings } from '../../shared/domain';
 import { DEFAULT_KPI_SETTINGS } from '../../shared/kpi-settings';
 import type { JobFlag } from '../../shared/kpi';
@@ -39,6 +49,7 @@ import {
 } from './reference';
 
 const HOUR = 3_600_000;
+const LATE_ENTRY_MS = LATE_ENTRY_MINUTES * 60_000;
 /** 00:00 UTC on 5 March 2026. */
 const BASE = Date.UTC(2026, 2, 5);
 const RUNS = Number(process.env.KPI_PROPERTY_RUNS || 400);
@@ -77,6 +88,29 @@ const instantArb = fc
 		fc.constantFrom(0, 0, 0, 1, -1)
 	)
 	.map(([day, hour, seconds]) => BASE + (day * 24 + hour) * HOUR + seconds * 1000);
+
+/**
+ * The device's clock when a step time was recorded, after (or before) that time: on it, a second
+ * off, on the late_entry tolerance either way and a millisecond, second or minute beyond or
+ * short of it, or days later.
+ */
+const notedAfterArb = fc.constantFrom(
+	0,
+	0,
+	0,
+	1000,
+	-1000,
+	LATE_ENTRY_MS,
+	-LATE_ENTRY_MS,
+	LATE_ENTRY_MS + 1,
+	-LATE_ENTRY_MS - 1,
+	LATE_ENTRY_MS + 1000,
+	-LATE_ENTRY_MS - 1000,
+	LATE_ENTRY_MS - 1000,
+	LATE_ENTRY_MS + 60_000,
+	LATE_ENTRY_MS - 60_000,
+	3 * 24 * HOUR
+);
 
 const offsetArb = (min: number, max: number) =>
 	fc.option(fc.integer({ min, max }), { nil: null, freq: 4 });
@@ -159,8 +193,22 @@ const jobArb = fc.record({
 		'missing_arrival',
 		'missing_start',
 		'out_of_order',
+		'typed_time',
+		'late_entry',
 		'too_fast'
 	]),
+	/**
+	 * How its step times were entered, in the order recorded (a step may come twice or more: the
+	 * last counts). Only steps the job has a time for keep one, as clearing a time removes it.
+	 */
+	stepEntries: fc.array(
+		fc.record({
+			step: fc.constantFrom(...JOB_STEPS),
+			entry: fc.constantFrom<StepEntry>('tap', 'tap', 'typed', 'import'),
+			notedAfterMs: notedAfterArb
+		}),
+		{ maxLength: 4 }
+	),
 	excludedKpis: fc.subarray([...EXCLUDABLE_KPIS]),
 	parts: fc.array(
 		fc.record({
@@ -220,6 +268,7 @@ function buildData(scenario: Scenario): ReferenceData {
 	const followUpRows: ReferenceData['followUps'] = [];
 	const acceptanceRows: NonNullable<ReferenceData['flagAcceptances']> = [];
 	const exclusionRows: NonNullable<ReferenceData['exclusions']> = [];
+	const stepEntryRows: NonNullable<ReferenceData['stepEntries']> = [];
 	scenario.jobs.forEach((job, i) => {
 		const revisited = job.revisit && i > 0 ? jobRows[job.revisit.of % i] : null;
 		const reported =
@@ -252,6 +301,19 @@ function buildData(scenario: Scenario): ReferenceData {
 		for (const line of job.parts) jobPartRows.push({ jobId: id, ...line });
 		for (const flag of job.acceptedFlags) acceptanceRows.push({ jobId: id, flag });
 		for (const kpi of job.excludedKpis) exclusionRows.push({ jobId: id, kpi });
+		const row = jobRows[i];
+		const stepTimes = {
+			arrived: row.arrivedAt,
+			started: row.startedAt,
+			completed: row.completedAt
+		};
+		for (const { step, entry, notedAfterMs } of job.stepEntries) {
+			const time = stepTimes[step];
+			if (!time) continue;
+			// An import has no device clock (kpi-rules.md).
+			const notedAt = entry === 'import' ? null : new Date(time.getTime() + notedAfterMs);
+			stepEntryRows.push({ jobId: id, step, entry, notedAt });
+		}
 		job.followUps.forEach((f, k) =>
 			followUpRows.push({
 				id: uuid(f.idPrefix, i * 10 + k),
@@ -277,7 +339,8 @@ function buildData(scenario: Scenario): ReferenceData {
 		jobParts: jobPartRows,
 		followUps: followUpRows,
 		flagAcceptances: acceptanceRows,
-		exclusions: exclusionRows
+		exclusions: exclusionRows,
+		stepEntries: stepEntryRows
 	};
 }
 
@@ -329,7 +392,36 @@ async function insertStation(db: Database, code: string, data: ReferenceData) {
 			.insert(jobKpiExclusions)
 			.values(data.exclusions.map((x) => ({ stationId, ...x, reason: 'appeal', decidedBy })));
 	}
+	await insertStepEntries(db, stationId, data.stepEntries ?? []);
 	return stationId;
+}
+
+/**
+ * Writes step entries the way the app does, a step entered again replacing its entry
+ * (ON_CONFLICT_UPDATE): one statement for each job's first entry of a step, one for the second…
+ * An INSERT cannot update a row it inserted, and this keeps the statements to a few per station.
+ */
+async function insertStepEntries(
+	db: Database,
+	stationId: string,
+	entries: NonNullable<ReferenceData['stepEntries']>
+) {
+	const rounds: (typeof entries)[] = [];
+	const timesEntered = new Map<string, number>();
+	for (const entry of entries) {
+		const key = `${entry.jobId} ${entry.step}`;
+		const round = timesEntered.get(key) ?? 0;
+		timesEntered.set(key, round + 1);
+		(rounds[round] ??= []).push(entry);
+	}
+	for (const round of rounds) {
+		await db.execute(sql`
+			INSERT INTO job_step_entries (station_id, job_id, step, entry, noted_at)
+			SELECT ${stationId}::uuid, e."jobId", e.step, e.entry, e."notedAt"
+			FROM jsonb_to_recordset(${JSON.stringify(round)}::text::jsonb)
+				AS e("jobId" uuid, step text, entry text, "notedAt" timestamptz)
+			${ON_CONFLICT_UPDATE}`);
+	}
 }
 
 /** Differences between two results: exact for EXACT_KEYS and non-numbers, else ~1e-9. */

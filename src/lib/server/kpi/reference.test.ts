@@ -1,7 +1,20 @@
-/** The oracle's scoring against kpi.md's examples (the SQL is held to the oracle by property.test.ts). */
+/**
+ * The oracle's scoring against kpi.md's examples, and its time flags against kpi-rules.md (the
+ * SQL is held to the oracle by property.test.ts).
+ */
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_KPI_SETTINGS } from '../../shared/kpi-settings';
-import { competitionRanks, compositeScore, gradeFor, kpiScore, roundScore } from './reference';
+import type { JobFlag } from '../../shared/kpi';
+import {
+	competitionRanks,
+	compositeScore,
+	gradeFor,
+	kpiScore,
+	referenceJobFacts,
+	referenceStationKpis,
+	roundScore,
+	type ReferenceData
+} from './reference';
 
 describe('kpiScore', () => {
 	it('maps pass to 60 and excellent to 100, linearly, clamped to [0, 100]', () => {
@@ -110,5 +123,110 @@ describe('competitionRanks', () => {
 			5
 		);
 		expect(ranks).toEqual([3, 1, 1, null, null, 4]);
+	});
+});
+
+describe('typed_time and late_entry', () => {
+	const MINUTE = 60_000;
+	const at = (time: string) => new Date(`2026-03-05T${time}Z`);
+	/** Arrived 09:00, started 09:30, completed 10:30: no other flag. */
+	const times = { arrived: at('09:00'), started: at('09:30'), completed: at('10:30') };
+	const period = { from: '2026-03-05', to: '2026-03-06' };
+
+	/** One completed job whose steps were entered as `stepEntries` say, in that order. */
+	function station(
+		stepEntries: NonNullable<ReferenceData['stepEntries']>,
+		flagAcceptances: ReferenceData['flagAcceptances'] = []
+	): ReferenceData {
+		return {
+			station: {
+				timeZone: 'UTC',
+				reworkWindowDays: 30,
+				minJobsForRanking: 0,
+				kpiSettings: DEFAULT_KPI_SETTINGS
+			},
+			users: [{ id: 'tech', login: 'tech', name: 'Tech' }],
+			categories: [],
+			jobs: [
+				{
+					id: 'job',
+					jobNo: 'J1',
+					technicianId: 'tech',
+					status: 'completed',
+					outcome: 'fixed',
+					deviceSerial: '',
+					faultCategoryId: null,
+					previousJobId: null,
+					reportedAt: at('08:00'),
+					arrivedAt: times.arrived,
+					startedAt: times.started,
+					completedAt: times.completed
+				}
+			],
+			jobParts: [],
+			followUps: [],
+			stepEntries,
+			flagAcceptances
+		};
+	}
+	const tapped = (step: 'arrived' | 'started' | 'completed', notedAfterMs = 0) => ({
+		jobId: 'job',
+		step,
+		entry: 'tap' as const,
+		notedAt: new Date(times[step].getTime() + notedAfterMs)
+	});
+	const typed = (step: 'arrived' | 'started' | 'completed', notedAfterMs = 0) => ({
+		...tapped(step, notedAfterMs),
+		entry: 'typed' as const
+	});
+	const flagsOf = (data: ReferenceData): JobFlag[] => referenceJobFacts(data, period)[0].flags;
+
+	it('leaves steps tapped on the device clock, and imported ones, clean', () => {
+		const imported = { jobId: 'job', step: 'completed' as const, entry: 'import' as const };
+		expect(flagsOf(station([]))).toEqual([]);
+		expect(flagsOf(station([tapped('arrived'), tapped('started'), tapped('completed')]))).toEqual(
+			[]
+		);
+		// An import has no device clock, so it is never late either.
+		expect(flagsOf(station([tapped('arrived'), { ...imported, notedAt: null }]))).toEqual([]);
+	});
+
+	it('flags a step time typed by hand, however soon', () => {
+		expect(flagsOf(station([tapped('arrived'), typed('started')]))).toEqual(['typed_time']);
+	});
+
+	it('flags a time more than 120 minutes from the device clock, either way, not one at 120', () => {
+		const limit = 120 * MINUTE;
+		expect(flagsOf(station([tapped('completed', limit)]))).toEqual([]);
+		expect(flagsOf(station([tapped('completed', -limit)]))).toEqual([]);
+		expect(flagsOf(station([tapped('completed', limit + 1)]))).toEqual(['late_entry']);
+		expect(flagsOf(station([tapped('arrived', -limit - 1000)]))).toEqual(['late_entry']);
+		expect(flagsOf(station([typed('started', 3 * 24 * 60 * MINUTE)]))).toEqual([
+			'typed_time',
+			'late_entry'
+		]);
+	});
+
+	it('judges a step entered again by its last entry', () => {
+		expect(flagsOf(station([typed('started', 300 * MINUTE), tapped('started')]))).toEqual([]);
+		expect(flagsOf(station([tapped('started'), typed('started')]))).toEqual(['typed_time']);
+	});
+
+	it('counts a job clean for record accuracy once its only flag is accepted', () => {
+		const entries = [typed('completed')];
+		expect(referenceStationKpis(station(entries), period)?.record_accuracy).toBe(0);
+		const accepted = station(entries, [{ jobId: 'job', flag: 'typed_time' }]);
+		expect(referenceJobFacts(accepted, period)[0]).toMatchObject({
+			flags: [],
+			accepted_flags: ['typed_time']
+		});
+		expect(referenceStationKpis(accepted, period)?.record_accuracy).toBe(1);
+		// Another flag still open keeps it not clean.
+		const late = station(
+			[typed('completed', 121 * MINUTE)],
+			[{ jobId: 'job', flag: 'typed_time' }]
+		);
+		expect(referenceJobFacts(late, period)[0].flags).toEqual(['late_entry']);
+		expect(referenceStationKpis(late, period)?.record_accuracy).toBe(0);
 	});
 });

@@ -27,7 +27,13 @@ import {
 } from '../../shared/domain';
 import { fromZonedInput, zonedDay } from '../../shared/time/local-time';
 import { addDays } from '../../shared/time/periods';
-import type { ExcludableKpi, FollowUpSource } from '../../shared/honesty-domain';
+import {
+	LATE_ENTRY_MINUTES,
+	type ExcludableKpi,
+	type FollowUpSource,
+	type JobStep,
+	type StepEntry
+} from '../../shared/honesty-domain';
 
 /** The settings of a station from a date on (kpi-rules.md, "Settings versions"). */
 export interface ReferenceSettings {
@@ -82,6 +88,13 @@ export interface ReferenceData {
 	flagAcceptances?: { jobId: string; flag: JobFlag }[];
 	/** KPIs accepted appeals took jobs out of. */
 	exclusions?: { jobId: string; kpi: ExcludableKpi }[];
+	/**
+	 * How step times were entered (job_step_entries), in the order they were recorded: a step
+	 * entered again replaces how it was entered before, so a job's step is judged by its last
+	 * entry, against the job's time for that step now. notedAt: the device's clock when the
+	 * change was made; null for an import, which has none.
+	 */
+	stepEntries?: { jobId: string; step: JobStep; entry: StepEntry; notedAt: Date | null }[];
 }
 
 /** The settings in force on a local date: the latest version effective on or before it. */
@@ -184,6 +197,9 @@ function computeFacts(
 		(f) => f.jobId
 	);
 	const partsOf = groupBy(data.jobParts, (p) => p.jobId);
+	const lastEntryOf = new Map(
+		(data.stepEntries ?? []).map((e) => [`${e.jobId} ${e.step}`, e] as const)
+	);
 	const acceptedOf = (jobId: string) =>
 		new Set((data.flagAcceptances ?? []).filter((a) => a.jobId === jobId).map((a) => a.flag));
 
@@ -237,6 +253,22 @@ function computeFacts(
 		if (started === null) flags.push('missing_start');
 		if (present.some((t, i) => i > 0 && t < present[i - 1])) flags.push('out_of_order');
 		if (repairMs !== null && repairMs > LONG_REPAIR_MINUTES * 60_000) flags.push('long_repair');
+		// The job's step times as they stand, each with the last entry of how it was entered (a
+		// step without a time has none: clearing a time removes its entry, kpi-rules.md).
+		const entered = (
+			[
+				['arrived', arrived],
+				['started', started],
+				['completed', completed]
+			] as const
+		).flatMap(([step, time]) => {
+			const last = lastEntryOf.get(`${job.id} ${step}`);
+			return last && time !== null ? [{ ...last, time }] : [];
+		});
+		if (entered.some((e) => e.entry === 'typed')) flags.push('typed_time');
+		const lateMs = LATE_ENTRY_MINUTES * 60_000;
+		if (entered.some((e) => e.notedAt !== null && Math.abs(e.time - e.notedAt.getTime()) > lateMs))
+			flags.push('late_entry');
 		if (arrived !== null && started !== null) {
 			const steps = [arrived, started, completed];
 			if (Math.max(...steps) - Math.min(...steps) < 60_000) flags.push('same_minute');
