@@ -482,6 +482,6 @@ for (const engine of testEngines()) {
 				}),
 				{ numRuns: RUNS }
 			);
-		}, 120_000);
+		}, 300_000);
 	});
 }
