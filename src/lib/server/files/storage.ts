@@ -125,3 +125,41 @@ export async function readContent(
 		);
 	return row ? { contentType: row.contentType, data: bytesOf(row.data) } : null;
 }
+
+/** Each whole file of a station with its bytes, one at a time (an export writes them out). */
+export async function* storedFilesOfStation(
+	db: Queryable,
+	stationId: string
+): AsyncGenerator<StoredFile> {
+	const files = await queryRows<Omit<StoredFile, 'data'>>(
+		db,
+		sql`SELECT f.id::text AS "fileId", j.id::text AS "jobId", j.job_no AS "jobNo", f.kind,
+				f.content_type AS "contentType", f.byte_size::int AS "byteSize", f.sha256,
+				f.width::int AS width, f.height::int AS height,
+				to_char(f.taken_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US') AS "takenAtUtc"
+			FROM job_files f
+			JOIN jobs j ON j.station_id = f.station_id AND j.id = f.job_id
+			WHERE f.station_id = ${stationId}::uuid AND f.stored_at IS NOT NULL
+			ORDER BY j.reported_at, j.job_no COLLATE "C", f.taken_at, f.id`
+	);
+	for (const file of files) {
+		const content = await readContent(db, { stationId, fileId: file.fileId }, 'full');
+		// Removed since the list was read (its job deleted): nothing to write.
+		if (content) yield { ...file, data: content.data };
+	}
+}
+
+export interface StoredFile {
+	fileId: string;
+	jobId: string;
+	jobNo: string;
+	kind: string;
+	contentType: JobFileType;
+	byteSize: number;
+	sha256: string;
+	width: number | null;
+	height: number | null;
+	/** UTC, as `YYYY-MM-DDTHH:MI:SS.US`, for the export to write in the station's zone. */
+	takenAtUtc: string;
+	data: Uint8Array;
+}
