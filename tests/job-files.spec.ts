@@ -67,6 +67,8 @@ test('a photo sent in pieces, cut and resumed, is served privately and shown to 
 	page,
 	browser
 }) => {
+	// Three people sign in: slower than one.
+	test.slow();
 	await signInAs(page, demoTechnicians[0].login);
 	const job = await openJobOf(page);
 	const bytes = jpegBytes(2 * CHUNK + 5000);
