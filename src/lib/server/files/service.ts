@@ -385,7 +385,7 @@ export async function readJobFile(
 	user: SessionUser,
 	fileId: string,
 	variant: JobFileVariant
-): Promise<{ contentType: JobFileType; data: Uint8Array } | null> {
+): Promise<{ contentType: JobFileType; data: Uint8Array<ArrayBuffer> } | null> {
 	if (user.role === 'system_admin') return null;
 	const file = await visibleFile(db, user, fileId);
 	if (!file || (variant === 'full' && file.storedAt === null)) return null;

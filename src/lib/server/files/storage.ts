@@ -20,8 +20,9 @@ interface FileKey {
 }
 
 /** postgres.js answers bytea with a Buffer, PGlite with a Uint8Array: the same view for both. */
-function bytesOf(value: Uint8Array): Uint8Array {
-	return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
+function bytesOf(value: Uint8Array): Uint8Array<ArrayBuffer> {
+	// Never a SharedArrayBuffer: both drivers read into plain memory.
+	return new Uint8Array(value.buffer as ArrayBuffer, value.byteOffset, value.byteLength);
 }
 
 /** A parameter both drivers send as bytea. */
@@ -112,7 +113,7 @@ export async function readContent(
 	db: Queryable,
 	key: FileKey,
 	variant: JobFileVariant
-): Promise<{ contentType: JobFileType; data: Uint8Array } | null> {
+): Promise<{ contentType: JobFileType; data: Uint8Array<ArrayBuffer> } | null> {
 	const [row] = await db
 		.select({ contentType: jobFileContents.contentType, data: jobFileContents.data })
 		.from(jobFileContents)
