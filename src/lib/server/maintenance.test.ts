@@ -81,7 +81,11 @@ for (const engine of testEngines()) {
 			expect(facts).toEqual([{ jobId }]);
 
 			// Nothing left to do: a second round changes nothing.
-			expect(await runMaintenance(db)).toEqual({ tombstonesPruned: 0, stationsRefreshed: 0 });
+			expect(await runMaintenance(db)).toEqual({
+				tombstonesPruned: 0,
+				uploadsAbandoned: 0,
+				stationsRefreshed: 0
+			});
 		});
 
 		it('runs a round in the background after start-up, and stops', async () => {

@@ -3,6 +3,7 @@
  * few hours:
  * - sync tombstones older than their retention are pruned (sync/retention.ts), so the table
  *   does not grow forever; devices offline longer than that get a reset on their next pull;
+ * - the pieces of photo uploads abandoned for a month are freed (files/storage.ts);
  * - every station's KPI facts are brought up to date (kpi/job-facts.ts), so the first scorecard
  *   after a migration or a large import does not wait for the whole refresh;
  * - on the embedded database only (one process), tables are vacuumed and analyzed where due
@@ -16,6 +17,7 @@ import { sql } from 'drizzle-orm';
 import type { Database } from './db';
 import { queryRows } from './db/rows';
 import { vacuumWhereDue } from './db/vacuum';
+import { abandonUnfinishedUploads } from './files/storage';
 import { refreshJobFacts } from './kpi/job-facts';
 import { pruneSyncTombstones } from './sync/retention';
 
@@ -27,17 +29,19 @@ const FIRST_ROUND_DELAY_MS = 10_000;
 
 interface MaintenanceReport {
 	tombstonesPruned: number;
+	uploadsAbandoned: number;
 	stationsRefreshed: number;
 }
 
 export async function runMaintenance(db: Database): Promise<MaintenanceReport> {
 	const tombstonesPruned = await pruneSyncTombstones(db);
+	const uploadsAbandoned = await abandonUnfinishedUploads(db);
 	const stale = await queryRows<{ station_id: string }>(
 		db,
 		sql`SELECT DISTINCT station_id::text AS station_id FROM job_kpi_stale`
 	);
 	for (const { station_id } of stale) await refreshJobFacts(db, station_id);
-	return { tombstonesPruned, stationsRefreshed: stale.length };
+	return { tombstonesPruned, uploadsAbandoned, stationsRefreshed: stale.length };
 }
 
 interface MaintenanceOptions {
@@ -61,12 +65,15 @@ export function startMaintenance(
 			FIRST_ROUND_DELAY_MS,
 			MAINTENANCE_INTERVAL_MS,
 			async () => {
-				const { tombstonesPruned, stationsRefreshed } = await runMaintenance(db);
+				const { tombstonesPruned, uploadsAbandoned, stationsRefreshed } = await runMaintenance(db);
 				if (tombstonesPruned > 0 || stationsRefreshed > 0) {
 					log(
 						`RepairScore: maintenance pruned ${tombstonesPruned} sync tombstone(s) and ` +
 							`refreshed the KPI facts of ${stationsRefreshed} station(s).`
 					);
+				}
+				if (uploadsAbandoned > 0) {
+					log(`RepairScore: maintenance freed ${uploadsAbandoned} abandoned photo upload(s).`);
 				}
 			},
 			log

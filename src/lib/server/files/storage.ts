@@ -103,6 +103,32 @@ export async function storePiecesAsFull(
 	await dropPieces(db, key);
 }
 
+/** An upload not finished this long after it was described is given up: its phone starts again. */
+export const ABANDONED_UPLOAD_DAYS = 30;
+
+/**
+ * Frees the pieces of uploads abandoned ABANDONED_UPLOAD_DAYS after their description (a phone
+ * lost or wiped mid-upload) and sets them back to nothing received, so a phone that does come
+ * back starts the file again. One statement: safe beside uploads under way (each waits for the
+ * other's row lock; a file finished meanwhile is no longer matched) and from several instances.
+ */
+export async function abandonUnfinishedUploads(db: Queryable): Promise<number> {
+	const [row] = await queryRows<{ files: number }>(
+		db,
+		sql`WITH abandoned AS (
+				UPDATE job_files SET received_bytes = 0
+				WHERE stored_at IS NULL AND received_bytes > 0
+					AND created_at < now() - make_interval(days => ${ABANDONED_UPLOAD_DAYS}::int)
+				RETURNING station_id, id
+			), freed AS (
+				DELETE FROM ${jobFilePieces} p USING abandoned a
+				WHERE p.station_id = a.station_id AND p.file_id = a.id
+			)
+			SELECT count(*)::int AS files FROM abandoned`
+	);
+	return row.files;
+}
+
 export async function dropPieces(db: Queryable, key: FileKey): Promise<void> {
 	await db
 		.delete(jobFilePieces)

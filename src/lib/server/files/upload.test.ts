@@ -22,6 +22,7 @@ import {
 	JOB_FILE_THUMBNAIL_MAX_BYTES
 } from '../../shared/evidence-domain';
 import { describeJobFile, jobFileProgress, readJobFile, receiveJobFilePiece } from './service';
+import { ABANDONED_UPLOAD_DAYS, abandonUnfinishedUploads } from './storage';
 import { base64Of, describing, imageBytes, piecesOf, sha256Of } from './testing';
 
 const createCaller = createCallerFactory(appRouter);
@@ -310,6 +311,36 @@ for (const engine of testEngines()) {
 				await receiveJobFilePiece(handle.db, ana, input.id, offset, data);
 			}
 			expect((await readJobFile(handle.db, ana, input.id, 'full'))?.data).toEqual(bytes);
+		});
+
+		it(`frees an upload abandoned ${ABANDONED_UPLOAD_DAYS} days, which its phone then starts again`, async () => {
+			const bytes = imageBytes('image/jpeg', 3000);
+			const abandoned = describing(job.id, bytes);
+			const recent = describing(job.id, bytes);
+			for (const input of [abandoned, recent]) {
+				await describeJobFile(handle.db, ana, input);
+				await receiveJobFilePiece(handle.db, ana, input.id, 0, bytes.subarray(0, 1000));
+			}
+			await handle.db
+				.update(jobFiles)
+				.set({ createdAt: new Date(Date.now() - (ABANDONED_UPLOAD_DAYS + 1) * 86_400_000) })
+				.where(eq(jobFiles.id, abandoned.id));
+
+			expect(await abandonUnfinishedUploads(handle.db)).toBe(1);
+			expect(await rowsOf(abandoned.id)).toEqual({ pieces: 0, variants: ['thumbnail'] });
+			expect(await rowsOf(recent.id)).toEqual({ pieces: 1, variants: ['thumbnail'] });
+			const progress = await jobFileProgress(handle.db, ana, [abandoned.id, recent.id]);
+			expect(progress.map((file) => [file.id, file.receivedBytes])).toEqual(
+				expect.arrayContaining([
+					[abandoned.id, 0],
+					[recent.id, 1000]
+				])
+			);
+			for (const { offset, data } of piecesOf(bytes, 1000)) {
+				await receiveJobFilePiece(handle.db, ana, abandoned.id, offset, data);
+			}
+			expect((await readJobFile(handle.db, ana, abandoned.id, 'full'))?.data).toEqual(bytes);
+			expect(await abandonUnfinishedUploads(handle.db)).toBe(0);
 		});
 
 		it('drops the pieces of a file whose hash does not match and starts it again from 0', async () => {
