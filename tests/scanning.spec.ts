@@ -31,8 +31,13 @@ async function phoneSeeing(testInfo: TestInfo, text: string, { camera = true } =
 		baseURL
 	});
 	const page = await context.newPage();
+	/** Every WebAssembly file the page asked for, wherever from (the service worker included). */
+	const wasmRequests: string[] = [];
+	context.on('request', (request) => {
+		if (new URL(request.url()).pathname.endsWith('.wasm')) wasmRequests.push(request.url());
+	});
 	await signInTechnician(page, 'lina');
-	return { browser, page };
+	return { browser, context, page, wasmRequests };
 }
 
 async function openNewJob(page: Page, customer: string, phone: string) {
@@ -82,11 +87,13 @@ test('a scanned serial fills the field and a recent job of the device is offered
 	}
 });
 
-test('a scanned part code adds its catalog line', async (// eslint-disable-next-line no-empty-pattern -- Playwright reads fixtures from a destructuring
+test('a scanned part code adds its catalog line, offline, with the reader from this app', async (// eslint-disable-next-line no-empty-pattern -- Playwright reads fixtures from a destructuring
 {}, testInfo) => {
-	const { browser, page } = await phoneSeeing(testInfo, 'AC-CAP-35');
+	const { browser, context, page, wasmRequests } = await phoneSeeing(testInfo, 'AC-CAP-35');
 	try {
 		await createJob(page, { customer: '扫码配件客户' });
+		// The reader's WebAssembly was precached with the app: no signal is needed to scan.
+		await context.setOffline(true);
 		await page.getByRole('button', { name: '添加配件' }).click();
 		await page.getByRole('button', { name: '扫码添加配件' }).click();
 		const parts = page.getByRole('list', { name: '使用的配件' });
@@ -94,6 +101,9 @@ test('a scanned part code adds its catalog line', async (// eslint-disable-next-
 			timeout: 15_000
 		});
 		await expect(page.getByRole('dialog')).toBeHidden();
+		expect(wasmRequests.length).toBeGreaterThan(0);
+		const origin = new URL(page.url()).origin;
+		expect(wasmRequests.filter((url) => new URL(url).origin !== origin)).toEqual([]);
 	} finally {
 		await browser.close();
 	}
