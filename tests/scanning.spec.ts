@@ -40,6 +40,9 @@ async function phoneSeeing(testInfo: TestInfo, text: string, { camera = true } =
 	return { browser, context, page, wasmRequests };
 }
 
+// Each test launches a browser of its own and signs in before it scans.
+test.describe.configure({ timeout: 60_000 });
+
 async function openNewJob(page: Page, customer: string, phone: string) {
 	await page.getByRole('link', { name: '新建工单' }).click();
 	await page.getByLabel('客户姓名').fill(customer);
@@ -48,27 +51,35 @@ async function openNewJob(page: Page, customer: string, phone: string) {
 	await page.getByLabel('故障类别').selectOption({ index: 1 });
 }
 
-test('a scanned serial fills the field and a recent job of the device is offered as reworked', async (// eslint-disable-next-line no-empty-pattern -- Playwright reads fixtures from a destructuring
-{}, testInfo) => {
+test('a scanned serial fills the field and a recent job of the device is offered as reworked', async () => {
+	const testInfo = test.info();
 	const { browser, page } = await phoneSeeing(testInfo, ' sn-scan-2026-0001 ');
 	try {
-		// The customer's earlier job of this device, its serial typed in capitals.
+		// The customer's earlier job, its serial scanned afterwards in a correction of its details.
 		await openNewJob(page, '扫码客户', '13900001111');
-		await page.getByLabel('机身序列号').fill('SN-SCAN-2026-0001');
 		await page.getByRole('button', { name: '保存工单' }).click();
 		await expect(page).toHaveURL(/\/tech\?job=/);
 		const earlierNo = (await page.getByRole('heading', { level: 1 }).innerText())
 			.replace(/^工单号\s*/, '')
 			.trim();
+		await page.getByRole('button', { name: '更正信息' }).click();
+		await page.getByRole('button', { name: '扫码填入序列号' }).click();
+		await expect(page.getByLabel('机身序列号')).toHaveValue('sn-scan-2026-0001', {
+			timeout: 15_000
+		});
+		await page.getByRole('button', { name: '保存更正' }).click();
+		await expect(page.getByText('sn-scan-2026-0001', { exact: true })).toBeVisible();
 
 		await page.getByRole('link', { name: '← 我的工单' }).click();
 		await openNewJob(page, '扫码客户', '13900001111');
 		await page.getByRole('button', { name: '扫码填入序列号' }).click();
 		const scanner = page.getByRole('dialog', { name: '扫码填入序列号' });
-		await expect(scanner.getByLabel('相机取景')).toBeVisible();
-		// Read, the dialog closes and the field holds the code as printed (trimmed).
-		await expect(scanner).toBeHidden({ timeout: 15_000 });
-		await expect(page.getByLabel('机身序列号')).toHaveValue('sn-scan-2026-0001');
+		// Read (at once: the reader is loaded), the dialog closes and the field holds the code
+		// as printed, trimmed.
+		await expect(page.getByLabel('机身序列号')).toHaveValue('sn-scan-2026-0001', {
+			timeout: 15_000
+		});
+		await expect(scanner).toBeHidden();
 
 		const warning = page.getByRole('status').filter({ hasText: '可能是返修' });
 		await expect(warning).toHaveText(
@@ -87,8 +98,8 @@ test('a scanned serial fills the field and a recent job of the device is offered
 	}
 });
 
-test('a scanned part code adds its catalog line, offline, with the reader from this app', async (// eslint-disable-next-line no-empty-pattern -- Playwright reads fixtures from a destructuring
-{}, testInfo) => {
+test('a scanned part code adds its catalog line, offline, with the reader from this app', async () => {
+	const testInfo = test.info();
 	const { browser, context, page, wasmRequests } = await phoneSeeing(testInfo, 'AC-CAP-35');
 	try {
 		await createJob(page, { customer: '扫码配件客户' });
@@ -109,8 +120,8 @@ test('a scanned part code adds its catalog line, offline, with the reader from t
 	}
 });
 
-test('an unknown part code says so and adds nothing', async (// eslint-disable-next-line no-empty-pattern -- Playwright reads fixtures from a destructuring
-{}, testInfo) => {
+test('an unknown part code says so and adds nothing', async () => {
+	const testInfo = test.info();
 	const { browser, page } = await phoneSeeing(testInfo, 'XX-NO-SUCH-PART');
 	try {
 		await createJob(page, { customer: '扫码未知配件' });
@@ -125,8 +136,8 @@ test('an unknown part code says so and adds nothing', async (// eslint-disable-n
 	}
 });
 
-test('a refused camera is explained, and the serial can still be typed', async (// eslint-disable-next-line no-empty-pattern -- Playwright reads fixtures from a destructuring
-{}, testInfo) => {
+test('a refused camera is explained, and the serial can still be typed', async () => {
+	const testInfo = test.info();
 	const { browser, page } = await phoneSeeing(testInfo, 'SN-NEVER-READ', { camera: false });
 	try {
 		await openNewJob(page, '拒绝相机', '13900002222');
