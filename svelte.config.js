@@ -24,7 +24,9 @@ const config = {
 			mode: 'auto',
 			directives: {
 				'default-src': ['self'],
-				'script-src': ['self'],
+				// WebAssembly compiles only with 'wasm-unsafe-eval' (the barcode reader,
+				// lib/client/scanning): it allows no eval() of JavaScript.
+				'script-src': ['self', 'wasm-unsafe-eval'],
 				'style-src': ['self', 'unsafe-inline'],
 				'img-src': ['self', 'data:', 'blob:'],
 				'font-src': ['self'],
