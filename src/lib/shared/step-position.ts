@@ -10,7 +10,7 @@ import { POSITION_STATES, type PositionState } from './evidence-domain';
  * A fix less precise than this places the step nowhere useful (a whole city): the phone
  * records it as unavailable, and the server refuses it.
  */
-export const POSITION_ACCURACY_MAX_M = 100_000;
+const POSITION_ACCURACY_MAX_M = 100_000;
 
 /** A number within [min, max], refused with a message naming the field and its range. */
 const within = /* @__NO_SIDE_EFFECTS__ */ (min: number, max: number, what: string) => {
