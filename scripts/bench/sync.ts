@@ -228,6 +228,7 @@ async function benchPull(handle: DatabaseHandle) {
 		stationCode: 'DEMO',
 		stationName: 'DEMO',
 		timeZone: 'Asia/Shanghai',
+		recordPositions: false,
 		login: busiest.login,
 		name: busiest.login,
 		role: 'technician'

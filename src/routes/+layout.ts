@@ -25,7 +25,8 @@ export const load: LayoutLoad = async ({ fetch, route }) => {
 			role: user.role,
 			stationName: user.stationName,
 			stationCode: user.stationCode,
-			timeZone: user.timeZone
+			timeZone: user.timeZone,
+			recordPositions: user.recordPositions
 		},
 		/** The server could not be reached when the app started: `user` is the remembered one. */
 		offline

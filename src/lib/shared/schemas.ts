@@ -4,6 +4,7 @@
  */
 import { z } from 'zod/mini';
 import { FOLLOW_UP_CHANNELS, JOB_OUTCOMES, JOB_STATUSES, USER_ROLES } from './domain';
+import { stepPositionSchema } from './step-position';
 
 // zod/mini (the browser bundles these): `.check(...)` instead of method chains, same checks and
 // messages as the classic API, so a schema validates the same on every side.
@@ -139,7 +140,9 @@ export const completeJobSchema = z.strictObject({
 	jobId: z.uuid(),
 	completedAt: timeSchema,
 	outcome: jobOutcomeSchema,
-	notes: z.optional(trimmed(2000))
+	notes: z.optional(trimmed(2000)),
+	/** Where the completion happened (shared/step-position.ts), as the sync's job.complete. */
+	position: z.optional(stepPositionSchema)
 });
 
 export const addJobPartSchema = z.strictObject({

@@ -57,6 +57,8 @@ export interface StationSettings {
 	kpi: KpiSettings;
 	defaults: { kpi: KpiSettings; reworkWindowDays: number; minJobsForRanking: number };
 	faultCategories: FaultCategorySetting[];
+	/** Phones record where arrival and completion happened (stations/settings/positions.ts). */
+	recordPositions: boolean;
 	/** The judgements of the last AHP applied, so the supervisor can start from them. */
 	lastAhp: (AhpRecord & { changedAt: Date }) | null;
 	/** Every settings version, latest effective date first; the values above are today's. */
@@ -73,6 +75,7 @@ export type SettingsChange =
 	| { kind: 'kpi'; kpi: ScoredKpi; old: KpiRule | null; new: KpiRule | null }
 	| { kind: 'ahp'; old: Partial<Record<ScoredKpi, number>> | null; new: AhpRecord }
 	| { kind: 'rework_window_days' | 'min_jobs_for_ranking'; old: number | null; new: number | null }
+	| { kind: 'record_positions'; old: boolean | null; new: boolean | null }
 	/** The date the rows of the same change take effect from. */
 	| { kind: 'version'; effectiveFrom: string }
 	| {

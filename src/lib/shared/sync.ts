@@ -21,6 +21,7 @@ import {
 	trimmed
 } from './schemas';
 import type { JobOrigin, JobUrgency } from './desk-domain';
+import { stepPositionSchema } from './step-position';
 
 const reason = required(500, 'a reason is required');
 const jobRef = { jobId: z.uuid() };
@@ -47,14 +48,23 @@ export const mutationArgs = {
 	'job.create': newJobSchema,
 	/** Customer, device and fault facts edited after creation. */
 	'job.update': z.strictObject({ ...jobRef, fields: jobFieldEditsSchema }),
-	/** One-tap stamps with the device's own clock. */
-	'job.arrive': z.strictObject({ ...jobRef, at: timeSchema }),
+	/**
+	 * One-tap stamps with the device's own clock. Arrival and completion carry where they
+	 * happened when the station records positions (absent from phones that do not ask, and from
+	 * older ones); the server keeps it only while the station records positions.
+	 */
+	'job.arrive': z.strictObject({
+		...jobRef,
+		at: timeSchema,
+		position: z.optional(stepPositionSchema)
+	}),
 	'job.start': z.strictObject({ ...jobRef, at: timeSchema }),
 	'job.complete': z.strictObject({
 		...jobRef,
 		at: timeSchema,
 		outcome: jobOutcomeSchema,
-		notes: z.optional(trimmed(2000))
+		notes: z.optional(trimmed(2000)),
+		position: z.optional(stepPositionSchema)
 	}),
 	/** Correcting recorded times afterwards always carries a reason (kept in the history). */
 	'job.setTimes': z

@@ -13,7 +13,9 @@ export const technicianIdentitySchema = z.object({
 	role: userRoleSchema,
 	stationCode: z.string(),
 	stationName: z.string(),
-	timeZone: z.string()
+	timeZone: z.string(),
+	/** The station records where arrival and completion happened (absent: remembered before it existed). */
+	recordPositions: z.optional(z.boolean())
 });
 export type TechnicianIdentity = z.infer<typeof technicianIdentitySchema>;
 

@@ -7,6 +7,11 @@ export interface SessionUser {
 	stationCode: string;
 	stationName: string;
 	timeZone: string;
+	/**
+	 * The station asks phones where arrival and completion happened (issue 14): read with the
+	 * session so the phone learns it with who is signed in and keeps it for offline starts.
+	 */
+	recordPositions: boolean;
 	login: string;
 	name: string;
 	role: UserRole;

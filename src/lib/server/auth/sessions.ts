@@ -108,6 +108,7 @@ export async function validateSessionToken(
 				stationCode: stations.code,
 				stationName: stations.name,
 				timeZone: stations.timeZone,
+				recordPositions: stations.recordPositions,
 				login: users.login,
 				name: users.name,
 				role: users.role

@@ -81,6 +81,7 @@ export async function signIn(
 			stationCode: stations.code,
 			stationName: stations.name,
 			timeZone: stations.timeZone,
+			recordPositions: stations.recordPositions,
 			login: users.login,
 			name: users.name,
 			role: users.role,

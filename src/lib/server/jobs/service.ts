@@ -19,6 +19,7 @@ import type { SessionUser } from '../auth/session-user';
 import { isSupervisor } from '../../shared/roles';
 import { missingEssentials } from '../../shared/job-completeness';
 import type { completeJobSchema, jobFieldsSchema, newJobSchema } from '../../shared/schemas';
+import type { StepPosition } from '../../shared/step-position';
 import {
 	editableJobCondition,
 	jobCorrectableBy,
@@ -216,11 +217,12 @@ export const jobSteps = {
 		changes: definedEntries(input.fields),
 		rule: correctsJob(input.fields) ? CORRECTION : ANY_STATE
 	}),
-	/** "Arrived at the customer", with the device's clock. */
-	arrive: (input: { jobId: string; at: Date }): JobStep => ({
+	/** "Arrived at the customer", with the device's clock, and where when the phone said. */
+	arrive: (input: ArrivalInput): JobStep => ({
 		jobId: input.jobId,
 		changes: { arrivedAt: input.at },
-		rule: notCancelled('record an arrival')
+		rule: notCancelled('record an arrival'),
+		position: input.position
 	}),
 	/** "Started the repair", with the device's clock; an open job becomes in progress. */
 	start: (input: { jobId: string; at: Date }): JobStep => ({
@@ -236,9 +238,16 @@ export const jobSteps = {
 			completedAt: input.completedAt,
 			notes: input.notes
 		}),
-		rule: notCancelled('complete it')
+		rule: notCancelled('complete it'),
+		position: input.position
 	})
 };
+
+interface ArrivalInput {
+	jobId: string;
+	at: Date;
+	position?: StepPosition;
+}
 
 /**
  * Customer, device and fault facts, and notes. Whoever records visits edits them as a step of
@@ -259,11 +268,7 @@ export function updateJobFields(
 	});
 }
 
-export function recordArrival(
-	db: Queryable,
-	user: SessionUser,
-	input: { jobId: string; at: Date }
-): Promise<Job> {
+export function recordArrival(db: Queryable, user: SessionUser, input: ArrivalInput): Promise<Job> {
 	return inTransaction(db, user, (tx) => runJobStep(tx, user, jobSteps.arrive(input)));
 }
 
@@ -475,6 +480,8 @@ export interface JobStep {
 	jobId: string;
 	changes: JobChanges;
 	rule: JobRule;
+	/** Where a tapped step happened, as the phone said (kept while the station records it). */
+	position?: StepPosition;
 }
 
 const ANY_STATE: JobRule = { allowed: () => undefined, refuse: () => {} };
@@ -550,7 +557,7 @@ async function runJobStep(tx: Transaction, user: SessionUser, step: JobStep): Pr
 		changed = await writeJob(tx, job, step.changes);
 	}
 	// A visit step is a one-tap stamp with the device's clock.
-	await recordStepEntries(tx, user, step.jobId, stepsOf(times), 'tap');
+	await recordStepEntries(tx, user, step.jobId, stepsOf(times), 'tap', step.position);
 	return changed;
 }
 

@@ -18,6 +18,7 @@ import {
 	type StepEntry
 } from '../../shared/honesty-domain';
 import { stepTimeProblem, TIME_KEYS, type JobTimes, type TimeKey } from '../../shared/step-times';
+import type { StepPosition } from '../../shared/step-position';
 import { technicianScope } from './access';
 
 /** The step a time column belongs to (job_step_entries.step); the reported time has none. */
@@ -126,32 +127,64 @@ export function stepsOf(keys: readonly TimeKey[]): JobStep[] {
 /**
  * Records how `steps` of a job were just entered: noted_at is the device's clock when the change
  * was made (the change context's device time, which a sync push sets from the mutation's
- * madeAt), or the server's clock for a change made online; received_at is the server's.
+ * madeAt), or the server's clock for a change made online; received_at is the server's. A tap
+ * may say where it happened (`position`), kept only while the station records positions.
  */
 export async function recordStepEntries(
 	db: Queryable,
 	user: SessionUser,
 	jobId: string,
 	steps: readonly JobStep[],
-	entry: StepEntry
+	entry: StepEntry,
+	position?: StepPosition
 ): Promise<void> {
 	if (steps.length === 0) return;
 	await db.execute(sql`
-		INSERT INTO job_step_entries (station_id, job_id, step, entry, noted_at, received_at, recorded_by)
-		SELECT ${user.stationId}::uuid, ${jobId}::uuid, s.step, ${entry},
+		INSERT INTO job_step_entries (station_id, job_id, step, entry, noted_at, received_at,
+			recorded_by, ${POSITION_COLUMNS})
+		SELECT st.id, ${jobId}::uuid, s.step, ${entry},
 			coalesce(nullif(current_setting('repairscore.device_time', true), '')::timestamptz, now()),
-			now(), ${user.id}::uuid
+			now(), ${user.id}::uuid,
+			${keptPosition({
+				state: sql`${position?.state ?? null}::text`,
+				latitude: sql`${position?.latitude ?? null}::float8`,
+				longitude: sql`${position?.longitude ?? null}::float8`,
+				accuracyM: sql`${position?.accuracyM ?? null}::float8`
+			})}
 		FROM (VALUES ${sql.join(
 			steps.map((step) => sql`(${step}::text)`),
 			sql`, `
 		)}) AS s(step)
+		JOIN stations st ON st.id = ${user.stationId}::uuid
 		${ON_CONFLICT_UPDATE}`);
 }
 
-/** A step entered again replaces how it was entered before. */
+/** The position columns of job_step_entries, in the order keptPosition gives their values. */
+export const POSITION_COLUMNS = sql`position, latitude, longitude, position_accuracy_m`;
+
+/**
+ * A step's position values as stored: the phone's, while the station (`st`, joined by the
+ * statement) records positions, else none. A phone with a stale setting is not refused: what it
+ * sent is simply not kept.
+ */
+export function keptPosition(values: Record<keyof StepPosition, SQL>): SQL {
+	return sql.join(
+		[values.state, values.latitude, values.longitude, values.accuracyM].map(
+			(value) => sql`CASE WHEN st.record_positions THEN ${value} END`
+		),
+		sql`, `
+	);
+}
+
+/**
+ * A step entered again replaces how it was entered before, and where: a time typed over a tap
+ * no longer has the tap's position.
+ */
 export const ON_CONFLICT_UPDATE = sql`ON CONFLICT (station_id, job_id, step) DO UPDATE SET
 	entry = excluded.entry, noted_at = excluded.noted_at, received_at = excluded.received_at,
-	recorded_by = excluded.recorded_by`;
+	recorded_by = excluded.recorded_by, position = excluded.position,
+	latitude = excluded.latitude, longitude = excluded.longitude,
+	position_accuracy_m = excluded.position_accuracy_m`;
 
 /** A step time cleared: nothing is left of how it was entered. */
 export async function forgetStepEntries(

@@ -46,7 +46,7 @@ export async function setStationSettings(
 
 export async function createUser(
 	db: Database,
-	station: { id: string; code: string; name: string; timeZone: string },
+	station: { id: string; code: string; name: string; timeZone: string; recordPositions?: boolean },
 	login: string,
 	role: UserRole = 'technician',
 	passwordHash: string | null = null
@@ -61,6 +61,7 @@ export async function createUser(
 		stationCode: station.code,
 		stationName: station.name,
 		timeZone: station.timeZone,
+		recordPositions: station.recordPositions ?? false,
 		login: user.login,
 		name: user.name,
 		role: user.role

@@ -16,7 +16,8 @@ export const GET: RequestHandler = ({ locals }) => {
 		role: user.role,
 		stationName: user.stationName,
 		stationCode: user.stationCode,
-		timeZone: user.timeZone
+		timeZone: user.timeZone,
+		recordPositions: user.recordPositions
 	};
 	return json({ user: signedIn }, { headers: { 'cache-control': 'private, no-store' } });
 };

@@ -60,7 +60,8 @@ export const load: PageServerLoad = async (event) => {
 	};
 };
 
-export type SettingsSection = 'kpi' | 'reset' | 'ahp' | 'ranking' | 'addCategory' | 'category';
+export type SettingsSection =
+	'kpi' | 'reset' | 'ahp' | 'ranking' | 'positions' | 'addCategory' | 'category';
 
 export interface FieldProblem {
 	problem: SettingsProblem | 'not_found' | 'invalid';
@@ -235,6 +236,15 @@ export const actions: Actions = {
 					minJobsForRanking: wholeNumber(form, 'minJobsForRanking'),
 					effectiveFrom: effectiveFrom(form)
 				})
+		);
+	},
+
+	positions: async (event) => {
+		const form = await event.request.formData();
+		// A checkbox: sent when ticked, absent when not.
+		const recordPositions = form.get('recordPositions') !== null;
+		return attempt(event, { section: 'positions' }, topLevelField, (caller) =>
+			caller.settings.updatePositions({ recordPositions })
 		);
 	},
 

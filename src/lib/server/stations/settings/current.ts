@@ -21,9 +21,10 @@ export async function readStationSettings(
 ): Promise<StationSettings> {
 	requireSettingsEditor(user);
 	const [[station], categories, [lastAhpRow]] = await Promise.all([
-		queryRows<{ timeZone: string; today: string }>(
+		queryRows<{ timeZone: string; today: string; recordPositions: boolean }>(
 			db,
-			sql`SELECT s.time_zone AS "timeZone", (now() AT TIME ZONE s.time_zone)::date::text AS today
+			sql`SELECT s.time_zone AS "timeZone", (now() AT TIME ZONE s.time_zone)::date::text AS today,
+				s.record_positions AS "recordPositions"
 			FROM stations s WHERE s.id = ${user.stationId}::uuid`
 		),
 		queryRows<FaultCategorySetting>(
@@ -65,6 +66,7 @@ export async function readStationSettings(
 			minJobsForRanking: DEFAULT_MIN_JOBS_FOR_RANKING
 		},
 		faultCategories: categories,
+		recordPositions: station.recordPositions,
 		lastAhp:
 			lastAhp?.success && lastAhpRow ? { ...lastAhp.data, changedAt: lastAhpRow.changedAt } : null,
 		versions

@@ -9,6 +9,7 @@ import type { SettingsChange, SettingsHistoryPage } from '../../../shared/statio
 import { ahpRecordSchema, weightsValueSchema } from './ahp';
 import { categoryValueSchema } from './categories';
 import { AHP_SUBJECT, CATEGORY_SUBJECT, KPI_SUBJECT, requireSettingsEditor } from './editing';
+import { RECORD_POSITIONS_SUBJECT } from './positions';
 import { VERSION_SUBJECT } from './versions';
 
 export const settingsHistoryInputSchema = z.object({
@@ -45,6 +46,12 @@ function readChange(subject: string, oldValue: unknown, newValue: unknown): Sett
 	if (subject === 'rework_window_days' || subject === 'min_jobs_for_ranking') {
 		const old = z.number().nullable().safeParse(oldValue);
 		const next = z.number().nullable().safeParse(newValue);
+		if (!old.success || !next.success) return other;
+		return { kind: subject, old: old.data, new: next.data };
+	}
+	if (subject === RECORD_POSITIONS_SUBJECT) {
+		const old = z.boolean().nullable().safeParse(oldValue);
+		const next = z.boolean().nullable().safeParse(newValue);
 		if (!old.success || !next.success) return other;
 		return { kind: subject, old: old.data, new: next.data };
 	}

@@ -34,8 +34,8 @@ const rowSteps = {
 	'job.update': (args: ParsedMutationArgs<'job.update'>) => jobSteps.update(args),
 	'job.arrive': (args: ParsedMutationArgs<'job.arrive'>) => jobSteps.arrive(args),
 	'job.start': (args: ParsedMutationArgs<'job.start'>) => jobSteps.start(args),
-	'job.complete': ({ jobId, at, outcome, notes }: ParsedMutationArgs<'job.complete'>) =>
-		jobSteps.complete({ jobId, completedAt: at, outcome, notes })
+	'job.complete': ({ jobId, at, outcome, notes, position }: ParsedMutationArgs<'job.complete'>) =>
+		jobSteps.complete({ jobId, completedAt: at, outcome, notes, position })
 } satisfies { [N in MutationName]?: (args: ParsedMutationArgs<N>) => JobStep };
 
 type RowStepName = keyof typeof rowSteps;

@@ -19,13 +19,16 @@ import {
 	technicianScope
 } from '../../jobs/access';
 import {
+	keptPosition,
 	ON_CONFLICT_UPDATE,
+	POSITION_COLUMNS,
 	refuseStepTimes,
 	stepsOf,
 	stepTimesAllowed,
 	timeKeysOf
 } from '../../jobs/step-times';
 import type { JobStep as StepName } from '../../../shared/honesty-domain';
+import type { StepPosition } from '../../../shared/step-position';
 import {
 	newJobRow,
 	startedStatus,
@@ -86,7 +89,12 @@ export async function tryCreateJobs(
 				history.push({ ...change, jobId: input.id, mutationId, deviceTime });
 			}
 			for (const name of stepsOf(timeKeysOf(step.changes))) {
-				entries.set(`${input.id} ${name}`, { jobId: input.id, step: name, notedAt: deviceTime });
+				entries.set(`${input.id} ${name}`, {
+					jobId: input.id,
+					step: name,
+					notedAt: deviceTime,
+					...step.position
+				});
 			}
 		}
 		return row;
@@ -150,8 +158,11 @@ async function linksAllowed(
 	return refused === 0;
 }
 
-/** A visit step stamped with one tap (a sync mutation), with the device's clock then. */
-interface TappedStep {
+/**
+ * A visit step stamped with one tap (a sync mutation), with the device's clock then, and where
+ * it happened when the phone said (shared/step-position.ts).
+ */
+interface TappedStep extends Partial<StepPosition> {
 	jobId: string;
 	step: StepName;
 	notedAt: Date;
@@ -162,10 +173,19 @@ interface TappedStep {
  * (a condition on the recordset's "jobId") admits; the statement's now() is the receipt time.
  */
 function tappedEntries(user: SessionUser, steps: readonly TappedStep[], where: SQL): SQL {
-	return sql`INSERT INTO job_step_entries (station_id, job_id, step, entry, noted_at, received_at, recorded_by)
-		SELECT ${user.stationId}::uuid, e."jobId", e.step, 'tap', e."notedAt", now(), ${user.id}::uuid
+	return sql`INSERT INTO job_step_entries (station_id, job_id, step, entry, noted_at, received_at,
+			recorded_by, ${POSITION_COLUMNS})
+		SELECT st.id, e."jobId", e.step, 'tap', e."notedAt", now(), ${user.id}::uuid,
+			${keptPosition({
+				state: sql`e.state`,
+				latitude: sql`e.latitude`,
+				longitude: sql`e.longitude`,
+				accuracyM: sql`e."accuracyM"`
+			})}
 		FROM jsonb_to_recordset(${JSON.stringify(steps)}::text::jsonb)
-			AS e("jobId" uuid, step text, "notedAt" timestamptz)
+			AS e("jobId" uuid, step text, "notedAt" timestamptz, state text, latitude float8,
+				longitude float8, "accuracyM" float8)
+		JOIN stations st ON st.id = ${user.stationId}::uuid
 		WHERE ${where}
 		${ON_CONFLICT_UPDATE}`;
 }
@@ -276,7 +296,8 @@ export async function tryJobSteps(
 		steps.map((one) => ({
 			jobId: one.jobId,
 			step,
-			notedAt: context.perJob?.get(one.jobId)?.deviceTime ?? new Date()
+			notedAt: context.perJob?.get(one.jobId)?.deviceTime ?? new Date(),
+			...one.position
 		}))
 	);
 	const entries =

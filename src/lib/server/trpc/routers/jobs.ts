@@ -23,6 +23,7 @@ import {
 } from '../../jobs/service';
 import { dispatchTechnicians, lookupEarlierJobs, openJobFromCall } from '../../jobs/intake';
 import { getJobDetail, jobHistoryEntrySchema, listJobHistory } from '../../jobs/history';
+import { stepPositionsOfJob } from '../../jobs/positions';
 
 export const jobsRouter = router({
 	/** The signed-in technician's jobs (supervisors: the whole station's), newest first. */
@@ -47,6 +48,10 @@ export const jobsRouter = router({
 		.input(z.object({ jobId: z.uuid() }))
 		.output(z.array(jobHistoryEntrySchema))
 		.query(({ ctx, input }) => listJobHistory(ctx.db, ctx.user, input.jobId)),
+	/** Where the job's arrival and completion happened: the station's supervisors only. */
+	positions: authedProcedure
+		.input(z.object({ jobId: z.uuid() }))
+		.query(({ ctx, input }) => stepPositionsOfJob(ctx.db, ctx.user, input.jobId)),
 	/**
 	 * The desk and supervisors give a job to an active technician of the station; a
 	 * reassignment needs a reason. The service writes in a transaction whose change context

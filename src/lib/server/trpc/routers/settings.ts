@@ -18,6 +18,10 @@ import {
 	resetKpiSettings,
 	updateKpiSettings
 } from '../../stations/settings/kpi-rules';
+import {
+	positionRecordingInputSchema,
+	updatePositionRecording
+} from '../../stations/settings/positions';
 import { rankingRulesInputSchema, updateRankingRules } from '../../stations/settings/ranking';
 import { effectiveFromSchema } from '../../stations/settings/versions';
 
@@ -43,6 +47,10 @@ export const settingsRouter = router({
 	updateRanking: settingsProcedure
 		.input(rankingRulesInputSchema)
 		.mutation(({ ctx, input }) => updateRankingRules(ctx.db, ctx.user, input)),
+	/** Whether phones record where arrival and completion happened; from their next tap. */
+	updatePositions: settingsProcedure
+		.input(positionRecordingInputSchema)
+		.mutation(({ ctx, input }) => updatePositionRecording(ctx.db, ctx.user, input)),
 	addFaultCategory: settingsProcedure
 		.input(newFaultCategoryInputSchema)
 		.mutation(({ ctx, input }) => addFaultCategory(ctx.db, ctx.user, input)),

@@ -30,12 +30,14 @@ export async function readJobView(event: RequestEvent) {
 	const jobId = jobIdOf(event);
 	const caller = await serverCaller(event);
 	try {
-		const [detail, history, technicians, acceptedFlags] = await Promise.all([
+		const [detail, history, technicians, acceptedFlags, positions] = await Promise.all([
 			caller.jobs.detail({ id: jobId }),
 			caller.jobs.history({ jobId }),
 			mayDispatch ? caller.jobs.dispatchTechnicians() : [],
 			// Flags a supervisor accepted, with who, when and why (review/flag-acceptance.ts).
-			isSupervisorView ? caller.review.jobAcceptedFlags({ jobId }) : []
+			isSupervisorView ? caller.review.jobAcceptedFlags({ jobId }) : [],
+			// Where arrival and completion happened: supervisors only (jobs/positions.ts).
+			isSupervisorView ? caller.jobs.positions({ jobId }) : []
 		]);
 		return {
 			timeZone: user.timeZone,
@@ -47,7 +49,8 @@ export async function readJobView(event: RequestEvent) {
 			detail,
 			history,
 			technicians,
-			acceptedFlags
+			acceptedFlags,
+			positions
 		};
 	} catch (caught) {
 		if (formRefusal(caught).code === 'NOT_FOUND') error(404, m.jb_not_found());

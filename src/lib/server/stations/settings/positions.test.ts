@@ -1,0 +1,58 @@
+/**
+ * The station's "record arrival and completion positions" setting: off by default, turned on
+ * and off by supervisors only, audited and read back in the history, and carried by the
+ * session so that phones learn it with who is signed in. Through the tRPC router, on every
+ * test engine.
+ */
+import { describe, expect, it } from 'vitest';
+import { createSession, validateSessionToken } from '../../auth/sessions';
+import { testEngines } from '../../testing/databases';
+import { settingsTestBed } from './testing';
+
+for (const engine of testEngines()) {
+	describe(`station settings: positions (${engine.name})`, () => {
+		const bed = settingsTestBed(engine);
+		const { as, freshStation, auditRows, storedStation } = bed;
+
+		it('is off until a supervisor turns it on; each change is audited and read back', async () => {
+			const { station, supervisor } = await freshStation();
+			const caller = as(supervisor);
+			expect((await caller.get()).recordPositions).toBe(false);
+
+			expect(await caller.updatePositions({ recordPositions: true })).toEqual({ changed: 1 });
+			expect(await caller.updatePositions({ recordPositions: true })).toEqual({ changed: 0 });
+			expect((await caller.get()).recordPositions).toBe(true);
+			expect(await storedStation(station.id)).toMatchObject({ recordPositions: true });
+			expect(await caller.updatePositions({ recordPositions: false })).toEqual({ changed: 1 });
+
+			const rows = await auditRows(station.id);
+			expect(rows.map((row) => [row.subject, row.oldValue, row.newValue])).toEqual([
+				['record_positions', false, true],
+				['record_positions', true, false]
+			]);
+			const history = await caller.history({ page: 1, pageSize: 20 });
+			expect(history.entries.map((entry) => entry.change)).toEqual([
+				{ kind: 'record_positions', old: true, new: false },
+				{ kind: 'record_positions', old: false, new: true }
+			]);
+		});
+
+		it('refuses anyone but a supervisor, and a value that is not on or off', async () => {
+			const { supervisor, technician } = await freshStation();
+			await expect(as(technician).updatePositions({ recordPositions: true })).rejects.toMatchObject(
+				{ code: 'FORBIDDEN' }
+			);
+			await expect(
+				as(supervisor).updatePositions({ recordPositions: 'yes' as unknown as boolean })
+			).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+		});
+
+		it('reaches the phone with the session', async () => {
+			const { supervisor, technician } = await freshStation();
+			const { token } = await createSession(bed.db, technician);
+			expect((await validateSessionToken(bed.db, token))?.user.recordPositions).toBe(false);
+			await as(supervisor).updatePositions({ recordPositions: true });
+			expect((await validateSessionToken(bed.db, token))?.user.recordPositions).toBe(true);
+		});
+	});
+}
