@@ -66,9 +66,10 @@ export const httpPhotoTransport: PhotoTransport = {
 		} catch (error) {
 			throw new PhotoUploadFailure('offline', String(error), { cause: error });
 		}
-		// 409: the server expected another offset, and says where it is.
+		// 200: the progress; 409: `{ message, progress }`, the server expected another offset.
 		if (response.ok || response.status === 409) {
-			const said = progressSchema.safeParse(await response.json().catch(() => null));
+			const answer = (await response.json().catch(() => null)) as { progress?: unknown } | null;
+			const said = progressSchema.safeParse(response.ok ? answer : answer?.progress);
 			if (said.success) return said.data;
 			const [progress] = await this.progress([id]);
 			if (!progress) throw new PhotoUploadFailure('jobUnknown', `The server has no file ${id}`);
