@@ -32,7 +32,8 @@ const BELOW_THE_TRANSPORTS = [
 	'kpi',
 	'review',
 	'auth',
-	'interchange'
+	'interchange',
+	'files'
 ];
 
 function sourceFiles(dir: string): string[] {

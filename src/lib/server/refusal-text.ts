@@ -103,7 +103,19 @@ const REASONS: Record<string, (params: Params) => string> = {
 	appeal_already_excluded: ({ jobNo }) => m.ap_reason_appeal_already_excluded({ jobNo }),
 	appeal_pending: ({ jobNo }) => m.ap_reason_appeal_pending({ jobNo }),
 	appeal_not_found: () => m.ap_reason_appeal_not_found(),
-	appeal_decided: () => m.ap_reason_appeal_decided()
+	appeal_decided: () => m.ap_reason_appeal_decided(),
+	// A job's photos and signature (files/service.ts).
+	file_not_found: () => m.files_reason_not_found(),
+	file_id_taken: () => m.files_reason_id_taken(),
+	job_files_full: ({ max }) => m.files_reason_job_full({ max }),
+	file_not_declared_type: ({ type }) => m.files_reason_not_declared_type({ type }),
+	file_thumbnail_not_image: () => m.files_reason_thumbnail_not_image(),
+	file_thumbnail_too_large: ({ max }) => m.files_reason_thumbnail_too_large({ max }),
+	file_piece_empty: () => m.files_reason_piece_empty(),
+	file_piece_too_large: ({ max }) => m.files_reason_piece_too_large({ max }),
+	file_piece_past_end: ({ size }) => m.files_reason_piece_past_end({ size }),
+	file_bytes_differ: () => m.files_reason_bytes_differ(),
+	file_hash_mismatch: () => m.files_reason_hash_mismatch()
 };
 
 /** A refused password (auth/password-policy.ts's PasswordProblem as params). */

@@ -11,6 +11,8 @@ import {
 	SYNC_PUSH_BODY_LIMIT
 } from './body-limits';
 import { PUSH_BATCH_LIMIT } from '../../shared/sync';
+import { JOB_FILE_CHUNK_BYTES, JOB_FILE_THUMBNAIL_MAX_BYTES } from '../../shared/evidence-domain';
+import superjson from 'superjson';
 
 describe('bodyLimitFor', () => {
 	it('gives megabytes only to a supervisor or admin uploading an import', () => {
@@ -28,6 +30,32 @@ describe('bodyLimitFor', () => {
 		expect(bodyLimitFor('/api/trpc/sync.pull,sync.push', 'technician')).toBe(SYNC_PUSH_BODY_LIMIT);
 		expect(bodyLimitFor('/api/trpc/sync.pull', 'technician')).toBe(SMALL_BODY_LIMIT);
 		expect(bodyLimitFor('/api/trpc/settings.save', 'admin')).toBe(SMALL_BODY_LIMIT);
+	});
+
+	it("fits a file's description with the largest thumbnail, and one piece of a file", () => {
+		const largest = {
+			id: crypto.randomUUID(),
+			jobId: crypto.randomUUID(),
+			kind: 'signature',
+			contentType: 'image/webp',
+			byteSize: 5 * 1024 * 1024,
+			sha256: 'f'.repeat(64),
+			width: 20_000,
+			height: 20_000,
+			takenAt: new Date(),
+			thumbnail: Buffer.alloc(JOB_FILE_THUMBNAIL_MAX_BYTES).toString('base64')
+		};
+		const one = JSON.stringify({ 0: superjson.serialize(largest) });
+		const two = JSON.stringify({
+			0: superjson.serialize(largest),
+			1: superjson.serialize(largest)
+		});
+		expect(one.length).toBeLessThanOrEqual(bodyLimitFor('/api/trpc/files.describe', 'technician'));
+		expect(two.length).toBeLessThanOrEqual(
+			bodyLimitFor('/api/trpc/files.describe,files.describe', 'technician')
+		);
+		expect(bodyLimitFor(`/api/files/${largest.id}`, 'technician')).toBe(JOB_FILE_CHUNK_BYTES);
+		expect(bodyLimitFor(`/api/files/${largest.id}/thumbnail`, 'technician')).toBe(SMALL_BODY_LIMIT);
 	});
 });
 

@@ -5,6 +5,7 @@
  */
 import { PUSH_BATCH_LIMIT } from '../../shared/sync';
 import type { UserRole } from '../../shared/domain';
+import { JOB_FILE_CHUNK_BYTES, JOB_FILE_THUMBNAIL_MAX_BYTES } from '../../shared/evidence-domain';
 
 /** Sign-in, settings forms, every tRPC call but the sync push. */
 export const SMALL_BODY_LIMIT = 64 * 1024;
@@ -15,6 +16,15 @@ export const SMALL_BODY_LIMIT = 64 * 1024;
  */
 const MAX_MUTATION_BYTES = 32 * 1024;
 export const SYNC_PUSH_BODY_LIMIT = PUSH_BATCH_LIMIT * MAX_MUTATION_BYTES;
+
+/**
+ * files.describe carries a thumbnail as base64 (a third larger) and a few short fields; a
+ * batched call may describe several files.
+ */
+const DESCRIBE_BODY_LIMIT = Math.ceil(JOB_FILE_THUMBNAIL_MAX_BYTES / 3) * 4 + 4 * 1024;
+
+/** A piece of a job file (PUT /api/files/{id}): at most one piece, nothing more. */
+const FILE_PIECE_PATH = /^\/api\/files\/[^/]+$/;
 
 const DEFAULT_IMPORT_BODY_LIMIT = 20 * 1024 * 1024;
 
@@ -44,7 +54,10 @@ export function bodyLimitFor(pathname: string, role: UserRole | null): number {
 		// A batched call names its procedures comma-separated.
 		const procedures = pathname.slice('/api/trpc/'.length).split(',');
 		if (procedures.includes('sync.push')) return SYNC_PUSH_BODY_LIMIT;
+		const describes = procedures.filter((procedure) => procedure === 'files.describe').length;
+		if (describes > 0) return describes * DESCRIBE_BODY_LIMIT;
 	}
+	if (FILE_PIECE_PATH.test(pathname)) return JOB_FILE_CHUNK_BYTES;
 	return SMALL_BODY_LIMIT;
 }
 

@@ -38,7 +38,9 @@ function refusal(event: RequestEvent, status: number, message: string, code: str
 		// As SvelteKit answers a failing action: enhance shows the error page with this status.
 		return Response.json({ type: 'error', error: { message } }, { status, headers });
 	}
-	if (event.request.headers.get('accept')?.includes('application/json')) {
+	// The file API (routes/api/files) answers every refusal as JSON, whatever the phone accepts.
+	const json = event.url.pathname.startsWith('/api/files/');
+	if (json || event.request.headers.get('accept')?.includes('application/json')) {
 		return Response.json({ message }, { status, headers });
 	}
 	return new Response(message, {

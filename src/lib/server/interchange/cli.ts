@@ -11,20 +11,28 @@ export class UsageError extends Error {}
 
 type StringOptions<K extends string> = Record<K, { type: 'string' }>;
 
-export function parseCommandLine<K extends string>(
+export function parseCommandLine<K extends string, F extends string = never>(
 	argv: string[],
 	options: readonly K[],
-	positionalNames: readonly string[]
-): { values: Partial<Record<K, string>>; positionals: string[] } {
+	positionalNames: readonly string[],
+	/** Options that take no value (`--with-files`): true when given. */
+	flags: readonly F[] = []
+): {
+	values: Partial<Record<K, string>> & Partial<Record<F, boolean>>;
+	positionals: string[];
+} {
 	let parsed;
 	try {
 		parsed = parseArgs({
 			args: argv,
 			allowPositionals: true,
 			strict: true,
-			options: Object.fromEntries(
-				options.map((option) => [option, { type: 'string' }])
-			) as StringOptions<K>
+			options: {
+				...(Object.fromEntries(
+					options.map((option) => [option, { type: 'string' }])
+				) as StringOptions<K>),
+				...Object.fromEntries(flags.map((flag) => [flag, { type: 'boolean' as const }]))
+			}
 		});
 	} catch (error) {
 		throw new UsageError((error as Error).message);
@@ -36,7 +44,10 @@ export function parseCommandLine<K extends string>(
 	if (positionals.length > positionalNames.length) {
 		throw new UsageError(`unexpected argument "${positionals[positionalNames.length]}"`);
 	}
-	return { values: parsed.values as Partial<Record<K, string>>, positionals };
+	return {
+		values: parsed.values as Partial<Record<K, string>> & Partial<Record<F, boolean>>,
+		positionals
+	};
 }
 
 /** An option's value through a zod schema; a missing or invalid value is a usage error. */

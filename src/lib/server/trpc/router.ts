@@ -3,6 +3,7 @@ import { adminRouter } from './routers/admin';
 import { appealsRouter } from './routers/appeals';
 import { authRouter } from './routers/auth';
 import { boardRouter } from './routers/board';
+import { filesRouter } from './routers/files';
 import { followUpsRouter } from './routers/follow-ups';
 import { jobsRouter } from './routers/jobs';
 import { kpiRouter } from './routers/kpi';
@@ -21,6 +22,7 @@ export const appRouter = router({
 	appeals: appealsRouter,
 	jobs: jobsRouter,
 	board: boardRouter,
+	files: filesRouter,
 	parts: partsRouter,
 	followUps: followUpsRouter,
 	stations: stationsRouter,
