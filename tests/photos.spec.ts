@@ -130,12 +130,12 @@ test('photos taken offline are compressed on the phone and uploaded once it is o
 	await context.setOffline(true);
 
 	const job = await createJob(page, { customer: '拍照的赵先生', fault: '外壳破损' });
-	await page.getByRole('radio', { name: '维修前' }).check();
+	await page.getByLabel('照片类型').selectOption({ label: '维修前' });
 	await page
 		.getByLabel('拍照')
 		.setInputFiles({ name: 'camera.jpg', mimeType: 'image/jpeg', buffer: turned });
 	await expect(photoList(page)).toHaveCount(1);
-	await page.getByRole('radio', { name: '维修后' }).check();
+	await page.getByLabel('照片类型').selectOption({ label: '维修后' });
 	await page
 		.getByLabel('从相册选择')
 		.setInputFiles({ name: 'gallery.jpg', mimeType: 'image/jpeg', buffer: plain });
@@ -213,7 +213,7 @@ test('an upload cut halfway resumes where the server got to, with no piece sent 
 			await route.abort('connectionreset');
 		}
 	);
-	await page.getByRole('radio', { name: '配件' }).check();
+	await page.getByLabel('照片类型').selectOption({ label: '配件' });
 	await page
 		.getByLabel('拍照')
 		.setInputFiles({ name: 'busy.jpg', mimeType: 'image/jpeg', buffer: busy });
