@@ -24,6 +24,7 @@ import type {
 	PartRecord,
 	RejectionReason
 } from '../../shared/sync';
+import type { PhotoFile, PhotoRecord } from '../photos/records';
 import { uuidv4 } from './ids';
 import { DATABASE_PREFIX } from './names';
 
@@ -144,6 +145,8 @@ export class LocalDatabase extends Dexie {
 	outbox!: EntityTable<OutboxEntry, 'id'>;
 	rejected!: EntityTable<RejectedChange, 'mutationId'>;
 	opened!: EntityTable<OpenedJob, 'id'>;
+	photos!: EntityTable<PhotoRecord, 'id'>;
+	photoFiles!: EntityTable<PhotoFile, 'id'>;
 
 	readonly ownerId: string;
 	/** This database's clientId, read once when it is opened (it never changes). */
@@ -173,6 +176,12 @@ export class LocalDatabase extends Dexie {
 		this.version(2).stores({
 			jobs: 'id, status, reportedAt, completedAt, jobNo, customerName, customerPhone, deviceSerial',
 			opened: 'id'
+		});
+		// Version 3 adds a job's photos (photos/records.ts): their description, thumbnail and upload
+		// state, and apart from them the full-size file, freed once the server has stored it.
+		this.version(3).stores({
+			photos: 'id, jobId, state',
+			photoFiles: 'id'
 		});
 		this.on('populate', (tx) => {
 			const initial: MetaValues = {

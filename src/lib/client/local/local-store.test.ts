@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { Dexie } from 'dexie';
 import { describe, expect, it } from 'vitest';
 import { fakeBrowser, openDeviceStore } from '../testing/browser';
 import { LocalChanges } from './changes';
@@ -176,19 +177,66 @@ describe('the device store', () => {
 		class UpgradedDatabase extends LocalDatabase {
 			constructor() {
 				super(owner, browser);
-				this.version(3).stores({
+				this.version(4).stores({
 					jobs: 'id, status, reportedAt, completedAt, jobNo, customerName, customerPhone, deviceSerial, productModel'
 				});
 			}
 		}
 		const upgraded = new UpgradedDatabase();
 		await upgraded.open();
-		expect(upgraded.verno).toBe(3);
+		expect(upgraded.verno).toBe(4);
 		expect(oldTabReloads).toBe(1);
 		expect(oldTab.isOpen()).toBe(false);
 		expect(await upgraded.jobs.where('productModel').equals('').count()).toBe(1);
 		expect(await upgraded.outbox.count()).toBe(1);
 		expect(await upgraded.getMeta('jobCounter')).toBe(1);
+		upgraded.close();
+	});
+
+	it("keeps a version 2 store's rows and outbox when version 3 adds the photo tables", async () => {
+		const browser = fakeBrowser();
+		const owner = randomUUID();
+		const job = { id: uuidv7(), jobNo: '260302-AAAAAA-1', status: 'open', customerName: '王' };
+		// The database as the previous release left it: its tables at version 2.
+		const previous = new Dexie(`repairscore-user-${owner}`, browser);
+		previous.version(1).stores({
+			jobs: 'id, status, reportedAt, completedAt',
+			jobParts: 'id, jobId',
+			followUps: 'id, jobId',
+			serverJobs: 'id',
+			serverJobParts: 'id, jobId',
+			serverFollowUps: 'id, jobId',
+			parts: 'id, sku',
+			faultCategories: 'id',
+			meta: 'key',
+			outbox: '++id, jobId',
+			rejected: 'mutationId, jobId'
+		});
+		previous.version(2).stores({
+			jobs: 'id, status, reportedAt, completedAt, jobNo, customerName, customerPhone, deviceSerial',
+			opened: 'id'
+		});
+		await previous.open();
+		await previous.table('meta').bulkAdd([
+			{ key: 'clientId', value: randomUUID() },
+			{ key: 'ownerId', value: owner },
+			{ key: 'cursor', value: '42' },
+			{ key: 'lastMutationId', value: 0 },
+			{ key: 'jobCounter', value: 1 },
+			{ key: 'dataVersion', value: 2 }
+		]);
+		await previous.table('jobs').add(job);
+		await previous
+			.table('outbox')
+			.add({ name: 'job.create', args: {}, madeAt: new Date(), jobId: job.id });
+		previous.close();
+
+		const upgraded = await openDeviceStore(owner, browser);
+		expect(upgraded.verno).toBe(3);
+		expect(await upgraded.jobs.get(job.id)).toEqual(job);
+		expect(await upgraded.outbox.count()).toBe(1);
+		expect(await upgraded.getMeta('cursor')).toBe('42');
+		expect(await upgraded.photos.where('jobId').equals(job.id).count()).toBe(0);
 		upgraded.close();
 	});
 

@@ -2,6 +2,7 @@
  * Changes sealed at sign-out on a shared device: unreadable without the owner's key, brought back
  * with it under the same client and mutation ids, and sent once by the real server's push.
  */
+import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SessionUser } from '../../server/auth/session-user';
@@ -198,6 +199,29 @@ for (const engine of testEngines()) {
 			keyless.db.close();
 			expect(await sealAndDeleteStore(keyless.technician.id, browser)).toBe('kept');
 			expect(await deviceStores(browser)).toEqual([databaseNameFor(keyless.technician.id)]);
+
+			// A photo not yet on the server (nothing else waiting): kept for its owner's next sign-in.
+			const photographer = await technicianOn(browser);
+			await photographer.db.photos.add({
+				id: randomUUID(),
+				jobId: randomUUID(),
+				kind: 'before',
+				contentType: 'image/jpeg',
+				byteSize: 3,
+				sha256: '0'.repeat(64),
+				width: 1,
+				height: 1,
+				takenAt: new Date(),
+				thumbnail: new Blob([new Uint8Array(3)]),
+				state: 'waiting',
+				sentBytes: 0,
+				failures: 0,
+				notBefore: null,
+				refusal: null
+			});
+			photographer.db.close();
+			expect(await sealAndDeleteStore(photographer.technician.id, browser)).toBe('kept');
+			expect(await deviceStores(browser)).toContain(databaseNameFor(photographer.technician.id));
 		});
 
 		it('refuses a parcel moved to another owner (the owner id is sealed in)', async () => {

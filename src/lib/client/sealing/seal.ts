@@ -156,7 +156,8 @@ type SealOutcome =
 	| 'parked'
 	/**
 	 * Kept as it is: changes wait but no public key is known (the server was never asked since
-	 * this version), or a parcel of this owner is already waiting. Losing changes is worse.
+	 * this version), or a parcel of this owner is already waiting, or photos wait to be sent
+	 * (too large for a parcel). Losing changes is worse.
 	 */
 	| 'kept';
 
@@ -173,6 +174,7 @@ export async function sealAndDeleteStore(
 	await db.open();
 	let contents: ParcelContents;
 	let owner: PublicDeviceKey | null;
+	let photosWaiting: number;
 	try {
 		const meta = new Map((await db.meta.toArray()).map((row) => [row.key, row.value]));
 		contents = {
@@ -183,9 +185,11 @@ export async function sealAndDeleteStore(
 			rejected: await db.rejected.filter((change) => change.dismissedAt === null).toArray()
 		};
 		owner = (meta.get('sealingKey') as PublicDeviceKey | null | undefined) ?? null;
+		photosWaiting = await db.photos.where('state').anyOf('waiting', 'uploading').count();
 	} finally {
 		db.close();
 	}
+	if (photosWaiting > 0) return 'kept';
 	if (contents.outbox.length > 0 || contents.rejected.length > 0) {
 		if (!owner) return 'kept';
 		const parcel = await seal(ownerId, contents, owner);

@@ -13,6 +13,7 @@ import {
 } from '../local/db';
 import type { TechnicianIdentity } from '../local/identity';
 import { parcelsMayWait } from '../local/device-session';
+import type { PhotoQueue } from '../photos/queue';
 import type { DeviceKeyPair } from '../sealing/seal';
 import { SyncEngine } from '../sync/engine';
 import type { SyncTransport } from '../sync/transport';
@@ -21,6 +22,7 @@ import { SyncStatus } from './sync-status.svelte';
 export class TechnicianSession {
 	readonly changes: LocalChanges;
 	readonly status: SyncStatus;
+	private photos: Promise<PhotoQueue> | null = null;
 
 	private constructor(
 		readonly user: TechnicianIdentity,
@@ -71,10 +73,27 @@ export class TechnicianSession {
 			othersWaiting
 		);
 		session.engine.start();
+		// Photos left to send from an earlier visit go without the job page being opened.
+		void db.photos
+			.where('state')
+			.anyOf('waiting', 'uploading')
+			.count()
+			.then((pending) => {
+				if (pending > 0) void session.photoQueue();
+			});
 		return session;
 	}
 
+	/** The photos' upload queue (photos/queue.ts), loaded and started on first use. */
+	photoQueue(): Promise<PhotoQueue> {
+		this.photos ??= import('../photos/queue').then(({ startPhotoQueue }) =>
+			startPhotoQueue(this.db, this.engine)
+		);
+		return this.photos;
+	}
+
 	close(): void {
+		void this.photos?.then((queue) => queue.stop());
 		this.engine.stop();
 		this.status.dispose();
 		this.db.close();
