@@ -150,7 +150,8 @@ test.describe('a server whose database connections are cut', () => {
 		await expect.poll(async () => (await push(true)).status, { timeout: 20_000 }).toBe(200);
 		const pushed = await (await push(true)).json();
 		expect(pushed.result.data.json.lastMutationId).toBe(outbox.length);
-		for (const result of pushed.result.data.json.results) expect(result.status).not.toBe('rejected');
+		for (const result of pushed.result.data.json.results)
+			expect(result.status).not.toBe('rejected');
 		const answer = await (await pull()).json();
 		expect(answer.result.data.json.changes.jobs).toHaveLength(outbox.length);
 		expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
