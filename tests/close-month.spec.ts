@@ -38,6 +38,11 @@ test('a supervisor closes last month, sees it closed, and reopens it with a reas
 	).toBeVisible();
 	await expect(page.getByRole('button', { name: '月度关账' })).toHaveCount(0);
 
+	// The month's alerts say they are the stored numbers' too.
+	await page.goto(`/supervisor/alerts?period=${periodKey(last)}`);
+	await expect(page.getByText(/关账：提醒按关账时保存的数字，之后的修改不计入。/)).toBeVisible();
+	await page.goto(`/supervisor?period=${periodKey(last)}`);
+
 	await page.getByRole('button', { name: '重新开放', exact: true }).click();
 	await page.getByLabel(`为什么重新开放 ${title}？`).fill('e2e：核对配件成本后重新统计');
 	await page.getByRole('button', { name: `重新开放 ${title}` }).click();

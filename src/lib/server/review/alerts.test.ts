@@ -284,7 +284,12 @@ for (const engine of testEngines()) {
 			// Live, March is now 4 of 4 fixed (no alert) and February 3 of 4 (nothing to drop from).
 			await setOutcome(notFixed, 'fixed');
 			await setOutcome(february[0], 'not_fixed');
-			expect(await alertsOfWest()).toEqual(before);
+			const closed = await alertsOfWest();
+			expect(before.closed).toBeNull();
+			expect(closed).toEqual({
+				...before,
+				closed: { closedBy: march.closedBy, closedAt: march.closedAt }
+			});
 
 			// Reopened, March is live again: fixed, nothing to say.
 			await reopenPeriod(db, westBoss, { closureId: march.id, reason: 'Outcome corrected' });
@@ -294,6 +299,7 @@ for (const engine of testEngines()) {
 			await setOutcome(notFixed, 'not_fixed');
 			const reopened = await alertsOfWest();
 			expect(reopened.technicians[0].alerts).toEqual(before.technicians[0].alerts);
+			expect(reopened.closed).toBeNull();
 		});
 
 		it('refuses technicians and anonymous callers, and bad periods', async () => {

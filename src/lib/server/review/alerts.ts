@@ -91,6 +91,9 @@ export async function reviewAlerts(db: Queryable, input: StationPeriod): Promise
 		rule: { sharpRateDrop: SHARP_RATE_DROP, sharpRiseRatio: SHARP_RISE_RATIO },
 		technicians,
 		checkedCount,
-		insufficient
+		insufficient,
+		closed: closure
+			? { closedBy: closure.closedBy, closedAt: closure.closedAt.toISOString() }
+			: null
 	};
 }

@@ -49,7 +49,9 @@ export const alertsReportSchema = z.object({
 	/** How many technicians had enough jobs to be checked (with or without alerts). */
 	checkedCount: count,
 	/** Technicians with completed jobs in the period, but fewer than minJobs: never alerted. */
-	insufficient: z.array(technicianRefSchema.extend({ jobsCompleted: count }))
+	insufficient: z.array(technicianRefSchema.extend({ jobsCompleted: count })),
+	/** A closed month: who closed it and when (ISO 8601); its alerts are those of its stored numbers. */
+	closed: z.object({ closedBy: z.string(), closedAt: z.string() }).nullable()
 });
 export type AlertsReport = z.infer<typeof alertsReportSchema>;
 
