@@ -94,8 +94,10 @@ test.describe('headers', () => {
 		const answer = await raw('/login');
 		expect(answer.status).toBe(200);
 		const csp = String(answer.headers['content-security-policy']);
-		expect(csp).toMatch(/script-src 'self' 'nonce-[^']+'/);
+		// 'wasm-unsafe-eval' lets the barcode reader's WebAssembly compile; it allows no JS eval.
+		expect(csp).toMatch(/script-src 'self' 'wasm-unsafe-eval' 'nonce-[^']+'/);
 		expect(csp).not.toMatch(/script-src[^;]*unsafe-inline/);
+		expect(csp).not.toMatch(/script-src[^;]*'unsafe-eval'/);
 		expect(csp).toContain("frame-ancestors 'none'");
 		expect(csp).toContain("object-src 'none'");
 		expect(answer.headers['x-frame-options']).toBe('DENY');
