@@ -4,15 +4,18 @@
  * position was (or was not) taken. Constants only: the phone, the server and the schema read them.
  */
 
-/** What a file on a job shows: photos by moment, and the customer's signature. */
-export const JOB_FILE_KINDS = ['before', 'after', 'part', 'other', 'signature'] as const;
+/**
+ * What a photo on a job shows, by moment. The customer's signature is not a file: it is vector
+ * strokes carried by the completion (lib/shared/signature.ts).
+ */
+export const JOB_FILE_KINDS = ['before', 'after', 'part', 'other'] as const;
 export type JobFileKind = (typeof JOB_FILE_KINDS)[number];
 
 /** The only types stored; the server sniffs the bytes and refuses anything else. */
 export const JOB_FILE_TYPES = ['image/jpeg', 'image/png', 'image/webp'] as const;
 export type JobFileType = (typeof JOB_FILE_TYPES)[number];
 
-/** A compressed photo is about 200 KB; 5 MiB leaves room for a large signature or a raw pick. */
+/** A compressed photo is about 200 KB; 5 MiB leaves room for a raw pick from the gallery. */
 export const JOB_FILE_MAX_BYTES = 5 * 1024 * 1024;
 /** A thumbnail is sent whole with the file's description. */
 export const JOB_FILE_THUMBNAIL_MAX_BYTES = 64 * 1024;

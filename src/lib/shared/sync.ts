@@ -22,6 +22,7 @@ import {
 } from './schemas';
 import type { JobOrigin, JobUrgency } from './desk-domain';
 import { stepPositionSchema } from './step-position';
+import { signatureSchema } from './signature';
 
 const reason = required(500, 'a reason is required');
 const jobRef = { jobId: z.uuid() };
@@ -64,7 +65,12 @@ export const mutationArgs = {
 		at: timeSchema,
 		outcome: jobOutcomeSchema,
 		notes: z.optional(trimmed(2000)),
-		position: z.optional(stepPositionSchema)
+		position: z.optional(stepPositionSchema),
+		/**
+		 * The customer's signature (lib/shared/signature.ts), kept with the completion; required
+		 * while the station's completion requires a signature (refusal signature_required).
+		 */
+		signature: z.optional(signatureSchema)
 	}),
 	/** Correcting recorded times afterwards always carries a reason (kept in the history). */
 	'job.setTimes': z
@@ -145,6 +151,7 @@ export const pushInputSchema = z.strictObject({
  * - step_in_future, step_before_report, step_out_of_order, step_missing {jobNo, field}: a
  *   change of times that breaks their order (shared/step-times.ts);
  * - part_inactive {sku};
+ * - signature_required {jobNo}: the station's completion requires the customer's signature;
  * - database_refused: a value the database would not store; server_error: the server could
  *   not apply it at all (its log says why).
  * A key this version does not know is shown as a generic refusal (older phones ignore `reason`

@@ -57,6 +57,7 @@ import {
 	JOB_FILE_TYPES,
 	POSITION_STATES
 } from '../../shared/evidence-domain';
+import { SIGNATURE_MAX_STROKES, SIGNER_NAME_MAX } from '../../shared/signature';
 
 export const userRole = pgEnum('user_role', USER_ROLES);
 export const jobStatus = pgEnum('job_status', JOB_STATUSES);
@@ -100,6 +101,8 @@ export const stations = pgTable(
 		minJobsForRanking: integer('min_jobs_for_ranking').notNull().default(5),
 		/** Phones store where arrival and completion happened (issue 14; off until a supervisor turns it on). */
 		recordPositions: boolean('record_positions').notNull().default(false),
+		/** A technician's completion must carry the customer's signature (issue 14; off by default). */
+		completionRequiresSignature: boolean('completion_requires_signature').notNull().default(false),
 		/** Thresholds and weights per KPI; shape and defaults in shared/kpi-settings.ts. */
 		kpiSettings: jsonb('kpi_settings').$type<KpiSettings>().notNull().default(DEFAULT_KPI_SETTINGS),
 		createdAt: createdAt(),
@@ -1212,7 +1215,7 @@ export const jobFiles = pgTable(
 			foreignColumns: [jobs.stationId, jobs.id]
 		}).onDelete('cascade'),
 		index('job_files_job_idx').on(t.stationId, t.jobId),
-		check('job_files_kind', sql`${t.kind} IN ('before', 'after', 'part', 'other', 'signature')`),
+		check('job_files_kind', sql`${t.kind} IN ('before', 'after', 'part', 'other')`),
 		check(
 			'job_files_content_type',
 			sql`${t.contentType} IN ('image/jpeg', 'image/png', 'image/webp')`
@@ -1230,6 +1233,44 @@ export const jobFiles = pgTable(
 		check(
 			'job_files_dimensions',
 			sql`(${t.width} IS NULL OR ${t.width} > 0) AND (${t.height} IS NULL OR ${t.height} > 0)`
+		)
+	]
+);
+
+/**
+ * The customer's signature on a completed job (issue 14, lib/shared/signature.ts): vector strokes
+ * in the signature box, the name typed beside them and the phone's clock when signed. Written in
+ * the transaction that records the completion (job.complete carries it), once: a completion is
+ * never recorded twice. Read by the job pages and the service receipt only, never synced or scored.
+ */
+export const jobSignatures = pgTable(
+	'job_signatures',
+	{
+		stationId: uuid('station_id').notNull(),
+		jobId: uuid('job_id').notNull(),
+		signerName: text('signer_name').notNull(),
+		signedAt: tstz('signed_at').notNull(),
+		/** [[x0, y0, x1, y1, …], …] in the 1000 × 400 box; shape checked by signatureStrokesSchema. */
+		strokes: jsonb('strokes').$type<number[][]>().notNull(),
+		/** Who recorded the completion that carried it (the technician, or a supervisor). */
+		recordedBy: uuid('recorded_by').notNull(),
+		/** The server's clock when it arrived. */
+		receivedAt: tstz('received_at').notNull().defaultNow()
+	},
+	(t) => [
+		primaryKey({ columns: [t.stationId, t.jobId] }),
+		foreignKey({
+			name: 'job_signatures_job_fk',
+			columns: [t.stationId, t.jobId],
+			foreignColumns: [jobs.stationId, jobs.id]
+		}).onDelete('cascade'),
+		check(
+			'job_signatures_signer_name',
+			sql`char_length(${t.signerName}) BETWEEN 1 AND ${sql.raw(String(SIGNER_NAME_MAX))}`
+		),
+		check(
+			'job_signatures_strokes',
+			sql`jsonb_typeof(${t.strokes}) = 'array' AND jsonb_array_length(${t.strokes}) BETWEEN 1 AND ${sql.raw(String(SIGNATURE_MAX_STROKES))}`
 		)
 	]
 );
@@ -1277,6 +1318,7 @@ export const jobFilePieces = pgTable(
 
 export type JobStepEntry = typeof jobStepEntries.$inferSelect;
 export type JobFile = typeof jobFiles.$inferSelect;
+export type JobSignature = typeof jobSignatures.$inferSelect;
 export type JobAppeal = typeof jobAppeals.$inferSelect;
 export type KpiSettingsVersion = typeof kpiSettingsVersions.$inferSelect;
 export type PeriodClosure = typeof periodClosures.$inferSelect;

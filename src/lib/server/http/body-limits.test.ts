@@ -36,7 +36,7 @@ describe('bodyLimitFor', () => {
 		const largest = {
 			id: crypto.randomUUID(),
 			jobId: crypto.randomUUID(),
-			kind: 'signature',
+			kind: 'other',
 			contentType: 'image/webp',
 			byteSize: 5 * 1024 * 1024,
 			sha256: 'f'.repeat(64),

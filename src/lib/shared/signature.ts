@@ -1,0 +1,88 @@
+/**
+ * The customer's signature at completion (issue 14): drawn with a finger, kept as vector strokes
+ * with the name the customer typed beside it and the phone's clock when they signed. It travels
+ * inside `job.complete` (lib/shared/sync.ts), so a completion and its signature arrive together,
+ * exactly once; the server keeps it in job_signatures, which nothing that syncs or scores reads.
+ * The phone's pad, the service receipt (phone, desk page, PDF) and the export's files folder all
+ * draw it from these strokes with signaturePath.
+ */
+import { z } from 'zod/mini';
+import { required, timeSchema } from './schemas';
+
+/**
+ * The drawing's coordinate box: the pad scales the finger's path into it, so every screen's
+ * signature has one shape (a 5:2 strip, as on paper receipts) and integers suffice.
+ */
+export const SIGNATURE_WIDTH = 1000;
+export const SIGNATURE_HEIGHT = 400;
+/** Limits a real signature stays well inside; a hostile phone cannot send megabytes of ink. */
+export const SIGNATURE_MAX_STROKES = 60;
+export const SIGNATURE_MAX_POINTS = 2400;
+export const SIGNER_NAME_MAX = 40;
+
+/**
+ * One stroke is the finger's path from touch to lift: x0, y0, x1, y1, … (at least one point).
+ * A single point is a dot.
+ */
+const strokeSchema = z
+	.array(
+		z
+			.number()
+			.check(
+				z.int('a signature point is a whole number'),
+				z.gte(0, 'a signature point lies inside the signature box'),
+				z.lte(SIGNATURE_WIDTH, 'a signature point lies inside the signature box')
+			)
+	)
+	.check(
+		z.refine(
+			(stroke) => stroke.length >= 2 && stroke.length % 2 === 0,
+			'a signature stroke is pairs of x and y'
+		),
+		z.refine(
+			(stroke) => stroke.every((value, i) => i % 2 === 0 || value <= SIGNATURE_HEIGHT),
+			'a signature point lies inside the signature box'
+		)
+	);
+
+export const signatureStrokesSchema = z.array(strokeSchema).check(
+	z.minLength(1, 'the signature is empty'),
+	z.maxLength(SIGNATURE_MAX_STROKES, `a signature has at most ${SIGNATURE_MAX_STROKES} strokes`),
+	z.refine(
+		(strokes) =>
+			strokes.reduce((points, stroke) => points + stroke.length / 2, 0) <= SIGNATURE_MAX_POINTS,
+		`a signature has at most ${SIGNATURE_MAX_POINTS} points`
+	)
+);
+export type SignatureStrokes = z.infer<typeof signatureStrokesSchema>;
+
+/** What `job.complete` carries when the customer signed. */
+export const signatureSchema = z.strictObject({
+	/** The name the customer typed beside the drawing. */
+	signerName: required(SIGNER_NAME_MAX, 'the signer’s name is required'),
+	/** The phone's clock when the customer signed. */
+	signedAt: timeSchema,
+	strokes: signatureStrokesSchema
+});
+export type Signature = z.infer<typeof signatureSchema>;
+
+/** A job's signature as the receipt and the job pages show it. */
+export interface SignatureView {
+	signerName: string;
+	signedAt: Date;
+	strokes: SignatureStrokes;
+}
+
+/**
+ * The strokes as one SVG path in the signature box (viewBox `0 0 SIGNATURE_WIDTH
+ * SIGNATURE_HEIGHT`), drawn with round caps and joins so a single point shows as a dot.
+ */
+export function signaturePath(strokes: SignatureStrokes): string {
+	return strokes
+		.map((stroke) => {
+			const points: string[] = [];
+			for (let i = 0; i < stroke.length; i += 2) points.push(`${stroke[i]} ${stroke[i + 1]}`);
+			return points.length === 1 ? `M${points[0]}l0 0` : `M${points.join('L')}`;
+		})
+		.join('');
+}
