@@ -40,7 +40,7 @@ const strokeSchema = z
 	);
 
 export const signatureStrokesSchema = z.array(strokeSchema).check(
-	z.minLength(1, 'the signature is empty'),
+	z.minLength(1),
 	z.maxLength(SIGNATURE_MAX_STROKES),
 	z.refine(
 		(strokes) =>
@@ -53,7 +53,7 @@ export type SignatureStrokes = z.infer<typeof signatureStrokesSchema>;
 /** What `job.complete` carries when the customer signed. */
 export const signatureSchema = z.strictObject({
 	/** The name the customer typed beside the drawing. */
-	signerName: required(SIGNER_NAME_MAX, 'the signer’s name is required'),
+	signerName: required(SIGNER_NAME_MAX),
 	/** The phone's clock when the customer signed. */
 	signedAt: timeSchema,
 	strokes: signatureStrokesSchema
