@@ -15,7 +15,14 @@ export const technicianIdentitySchema = z.object({
 	stationName: z.string(),
 	timeZone: z.string(),
 	/** The station records where arrival and completion happened (absent: remembered before it existed). */
-	recordPositions: z.optional(z.boolean())
+	recordPositions: z.optional(z.boolean()),
+	/**
+	 * The station's rework window in days, for the likely-rework warning (absent: as above).
+	 * Only the technician's screens read it, from this identity: the session's answer is
+	 * remembered whole (client/session.ts), so the pages' data (routes/+layout.ts) need not
+	 * carry it too, which would cost the phone's first load.
+	 */
+	reworkWindowDays: z.optional(z.number())
 });
 export type TechnicianIdentity = z.infer<typeof technicianIdentitySchema>;
 

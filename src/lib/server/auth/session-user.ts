@@ -12,6 +12,11 @@ export interface SessionUser {
 	 * session so the phone learns it with who is signed in and keeps it for offline starts.
 	 */
 	recordPositions: boolean;
+	/**
+	 * Days after a job within which a repair of the same device counts as its rework (kpi.md):
+	 * the phone warns of a likely rework with it (client/tech/likely-rework.ts), offline too.
+	 */
+	reworkWindowDays: number;
 	login: string;
 	name: string;
 	role: UserRole;

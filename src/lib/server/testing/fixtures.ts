@@ -13,6 +13,7 @@ import {
 	type NewJob
 } from '../db/schema';
 import { insertFirstSettingsVersion } from '../stations/settings/versions';
+import { DEFAULT_REWORK_WINDOW_DAYS } from '../stations/settings/ranking';
 import type { SessionUser } from '../auth/session-user';
 import type { UserRole } from '../../shared/domain';
 
@@ -46,7 +47,14 @@ export async function setStationSettings(
 
 export async function createUser(
 	db: Database,
-	station: { id: string; code: string; name: string; timeZone: string; recordPositions?: boolean },
+	station: {
+		id: string;
+		code: string;
+		name: string;
+		timeZone: string;
+		recordPositions?: boolean;
+		reworkWindowDays?: number;
+	},
 	login: string,
 	role: UserRole = 'technician',
 	passwordHash: string | null = null
@@ -62,6 +70,7 @@ export async function createUser(
 		stationName: station.name,
 		timeZone: station.timeZone,
 		recordPositions: station.recordPositions ?? false,
+		reworkWindowDays: station.reworkWindowDays ?? DEFAULT_REWORK_WINDOW_DAYS,
 		login: user.login,
 		name: user.name,
 		role: user.role
