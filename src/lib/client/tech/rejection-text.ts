@@ -32,7 +32,9 @@ const FIELD_LABELS: Record<string, Message> = {
 	madeAt: m.ss_field_time,
 	arrivedAt: m.ss_field_time,
 	startedAt: m.ss_field_time,
-	completedAt: m.ss_field_time
+	completedAt: m.ss_field_time,
+	signedAt: m.ss_field_time,
+	signerName: m.sig_signer_name
 };
 
 /** What is wrong with a field, in the words the forms use for the same problem. */
@@ -67,6 +69,7 @@ const REASONS: Record<string, Message> = {
 	follow_up_in_future: m.sv_reason_follow_up_in_future,
 	follow_up_before_completion: m.sv_reason_follow_up_before_completion,
 	follow_up_job_verified: m.sv_reason_follow_up_job_verified,
+	signature_required: m.sig_reason_signature_required,
 	// Recorded by the phone itself: the server refused the change's size (sync/push.ts).
 	too_large: m.ss2_change_too_large
 };
