@@ -127,6 +127,16 @@ test('a job completed offline with the customer’s signature shows it on the re
 	// Online again: everything arrives.
 	await context.setOffline(false);
 	await expectAllSynced(page, 30_000);
-	// SERVER CHECK: fitted to the lead's read of job_signatures after the merge.
-	void superjson;
+
+	// The same outbox sent again, as a phone does when an answer was lost: nothing applies twice.
+	const replay = await context.request.post('/api/trpc/sync.push', {
+		data: superjson.serialize(sent)
+	});
+	expect(replay.ok()).toBe(true);
+	const replayed = (await replay.json()) as {
+		result: { data: { json: { results: Array<{ id: number; status: string }> } } };
+	};
+	expect(replayed.result.data.json.results.map((result) => result.status)).toEqual(
+		sent.mutations.map(() => 'duplicate')
+	);
 });
