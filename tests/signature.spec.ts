@@ -127,6 +127,9 @@ test('a job completed offline with the customer’s signature shows it on the re
 	// Online again: everything arrives.
 	await context.setOffline(false);
 	await expectAllSynced(page, 30_000);
+	// The pull that confirmed the completion leaves the phone's copy of the signature in place.
+	await expect(signature).toBeVisible();
+	await expect(receipt).toContainText(/赵先生，签于 /);
 
 	// The same outbox sent again, as a phone does when an answer was lost: nothing applies twice.
 	const replay = await context.request.post('/api/trpc/sync.push', {
