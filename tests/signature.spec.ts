@@ -5,16 +5,30 @@
  * completion arrives with its signature exactly once, also when the phone sends the same outbox
  * twice. A station that requires a signature: the phone does not let a job complete without one.
  */
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Browser, type Page } from '@playwright/test';
 import superjson from 'superjson';
 import {
 	addPart,
 	createJob,
 	expectAllSynced,
 	expectPending,
+	serverJob,
 	signInTechnician,
+	supervisorSession,
 	syncBar
 } from './tech-helpers';
+
+/** Sets the station's "completion requires the customer's signature" as a supervisor would. */
+async function requireSignature(browser: Browser, baseURL: string, on: boolean) {
+	const { context } = await supervisorSession(browser, baseURL);
+	const page = await context.newPage();
+	await page.goto('/supervisor/settings');
+	const section = page.getByRole('region', { name: '客户签名' });
+	await section.getByRole('checkbox', { name: '完工须客户签名' }).setChecked(on);
+	await section.getByRole('button', { name: '保存' }).click();
+	await expect(section.getByRole('status')).toHaveText(/已保存|没有变化/);
+	await context.close();
+}
 
 /** Taps arrived and start, then opens the completion form with an outcome chosen. */
 async function openCompletion(page: Page) {
@@ -75,7 +89,9 @@ async function readOutbox(page: Page) {
 
 test('a job completed offline with the customer’s signature shows it on the receipt and syncs it once', async ({
 	page,
-	context
+	context,
+	browser,
+	baseURL
 }) => {
 	await signInTechnician(page, 'wangqiang');
 	await context.setOffline(true);
@@ -142,4 +158,52 @@ test('a job completed offline with the customer’s signature shows it on the re
 	expect(replayed.result.data.json.results.map((result) => result.status)).toEqual(
 		sent.mutations.map(() => 'duplicate')
 	);
+	const supervisor = await supervisorSession(browser, baseURL!);
+	expect((await serverJob(supervisor.request, job.id))?.job).toMatchObject({
+		status: 'completed',
+		notes: '紧固风扇'
+	});
+	await supervisor.context.close();
+});
+
+test.describe('a station whose completion requires the customer’s signature', () => {
+	test.beforeAll(async ({ browser, baseURL }) => {
+		await requireSignature(browser, baseURL!, true);
+	});
+
+	// Later specs complete jobs without a signature: the demo station is left as it was.
+	test.afterAll(async ({ browser, baseURL }) => {
+		await requireSignature(browser, baseURL!, false);
+	});
+
+	test('the phone completes a job only with a drawing and a name, and the server takes it', async ({
+		page,
+		browser,
+		baseURL
+	}) => {
+		await signInTechnician(page, 'liuyang');
+		const job = await createJob(page, { customer: '必须签名的孙女士' });
+		await openCompletion(page);
+		// The pad is open at once, with no way around it, and says why confirming waits.
+		await expect(page.getByText('本站要求客户签名并填写姓名后才能完成工单。')).toBeVisible();
+		await expect(page.getByRole('button', { name: '不签名' })).toHaveCount(0);
+		const confirm = page.getByRole('button', { name: '确认完成' });
+		await expect(confirm).toBeDisabled();
+		await page.getByLabel('签名人姓名').fill('孙女士');
+		await expect(confirm).toBeDisabled();
+		await page.getByLabel('签名人姓名').fill('');
+		await sign(page);
+		await expect(confirm).toBeDisabled();
+		await page.getByLabel('签名人姓名').fill('孙女士');
+		await expect(confirm).toBeEnabled();
+		await confirm.click();
+		await expect(page.getByRole('button', { name: '完成工单' })).toHaveCount(0);
+		await expectAllSynced(page);
+		await expect(syncBar(page).getByRole('link', { name: /被服务器拒绝/ })).toHaveCount(0);
+
+		// The server completes a technician's job at this station only with its signature kept.
+		const supervisor = await supervisorSession(browser, baseURL!);
+		expect((await serverJob(supervisor.request, job.id))?.job.status).toBe('completed');
+		await supervisor.context.close();
+	});
 });

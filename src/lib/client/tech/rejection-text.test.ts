@@ -47,7 +47,7 @@ describe('rejectionText', () => {
 		);
 		const unsigned = change({ key: 'signature_required', params: { jobNo: 'A1B2-0042' } });
 		expect(rejectionText(unsigned, { locale: 'zh-CN' })).toBe(
-			'工单 A1B2-0042：本站要求客户签名后才能完成，请重新完成并请客户签名。'
+			'工单 A1B2-0042 需要客户签名才能完工：本站要求完工时由客户签名。'
 		);
 		const inactive = change({ key: 'part_inactive', params: { sku: 'P-9' } });
 		expect(rejectionText(inactive, { locale: 'en' })).toBe('Part P-9 is no longer in use.');

@@ -70,7 +70,6 @@ const REASONS: Record<string, Message> = {
 	follow_up_in_future: m.sv_reason_follow_up_in_future,
 	follow_up_before_completion: m.sv_reason_follow_up_before_completion,
 	follow_up_job_verified: m.sv_reason_follow_up_job_verified,
-	signature_required: m.sig_reason_signature_required,
 	// Recorded by the phone itself: the server refused the change's size (sync/push.ts).
 	too_large: m.ss2_change_too_large
 };
