@@ -195,8 +195,15 @@ export const pushOutputSchema = z.object({
 
 export const pullInputSchema = z.strictObject({
 	clientId: z.uuid(),
-	/** Opaque (an xid8: at most 20 digits); null on the first pull and after a reset. */
-	cursor: z.nullable(z.string().check(z.regex(/^\d{1,20}$/)))
+	/**
+	 * Opaque to the device; null on the first pull and after a reset. The server writes a
+	 * pg_snapshot (`xmin:xmax:xip,…`, server/sync/cursor.ts); older servers wrote an xid8 alone.
+	 * The in-progress list is as long as the transactions then open: bounded by the server's
+	 * connections, far below this length.
+	 */
+	cursor: z.nullable(
+		z.string().check(z.maxLength(16_000), z.regex(/^\d{1,20}(:\d{1,20}:(\d{1,20}(,\d{1,20})*)?)?$/))
+	)
 });
 
 const timestamp = z.date();
