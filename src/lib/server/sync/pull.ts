@@ -24,7 +24,8 @@ import {
 	type SyncTombstoneTable
 } from '../db/schema';
 import type { SessionUser } from '../auth/session-user';
-import type { pullInputSchema, pullOutputSchema } from '../../shared/sync';
+import type { pullInputSchema } from '../../shared/sync';
+import type { pullOutputSchema } from '../../shared/sync-records';
 import { technicianScope, visibleJobCondition } from '../jobs/access';
 import { readClient } from './clients';
 import { parseCursor, unseenBy, type PullSnapshot } from './cursor';
