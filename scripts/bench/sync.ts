@@ -10,7 +10,8 @@
  *   technician pushes into the demo station, which holds months of history, as a station's
  *   server would; a few rounds are run and the median reported.
  * - first sync: a technician's whole history (500 jobs with part lines and follow-ups) onto a
- *   new phone: bytes on the wire and time until stored on the phone (benchFirstSync).
+ *   new phone: bytes on the wire and time until stored on the phone (benchFirstSync), in the
+ *   phone's columns and, in turn with it, as sync.pull's objects (phones with an older app).
  * - pull: a technician's first (full) pull of 90 days of demo history, and a pull with
  *   nothing new; median and p95.
  *
@@ -50,6 +51,7 @@ import {
 } from '../../src/lib/shared/sync';
 import { decodeSuperjson, encodeSuperjson } from '../../src/lib/client/sync/wire';
 import { BROTLI_PARAMS } from '../http-compression.mjs';
+import { pullOutputSchema } from '../../src/lib/shared/sync-records';
 import { trpcTransport } from '../../src/lib/client/sync/trpc-transport';
 import { applyPull } from '../../src/lib/client/sync/apply-pull';
 import { fakeBrowser, openDeviceStore } from '../../src/lib/client/testing/browser';
@@ -277,30 +279,53 @@ async function benchFirstSync(handle: DatabaseHandle) {
 			headers: answer.headers
 		});
 	};
+	const transport = trpcTransport('http://bench.local/api/trpc');
+	/** What phones with an older app do: sync.pull's objects, each time annotated by superjson. */
+	const asObjects = async (input: { clientId: string; cursor: null }) => {
+		const answer = await fetch('http://bench.local/api/trpc/sync.pull', {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify(encodeSuperjson(input))
+		});
+		const envelope = (await answer.json()) as { result: { data: unknown } };
+		return pullOutputSchema.parse(decodeSuperjson(envelope.result.data));
+	};
+	const ways = { columns: transport.pull, objects: asObjects };
+	const results = {
+		columns: { times: [] as number[], wire },
+		objects: { times: [] as number[], wire }
+	};
+	let rows = { jobs: 0, jobParts: 0, followUps: 0 };
 	const realFetch = globalThis.fetch;
 	globalThis.fetch = browserFetch as typeof fetch;
-	const transport = trpcTransport('http://bench.local/api/trpc');
-	const times: number[] = [];
-	let rows = { jobs: 0, jobParts: 0, followUps: 0 };
 	try {
-		// The first run warms up and is not counted.
+		// Both ways in turn, so that the machine's load weighs on both alike; the first round
+		// warms up and is not counted.
 		for (let run = 0; run < FIRST_SYNCS + 1; run++) {
-			const store = await openDeviceStore(technician.id, fakeBrowser());
-			const started = performance.now();
-			const answer = await transport.pull({ clientId: randomUUID(), cursor: null });
-			if ((await applyPull(store, answer, null)) !== 'applied') throw new Error('Pull not applied');
-			if (run > 0) times.push(performance.now() - started);
-			rows = {
-				jobs: await store.jobs.count(),
-				jobParts: await store.jobParts.count(),
-				followUps: await store.followUps.count()
-			};
-			store.close();
+			for (const way of ['columns', 'objects'] as const) {
+				const store = await openDeviceStore(technician.id, fakeBrowser());
+				const started = performance.now();
+				const answer = await ways[way]({ clientId: randomUUID(), cursor: null });
+				if ((await applyPull(store, answer, null)) !== 'applied') throw new Error('Not applied');
+				if (run > 0) results[way].times.push(performance.now() - started);
+				results[way].wire = wire;
+				rows = {
+					jobs: await store.jobs.count(),
+					jobParts: await store.jobParts.count(),
+					followUps: await store.followUps.count()
+				};
+				store.close();
+			}
 		}
 	} finally {
 		globalThis.fetch = realFetch;
 	}
-	return { rows, wire, time: stats(times) };
+	return {
+		rows,
+		wire: results.columns.wire,
+		time: stats(results.columns.times),
+		objects: { wire: results.objects.wire, time: stats(results.objects.times) }
+	};
 }
 
 async function benchPull(handle: DatabaseHandle) {
@@ -432,6 +457,11 @@ for (const engine of engines.filter(
 		console.log(
 			`    request to stored on the phone: median ${firstSync.time.median.toFixed(0)} ms, p95 ${firstSync.time.p95.toFixed(0)} ms ` +
 				`(target <= ${TARGETS.firstSyncMs} ms: ${verdict(firstTimeOk)})`
+		);
+		console.log(
+			`    as objects (sync.pull, phones with an older app), in turn with the above: ` +
+				`${kb(firstSync.objects.wire.brotli)} brotli, gzip ${kb(firstSync.objects.wire.gzip)}, JSON ${kb(firstSync.objects.wire.json)}; ` +
+				`median ${firstSync.objects.time.median.toFixed(0)} ms, p95 ${firstSync.objects.time.p95.toFixed(0)} ms`
 		);
 		if (options['first-sync-only']) continue;
 		const pull = await benchPull(handle);
