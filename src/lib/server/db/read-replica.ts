@@ -10,7 +10,7 @@
  */
 import { sql } from 'drizzle-orm';
 import type { Database } from './index';
-import { isDatabaseUnavailable } from './outage';
+import { isRetryableDatabaseError } from './outage';
 import { queryRows } from './rows';
 
 /** The two databases a request may read: `readDb` is the replica's, or the primary's again. */
@@ -21,7 +21,8 @@ export interface ReadDatabases {
 
 /**
  * The replica's answer, or the primary's when the replica cannot give one: it refused a write
- * (SQLSTATE 25006) or cannot be reached. A replica is an optimisation, never a new way to fail.
+ * (SQLSTATE 25006), cannot be reached, or cancelled the read for a conflict with the WAL it
+ * replays (40001). A replica is an optimisation, never a new way to fail.
  */
 export async function onReadReplica<T>(
 	{ db, readDb }: ReadDatabases,
@@ -31,8 +32,8 @@ export async function onReadReplica<T>(
 	try {
 		return await read(readDb);
 	} catch (error) {
-		// Also true of 25006, read_only_sql_transaction (outage.ts).
-		if (!isDatabaseUnavailable(error)) throw error;
+		// Also true of 25006, read_only_sql_transaction, and of 40001 (outage.ts).
+		if (!isRetryableDatabaseError(error)) throw error;
 		return read(db);
 	}
 }
