@@ -86,6 +86,18 @@ if ! replica_ready; then
 fi
 for _ in $(seq 1 30); do replica_ready && break; sleep 1; done
 replica_ready || fail "the replica did not start; see $INFRA_DIR/replica.log"
+streaming() {
+	[ "$(psql -h 127.0.0.1 -p "$REPLICA_PORT" -U postgres -d postgres -tAc \
+		"select count(*) from pg_stat_wal_receiver where status = 'streaming'")" = 1 ]
+}
+wait_streaming() { for _ in $(seq 1 15); do streaming && return 0; sleep 1; done; return 1; }
+# Up but not streaming: a copy that stopped long ago and whose WAL the primary recycled.
+if ! wait_streaming; then
+	echo "The replica does not stream from the primary; making it again."
+	as_postgres "$PG_BIN/pg_ctl" -D "$REPLICA_DIR" -m fast stop >/dev/null
+	make_replica
+	wait_streaming || fail "the replica does not stream from the primary; see $INFRA_DIR/replica.log"
+fi
 [ "$(psql -h 127.0.0.1 -p "$REPLICA_PORT" -U postgres -d postgres -tAc 'select pg_is_in_recovery()')" = t ] ||
 	fail "127.0.0.1:$REPLICA_PORT answers but is not a standby"
 
