@@ -156,6 +156,11 @@ test.describe('two instances on one database, one through PgBouncer and a read r
 		await expect(
 			page.getByRole('status').filter({ hasText: "Read from the database's replica" })
 		).toBeVisible();
+		// The monthly report too (its PDF and workbook come from the same read).
+		await page.goto(`${pooled.url}/supervisor/report`);
+		await expect(
+			page.getByRole('status').filter({ hasText: "Read from the database's replica" })
+		).toBeVisible();
 		// The instance without a replica says nothing of one.
 		await page.goto(`${direct.url}/supervisor`);
 		await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
