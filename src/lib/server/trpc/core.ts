@@ -13,6 +13,8 @@ import { roleAlternatives, roleName } from '../../shared/role-names';
 
 export interface Context {
 	db: Database;
+	/** The read replica (READ_DATABASE_URL) for the read-only procedures; see db/read-replica.ts. */
+	readDb?: Database;
 	/** Null when the request carries no valid session. */
 	user: SessionUser | null;
 }
