@@ -7,7 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { TRPCError } from '@trpc/server';
-import { and, eq } from 'drizzle-orm';
+import { and, eq, gte, lt } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database, DatabaseHandle } from '../db';
 import { accountAudit, jobs, stations } from '../db/schema';
@@ -23,7 +23,8 @@ import { appRouter } from '../trpc/router';
 import { DEFAULT_KPI_SETTINGS } from '../../shared/kpi-settings';
 import { REGION_BEST_AND_WORST } from './region';
 import { computeScorecard } from './scorecard';
-import { computeStationKpis } from './station-kpis';
+import { closeMonth } from './closing';
+import { computeStationKpis, visibleStationKpis } from './station-kpis';
 
 const createCaller = createCallerFactory(appRouter);
 const QUARTER = { from: '2026-01-01', to: '2026-04-01' };
@@ -262,6 +263,42 @@ for (const engine of testEngines()) {
 					reason: 'new region'
 				}
 			]);
+		});
+
+		// Last: it changes North's March after closing it.
+		it("shows a station's closed month as it was closed, as the station's own pages do", async () => {
+			const march = { from: '2026-03-01', to: '2026-04-01' };
+			await closeMonth(db, supervisor, { month: '2026-03' });
+			const closed = await visibleStationKpis(db, supervisor, march);
+			const [completed] = await db
+				.select({ id: jobs.id })
+				.from(jobs)
+				.where(
+					and(
+						eq(jobs.stationId, north),
+						eq(jobs.status, 'completed'),
+						gte(jobs.completedAt, new Date('2026-03-10T00:00:00Z')),
+						lt(jobs.completedAt, new Date('2026-03-20T00:00:00Z'))
+					)
+				)
+				.limit(1);
+			// Its completion moves to April: March's live numbers lose a job, its closed ones keep it.
+			await db
+				.update(jobs)
+				.set({ completedAt: new Date('2026-04-15T04:00:00Z') })
+				.where(eq(jobs.id, completed.id));
+			const live = await computeStationKpis(db, { stationId: north, ...march });
+			expect(live!.jobs_completed).toBe(closed!.jobs_completed - 1);
+
+			const comparison = await api(manager).region.comparison(march);
+			const [northEntry, southEntry] = comparison.stations;
+			expect(northEntry).toMatchObject({ closed: true, kpis: closed });
+			expect(southEntry.closed).toBe(false);
+			const april = await api(manager).region.comparison({ from: '2026-04-01', to: '2026-05-01' });
+			expect(april.stations[0].trend[april.trendMonths.indexOf('2026-03')]).toBe(closed!.score);
+			const opened = await api(manager).region.stationScorecard({ stationId: north, ...march });
+			expect(opened.stationRow).toEqual(closed);
+			expect(opened.rows).toEqual(await api(supervisor).kpi.scorecard(march));
 		});
 	});
 }

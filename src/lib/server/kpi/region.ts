@@ -30,7 +30,12 @@ import type {
 } from '../../shared/region';
 import { addDays, monthsEnding } from '../../shared/time/periods';
 import { refusal } from '../refusal';
-import { closuresOfStationsWithin, scorecardOfPeriod, type ClosureInForce } from './closed-periods';
+import {
+	closureOf,
+	closuresOfStationsWithin,
+	scorecardOfPeriod,
+	type ClosureInForce
+} from './closed-periods';
 import { refreshJobFacts } from './job-facts';
 import { stationsKpiQuery, stationsScorecardQuery, WHOLE_PERIOD } from './scorecard';
 import { computeStationKpis } from './station-kpis';
@@ -78,8 +83,6 @@ async function refreshStaleStations(db: Queryable, stationIds: readonly string[]
 	for (const { station_id } of stale) await refreshJobFacts(db, station_id);
 }
 
-const regionPeriodSchema = kpiPeriodSchema;
-
 type StationKpiQueryRow = StationKpiRow & { station_id: string; bucket: string };
 type TechnicianQueryRow = ScorecardRow & { station_id: string };
 
@@ -93,7 +96,7 @@ export async function regionComparison(
 	user: SessionUser,
 	input: KpiPeriod
 ): Promise<RegionComparison> {
-	const period = regionPeriodSchema.parse(input);
+	const period = kpiPeriodSchema.parse(input);
 	const region = await regionStationsOf(db, user);
 	const trendMonths = monthsEnding(addDays(period.to, -1), REGION_TREND_MONTHS).map((first) =>
 		first.slice(0, 7)
@@ -219,7 +222,7 @@ export async function regionStationScorecard(
 	user: SessionUser,
 	input: { stationId: string } & KpiPeriod
 ): Promise<{ station: RegionStation; stationRow: StationKpiRow | null; rows: ScorecardRow[] }> {
-	const period = regionPeriodSchema.parse({ from: input.from, to: input.to });
+	const period = kpiPeriodSchema.parse({ from: input.from, to: input.to });
 	const parsedId = stationIdSchema.safeParse(input.stationId);
 	const station = parsedId.success
 		? (await regionStationsOf(db, user)).find((s) => s.id === parsedId.data)
@@ -232,9 +235,7 @@ export async function regionStationScorecard(
 		);
 	}
 	const { rows } = await scorecardOfPeriod(db, station.id, period);
-	const closure = (await closuresOfStationsWithin(db, [station.id], period)).find(
-		(c) => c.from === period.from && c.to === period.to
-	);
+	const closure = await closureOf(db, station.id, period);
 	const stationRow = closure
 		? closure.scorecard.stationRow
 		: await computeStationKpis(db, { stationId: station.id, ...period });
