@@ -8,10 +8,11 @@
  * sync:   push throughput batched vs one mutation per request; pull of 90 days
  * client: local save of a job in Chromium (IndexedDB); gzipped JS of the technician pages
  * kpi:    station-quarter scorecard at 100k and 1M jobs vs a naive rows-into-JS version
+ * region: a region's quarter comparison, 100 stations × 100,000 jobs, vs station after station
  */
 import { spawnSync } from 'node:child_process';
 
-const BENCHMARKS = ['sync', 'client', 'kpi'] as const;
+const BENCHMARKS = ['sync', 'client', 'kpi', 'region'] as const;
 const wanted = process.argv.slice(2).filter((arg) => !arg.startsWith('-'));
 const unknown = wanted.filter((name) => !BENCHMARKS.includes(name as never));
 if (unknown.length) {
