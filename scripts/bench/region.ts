@@ -142,6 +142,8 @@ async function regionManager(handle: DatabaseHandle): Promise<SessionUser> {
 		stationName: 'region HQ',
 		timeZone: 'Asia/Shanghai',
 		recordPositions: false,
+		completionRequiresSignature: false,
+		reworkWindowDays: 30,
 		login: 'region',
 		name: 'Region',
 		role: 'region_manager'

@@ -260,6 +260,8 @@ async function benchFirstSync(handle: DatabaseHandle) {
 		stationName: 'DEMO',
 		timeZone: 'Asia/Shanghai',
 		recordPositions: false,
+		completionRequiresSignature: false,
+		reworkWindowDays: DEFAULT_REWORK_WINDOW_DAYS,
 		login: busiest.login,
 		name: busiest.login,
 		role: 'technician'
