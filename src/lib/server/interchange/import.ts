@@ -35,11 +35,13 @@
  *   as part of a value, and an export writes them). A cell of only spaces is empty.
  */
 import { FOLLOW_UP_SOURCES } from '../../shared/honesty-domain';
-import { eq, sql, type SQL } from 'drizzle-orm';
+import { eq, getTableColumns, getTableName, sql, type SQL } from 'drizzle-orm';
+import type { PgTable } from 'drizzle-orm/pg-core';
 import type { z } from 'zod';
 import { z as zm } from 'zod/mini';
 import type { Database, Transaction } from '../db';
-import { bulkInsert, bulkUpsert, type BulkRow, type UpsertCounts } from '../db/bulk';
+import { upsertStaged, type BulkRow, type UpsertCounts } from '../db/bulk';
+import { stageRows, type StagedTable } from '../db/staging';
 import { postgresError } from '../db/errors';
 import { queryRows } from '../db/rows';
 import { faultCategories, followUps, jobParts, jobs, parts, stations, users } from '../db/schema';
@@ -104,8 +106,12 @@ interface ImportTarget {
 export type ImportFiles = Record<string, FileContent>;
 
 export interface ReplacedCounts {
+	/** Existing rows of the jobs that the files no longer have. */
 	removed: number;
+	/** Rows of the files that the station did not have yet. */
 	written: number;
+	/** Rows of the files equal to an existing one, which is kept as it is. */
+	unchanged: number;
 }
 
 export interface ImportSummary {
@@ -792,7 +798,7 @@ async function writePlan(tx: Transaction, plan: ImportPlan): Promise<ImportSumma
 		});
 		await insertFirstSettingsVersion(tx, station.id);
 	}
-	const technicians = await bulkUpsert(tx, users, plan.users.rows, {
+	const technicians = await mergeKeyed(tx, users, plan.users.rows, {
 		key: ['stationId', 'login'],
 		update: plan.users.update
 	});
@@ -800,24 +806,37 @@ async function writePlan(tx: Transaction, plan: ImportPlan): Promise<ImportSumma
 	for (const { target, action } of plan.accountChanges) {
 		if (action === 'role_change') await invalidateUserSessions(tx, target);
 	}
-	const categories = await bulkUpsert(tx, faultCategories, plan.categories.rows, {
+	const categories = await mergeKeyed(tx, faultCategories, plan.categories.rows, {
 		key: ['stationId', 'code'],
 		update: plan.categories.update
 	});
-	const partCounts = await bulkUpsert(tx, parts, plan.parts.rows, {
+	const partCounts = await mergeKeyed(tx, parts, plan.parts.rows, {
 		key: ['stationId', 'sku'],
 		update: plan.parts.update
 	});
-	const moved = await movedSteps(tx, station.id, plan.jobs.rows);
-	const jobCounts = await bulkUpsert(tx, jobs, plan.jobs.rows, {
-		key: ['stationId', 'jobNo'],
-		update: plan.jobs.update
-	});
-	await recordImportedSteps(tx, station.id, moved);
+	let jobCounts: UpsertCounts = { inserted: 0, updated: 0, unchanged: 0 };
+	if (plan.jobs.rows.length > 0) {
+		const stagedJobs = await stage(tx, jobs, plan.jobs.rows);
+		const moved = await stageMovedSteps(tx, station.id, stagedJobs);
+		jobCounts = await upsertStaged(tx, jobs, stagedJobs, {
+			key: ['stationId', 'jobNo'],
+			update: plan.jobs.update
+		});
+		if (moved) await recordImportedSteps(tx, station.id, moved);
+	}
 	const partLines =
-		plan.partLines && (await replaceChildren(tx, jobParts, station.id, plan.partLines));
+		plan.partLines &&
+		(await mergeChildren(tx, jobParts, station.id, plan.partLines, ['partId', 'qty', 'unitCost']));
 	const followUpCounts =
-		plan.followUps && (await replaceChildren(tx, followUps, station.id, plan.followUps));
+		plan.followUps &&
+		(await mergeChildren(tx, followUps, station.id, plan.followUps, [
+			'visitedAt',
+			'channel',
+			'source',
+			'satisfaction',
+			'issueResolved',
+			'comment'
+		]));
 	// PGlite runs no autovacuum: without fresh statistics the planner keeps treating the
 	// tables as empty and the KPI queries' joins degrade badly.
 	await tx.execute(sql`ANALYZE users, fault_categories, parts, jobs, job_parts, follow_ups`);
@@ -837,104 +856,152 @@ async function writePlan(tx: Transaction, plan: ImportPlan): Promise<ImportSumma
 	};
 }
 
+/** A plan's rows of one table in its staging table `import_<table>` (staging.ts). */
+async function stage<T extends PgTable>(
+	tx: Transaction,
+	table: T,
+	rows: readonly BulkRow<T>[],
+	keys = Object.keys(rows[0] ?? {}) as (keyof BulkRow<T> & string)[]
+): Promise<StagedTable> {
+	return stageRows(tx, `import_${getTableName(table)}`, table, keys, rows);
+}
+
+/**
+ * Inserts new rows and updates changed ones, through a staging table; an unchanged row is
+ * not written at all, so it fires no history, tombstone or KPI trigger.
+ */
+async function mergeKeyed<T extends PgTable>(
+	tx: Transaction,
+	table: T,
+	rows: readonly BulkRow<T>[],
+	options: Parameters<typeof upsertStaged<T>>[3]
+): Promise<UpsertCounts> {
+	if (rows.length === 0) return { inserted: 0, updated: 0, unchanged: 0 };
+	return upsertStaged(tx, table, await stage(tx, table, rows), options);
+}
+
 const IMPORTED_STEPS = [
 	['arrived', 'arrivedAt'],
 	['started', 'startedAt'],
 	['completed', 'completedAt']
 ] as const;
 
-type MovedStep = { jobNo: string; step: string; cleared: boolean };
-
 /**
  * The step times the import is about to set or clear (job_step_entries: how each time was
- * entered), read before the jobs are written: a time the file leaves as the station has it keeps
- * its entry (a tap stays a tap when the same data is imported again).
+ * entered), staged as `import_moved_steps` before the jobs are written: a time the file leaves
+ * as the station has it keeps its entry (a tap stays a tap when the same data is imported
+ * again). Null when the files give no step time.
  */
-async function movedSteps(
+async function stageMovedSteps(
 	tx: Transaction,
 	stationId: string,
-	rows: readonly BulkRow<typeof jobs>[]
-): Promise<MovedStep[]> {
-	const given = rows.filter((row) => IMPORTED_STEPS.some(([, key]) => key in row));
-	if (given.length === 0) return [];
-	const current = await queryRows<{ jobNo: string; times: (string | null)[] }>(
-		tx,
-		sql`SELECT job_no AS "jobNo", ARRAY[${sql.join(
-			IMPORTED_STEPS.map(([step]) => sql`${isoTime(sql.raw(`${step}_at`))}`),
-			sql`, `
-		)}] AS times
-			FROM jobs
-			WHERE station_id = ${stationId}::uuid AND job_no IN (
-				SELECT value FROM jsonb_array_elements_text(${JSON.stringify(given.map((row) => row.jobNo))}::text::jsonb)
-			)`
+	staged: StagedTable
+): Promise<SQL | null> {
+	const given = IMPORTED_STEPS.filter(([, key]) => staged.keys.includes(key));
+	if (given.length === 0) return null;
+	const moved = sql.identifier('import_moved_steps');
+	const steps = given.map(
+		([step, key]) =>
+			sql`(${step}, j.${sql.identifier(`${step}_at`)}, r.${sql.identifier(key)}::timestamptz)`
 	);
-	const known = new Map(current.map((row) => [row.jobNo, row.times]));
-	const instant = (value: unknown) =>
-		value === null || value === undefined ? null : new Date(value as string | Date).getTime();
-	return given.flatMap((row) =>
-		IMPORTED_STEPS.flatMap(([step, key], index) => {
-			if (!(key in row)) return [];
-			const before = instant(known.get(row.jobNo)?.[index] ?? null);
-			const after = instant(row[key]);
-			return before === after ? [] : [{ jobNo: row.jobNo, step, cleared: after === null }];
-		})
-	);
-}
-
-function isoTime(column: SQL): SQL {
-	return sql`to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+	await tx.execute(sql`DROP TABLE IF EXISTS ${moved}`);
+	await tx.execute(sql`
+		CREATE TEMP TABLE ${moved} ON COMMIT DROP AS
+		SELECT r.id AS job_id, m.step::text AS step, m.after IS NULL AS cleared
+		FROM ${staged.name} r
+		LEFT JOIN jobs j ON j.station_id = ${stationId}::uuid AND j.id = r.id
+		CROSS JOIN LATERAL (VALUES ${sql.join(steps, sql`, `)}) AS m(step, before, after)
+		WHERE m.before IS DISTINCT FROM m.after`);
+	return sql`${moved}`;
 }
 
 /** Imported step times are entered by import, with no device clock; cleared ones by no one. */
-async function recordImportedSteps(
-	tx: Transaction,
-	stationId: string,
-	moved: readonly MovedStep[]
-): Promise<void> {
-	if (moved.length === 0) return;
+async function recordImportedSteps(tx: Transaction, stationId: string, moved: SQL): Promise<void> {
 	await tx.execute(sql`
-		WITH moved AS (
-			SELECT j.id AS job_id, m.step, m.cleared
-			FROM jsonb_to_recordset(${JSON.stringify(moved)}::text::jsonb) AS m("jobNo" text, step text, cleared boolean)
-			JOIN jobs j ON j.station_id = ${stationId}::uuid AND j.job_no = m."jobNo"
-		),
-		forgotten AS (
+		WITH forgotten AS (
 			DELETE FROM job_step_entries e
-			USING moved m
+			USING ${moved} m
 			WHERE e.station_id = ${stationId}::uuid AND e.job_id = m.job_id AND e.step = m.step
 				AND m.cleared
 		)
 		INSERT INTO job_step_entries (station_id, job_id, step, entry, noted_at, received_at)
 		SELECT ${stationId}::uuid, m.job_id, m.step, 'import', NULL, now()
-		FROM moved m
+		FROM ${moved} m
 		WHERE NOT m.cleared
 		ON CONFLICT (station_id, job_id, step) DO UPDATE SET
 			entry = excluded.entry, noted_at = excluded.noted_at, received_at = excluded.received_at,
 			recorded_by = NULL`);
 }
 
-/** Deletes the given jobs' rows of a child table and inserts the new ones. */
-async function replaceChildren<T extends typeof jobParts | typeof followUps>(
+/**
+ * Makes the given jobs' rows of a child table those of the files, writing only the difference:
+ * an existing row equal in every column the files give (`compared`) stays as it is (its id,
+ * its sync version, its KPI facts); the others are deleted, and the files' rows without an
+ * equal existing one are inserted. Equal rows are paired by their rank among equals, so two
+ * identical lines of a job stay two.
+ */
+async function mergeChildren<T extends typeof jobParts | typeof followUps>(
 	tx: Transaction,
 	table: T,
 	stationId: string,
-	children: { jobIds: Set<string>; rows: BulkRow<T>[] }
+	children: { jobIds: Set<string>; rows: BulkRow<T>[] },
+	compared: readonly (keyof BulkRow<T> & string)[]
 ): Promise<ReplacedCounts> {
-	const [deleted] = await queryRows<{ removed: number }>(
+	const name = getTableName(table);
+	const jobIdsOnly = [...children.jobIds].map((jobId) => ({ jobId }) as Partial<BulkRow<T>>);
+	const replaced = await stageRows(tx, `import_${name}_jobs`, table, ['jobId'], jobIdsOnly);
+	const staged = await stage(tx, table, children.rows, [
+		'stationId',
+		'id',
+		'jobId',
+		...compared
+	] as (keyof BulkRow<T> & string)[]);
+	const columns: Record<string, { name: string }> = getTableColumns(table);
+	const column = (key: string) => sql.identifier(columns[key].name);
+	const incomingValues = sql.join(
+		compared.map((key) => sql`r.${sql.identifier(key)}`),
+		sql`, `
+	);
+	const existingValues = sql.join(
+		compared.map((key) => sql`t.${column(key)}`),
+		sql`, `
+	);
+	const pairedOn = sql`i.job_id = e.job_id AND i.n = e.n AND i.v IS NOT DISTINCT FROM e.v`;
+	const [counts] = await queryRows<ReplacedCounts>(
 		tx,
 		sql`
-		WITH removed AS (
-			DELETE FROM ${table}
-			WHERE station_id = ${stationId}::uuid
-				AND job_id IN (
-					SELECT value::uuid FROM jsonb_array_elements_text(${JSON.stringify([...children.jobIds])}::text::jsonb)
-				)
+		WITH incoming AS (
+			SELECT r.id, r."jobId" AS job_id, ROW(${incomingValues}) AS v,
+				row_number() OVER (PARTITION BY r."jobId", ${incomingValues} ORDER BY r.id) AS n
+			FROM ${staged.name} r
+		),
+		existing AS (
+			SELECT t.id, t.job_id, ROW(${existingValues}) AS v,
+				row_number() OVER (PARTITION BY t.job_id, ${existingValues} ORDER BY t.id) AS n
+			FROM ${table} t
+			WHERE t.station_id = ${stationId}::uuid
+				AND t.job_id IN (SELECT "jobId" FROM ${replaced.name})
+		),
+		removed AS (
+			DELETE FROM ${table} t
+			USING existing e
+			WHERE t.station_id = ${stationId}::uuid AND t.id = e.id
+				AND NOT EXISTS (SELECT 1 FROM incoming i WHERE ${pairedOn})
+			RETURNING 1
+		),
+		added AS (
+			INSERT INTO ${table} (${sql.join(['stationId', 'id', 'jobId', ...compared].map(column), sql`, `)})
+			SELECT r."stationId", r.id, r."jobId", ${incomingValues}
+			FROM ${staged.name} r
+			JOIN incoming i ON i.id = r.id
+			WHERE NOT EXISTS (SELECT 1 FROM existing e WHERE ${pairedOn})
 			RETURNING 1
 		)
-		SELECT count(*)::int AS removed FROM removed`
+		SELECT (SELECT count(*) FROM removed)::int AS removed,
+			(SELECT count(*) FROM added)::int AS written,
+			(${sql.raw(String(staged.rows))} - (SELECT count(*) FROM added))::int AS unchanged`
 	);
-	await bulkInsert(tx, table, children.rows);
-	return { removed: deleted.removed, written: children.rows.length };
+	return counts;
 }
 
 /**
