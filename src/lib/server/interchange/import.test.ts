@@ -587,6 +587,88 @@ for (const engine of testEngines()) {
 			expect(await exportStationFiles(db, 'IDEM')).toEqual(firstExport);
 		});
 
+		it('re-imports a changed folder writing only the difference: other rows keep their ids', async () => {
+			const files = {
+				...BASE,
+				'job_parts.csv': csv('job_no,sku,qty', 'J1,CAP,1', 'J1,CAP,1', 'J1,CAP,2', 'J2,CAP,3'),
+				'follow_ups.csv': csv(
+					'job_no,visited_at,satisfaction',
+					'J1,2026-03-04 10:00,5',
+					'J2,2026-03-05 10:00,4'
+				)
+			};
+			expectSummary(await importStationFiles(db, { stationCode: 'CHURN' }, files));
+			const idsOf = async (table: 'job_parts' | 'follow_ups') =>
+				(
+					await queryRows<{ id: string }>(
+						db,
+						sql`SELECT t.id::text AS id FROM ${sql.identifier(table)} t
+							JOIN stations s ON s.id = t.station_id WHERE s.code = 'CHURN' ORDER BY 1`
+					)
+				).map((row) => row.id);
+			const lineIds = await idsOf('job_parts');
+			const followUpIds = await idsOf('follow_ups');
+			const tombstones = async () =>
+				(
+					await queryRows<{ count: number }>(
+						db,
+						sql`SELECT count(*)::int AS count FROM sync_tombstones t
+							JOIN stations s ON s.id = t.station_id WHERE s.code = 'CHURN'`
+					)
+				)[0].count;
+			const tombstonesBefore = await tombstones();
+
+			// One of J1's two equal lines goes, J2's quantity changes; J1's follow-up is the same.
+			const changed = {
+				...files,
+				'job_parts.csv': csv('job_no,sku,qty', 'J1,CAP,2', 'J1,CAP,1', 'J2,CAP,4'),
+				'follow_ups.csv': csv(
+					'job_no,visited_at,satisfaction',
+					'J1,2026-03-04 10:00,5',
+					'J2,2026-03-05 10:00,2'
+				)
+			};
+			const preview = expectSummary(
+				await importStationFiles(db, { stationCode: 'CHURN' }, changed, { dryRun: true })
+			);
+			expect(preview.dryRun).toBe(true);
+			expect(preview.partLines).toEqual({ removed: 2, written: 1, unchanged: 2 });
+			expect(await idsOf('job_parts')).toEqual(lineIds);
+
+			const summary = expectSummary(
+				await importStationFiles(db, { stationCode: 'CHURN' }, changed)
+			);
+			expect(summary.dryRun).toBe(false);
+			expect(summary.partLines).toEqual({ removed: 2, written: 1, unchanged: 2 });
+			expect(summary.followUps).toEqual({ removed: 1, written: 1, unchanged: 1 });
+			const keptLines = (await idsOf('job_parts')).filter((id) => lineIds.includes(id));
+			expect(keptLines).toHaveLength(2);
+			expect((await idsOf('follow_ups')).filter((id) => followUpIds.includes(id))).toHaveLength(1);
+			// Tombstones for devices: the two lines and one follow-up removed, nothing else.
+			expect((await tombstones()) - tombstonesBefore).toBe(3);
+		});
+
+		it('previews a dry run: counts what would change, writes nothing, reports progress', async () => {
+			const before = await dumpDatabase(db);
+			const seen: string[] = [];
+			const summary = expectSummary(
+				await importStationFiles(db, { stationCode: 'DRY' }, BASE, {
+					dryRun: true,
+					onProgress: ({ phase, file }) => seen.push(`${phase} ${file}`)
+				})
+			);
+			expect(summary).toMatchObject({
+				dryRun: true,
+				station: { code: 'DRY', created: true },
+				jobs: { inserted: 2, updated: 0, unchanged: 0 },
+				partLines: { removed: 0, written: 1, unchanged: 0 }
+			});
+			expect(await dumpDatabase(db)).toEqual(before);
+			expect(seen).toContain('reading jobs.csv');
+			expect(seen).toContain('checking follow_ups.csv');
+			expect(seen.at(-1)).toBe('writing follow_ups.csv');
+		});
+
 		it('updates rows by key, keeps columns the files leave out, replaces lines per job', async () => {
 			const files = {
 				...BASE,

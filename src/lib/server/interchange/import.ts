@@ -78,6 +78,7 @@ import {
 	type InterchangeFile
 } from './format';
 import { WorkSlicer } from './pause';
+import { ProgressReporter, type ImportProgress } from './progress';
 import { echo, ProblemList, type ProblemReport } from './problems';
 import { RowReader, optional, optionalAsWritten, required } from './rows';
 import { readTable, type FileContent, type Table } from './table';
@@ -115,6 +116,8 @@ export interface ReplacedCounts {
 }
 
 export interface ImportSummary {
+	/** True when nothing was kept: the counts say what the import would do. */
+	dryRun: boolean;
 	station: { code: string; name: string; timeZone: string; created: boolean };
 	technicians: UpsertCounts;
 	faultCategories: UpsertCounts;
@@ -132,6 +135,18 @@ export type ImportResult = { ok: true; summary: ImportSummary } | ({ ok: false }
 interface ImportOptions {
 	/** Default: the command line (the server's operator). */
 	actor?: AccountActor;
+	/**
+	 * Check and write everything as an import would, then roll it all back: the summary tells
+	 * what the import would add, change and remove, and nothing is kept.
+	 */
+	dryRun?: boolean;
+	/** Told how far the import is, a few times a second at most. */
+	onProgress?: (progress: ImportProgress) => void;
+}
+
+/** Thrown to roll back a dry run's transaction, carrying what it would have done. */
+class DryRunDone {
+	constructor(readonly summary: ImportSummary) {}
 }
 
 const IMPORT_COMMAND_LINE: AccountActor = { kind: 'command_line', label: 'import (command line)' };
@@ -187,23 +202,28 @@ export async function importStationFiles(
 	const actor = options.actor ?? IMPORT_COMMAND_LINE;
 	const problems = new ProblemList();
 	const slicer = new WorkSlicer();
+	const progress = new ProgressReporter(options.onProgress);
 	const station = readTarget(target, problems);
-	const tables = await readTables(files, problems, slicer);
+	const tables = await readTables(files, problems, slicer, progress);
 	if (!station || problems.count > 0) return { ok: false, ...problems.report() };
 
 	// A check against a snapshot: its problems are real unless another import of the same
 	// station commits meanwhile, and a clean result is checked again under the lock below.
-	const snapshot = new ImportPlanner(await loadStation(db, station, false), station, tables, actor);
+	const current = await loadStation(db, station, false);
+	const snapshot = new ImportPlanner(current, station, tables, actor, progress);
 	if (!(await snapshot.plan(slicer))) return { ok: false, ...snapshot.problems.report() };
 	try {
 		return await db.transaction(async (tx): Promise<ImportResult> => {
 			const state = await loadStation(tx, station, true);
-			const planner = new ImportPlanner(state, station, tables, actor);
+			const planner = new ImportPlanner(state, station, tables, actor, progress);
 			const plan = await planner.plan(slicer);
 			if (!plan) return { ok: false, ...planner.problems.report() };
-			return { ok: true, summary: await writePlan(tx, plan) };
+			const summary = await writePlan(tx, plan, progress, options.dryRun ?? false);
+			if (summary.dryRun) throw new DryRunDone(summary);
+			return { ok: true, summary };
 		});
 	} catch (error) {
+		if (error instanceof DryRunDone) return { ok: true, summary: error.summary };
 		const rule = databaseRefusal(error);
 		if (rule === null) throw error;
 		const refusal = new ProblemList();
@@ -257,7 +277,8 @@ type Tables = { [F in InterchangeFile]?: Table<F> };
 async function readTables(
 	files: ImportFiles,
 	problems: ProblemList,
-	slicer: WorkSlicer
+	slicer: WorkSlicer,
+	progress: ProgressReporter
 ): Promise<Tables> {
 	const tables: Tables = {};
 	for (const [name, content] of Object.entries(files)) {
@@ -268,7 +289,13 @@ async function readTables(
 			continue;
 		}
 		// Each file name maps to its own table type; TypeScript cannot follow that through a loop.
-		(tables as Record<string, unknown>)[name] = await readTable(name, content, problems, slicer);
+		(tables as Record<string, unknown>)[name] = await readTable(
+			name,
+			content,
+			problems,
+			slicer,
+			progress
+		);
 	}
 	if (!Object.hasOwn(files, REQUIRED_FILE)) {
 		problems.at(REQUIRED_FILE, 1, { place: 'file' }, 'missing_file');
@@ -368,7 +395,8 @@ class ImportPlanner {
 		private readonly state: StationState,
 		private readonly request: StationRequest,
 		private readonly tables: Tables,
-		private readonly actor: AccountActor
+		private readonly actor: AccountActor,
+		private readonly progress: ProgressReporter
 	) {
 		this.stationId = state.station?.id ?? this.newId();
 		this.timeZone = state.station?.timeZone ?? request.timeZone ?? DEFAULT_TIME_ZONE;
@@ -459,8 +487,10 @@ class ImportPlanner {
 		table: Table<F> | undefined,
 		key?: { column: ColumnOf<F>; map: Map<string, KeyedRow> }
 	): AsyncGenerator<RowReader<F>> {
+		let done = 0;
 		for (const row of table?.rows ?? []) {
 			await this.slicer.maybe();
+			this.progress.at('checking', (table as Table<F>).file, (done += 1));
 			const reader = new RowReader(table as Table<F>, row, this.problems);
 			if (key) {
 				const value = reader.text(key.column);
@@ -787,8 +817,14 @@ function text(max: number) {
 	return (value: string) => parseText(value, max);
 }
 
-async function writePlan(tx: Transaction, plan: ImportPlan): Promise<ImportSummary> {
+async function writePlan(
+	tx: Transaction,
+	plan: ImportPlan,
+	progress: ProgressReporter,
+	dryRun: boolean
+): Promise<ImportSummary> {
 	const { station } = plan;
+	const writing = (file: InterchangeFile, rows: number) => progress.at('writing', file, rows);
 	if (station.create) {
 		await tx.insert(stations).values({
 			id: station.id,
@@ -798,6 +834,7 @@ async function writePlan(tx: Transaction, plan: ImportPlan): Promise<ImportSumma
 		});
 		await insertFirstSettingsVersion(tx, station.id);
 	}
+	writing('technicians.csv', plan.users.rows.length);
 	const technicians = await mergeKeyed(tx, users, plan.users.rows, {
 		key: ['stationId', 'login'],
 		update: plan.users.update
@@ -806,14 +843,17 @@ async function writePlan(tx: Transaction, plan: ImportPlan): Promise<ImportSumma
 	for (const { target, action } of plan.accountChanges) {
 		if (action === 'role_change') await invalidateUserSessions(tx, target);
 	}
+	writing('fault_categories.csv', plan.categories.rows.length);
 	const categories = await mergeKeyed(tx, faultCategories, plan.categories.rows, {
 		key: ['stationId', 'code'],
 		update: plan.categories.update
 	});
+	writing('parts.csv', plan.parts.rows.length);
 	const partCounts = await mergeKeyed(tx, parts, plan.parts.rows, {
 		key: ['stationId', 'sku'],
 		update: plan.parts.update
 	});
+	writing('jobs.csv', plan.jobs.rows.length);
 	let jobCounts: UpsertCounts = { inserted: 0, updated: 0, unchanged: 0 };
 	if (plan.jobs.rows.length > 0) {
 		const stagedJobs = await stage(tx, jobs, plan.jobs.rows);
@@ -824,9 +864,11 @@ async function writePlan(tx: Transaction, plan: ImportPlan): Promise<ImportSumma
 		});
 		if (moved) await recordImportedSteps(tx, station.id, moved);
 	}
+	if (plan.partLines) writing('job_parts.csv', plan.partLines.rows.length);
 	const partLines =
 		plan.partLines &&
 		(await mergeChildren(tx, jobParts, station.id, plan.partLines, ['partId', 'qty', 'unitCost']));
+	if (plan.followUps) writing('follow_ups.csv', plan.followUps.rows.length);
 	const followUpCounts =
 		plan.followUps &&
 		(await mergeChildren(tx, followUps, station.id, plan.followUps, [
@@ -838,9 +880,12 @@ async function writePlan(tx: Transaction, plan: ImportPlan): Promise<ImportSumma
 			'comment'
 		]));
 	// PGlite runs no autovacuum: without fresh statistics the planner keeps treating the
-	// tables as empty and the KPI queries' joins degrade badly.
-	await tx.execute(sql`ANALYZE users, fault_categories, parts, jobs, job_parts, follow_ups`);
+	// tables as empty and the KPI queries' joins degrade badly. (A dry run is rolled back.)
+	if (!dryRun) {
+		await tx.execute(sql`ANALYZE users, fault_categories, parts, jobs, job_parts, follow_ups`);
+	}
 	return {
+		dryRun,
 		station: {
 			code: station.code,
 			name: station.name,

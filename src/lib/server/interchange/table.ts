@@ -10,6 +10,7 @@ import { readCsv, restoreFormula } from './csv';
 import { INTERCHANGE_FILES, type ColumnOf, type InterchangeFile } from './format';
 import { WorkSlicer } from './pause';
 import { echo, type ProblemList } from './problems';
+import { ProgressReporter } from './progress';
 
 export type FileContent = string | Uint8Array;
 
@@ -51,7 +52,8 @@ export async function readTable<F extends InterchangeFile>(
 	file: F,
 	content: FileContent,
 	problems: ProblemList,
-	slicer: WorkSlicer
+	slicer: WorkSlicer,
+	progress = new ProgressReporter()
 ): Promise<Table<F>> {
 	const table: Table<F> = { file, columns: new Set(), rows: [] };
 	const text = decode(content);
@@ -84,6 +86,7 @@ export async function readTable<F extends InterchangeFile>(
 		}
 		const { record } = item;
 		records += 1;
+		progress.at('reading', file, records);
 		if (records > IMPORT_LIMITS.rows) {
 			problems.at(file, record.line, { place: 'file' }, 'too_many_rows', {
 				max: IMPORT_LIMITS.rows
@@ -189,7 +192,7 @@ function decode(content: FileContent): string | typeof GBK | null {
 /** Han characters and the full-width punctuation of Chinese text. */
 const CHINESE = /[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]/u;
 /** Letters that are neither ASCII nor Chinese (Latin-1, Greek, Cyrillic, …). */
-const FOREIGN = /[^\u0000-\u007f\u3000-\u303f\u4e00-\u9fff\uff00-\uffef\ufeff]/u;
+const FOREIGN = /[^\p{ASCII}\u3000-\u303f\u4e00-\u9fff\uff00-\uffef\ufeff]/u;
 /** Bytes sampled: enough Chinese text to tell, little work for a large file. */
 const SAMPLE_BYTES = 64 * 1024;
 
@@ -202,7 +205,7 @@ function looksMisread(text: string): boolean {
 	const sample = text.slice(0, SAMPLE_BYTES);
 	if (CHINESE.test(sample)) return false;
 	return (
-		/[^\u0000-\u007f\ufeff]{2,}/u.test(sample) &&
+		/[^\p{ASCII}\ufeff]{2,}/u.test(sample) &&
 		(sample.match(new RegExp(FOREIGN, 'gu'))?.length ?? 0) >= 2
 	);
 }
