@@ -32,6 +32,12 @@ import { stationCodeSchema } from '../src/lib/shared/schemas';
 const USAGE =
 	'Usage: npm run import -- <folder> --station <code> [--station-name <name>] [--timezone <tz>] [--dry-run]';
 
+/**
+ * Rows one file may have here: the operator's import of a whole station's history (the upload
+ * page keeps IMPORT_LIMITS.rows, which bounds what a request costs the server).
+ */
+const COMMAND_LINE_MAX_ROWS = 5_000_000;
+
 await runCli(USAGE, async (argv) => {
 	const started = performance.now();
 	const { values, positionals } = parseCommandLine(
@@ -58,7 +64,11 @@ await runCli(USAGE, async (argv) => {
 			handle.db,
 			{ stationCode, stationName: values['station-name'], timeZone: values.timezone },
 			files,
-			{ dryRun: values['dry-run'] ?? false, onProgress: progress.show }
+			{
+				dryRun: values['dry-run'] ?? false,
+				onProgress: progress.show,
+				maxRows: COMMAND_LINE_MAX_ROWS
+			}
 		);
 		progress.end();
 		if (!result.ok) {

@@ -142,6 +142,11 @@ interface ImportOptions {
 	dryRun?: boolean;
 	/** Told how far the import is, a few times a second at most. */
 	onProgress?: (progress: ImportProgress) => void;
+	/**
+	 * Rows one file may have; default IMPORT_LIMITS.rows, which bounds what an upload costs the
+	 * server. The command line, run by the server's operator, allows far more.
+	 */
+	maxRows?: number;
 }
 
 /** Thrown to roll back a dry run's transaction, carrying what it would have done. */
@@ -204,7 +209,7 @@ export async function importStationFiles(
 	const slicer = new WorkSlicer();
 	const progress = new ProgressReporter(options.onProgress);
 	const station = readTarget(target, problems);
-	const tables = await readTables(files, problems, slicer, progress);
+	const tables = await readTables(files, problems, slicer, progress, options.maxRows);
 	if (!station || problems.count > 0) return { ok: false, ...problems.report() };
 
 	// A check against a snapshot: its problems are real unless another import of the same
@@ -278,7 +283,8 @@ async function readTables(
 	files: ImportFiles,
 	problems: ProblemList,
 	slicer: WorkSlicer,
-	progress: ProgressReporter
+	progress: ProgressReporter,
+	maxRows?: number
 ): Promise<Tables> {
 	const tables: Tables = {};
 	for (const [name, content] of Object.entries(files)) {
@@ -294,7 +300,8 @@ async function readTables(
 			content,
 			problems,
 			slicer,
-			progress
+			progress,
+			maxRows
 		);
 	}
 	if (!Object.hasOwn(files, REQUIRED_FILE)) {

@@ -53,7 +53,8 @@ export async function readTable<F extends InterchangeFile>(
 	content: FileContent,
 	problems: ProblemList,
 	slicer: WorkSlicer,
-	progress = new ProgressReporter()
+	progress = new ProgressReporter(),
+	maxRows: number = IMPORT_LIMITS.rows
 ): Promise<Table<F>> {
 	const table: Table<F> = { file, columns: new Set(), rows: [] };
 	const text = decode(content);
@@ -87,9 +88,9 @@ export async function readTable<F extends InterchangeFile>(
 		const { record } = item;
 		records += 1;
 		progress.at('reading', file, records);
-		if (records > IMPORT_LIMITS.rows) {
+		if (records > maxRows) {
 			problems.at(file, record.line, { place: 'file' }, 'too_many_rows', {
-				max: IMPORT_LIMITS.rows
+				max: maxRows
 			});
 			return table;
 		}
