@@ -85,6 +85,9 @@ export async function stageRows<T extends PgTable>(
 		const blob = new Blob([...chunks()]);
 		if (blob.size > 0) await client.query(`${statement} FROM '/dev/blob'`, [], { blob });
 	}
+	// Autovacuum never sees temporary tables: without statistics the planner takes a staging
+	// table for a small one and joins it with nested loops, which is quadratic at 1M rows.
+	await tx.execute(sql`ANALYZE ${staging}`);
 	return { name: sql`${staging}`, keys, rows: count };
 }
 
