@@ -717,16 +717,22 @@ export const jobKpiDaily = pgTable(
 );
 
 /**
- * Jobs whose facts a write may have changed, until the next read refreshes them. No foreign key:
- * the triggers that fill it also fire while a station's jobs are deleted with the station.
+ * The queue of jobs whose facts a write may have changed, until the background refresh
+ * (kpi/fact-refresh.ts) takes them; reads never do. No foreign key: the triggers that fill it
+ * also fire while a station's jobs are deleted with the station.
  */
 export const jobKpiStale = pgTable(
 	'job_kpi_stale',
 	{
 		stationId: uuid('station_id').notNull(),
-		jobId: uuid('job_id').notNull()
+		jobId: uuid('job_id').notNull(),
+		/**
+		 * When the write marked the job (its transaction's start): a station's facts are complete
+		 * for every write before its oldest mark, the "as of" of its scorecards.
+		 */
+		markedAt: tstz('marked_at').notNull().defaultNow()
 	},
-	(t) => [index('job_kpi_stale_station_idx').on(t.stationId)]
+	(t) => [index('job_kpi_stale_station_marked_idx').on(t.stationId, t.markedAt)]
 );
 
 /*

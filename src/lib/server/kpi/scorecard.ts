@@ -37,7 +37,6 @@ import {
 } from '../../shared/kpi';
 import { DEFAULT_KPI_MINIMUMS } from '../../shared/kpi-settings';
 import type { KpiGround, ScorecardGroundRow } from '../../shared/kpi-ground';
-import { refreshJobFacts } from './job-facts';
 import { parseStationPeriod, type StationPeriod } from './period';
 import { scoringDay, versionInForce } from './settings-in-force';
 
@@ -326,7 +325,7 @@ ORDER BY c.bucket, rank NULLS LAST, u.login COLLATE "C"`;
 
 /**
  * The scorecard of every bucket of the period: kpi.md's output row plus `bucket`, ordered by
- * bucket, rank (nulls last), then login. Call refreshJobFacts() first.
+ * bucket, rank (nulls last), then login. Reads the facts as refreshed so far (fact-refresh.ts).
  */
 export function scorecardQuery(period: StationPeriod, bucketOfDay: ScorecardBucket): SQL {
 	return technicianRows(period, bucketOfDay, null);
@@ -355,7 +354,7 @@ function groundColumns(): SQL {
 /**
  * The station's own row for every bucket with a completed job: the same KPIs, score and grade
  * over all of the bucket's jobs pooled (not a mean of the technicians' values), without login,
- * name or rank; ordered by bucket. Call refreshJobFacts() first.
+ * name or rank; ordered by bucket. Reads the facts as refreshed so far (fact-refresh.ts).
  */
 export function stationKpiQuery(period: StationPeriod, bucketOfDay: ScorecardBucket): SQL {
 	return sql`${scoredKpis(period, bucketOfDay, WHOLE_STATION)}
@@ -373,7 +372,6 @@ export async function computeScorecard(
 	input: StationPeriod
 ): Promise<ScorecardRow[]> {
 	const period = parseStationPeriod(input);
-	await refreshJobFacts(db, period.stationId);
 	const rows = await queryRows<ScorecardRow>(db, scorecardQuery(period, WHOLE_PERIOD));
 	// Parsing drops the bucket column.
 	return rows.map((row) => scorecardRowSchema.parse(row));
@@ -447,7 +445,6 @@ export async function computeScorecardWithGround(
 	input: StationPeriod
 ): Promise<ScorecardWithGround> {
 	const period = parseStationPeriod(input);
-	await refreshJobFacts(db, period.stationId);
 	const rows = await queryRows<GroundQueryRow>(
 		db,
 		technicianRows(period, WHOLE_PERIOD, groundColumns())

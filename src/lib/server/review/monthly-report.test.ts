@@ -20,6 +20,7 @@ import type { MonthlyReport } from '../../shared/monthly-report';
 import { monthlyReport } from './monthly-report';
 import { monthlyReportPdf } from './monthly-report-pdf';
 import { monthlyReportXlsx } from './monthly-report-xlsx';
+import { refreshStaleFacts } from '../kpi/fact-refresh';
 
 const createCaller = createCallerFactory(reviewRouter);
 const MINUTE = 60 * 1000;
@@ -127,6 +128,7 @@ for (const engine of testEngines()) {
 		afterAll(() => handle.close());
 
 		it('shows the scorecard of the month as computeScorecard has it', async () => {
+			await refreshStaleFacts(db);
 			const scorecard = await computeScorecard(db, {
 				stationId: boss.stationId,
 				from: '2026-03-01',
@@ -182,6 +184,7 @@ for (const engine of testEngines()) {
 		});
 
 		it('breaks each score down as the scorecard does: points, weight and contribution', async () => {
+			await refreshStaleFacts(db);
 			const { ground } = await computeScorecardWithGround(db, {
 				stationId: boss.stationId,
 				from: '2026-03-01',

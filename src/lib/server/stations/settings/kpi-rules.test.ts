@@ -13,6 +13,7 @@ import { zonedDay } from '../../../shared/time/local-time';
 import { addDays } from '../../../shared/time/periods';
 import type { KpiSettingsInput } from './kpi-rules';
 import { asInput, expectProblem, onlyWeights, settingsTestBed, withRule } from './testing';
+import { refreshStaleFacts } from '../../kpi/fact-refresh';
 
 const HOUR = 3_600_000;
 
@@ -225,6 +226,7 @@ for (const engine of testEngines()) {
 				});
 			}
 			const score = async () =>
+				await refreshStaleFacts(bed.db);
 				(await computeScorecard(bed.db, { stationId: station.id, ...running }))[0].score;
 			expect(await score()).toBeNull();
 
@@ -291,6 +293,7 @@ for (const engine of testEngines()) {
 				});
 			}
 			const score = async () => {
+				await refreshStaleFacts(bed.db);
 				const [row] = await computeScorecard(bed.db, { stationId: station.id, ...running });
 				return row;
 			};
