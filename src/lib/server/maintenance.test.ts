@@ -52,7 +52,7 @@ for (const engine of testEngines()) {
 
 		it('prunes tombstones past retention', async () => {
 			const db = handle.db;
-			const { stationId, jobId } = await station();
+			const { stationId } = await station();
 			expect(
 				await db.select().from(jobKpiStale).where(eq(jobKpiStale.stationId, stationId))
 			).not.toEqual([]);

@@ -96,11 +96,12 @@ for (const engine of testEngines()) {
 			await handle?.close();
 		});
 
-		const scoreOf = async (user: SessionUser) =>
+		const scoreOf = async (user: SessionUser) => {
 			await refreshStaleFacts(handle.db);
-			(await computeScorecard(handle.db, { stationId: station.id, ...MARCH })).find(
+			return (await computeScorecard(handle.db, { stationId: station.id, ...MARCH })).find(
 				(row) => row.login === user.login
 			);
+		};
 
 		const exists = async (id: string) =>
 			(

@@ -669,6 +669,7 @@ for (const engine of testEngines()) {
 			await addFollowUp(unrated, { visitedAt: later(NOON, DAY), issueResolved: true });
 			await completedJob(tech, { jobNo: 'PLAIN' });
 
+			await refreshStaleFacts(db);
 			const [row] = (await computeScorecardWithGround(db, { stationId: s.id, ...MARCH })).ground;
 			expect(row.kpis.map((ground) => [ground.kpi, ground.sample, ground.minimum])).toEqual([
 				['repair_success_rate', 4, 5],
@@ -718,6 +719,7 @@ for (const engine of testEngines()) {
 			await setStationSettings(db, s.id, {
 				kpiSettings: { thresholds, weights, minimums: { csat: 2 } } as KpiSettings
 			});
+			await refreshStaleFacts(db);
 			const [row] = (await computeScorecardWithGround(db, { stationId: s.id, ...MARCH })).ground;
 			expect(groundOf(row.kpis, 'csat')).toMatchObject({ minimum: 2, tooFew: false });
 			expect(groundOf(row.kpis, 'repair_success_rate')).toMatchObject({ minimum: 5 });
@@ -725,6 +727,7 @@ for (const engine of testEngines()) {
 
 		it('breaks the score down into points, weights and contributions that add up to it', async () => {
 			const s = await twoRatingsStation();
+			await refreshStaleFacts(db);
 			const tooFew = (await computeScorecardWithGround(db, { stationId: s.id, ...MARCH })).ground;
 			expect(groundOf(tooFew[0].kpis, 'csat')).toEqual({
 				kpi: 'csat',
@@ -757,6 +760,7 @@ for (const engine of testEngines()) {
 				...DEFAULT_KPI_SETTINGS,
 				minimums: { ...DEFAULT_KPI_SETTINGS.minimums, csat: 2 }
 			});
+			await refreshStaleFacts(db);
 			const [row] = (await computeScorecardWithGround(db, { stationId: s.id, ...MARCH })).ground;
 			const rounded = (value: number | null) => (value === null ? null : Number(value.toFixed(9)));
 			expect(

@@ -47,7 +47,6 @@ for (const engine of testEngines()) {
 			const withRows: string[] = [];
 			for (let index = 0; index < months; index++) {
 				const month = starts[index].slice(0, 7);
-				await refreshStaleFacts(db);
 				const expected = await computeScorecard(db, {
 					stationId,
 					from: starts[index],

@@ -225,9 +225,10 @@ for (const engine of testEngines()) {
 					completedAt: noon
 				});
 			}
-			const score = async () =>
+			const score = async () => {
 				await refreshStaleFacts(bed.db);
-				(await computeScorecard(bed.db, { stationId: station.id, ...running }))[0].score;
+				return (await computeScorecard(bed.db, { stationId: station.id, ...running }))[0].score;
+			};
 			expect(await score()).toBeNull();
 
 			// Minimum 3 for everything but the follow-up rate: (100·0.3 + 100·0.15 + 100·0.15 +

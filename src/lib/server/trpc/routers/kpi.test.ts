@@ -44,13 +44,14 @@ for (const engine of testEngines()) {
 			await completed(bob, 'B-1');
 			await completed(bob, 'B-2');
 			await completed(carol, 'C-1');
+			// The facts a write's request or the background worker would refresh (fact-refresh.ts).
+			await refreshStaleFacts(db);
 		});
 		afterAll(async () => {
 			await handle?.close();
 		});
 
 		it('gives a supervisor every technician of their own station', async () => {
-			await refreshStaleFacts(db);
 			const rows = await as(boss).scorecard(MARCH);
 			expect(rows.map((r) => [r.login, r.jobs_completed])).toEqual([
 				['alice', 1],
@@ -60,7 +61,6 @@ for (const engine of testEngines()) {
 				expect(Object.keys(row)).toEqual([...SCORECARD_COLUMNS]);
 				expect(scorecardRowSchema.parse(row)).toEqual(row);
 			}
-			await refreshStaleFacts(db);
 			expect((await as(southBoss).scorecard(MARCH)).map((r) => r.login)).toEqual(['carol']);
 		});
 
@@ -69,14 +69,12 @@ for (const engine of testEngines()) {
 		});
 
 		it('gives a technician only their own row', async () => {
-			await refreshStaleFacts(db);
 			const rows = await as(bob).scorecard(MARCH);
 			expect(rows.map((r) => r.login)).toEqual(['bob']);
 			expect(rows[0].jobs_completed).toBe(2);
 		});
 
 		it('gives the rows with their ground to a supervisor, their own to a technician', async () => {
-			await refreshStaleFacts(db);
 			const { rows, ground } = await as(boss).scorecardWithGround(MARCH);
 			expect(rows).toEqual(await as(boss).scorecard(MARCH));
 			expect(ground.map((r) => [r.login, r.jobs_completed])).toEqual([
@@ -85,7 +83,6 @@ for (const engine of testEngines()) {
 			]);
 			const bobsRow = ground[1].kpis.find((kpi) => kpi.kpi === 'repair_success_rate');
 			expect(bobsRow).toMatchObject({ value: 1, sample: 2, minimum: 5, tooFew: true });
-			await refreshStaleFacts(db);
 			const own = await as(bob).scorecardWithGround(MARCH);
 			expect([own.rows.map((r) => r.login), own.ground.map((r) => r.login)]).toEqual([
 				['bob'],
@@ -97,11 +94,9 @@ for (const engine of testEngines()) {
 		});
 
 		it('gives a technician their own job facts and refuses anyone else’s', async () => {
-			await refreshStaleFacts(db);
 			const own = await as(alice).jobFacts(MARCH);
 			expect(own.map((f) => f.job_no)).toEqual(['A-1']);
 			expect(z.array(jobFactSchema).parse(own)).toEqual(own);
-			await refreshStaleFacts(db);
 			expect((await as(alice).jobFacts({ ...MARCH, technicianId: alice.id })).length).toBe(1);
 			await expect(as(alice).jobFacts({ ...MARCH, technicianId: bob.id })).rejects.toMatchObject({
 				code: 'FORBIDDEN'
@@ -109,14 +104,11 @@ for (const engine of testEngines()) {
 		});
 
 		it('lets a supervisor drill into one technician or the whole station', async () => {
-			await refreshStaleFacts(db);
 			const bobs = await as(boss).jobFacts({ ...MARCH, technicianId: bob.id });
 			expect(bobs.map((f) => f.job_no)).toEqual(['B-1', 'B-2']);
-			await refreshStaleFacts(db);
 			const all = await as(boss).jobFacts(MARCH);
 			expect(all.map((f) => f.job_no)).toEqual(['A-1', 'B-1', 'B-2']);
 			// Another station's supervisor sees nothing of this station's technician.
-			await refreshStaleFacts(db);
 			expect(await as(southBoss).jobFacts({ ...MARCH, technicianId: bob.id })).toEqual([]);
 		});
 

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { z as zm } from 'zod/mini';
 import { roleProcedure, router } from '../core';
 import {
+	factsFreshnessSchema,
 	jobFactSchema,
 	kpiPeriodSchema,
 	scorecardRowSchema,
@@ -14,6 +15,7 @@ import {
 } from '../../../shared/kpi';
 import { kpiSettingsSchema } from '../../../shared/kpi-settings';
 import { drillDownJobSchema } from '../../kpi/drill-down';
+import { factsFreshness } from '../../kpi/fact-refresh';
 import {
 	monthlyStationKpiRowSchema,
 	visibleMonthlyStationKpis,
@@ -86,6 +88,14 @@ export const kpiRouter = router({
 		.input(trendWindowSchema)
 		.output(z.array(monthlyStationKpiRowSchema))
 		.query(({ ctx, input }) => visibleMonthlyStationKpis(ctx.db, ctx.user, input)),
+
+	/**
+	 * How far the station's KPI facts are behind its writes: they are refreshed in the
+	 * background, never by a read, so a page says "as of" while jobs wait (kpi/fact-refresh.ts).
+	 */
+	freshness: scorecardProcedure
+		.output(factsFreshnessSchema)
+		.query(({ ctx }) => factsFreshness(ctx.db, ctx.user.stationId)),
 
 	/**
 	 * The thresholds, weights and ranking minimum the station's scores of a period are computed
