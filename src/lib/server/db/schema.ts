@@ -633,8 +633,8 @@ export const followUpClosures = pgTable(
  * of these instead of probing reworks, follow-ups and parts for every job of the period
  * (docs/kpi.md). Facts do not depend on the period, only on the job, its reworks, follow-ups and
  * parts, its category's standard minutes and the station's rework window. The rules live in
- * src/lib/server/kpi/job-facts.ts, which refreshes the rows named in job_kpi_stale before any
- * read; triggers (drizzle/sql/kpi-staleness.sql) name there every job a write may have changed.
+ * src/lib/server/kpi/job-facts.ts; kpi/fact-refresh.ts refreshes the rows named in job_kpi_stale
+ * (never a read); triggers (drizzle/sql/kpi-staleness.sql) name there every job a write may have changed.
  */
 export const jobKpiFacts = pgTable(
 	'job_kpi_facts',
