@@ -123,12 +123,12 @@ for (const engine of testEngines()) {
 				arrivedAt: null
 			});
 
+			await refreshStaleFacts(db);
 			report = await monthlyReport(db, boss, '2026-03', PRINTED);
 		});
 		afterAll(() => handle.close());
 
 		it('shows the scorecard of the month as computeScorecard has it', async () => {
-			await refreshStaleFacts(db);
 			const scorecard = await computeScorecard(db, {
 				stationId: boss.stationId,
 				from: '2026-03-01',
@@ -184,7 +184,6 @@ for (const engine of testEngines()) {
 		});
 
 		it('breaks each score down as the scorecard does: points, weight and contribution', async () => {
-			await refreshStaleFacts(db);
 			const { ground } = await computeScorecardWithGround(db, {
 				stationId: boss.stationId,
 				from: '2026-03-01',

@@ -270,6 +270,7 @@ for (const engine of testEngines()) {
 				reportedAt: new Date('2026-05-01T00:00:00Z')
 			});
 
+			await refreshStaleFacts(db);
 			const list = await as(s.desk).reworks({ period: MARCH });
 			expect(list.reworkedJobs).toBe(2);
 			expect(list.pairs.map((p) => [p.original.jobNo, p.rework.jobNo, p.linkedBy])).toEqual([
@@ -291,7 +292,6 @@ for (const engine of testEngines()) {
 			expect(list.pairs[0].original.jobId).toBe(bySerial.id);
 			expect(list.pairs[1].rework).toMatchObject({ status: 'open', completedAt: null });
 			// The scorecard's drill-down fails the same jobs for a rework.
-			await refreshStaleFacts(db);
 			const facts = await createCaller({ db, user: s.boss }).kpi.jobFacts(MARCH);
 			expect(
 				facts
@@ -299,7 +299,6 @@ for (const engine of testEngines()) {
 					.map((f) => f.job_no)
 					.sort()
 			).toEqual(['A-1', 'B-1']);
-			await refreshStaleFacts(db);
 			expect(await countReworks(db, s.boss, MARCH)).toBe(2);
 			expect(await countReworks(db, s.desk, { from: '2026-04-01', to: '2026-05-01' })).toBe(0);
 		});
