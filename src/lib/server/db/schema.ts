@@ -732,7 +732,11 @@ export const jobKpiStale = pgTable(
 		 */
 		markedAt: tstz('marked_at').notNull().defaultNow()
 	},
-	(t) => [index('job_kpi_stale_station_marked_idx').on(t.stationId, t.markedAt)]
+	(t) => [
+		// The oldest marks first (a batch, the "as of"), then every mark of the jobs taken.
+		index('job_kpi_stale_station_marked_idx').on(t.stationId, t.markedAt),
+		index('job_kpi_stale_station_job_idx').on(t.stationId, t.jobId)
+	]
 );
 
 /*
