@@ -1,8 +1,9 @@
 -- KPI staleness (docs/kpi.md, "Materialised per-job facts"): which jobs' KPI facts a write may
 -- have changed, written to job_kpi_stale. Statement-level triggers with transition tables, so
 -- an import or a sync batch of many rows marks its jobs in one INSERT … SELECT. The facts
--- themselves are computed by the application (src/lib/server/kpi/job-facts.ts) before any
--- read, so their rules are written once.
+-- themselves are computed by the application (src/lib/server/kpi/job-facts.ts), so their rules
+-- are written once: by the write's own request and a background worker, never by a read
+-- (src/lib/server/kpi/fact-refresh.ts); each mark carries when it was made (marked_at).
 --
 -- A job J's facts depend on: J's own row; jobs linked to J (previous_job_id = J); jobs with J's
 -- serial reported within the rework window after J's completion; J's follow-ups and parts;

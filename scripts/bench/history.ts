@@ -5,25 +5,65 @@
 import { sql } from 'drizzle-orm';
 import type { Database } from '../../src/lib/server/db/index';
 import { queryRows } from '../../src/lib/server/db/rows';
-import { refreshJobFacts } from '../../src/lib/server/kpi/job-facts';
+import { factsFreshness, refreshStaleFacts } from '../../src/lib/server/kpi/fact-refresh';
 import { insertFirstSettingsVersion } from '../../src/lib/server/stations/settings/versions';
 
 /**
- * The first read of each station computes all its facts (as after the migration that added
- * them); then the steady state a deployment reaches by itself: autovacuum has cleared the
- * processed stale rows and gathered statistics.
+ * After a migration that marks every completed job (`remark`), or after generating: the first
+ * read of each station (`firstRead`, timed) answers from the facts as they are, with their
+ * freshness, while the background refresh computes them in batches (kpi/fact-refresh.ts); then
+ * the steady state a deployment reaches by itself: autovacuum has cleared the processed stale
+ * rows and gathered statistics.
  */
-export async function materialiseFacts(db: Database): Promise<void> {
+export async function materialiseFacts(
+	db: Database,
+	{
+		remark = false,
+		firstRead
+	}: { remark?: boolean; firstRead?: (stationId: string) => Promise<unknown> } = {}
+): Promise<void> {
+	if (remark) {
+		await db.execute(sql`
+			insert into job_kpi_stale (station_id, job_id)
+			select station_id, id from jobs where status = 'completed'
+			on conflict do nothing`);
+	}
 	const pending = await queryRows<{ id: string; jobs: number }>(
 		db,
 		sql`select station_id::text as id, count(*)::int as jobs from job_kpi_stale group by station_id`
 	);
-	for (const station of pending) {
+	for (const station of firstRead ? pending : []) {
+		const readStarted = performance.now();
+		await firstRead!(station.id);
+		const readMs = performance.now() - readStarted;
+		const freshnessStarted = performance.now();
+		const freshness = await factsFreshness(db, station.id);
+		const freshnessMs = performance.now() - freshnessStarted;
+		console.log(
+			`  first read with ${station.jobs.toLocaleString()} marks queued: scorecard in ` +
+				`${readMs.toFixed(0)} ms, freshness in ${freshnessMs.toFixed(0)} ms ` +
+				`(as of ${freshness.asOf}, ${freshness.waitingJobs.toLocaleString()} jobs waiting)`
+		);
+	}
+	if (pending.length > 0) {
+		let batches = 0;
+		let longestBatchMs = 0;
+		let batchStarted = performance.now();
 		const started = performance.now();
-		await refreshJobFacts(db, station.id);
+		const { marks } = await refreshStaleFacts(db, {
+			stopped: () => {
+				const now = performance.now();
+				if (batches > 0) longestBatchMs = Math.max(longestBatchMs, now - batchStarted);
+				batches++;
+				batchStarted = now;
+				return false;
+			}
+		});
+		longestBatchMs = Math.max(longestBatchMs, performance.now() - batchStarted);
 		const seconds = ((performance.now() - started) / 1000).toFixed(1);
 		console.log(
-			`  first refresh of a station's facts: ${station.jobs.toLocaleString()} jobs in ${seconds} s`
+			`  background refresh: ${marks.toLocaleString()} marks in ${batches} batches, ${seconds} s ` +
+				`(longest batch ${longestBatchMs.toFixed(0)} ms)`
 		);
 	}
 	await db.execute(sql`vacuum analyze`);

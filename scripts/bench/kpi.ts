@@ -11,7 +11,12 @@
  * kept between runs (`--fresh` rebuilds them), so a rerun measures without regenerating.
  *
  *   npx tsx scripts/bench/kpi.ts [--runs 30] [--fresh] [--only 100k|1M-stations|1M-station]
- *     [--jit on|off]
+ *     [--jit on|off] [--remark]
+ *
+ * After generating (or with --remark, which marks every completed job stale as a migration
+ * does), it times the first scorecard read while a whole station's facts wait — it answers at
+ * once with what is refreshed so far and its "as of" — and then the background refresh that
+ * brings them up to date in batches (kpi/fact-refresh.ts).
  *
  * --jit sets the session's jit for the measured connections (default: the server's setting).
  * PostgreSQL's JIT compiles this statement's expressions on every execution because its
@@ -38,7 +43,8 @@ const { values: options } = parseArgs({
 		runs: { type: 'string', default: '30' },
 		fresh: { type: 'boolean', default: false },
 		only: { type: 'string' },
-		jit: { type: 'string' }
+		jit: { type: 'string' },
+		remark: { type: 'boolean', default: false }
 	}
 });
 const RUNS = Number(options.runs);
@@ -99,7 +105,10 @@ async function prepare(scenario: Scenario): Promise<DatabaseHandle> {
 		sql`select count(*)::int as n from stations where name = ${`bench v${GENERATOR_VERSION}`}`
 	);
 	if (marker.n !== scenario.stations) await generate(handle.db, scenario);
-	await materialiseFacts(handle.db);
+	await materialiseFacts(handle.db, {
+		remark: options.remark,
+		firstRead: (stationId) => computeScorecard(handle.db, { stationId, ...QUARTER })
+	});
 	return handle;
 }
 

@@ -4,24 +4,31 @@
  * - sync tombstones older than their retention are pruned (sync/retention.ts), so the table
  *   does not grow forever; devices offline longer than that get a reset on their next pull;
  * - the pieces of photo uploads abandoned for a month are freed (files/storage.ts);
- * - every station's KPI facts are brought up to date (kpi/job-facts.ts), so the first scorecard
- *   after a migration or a large import does not wait for the whole refresh;
+ * - every few seconds, the KPI facts the writes left queued are refreshed in batches
+ *   (kpi/fact-refresh.ts): a read never refreshes them, so the first scorecard after a migration
+ *   or a large import does not wait for the whole refresh, it says "as of" while this runs;
  * - on the embedded database only (one process), tables are vacuumed and analyzed where due
  *   (db/vacuum.ts), checked every minute, since PGlite has no autovacuum.
  *
- * The first two are safe to run from several instances at once (the prune is one statement; a refresh
- * takes the stale rows it works on), so the instances behind a load balancer need no
- * coordination: the server still keeps no state of its own.
+ * The first three are safe to run from several instances at once (the prune is one statement; a
+ * refresh batch holds its station's row for its transaction and the others skip that station),
+ * so the instances behind a load balancer need no coordination: the server still keeps no state
+ * of its own.
  */
-import { sql } from 'drizzle-orm';
 import type { Database } from './db';
-import { queryRows } from './db/rows';
 import { vacuumWhereDue } from './db/vacuum';
 import { abandonUnfinishedUploads } from './files/storage';
-import { refreshJobFacts } from './kpi/job-facts';
+import { refreshStaleFacts } from './kpi/fact-refresh';
 import { pruneSyncTombstones } from './sync/retention';
 
 const MAINTENANCE_INTERVAL_MS = 6 * 60 * 60 * 1000;
+/**
+ * How often the KPI facts' queue is looked at. A write's own request refreshes what it marked
+ * (fact-refresh.ts); this catches the rest, so a backlog starts within seconds.
+ */
+const FACT_REFRESH_INTERVAL_MS = 3_000;
+/** The first look soon after start-up: a migration may have queued a whole station. */
+const FIRST_FACT_REFRESH_DELAY_MS = 1_000;
 /** As a PostgreSQL server's autovacuum_naptime. */
 const AUTOVACUUM_NAPTIME_MS = 60 * 1000;
 /** After start-up, so that serving the first requests comes first. */
@@ -30,18 +37,12 @@ const FIRST_ROUND_DELAY_MS = 10_000;
 interface MaintenanceReport {
 	tombstonesPruned: number;
 	uploadsAbandoned: number;
-	stationsRefreshed: number;
 }
 
 export async function runMaintenance(db: Database): Promise<MaintenanceReport> {
 	const tombstonesPruned = await pruneSyncTombstones(db);
 	const uploadsAbandoned = await abandonUnfinishedUploads(db);
-	const stale = await queryRows<{ station_id: string }>(
-		db,
-		sql`SELECT DISTINCT station_id::text AS station_id FROM job_kpi_stale`
-	);
-	for (const { station_id } of stale) await refreshJobFacts(db, station_id);
-	return { tombstonesPruned, uploadsAbandoned, stationsRefreshed: stale.length };
+	return { tombstonesPruned, uploadsAbandoned };
 }
 
 interface MaintenanceOptions {
@@ -60,17 +61,15 @@ export function startMaintenance(
 	db: Database,
 	{ embedded, log = console.log }: MaintenanceOptions
 ): () => Promise<void> {
+	let stopping = false;
 	const stops = [
 		repeat(
 			FIRST_ROUND_DELAY_MS,
 			MAINTENANCE_INTERVAL_MS,
 			async () => {
-				const { tombstonesPruned, uploadsAbandoned, stationsRefreshed } = await runMaintenance(db);
-				if (tombstonesPruned > 0 || stationsRefreshed > 0) {
-					log(
-						`RepairScore: maintenance pruned ${tombstonesPruned} sync tombstone(s) and ` +
-							`refreshed the KPI facts of ${stationsRefreshed} station(s).`
-					);
+				const { tombstonesPruned, uploadsAbandoned } = await runMaintenance(db);
+				if (tombstonesPruned > 0) {
+					log(`RepairScore: maintenance pruned ${tombstonesPruned} sync tombstone(s).`);
 				}
 				if (uploadsAbandoned > 0) {
 					log(`RepairScore: maintenance freed ${uploadsAbandoned} abandoned photo upload(s).`);
@@ -79,10 +78,29 @@ export function startMaintenance(
 			log
 		)
 	];
+	stops.push(
+		repeat(
+			FIRST_FACT_REFRESH_DELAY_MS,
+			FACT_REFRESH_INTERVAL_MS,
+			async () => {
+				const started = Date.now();
+				const { stations, marks } = await refreshStaleFacts(db, { stopped: () => stopping });
+				// Only a backlog is news; the few jobs of ordinary writes are not.
+				if (marks > 1000) {
+					log(
+						`RepairScore: refreshed the KPI facts of ${marks} queued job(s) at ` +
+							`${stations} station(s) in ${Math.round((Date.now() - started) / 1000)} s.`
+					);
+				}
+			},
+			log
+		)
+	);
 	if (embedded) {
 		stops.push(repeat(FIRST_ROUND_DELAY_MS, AUTOVACUUM_NAPTIME_MS, () => vacuumWhereDue(db), log));
 	}
 	return async () => {
+		stopping = true;
 		await Promise.all(stops.map((stop) => stop()));
 	};
 }

@@ -167,3 +167,17 @@ export function thresholdRating(
 	if ((value - threshold.excellent) * better >= 0) return 'excellent';
 	return (value - threshold.pass) * better >= 0 ? 'pass' : 'fail';
 }
+
+/**
+ * How far a station's KPI facts are behind its writes (server/kpi/fact-refresh.ts): the facts
+ * are refreshed in the background, never by a read, so a scorecard says "as of" while jobs wait.
+ */
+export const factsFreshnessSchema = z.object({
+	/** When the oldest write still waiting was made (ISO instant): the facts hold every write before it; null when none waits. */
+	asOf: z.nullable(z.string()),
+	/** Jobs waiting for their facts to be refreshed. */
+	waitingJobs: z.number().check(z.int()),
+	/** The station's completed jobs, counted only while some wait: the "of M" of a refresh. */
+	completedJobs: z.number().check(z.int())
+});
+export type FactsFreshness = z.infer<typeof factsFreshnessSchema>;

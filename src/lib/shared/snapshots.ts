@@ -3,7 +3,7 @@
  * for offline reading. Plain JSON: dates are ISO strings.
  */
 import type { KpiSettings } from './domain';
-import type { JobFact, ScorecardRow, StationKpiRow } from './kpi';
+import type { FactsFreshness, JobFact, ScorecardRow, StationKpiRow } from './kpi';
 import type { PeriodClosureView } from './period-closing';
 import type { ScorecardGroundRow } from './kpi-ground';
 import type { ScorecardPeriod } from './time/periods';
@@ -76,6 +76,11 @@ export interface StationScorecardSnapshot {
 	 * then the ones stored at closing. Absent from copies kept before periods could close.
 	 */
 	closure?: PeriodClosureView | null;
+	/**
+	 * How far the KPI facts were behind the writes (a background refresh running): the numbers
+	 * are "as of" its asOf. Absent from copies kept before facts were refreshed in the background.
+	 */
+	freshness?: FactsFreshness;
 	/** When the server computed these numbers: the "as of" of an offline copy. */
 	generatedAt: string;
 	/** Seconds the read replica the numbers came from was behind; null or absent: the primary. */

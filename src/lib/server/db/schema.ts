@@ -662,8 +662,8 @@ export const followUpClosures = pgTable(
  * of these instead of probing reworks, follow-ups and parts for every job of the period
  * (docs/kpi.md). Facts do not depend on the period, only on the job, its reworks, follow-ups and
  * parts, its category's standard minutes and the station's rework window. The rules live in
- * src/lib/server/kpi/job-facts.ts, which refreshes the rows named in job_kpi_stale before any
- * read; triggers (drizzle/sql/kpi-staleness.sql) name there every job a write may have changed.
+ * src/lib/server/kpi/job-facts.ts; kpi/fact-refresh.ts refreshes the rows named in job_kpi_stale
+ * (never a read); triggers (drizzle/sql/kpi-staleness.sql) name there every job a write may have changed.
  */
 export const jobKpiFacts = pgTable(
 	'job_kpi_facts',
@@ -746,16 +746,26 @@ export const jobKpiDaily = pgTable(
 );
 
 /**
- * Jobs whose facts a write may have changed, until the next read refreshes them. No foreign key:
- * the triggers that fill it also fire while a station's jobs are deleted with the station.
+ * The queue of jobs whose facts a write may have changed, until the background refresh
+ * (kpi/fact-refresh.ts) takes them; reads never do. No foreign key: the triggers that fill it
+ * also fire while a station's jobs are deleted with the station.
  */
 export const jobKpiStale = pgTable(
 	'job_kpi_stale',
 	{
 		stationId: uuid('station_id').notNull(),
-		jobId: uuid('job_id').notNull()
+		jobId: uuid('job_id').notNull(),
+		/**
+		 * When the write marked the job (its transaction's start): a station's facts are complete
+		 * for every write before its oldest mark, the "as of" of its scorecards.
+		 */
+		markedAt: tstz('marked_at').notNull().defaultNow()
 	},
-	(t) => [index('job_kpi_stale_station_idx').on(t.stationId)]
+	(t) => [
+		// The oldest marks first (a batch, the "as of"), then every mark of the jobs taken.
+		index('job_kpi_stale_station_marked_idx').on(t.stationId, t.markedAt),
+		index('job_kpi_stale_station_job_idx').on(t.stationId, t.jobId)
+	]
 );
 
 /*

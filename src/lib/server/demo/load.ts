@@ -21,6 +21,7 @@ import { insertFirstSettingsVersion } from '../stations/settings/versions';
 import { DEMO_STATION } from './catalog';
 import { generateDemo, type DemoData } from './generate';
 import { demoPasswords } from './passwords';
+import { refreshStation } from '../kpi/fact-refresh';
 
 /** The seed of the demo everyone sees; any other seed gives another, equally valid history. */
 const DEMO_SEED = 20_260_523;
@@ -71,6 +72,9 @@ export async function ensureDemoStation(
 		return true;
 	});
 	if (!inserted) return { created: false };
+	// Its KPI facts with it, as a write's own request refreshes (kpi/fact-refresh.ts): the
+	// demo's first scorecard then shows its history, not an "as of" of an empty station.
+	await refreshStation(db, prepared.data.station.id);
 	return { created: true, ...finish(prepared) };
 }
 
@@ -92,6 +96,7 @@ export async function resetDemoStation(
 		await insertDemo(tx, prepared);
 		return deleted.length > 0;
 	});
+	await refreshStation(db, prepared.data.station.id);
 	return { replaced, ...finish(prepared) };
 }
 

@@ -35,6 +35,7 @@ import {
 	surveyExpiry
 } from '../../shared/survey-token';
 import { CLOCK_SKEW_TOLERANCE_SECONDS } from '../../shared/honesty-domain';
+import { refreshStaleFacts } from '../kpi/fact-refresh';
 
 const createCaller = createCallerFactory(appRouter);
 const HOUR = 3_600_000;
@@ -106,6 +107,7 @@ for (const engine of testEngines()) {
 		/** What the KPIs take from the job: its latest scored satisfaction and whether followed up. */
 		async function scored(user: SessionUser, jobId: string) {
 			const now = new Date();
+			await refreshStaleFacts(db);
 			const facts = await jobFacts(db, {
 				stationId: user.stationId,
 				from: localDate(new Date(now.getTime() - 60 * DAY)),

@@ -24,6 +24,7 @@ import { closureOf } from '../kpi/closed-periods';
 import { computeScorecard } from '../kpi/scorecard';
 import type { ScorecardRow } from '../../shared/kpi';
 import { scorecardToCsv, scorecardToJson } from './scorecard-output';
+import { refreshStaleFacts } from '../kpi/fact-refresh';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(here, '../../../..');
@@ -119,6 +120,7 @@ for (const engine of cliEngines()) {
 					.set({ outcome: 'not_fixed' })
 					.where(and(eq(jobs.stationId, edited.stationId), eq(jobs.id, edited.id)));
 			});
+			await refreshStaleFacts(db);
 			liveMarch = await computeScorecard(db, { stationId: station.id, ...MARCH });
 			liveWeek = await computeScorecard(db, { stationId: station.id, ...MARCH_SECOND_WEEK });
 			// The edit moves the live numbers, so printing the stored ones is a choice the CLI makes.

@@ -33,6 +33,7 @@ import {
 	setJobTimes,
 	updateJobFields
 } from './service';
+import { refreshStaleFacts } from '../kpi/fact-refresh';
 
 const MARCH = { from: '2026-03-01', to: '2026-04-01' };
 const at = (hours: number) => new Date(Date.parse('2026-03-02T01:00:00Z') + hours * 3_600_000);
@@ -196,13 +197,16 @@ for (const engine of testEngines()) {
 		});
 
 		it('KPI drill-down: a technician reads only their own jobs behind a number', async () => {
+			await refreshStaleFacts(handle.db);
 			const own = await kpi({ db: handle.db, user: ana }).drillDown(MARCH);
 			expect(own.map((job) => job.job_id)).toEqual([verified.id]);
+			await refreshStaleFacts(handle.db);
 			const facts = await kpi({ db: handle.db, user: ana }).jobFacts(MARCH);
 			expect(facts.map((job) => job.job_id)).toEqual([verified.id]);
 			await expect(
 				kpi({ db: handle.db, user: ana }).drillDown({ ...MARCH, technicianId: ben.id })
 			).rejects.toMatchObject({ code: 'FORBIDDEN' });
+			await refreshStaleFacts(handle.db);
 			const station = await kpi({ db: handle.db, user: boss }).drillDown(MARCH);
 			expect(station.map((job) => job.job_id).sort()).toEqual([bens.id, verified.id].sort());
 		});

@@ -22,6 +22,7 @@ import { appealsOfJob, decideAppeal, fileAppeal, listAppeals } from '../review/a
 import { createJob as createJobAsUser } from './service';
 import { openJobFromCall } from './intake';
 import type { MutationEnvelope } from '../../shared/sync';
+import { refreshStaleFacts } from '../kpi/fact-refresh';
 
 const MARCH = { from: '2026-03-01', to: '2026-04-01' };
 const at = (day: number, hour = 1) => new Date(Date.UTC(2026, 2, day, hour));
@@ -95,10 +96,12 @@ for (const engine of testEngines()) {
 			await handle?.close();
 		});
 
-		const scoreOf = async (user: SessionUser) =>
-			(await computeScorecard(handle.db, { stationId: station.id, ...MARCH })).find(
+		const scoreOf = async (user: SessionUser) => {
+			await refreshStaleFacts(handle.db);
+			return (await computeScorecard(handle.db, { stationId: station.id, ...MARCH })).find(
 				(row) => row.login === user.login
 			);
+		};
 
 		const exists = async (id: string) =>
 			(
@@ -272,6 +275,7 @@ for (const engine of testEngines()) {
 
 			it('a technician appeals a rework on their own job; only a supervisor decides', async () => {
 				const before = await scoreOf(ana);
+				await refreshStaleFacts(handle.db);
 				expect(await appealsOfJob(handle.db, ana, reworked.id)).toMatchObject({
 					reworkedBy: [expect.stringMatching(/^D/)],
 					appeals: []
@@ -320,6 +324,7 @@ for (const engine of testEngines()) {
 				);
 				// Out of the repair success rate, with the reason shown in both drill-downs.
 				const exclusion = { kpi: 'repair_success_rate', reason: '核实为另一台机器' };
+				await refreshStaleFacts(handle.db);
 				const drilled = await drillDownJobs(handle.db, {
 					stationId: station.id,
 					...MARCH,
@@ -329,6 +334,7 @@ for (const engine of testEngines()) {
 					excluded_kpis: ['repair_success_rate'],
 					exclusions: [exclusion]
 				});
+				await refreshStaleFacts(handle.db);
 				expect(await appealsOfJob(handle.db, ana, reworked.id)).toMatchObject({
 					exclusions: [exclusion],
 					appeals: [{ status: 'accepted' }]

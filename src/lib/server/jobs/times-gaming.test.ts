@@ -23,6 +23,7 @@ import { TestDevice } from '../sync/testing';
 import { CLOCK_SKEW_TOLERANCE_SECONDS } from '../../shared/honesty-domain';
 import type { JobFlag } from '../../shared/kpi';
 import { recordArrival, recordStart, setJobTimes } from './service';
+import { refreshStaleFacts } from '../kpi/fact-refresh';
 
 /** What a technician's job must name (shared/job-completeness.ts). */
 const ESSENTIALS = { customerName: '王女士', productModel: 'KFR-35GW', faultDescription: '不制冷' };
@@ -142,6 +143,7 @@ for (const engine of testEngines()) {
 		}
 
 		const accuracyOf = async (stationId: string) => {
+			await refreshStaleFacts(handle.db);
 			const rows = await computeScorecard(handle.db, { stationId, ...PERIOD });
 			return rows.find((row) => row.login === 'ana')?.record_accuracy;
 		};

@@ -19,6 +19,7 @@ import { visibleClosure } from './closed-periods';
 import { computeScorecard } from './scorecard';
 import { computeStationKpis, visibleStationKpis } from './station-kpis';
 import { visibleMonthlyScorecards, visibleScorecard } from './visible-scorecard';
+import { refreshStaleFacts } from './fact-refresh';
 
 const HOUR = 3_600_000;
 /** 00:00 UTC on 1 February 2026; February is closed on 10 March. */
@@ -228,6 +229,7 @@ for (const engine of testEngines()) {
 
 						for (const edit of edits) await apply(edit, all, technicians);
 
+						await refreshStaleFacts(db);
 						expect(await visibleScorecard(db, boss, FEBRUARY)).toEqual(frozen.rows);
 						expect(await visibleStationKpis(db, boss, FEBRUARY)).toEqual(frozen.station);
 						expect(

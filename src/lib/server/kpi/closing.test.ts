@@ -33,6 +33,7 @@ import { liveScorecard, visibleClosure } from './closed-periods';
 import { computeScorecard, computeScorecardWithGround } from './scorecard';
 import { visibleStationKpis } from './station-kpis';
 import { visibleMonthlyScorecards, visibleScorecard } from './visible-scorecard';
+import { refreshStaleFacts } from './fact-refresh';
 
 const MARCH = { from: '2026-03-01', to: '2026-04-01' };
 /** After March, in April: March is over, April is running. */
@@ -124,6 +125,7 @@ for (const engine of testEngines()) {
 		});
 
 		it('freezes the scorecard and the station row as they were, with the settings in force', async () => {
+			await refreshStaleFacts(db);
 			const before = await computeScorecard(db, { stationId: boss.stationId, ...MARCH });
 			const { ground: groundBefore } = await computeScorecardWithGround(db, {
 				stationId: boss.stationId,
@@ -153,21 +155,26 @@ for (const engine of testEngines()) {
 				.where(eq(stations.id, boss.stationId));
 			await editJob(boss, aliceJob, { outcome: 'not_fixed' });
 
+			await refreshStaleFacts(db);
 			expect(await visibleScorecard(db, boss, MARCH)).toEqual(before);
 			expect(await visibleStationKpis(db, boss, MARCH)).toEqual(stationBefore);
+			await refreshStaleFacts(db);
 			expect(await kpi({ db, user: boss }).scorecard(MARCH)).toEqual(before);
 			expect(await kpi({ db, user: boss }).scorecardWithGround(MARCH)).toEqual({
 				rows: before,
 				ground: groundBefore
 			});
 			// A technician reads their own row of the frozen scorecard.
+			await refreshStaleFacts(db);
 			expect(await visibleScorecard(db, alice, MARCH)).toEqual(
 				before.filter((row) => row.login === 'alice')
 			);
 			// The trends show the closed month as closed.
+			await refreshStaleFacts(db);
 			const trend = await visibleMonthlyScorecards(db, boss, { firstMonth: '2026-03', months: 1 });
 			expect(trend).toEqual(before.map((row) => ({ month: '2026-03', ...row })));
 			// The live numbers did change, and a supervisor can still read them to compare.
+			await refreshStaleFacts(db);
 			const live = await computeScorecard(db, { stationId: boss.stationId, ...MARCH });
 			expect(live).not.toEqual(before);
 			expect(await liveScorecard(db, boss, MARCH)).toEqual(live);
@@ -275,6 +282,7 @@ for (const engine of testEngines()) {
 			await editJob(boss, aliceJob, { outcome: 'not_fixed' });
 			await reopenPeriod(db, boss, { closureId: closed.id, reason: 'Outcome corrected' });
 			expect(await visibleClosure(db, boss, MARCH)).toBeNull();
+			await refreshStaleFacts(db);
 			expect(await visibleScorecard(db, boss, MARCH)).toEqual(
 				await computeScorecard(db, { stationId: boss.stationId, ...MARCH })
 			);
@@ -287,6 +295,7 @@ for (const engine of testEngines()) {
 			).toBe('CONFLICT');
 			const again = await closeMonth(db, boss, { month: '2026-03' }, NOW);
 			expect(again.id).not.toBe(closed.id);
+			await refreshStaleFacts(db);
 			expect(await visibleScorecard(db, boss, MARCH)).toEqual(
 				await computeScorecard(db, { stationId: boss.stationId, ...MARCH })
 			);

@@ -30,6 +30,7 @@ import {
 	type ReopenPeriodInput
 } from '../../shared/period-closing';
 import { closureOf, visibleClosure, type ClosedScorecard } from './closed-periods';
+import { refreshStation, refreshStationHeld } from './fact-refresh';
 import { computeScorecardWithGround } from './scorecard';
 import { computeStationKpis } from './station-kpis';
 
@@ -54,10 +55,14 @@ export async function closeMonth(
 		);
 	}
 	const period = { from, to };
+	// The stored numbers must hold every write: the queue is emptied first, in batches that do not
+	// hold the station, then what is marked meanwhile under the lock below (fact-refresh.ts).
+	await refreshStation(db, user.stationId);
 	await inTransaction(db, user, async (tx) => {
 		// The station row locked as a settings edit locks it: two closes (or a close and a settings
 		// change) queue.
 		await lockSettings(tx, user, undefined);
+		await refreshStationHeld(tx, user.stationId);
 		const station = await settingsForPeriod(tx, { stationId: user.stationId, to });
 		if (await closureOf(tx, user.stationId, period)) throw alreadyClosed(input.month);
 		// Taken before the numbers are read, so nothing written after them escapes the list of

@@ -22,6 +22,7 @@ import {
 } from '../testing/fixtures';
 import { jobFacts } from './job-facts';
 import { computeScorecard } from './scorecard';
+import { refreshStaleFacts } from './fact-refresh';
 
 const day = (n: number, hour = 10) => new Date(Date.UTC(2026, 2, n, hour));
 const PERIOD = { from: '2026-01-01', to: '2026-07-01' };
@@ -54,12 +55,14 @@ for (const engine of testEngines()) {
 		/** The facts a read gets now, checked against a recomputation of every job. */
 		async function expectFresh() {
 			const db = handle.db;
+			await refreshStaleFacts(db);
 			const incremental = await jobFacts(db, scope());
 			const incrementalScorecard = await computeScorecard(db, scope());
 			const incrementalDays = await dailyRows();
 			await db.execute(sql`
 				INSERT INTO job_kpi_stale (station_id, job_id)
 				SELECT station_id, id FROM jobs WHERE station_id = ${station.id}::uuid`);
+			await refreshStaleFacts(db);
 			const recomputed = await jobFacts(db, scope());
 			expect(incremental).toEqual(recomputed);
 			expect(incrementalScorecard).toEqual(await computeScorecard(db, scope()));

@@ -17,8 +17,9 @@
  *   reported_at was entered after its completed_at).
  *
  * The facts do not depend on the period, so they are materialised in job_kpi_facts: the
- * database's triggers name in job_kpi_stale every job a write may have changed, and
- * refreshJobFacts() recomputes those with the rules below before a read (docs/kpi.md).
+ * database's triggers name in job_kpi_stale every job a write may have changed, and the
+ * background refresh (fact-refresh.ts) recomputes those with the rules below; reads only read
+ * (docs/kpi.md).
  */
 import { sql, type SQL } from 'drizzle-orm';
 import type { Queryable } from '../db';
@@ -222,28 +223,22 @@ computed_facts AS (
 }
 
 /**
- * Brings the station's job_kpi_facts and job_kpi_daily up to date: takes the jobs the triggers
- * named in job_kpi_stale, recomputes their facts, removes the facts of those no longer
- * completed, then rewrites the daily rows of every (technician, day) whose facts changed. In one
- * transaction; two readers refreshing at once do not repeat each other's work (the second waits
- * on the stale rows the first took, then finds them gone).
+ * Recomputes the facts of the jobs `take` removes from the queue (job_kpi_stale; an SQL
+ * `DELETE … RETURNING job_id`), removes the facts of those no longer completed, then rewrites
+ * the daily rows of every (technician, day) whose facts changed. Returns how many queue rows it
+ * took. Only for fact-refresh.ts, in a transaction that holds the station's refresh lock: two
+ * transactions rewriting the same daily row at once would each miss the other's facts.
  */
-export async function refreshJobFacts(db: Queryable, stationIdValue: string): Promise<void> {
+export async function refreshTakenJobs(
+	tx: Queryable,
+	stationIdValue: string,
+	take: SQL
+): Promise<number> {
 	const stationId = sql`${stationIdValue}::uuid`;
-	// Planning the refresh costs milliseconds even when it has nothing to do; asking first
-	// does not. A job marked after this look was written after this read began.
-	const [pending] = await queryRows<{ stale: boolean }>(
-		db,
-		sql`SELECT EXISTS (SELECT 1 FROM job_kpi_stale WHERE station_id = ${stationId}) AS stale`
-	);
-	if (!pending.stale) return;
-	await db.transaction(async (tx) => {
-		const [changed] = await queryRows<{ days: string }>(
-			tx,
-			sql`
-WITH taken AS (
-	DELETE FROM job_kpi_stale WHERE station_id = ${stationId} RETURNING job_id
-),
+	const [changed] = await queryRows<{ days: string; taken: number }>(
+		tx,
+		sql`
+WITH taken AS (${take}),
 ${computedFactsCtes(stationIdValue, sql`SELECT job_id FROM taken`)},
 previous_days AS (
 	SELECT f.technician_id, f.day
@@ -288,21 +283,23 @@ removed AS (
 	USING (SELECT job_id FROM taken EXCEPT SELECT job_id FROM upserted) gone
 	WHERE f.station_id = ${stationId} AND f.job_id = gone.job_id
 )
-SELECT coalesce(jsonb_agg(DISTINCT jsonb_build_object('technician_id', k.technician_id, 'day', k.day)), '[]')::text AS days
+SELECT
+	coalesce(jsonb_agg(DISTINCT jsonb_build_object('technician_id', k.technician_id, 'day', k.day)), '[]')::text AS days,
+	(SELECT count(*) FROM taken)::int AS taken
 FROM (
 	SELECT technician_id, day FROM previous_days
 	UNION ALL
 	SELECT technician_id, day FROM upserted
 ) k`
-		);
-		const days = sql`(
-			SELECT * FROM jsonb_to_recordset(${changed.days}::jsonb) AS k(technician_id uuid, day date)
-		)`;
-		await tx.execute(sql`
+	);
+	const days = sql`(
+		SELECT * FROM jsonb_to_recordset(${changed.days}::jsonb) AS k(technician_id uuid, day date)
+	)`;
+	await tx.execute(sql`
 DELETE FROM job_kpi_daily d
 USING ${days} k
 WHERE d.station_id = ${stationId} AND d.technician_id = k.technician_id AND d.day = k.day`);
-		await tx.execute(sql`
+	await tx.execute(sql`
 INSERT INTO job_kpi_daily (
 	station_id, day, technician_id, jobs_completed, success_jobs, successes, repair_count,
 	repair_seconds_sum, timed_standard_minutes, repair_minutes, response_count,
@@ -341,13 +338,14 @@ FROM job_kpi_facts f
 JOIN ${days} k ON k.technician_id = f.technician_id AND k.day = f.day
 WHERE f.station_id = ${stationId}
 GROUP BY f.day, f.technician_id`);
-	});
+	return changed.taken;
 }
 
 /**
  * For readers: the CTEs \`station\` (the period's instants in the station's time zone) and
  * \`job_facts\` (the materialised facts of the period's completed jobs, optionally of one
- * technician), without the leading WITH. Call refreshJobFacts() first.
+ * technician), without the leading WITH. They are as fresh as the background refresh has made
+ * them (fact-refresh.ts): a read never refreshes, so it can run on a read-only replica.
  */
 export function jobFactsCtes(scope: JobFactsScope): SQL {
 	const stationId = sql`${scope.stationId}::uuid`;
@@ -397,7 +395,6 @@ job_facts AS (
  */
 export async function jobFacts(db: Queryable, scope: JobFactsScope): Promise<JobFact[]> {
 	const period = parseStationPeriod(scope);
-	await refreshJobFacts(db, period.stationId);
 	const rows = await queryRows<JobFact>(
 		db,
 		sql`

@@ -47,6 +47,7 @@ import {
 	type ReferenceData,
 	type ReferenceJob
 } from './reference';
+import { refreshStaleFacts } from './fact-refresh';
 
 const HOUR = 3_600_000;
 const LATE_ENTRY_MS = LATE_ENTRY_MINUTES * 60_000;
@@ -473,10 +474,13 @@ for (const engine of testEngines()) {
 						to: isoDate(start + scenario.periodDays * 24 * HOUR)
 					};
 
+					await refreshStaleFacts(handle.db);
 					const facts = await jobFacts(handle.db, { stationId, ...period });
 					expect(differences(facts, referenceJobFacts(data, period))).toEqual([]);
+					await refreshStaleFacts(handle.db);
 					const rows = await computeScorecard(handle.db, { stationId, ...period });
 					expect(differences(rows, referenceScorecard(data, period))).toEqual([]);
+					await refreshStaleFacts(handle.db);
 					const station = await computeStationKpis(handle.db, { stationId, ...period });
 					expect(differences(station, referenceStationKpis(data, period))).toEqual([]);
 				}),

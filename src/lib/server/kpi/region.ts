@@ -36,7 +36,6 @@ import {
 	scorecardOfPeriod,
 	type ClosureInForce
 } from './closed-periods';
-import { refreshJobFacts } from './job-facts';
 import { stationsKpiQuery, stationsScorecardQuery, WHOLE_PERIOD } from './scorecard';
 import { computeStationKpis } from './station-kpis';
 import { MONTH_OF_DAY } from './trends';
@@ -65,24 +64,6 @@ export async function regionStationsOf(db: Queryable, user: SessionUser): Promis
 		.orderBy(asc(stations.code));
 }
 
-/**
- * Brings the facts of the region's stations up to date: one look for the stations with stale
- * jobs (usually none, maintenance refreshes them in the background), then each of those.
- */
-async function refreshStaleStations(db: Queryable, stationIds: readonly string[]): Promise<void> {
-	if (stationIds.length === 0) return;
-	const stale = await queryRows<{ station_id: string }>(
-		db,
-		sql`SELECT DISTINCT s.station_id::text AS station_id
-		FROM job_kpi_stale s
-		WHERE s.station_id IN (${sql.join(
-			stationIds.map((id) => sql`${id}::uuid`),
-			sql`, `
-		)})`
-	);
-	for (const { station_id } of stale) await refreshJobFacts(db, station_id);
-}
-
 type StationKpiQueryRow = StationKpiRow & { station_id: string; bucket: string };
 type TechnicianQueryRow = ScorecardRow & { station_id: string };
 
@@ -103,7 +84,6 @@ export async function regionComparison(
 	);
 	if (region.length === 0) return { stations: [], trendMonths, best: [], worst: [] };
 	const ids = region.map((station) => station.id);
-	await refreshStaleStations(db, ids);
 	const trendRange = { from: `${trendMonths[0]}-01`, to: trendEnd(trendMonths) };
 	const closures = await closuresOfStationsWithin(db, ids, {
 		from: period.from < trendRange.from ? period.from : trendRange.from,

@@ -12,6 +12,7 @@ import { testEngines } from '../testing/databases';
 import { SCORED_KPIS } from '../../shared/domain';
 import type { ScorecardRow } from '../../shared/kpi';
 import { computeScorecard, computeScorecardWithGround } from './scorecard';
+import { refreshStaleFacts } from './fact-refresh';
 
 type RowHead = Pick<ScorecardRow, 'login' | 'name' | 'jobs_completed' | 'score' | 'grade' | 'rank'>;
 
@@ -53,6 +54,7 @@ for (const engine of testEngines()) {
 			let tooFewKpis = 0;
 			for (const [from, to] of PERIODS) {
 				const scope = { stationId, from, to };
+				await refreshStaleFacts(db);
 				const { rows, ground } = await computeScorecardWithGround(db, scope);
 				expect(rows, `${from} … ${to}`).toEqual(await computeScorecard(db, scope));
 				const head = ({ login, name, jobs_completed, score, grade, rank }: RowHead) => ({

@@ -22,6 +22,7 @@ import type { KpiGround } from '../../shared/kpi-ground';
 import { SCORECARD_COLUMNS, type ScorecardRow } from '../../shared/kpi';
 import { computeScorecard, computeScorecardWithGround } from './scorecard';
 import { jobFacts } from './job-facts';
+import { refreshStaleFacts } from './fact-refresh';
 
 const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
@@ -126,12 +127,14 @@ for (const engine of testEngines()) {
 		}
 
 		async function onlyRow(stationId: string, period = MARCH): Promise<ScorecardRow> {
+			await refreshStaleFacts(db);
 			const rows = await scorecard(stationId, period);
 			expect(rows).toHaveLength(1);
 			return rows[0];
 		}
 
 		async function factsByJobNo(stationId: string, period = MARCH) {
+			await refreshStaleFacts(db);
 			const facts = await jobFacts(db, { stationId, ...period });
 			return new Map(facts.map((f) => [f.job_no, f]));
 		}
@@ -359,6 +362,7 @@ for (const engine of testEngines()) {
 
 			const oneDay = { from: '2026-03-01', to: '2026-03-02' };
 			expect((await onlyRow(s.id, oneDay)).jobs_completed).toBe(2);
+			await refreshStaleFacts(db);
 			const facts = await jobFacts(db, { stationId: s.id, ...oneDay });
 			expect(facts.map((f) => f.job_no)).toEqual(['FIRST-MIDNIGHT', 'LAST-SECOND']);
 			expect(facts[0].completed_at).toBe('2026-02-28T16:00:00.000Z');
@@ -376,6 +380,7 @@ for (const engine of testEngines()) {
 			]) {
 				await completedJob(tech, { jobNo, completedAt: new Date(iso) });
 			}
+			await refreshStaleFacts(db);
 			const facts = await jobFacts(db, { stationId: s.id, from: '2026-03-08', to: '2026-03-09' });
 			expect(facts.map((f) => f.job_no)).toEqual(['START', 'END']);
 		});
@@ -572,6 +577,7 @@ for (const engine of testEngines()) {
 			await perfectJob(cat, { outcome: 'not_fixed' });
 			await perfectJob(dan);
 
+			await refreshStaleFacts(db);
 			const rows = await scorecard(s.id);
 			expect(rows.map((r) => [r.login, r.score, r.grade, r.rank])).toEqual([
 				// Every KPI at or beyond excellent.
@@ -609,6 +615,7 @@ for (const engine of testEngines()) {
 			await addPartLine(await completedJob(careful), '2.5', '25.00');
 			await addPartLine(await completedJob(average), '1', '75.00');
 
+			await refreshStaleFacts(db);
 			const rows = await scorecard(s.id);
 			expect(rows.map((r) => [r.login, r.score, r.grade, r.rank])).toEqual([
 				['thrifty', 100, 'excellent', 1], // 40 is beyond excellent (50): clamped
@@ -639,6 +646,7 @@ for (const engine of testEngines()) {
 			const job = await completedJob(rated);
 			await addFollowUp(job, { visitedAt: later(NOON, DAY), satisfaction: 4 });
 
+			await refreshStaleFacts(db);
 			const rows = await scorecard(s.id);
 			expect(rows.map((r) => [r.login, r.csat, r.score, r.grade, r.rank])).toEqual([
 				['rated', 1, 100, 'excellent', 1],
@@ -661,6 +669,7 @@ for (const engine of testEngines()) {
 			await addFollowUp(unrated, { visitedAt: later(NOON, DAY), issueResolved: true });
 			await completedJob(tech, { jobNo: 'PLAIN' });
 
+			await refreshStaleFacts(db);
 			const [row] = (await computeScorecardWithGround(db, { stationId: s.id, ...MARCH })).ground;
 			expect(row.kpis.map((ground) => [ground.kpi, ground.sample, ground.minimum])).toEqual([
 				['repair_success_rate', 4, 5],
@@ -710,6 +719,7 @@ for (const engine of testEngines()) {
 			await setStationSettings(db, s.id, {
 				kpiSettings: { thresholds, weights, minimums: { csat: 2 } } as KpiSettings
 			});
+			await refreshStaleFacts(db);
 			const [row] = (await computeScorecardWithGround(db, { stationId: s.id, ...MARCH })).ground;
 			expect(groundOf(row.kpis, 'csat')).toMatchObject({ minimum: 2, tooFew: false });
 			expect(groundOf(row.kpis, 'repair_success_rate')).toMatchObject({ minimum: 5 });
@@ -717,6 +727,7 @@ for (const engine of testEngines()) {
 
 		it('breaks the score down into points, weights and contributions that add up to it', async () => {
 			const s = await twoRatingsStation();
+			await refreshStaleFacts(db);
 			const tooFew = (await computeScorecardWithGround(db, { stationId: s.id, ...MARCH })).ground;
 			expect(groundOf(tooFew[0].kpis, 'csat')).toEqual({
 				kpi: 'csat',
@@ -749,6 +760,7 @@ for (const engine of testEngines()) {
 				...DEFAULT_KPI_SETTINGS,
 				minimums: { ...DEFAULT_KPI_SETTINGS.minimums, csat: 2 }
 			});
+			await refreshStaleFacts(db);
 			const [row] = (await computeScorecardWithGround(db, { stationId: s.id, ...MARCH })).ground;
 			const rounded = (value: number | null) => (value === null ? null : Number(value.toFixed(9)));
 			expect(
@@ -767,6 +779,7 @@ for (const engine of testEngines()) {
 				expect(total).toBeCloseTo(ground.score!, 8);
 			}
 			// The ground is the scorecard's own statement: the same score, grade and rank.
+			await refreshStaleFacts(db);
 			const [scored] = await scorecard(s.id);
 			expect([row.score, row.grade, row.rank]).toEqual([scored.score, scored.grade, scored.rank]);
 		});
@@ -780,9 +793,11 @@ for (const engine of testEngines()) {
 			await createJob(db, idle, { jobNo: 'I2', status: 'cancelled' });
 			await completedJob(idle, { jobNo: 'I3', completedAt: new Date('2026-04-02T00:00:00Z') });
 
+			await refreshStaleFacts(db);
 			expect((await scorecard(s.id)).map((r) => r.login)).toEqual(['busy']);
 			const idleFacts = await jobFacts(db, { stationId: s.id, ...MARCH, technicianId: idle.id });
 			expect(idleFacts).toEqual([]);
+			await refreshStaleFacts(db);
 			const busyFacts = await jobFacts(db, { stationId: s.id, ...MARCH, technicianId: busy.id });
 			expect(busyFacts.map((f) => [f.job_no, f.technician_login])).toEqual([['B1', 'busy']]);
 		});

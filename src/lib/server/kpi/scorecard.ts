@@ -39,7 +39,6 @@ import {
 } from '../../shared/kpi';
 import { DEFAULT_KPI_MINIMUMS } from '../../shared/kpi-settings';
 import type { KpiGround, ScorecardGroundRow } from '../../shared/kpi-ground';
-import { refreshJobFacts } from './job-facts';
 import { parseStationPeriod, type StationPeriod } from './period';
 import { scoringDay, versionInForce } from './settings-in-force';
 
@@ -353,7 +352,7 @@ ORDER BY c.station_id, c.bucket, rank NULLS LAST, u.login COLLATE "C"`;
 
 /**
  * The scorecard of every bucket of the period: kpi.md's output row plus `bucket`, ordered by
- * bucket, rank (nulls last), then login. Call refreshJobFacts() first.
+ * bucket, rank (nulls last), then login. Reads the facts as refreshed so far (fact-refresh.ts).
  */
 export function scorecardQuery(period: StationPeriod, bucketOfDay: ScorecardBucket): SQL {
 	return technicianRows(oneStation(period), bucketOfDay, null);
@@ -363,7 +362,7 @@ export function scorecardQuery(period: StationPeriod, bucketOfDay: ScorecardBuck
  * Every technician of several stations, each station scored and ranked by its own settings
  * exactly as its own scorecard (scorecardQuery) scores it: kpi.md's output row plus
  * `station_id`, `bucket` and `rankable` (a score and the station's min_jobs_for_ranking jobs).
- * Call refreshJobFacts() for each station first.
+ * Reads the facts as the writes and the background refresh left them (kpi/fact-refresh.ts).
  */
 export function stationsScorecardQuery(period: StationsPeriod, bucketOfDay: ScorecardBucket): SQL {
 	return technicianRows(period, bucketOfDay, sql`c.station_id::text AS station_id, c.rankable`);
@@ -392,7 +391,7 @@ function groundColumns(): SQL {
 /**
  * The station's own row for every bucket with a completed job: the same KPIs, score and grade
  * over all of the bucket's jobs pooled (not a mean of the technicians' values), without login,
- * name or rank; ordered by bucket. Call refreshJobFacts() first.
+ * name or rank; ordered by bucket. Reads the facts as refreshed so far (fact-refresh.ts).
  */
 export function stationKpiQuery(period: StationPeriod, bucketOfDay: ScorecardBucket): SQL {
 	return stationsKpiQuery(oneStation(period), bucketOfDay);
@@ -401,7 +400,7 @@ export function stationKpiQuery(period: StationPeriod, bucketOfDay: ScorecardBuc
 /**
  * The row of each of several stations for every bucket with a completed job, each scored by its
  * own settings (stationKpiQuery's row per station, plus `station_id`); ordered by station, then
- * bucket. Call refreshJobFacts() for each station first.
+ * bucket. Reads the facts as they are (kpi/fact-refresh.ts keeps them fresh).
  */
 export function stationsKpiQuery(period: StationsPeriod, bucketOfDay: ScorecardBucket): SQL {
 	return sql`${scoredKpis(period, bucketOfDay, WHOLE_STATION)}
@@ -420,7 +419,6 @@ export async function computeScorecard(
 	input: StationPeriod
 ): Promise<ScorecardRow[]> {
 	const period = parseStationPeriod(input);
-	await refreshJobFacts(db, period.stationId);
 	const rows = await queryRows<ScorecardRow>(db, scorecardQuery(period, WHOLE_PERIOD));
 	// Parsing drops the bucket column.
 	return rows.map((row) => scorecardRowSchema.parse(row));
@@ -494,7 +492,6 @@ export async function computeScorecardWithGround(
 	input: StationPeriod
 ): Promise<ScorecardWithGround> {
 	const period = parseStationPeriod(input);
-	await refreshJobFacts(db, period.stationId);
 	const rows = await queryRows<GroundQueryRow>(
 		db,
 		technicianRows(oneStation(period), WHOLE_PERIOD, groundColumns())

@@ -12,6 +12,7 @@ import { createStation, createUser } from '../testing/fixtures';
 import { Refusal } from '../refusal';
 import { computeScorecard } from './scorecard';
 import { computeStationKpis, monthlyStationKpis, visibleStationKpis } from './station-kpis';
+import { refreshStaleFacts } from './fact-refresh';
 
 const MONTHS = ['2025-12', '2026-01', '2026-02', '2026-03', '2026-04', '2026-05', '2026-06'];
 
@@ -30,6 +31,7 @@ for (const engine of testEngines()) {
 		afterAll(() => handle.close());
 
 		it('gives every month of a window the row of that month alone', async () => {
+			await refreshStaleFacts(db);
 			const trend = await monthlyStationKpis(db, {
 				stationId,
 				firstMonth: MONTHS[0],
@@ -41,6 +43,7 @@ for (const engine of testEngines()) {
 			expect(trend.length).toBeGreaterThanOrEqual(5);
 			for (let index = 0; index < MONTHS.length - 1; index++) {
 				const month = MONTHS[index];
+				await refreshStaleFacts(db);
 				const alone = await computeStationKpis(db, {
 					stationId,
 					from: `${month}-01`,
@@ -55,6 +58,7 @@ for (const engine of testEngines()) {
 
 		it("pools the technicians' jobs: counts and parts cost add up, rates lie between theirs", async () => {
 			const period = { stationId, from: '2026-02-01', to: '2026-05-01' };
+			await refreshStaleFacts(db);
 			const station = await computeStationKpis(db, period);
 			const rows = await computeScorecard(db, period);
 			expect(rows.length).toBeGreaterThan(1);

@@ -12,7 +12,6 @@ import { isSupervisor } from '../../shared/roles';
 import { stationKpiRowSchema, type KpiPeriod, type StationKpiRow } from '../../shared/kpi';
 import { refusal } from '../refusal';
 import { closedMonthsWithin, closureOf } from './closed-periods';
-import { refreshJobFacts } from './job-facts';
 import { parseStationPeriod, type StationPeriod } from './period';
 import { stationKpiQuery, WHOLE_PERIOD } from './scorecard';
 import { MONTH_OF_DAY, parseTrendWindow, trendWindowDates, type TrendWindow } from './trends';
@@ -29,7 +28,6 @@ export async function computeStationKpis(
 	input: StationPeriod
 ): Promise<StationKpiRow | null> {
 	const period = parseStationPeriod(input);
-	await refreshJobFacts(db, period.stationId);
 	const [row] = await queryRows<StationKpiRow>(db, stationKpiQuery(period, WHOLE_PERIOD));
 	// Parsing drops the bucket column.
 	return row ? stationKpiRowSchema.parse(row) : null;
@@ -42,7 +40,6 @@ export async function monthlyStationKpis(
 ): Promise<MonthlyStationKpiRow[]> {
 	const window = parseTrendWindow(input);
 	const stationId = z.uuid('stationId must be a UUID').parse(input.stationId);
-	await refreshJobFacts(db, stationId);
 	const rows = await queryRows<StationKpiRow & { bucket: string }>(
 		db,
 		stationKpiQuery({ stationId, ...trendWindowDates(window) }, MONTH_OF_DAY)

@@ -13,6 +13,7 @@ import type { SessionUser } from '../auth/session-user';
 import type { KpiSettings } from '../../shared/domain';
 import { computeScorecard } from './scorecard';
 import { monthlyScorecards, trendWindowDates, type MonthlyScorecardRow } from './trends';
+import { refreshStaleFacts } from './fact-refresh';
 
 const HOUR = 3_600_000;
 
@@ -40,6 +41,7 @@ for (const engine of testEngines()) {
 			firstMonth: string,
 			months: number
 		): Promise<string[]> {
+			await refreshStaleFacts(db);
 			const trend = await monthlyScorecards(db, { stationId, firstMonth, months });
 			const starts = monthStarts(firstMonth, months);
 			const withRows: string[] = [];
@@ -69,6 +71,7 @@ for (const engine of testEngines()) {
 			expect(months).not.toContain('2025-10');
 			expect(months).not.toContain('2026-06');
 
+			await refreshStaleFacts(db);
 			const rows = await monthlyScorecards(db, {
 				stationId: demo.stationId,
 				firstMonth: '2025-11',
@@ -162,6 +165,7 @@ for (const engine of testEngines()) {
 			});
 
 			it('puts each job in the month of its local completion date', async () => {
+				await refreshStaleFacts(db);
 				const rows = await monthlyScorecards(db, { stationId, firstMonth: '2026-02', months: 2 });
 				const jobs = (month: string, login: string) =>
 					rows.find((row) => row.month === month && row.login === login)?.jobs_completed;
@@ -172,6 +176,7 @@ for (const engine of testEngines()) {
 			});
 
 			it('ranks each month on its own', async () => {
+				await refreshStaleFacts(db);
 				const rows = await monthlyScorecards(db, { stationId, firstMonth: '2026-02', months: 2 });
 				const summary = rows.map((row: MonthlyScorecardRow) => [row.month, row.login, row.rank]);
 				// February: only bob has two jobs (the minimum); March: only alice.

@@ -17,7 +17,6 @@ import { queryRows } from '../db/rows';
 import { kpiSettingsSchema } from '../../shared/kpi-settings';
 import type { StationScoringRules } from '../../shared/snapshots';
 import { scorecardRowSchema, type ScorecardRow } from '../../shared/kpi';
-import { refreshJobFacts } from './job-facts';
 import { settingsForPeriod, settingsInForce } from './settings-in-force';
 import { scorecardQuery, type ScorecardBucket } from './scorecard';
 
@@ -98,7 +97,6 @@ export async function monthlyScorecards(
 ): Promise<MonthlyScorecardRow[]> {
 	const window = parseTrendWindow(input);
 	const stationId = z.uuid('stationId must be a UUID').parse(input.stationId);
-	await refreshJobFacts(db, stationId);
 	const rows = await queryRows<ScorecardRow & { bucket: string }>(
 		db,
 		scorecardQuery({ stationId, ...trendWindowDates(window) }, MONTH_OF_DAY)

@@ -19,6 +19,7 @@ import { SCORED_KPIS, type KpiSettings } from '../../shared/domain';
 import { DEFAULT_KPI_SETTINGS } from '../../shared/kpi-settings';
 import { zonedDay } from '../../shared/time/local-time';
 import { addDays, periodContaining } from '../../shared/time/periods';
+import { refreshStaleFacts } from './fact-refresh';
 import { computeScorecard } from './scorecard';
 import { monthlyScorecards } from './trends';
 import {
@@ -219,8 +220,12 @@ for (const engine of testEngines()) {
 					);
 					const db = handle.db;
 					const stationId = await insertStation(db, `VER${stationNumber}`, data);
-					const byMonth = () =>
-						Promise.all(MONTHS.map((month) => computeScorecard(db, { stationId, ...month })));
+					const byMonth = async () => {
+						await refreshStaleFacts(db);
+						return Promise.all(
+							MONTHS.map((month) => computeScorecard(db, { stationId, ...month }))
+						);
+					};
 					const before = await byMonth();
 
 					const effectiveFrom = addDays(MONTHS[0].from, scenario.effectiveDay);
@@ -276,6 +281,7 @@ for (const engine of testEngines()) {
 						effectiveFrom: today,
 						...scenario.version
 					});
+					await refreshStaleFacts(db);
 					const rows = await computeScorecard(db, { stationId, ...running });
 					const onlyVersion: ReferenceData = {
 						...data,

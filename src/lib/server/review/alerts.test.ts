@@ -18,6 +18,7 @@ import {
 	setStationSettings
 } from '../testing/fixtures';
 import { closeMonth, reopenPeriod } from '../kpi/closing';
+import { refreshStaleFacts } from '../kpi/fact-refresh';
 import { createCallerFactory } from '../trpc/core';
 import { reviewRouter } from '../trpc/routers/review';
 import { alertsReportSchema } from './schemas';
@@ -147,6 +148,7 @@ for (const engine of testEngines()) {
 		});
 
 		it('names each technician’s alerts, most alerts first', async () => {
+			await refreshStaleFacts(db);
 			const report = await as(boss).alerts(MARCH);
 			expect(alertsReportSchema.parse(report)).toEqual(report);
 			expect(report.period).toEqual(MARCH);
@@ -195,6 +197,7 @@ for (const engine of testEngines()) {
 		});
 
 		it('checks technicians with enough jobs and lists the others as not checked', async () => {
+			await refreshStaleFacts(db);
 			const report = await as(boss).alerts(MARCH);
 			expect(report.technicians.map((t) => t.login)).not.toContain('steady');
 			// steady, slowpoke, slipping, spender, thin: five with at least 3 jobs.
@@ -205,8 +208,10 @@ for (const engine of testEngines()) {
 		});
 
 		it('shows each station only its own technicians', async () => {
+			await refreshStaleFacts(db);
 			const north = await as(boss).alerts(MARCH);
 			expect(JSON.stringify(north)).not.toContain('southtech');
+			await refreshStaleFacts(db);
 			const south = await as(southBoss).alerts(MARCH);
 			expect(south.technicians.map((t) => t.login)).toEqual(['southtech']);
 			expect(south.technicians[0].alerts.map((a) => a.kpi)).toEqual(['repair_success_rate']);
@@ -214,6 +219,7 @@ for (const engine of testEngines()) {
 		});
 
 		it('has nothing to say about an empty period', async () => {
+			await refreshStaleFacts(db);
 			const report = await as(boss).alerts({ from: '2025-06-01', to: '2025-07-01' });
 			expect(report).toMatchObject({ technicians: [], checkedCount: 0, insufficient: [] });
 		});
@@ -245,6 +251,7 @@ for (const engine of testEngines()) {
 				visitedAt: inMarch(10),
 				satisfaction: 1
 			});
+			await refreshStaleFacts(db);
 			const report = await createCaller({ db, user: eastBoss }).alerts(MARCH);
 			expect(report.technicians.map((t) => [t.login, t.alerts.map((a) => a.kpi)])).toEqual([
 				['rarely', ['follow_up_rate']]
@@ -261,7 +268,10 @@ for (const engine of testEngines()) {
 			for (const day of [10, 11, 12, 13]) february.push(await goodJob(wobbly, inFebruary(day)));
 			for (const day of [10, 11, 12]) await goodJob(wobbly, inMarch(day));
 			const notFixed = await goodJob(wobbly, inMarch(13), { outcome: 'not_fixed' });
-			const alertsOfWest = () => createCaller({ db, user: westBoss }).alerts(MARCH);
+			const alertsOfWest = async () => {
+				await refreshStaleFacts(db);
+				return createCaller({ db, user: westBoss }).alerts(MARCH);
+			};
 			const before = await alertsOfWest();
 			expect(before.technicians.map((t) => t.alerts.map((a) => [a.kind, a.kpi]))).toEqual([
 				[

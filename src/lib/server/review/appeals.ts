@@ -15,7 +15,7 @@ import { jobAppeals, jobKpiExclusions, jobs, users } from '../db/schema';
 import type { SessionUser } from '../auth/session-user';
 import { refusal } from '../refusal';
 import { jobVisibleTo, requireSupervisor, technicianScope } from '../jobs/access';
-import { refreshJobFacts } from '../kpi/job-facts';
+import { refreshJob } from '../kpi/fact-refresh';
 import type { AppealSubject, ExcludableKpi } from '../../shared/honesty-domain';
 import type {
 	Appeal,
@@ -74,13 +74,12 @@ function appealOf(row: AppealRow): Appeal {
 	};
 }
 
-/** The reworks and unaccepted flags the KPI facts hold for a job (refreshed first). */
+/** The reworks and unaccepted flags the KPI facts hold for a job, as refreshed so far. */
 async function appealableOf(
 	db: Queryable,
 	stationId: string,
 	jobId: string
 ): Promise<{ reworkedBy: string[]; flags: string[]; excluded: string[] }> {
-	await refreshJobFacts(db, stationId);
 	const [facts] = await queryRows<{ reworkedBy: string[]; flags: string[]; excluded: string[] }>(
 		db,
 		sql`SELECT reworked_by::text[] AS "reworkedBy", flags::text[] AS flags,
@@ -133,6 +132,8 @@ export async function fileAppeal(
 				{ jobNo: job.jobNo }
 			);
 		}
+		// A decision on the job's facts: they are brought up to date first (a write may write).
+		await refreshJob(tx, user.stationId, job.id);
 		const facts = await appealableOf(tx, user.stationId, job.id);
 		const appealable =
 			input.subject === 'rework' ? facts.reworkedBy.length > 0 : facts.flags.includes(flag ?? '');
@@ -284,7 +285,6 @@ export async function appealsOfJob(
 	jobId: string
 ): Promise<JobAppeals> {
 	const job = await jobVisibleTo(db, user, jobId);
-	// The refresh first: it writes the facts the other reads rest on.
 	const facts = await appealableOf(db, user.stationId, job.id);
 	const [exclusions, appeals] = await Promise.all([
 		exclusionsOf(db, user.stationId, job.id),

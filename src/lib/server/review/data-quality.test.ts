@@ -9,6 +9,7 @@ import { jobFacts } from '../kpi/job-facts';
 import { createCallerFactory } from '../trpc/core';
 import { reviewRouter } from '../trpc/routers/review';
 import { dataQualityReportSchema } from './schemas';
+import { refreshStaleFacts } from '../kpi/fact-refresh';
 
 const createCaller = createCallerFactory(reviewRouter);
 const MINUTE = 60 * 1000;
@@ -90,6 +91,7 @@ for (const engine of testEngines()) {
 		});
 
 		it('groups the flagged jobs per technician with a count per flag', async () => {
+			await refreshStaleFacts(db);
 			const report = await as(boss).dataQuality(MARCH);
 			expect(dataQualityReportSchema.parse(report)).toEqual(report);
 			expect(report.period).toEqual(MARCH);
@@ -119,6 +121,7 @@ for (const engine of testEngines()) {
 		});
 
 		it('gives each job its times', async () => {
+			await refreshStaleFacts(db);
 			const report = await as(boss).dataQuality(MARCH);
 			const jobs = new Map(
 				report.groups.flatMap((group) => group.jobs).map((job) => [job.jobNo, job])
@@ -142,8 +145,10 @@ for (const engine of testEngines()) {
 		});
 
 		it('lists exactly the jobs the KPI engine flags', async () => {
+			await refreshStaleFacts(db);
 			const report = await as(boss).dataQuality(MARCH);
 			const listed = report.groups.flatMap((group) => group.jobs.map((job) => job.jobNo)).sort();
+			await refreshStaleFacts(db);
 			const facts = await jobFacts(db, { stationId, ...MARCH });
 			// A job whose flags were all accepted is still listed, as accepted.
 			const flagged = facts
@@ -153,13 +158,16 @@ for (const engine of testEngines()) {
 		});
 
 		it('keeps to the period and the station', async () => {
+			await refreshStaleFacts(db);
 			const april = await as(boss).dataQuality({ from: '2026-04-01', to: '2026-05-01' });
 			expect(
 				april.groups.map((group) => [group.login, group.jobs.map((job) => job.jobNo)])
 			).toEqual([['bob', ['B-APRIL']]]);
+			await refreshStaleFacts(db);
 			const south = await as(southBoss).dataQuality(MARCH);
 			expect(south.groups.map((group) => group.login)).toEqual(['dora']);
 			expect(JSON.stringify(await as(boss).dataQuality(MARCH))).not.toContain('S-NO-ARRIVAL');
+			await refreshStaleFacts(db);
 			expect((await as(boss).dataQuality({ from: '2025-01-01', to: '2025-02-01' })).groups).toEqual(
 				[]
 			);

@@ -8,7 +8,7 @@
 import { sql } from 'drizzle-orm';
 import type { Queryable } from '../db';
 import { queryRows } from '../db/rows';
-import { jobFactsCtes, refreshJobFacts } from '../kpi/job-facts';
+import { jobFactsCtes } from '../kpi/job-facts';
 import { parseStationPeriod, type StationPeriod } from '../kpi/period';
 import { JOB_FLAGS, type JobFlag } from '../../shared/kpi';
 import type { AcceptedFlag } from './flag-acceptance';
@@ -45,7 +45,6 @@ function flagCountColumns() {
 
 export async function dataQuality(db: Queryable, input: StationPeriod): Promise<DataQualityReport> {
 	const period = parseStationPeriod(input);
-	await refreshJobFacts(db, period.stationId);
 	const rows = await queryRows<FlaggedJobRow>(
 		db,
 		sql`

@@ -11,7 +11,7 @@ import { inTransaction } from '../db/change-context';
 import { queryRows } from '../db/rows';
 import type { SessionUser } from '../auth/session-user';
 import { jobVisibleTo, requireSupervisor } from '../jobs/access';
-import { refreshJobFacts } from '../kpi/job-facts';
+import { refreshJob } from '../kpi/fact-refresh';
 import { refusal } from '../refusal';
 import type { JobFlag } from '../../shared/kpi';
 
@@ -34,10 +34,10 @@ export async function acceptJobFlag(
 	input: { jobId: string; flag: JobFlag; reason: string }
 ): Promise<AcceptedFlag> {
 	requireSupervisor(user, 'accept a flag');
-	// The job's flags as the KPIs see them now.
-	await refreshJobFacts(db, user.stationId);
 	return inTransaction(db, user, async (tx) => {
 		const job = await jobVisibleTo(tx, user, input.jobId, { lock: true });
+		// The job's flags as the KPIs see them now.
+		await refreshJob(tx, user.stationId, job.id);
 		const [facts] = await queryRows<{ flags: string[]; accepted: string[] }>(
 			tx,
 			sql`SELECT flags::text[] AS flags, accepted_flags::text[] AS accepted

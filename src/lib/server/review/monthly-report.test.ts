@@ -20,6 +20,7 @@ import type { MonthlyReport } from '../../shared/monthly-report';
 import { monthlyReport } from './monthly-report';
 import { monthlyReportPdf } from './monthly-report-pdf';
 import { monthlyReportXlsx } from './monthly-report-xlsx';
+import { refreshStaleFacts } from '../kpi/fact-refresh';
 
 const createCaller = createCallerFactory(reviewRouter);
 const MINUTE = 60 * 1000;
@@ -122,6 +123,7 @@ for (const engine of testEngines()) {
 				arrivedAt: null
 			});
 
+			await refreshStaleFacts(db);
 			report = await monthlyReport(db, boss, '2026-03', PRINTED);
 		});
 		afterAll(() => handle.close());

@@ -9,7 +9,7 @@ import { z } from 'zod';
 import type { Queryable } from '../db';
 import { queryRows } from '../db/rows';
 import type { SessionUser } from '../auth/session-user';
-import { jobFactsCtes, refreshJobFacts } from '../kpi/job-facts';
+import { jobFactsCtes } from '../kpi/job-facts';
 import { parseStationPeriod } from '../kpi/period';
 import { isoUtc } from './sql';
 import { JOB_STATUSES } from '../../shared/domain';
@@ -78,7 +78,6 @@ export async function reworkList(
 	requireDesk(user);
 	const { period, technicianId } = reworkListInputSchema.parse(input);
 	const scope = parseStationPeriod({ stationId: user.stationId, ...period });
-	await refreshJobFacts(db, scope.stationId);
 	const station = sql`${scope.stationId}::uuid`;
 	const rows = await queryRows<{ pair: string; reworked: number }>(
 		db,
@@ -111,7 +110,6 @@ export async function countReworks(
 ): Promise<number> {
 	requireDesk(user);
 	const scope = parseStationPeriod({ stationId: user.stationId, ...period });
-	await refreshJobFacts(db, scope.stationId);
 	const [row] = await queryRows<{ count: number }>(
 		db,
 		sql`WITH ${jobFactsCtes(scope)}

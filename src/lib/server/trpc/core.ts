@@ -3,6 +3,7 @@ import superjson from 'superjson';
 import { z } from 'zod';
 import type { Database } from '../db';
 import { isRetryableDatabaseError } from '../db/outage';
+import { refreshAfterWrite } from '../kpi/fact-refresh';
 import { logServerError } from '../http/server-errors';
 import { Refusal, refusalIn } from '../refusal';
 import { refusalText } from '../refusal-text';
@@ -123,7 +124,21 @@ const domainRefusals = t.middleware(async ({ next }) => {
 	return result;
 });
 
-export const publicProcedure = t.procedure.use(databaseOutage).use(domainRefusals);
+/**
+ * The KPI facts a write marked are refreshed before its answer, once its transaction has
+ * committed (kpi/fact-refresh.ts): the writer's next read shows the write, and no read refreshes.
+ */
+const factsAfterWrites = t.middleware(async ({ ctx, type, next }) => {
+	const result = await next();
+	const stationId = ctx.user?.stationId;
+	if (type === 'mutation' && result.ok && stationId) await refreshAfterWrite(ctx.db, stationId);
+	return result;
+});
+
+export const publicProcedure = t.procedure
+	.use(databaseOutage)
+	.use(domainRefusals)
+	.use(factsAfterWrites);
 
 /** Any signed-in account: one's own account (auth.me, a password change) and administration. */
 export const signedInProcedure = publicProcedure.use(({ ctx, next }) => {

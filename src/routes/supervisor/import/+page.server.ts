@@ -1,5 +1,6 @@
 import { fail } from '@sveltejs/kit';
 import { serverDatabase } from '$lib/server/db/server-db';
+import { refreshAfterWrite } from '$lib/server/kpi/fact-refresh';
 import {
 	IMPORT_LIMITS,
 	INTERCHANGE_FILE_NAMES,
@@ -50,6 +51,8 @@ export const actions: Actions = {
 		const result = await importStationFiles(db, { stationCode: user.stationCode }, files, {
 			actor: { kind: 'user', user }
 		});
+		// What the import marked: its first batches now, the rest by the background worker.
+		if (result.ok) await refreshAfterWrite(db, user.stationId);
 		if (!result.ok) {
 			// In the language of the page that sent the files (the import's problems are codes).
 			const locale = getLocale();

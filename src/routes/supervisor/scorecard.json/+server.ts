@@ -15,7 +15,7 @@ const TREND_MONTHS = 6;
  * the period, of the one before and of the last months, the scorecard of both periods and what
  * the period's numbers rest on, the worklist counts and every technician's job counts; a closed
  * month's numbers and settings as they were closed, with its closure (who, when, what changed
- * since).
+ * since); and how far the KPI facts are behind the writes while a refresh runs.
  */
 export const GET: RequestHandler = async (event) => {
 	const user = supervisorOfRequest(event.locals);
@@ -36,7 +36,8 @@ export const GET: RequestHandler = async (event) => {
 		scoring,
 		technicians,
 		worklists,
-		closure
+		closure,
+		freshness
 	] = await Promise.all([
 		caller.kpi.scorecardWithGround({ from: period.from, to: period.to }),
 		caller.kpi.scorecard({ from: previous.from, to: previous.to }),
@@ -46,7 +47,8 @@ export const GET: RequestHandler = async (event) => {
 		caller.kpi.scoring({ from: period.from, to: period.to }),
 		caller.stations.technicianSummary(),
 		caller.worklists.counts({ from: period.from, to: period.to }),
-		caller.periods.closure({ from: period.from, to: period.to })
+		caller.periods.closure({ from: period.from, to: period.to }),
+		caller.kpi.freshness()
 	]);
 	const snapshot: StationScorecardSnapshot = {
 		station: { code: user.stationCode, name: user.stationName, timeZone: user.timeZone },
@@ -68,6 +70,7 @@ export const GET: RequestHandler = async (event) => {
 				}
 			: scoring,
 		closure,
+		freshness,
 		technicians: technicians.map((technician) => ({
 			...technician,
 			lastCompletedAt: technician.lastCompletedAt?.toISOString() ?? null

@@ -13,6 +13,7 @@ import { zonedDay } from '../../../shared/time/local-time';
 import { addDays } from '../../../shared/time/periods';
 import type { KpiSettingsInput } from './kpi-rules';
 import { asInput, expectProblem, onlyWeights, settingsTestBed, withRule } from './testing';
+import { refreshStaleFacts } from '../../kpi/fact-refresh';
 
 const HOUR = 3_600_000;
 
@@ -224,8 +225,10 @@ for (const engine of testEngines()) {
 					completedAt: noon
 				});
 			}
-			const score = async () =>
-				(await computeScorecard(bed.db, { stationId: station.id, ...running }))[0].score;
+			const score = async () => {
+				await refreshStaleFacts(bed.db);
+				return (await computeScorecard(bed.db, { stationId: station.id, ...running }))[0].score;
+			};
 			expect(await score()).toBeNull();
 
 			// Minimum 3 for everything but the follow-up rate: (100·0.3 + 100·0.15 + 100·0.15 +
@@ -291,6 +294,7 @@ for (const engine of testEngines()) {
 				});
 			}
 			const score = async () => {
+				await refreshStaleFacts(bed.db);
 				const [row] = await computeScorecard(bed.db, { stationId: station.id, ...running });
 				return row;
 			};

@@ -7,6 +7,7 @@ import { createJob, createStation, createUser } from '../../testing/fixtures';
 import { DEFAULT_KPI_SETTINGS } from '../../../shared/kpi-settings';
 import { createCallerFactory } from '../core';
 import { kpiRouter } from './kpi';
+import { refreshStaleFacts } from '../../kpi/fact-refresh';
 
 const createCaller = createCallerFactory(kpiRouter);
 const MARCH = { from: '2026-03-01', to: '2026-04-01' };
@@ -44,6 +45,8 @@ for (const engine of testEngines()) {
 			await completed(alice, 'A-2', '2026-04-02T05:00:00Z');
 			await completed(bob, 'B-1', '2026-03-03T05:00:00Z');
 			await completed(carol, 'C-1', '2026-03-02T05:00:00Z');
+			// The facts a write's request or the background worker would refresh (fact-refresh.ts).
+			await refreshStaleFacts(db);
 		});
 		afterAll(async () => {
 			await handle?.close();

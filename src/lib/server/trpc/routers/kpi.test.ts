@@ -7,6 +7,7 @@ import { createJob, createStation, createUser } from '../../testing/fixtures';
 import { SCORECARD_COLUMNS, jobFactSchema, scorecardRowSchema } from '../../../shared/kpi';
 import { createCallerFactory } from '../core';
 import { kpiRouter } from './kpi';
+import { refreshStaleFacts } from '../../kpi/fact-refresh';
 
 const createCaller = createCallerFactory(kpiRouter);
 const MARCH = { from: '2026-03-01', to: '2026-04-01' };
@@ -43,6 +44,8 @@ for (const engine of testEngines()) {
 			await completed(bob, 'B-1');
 			await completed(bob, 'B-2');
 			await completed(carol, 'C-1');
+			// The facts a write's request or the background worker would refresh (fact-refresh.ts).
+			await refreshStaleFacts(db);
 		});
 		afterAll(async () => {
 			await handle?.close();

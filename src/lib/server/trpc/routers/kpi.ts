@@ -9,6 +9,7 @@ import { z as zm } from 'zod/mini';
 import { onReadReplica } from '../../db/read-replica';
 import { roleProcedure, router } from '../core';
 import {
+	factsFreshnessSchema,
 	jobFactSchema,
 	kpiPeriodSchema,
 	scorecardRowSchema,
@@ -16,6 +17,7 @@ import {
 } from '../../../shared/kpi';
 import { kpiSettingsSchema } from '../../../shared/kpi-settings';
 import { drillDownJobSchema } from '../../kpi/drill-down';
+import { factsFreshness } from '../../kpi/fact-refresh';
 import {
 	monthlyStationKpiRowSchema,
 	visibleMonthlyStationKpis,
@@ -96,6 +98,14 @@ export const kpiRouter = router({
 		.query(({ ctx, input }) =>
 			onReadReplica(ctx, (db) => visibleMonthlyStationKpis(db, ctx.user, input))
 		),
+
+	/**
+	 * How far the station's KPI facts are behind its writes: they are refreshed in the
+	 * background, never by a read, so a page says "as of" while jobs wait (kpi/fact-refresh.ts).
+	 */
+	freshness: scorecardProcedure
+		.output(factsFreshnessSchema)
+		.query(({ ctx }) => factsFreshness(ctx.db, ctx.user.stationId)),
 
 	/**
 	 * The thresholds, weights and ranking minimum the station's scores of a period are computed

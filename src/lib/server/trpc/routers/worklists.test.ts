@@ -17,6 +17,7 @@ import { testEngines } from '../../testing/databases';
 import { createCategory, createJob, createStation, createUser } from '../../testing/fixtures';
 import { createCallerFactory } from '../core';
 import { appRouter } from '../router';
+import { refreshStaleFacts } from '../../kpi/fact-refresh';
 
 const createCaller = createCallerFactory(appRouter);
 /** Noon in Shanghai (04:00 UTC) on the given day of March 2026. */
@@ -269,6 +270,7 @@ for (const engine of testEngines()) {
 				reportedAt: new Date('2026-05-01T00:00:00Z')
 			});
 
+			await refreshStaleFacts(db);
 			const list = await as(s.desk).reworks({ period: MARCH });
 			expect(list.reworkedJobs).toBe(2);
 			expect(list.pairs.map((p) => [p.original.jobNo, p.rework.jobNo, p.linkedBy])).toEqual([
