@@ -25,6 +25,7 @@ import { REGION_BEST_AND_WORST } from './region';
 import { computeScorecard } from './scorecard';
 import { closeMonth } from './closing';
 import { computeStationKpis, visibleStationKpis } from './station-kpis';
+import { refreshStaleFacts } from './fact-refresh';
 
 const createCaller = createCallerFactory(appRouter);
 const QUARTER = { from: '2026-01-01', to: '2026-04-01' };
@@ -287,6 +288,7 @@ for (const engine of testEngines()) {
 				.update(jobs)
 				.set({ completedAt: new Date('2026-04-15T04:00:00Z') })
 				.where(eq(jobs.id, completed.id));
+			await refreshStaleFacts(db);
 			const live = await computeStationKpis(db, { stationId: north, ...march });
 			expect(live!.jobs_completed).toBe(closed!.jobs_completed - 1);
 
