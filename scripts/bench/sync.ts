@@ -229,6 +229,7 @@ async function benchPull(handle: DatabaseHandle) {
 		stationName: 'DEMO',
 		timeZone: 'Asia/Shanghai',
 		recordPositions: false,
+		completionRequiresSignature: false,
 		login: busiest.login,
 		name: busiest.login,
 		role: 'technician'

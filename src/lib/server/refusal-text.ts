@@ -29,6 +29,7 @@ const REASONS: Record<string, (params: Params) => string> = {
 	job_closed_for_assignment: ({ jobNo }) => m.desk_reason_job_closed_for_assignment({ jobNo }),
 	part_unknown: () => m.ss_part_unknown(),
 	part_inactive: ({ sku }) => m.ss_part_inactive({ sku }),
+	signature_required: ({ jobNo }) => m.ss_signature_required({ jobNo }),
 	job_verified: ({ jobNo }) => m.srv_reason_job_verified({ jobNo }),
 	job_cancelled: ({ jobNo }) => m.ss_job_cancelled({ jobNo }),
 	job_not_completed: ({ jobNo }) => m.ss_job_not_completed({ jobNo }),

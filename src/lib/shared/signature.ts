@@ -7,7 +7,7 @@
  * draw it from these strokes with signaturePath.
  */
 import { z } from 'zod/mini';
-import { required, timeSchema } from './schemas';
+import { completeJobSchema, required, timeSchema } from './schemas';
 
 /**
  * The drawing's coordinate box: the pad scales the finger's path into it, so every screen's
@@ -65,6 +65,12 @@ export const signatureSchema = z.strictObject({
 	strokes: signatureStrokesSchema
 });
 export type Signature = z.infer<typeof signatureSchema>;
+
+/** An online completion (tRPC jobs.complete): the sync's job.complete, signature included. */
+export const signedCompletionSchema = z.extend(completeJobSchema, {
+	signature: z.optional(signatureSchema)
+});
+export type SignedCompletion = z.infer<typeof signedCompletionSchema>;
 
 /** A job's signature as the receipt and the job pages show it. */
 export interface SignatureView {

@@ -59,6 +59,8 @@ export interface StationSettings {
 	faultCategories: FaultCategorySetting[];
 	/** Phones record where arrival and completion happened (stations/settings/positions.ts). */
 	recordPositions: boolean;
+	/** A technician's completion must carry the customer's signature (stations/settings/evidence.ts). */
+	completionRequiresSignature: boolean;
 	/** The judgements of the last AHP applied, so the supervisor can start from them. */
 	lastAhp: (AhpRecord & { changedAt: Date }) | null;
 	/** Every settings version, latest effective date first; the values above are today's. */
@@ -75,7 +77,11 @@ export type SettingsChange =
 	| { kind: 'kpi'; kpi: ScoredKpi; old: KpiRule | null; new: KpiRule | null }
 	| { kind: 'ahp'; old: Partial<Record<ScoredKpi, number>> | null; new: AhpRecord }
 	| { kind: 'rework_window_days' | 'min_jobs_for_ranking'; old: number | null; new: number | null }
-	| { kind: 'record_positions'; old: boolean | null; new: boolean | null }
+	| {
+			kind: 'record_positions' | 'completion_requires_signature';
+			old: boolean | null;
+			new: boolean | null;
+	  }
 	/** The date the rows of the same change take effect from. */
 	| { kind: 'version'; effectiveFrom: string }
 	| {

@@ -15,7 +15,9 @@ export const technicianIdentitySchema = z.object({
 	stationName: z.string(),
 	timeZone: z.string(),
 	/** The station records where arrival and completion happened (absent: remembered before it existed). */
-	recordPositions: z.optional(z.boolean())
+	recordPositions: z.optional(z.boolean()),
+	/** The station's completion requires the customer's signature (absent: remembered before it existed). */
+	completionRequiresSignature: z.optional(z.boolean())
 });
 export type TechnicianIdentity = z.infer<typeof technicianIdentitySchema>;
 

@@ -50,6 +50,7 @@ const REASONS: Record<string, Message> = {
 	line_not_found: m.tech_job_missing_body,
 	job_verified: m.tech_job_verified,
 	job_cancelled: m.ss_job_cancelled,
+	signature_required: m.ss_signature_required,
 	job_not_completed: m.ss_job_not_completed,
 	job_completed: m.ss_job_completed,
 	job_completed_correct: m.ph_job_completed_correct,

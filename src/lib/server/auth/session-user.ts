@@ -12,6 +12,8 @@ export interface SessionUser {
 	 * session so the phone learns it with who is signed in and keeps it for offline starts.
 	 */
 	recordPositions: boolean;
+	/** A technician's completion must carry the customer's signature (issue 14; read the same way). */
+	completionRequiresSignature: boolean;
 	login: string;
 	name: string;
 	role: UserRole;

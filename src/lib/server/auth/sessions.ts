@@ -109,6 +109,7 @@ export async function validateSessionToken(
 				stationName: stations.name,
 				timeZone: stations.timeZone,
 				recordPositions: stations.recordPositions,
+				completionRequiresSignature: stations.completionRequiresSignature,
 				login: users.login,
 				name: users.name,
 				role: users.role

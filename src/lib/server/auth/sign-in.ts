@@ -82,6 +82,7 @@ export async function signIn(
 			stationName: stations.name,
 			timeZone: stations.timeZone,
 			recordPositions: stations.recordPositions,
+			completionRequiresSignature: stations.completionRequiresSignature,
 			login: users.login,
 			name: users.name,
 			role: users.role,

@@ -13,7 +13,7 @@ import { jobStepEntries } from '../db/schema';
 import type { SessionUser } from '../auth/session-user';
 import { computeScorecard } from '../kpi/scorecard';
 import { refusalIn } from '../refusal';
-import { updatePositionRecording } from '../stations/settings/positions';
+import { updatePositionRecording } from '../stations/settings/evidence';
 import { createStation, createUser } from '../testing/fixtures';
 import { testEngines } from '../testing/databases';
 import { createCallerFactory } from '../trpc/core';

@@ -19,6 +19,7 @@ import type { SessionUser } from '../auth/session-user';
 import { isSupervisor } from '../../shared/roles';
 import { missingEssentials } from '../../shared/job-completeness';
 import type { completeJobSchema, jobFieldsSchema, newJobSchema } from '../../shared/schemas';
+import type { SignedCompletion } from '../../shared/signature';
 import type { StepPosition } from '../../shared/step-position';
 import {
 	editableJobCondition,
@@ -35,6 +36,7 @@ import {
 	technicianScope
 } from './access';
 import { jobForVisitFact } from './offline-work';
+import { keepSignature, requireSignatureWhereDue } from './signatures';
 import {
 	forgetStepEntries,
 	recordStepEntries,
@@ -280,12 +282,18 @@ export function recordStart(
 	return inTransaction(db, user, (tx) => runJobStep(tx, user, jobSteps.start(input)));
 }
 
+/** A completion, with the customer's signature when given (jobs/signatures.ts). */
 export function completeJob(
 	db: Queryable,
 	user: SessionUser,
-	input: z.infer<typeof completeJobSchema>
+	input: SignedCompletion
 ): Promise<Job> {
-	return inTransaction(db, user, (tx) => runJobStep(tx, user, jobSteps.complete(input)));
+	return inTransaction(db, user, async (tx) => {
+		await requireSignatureWhereDue(tx, user, input.jobId, input.signature !== undefined);
+		const completed = await runJobStep(tx, user, jobSteps.complete(input));
+		if (input.signature) await keepSignature(tx, user, completed.id, input.signature);
+		return completed;
+	});
 }
 
 interface JobTimeCorrection {

@@ -36,8 +36,8 @@ const appliers: { [N in MutationName]: Applier<N> } = {
 	'job.update': (tx, user, args) => updateJobFields(tx, user, args),
 	'job.arrive': (tx, user, args) => recordArrival(tx, user, args),
 	'job.start': (tx, user, args) => recordStart(tx, user, args),
-	'job.complete': (tx, user, { jobId, at, outcome, notes, position }) =>
-		completeJob(tx, user, { jobId, completedAt: at, outcome, notes, position }),
+	'job.complete': (tx, user, { jobId, at, outcome, notes, position, signature }) =>
+		completeJob(tx, user, { jobId, completedAt: at, outcome, notes, position, signature }),
 	'job.setTimes': (tx, user, args) => setJobTimes(tx, user, args),
 	'job.cancel': (tx, user, args) => cancelJob(tx, user, args),
 	'job.assign': (tx, user, args) => assignJob(tx, user, args),

@@ -46,7 +46,14 @@ export async function setStationSettings(
 
 export async function createUser(
 	db: Database,
-	station: { id: string; code: string; name: string; timeZone: string; recordPositions?: boolean },
+	station: {
+		id: string;
+		code: string;
+		name: string;
+		timeZone: string;
+		recordPositions?: boolean;
+		completionRequiresSignature?: boolean;
+	},
 	login: string,
 	role: UserRole = 'technician',
 	passwordHash: string | null = null
@@ -62,6 +69,7 @@ export async function createUser(
 		stationName: station.name,
 		timeZone: station.timeZone,
 		recordPositions: station.recordPositions ?? false,
+		completionRequiresSignature: station.completionRequiresSignature ?? false,
 		login: user.login,
 		name: user.name,
 		role: user.role

@@ -17,7 +17,8 @@ export const GET: RequestHandler = ({ locals }) => {
 		stationName: user.stationName,
 		stationCode: user.stationCode,
 		timeZone: user.timeZone,
-		recordPositions: user.recordPositions
+		recordPositions: user.recordPositions,
+		completionRequiresSignature: user.completionRequiresSignature
 	};
 	return json({ user: signedIn }, { headers: { 'cache-control': 'private, no-store' } });
 };

@@ -61,7 +61,7 @@ export const load: PageServerLoad = async (event) => {
 };
 
 export type SettingsSection =
-	'kpi' | 'reset' | 'ahp' | 'ranking' | 'positions' | 'addCategory' | 'category';
+	'kpi' | 'reset' | 'ahp' | 'ranking' | 'positions' | 'signature' | 'addCategory' | 'category';
 
 export interface FieldProblem {
 	problem: SettingsProblem | 'not_found' | 'invalid';
@@ -245,6 +245,14 @@ export const actions: Actions = {
 		const recordPositions = form.get('recordPositions') !== null;
 		return attempt(event, { section: 'positions' }, topLevelField, (caller) =>
 			caller.settings.updatePositions({ recordPositions })
+		);
+	},
+
+	signature: async (event) => {
+		const form = await event.request.formData();
+		const completionRequiresSignature = form.get('completionRequiresSignature') !== null;
+		return attempt(event, { section: 'signature' }, topLevelField, (caller) =>
+			caller.settings.updateSignatureRequirement({ completionRequiresSignature })
 		);
 	},
 

@@ -21,10 +21,16 @@ export async function readStationSettings(
 ): Promise<StationSettings> {
 	requireSettingsEditor(user);
 	const [[station], categories, [lastAhpRow]] = await Promise.all([
-		queryRows<{ timeZone: string; today: string; recordPositions: boolean }>(
+		queryRows<{
+			timeZone: string;
+			today: string;
+			recordPositions: boolean;
+			completionRequiresSignature: boolean;
+		}>(
 			db,
 			sql`SELECT s.time_zone AS "timeZone", (now() AT TIME ZONE s.time_zone)::date::text AS today,
-				s.record_positions AS "recordPositions"
+				s.record_positions AS "recordPositions",
+				s.completion_requires_signature AS "completionRequiresSignature"
 			FROM stations s WHERE s.id = ${user.stationId}::uuid`
 		),
 		queryRows<FaultCategorySetting>(
@@ -67,6 +73,7 @@ export async function readStationSettings(
 		},
 		faultCategories: categories,
 		recordPositions: station.recordPositions,
+		completionRequiresSignature: station.completionRequiresSignature,
 		lastAhp:
 			lastAhp?.success && lastAhpRow ? { ...lastAhp.data, changedAt: lastAhpRow.changedAt } : null,
 		versions

@@ -9,7 +9,7 @@ import type { SettingsChange, SettingsHistoryPage } from '../../../shared/statio
 import { ahpRecordSchema, weightsValueSchema } from './ahp';
 import { categoryValueSchema } from './categories';
 import { AHP_SUBJECT, CATEGORY_SUBJECT, KPI_SUBJECT, requireSettingsEditor } from './editing';
-import { RECORD_POSITIONS_SUBJECT } from './positions';
+import { STATION_SWITCHES, type StationSwitch } from './evidence';
 import { VERSION_SUBJECT } from './versions';
 
 export const settingsHistoryInputSchema = z.object({
@@ -49,7 +49,7 @@ function readChange(subject: string, oldValue: unknown, newValue: unknown): Sett
 		if (!old.success || !next.success) return other;
 		return { kind: subject, old: old.data, new: next.data };
 	}
-	if (subject === RECORD_POSITIONS_SUBJECT) {
+	if (isStationSwitch(subject)) {
 		const old = z.boolean().nullable().safeParse(oldValue);
 		const next = z.boolean().nullable().safeParse(newValue);
 		if (!old.success || !next.success) return other;
@@ -116,4 +116,8 @@ export async function listSettingsHistory(
 		pageSize: options.pageSize,
 		hasMore: rows.length > options.pageSize
 	};
+}
+
+function isStationSwitch(subject: string): subject is StationSwitch {
+	return (STATION_SWITCHES as readonly string[]).includes(subject);
 }

@@ -1,8 +1,22 @@
 /** How the fast path of sync.push lays a batch out in statements (rounds.ts). */
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import type { SessionUser } from '../../auth/session-user';
 import type { MutationName } from '../../../shared/sync';
 import { planRounds, type ValidMutation } from './rounds';
+
+const technician: SessionUser = {
+	id: randomUUID(),
+	stationId: randomUUID(),
+	stationCode: 'S1',
+	stationName: 'S1',
+	timeZone: 'Asia/Shanghai',
+	recordPositions: false,
+	completionRequiresSignature: false,
+	login: 'tech',
+	name: 'tech',
+	role: 'technician'
+};
 
 const MADE = new Date('2026-03-02T01:00:00Z');
 let nextId = 1;
@@ -16,8 +30,8 @@ const complete = (jobId: string, notes?: string) =>
 	mutation('job.complete', { jobId, at: MADE, outcome: 'fixed', notes });
 
 /** Each statement as "round kind ids", a creation with the steps folded into it as "1+3+5". */
-const layout = (mutations: ValidMutation[]) =>
-	planRounds(mutations).map(
+const layout = (mutations: ValidMutation[], user = technician) =>
+	planRounds(mutations, user).map(
 		(s) =>
 			`${s.round} ${s.name} ${s.mutations
 				.map((m) => [m, ...(m.folded ?? [])].map((one) => one.envelope.id).join('+'))
@@ -102,6 +116,30 @@ describe('planRounds', () => {
 			'2 followUp.add 3',
 			'2 job.update 6',
 			'3 job.arrive 4,7'
+		]);
+	});
+
+	it('applies a signed completion alone, and a completion its station requires signed', () => {
+		nextId = 1;
+		const [a, b] = [randomUUID(), randomUUID()];
+		const signature = { signerName: '王先生', signedAt: MADE, strokes: [[10, 10, 20, 20]] };
+		const signed = (jobId: string) =>
+			mutation('job.complete', { jobId, at: MADE, outcome: 'fixed', signature });
+		const batch = [create(a), complete(a), create(b), signed(b), arrive(a)];
+		expect(layout(batch)).toEqual(['1 job.create 1+2+5,3', '2 job.complete 4']);
+
+		nextId = 1;
+		const signing = { ...technician, completionRequiresSignature: true };
+		expect(layout([create(a), complete(a), arrive(b)], signing)).toEqual([
+			'1 job.create 1',
+			'2 job.complete 2',
+			'3 job.arrive 3'
+		]);
+		nextId = 1;
+		const supervisor = { ...signing, role: 'supervisor' as const };
+		expect(layout([create(a), complete(a), arrive(b)], supervisor)).toEqual([
+			'1 job.create 1+2',
+			'1 job.arrive 3'
 		]);
 	});
 });

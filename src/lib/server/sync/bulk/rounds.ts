@@ -9,7 +9,7 @@
  * arrive, start, add a part, complete) is five statements instead of two hundred. Kinds
  * without a bulk applier (corrections, cancellations, assignment, verification, removing a
  * part line) are barriers: each is applied alone, after everything before it and before
- * everything after it.
+ * everything after it; so is a completion with the customer's signature (appliedAlone).
  *
  * A job created in the batch goes further: the steps that change its row (update, arrive,
  * start, complete) are folded into its creation, so a job recorded offline from start to
@@ -22,6 +22,7 @@
 import type { Transaction } from '../../db';
 import type { SessionUser } from '../../auth/session-user';
 import { correctsJob } from '../../jobs/service';
+import { signatureMayBeMissing } from '../../jobs/signatures';
 import type { MutationEnvelope, MutationName } from '../../../shared/sync';
 import { applyDeviceMutation, type ParsedMutationArgs } from '../apply';
 import { bulkAppliers, foldedStep, isRowStep, type BulkApplier } from './appliers';
@@ -59,7 +60,10 @@ function namedJob({ envelope, args }: ValidMutation): string | undefined {
  * would refuse that step alone), and it ends the fold; so does a correction after a folded
  * completion (a technician may not correct a completed job, which only the row shows).
  */
-function foldIntoCreations(mutations: readonly ValidMutation[]): ValidMutation[] {
+function foldIntoCreations(
+	mutations: readonly ValidMutation[],
+	user: SessionUser
+): ValidMutation[] {
 	const folding = new Map<string, ValidMutation & { folded: ValidMutation[] }>();
 	const result: ValidMutation[] = [];
 	for (const mutation of mutations) {
@@ -75,6 +79,7 @@ function foldIntoCreations(mutations: readonly ValidMutation[]): ValidMutation[]
 		if (
 			creation &&
 			isRowStep(name) &&
+			!appliedAlone(mutation, user) &&
 			!setsFaultCategory(mutation) &&
 			!correctsCompleted(creation.folded, mutation)
 		) {
@@ -85,6 +90,16 @@ function foldIntoCreations(mutations: readonly ValidMutation[]): ValidMutation[]
 		result.push(mutation);
 	}
 	return result;
+}
+
+/**
+ * A completion that carries the customer's signature, or may lack one its station requires,
+ * goes through the service, which keeps or checks the signature (jobs/signatures.ts).
+ */
+function appliedAlone({ envelope, args }: ValidMutation, user: SessionUser): boolean {
+	if (envelope.name !== 'job.complete') return false;
+	const signed = (args as ParsedMutationArgs<'job.complete'>).signature !== undefined;
+	return signed || signatureMayBeMissing(user, signed);
 }
 
 function correctsCompleted(folded: readonly ValidMutation[], { envelope, args }: ValidMutation) {
@@ -100,15 +115,17 @@ function setsFaultCategory({ envelope, args }: ValidMutation): boolean {
 }
 
 /** The batch as statements in the order they run (rounds ascending). */
-export function planRounds(batch: readonly ValidMutation[]): PlannedStatement[] {
-	const mutations = foldIntoCreations(batch);
+export function planRounds(batch: readonly ValidMutation[], user: SessionUser): PlannedStatement[] {
+	const mutations = foldIntoCreations(batch, user);
 	const statements = new Map<string, PlannedStatement>();
 	const lastRoundOfJob = new Map<string, number>();
 	let barrier = 0;
 	let highest = 0;
 	for (const mutation of mutations) {
 		const { name, id } = mutation.envelope;
-		const bulk = bulkAppliers[name] as BulkApplier<MutationName> | undefined;
+		const bulk = appliedAlone(mutation, user)
+			? undefined
+			: (bulkAppliers[name] as BulkApplier<MutationName> | undefined);
 		if (!bulk) {
 			highest += 1;
 			barrier = highest;
@@ -150,7 +167,7 @@ export async function applyInRounds(
 	mutations: readonly ValidMutation[]
 ): Promise<boolean> {
 	let issued: Promise<boolean>[] = [];
-	for (const statement of planRounds(mutations)) {
+	for (const statement of planRounds(mutations, user)) {
 		if (statement.together) {
 			issued.push(applyTogether(tx, user, clientId, statement).catch(() => false));
 			continue;

@@ -1,12 +1,8 @@
 import { z } from 'zod';
 import { z as zm } from 'zod/mini';
 import { authedProcedure, router } from '../core';
-import {
-	assignJobSchema,
-	completeJobSchema,
-	listLimitSchema,
-	newJobSchema
-} from '../../../shared/schemas';
+import { assignJobSchema, listLimitSchema, newJobSchema } from '../../../shared/schemas';
+import { signedCompletionSchema } from '../../../shared/signature';
 import {
 	callIntakeSchema,
 	cancelJobSchema,
@@ -92,6 +88,6 @@ export const jobsRouter = router({
 		.input(zm.extend(newJobSchema, { technicianId: zm.optional(zm.uuid()) }))
 		.mutation(({ ctx, input }) => createJob(ctx.db, ctx.user, input)),
 	complete: authedProcedure
-		.input(completeJobSchema)
+		.input(signedCompletionSchema)
 		.mutation(({ ctx, input }) => completeJob(ctx.db, ctx.user, input))
 });

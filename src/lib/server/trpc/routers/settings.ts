@@ -20,8 +20,10 @@ import {
 } from '../../stations/settings/kpi-rules';
 import {
 	positionRecordingInputSchema,
-	updatePositionRecording
-} from '../../stations/settings/positions';
+	signatureRequirementInputSchema,
+	updatePositionRecording,
+	updateSignatureRequirement
+} from '../../stations/settings/evidence';
 import { rankingRulesInputSchema, updateRankingRules } from '../../stations/settings/ranking';
 import { effectiveFromSchema } from '../../stations/settings/versions';
 
@@ -51,6 +53,10 @@ export const settingsRouter = router({
 	updatePositions: settingsProcedure
 		.input(positionRecordingInputSchema)
 		.mutation(({ ctx, input }) => updatePositionRecording(ctx.db, ctx.user, input)),
+	/** Whether a technician's completion must carry the customer's signature. */
+	updateSignatureRequirement: settingsProcedure
+		.input(signatureRequirementInputSchema)
+		.mutation(({ ctx, input }) => updateSignatureRequirement(ctx.db, ctx.user, input)),
 	addFaultCategory: settingsProcedure
 		.input(newFaultCategoryInputSchema)
 		.mutation(({ ctx, input }) => addFaultCategory(ctx.db, ctx.user, input)),

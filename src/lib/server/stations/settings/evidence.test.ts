@@ -1,8 +1,8 @@
 /**
- * The station's "record arrival and completion positions" setting: off by default, turned on
- * and off by supervisors only, audited and read back in the history, and carried by the
- * session so that phones learn it with who is signed in. Through the tRPC router, on every
- * test engine.
+ * The station's evidence settings, "record arrival and completion positions" and "completion
+ * requires a signature": off by default, turned on and off by supervisors only, audited and read
+ * back in the history, and carried by the session so that phones learn them with who is signed
+ * in. Through the tRPC router, on every test engine.
  */
 import { describe, expect, it } from 'vitest';
 import { createSession, validateSessionToken } from '../../auth/sessions';
@@ -10,7 +10,7 @@ import { testEngines } from '../../testing/databases';
 import { settingsTestBed } from './testing';
 
 for (const engine of testEngines()) {
-	describe(`station settings: positions (${engine.name})`, () => {
+	describe(`station settings: evidence (${engine.name})`, () => {
 		const bed = settingsTestBed(engine);
 		const { as, freshStation, auditRows, storedStation } = bed;
 
@@ -53,6 +53,45 @@ for (const engine of testEngines()) {
 			expect((await validateSessionToken(bed.db, token))?.user.recordPositions).toBe(false);
 			await as(supervisor).updatePositions({ recordPositions: true });
 			expect((await validateSessionToken(bed.db, token))?.user.recordPositions).toBe(true);
+		});
+
+		it('requires signatures only once a supervisor says so, audited and carried by the session', async () => {
+			const { station, supervisor, technician } = await freshStation();
+			const caller = as(supervisor);
+			expect((await caller.get()).completionRequiresSignature).toBe(false);
+			const { token } = await createSession(bed.db, technician);
+			expect((await validateSessionToken(bed.db, token))?.user.completionRequiresSignature).toBe(
+				false
+			);
+
+			const on = { completionRequiresSignature: true };
+			expect(await caller.updateSignatureRequirement(on)).toEqual({ changed: 1 });
+			expect(await caller.updateSignatureRequirement(on)).toEqual({ changed: 0 });
+			expect((await caller.get()).completionRequiresSignature).toBe(true);
+			expect(await storedStation(station.id)).toMatchObject({ completionRequiresSignature: true });
+			expect((await validateSessionToken(bed.db, token))?.user.completionRequiresSignature).toBe(
+				true
+			);
+			// The other setting is its own.
+			expect((await caller.get()).recordPositions).toBe(false);
+
+			const rows = await auditRows(station.id);
+			expect(rows.map((row) => [row.subject, row.oldValue, row.newValue])).toEqual([
+				['completion_requires_signature', false, true]
+			]);
+			const history = await caller.history({ page: 1, pageSize: 20 });
+			expect(history.entries.map((entry) => entry.change)).toEqual([
+				{ kind: 'completion_requires_signature', old: false, new: true }
+			]);
+
+			await expect(as(technician).updateSignatureRequirement(on)).rejects.toMatchObject({
+				code: 'FORBIDDEN'
+			});
+			await expect(
+				caller.updateSignatureRequirement({
+					completionRequiresSignature: 1 as unknown as boolean
+				})
+			).rejects.toMatchObject({ code: 'BAD_REQUEST' });
 		});
 	});
 }
