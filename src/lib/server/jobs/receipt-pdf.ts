@@ -112,7 +112,7 @@ export function receiptDocument(receipt: ServiceReceipt, locale: string): TDocum
 						fact(m.jb_customer_phone(), receipt.customer.phone),
 						fact(m.jb_customer_address(), receipt.customer.address)
 					]),
-					section(m.jb_section_device(), [
+					section(m.rcpt_section_device(), [
 						fact(m.jb_product_model(), receipt.device.model),
 						fact(m.jb_device_serial(), receipt.device.serial)
 					])
