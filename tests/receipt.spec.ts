@@ -191,6 +191,14 @@ test('the desk opens a signed job’s receipt, prints it and downloads its PDF',
 	expect(server.text).toContain(cells[3]);
 	expect(server.text).toMatch(/签名测试客户，签于 \d{4}-\d{2}-\d{2} \d{2}:\d{2}/);
 
+	// Send: where the browser cannot share a file (this Chromium), the PDF is downloaded instead.
+	const [sent] = await Promise.all([
+		page.waitForEvent('download'),
+		page.getByRole('button', { name: '发送' }).click()
+	]);
+	expect(sent.suggestedFilename()).toBe(`${jobNo}.pdf`);
+	await expect(page.getByRole('status')).toHaveText('这个浏览器不能直接发送文件，已改为下载 PDF。');
+
 	// Nobody keeps it: not the browser's cache, not a proxy's.
 	const direct = await page.request.get(`/supervisor/jobs/${jobId}/receipt.pdf`);
 	expect(direct.headers()['cache-control']).toBe('private, no-store');
