@@ -6,10 +6,11 @@
  *
  * It counts every script the technician's app can load, read from Vite's manifest, in two
  * parts with a budget each:
- * - on opening its screens, 100 KiB (the issue's budget): SvelteKit's two entry files, the
+ * - on opening its screens (the first load), 100 KiB (the issue's budget): SvelteKit's two entry files, the
  *   root layout and root error page (loaded before any route), the /tech page (the screens of
  *   the technician's app it opens on: job list, job page, sync details) and their static
- *   imports. The same scripts `npm run bench -- client` receives when it opens those screens.
+ *   imports. `npm run bench -- client` reports these figures with this code (its types:
+ *   size-budget.d.mts) and checks that Chromium opening those screens receives every such file.
  * - on a tap or in a rare case, 30 KiB: the dynamic imports of the above, followed through
  *   (the new-job form, the forms adding a part line, recording a follow-up and correcting times, the search
  *   screen, the job page's notes, corrections, cancelling and earlier jobs, a completed job's
@@ -37,9 +38,11 @@ export const BUDGET_KIB = 100;
  * job's photos (issue 14: their section, compression and upload queue, 6.6 KiB), which load
  * after the job page opens; 31.1 KiB with the scan buttons of the forms and the positions'
  * notice and locating (issue 14), which load with a form or only when the station records
- * positions.
+ * positions; 37.5 KiB with the customer's signature (issue 14): the completion form left the
+ * first load with the signature pad it opens, and the service receipt (2.9 KiB) loads when
+ * the technician opens it.
  */
-export const ON_DEMAND_BUDGET_KIB = 33;
+export const ON_DEMAND_BUDGET_KIB = 38;
 /** 13.6 KiB when scanning came (issue 14), 12.2 of it the ZXing reader's glue code. */
 export const SCANNING_BUDGET_KIB = 15;
 const TECHNICIAN_ROUTE = '/tech';
@@ -112,11 +115,14 @@ export function technicianScripts() {
 const kib = (bytes) => `${(bytes / 1024).toFixed(1)} KiB`;
 const sum = (scripts) => scripts.reduce((total, script) => total + script.gzip, 0);
 
-/** Prints the technician's scripts and their totals; false when over a budget. */
-export function checkTechnicianBudget({ largest = 6 } = {}) {
-	const { onOpen, onDemand, onScanning } = technicianScripts();
+/**
+ * Prints the technician's scripts (`technicianScripts()` unless given) and their totals; false
+ * when over a budget.
+ */
+export function checkTechnicianBudget({ largest = 6, scripts = technicianScripts() } = {}) {
+	const { onOpen, onDemand, onScanning } = scripts;
 	const checks = [
-		['on opening its screens', onOpen, BUDGET_KIB],
+		['first load (opening its screens)', onOpen, BUDGET_KIB],
 		['on a tap or in a rare case', onDemand, ON_DEMAND_BUDGET_KIB],
 		['when scanning starts', onScanning, SCANNING_BUDGET_KIB]
 	];

@@ -1,19 +1,25 @@
 /**
  * Scanning with the camera (issue 14): Chromium's fake camera plays a video the test makes of
- * a QR code, and the phone reads it as it would a label: Debian's Chromium has no
- * BarcodeDetector, so this is the ZXing reader the app loads when scanning starts.
+ * a QR code or a Code 128 barcode (what part and serial labels carry), and the phone reads it
+ * as it would a label: Debian's Chromium has no BarcodeDetector, so this is the ZXing reader
+ * the app loads when scanning starts.
  */
 import { chromium, devices, expect, test, type Page, type TestInfo } from '@playwright/test';
-import { writeQrVideo } from './helpers/barcode-video';
+import { writeCode128Video, writeQrVideo } from './helpers/barcode-video';
 import { createJob, signInTechnician } from './tech-helpers';
 
 /**
  * A phone (its own browser: the fake camera is a launch flag) whose camera sees `text` as a QR
- * code, signed in as a technician. `camera` false: the technician refuses the camera.
+ * code (or a Code 128 barcode), signed in as a technician. `camera` false: the technician
+ * refuses the camera.
  */
-async function phoneSeeing(testInfo: TestInfo, text: string, { camera = true } = {}) {
+async function phoneSeeing(
+	testInfo: TestInfo,
+	text: string,
+	{ camera = true, symbology = 'qr' }: { camera?: boolean; symbology?: 'qr' | 'code128' } = {}
+) {
 	const video = testInfo.outputPath('camera.y4m');
-	writeQrVideo(video, text);
+	(symbology === 'qr' ? writeQrVideo : writeCode128Video)(video, text);
 	const { launchOptions, baseURL } = testInfo.project.use;
 	const browser = await chromium.launch({
 		...launchOptions,
@@ -115,6 +121,46 @@ test('a scanned part code adds its catalog line, offline, with the reader from t
 		expect(wasmRequests.length).toBeGreaterThan(0);
 		const origin = new URL(page.url()).origin;
 		expect(wasmRequests.filter((url) => new URL(url).origin !== origin)).toEqual([]);
+	} finally {
+		await browser.close();
+	}
+});
+
+test('a Code 128 part label adds its catalog line', async () => {
+	const testInfo = test.info();
+	const { browser, page, wasmRequests } = await phoneSeeing(testInfo, 'AC-PCB-IN', {
+		symbology: 'code128'
+	});
+	try {
+		await createJob(page, { customer: '条码配件客户' });
+		await page.getByRole('button', { name: '添加配件' }).click();
+		await page.getByRole('button', { name: '扫码添加配件' }).click();
+		const parts = page.getByRole('list', { name: '使用的配件' });
+		await expect(parts.getByText('AC-PCB-IN · 空调内机主板')).toBeVisible({ timeout: 15_000 });
+		await expect(page.getByRole('dialog')).toBeHidden();
+		// Read by ZXing's WebAssembly, the path of browsers without a BarcodeDetector.
+		expect(wasmRequests.length).toBeGreaterThan(0);
+	} finally {
+		await browser.close();
+	}
+});
+
+test('a Code 128 serial label fills the serial of a new job, saved with it', async () => {
+	const testInfo = test.info();
+	const { browser, page, wasmRequests } = await phoneSeeing(testInfo, 'SN-C128-2026-0042', {
+		symbology: 'code128'
+	});
+	try {
+		await openNewJob(page, '条码序列号客户', '13900003333');
+		await page.getByRole('button', { name: '扫码填入序列号' }).click();
+		await expect(page.getByLabel('机身序列号')).toHaveValue('SN-C128-2026-0042', {
+			timeout: 15_000
+		});
+		await expect(page.getByRole('dialog', { name: '扫码填入序列号' })).toBeHidden();
+		expect(wasmRequests.length).toBeGreaterThan(0);
+		await page.getByRole('button', { name: '保存工单' }).click();
+		await expect(page).toHaveURL(/\/tech\?job=/);
+		await expect(page.getByText('SN-C128-2026-0042', { exact: true })).toBeVisible();
 	} finally {
 		await browser.close();
 	}

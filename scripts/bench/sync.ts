@@ -36,6 +36,7 @@ import { queryRows } from '../../src/lib/server/db/rows';
 import { stations } from '../../src/lib/server/db/schema';
 import { resetDemoStation } from '../../src/lib/server/demo/index';
 import type { SessionUser } from '../../src/lib/server/auth/session-user';
+import { DEFAULT_REWORK_WINDOW_DAYS } from '../../src/lib/server/stations/settings/ranking';
 import { appRouter, type AppRouter } from '../../src/lib/server/trpc/router';
 import { createPart, createUser } from '../../src/lib/server/testing/fixtures';
 import {
@@ -230,6 +231,7 @@ async function benchPull(handle: DatabaseHandle) {
 		timeZone: 'Asia/Shanghai',
 		recordPositions: false,
 		completionRequiresSignature: false,
+		reworkWindowDays: DEFAULT_REWORK_WINDOW_DAYS,
 		login: busiest.login,
 		name: busiest.login,
 		role: 'technician'

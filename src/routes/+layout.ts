@@ -26,7 +26,8 @@ export const load: LayoutLoad = async ({ fetch, route }) => {
 			stationName: user.stationName,
 			stationCode: user.stationCode,
 			timeZone: user.timeZone,
-			recordPositions: user.recordPositions
+			recordPositions: user.recordPositions,
+			completionRequiresSignature: user.completionRequiresSignature
 		},
 		/** The server could not be reached when the app started: `user` is the remembered one. */
 		offline

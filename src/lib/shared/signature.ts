@@ -20,38 +20,32 @@ export const SIGNATURE_MAX_STROKES = 60;
 export const SIGNATURE_MAX_POINTS = 2400;
 export const SIGNER_NAME_MAX = 40;
 
+/** Every point problem is the same to the customer: the pad never makes one. */
+const OUTSIDE = `signature points are whole numbers inside the ${SIGNATURE_WIDTH} × ${SIGNATURE_HEIGHT} box`;
+
 /**
  * One stroke is the finger's path from touch to lift: x0, y0, x1, y1, … (at least one point).
  * A single point is a dot.
  */
 const strokeSchema = z
-	.array(
-		z
-			.number()
-			.check(
-				z.int('a signature point is a whole number'),
-				z.gte(0, 'a signature point lies inside the signature box'),
-				z.lte(SIGNATURE_WIDTH, 'a signature point lies inside the signature box')
-			)
-	)
+	.array(z.number().check(z.int(OUTSIDE), z.gte(0, OUTSIDE), z.lte(SIGNATURE_WIDTH, OUTSIDE)))
 	.check(
 		z.refine(
-			(stroke) => stroke.length >= 2 && stroke.length % 2 === 0,
-			'a signature stroke is pairs of x and y'
-		),
-		z.refine(
-			(stroke) => stroke.every((value, i) => i % 2 === 0 || value <= SIGNATURE_HEIGHT),
-			'a signature point lies inside the signature box'
+			(stroke) =>
+				stroke.length >= 2 &&
+				stroke.length % 2 === 0 &&
+				stroke.every((value, i) => i % 2 === 0 || value <= SIGNATURE_HEIGHT),
+			OUTSIDE
 		)
 	);
 
 export const signatureStrokesSchema = z.array(strokeSchema).check(
-	z.minLength(1, 'the signature is empty'),
-	z.maxLength(SIGNATURE_MAX_STROKES, `a signature has at most ${SIGNATURE_MAX_STROKES} strokes`),
+	z.minLength(1),
+	z.maxLength(SIGNATURE_MAX_STROKES),
 	z.refine(
 		(strokes) =>
 			strokes.reduce((points, stroke) => points + stroke.length / 2, 0) <= SIGNATURE_MAX_POINTS,
-		`a signature has at most ${SIGNATURE_MAX_POINTS} points`
+		`at most ${SIGNATURE_MAX_POINTS} points`
 	)
 );
 export type SignatureStrokes = z.infer<typeof signatureStrokesSchema>;
@@ -59,7 +53,7 @@ export type SignatureStrokes = z.infer<typeof signatureStrokesSchema>;
 /** What `job.complete` carries when the customer signed. */
 export const signatureSchema = z.strictObject({
 	/** The name the customer typed beside the drawing. */
-	signerName: required(SIGNER_NAME_MAX, 'the signer’s name is required'),
+	signerName: required(SIGNER_NAME_MAX),
 	/** The phone's clock when the customer signed. */
 	signedAt: timeSchema,
 	strokes: signatureStrokesSchema
@@ -67,7 +61,7 @@ export const signatureSchema = z.strictObject({
 export type Signature = z.infer<typeof signatureSchema>;
 
 /** An online completion (tRPC jobs.complete): the sync's job.complete, signature included. */
-export const signedCompletionSchema = z.extend(completeJobSchema, {
+export const signedCompletionSchema = /* @__PURE__ */ z.extend(completeJobSchema, {
 	signature: z.optional(signatureSchema)
 });
 export type SignedCompletion = z.infer<typeof signedCompletionSchema>;

@@ -126,6 +126,8 @@ export async function applyToView(
 				notes: args.notes ?? job.notes,
 				updatedAt: madeAt
 			});
+			// Kept on the device for the receipt: a pull never brings signatures back.
+			if (args.signature) await db.signatures.put({ ...args.signature, jobId: args.jobId });
 			return;
 		}
 		case 'job.setTimes': {

@@ -106,6 +106,8 @@ export class LocalChanges {
 				return [jobs, followUps, outbox];
 			case 'job.assign':
 				return [jobs, jobParts, followUps, outbox];
+			case 'job.complete':
+				return [jobs, this.db.signatures, outbox];
 			default:
 				return [jobs, outbox];
 		}

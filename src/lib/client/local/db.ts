@@ -24,6 +24,7 @@ import type {
 	PartRecord,
 	RejectionReason
 } from '../../shared/sync';
+import type { Signature } from '../../shared/signature';
 import type { PhotoFile, PhotoRecord } from '../photos/records';
 import { uuidv4 } from './ids';
 import { DATABASE_PREFIX } from './names';
@@ -65,6 +66,16 @@ export interface RejectedChange {
 	rejectedAt: Date;
 	/** Set when the technician has read the notice; the record stays so a resend cannot revive it. */
 	dismissedAt: Date | null;
+}
+
+/**
+ * The customer's signature taken at a job's completion on this device, kept beside the
+ * `job.complete` that carries it to the server (which never sends it back in a pull): the
+ * service receipt shows it offline. Written with the completion's view change (local/apply.ts).
+ */
+export interface KeptSignature extends Signature {
+	/** The job's id. */
+	jobId: string;
 }
 
 interface MetaValues {
@@ -147,6 +158,7 @@ export class LocalDatabase extends Dexie {
 	opened!: EntityTable<OpenedJob, 'id'>;
 	photos!: EntityTable<PhotoRecord, 'id'>;
 	photoFiles!: EntityTable<PhotoFile, 'id'>;
+	signatures!: EntityTable<KeptSignature, 'jobId'>;
 
 	readonly ownerId: string;
 	/** This database's clientId, read once when it is opened (it never changes). */
@@ -183,6 +195,8 @@ export class LocalDatabase extends Dexie {
 			photos: 'id, jobId, state',
 			photoFiles: 'id'
 		});
+		// Version 4 adds the customers' signatures taken at completion on this device.
+		this.version(4).stores({ signatures: 'jobId' });
 		this.on('populate', (tx) => {
 			const initial: MetaValues = {
 				clientId: uuidv4(),

@@ -17,7 +17,14 @@ export const technicianIdentitySchema = z.object({
 	/** The station records where arrival and completion happened (absent: remembered before it existed). */
 	recordPositions: z.optional(z.boolean()),
 	/** The station's completion requires the customer's signature (absent: remembered before it existed). */
-	completionRequiresSignature: z.optional(z.boolean())
+	completionRequiresSignature: z.optional(z.boolean()),
+	/**
+	 * The station's rework window in days, for the likely-rework warning (absent: as above).
+	 * Only the technician's screens read it, from this identity: the session's answer is
+	 * remembered whole (client/session.ts), so the pages' data (routes/+layout.ts) need not
+	 * carry it too, which would cost the phone's first load.
+	 */
+	reworkWindowDays: z.optional(z.number())
 });
 export type TechnicianIdentity = z.infer<typeof technicianIdentitySchema>;
 

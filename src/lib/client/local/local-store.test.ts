@@ -143,6 +143,43 @@ describe('local changes', () => {
 		]);
 		db.close();
 	});
+	it("keep the customer's signature with the completion, in the outbox and on the device", async () => {
+		const db = await openDeviceStore(randomUUID(), fakeBrowser());
+		const changes = new LocalChanges(db);
+		const made = await changes.createJob({ reportedAt: new Date('2026-03-02T01:00:00Z') });
+		if (!made.ok) throw new Error('not saved');
+		const jobId = made.value.id;
+		const signature = {
+			signerName: ' 李女士 ',
+			signedAt: new Date('2026-03-02T03:59:00Z'),
+			strokes: [
+				[10, 20, 30, 40],
+				[500, 200]
+			]
+		};
+		const empty = await changes.record('job.complete', {
+			jobId,
+			at: new Date('2026-03-02T04:00:00Z'),
+			outcome: 'fixed',
+			signature: { ...signature, strokes: [] }
+		});
+		expect(empty.ok).toBe(false);
+		expect(await db.signatures.count()).toBe(0);
+
+		const completed = await changes.record('job.complete', {
+			jobId,
+			at: new Date('2026-03-02T04:00:00Z'),
+			outcome: 'fixed',
+			signature
+		});
+		expect(completed.ok).toBe(true);
+		const kept = { ...signature, signerName: '李女士', jobId };
+		expect(await db.signatures.get(jobId)).toEqual(kept);
+		const [, entry] = await db.outbox.toArray();
+		expect(entry.args.signature).toEqual({ ...signature, signerName: '李女士' });
+		expect(await db.jobs.get(jobId)).toMatchObject({ status: 'completed' });
+		db.close();
+	});
 });
 
 describe('the device store', () => {
@@ -177,14 +214,14 @@ describe('the device store', () => {
 		class UpgradedDatabase extends LocalDatabase {
 			constructor() {
 				super(owner, browser);
-				this.version(4).stores({
+				this.version(5).stores({
 					jobs: 'id, status, reportedAt, completedAt, jobNo, customerName, customerPhone, deviceSerial, productModel'
 				});
 			}
 		}
 		const upgraded = new UpgradedDatabase();
 		await upgraded.open();
-		expect(upgraded.verno).toBe(4);
+		expect(upgraded.verno).toBe(5);
 		expect(oldTabReloads).toBe(1);
 		expect(oldTab.isOpen()).toBe(false);
 		expect(await upgraded.jobs.where('productModel').equals('').count()).toBe(1);
@@ -193,7 +230,7 @@ describe('the device store', () => {
 		upgraded.close();
 	});
 
-	it("keeps a version 2 store's rows and outbox when version 3 adds the photo tables", async () => {
+	it("keeps a version 2 store's rows and outbox when versions 3 and 4 add the photo and signature tables", async () => {
 		const browser = fakeBrowser();
 		const owner = randomUUID();
 		const job = { id: uuidv7(), jobNo: '260302-AAAAAA-1', status: 'open', customerName: '王' };
@@ -232,11 +269,12 @@ describe('the device store', () => {
 		previous.close();
 
 		const upgraded = await openDeviceStore(owner, browser);
-		expect(upgraded.verno).toBe(3);
+		expect(upgraded.verno).toBe(4);
 		expect(await upgraded.jobs.get(job.id)).toEqual(job);
 		expect(await upgraded.outbox.count()).toBe(1);
 		expect(await upgraded.getMeta('cursor')).toBe('42');
 		expect(await upgraded.photos.where('jobId').equals(job.id).count()).toBe(0);
+		expect(await upgraded.signatures.get(job.id)).toBeUndefined();
 		upgraded.close();
 	});
 

@@ -6,16 +6,25 @@
  */
 import type { JobRecord } from '../../shared/sync';
 import type { LocalDatabase } from '../local/db';
+import type { TechnicianIdentity } from '../local/identity';
 import { serialKey } from '../../shared/serial';
 
-/** kpi.md's default rework window; the phone is not told the station's own. */
-export const DEFAULT_REWORK_WINDOW_DAYS = 30;
+/** kpi.md's default rework window. */
+const DEFAULT_REWORK_WINDOW_DAYS = 30;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 export type ReworkCandidate = Pick<
 	JobRecord,
 	'deviceSerial' | 'customerName' | 'customerPhone' | 'reportedAt'
 >;
+
+/**
+ * The station's rework window, which the phone learns with the session (auth/session-user.ts)
+ * and remembers for offline starts; kpi.md's default for an identity remembered before then.
+ */
+export function reworkWindowDaysOf(user: Pick<TechnicianIdentity, 'reworkWindowDays'>): number {
+	return user.reworkWindowDays ?? DEFAULT_REWORK_WINDOW_DAYS;
+}
 
 /**
  * The customer as a technician's rework link compares it (jobs/access.ts linkRelatedCondition):
@@ -38,7 +47,7 @@ function sameCustomer(a: ReworkCandidate, b: ReworkCandidate): boolean {
 export function likelyReworkOf(
 	candidate: ReworkCandidate,
 	held: readonly JobRecord[],
-	windowDays = DEFAULT_REWORK_WINDOW_DAYS
+	windowDays: number
 ): JobRecord | null {
 	const serial = serialKey(candidate.deviceSerial);
 	const reportedAt = candidate.reportedAt.getTime();

@@ -29,7 +29,8 @@ describe('rejectionText', () => {
 			'step_missing',
 			'follow_up_in_future',
 			'follow_up_before_completion',
-			'follow_up_job_verified'
+			'follow_up_job_verified',
+			'signature_required'
 		];
 		for (const key of keys) {
 			const en = rejectionText(change({ key, params: {} }), { locale: 'en' });
@@ -43,6 +44,10 @@ describe('rejectionText', () => {
 		// The job number the device recorded when the server's reason carries none.
 		expect(rejectionText(change({ key: 'job_no_taken', params: {} }), { locale: 'en' })).toBe(
 			'Job number A1B2-0042 is already taken.'
+		);
+		const unsigned = change({ key: 'signature_required', params: { jobNo: 'A1B2-0042' } });
+		expect(rejectionText(unsigned, { locale: 'zh-CN' })).toBe(
+			'工单 A1B2-0042 需要客户签名才能完工：本站要求完工时由客户签名。'
 		);
 		const inactive = change({ key: 'part_inactive', params: { sku: 'P-9' } });
 		expect(rejectionText(inactive, { locale: 'en' })).toBe('Part P-9 is no longer in use.');

@@ -32,7 +32,9 @@ const FIELD_LABELS: Record<string, Message> = {
 	madeAt: m.ss_field_time,
 	arrivedAt: m.ss_field_time,
 	startedAt: m.ss_field_time,
-	completedAt: m.ss_field_time
+	completedAt: m.ss_field_time,
+	signedAt: m.ss_field_time,
+	signerName: m.sig_signer_name
 };
 
 /** What is wrong with a field, in the words the forms use for the same problem. */

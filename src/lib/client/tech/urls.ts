@@ -8,6 +8,7 @@ export const techUrls = {
 	newJob: () => '/tech?view=new',
 	revisit: (previousJobId: string) => `/tech?view=new&from=${encodeURIComponent(previousJobId)}`,
 	job: (jobId: string) => `/tech?job=${encodeURIComponent(jobId)}`,
+	receipt: (jobId: string) => `/tech?view=receipt&job=${encodeURIComponent(jobId)}`,
 	sync: () => '/tech?view=sync',
 	search: (query = '') => `/tech?view=search${query ? `&q=${encodeURIComponent(query)}` : ''}`
 };

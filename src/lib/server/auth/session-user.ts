@@ -14,6 +14,11 @@ export interface SessionUser {
 	recordPositions: boolean;
 	/** A technician's completion must carry the customer's signature (issue 14; read the same way). */
 	completionRequiresSignature: boolean;
+	/**
+	 * Days after a job within which a repair of the same device counts as its rework (kpi.md):
+	 * the phone warns of a likely rework with it (client/tech/likely-rework.ts), offline too.
+	 */
+	reworkWindowDays: number;
 	login: string;
 	name: string;
 	role: UserRole;

@@ -110,6 +110,7 @@ export async function validateSessionToken(
 				timeZone: stations.timeZone,
 				recordPositions: stations.recordPositions,
 				completionRequiresSignature: stations.completionRequiresSignature,
+				reworkWindowDays: stations.reworkWindowDays,
 				login: users.login,
 				name: users.name,
 				role: users.role

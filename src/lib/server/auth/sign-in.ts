@@ -83,6 +83,7 @@ export async function signIn(
 			timeZone: stations.timeZone,
 			recordPositions: stations.recordPositions,
 			completionRequiresSignature: stations.completionRequiresSignature,
+			reworkWindowDays: stations.reworkWindowDays,
 			login: users.login,
 			name: users.name,
 			role: users.role,

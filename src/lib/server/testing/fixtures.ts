@@ -13,6 +13,7 @@ import {
 	type NewJob
 } from '../db/schema';
 import { insertFirstSettingsVersion } from '../stations/settings/versions';
+import { DEFAULT_REWORK_WINDOW_DAYS } from '../stations/settings/ranking';
 import type { SessionUser } from '../auth/session-user';
 import type { UserRole } from '../../shared/domain';
 
@@ -53,6 +54,7 @@ export async function createUser(
 		timeZone: string;
 		recordPositions?: boolean;
 		completionRequiresSignature?: boolean;
+		reworkWindowDays?: number;
 	},
 	login: string,
 	role: UserRole = 'technician',
@@ -70,6 +72,7 @@ export async function createUser(
 		timeZone: station.timeZone,
 		recordPositions: station.recordPositions ?? false,
 		completionRequiresSignature: station.completionRequiresSignature ?? false,
+		reworkWindowDays: station.reworkWindowDays ?? DEFAULT_REWORK_WINDOW_DAYS,
 		login: user.login,
 		name: user.name,
 		role: user.role

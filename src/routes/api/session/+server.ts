@@ -18,7 +18,8 @@ export const GET: RequestHandler = ({ locals }) => {
 		stationCode: user.stationCode,
 		timeZone: user.timeZone,
 		recordPositions: user.recordPositions,
-		completionRequiresSignature: user.completionRequiresSignature
+		completionRequiresSignature: user.completionRequiresSignature,
+		reworkWindowDays: user.reworkWindowDays
 	};
 	return json({ user: signedIn }, { headers: { 'cache-control': 'private, no-store' } });
 };

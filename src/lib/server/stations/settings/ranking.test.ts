@@ -1,8 +1,9 @@
 /**
- * The rework window and the minimum jobs for a rank.
- * Through the tRPC router, on every test engine.
+ * The rework window and the minimum jobs for a rank. The window is carried by the session too,
+ * so that phones warn of a likely rework with it. Through the tRPC router, on every test engine.
  */
 import { describe, expect, it } from 'vitest';
+import { createSession, validateSessionToken } from '../../auth/sessions';
 import { testEngines } from '../../testing/databases';
 import { expectProblem, settingsTestBed } from './testing';
 
@@ -39,6 +40,14 @@ for (const engine of testEngines()) {
 			}
 			await expectProblem(caller.updateRanking({}), '', 'nothing_to_change');
 			expect(await auditRows(station.id)).toHaveLength(2);
+		});
+
+		it('reaches the phone with the session', async () => {
+			const { supervisor, technician } = await freshStation();
+			const { token } = await createSession(bed.db, technician);
+			expect((await validateSessionToken(bed.db, token))?.user.reworkWindowDays).toBe(30);
+			await as(supervisor).updateRanking({ reworkWindowDays: 7 });
+			expect((await validateSessionToken(bed.db, token))?.user.reworkWindowDays).toBe(7);
 		});
 	});
 }

@@ -13,6 +13,7 @@ const technician: SessionUser = {
 	timeZone: 'Asia/Shanghai',
 	recordPositions: false,
 	completionRequiresSignature: false,
+	reworkWindowDays: 30,
 	login: 'tech',
 	name: 'tech',
 	role: 'technician'
