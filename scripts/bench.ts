@@ -8,10 +8,12 @@
  * sync:   push throughput batched vs one mutation per request; pull of 90 days
  * client: local save of a job in Chromium (IndexedDB); gzipped JS of the technician pages
  * kpi:    station-quarter scorecard at 100k and 1M jobs vs a naive rows-into-JS version
+ * region: a region's quarter comparison, 100 stations × 100,000 jobs, vs station after station
+ * import: npm run import of 1M jobs (their part lines and follow-ups) vs psql \copy of the files
  */
 import { spawnSync } from 'node:child_process';
 
-const BENCHMARKS = ['sync', 'client', 'kpi'] as const;
+const BENCHMARKS = ['sync', 'client', 'kpi', 'region', 'import'] as const;
 const wanted = process.argv.slice(2).filter((arg) => !arg.startsWith('-'));
 const unknown = wanted.filter((name) => !BENCHMARKS.includes(name as never));
 if (unknown.length) {

@@ -22,6 +22,7 @@ import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import compression from 'compression';
+import { compressionOptions } from './http-compression.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -46,11 +47,8 @@ const strictTransport = process.env.ORIGIN?.startsWith('https://')
 
 const { handler } = await import(pathToFileURL(path.join(root, 'build', 'handler.js')).href);
 
-const compress = compression({
-	// Brotli at quality 4 compresses HTML about as well as gzip -9 at a fraction of brotli 11's
-	// cost; answers are made per request, so the CPU spent counts on a two-core station box.
-	brotli: { params: { [(await import('node:zlib')).constants.BROTLI_PARAM_QUALITY]: 4 } }
-});
+// Images in /api/files are not compressible types (image/jpeg, image/webp): sent as they are.
+const compress = compression(compressionOptions);
 
 /** @type {http.RequestListener} */
 function listener(req, res) {

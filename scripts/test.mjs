@@ -4,7 +4,8 @@
  * the PostgreSQL server of TEST_DATABASE_URL), then the production build, the technician app's
  * JavaScript budget on the built files, and the Playwright end-to-end suite in Debian's Chromium. Nothing is skipped silently: what cannot run says
  * so and fails the run, except the real-Postgres suite when no server is configured or
- * reachable, which is announced loudly.
+ * reachable, which is announced loudly. With a real server, the PgBouncer and the hot-standby
+ * replica of the scaling suite (db/scaling.test.ts) are set up first by scripts/test-infra.sh.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -84,9 +85,26 @@ async function postgresForTests() {
 	return '';
 }
 
+/**
+ * PgBouncer and the replica beside the local server (scripts/test-infra.sh, idempotent). Only
+ * root can make them; anyone else is told the command, and the scaling suite then fails.
+ */
+function ensureScalingInfrastructure(databaseUrl) {
+	const { hostname } = new URL(databaseUrl);
+	if (!['127.0.0.1', 'localhost'].includes(hostname)) return;
+	const setup = 'sudo bash scripts/test-infra.sh';
+	if (process.getuid?.() !== 0) {
+		console.warn(`\n! Not root: PgBouncer and the read replica are not set up. Run:  ${setup}`);
+		return;
+	}
+	step('PgBouncer and the hot-standby replica (scripts/test-infra.sh)');
+	run('bash', ['scripts/test-infra.sh']);
+}
+
 const started = Date.now();
 ensureChromium();
 const testDatabaseUrl = await postgresForTests();
+if (testDatabaseUrl) ensureScalingInfrastructure(testDatabaseUrl);
 const env = testDatabaseUrl ? { TEST_DATABASE_URL: testDatabaseUrl } : {};
 
 mkdirSync('test-results', { recursive: true });

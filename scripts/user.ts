@@ -3,8 +3,12 @@
  * way to create a system administrator), and password resets when no admin can sign in:
  *
  *   npm run user -- add --station CODE [--station-name NAME [--time-zone TZ]] --login L --name N
- *       --role technician|dispatcher|supervisor|admin|system_admin --password P
+ *       --role technician|dispatcher|supervisor|admin|region_manager|system_admin --password P
  *   npm run user -- passwd --station CODE --login L --password P
+ *   npm run user -- region --station CODE --login L --stations CODE1,CODE2,...
+ *
+ * `region` sets the stations a region manager reads (their account stays in --station, their
+ * home station); the list replaces the previous one, an empty --stations "" clears it.
  *
  * --station-name creates the station when no station has that code (the first one of a new
  * installation). Passwords must pass the policy (auth/password-policy.ts). Every change is
@@ -21,7 +25,12 @@ import {
 	openMigratedDatabase,
 	type Database
 } from '../src/lib/server/db/index';
-import { COMMAND_LINE, createAccount, setPassword } from '../src/lib/server/auth/accounts';
+import {
+	COMMAND_LINE,
+	createAccount,
+	setPassword,
+	setRegionStations
+} from '../src/lib/server/auth/accounts';
 import { createStation, stationByCode } from '../src/lib/server/stations/admin';
 import { refusal, refusalIn } from '../src/lib/server/refusal';
 import {
@@ -33,8 +42,9 @@ import {
 } from '../src/lib/shared/schemas';
 
 const USAGE = `Usage:
-  npm run user -- add --station CODE [--station-name NAME [--time-zone TZ]] --login LOGIN --name NAME --role technician|dispatcher|supervisor|admin|system_admin --password PASSWORD
+  npm run user -- add --station CODE [--station-name NAME [--time-zone TZ]] --login LOGIN --name NAME --role technician|dispatcher|supervisor|admin|region_manager|system_admin --password PASSWORD
   npm run user -- passwd --station CODE --login LOGIN --password PASSWORD
+  npm run user -- region --station CODE --login LOGIN --stations CODE1,CODE2,...
 (--station-name creates the station when it does not exist yet.)`;
 
 const addSchema = zm.extend(newUserSchema, {
@@ -50,11 +60,23 @@ const passwdSchema = z.object({
 	password: passwordSchema
 });
 
+const regionSchema = z.object({
+	station: stationCodeSchema,
+	login: loginNameSchema,
+	// "A, b,C" → ['A', 'B', 'C']: codes are upper case, as stationCodeSchema makes them.
+	stations: z
+		.string()
+		.transform((list) => list.split(',').map((code) => code.trim()))
+		.transform((codes) => codes.filter((code) => code !== ''))
+		.pipe(z.array(stationCodeSchema).max(1000))
+});
+
 class UsageError extends Error {}
 
 type Command =
 	| { name: 'add'; args: z.infer<typeof addSchema> }
-	| { name: 'passwd'; args: z.infer<typeof passwdSchema> };
+	| { name: 'passwd'; args: z.infer<typeof passwdSchema> }
+	| { name: 'region'; args: z.infer<typeof regionSchema> };
 
 function parseCommand(argv: string[]): Command {
 	let parsed;
@@ -70,7 +92,8 @@ function parseCommand(argv: string[]): Command {
 				role: { type: 'string' },
 				password: { type: 'string' },
 				'station-name': { type: 'string' },
-				'time-zone': { type: 'string' }
+				'time-zone': { type: 'string' },
+				stations: { type: 'string' }
 			}
 		});
 	} catch (error) {
@@ -78,6 +101,9 @@ function parseCommand(argv: string[]): Command {
 	}
 	const [name, ...extra] = parsed.positionals;
 	if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`);
+	if (name !== 'region' && parsed.values.stations !== undefined) {
+		throw new UsageError('--stations is an option of region only');
+	}
 	if (name === 'add') {
 		if (parsed.values['time-zone'] !== undefined && parsed.values['station-name'] === undefined) {
 			throw new UsageError('--time-zone is for a new station: give --station-name too');
@@ -91,6 +117,14 @@ function parseCommand(argv: string[]): Command {
 			}
 		}
 		return { name, args: validate(passwdSchema, parsed.values) };
+	}
+	if (name === 'region') {
+		for (const option of ['name', 'role', 'password', 'station-name', 'time-zone'] as const) {
+			if (parsed.values[option] !== undefined) {
+				throw new UsageError(`--${option} is not an option of region`);
+			}
+		}
+		return { name, args: validate(regionSchema, parsed.values) };
 	}
 	throw new UsageError(name ? `unknown command "${name}"` : 'no command given');
 }
@@ -151,6 +185,18 @@ async function run(command: Command): Promise<string> {
 				{ actor: COMMAND_LINE }
 			);
 			return `Created ${created.role} "${created.login}" (${created.name}) in station ${station}.`;
+		}
+		if (command.name === 'region') {
+			const { station, login, stations } = command.args;
+			const stationId = await stationIdByCode(handle.db, station);
+			const { stationCodes } = await setRegionStations(
+				handle.db,
+				{ stationId, login, stationCodes: stations },
+				{ actor: COMMAND_LINE }
+			);
+			return stationCodes.length > 0
+				? `"${login}" of station ${station} now reads stations ${stationCodes.join(', ')}; their sessions were signed out.`
+				: `"${login}" of station ${station} now reads no station; their sessions were signed out.`;
 		}
 		const { station, login, password } = command.args;
 		const stationId = await stationIdByCode(handle.db, station);

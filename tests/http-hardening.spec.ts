@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { expect, test, type Page } from '@playwright/test';
 import { DEMO_STATION, demoTechnicians, signInAs } from './helpers/demo';
 import { startServer, type ServerProcess } from './helpers/server-process';
@@ -148,6 +149,24 @@ test.describe('headers', () => {
 		expect(pull.status).toBe(200);
 		expect(pull.headers['content-encoding']).toBe('br');
 		expect(pull.headers['cache-control']).toBe('no-store');
+
+		// The phone's pull (sync.pullColumns), where only gzip is accepted: smaller on the wire.
+		const phonePull = await raw('/api/trpc/sync.pullColumns', {
+			method: 'POST',
+			headers: {
+				cookie: await sessionCookie(page),
+				'content-type': 'application/json',
+				'accept-encoding': 'gzip'
+			},
+			body: JSON.stringify({ json: { clientId: crypto.randomUUID(), cursor: null } })
+		});
+		expect(phonePull.status).toBe(200);
+		expect(phonePull.headers['content-encoding']).toBe('gzip');
+		const json = gunzipSync(phonePull.body);
+		expect(JSON.parse(json.toString('utf8')).result.data.json.changes.jobs.length).toBeGreaterThan(
+			0
+		);
+		expect(phonePull.body.length).toBeLessThan(json.length / 3);
 	});
 });
 

@@ -123,6 +123,11 @@ test('a photo sent in pieces, cut and resumed, is served privately and shown to 
 	expect(headers['cache-control']).toMatch(/^private, max-age=\d+/);
 	expect(headers['content-disposition']).toBe('inline');
 	expect(headers['content-security-policy']).toContain("default-src 'none'");
+	// Already compressed: sent as it is, whatever compression the browser accepts.
+	const asked = await page.request.get(`/api/files/${id}`, {
+		headers: { 'accept-encoding': 'gzip, br' }
+	});
+	expect(asked.headers()['content-encoding']).toBeUndefined();
 
 	// Another technician of the station: the file is not found, to read or to write.
 	const other = await browser.newContext();

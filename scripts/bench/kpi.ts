@@ -29,8 +29,7 @@ import {
 } from '../../src/lib/server/db/index';
 import { queryRows } from '../../src/lib/server/db/rows';
 import { computeScorecard, computeScorecardWithGround } from '../../src/lib/server/kpi/scorecard';
-import { refreshJobFacts } from '../../src/lib/server/kpi/job-facts';
-import { insertFirstSettingsVersion } from '../../src/lib/server/stations/settings/versions';
+import { generateStation, materialiseFacts } from './history';
 import { referenceScorecard, type ReferenceData } from '../../src/lib/server/kpi/reference';
 import { DEFAULT_KPI_SETTINGS } from '../../src/lib/shared/kpi-settings';
 
@@ -109,115 +108,18 @@ async function generate(db: Database, scenario: Scenario): Promise<void> {
 	await db.execute(sql`truncate job_kpi_stale`);
 	const started = performance.now();
 	for (let index = 1; index <= scenario.stations; index++) {
-		await generateStation(db, `B${index}`, scenario.jobsPerStation);
+		await generateStation(db, {
+			code: `B${index}`,
+			name: `bench v${GENERATOR_VERSION}`,
+			jobCount: scenario.jobsPerStation,
+			technicians: TECHNICIANS,
+			historyEnd: HISTORY_END
+		});
 	}
 	const seconds = ((performance.now() - started) / 1000).toFixed(1);
 	console.log(
 		`  generated ${scenario.stations} × ${scenario.jobsPerStation.toLocaleString()} jobs in ${seconds} s`
 	);
-}
-
-/**
- * The first read of each station computes all its facts (as after the migration that added
- * them); then the steady state a deployment reaches by itself: autovacuum has cleared the
- * processed stale rows and gathered statistics.
- */
-async function materialiseFacts(db: Database): Promise<void> {
-	const pending = await queryRows<{ id: string; jobs: number }>(
-		db,
-		sql`select station_id::text as id, count(*)::int as jobs from job_kpi_stale group by station_id`
-	);
-	for (const station of pending) {
-		const started = performance.now();
-		await refreshJobFacts(db, station.id);
-		const seconds = ((performance.now() - started) / 1000).toFixed(1);
-		console.log(
-			`  first refresh of a station's facts: ${station.jobs.toLocaleString()} jobs in ${seconds} s`
-		);
-	}
-	await db.execute(sql`vacuum analyze`);
-}
-
-/** One station's two years, generated inside Postgres (no rows cross the wire). */
-async function generateStation(db: Database, code: string, jobCount: number): Promise<void> {
-	await db.transaction(async (tx) => {
-		await tx.execute(sql`select setseed(0.42)`);
-		const [station] = await queryRows<{ id: string }>(
-			tx,
-			sql`insert into stations (code, name) values (${code}, ${`bench v${GENERATOR_VERSION}`})
-				returning id::text`
-		);
-		const stationId = station.id;
-		await insertFirstSettingsVersion(tx, stationId);
-		await tx.execute(sql`
-			insert into users (station_id, id, login, name, role)
-			select ${stationId}::uuid, md5(${code} || 'u' || g)::uuid, 'tech' || lpad(g::text, 2, '0'),
-				'技师' || g, 'technician'
-			from generate_series(1, ${TECHNICIANS}) g`);
-		await tx.execute(sql`
-			insert into fault_categories (station_id, id, code, name, standard_minutes)
-			select ${stationId}::uuid, md5(${code} || 'c' || g)::uuid, 'C' || g, '类别' || g, 30 + g * 15
-			from generate_series(1, 10) g`);
-		await tx.execute(sql`
-			insert into parts (station_id, id, sku, name, unit_cost)
-			select ${stationId}::uuid, md5(${code} || 'p' || g)::uuid, 'P' || g, '配件' || g,
-				round((5 + random() * 300)::numeric, 2)
-			from generate_series(1, 40) g`);
-		// Per job: a technician, a slot in the two years, and random delays; ~3% are linked
-		// revisits of a job a week earlier, serials repeat so some devices come back.
-		await tx.execute(sql`
-			insert into jobs (station_id, id, job_no, technician_id, device_serial, fault_category_id,
-				reported_at, arrived_at, started_at, completed_at, status, outcome, previous_job_id)
-			select ${stationId}::uuid, md5(${code} || 'j' || g)::uuid, ${code} || '-' || g,
-				md5(${code} || 'u' || (1 + (g::bigint * 7919) % ${TECHNICIANS}))::uuid,
-				case when r.serial_roll < 0.9 then
-					case when r.case_roll < 0.1 then ' sn' || r.serial_no || ' ' else 'SN' || r.serial_no end
-				else '' end,
-				case when r.category_roll < 0.95 then md5(${code} || 'c' || (1 + (g % 10)))::uuid end,
-				r.reported_at,
-				case when r.arrival_roll < 0.97 then r.arrived_at end,
-				case when r.start_roll < 0.97 then r.started_at end,
-				case when r.status = 'completed' then r.completed_at end,
-				r.status::job_status,
-				case when r.status = 'completed' then
-					(case when r.outcome_roll < 0.92 then 'fixed' else 'not_fixed' end)::job_outcome
-				end,
-				case when g > 50 and r.link_roll < 0.03 then md5(${code} || 'j' || (g - 50))::uuid end
-			from generate_series(1, ${jobCount}) g
-			cross join lateral (
-				select
-					random() as serial_roll, random() as case_roll, random() as category_roll,
-					random() as arrival_roll, random() as start_roll, random() as outcome_roll,
-					random() as link_roll,
-					floor(random() * ${Math.floor(jobCount * 0.6)})::int as serial_no,
-					t.reported_at,
-					t.reported_at + make_interval(mins => (20 + random() * 1800)::int) as arrived_at,
-					t.reported_at + make_interval(mins => (40 + random() * 1800)::int) as started_at,
-					t.reported_at + make_interval(mins => (60 + random() * 2000)::int) as completed_at,
-					case when random() < 0.985 then 'completed' else 'cancelled' end as status
-				from (select (${HISTORY_END}::date - interval '730 days')
-					+ (g::float8 / ${jobCount}) * interval '730 days' + g * interval '0 s' as reported_at) t
-			) r`);
-		await tx.execute(sql`
-			insert into follow_ups (station_id, id, job_id, visited_at, channel, source, satisfaction, issue_resolved)
-			select j.station_id, md5(j.id::text || 'f' || n)::uuid, j.id,
-				j.completed_at + make_interval(hours => 24 * n + (random() * 48)::int), 'phone', 'desk',
-				case when random() < 0.9 then least(5, 2 + floor(random() * 4)::int) end,
-				case when random() < 0.05 then false when random() < 0.8 then true end
-			from jobs j
-			cross join generate_series(1, 2) n
-			where j.station_id = ${stationId}::uuid and j.status = 'completed'
-				and random() < case n when 1 then 0.7 else 0.1 end`);
-		await tx.execute(sql`
-			insert into job_parts (station_id, id, job_id, part_id, qty, unit_cost)
-			select j.station_id, md5(j.id::text || 'p' || n)::uuid, j.id,
-				md5(${code} || 'p' || (1 + floor(random() * 40)::int))::uuid,
-				1 + floor(random() * 3)::int, round((5 + random() * 300)::numeric, 2)
-			from jobs j
-			cross join generate_series(1, 2) n
-			where j.station_id = ${stationId}::uuid and j.status = 'completed'
-				and random() < case n when 1 then 0.6 else 0.2 end`);
-	});
 }
 
 /**

@@ -58,3 +58,10 @@ export function requireSystemAdminPage(locals: App.Locals): SessionUser {
 	if (user.role !== 'system_admin') error(403, m.adm_system_page_only());
 	return user;
 }
+
+/** The region's pages (/region): region managers only; the region service checks the rest. */
+export function requireRegionPage(locals: App.Locals): SessionUser {
+	const user = requireUser(locals);
+	if (user.role !== 'region_manager') error(403, m.region_page_only());
+	return user;
+}

@@ -78,6 +78,11 @@ const REASONS: Record<string, (params: Params) => string> = {
 	role_not_allowed: () => m.acc_role_not_allowed(),
 	target_not_allowed: () => m.acc_target_not_allowed(),
 	station_create_not_allowed: () => m.adm_station_create_not_allowed(),
+	// The region (auth/accounts.ts setRegionStations, kpi/region.ts).
+	region_assign_not_allowed: () => m.region_reason_assign_not_allowed(),
+	region_target_not_manager: () => m.region_reason_target_not_manager(),
+	region_managers_only: () => m.region_reason_managers_only(),
+	region_station_unknown: () => m.region_reason_station_unknown(),
 	// The open-jobs board (jobs/board.ts).
 	// Reassignment and the desk's jobs (jobs/offline-work.ts, jobs/overlaps.ts, jobs/service.ts).
 	reassigned_job_taken_over: ({ jobNo }) => m.sync_reason_reassigned_job_taken_over({ jobNo }),

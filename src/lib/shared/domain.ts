@@ -3,6 +3,8 @@
  * `dispatcher` is the station desk (信息员/客服): takes customers' calls, opens and dispatches
  * jobs, calls customers back. `admin` manages its own station's accounts; `system_admin`
  * manages every station and account and is created only from the command line (roles.md).
+ * `region_manager` reads the stations a system administrator assigned to them (region_stations),
+ * side by side and each station's scorecard, and changes nothing.
  * The order is the database enum's (new values are appended by migrations).
  */
 export const USER_ROLES = [
@@ -10,7 +12,8 @@ export const USER_ROLES = [
 	'supervisor',
 	'admin',
 	'system_admin',
-	'dispatcher'
+	'dispatcher',
+	'region_manager'
 ] as const;
 export type UserRole = (typeof USER_ROLES)[number];
 

@@ -11,7 +11,8 @@ const roleNames: Record<UserRole, () => string> = {
 	supervisor: m.role_supervisor,
 	admin: m.role_admin,
 	system_admin: m.acc_role_system_admin,
-	dispatcher: m.role_dispatcher
+	dispatcher: m.role_dispatcher,
+	region_manager: m.region_role_name
 };
 
 export const roleName = (role: UserRole): string => roleNames[role]();

@@ -31,3 +31,12 @@ export function worksTheDesk(user: { role: UserRole }): boolean {
 export function readsStationJobs(user: { role: UserRole }): boolean {
 	return user.role === 'supervisor' || user.role === 'admin' || user.role === 'dispatcher';
 }
+
+/**
+ * Who works in a station (its jobs, files, sync, scores): everyone but the system administrator,
+ * who manages stations and accounts, and the region manager, who reads their region through its
+ * own reads only (roles.md). trpc/core.ts authedProcedure and the file endpoints ask here.
+ */
+export function worksInStation(user: { role: UserRole }): boolean {
+	return user.role !== 'system_admin' && user.role !== 'region_manager';
+}

@@ -78,6 +78,8 @@ export interface StationScorecardSnapshot {
 	closure?: PeriodClosureView | null;
 	/** When the server computed these numbers: the "as of" of an offline copy. */
 	generatedAt: string;
+	/** Seconds the read replica the numbers came from was behind; null or absent: the primary. */
+	replicaLagSeconds?: number | null;
 }
 
 export interface DrillDownJobView extends JobFact {
@@ -115,6 +117,8 @@ export interface TechnicianScorecardSnapshot {
 	/** The period's closure when it is closed (see StationScorecardSnapshot). */
 	closure?: PeriodClosureView | null;
 	generatedAt: string;
+	/** See StationScorecardSnapshot. */
+	replicaLagSeconds?: number | null;
 }
 
 /** The key of a page's offline copy: the station, who looked, which page and which period. */

@@ -9,7 +9,7 @@
 import { z } from 'zod/mini';
 import type { DeviceKeyPair } from '../sealing/seal';
 import type { SurveyKey } from '../local/db';
-import { pullOutputSchema, pushOutputSchema } from '../../shared/sync';
+import { pushOutputSchema } from '../../shared/sync';
 import { technicianIdentitySchema, type TechnicianIdentity } from '../local/identity';
 import { SyncFailure, type SyncTransport } from './transport';
 import { decodeSuperjson, encodeSuperjson } from './wire';
@@ -97,7 +97,7 @@ function apiClient(url: string) {
 		type: 'query' | 'mutation',
 		path: string,
 		input: unknown,
-		schema: z.ZodMiniType<T>
+		schema: Pick<z.ZodMiniType<T>, 'safeParse'>
 	) => {
 		let answer: unknown;
 		try {
@@ -119,7 +119,14 @@ export function trpcTransport(url = API_URL): SyncTransport {
 		currentUserId: async () =>
 			(await call('query', 'auth.me', undefined, technicianIdentitySchema)).id,
 		push: (input) => call('mutation', 'sync.push', input, pushOutputSchema),
-		pull: (input) => call('mutation', 'sync.pull', input, pullOutputSchema)
+		// The answer's reading and checks load with the first pull (client/pull-columns.ts).
+		pull: async (input) =>
+			call(
+				'mutation',
+				'sync.pullColumns',
+				input,
+				(await import('../pull-columns')).pulledColumnsSchema
+			)
 	};
 }
 

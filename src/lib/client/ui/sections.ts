@@ -46,7 +46,8 @@ const SECTIONS: Partial<Record<UserRole, readonly Section[]>> = {
 	],
 	dispatcher: [BOARD, NEW_CALL, FOLLOW_UPS, REWORKS, OVERLAPS],
 	admin: [IMPORT, ACCOUNTS],
-	system_admin: [{ href: '/admin/stations', label: m.adm_nav_stations }]
+	system_admin: [{ href: '/admin/stations', label: m.adm_nav_stations }],
+	region_manager: [{ href: '/region', label: m.region_nav, includes: ['/region/'] }]
 };
 
 export function sectionsFor(role: UserRole | undefined): readonly Section[] {

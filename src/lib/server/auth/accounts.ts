@@ -9,9 +9,15 @@
  * that alters what an account may do (password, deactivation, role) ends its sessions.
  */
 import { randomInt } from 'node:crypto';
-import { and, asc, desc, eq, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Queryable } from '../db';
-import { accountAudit, stations, users, type AccountAuditAction } from '../db/schema';
+import {
+	accountAudit,
+	regionStations,
+	stations,
+	users,
+	type AccountAuditAction
+} from '../db/schema';
 import type { UserRole } from '../../shared/domain';
 import { hashPassword, verifyPassword } from './password';
 import { refusal, type Refusal } from '../refusal';
@@ -95,10 +101,10 @@ const summaryColumns = {
  */
 export function assignableRoles(actor: AccountActor): readonly UserRole[] {
 	if (actor.kind === 'command_line') {
-		return ['technician', 'dispatcher', 'supervisor', 'admin', 'system_admin'];
+		return ['technician', 'dispatcher', 'supervisor', 'admin', 'region_manager', 'system_admin'];
 	}
 	if (actor.user.role === 'system_admin')
-		return ['technician', 'dispatcher', 'supervisor', 'admin'];
+		return ['technician', 'dispatcher', 'supervisor', 'admin', 'region_manager'];
 	if (actor.user.role === 'admin') return ['technician', 'dispatcher', 'supervisor'];
 	return [];
 }
@@ -295,6 +301,102 @@ export async function setRole(
 		await invalidateUserSessions(tx, updated);
 		return updated;
 	});
+}
+
+/**
+ * The stations a region manager reads (roles.md, "Create stations, assign regions": a system
+ * administrator's, or the command line's), given by code: the list replaces the one before, an
+ * empty list leaves the manager with none. Audited on the manager's account as `region_change`
+ * (the station codes before and after), and their sessions end like any change of what an
+ * account may do. An unknown code is refused and nothing changes.
+ */
+export async function setRegionStations(
+	db: Queryable,
+	ref: AccountRef & { stationCodes: readonly string[] },
+	change: AccountChange
+): Promise<{ account: AccountSummary; stationCodes: string[] }> {
+	if (change.actor.kind === 'user' && change.actor.user.role !== 'system_admin') {
+		throw refusal(
+			'FORBIDDEN',
+			'Only a system administrator assigns stations to a region manager.',
+			'region_assign_not_allowed'
+		);
+	}
+	const codes = [...new Set(ref.stationCodes)].sort();
+	let after: string[] = [];
+	const account = await changeAccount(db, ref, change, async (tx, target) => {
+		if (target.role !== 'region_manager') {
+			throw refusal(
+				'BAD_REQUEST',
+				`"${target.login}" is a ${target.role}: only a region manager is assigned stations.`,
+				'region_target_not_manager'
+			);
+		}
+		const assigned =
+			codes.length === 0
+				? []
+				: await tx
+						.select({ id: stations.id, code: stations.code })
+						.from(stations)
+						.where(inArray(stations.code, codes));
+		const missing = codes.filter((code) => !assigned.some((station) => station.code === code));
+		if (missing.length > 0) {
+			throw refusal(
+				'NOT_FOUND',
+				`There is no station with code ${missing.join(', ')}.`,
+				'station_unknown'
+			);
+		}
+		const before = await regionStationCodes(tx, target);
+		await tx
+			.delete(regionStations)
+			.where(
+				and(
+					eq(regionStations.userStationId, target.stationId),
+					eq(regionStations.userId, target.id)
+				)
+			);
+		if (assigned.length > 0) {
+			await tx.insert(regionStations).values(
+				assigned.map((station) => ({
+					stationId: station.id,
+					userStationId: target.stationId,
+					userId: target.id
+				}))
+			);
+		}
+		after = assigned.map((station) => station.code).sort();
+		await recordAccountChange(
+			tx,
+			target,
+			change,
+			'region_change',
+			{ stations: before },
+			{ stations: after }
+		);
+		await invalidateUserSessions(tx, target);
+		return target;
+	});
+	return { account, stationCodes: after };
+}
+
+/** The codes of the stations assigned to a region manager, sorted. */
+async function regionStationCodes(
+	db: Queryable,
+	manager: { id: string; stationId: string }
+): Promise<string[]> {
+	const rows = await db
+		.select({ code: stations.code })
+		.from(regionStations)
+		.innerJoin(stations, eq(stations.id, regionStations.stationId))
+		.where(
+			and(
+				eq(regionStations.userStationId, manager.stationId),
+				eq(regionStations.userId, manager.id)
+			)
+		)
+		.orderBy(asc(stations.code));
+	return rows.map((row) => row.code);
 }
 
 /**

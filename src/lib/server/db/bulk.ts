@@ -12,6 +12,7 @@ import { getTableColumns, sql, type SQL, type SQLChunk } from 'drizzle-orm';
 import type { PgTable } from 'drizzle-orm/pg-core';
 import type { Queryable } from './index';
 import { queryRows } from './rows';
+import type { StagedTable } from './staging';
 
 type RowKey<T extends PgTable> = keyof T['$inferInsert'] & string;
 
@@ -65,8 +66,36 @@ export async function bulkUpsert<T extends PgTable>(
 	options: UpsertOptions<T>
 ): Promise<UpsertCounts> {
 	if (rows.length === 0) return { inserted: 0, updated: 0, unchanged: 0 };
-	const columns = getTableColumns(table);
 	const records = recordset(table, rows);
+	return upsert(db, table, records, rows.length, options);
+}
+
+/** bulkUpsert of the rows of a staging table (staging.ts), whose columns are `keys`. */
+export async function upsertStaged<T extends PgTable>(
+	db: Queryable,
+	table: T,
+	staged: StagedTable,
+	options: UpsertOptions<T>
+): Promise<UpsertCounts> {
+	if (staged.rows === 0) return { inserted: 0, updated: 0, unchanged: 0 };
+	const columns = getTableColumns(table);
+	const listed = (parts: SQLChunk[]) => sql.join(parts, sql`, `);
+	const records = {
+		targets: listed(staged.keys.map((key) => sql.identifier(columnOf(columns, key).name))),
+		values: listed(staged.keys.map((key) => sql`r.${sql.identifier(key)}`)),
+		source: sql`${staged.name} AS r`
+	};
+	return upsert(db, table, records, staged.rows, options);
+}
+
+async function upsert<T extends PgTable>(
+	db: Queryable,
+	table: T,
+	records: { targets: SQL; values: SQL; source: SQL },
+	total: number,
+	options: UpsertOptions<T>
+): Promise<UpsertCounts> {
+	const columns = getTableColumns(table);
 	const name = (key: string) => sql.identifier(columnOf(columns, key).name);
 	const conflictTarget = sql.join(options.key.map(name), sql`, `);
 	const assignments: SQL[] = options.update.map((key) => sql`${name(key)} = excluded.${name(key)}`);
@@ -106,7 +135,7 @@ export async function bulkUpsert<T extends PgTable>(
 			(count(*) FILTER (WHERE NOT inserted))::int AS updated
 		FROM written`
 	);
-	return { ...counts, unchanged: rows.length - counts.inserted - counts.updated };
+	return { ...counts, unchanged: total - counts.inserted - counts.updated };
 }
 
 /**

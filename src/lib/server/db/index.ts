@@ -1,7 +1,9 @@
 /**
  * The one place that decides which database RepairScore talks to.
  *
- * - `DATABASE_URL` set: a real PostgreSQL server through postgres.js.
+ * - `DATABASE_URL` set: a real PostgreSQL server through postgres.js; `DATABASE_POOLING=transaction`
+ *   when that URL is a pooler in transaction mode (PgBouncer): no prepared statements and no
+ *   session state (docs/scaling.md).
  * - unset: embedded PGlite (the same Postgres, compiled to WASM) with its files in
  *   `PGLITE_DIR` (default `./data/pglite`).
  *
@@ -13,6 +15,7 @@ import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { logicStatements } from './logic';
+import { queryRows } from './rows';
 import * as schema from './schema';
 
 export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -30,13 +33,52 @@ export interface DatabaseHandle {
 }
 
 export type DatabaseTarget =
-	| { kind: 'postgres'; url: string; maxConnections?: number }
+	| {
+			kind: 'postgres';
+			url: string;
+			maxConnections?: number;
+			/**
+			 * The URL is a pooler in transaction mode (PgBouncer `pool_mode = transaction`): each
+			 * transaction may run on another server connection, so nothing may outlive one.
+			 */
+			transactionPooling?: boolean;
+	  }
 	| { kind: 'pglite'; dir: string | null };
 
 /** The target named by the environment: `DATABASE_URL`, else `PGLITE_DIR` or ./data/pglite. */
 export function targetFromEnv(env: NodeJS.ProcessEnv = process.env): DatabaseTarget {
-	if (env.DATABASE_URL) return { kind: 'postgres', url: env.DATABASE_URL };
+	if (env.DATABASE_URL) {
+		return {
+			kind: 'postgres',
+			url: env.DATABASE_URL,
+			transactionPooling: poolingOf(env.DATABASE_POOLING, 'DATABASE_POOLING')
+		};
+	}
 	return { kind: 'pglite', dir: path.resolve(env.PGLITE_DIR || 'data/pglite') };
+}
+
+/**
+ * The read replica named by `READ_DATABASE_URL` (a hot standby of DATABASE_URL's server, or a
+ * pooler in front of one: `READ_DATABASE_POOLING=transaction`), or null: reads go to the primary.
+ */
+export function readTargetFromEnv(env: NodeJS.ProcessEnv = process.env): DatabaseTarget | null {
+	if (!env.READ_DATABASE_URL) return null;
+	if (!env.DATABASE_URL) {
+		throw new Error('READ_DATABASE_URL names a replica of DATABASE_URL: set DATABASE_URL too.');
+	}
+	return {
+		kind: 'postgres',
+		url: env.READ_DATABASE_URL,
+		transactionPooling: poolingOf(env.READ_DATABASE_POOLING, 'READ_DATABASE_POOLING')
+	};
+}
+
+function poolingOf(value: string | undefined, name: string): boolean {
+	if (!value || value === 'session') return false;
+	if (value === 'transaction') return true;
+	throw new Error(
+		`${name} is "${value}": use "transaction" (PgBouncer's pool_mode) or leave it unset.`
+	);
 }
 
 export function migrationsFolder(): string {
@@ -47,13 +89,21 @@ export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHand
 	if (target.kind === 'postgres') {
 		const { default: postgres } = await import('postgres');
 		const { drizzle } = await import('drizzle-orm/postgres-js');
+		const pooled = target.transactionPooling === true;
 		const client = postgres(target.url, {
 			max: target.maxConnections ?? 10,
 			onnotice: () => {},
+			// A named prepared statement lives on one server connection, which a transaction pooler
+			// hands to another client after each transaction.
+			prepare: !pooled,
 			// numeric stays a string (exact money); timestamptz arrives as Date via drizzle.
 			// JIT compiles the KPI statement with LLVM on every call (its estimated cost is far
-			// above the threshold) and made the scorecard ~10x slower; see docs/kpi.md.
-			connection: { application_name: 'repairscore', jit: 'off' }
+			// above the threshold) and made the scorecard ~10x slower; see docs/kpi.md. PgBouncer
+			// refuses a `jit` start-up parameter (it cannot carry it to its pooled connections):
+			// behind one, set it on the role instead (docs/scaling.md).
+			connection: pooled
+				? { application_name: 'repairscore' }
+				: { application_name: 'repairscore', jit: 'off' }
 		});
 		const db = drizzle(client, { schema }) as unknown as Database;
 		return {
@@ -93,8 +143,10 @@ export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHand
 
 /**
  * Applies pending migrations from drizzle/, then the current functions and triggers of
- * drizzle/sql/ (logic.ts), in one transaction. On a real server several instances may start
- * at once, so they queue on an advisory lock held on one reserved connection.
+ * drizzle/sql/ (logic.ts). On a real server several instances may start at once, so they queue
+ * on an advisory lock; the lock is the transaction's own and the whole upgrade one transaction,
+ * because behind a transaction pooler a session-level lock would stay behind on a pooled server
+ * connection and block the next instance for good.
  */
 export async function migrateDatabase(handle: DatabaseHandle): Promise<void> {
 	const migrationsDir = migrationsFolder();
@@ -107,21 +159,30 @@ export async function migrateDatabase(handle: DatabaseHandle): Promise<void> {
 		});
 		return;
 	}
-	if (handle.target.kind !== 'postgres') throw new Error('unreachable');
-	const { migrate } = await import('drizzle-orm/postgres-js/migrator');
-	const { drizzle } = await import('drizzle-orm/postgres-js');
-	const { default: postgres } = await import('postgres');
-	// One dedicated connection, so the session-level lock and the migration share it.
-	const client = postgres(handle.target.url, { max: 1, onnotice: () => {} });
-	try {
-		await client`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`;
-		await migrate(drizzle(client), { migrationsFolder: migrationsDir });
-		await client.begin(async (tx) => {
-			for (const statement of logic) await tx.unsafe(statement);
-		});
-	} finally {
-		await client.end({ timeout: 5 });
-	}
+	const { readMigrationFiles } = await import('drizzle-orm/migrator');
+	const migrations = readMigrationFiles({ migrationsFolder: migrationsDir });
+	await handle.db.transaction(async (tx) => {
+		await tx.execute(sql`SELECT pg_advisory_xact_lock(${MIGRATION_LOCK_KEY})`);
+		// Drizzle's own bookkeeping (drizzle-orm's migrator keeps the same table), so a database
+		// migrated by either stays readable by both.
+		await tx.execute(sql`CREATE SCHEMA IF NOT EXISTS drizzle`);
+		await tx.execute(sql`
+			CREATE TABLE IF NOT EXISTS drizzle.__drizzle_migrations (
+				id SERIAL PRIMARY KEY, hash text NOT NULL, created_at bigint
+			)`);
+		const [last] = await queryRows<{ created_at: string }>(
+			tx,
+			sql`SELECT created_at::text FROM drizzle.__drizzle_migrations ORDER BY created_at DESC LIMIT 1`
+		);
+		for (const migration of migrations) {
+			if (last && Number(last.created_at) >= migration.folderMillis) continue;
+			for (const statement of migration.sql) await tx.execute(sql.raw(statement));
+			await tx.execute(
+				sql`INSERT INTO drizzle.__drizzle_migrations (hash, created_at) VALUES (${migration.hash}, ${migration.folderMillis})`
+			);
+		}
+		for (const statement of logic) await tx.execute(sql.raw(statement));
+	});
 }
 
 /** Opens the database named by the environment and brings its schema up to date. */

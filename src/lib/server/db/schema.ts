@@ -197,7 +197,8 @@ export const ACCOUNT_AUDIT_ACTIONS = [
 	'password_reset',
 	'password_change',
 	'role_change',
-	'rename'
+	'rename',
+	'region_change'
 ] as const;
 export type AccountAuditAction = (typeof ACCOUNT_AUDIT_ACTIONS)[number];
 
@@ -230,10 +231,38 @@ export const accountAudit = pgTable(
 		}).onDelete('cascade'),
 		check(
 			'account_audit_action',
-			sql`${t.action} IN ('create', 'deactivate', 'activate', 'password_reset', 'password_change', 'role_change', 'rename')`
+			sql`${t.action} IN ('create', 'deactivate', 'activate', 'password_reset', 'password_change', 'role_change', 'rename', 'region_change')`
 		),
 		index('account_audit_station_time_idx').on(t.stationId, t.changedAt),
 		index('account_audit_user_idx').on(t.stationId, t.userId)
+	]
+);
+
+/**
+ * A region manager's stations (roles.md: "region" = stations assigned to the user): one row per
+ * station they read. The row belongs to the assigned station (station_id first, like every key
+ * between station data); the manager's own account stays in their home station, named by
+ * (user_station_id, user_id). Only a system administrator assigns them (auth/region.ts), audited
+ * on the manager's account as `region_change`.
+ */
+export const regionStations = pgTable(
+	'region_stations',
+	{
+		stationId: uuid('station_id')
+			.notNull()
+			.references(() => stations.id, { onDelete: 'cascade' }),
+		userStationId: uuid('user_station_id').notNull(),
+		userId: uuid('user_id').notNull(),
+		assignedAt: tstz('assigned_at').notNull().defaultNow()
+	},
+	(t) => [
+		primaryKey({ columns: [t.stationId, t.userStationId, t.userId] }),
+		foreignKey({
+			name: 'region_stations_user_fk',
+			columns: [t.userStationId, t.userId],
+			foreignColumns: [users.stationId, users.id]
+		}).onDelete('cascade'),
+		index('region_stations_user_idx').on(t.userStationId, t.userId)
 	]
 );
 

@@ -30,6 +30,7 @@ import {
 	type JobFileType
 } from '../../shared/evidence-domain';
 import type { DescribeJobFile, JobFileProgress, JobFileSummary } from '../../shared/job-files';
+import { worksInStation } from '../../shared/roles';
 import { SNIFF_BYTES, sniffImageType } from './sniff';
 import {
 	dropPieces,
@@ -74,9 +75,12 @@ function fileNotFound(fileId: string) {
 	return refusal('NOT_FOUND', `File ${fileId} was not found.`, 'file_not_found');
 }
 
-/** A system administrator does no station work (trpc/core.ts authedProcedure); the endpoints ask here. */
+/**
+ * A system administrator and a region manager do no station work (trpc/core.ts authedProcedure,
+ * shared/roles.ts worksInStation); the endpoints ask here.
+ */
 function requireStationWorker(user: SessionUser, fileId: string): void {
-	if (user.role === 'system_admin') throw fileNotFound(fileId);
+	if (!worksInStation(user)) throw fileNotFound(fileId);
 }
 
 /** The file, if it belongs to a job this user may read; locked FOR UPDATE when asked. */
@@ -386,7 +390,7 @@ export async function readJobFile(
 	fileId: string,
 	variant: JobFileVariant
 ): Promise<{ contentType: JobFileType; data: Uint8Array<ArrayBuffer> } | null> {
-	if (user.role === 'system_admin') return null;
+	if (!worksInStation(user)) return null;
 	const file = await visibleFile(db, user, fileId);
 	if (!file || (variant === 'full' && file.storedAt === null)) return null;
 	return readContent(db, { stationId: user.stationId, fileId }, variant);

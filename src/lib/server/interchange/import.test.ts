@@ -53,6 +53,23 @@ interface RefusalCase {
 }
 
 const GBK_BYTES = new Uint8Array([0xd5, 0xc5, 0xce, 0xb0, 0x2c, 0x0a]); // "张伟," in GBK
+/** "login,name\nshi,史同伟业\n" in GBK: bytes that are valid UTF-8 too ("shi,ʷͬΰҵ"). */
+const GBK_VALID_UTF8 = new Uint8Array([
+	...new TextEncoder().encode('login,name\n'),
+	0x73,
+	0x68,
+	0x69,
+	0x2c,
+	0xca,
+	0xb7,
+	0xcd,
+	0xac,
+	0xce,
+	0xb0,
+	0xd2,
+	0xb5,
+	0x0a
+]);
 
 const REFUSALS: RefusalCase[] = [
 	{
@@ -221,13 +238,43 @@ const REFUSALS: RefusalCase[] = [
 			'follow_ups.csv': csv('job_no,visited_at,comment', 'J1,2026-03-04 10:00,"好', 'J1,x,y')
 		},
 		problems: [
-			'technicians.csv:1: (file): is not UTF-8 text; save it as "CSV UTF-8" (CSV UTF-8 逗号分隔)',
+			'technicians.csv:1: (file): is GBK/GB18030 text (what Excel on Chinese Windows saves as plain "CSV"), not UTF-8: open it in Excel, choose Save As → "CSV UTF-8 (Comma delimited)" (CSV UTF-8 逗号分隔) and import that file',
 			'fault_categories.csv:3: (row): has 3 values but the header names 2 columns',
 			'fault_categories.csv:4: (row): has 1 value but the header names 2 columns',
 			'parts.csv:1: (file): is empty; the first line must name the columns',
 			'follow_ups.csv:2: (row): a quoted value is never closed',
 			'job-parts.csv:1: (file): unknown file; an import folder holds technicians.csv, fault_categories.csv, parts.csv, jobs.csv, job_parts.csv, follow_ups.csv',
 			'jobs.csv:1: (file): is missing; every import needs it'
+		]
+	},
+	{
+		name: 'files: GBK whose bytes are valid UTF-8 (accented Latin text is no GBK)',
+		files: {
+			'technicians.csv': GBK_VALID_UTF8,
+			'parts.csv': new TextEncoder().encode('sku,name,unit_cost\nNAIL,Café Müller São Paulo,1\n')
+		},
+		problems: [
+			'technicians.csv:1: (file): is GBK/GB18030 text (what Excel on Chinese Windows saves as plain "CSV"), not UTF-8: open it in Excel, choose Save As → "CSV UTF-8 (Comma delimited)" (CSV UTF-8 逗号分隔) and import that file'
+		]
+	},
+	{
+		name: 'jobs: years a spreadsheet got wrong (0026, 1926, 2126) are out of the plausible range',
+		files: {
+			'jobs.csv': csv(
+				'job_no,technician_login,reported_at,status,completed_at,outcome',
+				'J1,zhang,0026-03-02 09:00,open,,',
+				'J2,zhang,1926-03-02T09:00:00+08:00,completed,2126-03-02 10:00,fixed',
+				'J3,zhang,1999-12-31 23:59,open,,',
+				'J4,zhang,2000-01-01 08:00,open,,'
+			)
+		},
+		problems: [
+			expect.stringMatching(
+				/^jobs\.csv:2: reported_at: 0026-03-02 09:00 is outside the plausible range 2000-01-01 to \d{4}-\d\d-\d\d: check the year/
+			),
+			expect.stringMatching(/^jobs\.csv:3: reported_at: 1926-03-02T09:00:00\+08:00 is outside/),
+			expect.stringMatching(/^jobs\.csv:3: completed_at: 2126-03-02 10:00 is outside/),
+			expect.stringMatching(/^jobs\.csv:4: reported_at: 1999-12-31 23:59 is outside/)
 		]
 	},
 	{
@@ -461,8 +508,8 @@ for (const engine of testEngines()) {
 			});
 			expect(summary.technicians).toEqual({ inserted: 2, updated: 0, unchanged: 0 });
 			expect(summary.jobs).toEqual({ inserted: 2, updated: 0, unchanged: 0 });
-			expect(summary.partLines).toEqual({ removed: 0, written: 1 });
-			expect(summary.followUps).toEqual({ removed: 0, written: 1 });
+			expect(summary.partLines).toEqual({ removed: 0, written: 1, unchanged: 0 });
+			expect(summary.followUps).toEqual({ removed: 0, written: 1, unchanged: 0 });
 
 			const people = await queryRows<Record<string, unknown>>(
 				db,
@@ -531,16 +578,95 @@ for (const engine of testEngines()) {
 			expect(again.faultCategories).toEqual({ inserted: 0, updated: 0, unchanged: 1 });
 			expect(again.parts).toEqual({ inserted: 0, updated: 0, unchanged: 1 });
 			expect(again.jobs).toEqual({ inserted: 0, updated: 0, unchanged: 2 });
-			expect(again.partLines).toEqual({ removed: 1, written: 1 });
-			expect(again.followUps).toEqual({ removed: 1, written: 1 });
+			expect(again.partLines).toEqual({ removed: 0, written: 0, unchanged: 1 });
+			expect(again.followUps).toEqual({ removed: 0, written: 0, unchanged: 1 });
 
-			const second = await dumpDatabase(db);
-			// Keyed rows are untouched (same ids, same updated_at); part lines and follow-ups
-			// were replaced by equal ones.
-			for (const table of ['stations', 'users', 'fault_categories', 'parts', 'jobs']) {
-				expect(second[table]).toEqual(first[table]);
-			}
+			// Nothing was written: same ids and updated_at, no tombstones, history, step entries
+			// or stale KPI facts for devices and the scorecard to catch up on.
+			expect(await dumpDatabase(db)).toEqual(first);
 			expect(await exportStationFiles(db, 'IDEM')).toEqual(firstExport);
+		});
+
+		it('re-imports a changed folder writing only the difference: other rows keep their ids', async () => {
+			const files = {
+				...BASE,
+				'job_parts.csv': csv('job_no,sku,qty', 'J1,CAP,1', 'J1,CAP,1', 'J1,CAP,2', 'J2,CAP,3'),
+				'follow_ups.csv': csv(
+					'job_no,visited_at,satisfaction',
+					'J1,2026-03-04 10:00,5',
+					'J2,2026-03-05 10:00,4'
+				)
+			};
+			expectSummary(await importStationFiles(db, { stationCode: 'CHURN' }, files));
+			const idsOf = async (table: 'job_parts' | 'follow_ups') =>
+				(
+					await queryRows<{ id: string }>(
+						db,
+						sql`SELECT t.id::text AS id FROM ${sql.identifier(table)} t
+							JOIN stations s ON s.id = t.station_id WHERE s.code = 'CHURN' ORDER BY 1`
+					)
+				).map((row) => row.id);
+			const lineIds = await idsOf('job_parts');
+			const followUpIds = await idsOf('follow_ups');
+			const tombstones = async () =>
+				(
+					await queryRows<{ count: number }>(
+						db,
+						sql`SELECT count(*)::int AS count FROM sync_tombstones t
+							JOIN stations s ON s.id = t.station_id WHERE s.code = 'CHURN'`
+					)
+				)[0].count;
+			const tombstonesBefore = await tombstones();
+
+			// One of J1's two equal lines goes, J2's quantity changes; J1's follow-up is the same.
+			const changed = {
+				...files,
+				'job_parts.csv': csv('job_no,sku,qty', 'J1,CAP,2', 'J1,CAP,1', 'J2,CAP,4'),
+				'follow_ups.csv': csv(
+					'job_no,visited_at,satisfaction',
+					'J1,2026-03-04 10:00,5',
+					'J2,2026-03-05 10:00,2'
+				)
+			};
+			const preview = expectSummary(
+				await importStationFiles(db, { stationCode: 'CHURN' }, changed, { dryRun: true })
+			);
+			expect(preview.dryRun).toBe(true);
+			expect(preview.partLines).toEqual({ removed: 2, written: 1, unchanged: 2 });
+			expect(await idsOf('job_parts')).toEqual(lineIds);
+
+			const summary = expectSummary(
+				await importStationFiles(db, { stationCode: 'CHURN' }, changed)
+			);
+			expect(summary.dryRun).toBe(false);
+			expect(summary.partLines).toEqual({ removed: 2, written: 1, unchanged: 2 });
+			expect(summary.followUps).toEqual({ removed: 1, written: 1, unchanged: 1 });
+			const keptLines = (await idsOf('job_parts')).filter((id) => lineIds.includes(id));
+			expect(keptLines).toHaveLength(2);
+			expect((await idsOf('follow_ups')).filter((id) => followUpIds.includes(id))).toHaveLength(1);
+			// Tombstones for devices: the two lines and one follow-up removed, nothing else.
+			expect((await tombstones()) - tombstonesBefore).toBe(3);
+		});
+
+		it('previews a dry run: counts what would change, writes nothing, reports progress', async () => {
+			const before = await dumpDatabase(db);
+			const seen: string[] = [];
+			const summary = expectSummary(
+				await importStationFiles(db, { stationCode: 'DRY' }, BASE, {
+					dryRun: true,
+					onProgress: ({ phase, file }) => seen.push(`${phase} ${file}`)
+				})
+			);
+			expect(summary).toMatchObject({
+				dryRun: true,
+				station: { code: 'DRY', created: true },
+				jobs: { inserted: 2, updated: 0, unchanged: 0 },
+				partLines: { removed: 0, written: 1, unchanged: 0 }
+			});
+			expect(await dumpDatabase(db)).toEqual(before);
+			expect(seen).toContain('reading jobs.csv');
+			expect(seen).toContain('checking follow_ups.csv');
+			expect(seen.at(-1)).toBe('writing follow_ups.csv');
 		});
 
 		it('updates rows by key, keeps columns the files leave out, replaces lines per job', async () => {
@@ -574,7 +700,7 @@ for (const engine of testEngines()) {
 			expect(summary.technicians).toEqual({ inserted: 0, updated: 1, unchanged: 0 });
 			expect(summary.parts).toEqual({ inserted: 0, updated: 1, unchanged: 0 });
 			expect(summary.jobs).toEqual({ inserted: 0, updated: 1, unchanged: 1 });
-			expect(summary.partLines).toEqual({ removed: 3, written: 2 });
+			expect(summary.partLines).toEqual({ removed: 3, written: 2, unchanged: 0 });
 			expect(summary.followUps).toBeNull();
 
 			const exported = await exportStationFiles(db, 'UPD');
@@ -626,9 +752,9 @@ for (const engine of testEngines()) {
 			const summary = expectSummary(result);
 			expect(summary.jobs).toEqual({ inserted: 1, updated: 0, unchanged: 0 });
 			// J10 (in the folder) and J2 (named by a line) get their lines replaced; J1's stay.
-			expect(summary.partLines).toEqual({ removed: 0, written: 2 });
+			expect(summary.partLines).toEqual({ removed: 0, written: 2, unchanged: 0 });
 			// J1's follow-ups are replaced by the one of the folder.
-			expect(summary.followUps).toEqual({ removed: 1, written: 1 });
+			expect(summary.followUps).toEqual({ removed: 1, written: 1, unchanged: 0 });
 			const j10 = (await jobRows('ERR')).find((job) => job.job_no === 'J10');
 			expect(j10).toMatchObject({ login: 'li', category: 'COOL', previous: 'J1' });
 		});

@@ -35,11 +35,13 @@
  *   as part of a value, and an export writes them). A cell of only spaces is empty.
  */
 import { FOLLOW_UP_SOURCES } from '../../shared/honesty-domain';
-import { eq, sql, type SQL } from 'drizzle-orm';
+import { eq, getTableColumns, getTableName, sql, type SQL } from 'drizzle-orm';
+import type { PgTable } from 'drizzle-orm/pg-core';
 import type { z } from 'zod';
 import { z as zm } from 'zod/mini';
 import type { Database, Transaction } from '../db';
-import { bulkInsert, bulkUpsert, type BulkRow, type UpsertCounts } from '../db/bulk';
+import { upsertStaged, type BulkRow, type UpsertCounts } from '../db/bulk';
+import { stageRows, type StagedTable } from '../db/staging';
 import { postgresError } from '../db/errors';
 import { queryRows } from '../db/rows';
 import { faultCategories, followUps, jobParts, jobs, parts, stations, users } from '../db/schema';
@@ -76,6 +78,7 @@ import {
 	type InterchangeFile
 } from './format';
 import { WorkSlicer } from './pause';
+import { ProgressReporter, type ImportProgress } from './progress';
 import { echo, ProblemList, type ProblemReport } from './problems';
 import { RowReader, optional, optionalAsWritten, required } from './rows';
 import { readTable, type FileContent, type Table } from './table';
@@ -104,11 +107,17 @@ interface ImportTarget {
 export type ImportFiles = Record<string, FileContent>;
 
 export interface ReplacedCounts {
+	/** Existing rows of the jobs that the files no longer have. */
 	removed: number;
+	/** Rows of the files that the station did not have yet. */
 	written: number;
+	/** Rows of the files equal to an existing one, which is kept as it is. */
+	unchanged: number;
 }
 
 export interface ImportSummary {
+	/** True when nothing was kept: the counts say what the import would do. */
+	dryRun: boolean;
 	station: { code: string; name: string; timeZone: string; created: boolean };
 	technicians: UpsertCounts;
 	faultCategories: UpsertCounts;
@@ -126,6 +135,23 @@ export type ImportResult = { ok: true; summary: ImportSummary } | ({ ok: false }
 interface ImportOptions {
 	/** Default: the command line (the server's operator). */
 	actor?: AccountActor;
+	/**
+	 * Check and write everything as an import would, then roll it all back: the summary tells
+	 * what the import would add, change and remove, and nothing is kept.
+	 */
+	dryRun?: boolean;
+	/** Told how far the import is, a few times a second at most. */
+	onProgress?: (progress: ImportProgress) => void;
+	/**
+	 * Rows one file may have; default IMPORT_LIMITS.rows, which bounds what an upload costs the
+	 * server. The command line, run by the server's operator, allows far more.
+	 */
+	maxRows?: number;
+}
+
+/** Thrown to roll back a dry run's transaction, carrying what it would have done. */
+class DryRunDone {
+	constructor(readonly summary: ImportSummary) {}
 }
 
 const IMPORT_COMMAND_LINE: AccountActor = { kind: 'command_line', label: 'import (command line)' };
@@ -181,23 +207,28 @@ export async function importStationFiles(
 	const actor = options.actor ?? IMPORT_COMMAND_LINE;
 	const problems = new ProblemList();
 	const slicer = new WorkSlicer();
+	const progress = new ProgressReporter(options.onProgress);
 	const station = readTarget(target, problems);
-	const tables = await readTables(files, problems, slicer);
+	const tables = await readTables(files, problems, slicer, progress, options.maxRows);
 	if (!station || problems.count > 0) return { ok: false, ...problems.report() };
 
 	// A check against a snapshot: its problems are real unless another import of the same
 	// station commits meanwhile, and a clean result is checked again under the lock below.
-	const snapshot = new ImportPlanner(await loadStation(db, station, false), station, tables, actor);
+	const current = await loadStation(db, station, false);
+	const snapshot = new ImportPlanner(current, station, tables, actor, progress);
 	if (!(await snapshot.plan(slicer))) return { ok: false, ...snapshot.problems.report() };
 	try {
 		return await db.transaction(async (tx): Promise<ImportResult> => {
 			const state = await loadStation(tx, station, true);
-			const planner = new ImportPlanner(state, station, tables, actor);
+			const planner = new ImportPlanner(state, station, tables, actor, progress);
 			const plan = await planner.plan(slicer);
 			if (!plan) return { ok: false, ...planner.problems.report() };
-			return { ok: true, summary: await writePlan(tx, plan) };
+			const summary = await writePlan(tx, plan, progress, options.dryRun ?? false);
+			if (summary.dryRun) throw new DryRunDone(summary);
+			return { ok: true, summary };
 		});
 	} catch (error) {
+		if (error instanceof DryRunDone) return { ok: true, summary: error.summary };
 		const rule = databaseRefusal(error);
 		if (rule === null) throw error;
 		const refusal = new ProblemList();
@@ -251,7 +282,9 @@ type Tables = { [F in InterchangeFile]?: Table<F> };
 async function readTables(
 	files: ImportFiles,
 	problems: ProblemList,
-	slicer: WorkSlicer
+	slicer: WorkSlicer,
+	progress: ProgressReporter,
+	maxRows?: number
 ): Promise<Tables> {
 	const tables: Tables = {};
 	for (const [name, content] of Object.entries(files)) {
@@ -262,7 +295,14 @@ async function readTables(
 			continue;
 		}
 		// Each file name maps to its own table type; TypeScript cannot follow that through a loop.
-		(tables as Record<string, unknown>)[name] = await readTable(name, content, problems, slicer);
+		(tables as Record<string, unknown>)[name] = await readTable(
+			name,
+			content,
+			problems,
+			slicer,
+			progress,
+			maxRows
+		);
 	}
 	if (!Object.hasOwn(files, REQUIRED_FILE)) {
 		problems.at(REQUIRED_FILE, 1, { place: 'file' }, 'missing_file');
@@ -362,7 +402,8 @@ class ImportPlanner {
 		private readonly state: StationState,
 		private readonly request: StationRequest,
 		private readonly tables: Tables,
-		private readonly actor: AccountActor
+		private readonly actor: AccountActor,
+		private readonly progress: ProgressReporter
 	) {
 		this.stationId = state.station?.id ?? this.newId();
 		this.timeZone = state.station?.timeZone ?? request.timeZone ?? DEFAULT_TIME_ZONE;
@@ -453,8 +494,10 @@ class ImportPlanner {
 		table: Table<F> | undefined,
 		key?: { column: ColumnOf<F>; map: Map<string, KeyedRow> }
 	): AsyncGenerator<RowReader<F>> {
+		let done = 0;
 		for (const row of table?.rows ?? []) {
 			await this.slicer.maybe();
+			this.progress.at('checking', (table as Table<F>).file, (done += 1));
 			const reader = new RowReader(table as Table<F>, row, this.problems);
 			if (key) {
 				const value = reader.text(key.column);
@@ -781,8 +824,14 @@ function text(max: number) {
 	return (value: string) => parseText(value, max);
 }
 
-async function writePlan(tx: Transaction, plan: ImportPlan): Promise<ImportSummary> {
+async function writePlan(
+	tx: Transaction,
+	plan: ImportPlan,
+	progress: ProgressReporter,
+	dryRun: boolean
+): Promise<ImportSummary> {
 	const { station } = plan;
+	const writing = (file: InterchangeFile, rows: number) => progress.at('writing', file, rows);
 	if (station.create) {
 		await tx.insert(stations).values({
 			id: station.id,
@@ -792,7 +841,8 @@ async function writePlan(tx: Transaction, plan: ImportPlan): Promise<ImportSumma
 		});
 		await insertFirstSettingsVersion(tx, station.id);
 	}
-	const technicians = await bulkUpsert(tx, users, plan.users.rows, {
+	writing('technicians.csv', plan.users.rows.length);
+	const technicians = await mergeKeyed(tx, users, plan.users.rows, {
 		key: ['stationId', 'login'],
 		update: plan.users.update
 	});
@@ -800,28 +850,49 @@ async function writePlan(tx: Transaction, plan: ImportPlan): Promise<ImportSumma
 	for (const { target, action } of plan.accountChanges) {
 		if (action === 'role_change') await invalidateUserSessions(tx, target);
 	}
-	const categories = await bulkUpsert(tx, faultCategories, plan.categories.rows, {
+	writing('fault_categories.csv', plan.categories.rows.length);
+	const categories = await mergeKeyed(tx, faultCategories, plan.categories.rows, {
 		key: ['stationId', 'code'],
 		update: plan.categories.update
 	});
-	const partCounts = await bulkUpsert(tx, parts, plan.parts.rows, {
+	writing('parts.csv', plan.parts.rows.length);
+	const partCounts = await mergeKeyed(tx, parts, plan.parts.rows, {
 		key: ['stationId', 'sku'],
 		update: plan.parts.update
 	});
-	const moved = await movedSteps(tx, station.id, plan.jobs.rows);
-	const jobCounts = await bulkUpsert(tx, jobs, plan.jobs.rows, {
-		key: ['stationId', 'jobNo'],
-		update: plan.jobs.update
-	});
-	await recordImportedSteps(tx, station.id, moved);
+	writing('jobs.csv', plan.jobs.rows.length);
+	let jobCounts: UpsertCounts = { inserted: 0, updated: 0, unchanged: 0 };
+	if (plan.jobs.rows.length > 0) {
+		const stagedJobs = await stage(tx, jobs, plan.jobs.rows);
+		const moved = await stageMovedSteps(tx, station.id, stagedJobs);
+		jobCounts = await upsertStaged(tx, jobs, stagedJobs, {
+			key: ['stationId', 'jobNo'],
+			update: plan.jobs.update
+		});
+		if (moved) await recordImportedSteps(tx, station.id, moved);
+	}
+	if (plan.partLines) writing('job_parts.csv', plan.partLines.rows.length);
 	const partLines =
-		plan.partLines && (await replaceChildren(tx, jobParts, station.id, plan.partLines));
+		plan.partLines &&
+		(await mergeChildren(tx, jobParts, station.id, plan.partLines, ['partId', 'qty', 'unitCost']));
+	if (plan.followUps) writing('follow_ups.csv', plan.followUps.rows.length);
 	const followUpCounts =
-		plan.followUps && (await replaceChildren(tx, followUps, station.id, plan.followUps));
+		plan.followUps &&
+		(await mergeChildren(tx, followUps, station.id, plan.followUps, [
+			'visitedAt',
+			'channel',
+			'source',
+			'satisfaction',
+			'issueResolved',
+			'comment'
+		]));
 	// PGlite runs no autovacuum: without fresh statistics the planner keeps treating the
-	// tables as empty and the KPI queries' joins degrade badly.
-	await tx.execute(sql`ANALYZE users, fault_categories, parts, jobs, job_parts, follow_ups`);
+	// tables as empty and the KPI queries' joins degrade badly. (A dry run is rolled back.)
+	if (!dryRun) {
+		await tx.execute(sql`ANALYZE users, fault_categories, parts, jobs, job_parts, follow_ups`);
+	}
 	return {
+		dryRun,
 		station: {
 			code: station.code,
 			name: station.name,
@@ -837,104 +908,152 @@ async function writePlan(tx: Transaction, plan: ImportPlan): Promise<ImportSumma
 	};
 }
 
+/** A plan's rows of one table in its staging table `import_<table>` (staging.ts). */
+async function stage<T extends PgTable>(
+	tx: Transaction,
+	table: T,
+	rows: readonly BulkRow<T>[],
+	keys = Object.keys(rows[0] ?? {}) as (keyof BulkRow<T> & string)[]
+): Promise<StagedTable> {
+	return stageRows(tx, `import_${getTableName(table)}`, table, keys, rows);
+}
+
+/**
+ * Inserts new rows and updates changed ones, through a staging table; an unchanged row is
+ * not written at all, so it fires no history, tombstone or KPI trigger.
+ */
+async function mergeKeyed<T extends PgTable>(
+	tx: Transaction,
+	table: T,
+	rows: readonly BulkRow<T>[],
+	options: Parameters<typeof upsertStaged<T>>[3]
+): Promise<UpsertCounts> {
+	if (rows.length === 0) return { inserted: 0, updated: 0, unchanged: 0 };
+	return upsertStaged(tx, table, await stage(tx, table, rows), options);
+}
+
 const IMPORTED_STEPS = [
 	['arrived', 'arrivedAt'],
 	['started', 'startedAt'],
 	['completed', 'completedAt']
 ] as const;
 
-type MovedStep = { jobNo: string; step: string; cleared: boolean };
-
 /**
  * The step times the import is about to set or clear (job_step_entries: how each time was
- * entered), read before the jobs are written: a time the file leaves as the station has it keeps
- * its entry (a tap stays a tap when the same data is imported again).
+ * entered), staged as `import_moved_steps` before the jobs are written: a time the file leaves
+ * as the station has it keeps its entry (a tap stays a tap when the same data is imported
+ * again). Null when the files give no step time.
  */
-async function movedSteps(
+async function stageMovedSteps(
 	tx: Transaction,
 	stationId: string,
-	rows: readonly BulkRow<typeof jobs>[]
-): Promise<MovedStep[]> {
-	const given = rows.filter((row) => IMPORTED_STEPS.some(([, key]) => key in row));
-	if (given.length === 0) return [];
-	const current = await queryRows<{ jobNo: string; times: (string | null)[] }>(
-		tx,
-		sql`SELECT job_no AS "jobNo", ARRAY[${sql.join(
-			IMPORTED_STEPS.map(([step]) => sql`${isoTime(sql.raw(`${step}_at`))}`),
-			sql`, `
-		)}] AS times
-			FROM jobs
-			WHERE station_id = ${stationId}::uuid AND job_no IN (
-				SELECT value FROM jsonb_array_elements_text(${JSON.stringify(given.map((row) => row.jobNo))}::text::jsonb)
-			)`
+	staged: StagedTable
+): Promise<SQL | null> {
+	const given = IMPORTED_STEPS.filter(([, key]) => staged.keys.includes(key));
+	if (given.length === 0) return null;
+	const moved = sql.identifier('import_moved_steps');
+	const steps = given.map(
+		([step, key]) =>
+			sql`(${step}, j.${sql.identifier(`${step}_at`)}, r.${sql.identifier(key)}::timestamptz)`
 	);
-	const known = new Map(current.map((row) => [row.jobNo, row.times]));
-	const instant = (value: unknown) =>
-		value === null || value === undefined ? null : new Date(value as string | Date).getTime();
-	return given.flatMap((row) =>
-		IMPORTED_STEPS.flatMap(([step, key], index) => {
-			if (!(key in row)) return [];
-			const before = instant(known.get(row.jobNo)?.[index] ?? null);
-			const after = instant(row[key]);
-			return before === after ? [] : [{ jobNo: row.jobNo, step, cleared: after === null }];
-		})
-	);
-}
-
-function isoTime(column: SQL): SQL {
-	return sql`to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+	await tx.execute(sql`DROP TABLE IF EXISTS ${moved}`);
+	await tx.execute(sql`
+		CREATE TEMP TABLE ${moved} ON COMMIT DROP AS
+		SELECT r.id AS job_id, m.step::text AS step, m.after IS NULL AS cleared
+		FROM ${staged.name} r
+		LEFT JOIN jobs j ON j.station_id = ${stationId}::uuid AND j.id = r.id
+		CROSS JOIN LATERAL (VALUES ${sql.join(steps, sql`, `)}) AS m(step, before, after)
+		WHERE m.before IS DISTINCT FROM m.after`);
+	return sql`${moved}`;
 }
 
 /** Imported step times are entered by import, with no device clock; cleared ones by no one. */
-async function recordImportedSteps(
-	tx: Transaction,
-	stationId: string,
-	moved: readonly MovedStep[]
-): Promise<void> {
-	if (moved.length === 0) return;
+async function recordImportedSteps(tx: Transaction, stationId: string, moved: SQL): Promise<void> {
 	await tx.execute(sql`
-		WITH moved AS (
-			SELECT j.id AS job_id, m.step, m.cleared
-			FROM jsonb_to_recordset(${JSON.stringify(moved)}::text::jsonb) AS m("jobNo" text, step text, cleared boolean)
-			JOIN jobs j ON j.station_id = ${stationId}::uuid AND j.job_no = m."jobNo"
-		),
-		forgotten AS (
+		WITH forgotten AS (
 			DELETE FROM job_step_entries e
-			USING moved m
+			USING ${moved} m
 			WHERE e.station_id = ${stationId}::uuid AND e.job_id = m.job_id AND e.step = m.step
 				AND m.cleared
 		)
 		INSERT INTO job_step_entries (station_id, job_id, step, entry, noted_at, received_at)
 		SELECT ${stationId}::uuid, m.job_id, m.step, 'import', NULL, now()
-		FROM moved m
+		FROM ${moved} m
 		WHERE NOT m.cleared
 		ON CONFLICT (station_id, job_id, step) DO UPDATE SET
 			entry = excluded.entry, noted_at = excluded.noted_at, received_at = excluded.received_at,
 			recorded_by = NULL`);
 }
 
-/** Deletes the given jobs' rows of a child table and inserts the new ones. */
-async function replaceChildren<T extends typeof jobParts | typeof followUps>(
+/**
+ * Makes the given jobs' rows of a child table those of the files, writing only the difference:
+ * an existing row equal in every column the files give (`compared`) stays as it is (its id,
+ * its sync version, its KPI facts); the others are deleted, and the files' rows without an
+ * equal existing one are inserted. Equal rows are paired by their rank among equals, so two
+ * identical lines of a job stay two.
+ */
+async function mergeChildren<T extends typeof jobParts | typeof followUps>(
 	tx: Transaction,
 	table: T,
 	stationId: string,
-	children: { jobIds: Set<string>; rows: BulkRow<T>[] }
+	children: { jobIds: Set<string>; rows: BulkRow<T>[] },
+	compared: readonly (keyof BulkRow<T> & string)[]
 ): Promise<ReplacedCounts> {
-	const [deleted] = await queryRows<{ removed: number }>(
+	const name = getTableName(table);
+	const jobIdsOnly = [...children.jobIds].map((jobId) => ({ jobId }) as Partial<BulkRow<T>>);
+	const replaced = await stageRows(tx, `import_${name}_jobs`, table, ['jobId'], jobIdsOnly);
+	const staged = await stage(tx, table, children.rows, [
+		'stationId',
+		'id',
+		'jobId',
+		...compared
+	] as (keyof BulkRow<T> & string)[]);
+	const columns: Record<string, { name: string }> = getTableColumns(table);
+	const column = (key: string) => sql.identifier(columns[key].name);
+	const incomingValues = sql.join(
+		compared.map((key) => sql`r.${sql.identifier(key)}`),
+		sql`, `
+	);
+	const existingValues = sql.join(
+		compared.map((key) => sql`t.${column(key)}`),
+		sql`, `
+	);
+	const pairedOn = sql`i.job_id = e.job_id AND i.n = e.n AND i.v IS NOT DISTINCT FROM e.v`;
+	const [counts] = await queryRows<ReplacedCounts>(
 		tx,
 		sql`
-		WITH removed AS (
-			DELETE FROM ${table}
-			WHERE station_id = ${stationId}::uuid
-				AND job_id IN (
-					SELECT value::uuid FROM jsonb_array_elements_text(${JSON.stringify([...children.jobIds])}::text::jsonb)
-				)
+		WITH incoming AS (
+			SELECT r.id, r."jobId" AS job_id, ROW(${incomingValues}) AS v,
+				row_number() OVER (PARTITION BY r."jobId", ${incomingValues} ORDER BY r.id) AS n
+			FROM ${staged.name} r
+		),
+		existing AS (
+			SELECT t.id, t.job_id, ROW(${existingValues}) AS v,
+				row_number() OVER (PARTITION BY t.job_id, ${existingValues} ORDER BY t.id) AS n
+			FROM ${table} t
+			WHERE t.station_id = ${stationId}::uuid
+				AND t.job_id IN (SELECT "jobId" FROM ${replaced.name})
+		),
+		removed AS (
+			DELETE FROM ${table} t
+			USING existing e
+			WHERE t.station_id = ${stationId}::uuid AND t.id = e.id
+				AND NOT EXISTS (SELECT 1 FROM incoming i WHERE ${pairedOn})
+			RETURNING 1
+		),
+		added AS (
+			INSERT INTO ${table} (${sql.join(['stationId', 'id', 'jobId', ...compared].map(column), sql`, `)})
+			SELECT r."stationId", r.id, r."jobId", ${incomingValues}
+			FROM ${staged.name} r
+			JOIN incoming i ON i.id = r.id
+			WHERE NOT EXISTS (SELECT 1 FROM existing e WHERE ${pairedOn})
 			RETURNING 1
 		)
-		SELECT count(*)::int AS removed FROM removed`
+		SELECT (SELECT count(*) FROM removed)::int AS removed,
+			(SELECT count(*) FROM added)::int AS written,
+			(${sql.raw(String(staged.rows))} - (SELECT count(*) FROM added))::int AS unchanged`
 	);
-	await bulkInsert(tx, table, children.rows);
-	return { removed: deleted.removed, written: children.rows.length };
+	return counts;
 }
 
 /**

@@ -1,5 +1,6 @@
 /** The CSV interchange of import-format.md and the KPI rows as CSV/JSON (kpi.md). */
 export { importStationFiles, type ImportFiles, type ImportSummary } from './import';
+export type { ImportProgress } from './progress';
 export { exportStationFiles } from './export';
 export { FolderError, readImportFolder, writeExportFolder } from './folder';
 export { INTERCHANGE_FILE_NAMES } from './format';

@@ -17,6 +17,7 @@ type ProblemMessage = (inputs: never, options?: MessageOptions) => string;
 /** Every reason an import can give, with its message (messages/interchange, `ix_problem_*`). */
 const REASONS = {
 	not_utf8: m.ix_problem_not_utf8,
+	gbk_encoded: m.imp_problem_gbk_encoded,
 	file_empty: m.ix_problem_file_empty,
 	unclosed_quote: m.ix_problem_unclosed_quote,
 	text_after_quote: m.ix_problem_text_after_quote,
@@ -58,6 +59,7 @@ const REASONS = {
 	not_calendar_date: m.ix_problem_not_calendar_date,
 	not_time_of_day: m.ix_problem_not_time_of_day,
 	skipped_local_time: m.ix_problem_skipped_local_time,
+	date_implausible: m.imp_problem_date_implausible,
 	admin_account: m.ix_problem_admin_account,
 	role_create_forbidden: m.ix_problem_role_create_forbidden,
 	role_change_forbidden: m.ix_problem_role_change_forbidden,

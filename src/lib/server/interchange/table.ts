@@ -10,6 +10,7 @@ import { readCsv, restoreFormula } from './csv';
 import { INTERCHANGE_FILES, type ColumnOf, type InterchangeFile } from './format';
 import { WorkSlicer } from './pause';
 import { echo, type ProblemList } from './problems';
+import { ProgressReporter } from './progress';
 
 export type FileContent = string | Uint8Array;
 
@@ -51,12 +52,14 @@ export async function readTable<F extends InterchangeFile>(
 	file: F,
 	content: FileContent,
 	problems: ProblemList,
-	slicer: WorkSlicer
+	slicer: WorkSlicer,
+	progress = new ProgressReporter(),
+	maxRows: number = IMPORT_LIMITS.rows
 ): Promise<Table<F>> {
 	const table: Table<F> = { file, columns: new Set(), rows: [] };
 	const text = decode(content);
-	if (text === null) {
-		problems.at(file, 1, { place: 'file' }, 'not_utf8');
+	if (text === null || text === GBK) {
+		problems.at(file, 1, { place: 'file' }, text === GBK ? 'gbk_encoded' : 'not_utf8');
 		return table;
 	}
 	await slicer.maybe();
@@ -84,9 +87,10 @@ export async function readTable<F extends InterchangeFile>(
 		}
 		const { record } = item;
 		records += 1;
-		if (records > IMPORT_LIMITS.rows) {
+		progress.at('reading', file, records);
+		if (records > maxRows) {
 			problems.at(file, record.line, { place: 'file' }, 'too_many_rows', {
-				max: IMPORT_LIMITS.rows
+				max: maxRows
 			});
 			return table;
 		}
@@ -165,14 +169,55 @@ function readHeader<F extends InterchangeFile>(
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
+const gb18030 = new TextDecoder('gb18030', { fatal: true });
 
-/** The text of a file, or null when its bytes are not UTF-8 (a GBK export from Excel, say). */
-function decode(content: FileContent): string | null {
+/** decode's answer for a file written in GBK/GB18030 (Excel's "CSV" on Chinese Windows). */
+const GBK = Symbol('GBK');
+
+/**
+ * The text of a file; null when its bytes are not UTF-8, GBK when they are Chinese text in
+ * GBK/GB18030 (also when those bytes happen to be valid UTF-8 as well: see looksMisread).
+ */
+function decode(content: FileContent): string | typeof GBK | null {
 	if (typeof content === 'string') return content;
+	let text: string;
 	try {
 		// The decoder drops a leading BOM; the CSV reader would drop it too.
-		return utf8.decode(content);
+		text = utf8.decode(content);
 	} catch {
-		return null;
+		return readsAsChinese(content) ? GBK : null;
 	}
+	return looksMisread(text) && readsAsChinese(content) ? GBK : text;
+}
+
+/** Han characters and the full-width punctuation of Chinese text. */
+const CHINESE = /[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]/u;
+/** Letters that are neither ASCII nor Chinese (Latin-1, Greek, Cyrillic, …). */
+const FOREIGN = /[^\p{ASCII}\u3000-\u303f\u4e00-\u9fff\uff00-\uffef\ufeff]/u;
+/** Bytes sampled: enough Chinese text to tell, little work for a large file. */
+const SAMPLE_BYTES = 64 * 1024;
+
+/**
+ * True when UTF-8 text has no Chinese but runs of other non-ASCII letters ("ÕÅÎ°" for 张伟):
+ * the sign of GBK bytes that are valid UTF-8 by chance. Real Latin text has accents one at a
+ * time between ASCII letters, and a Chinese station's UTF-8 file has Chinese in it.
+ */
+function looksMisread(text: string): boolean {
+	const sample = text.slice(0, SAMPLE_BYTES);
+	if (CHINESE.test(sample)) return false;
+	return (
+		/[^\p{ASCII}\ufeff]{2,}/u.test(sample) &&
+		(sample.match(new RegExp(FOREIGN, 'gu'))?.length ?? 0) >= 2
+	);
+}
+
+/** The bytes read as GB18030 are Chinese text, with nothing foreign left over. */
+function readsAsChinese(content: Uint8Array): boolean {
+	let text: string;
+	try {
+		text = gb18030.decode(content.subarray(0, SAMPLE_BYTES), { stream: true });
+	} catch {
+		return false;
+	}
+	return CHINESE.test(text) && !FOREIGN.test(text);
 }

@@ -8,7 +8,7 @@
  * Offsets come from shared/time/local-time.ts's zoneClock, remembered by hour here.
  */
 import { utcOffsetAt as offsetAt, zoneClock, type ZoneClock } from '../../shared/time/local-time';
-import { InvalidValue } from './problems';
+import { echo, InvalidValue } from './problems';
 
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;
@@ -113,7 +113,29 @@ export function parseTimestamp(text: string, timeZone: string): string {
 	} else {
 		instant = instantOfWallClock(local, timeZone);
 	}
+	checkPlausible(instant, text);
 	return new Date(instant).toISOString().slice(0, 19) + (fraction ? `.${fraction}` : '') + 'Z';
+}
+
+/** The earliest instant a repair record may carry: no station's history goes back further. */
+const EARLIEST_PLAUSIBLE = Date.UTC(2000, 0, 1);
+/** How far ahead of now a record may be: a booking for next month, not a mistyped year. */
+const LATEST_PLAUSIBLE_AHEAD = 366 * DAY;
+
+/**
+ * Refuses a real but implausible date: a spreadsheet that turned 2026 into 1926 (a two-digit
+ * year read in the wrong century) or 0026 (a year cell formatted as text) would otherwise put a
+ * job a century away, where no scorecard ever shows it.
+ */
+function checkPlausible(instant: number, text: string): void {
+	const latest = Date.now() + LATEST_PLAUSIBLE_AHEAD;
+	if (instant >= EARLIEST_PLAUSIBLE && instant <= latest) return;
+	const day = (epochMs: number) => new Date(epochMs).toISOString().slice(0, 10);
+	throw new InvalidValue('date_implausible', {
+		value: echo(text),
+		from: day(EARLIEST_PLAUSIBLE),
+		to: day(latest)
+	});
 }
 
 function wallClockAsUtc(local: WallClock): number {

@@ -6,7 +6,7 @@
  * Only a period that is exactly a closed one is frozen: a quarter or a week overlapping a closed
  * month is computed live, as its numbers were never closed.
  */
-import { and, eq, gte, isNull, lte, sql, type SQL } from 'drizzle-orm';
+import { and, eq, gte, inArray, isNull, lte, sql, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import { z } from 'zod';
 import { z as zm } from 'zod/mini';
@@ -121,7 +121,15 @@ function parsed(row: {
 	};
 }
 
-function closuresInForce(db: Queryable, stationId: string, within: SQL | undefined) {
+function closuresInForce(
+	db: Queryable,
+	stationId: string | readonly string[],
+	within: SQL | undefined
+) {
+	const ofStations =
+		typeof stationId === 'string'
+			? eq(periodClosures.stationId, stationId)
+			: inArray(periodClosures.stationId, [...stationId]);
 	return db
 		.select(closureColumns)
 		.from(periodClosures)
@@ -129,7 +137,7 @@ function closuresInForce(db: Queryable, stationId: string, within: SQL | undefin
 			closer,
 			and(eq(closer.stationId, periodClosures.stationId), eq(closer.id, periodClosures.closedBy))
 		)
-		.where(and(eq(periodClosures.stationId, stationId), isNull(periodClosures.reopenedAt), within));
+		.where(and(ofStations, isNull(periodClosures.reopenedAt), within));
 }
 
 /** The closure in force of exactly this period, if it is closed. */
@@ -189,6 +197,24 @@ export async function closedMonthsWithin(
 		and(gte(periodClosures.periodFrom, range.from), lte(periodClosures.periodTo, range.to))
 	);
 	return new Map(rows.map((row) => [row.from.slice(0, 7), parsed(row)]));
+}
+
+/**
+ * The closures in force of several stations within [from, to), in one read (the region's
+ * comparison: a closed month of a station shows its closed numbers there as on its own pages).
+ */
+export async function closuresOfStationsWithin(
+	db: Queryable,
+	stationIds: readonly string[],
+	range: KpiPeriod
+): Promise<ClosureInForce[]> {
+	if (stationIds.length === 0) return [];
+	const rows = await closuresInForce(
+		db,
+		stationIds,
+		and(gte(periodClosures.periodFrom, range.from), lte(periodClosures.periodTo, range.to))
+	);
+	return rows.map(parsed);
 }
 
 interface ChangeRow {

@@ -14,7 +14,9 @@
  * technicians, rank(). The station's row (stationKpiQuery) is scored by the same CTEs, and the
  * ground (sample, points and contribution of each KPI) comes as more columns of the scorecard's
  * own statement (computeScorecardWithGround), so the two never disagree and a read that shows
- * both computes the scorecard once.
+ * both computes the scorecard once. Every CTE is also keyed by station, so one statement scores
+ * several stations side by side, each by its own settings (the region's comparison, kpi/region.ts);
+ * a station's own scorecard is the same statement over one station.
  *
  * Ranking choices: ranks go to technicians with jobs_completed >= min_jobs_for_ranking AND a
  * score; a technician whose score is null (every scored KPI null) has nothing to be ranked by,
@@ -138,6 +140,29 @@ function compositeScoreExpression(): SQL {
 }
 
 /**
+ * The stations a statement scores and the local dates [from, to) it covers; every station's
+ * dates are read in its own time zone by the facts, so one range serves them all.
+ */
+export interface StationsPeriod {
+	stationIds: readonly string[];
+	from: string;
+	to: string;
+}
+
+function oneStation(period: StationPeriod): StationsPeriod {
+	return { stationIds: [period.stationId], from: period.from, to: period.to };
+}
+
+/** `d.station_id IN (…)`: the daily rows of the statement's stations. */
+function stationsCondition(stationIds: readonly string[]): SQL {
+	if (stationIds.length === 0) return sql`false`;
+	return sql`d.station_id IN (${sql.join(
+		stationIds.map((id) => sql`${id}::uuid`),
+		sql`, `
+	)})`;
+}
+
+/**
  * How the rows are grouped besides by technician: `key`, an expression over a daily row `d`,
  * gives one scorecard per distinct value, each scored and ranked on its own; `lastDay`, an
  * expression over a bucket's key `b.bucket`, the last local date it covers (clipped to the
@@ -161,11 +186,11 @@ const EACH_TECHNICIAN: ScorecardSubject = sql`d.technician_id`;
 const WHOLE_STATION: ScorecardSubject = sql`d.station_id`;
 
 /**
- * The statement's CTEs up to `composite`: per bucket and subject, every KPI value, the
- * station's scoring rules and the composite score. The two statements below add their SELECT.
+ * The statement's CTEs up to `composite`: per station, bucket and subject, every KPI value, the
+ * station's scoring rules and the composite score. The statements below add their SELECT.
  */
 function scoredKpis(
-	period: StationPeriod,
+	period: StationsPeriod,
 	bucketOfDay: ScorecardBucket,
 	subjectOfDay: ScorecardSubject
 ): SQL {
@@ -173,7 +198,7 @@ function scoredKpis(
 WITH period_days AS (
 	SELECT ${bucketOfDay.key} AS bucket, ${subjectOfDay} AS subject_id, d.*
 	FROM job_kpi_daily d
-	WHERE d.station_id = ${period.stationId}::uuid
+	WHERE ${stationsCondition(period.stationIds)}
 		AND d.day >= ${period.from}::date
 		AND d.day < ${period.to}::date
 ),
@@ -181,15 +206,17 @@ WITH period_days AS (
 -- for (a fresh station, or PGlite, which has no autovacuum).
 repair_medians AS MATERIALIZED (
 	SELECT
+		d.station_id,
 		d.bucket,
 		d.subject_id,
 		percentile_cont(0.5) WITHIN GROUP (ORDER BY m.minutes) AS median_repair_minutes
 	FROM period_days d
 	CROSS JOIN LATERAL unnest(d.repair_minutes) AS m(minutes)
-	GROUP BY d.bucket, d.subject_id
+	GROUP BY d.station_id, d.bucket, d.subject_id
 ),
 subject_kpis AS (
 	SELECT
+		d.station_id,
 		d.bucket,
 		d.subject_id,
 		sum(d.jobs_completed) AS jobs_completed,
@@ -208,10 +235,11 @@ subject_kpis AS (
 		sum(d.accurate_count)::float8 / nullif(sum(d.accuracy_jobs), 0) AS record_accuracy,
 		${sampleColumns()}
 	FROM period_days d
-	GROUP BY d.bucket, d.subject_id
+	GROUP BY d.station_id, d.bucket, d.subject_id
 ),
 kpi_values AS MATERIALIZED (
 	SELECT
+		sk.station_id,
 		sk.bucket,
 		sk.subject_id,
 		sk.jobs_completed::int AS jobs_completed,
@@ -231,25 +259,23 @@ kpi_values AS MATERIALIZED (
 			sql`, `
 		)}
 	FROM subject_kpis sk
-	LEFT JOIN repair_medians rm ON rm.bucket = sk.bucket AND rm.subject_id = sk.subject_id
+	LEFT JOIN repair_medians rm
+		ON rm.station_id = sk.station_id AND rm.bucket = sk.bucket AND rm.subject_id = sk.subject_id
 ),
--- Each bucket's rules: the settings version in force on its last day (or today while it
--- runs), so a change effective later never rescores an ended period.
+-- Each station's rules per bucket: its settings version in force on the bucket's last day (or
+-- today while it runs), so a change effective later never rescores an ended period.
 scoring_rules AS (
-	SELECT b.bucket, s.min_jobs_for_ranking, ${scoringRuleColumns()}
-	FROM (SELECT DISTINCT bucket FROM kpi_values) b
+	SELECT b.station_id, b.bucket, s.min_jobs_for_ranking, ${scoringRuleColumns()}
+	FROM (SELECT DISTINCT station_id, bucket FROM kpi_values) b
 	CROSS JOIN LATERAL ${versionInForce(
-		sql`${period.stationId}::uuid`,
-		scoringDay(
-			sql`${period.stationId}::uuid`,
-			sql`least(${period.to}::date - 1, ${bucketOfDay.lastDay})`
-		)
+		sql`b.station_id`,
+		scoringDay(sql`b.station_id`, sql`least(${period.to}::date - 1, ${bucketOfDay.lastDay})`)
 	)} s
 ),
 kpi_scores AS (
-	SELECT k.bucket, k.subject_id, ${kpiScoreColumns()}
+	SELECT k.station_id, k.bucket, k.subject_id, ${kpiScoreColumns()}
 	FROM kpi_values k
-	JOIN scoring_rules r ON r.bucket = k.bucket
+	JOIN scoring_rules r ON r.station_id = k.station_id AND r.bucket = k.bucket
 ),
 composite AS (
 	SELECT
@@ -262,8 +288,9 @@ composite AS (
 		)},
 		r.min_jobs_for_ranking
 	FROM kpi_values k
-	JOIN kpi_scores ks ON ks.bucket = k.bucket AND ks.subject_id = k.subject_id
-	JOIN scoring_rules r ON r.bucket = k.bucket
+	JOIN kpi_scores ks
+		ON ks.station_id = k.station_id AND ks.bucket = k.bucket AND ks.subject_id = k.subject_id
+	JOIN scoring_rules r ON r.station_id = k.station_id AND r.bucket = k.bucket
 )`;
 }
 
@@ -292,12 +319,12 @@ const KPI_VALUE_COLUMNS = sql`
 	c.record_accuracy`;
 
 /**
- * Each technician's row of every bucket of the period, ordered by bucket, rank (nulls last),
- * then login: kpi.md's output row plus `bucket` and the given columns over the row `c` and the
- * station's scoring rules `r`.
+ * Each technician's row of every station and bucket of the period, ordered by station, bucket,
+ * rank within the station (nulls last), then login: kpi.md's output row plus `bucket` and the
+ * given columns over the row `c` and the station's scoring rules `r`.
  */
 function technicianRows(
-	period: StationPeriod,
+	period: StationsPeriod,
 	bucketOfDay: ScorecardBucket,
 	extraColumns: SQL | null
 ): SQL {
@@ -316,12 +343,12 @@ SELECT
 	c.score,
 	${gradeExpression(sql`c.score`)} AS grade,
 	CASE WHEN c.rankable
-		THEN (rank() OVER (PARTITION BY c.bucket, c.rankable ORDER BY c.score DESC))::int
+		THEN (rank() OVER (PARTITION BY c.station_id, c.bucket, c.rankable ORDER BY c.score DESC))::int
 	END AS rank${extraColumns ? sql`,${extraColumns}` : sql``}
 FROM ranked c
-JOIN users u ON u.station_id = ${period.stationId}::uuid AND u.id = c.subject_id
-JOIN scoring_rules r ON r.bucket = c.bucket
-ORDER BY c.bucket, rank NULLS LAST, u.login COLLATE "C"`;
+JOIN users u ON u.station_id = c.station_id AND u.id = c.subject_id
+JOIN scoring_rules r ON r.station_id = c.station_id AND r.bucket = c.bucket
+ORDER BY c.station_id, c.bucket, rank NULLS LAST, u.login COLLATE "C"`;
 }
 
 /**
@@ -329,7 +356,17 @@ ORDER BY c.bucket, rank NULLS LAST, u.login COLLATE "C"`;
  * bucket, rank (nulls last), then login. Call refreshJobFacts() first.
  */
 export function scorecardQuery(period: StationPeriod, bucketOfDay: ScorecardBucket): SQL {
-	return technicianRows(period, bucketOfDay, null);
+	return technicianRows(oneStation(period), bucketOfDay, null);
+}
+
+/**
+ * Every technician of several stations, each station scored and ranked by its own settings
+ * exactly as its own scorecard (scorecardQuery) scores it: kpi.md's output row plus
+ * `station_id`, `bucket` and `rankable` (a score and the station's min_jobs_for_ranking jobs).
+ * Call refreshJobFacts() for each station first.
+ */
+export function stationsScorecardQuery(period: StationsPeriod, bucketOfDay: ScorecardBucket): SQL {
+	return technicianRows(period, bucketOfDay, sql`c.station_id::text AS station_id, c.rankable`);
 }
 
 /**
@@ -358,14 +395,24 @@ function groundColumns(): SQL {
  * name or rank; ordered by bucket. Call refreshJobFacts() first.
  */
 export function stationKpiQuery(period: StationPeriod, bucketOfDay: ScorecardBucket): SQL {
+	return stationsKpiQuery(oneStation(period), bucketOfDay);
+}
+
+/**
+ * The row of each of several stations for every bucket with a completed job, each scored by its
+ * own settings (stationKpiQuery's row per station, plus `station_id`); ordered by station, then
+ * bucket. Call refreshJobFacts() for each station first.
+ */
+export function stationsKpiQuery(period: StationsPeriod, bucketOfDay: ScorecardBucket): SQL {
 	return sql`${scoredKpis(period, bucketOfDay, WHOLE_STATION)}
 SELECT
+	c.station_id::text AS station_id,
 	c.bucket,
 	${KPI_VALUE_COLUMNS},
 	c.score,
 	${gradeExpression(sql`c.score`)} AS grade
 FROM composite c
-ORDER BY c.bucket`;
+ORDER BY c.station_id, c.bucket`;
 }
 
 export async function computeScorecard(
@@ -450,7 +497,7 @@ export async function computeScorecardWithGround(
 	await refreshJobFacts(db, period.stationId);
 	const rows = await queryRows<GroundQueryRow>(
 		db,
-		technicianRows(period, WHOLE_PERIOD, groundColumns())
+		technicianRows(oneStation(period), WHOLE_PERIOD, groundColumns())
 	);
 	return {
 		// Parsing drops the bucket and ground columns.

@@ -13,6 +13,7 @@ import type { SessionUser } from '../auth/session-user';
 import { savePart } from '../catalog/service';
 import { createCategory, createPart, createStation, createUser } from '../testing/fixtures';
 import { testEngines } from '../testing/databases';
+import { parseCursor } from './cursor';
 import { pruneSyncTombstones } from './retention';
 import { serverCopy, TestDevice } from './testing';
 
@@ -245,6 +246,72 @@ for (const engine of testEngines()) {
 		// Two writers at once need two connections. PGlite has one: its transactions never overlap,
 		// so these races cannot happen there and the tests exist on the server engine only.
 		if (engine.name === 'postgres') {
+			it('never resends rows because a transaction elsewhere stays open', async () => {
+				const { tech, part } = await station();
+				const elsewhere = await station();
+				const phone = device(tech);
+				await workedJob(phone, part.id);
+				await phone.pull();
+
+				// Idle in transaction for the rest of the test, holding a transaction id (it wrote,
+				// in another station): the cluster-wide xmin stays behind it.
+				const idle = gate();
+				const idling = handle.db.transaction(async (tx) => {
+					await tx
+						.update(jobs)
+						.set({ notes: 'held open' })
+						.where(eq(jobs.stationId, elsewhere.station.id));
+					await queryRows(tx, sql`SELECT pg_current_xact_id()`);
+					await idle.reached();
+				});
+				await idle.waitUntilReached();
+				try {
+					const later = await workedJob(phone, part.id);
+					const first = await phone.pull();
+					expect(first.changes.jobs.map((j) => j.id)).toEqual([later.jobId]);
+					const second = await phone.pull();
+					expect(Object.values(second.changes).flat()).toEqual([]);
+					await expectConverged(phone);
+				} finally {
+					idle.release();
+					await idling;
+				}
+			});
+
+			it('delivers the rows of a transaction that began before the cursor and commits after it', async () => {
+				const { tech, part } = await station();
+				const phone = device(tech);
+				const early = await workedJob(phone, part.id);
+				const late = await workedJob(phone, part.id);
+				await phone.pull();
+
+				// One writer has its transaction id before the pull, one only begins before it and
+				// takes its id (its first write) after.
+				const withId = gate();
+				const withoutId = gate();
+				const writingEarly = handle.db.transaction(async (tx) => {
+					await queryRows(tx, sql`SELECT pg_current_xact_id()`);
+					await withId.reached();
+					await tx.update(jobs).set({ notes: 'early id' }).where(eq(jobs.id, early.jobId));
+				});
+				const writingLate = handle.db.transaction(async (tx) => {
+					await queryRows(tx, sql`SELECT 1`);
+					await withoutId.reached();
+					await tx.update(jobs).set({ notes: 'late id' }).where(eq(jobs.id, late.jobId));
+				});
+				await Promise.all([withId.waitUntilReached(), withoutId.waitUntilReached()]);
+				const meanwhile = await phone.pull();
+				expect(meanwhile.changes.jobs).toEqual([]);
+				withId.release();
+				withoutId.release();
+				await Promise.all([writingEarly, writingLate]);
+
+				const after = await phone.pull();
+				expect(after.changes.jobs.map((j) => j.notes).sort()).toEqual(['early id', 'late id']);
+				expect(Object.values((await phone.pull()).changes).flat()).toEqual([]);
+				await expectConverged(phone);
+			});
+
 			it('sends the new technician a line an import commits while the job is being reassigned', async () => {
 				const { tech, other, boss, part } = await station();
 				const phone = device(tech);
@@ -331,11 +398,12 @@ for (const engine of testEngines()) {
 				sql`SELECT max(version)::text AS "deletedIn" FROM sync_tombstones
 					WHERE station_id = ${tech.stationId}`
 			);
-			// A cursor is the snapshot's xmin, which any transaction open anywhere on the server
-			// (another test file's database included) holds back: pull until it has passed the delete.
+			// The retention horizon is compared with the cursor's xmin, which any transaction open
+			// anywhere on the server (another test file's database included) holds back: pull until
+			// it has passed the delete.
 			for (let tries = 0; ; tries++) {
 				await phone.pull();
-				if (BigInt(phone.cursor!) > BigInt(deletedIn) || tries === 100) break;
+				if (parseCursor(phone.cursor!)!.xmin > BigInt(deletedIn) || tries === 100) break;
 				await new Promise((resolve) => setTimeout(resolve, 50));
 			}
 			const upToDate = phone.cursor;
@@ -372,7 +440,12 @@ for (const engine of testEngines()) {
 			await fromTheFuture.pull();
 			fromTheFuture.cursor = String(BigInt(cursor) + 1_000_000n);
 			expect((await fromTheFuture.pull()).reset).toBe(true);
-			await expectConverged(unknownHere, fromTheFuture);
+			// A snapshot no server writes: its in-progress id is outside its bounds.
+			const outOfOrder = device(tech);
+			await outOfOrder.pull();
+			outOfOrder.cursor = '100:200:300';
+			expect((await outOfOrder.pull()).reset).toBe(true);
+			await expectConverged(unknownHere, fromTheFuture, outOfOrder);
 		});
 	});
 }

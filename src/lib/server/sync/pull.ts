@@ -2,17 +2,12 @@
  * `sync.pull`: what changed for this user since the device's cursor (docs/sync.md).
  *
  * One REPEATABLE READ, read-only transaction, so the rows, the deletes and the client's
- * last_mutation_id all come from one snapshot. The new cursor is the snapshot's xmin: every
- * transaction below it has ended, so a later pull asking for version >= xmin misses nothing;
- * a transaction still running now has an id >= xmin, so its rows come with a later pull,
- * however late it commits.
- *
- * Unlike the recommended design, there is no upper bound (version < xmin): rows already
- * committed above xmin are sent now, and again with the next pull. With the bound, one long
- * transaction (an import, a demo reset, a session left open) would hold back every device's
- * changes until it ended; without it, devices only receive a few rows twice.
+ * last_mutation_id all come from one snapshot. The new cursor is that snapshot itself
+ * (cursor.ts): the next pull sends exactly the rows of transactions it did not see, those
+ * still running then (however late they commit) and those begun since. A transaction left open
+ * elsewhere neither holds back other rows nor makes them come twice.
  */
-import { and, eq, gte, sql, type SQL } from 'drizzle-orm';
+import { and, eq, sql, type SQL } from 'drizzle-orm';
 import type { PgColumn } from 'drizzle-orm/pg-core';
 import type { z } from 'zod';
 import type { Database, Queryable } from '../db';
@@ -29,18 +24,20 @@ import {
 	type SyncTombstoneTable
 } from '../db/schema';
 import type { SessionUser } from '../auth/session-user';
-import type { pullInputSchema, pullOutputSchema } from '../../shared/sync';
+import type { pullInputSchema } from '../../shared/sync';
+import type { pullOutputSchema } from '../../shared/sync-records';
 import { technicianScope, visibleJobCondition } from '../jobs/access';
 import { readClient } from './clients';
+import { parseCursor, unseenBy, type PullSnapshot } from './cursor';
 
 type PullInput = z.output<typeof pullInputSchema>;
 type PullOutput = z.output<typeof pullOutputSchema>;
 
 /**
- * The rows to send: those with version >= this cursor, or (null: first pull, reset)
- * everything visible.
+ * The rows to send: those the snapshot of the device's last pull did not see, or (null: first
+ * pull, reset) everything visible.
  */
-type Since = string | null;
+type Since = PullSnapshot | null;
 
 export async function pullChanges(
 	db: Database,
@@ -52,20 +49,20 @@ export async function pullChanges(
 		async (tx) => {
 			// Sent together; the first takes the snapshot that all of them then read.
 			const [[{ cursor }], client, horizon] = await Promise.all([
-				queryRows<{ cursor: string }>(
-					tx,
-					sql`SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS cursor`
-				),
+				queryRows<{ cursor: string }>(tx, sql`SELECT pg_current_snapshot()::text AS cursor`),
 				readClient(tx, user, input.clientId),
 				tx
 					.select({ prunedThrough: syncRetention.prunedThrough })
 					.from(syncRetention)
 					.where(eq(syncRetention.stationId, user.stationId))
 			]);
+			const previous = input.cursor === null ? null : parseCursor(input.cursor);
 			const reset =
 				input.cursor !== null &&
-				(!client || mustReset(input.cursor, cursor, horizon[0]?.prunedThrough));
-			const since: Since = reset ? null : input.cursor;
+				(!client ||
+					previous === null ||
+					mustReset(previous, parseCursor(cursor)!, horizon[0]?.prunedThrough));
+			const since: Since = reset ? null : previous;
 			const [jobRows, jobPartRows, followUpRows, partRows, categoryRows, deletes] =
 				await Promise.all([
 					readJobs(tx, user, since),
@@ -110,17 +107,22 @@ async function registerClient(db: Database, user: SessionUser, clientId: string)
 }
 
 /**
- * Besides a client unknown here, a cursor means a reset when it is ahead of this database
- * (like the unknown client: the device synced with another database), or when tombstones it
- * still needed were pruned (it is not past the retention horizon).
+ * Besides a client unknown here or a cursor this server could not have written, a cursor means
+ * a reset when it is ahead of this database (like the unknown client: the device synced with
+ * another database), or when tombstones it may not have seen were pruned (some transaction up
+ * to the retention horizon was not visible in its snapshot).
  */
-function mustReset(from: string, to: string, prunedThrough: string | undefined): boolean {
-	if (BigInt(from) > BigInt(to)) return true;
-	return prunedThrough !== undefined && BigInt(from) <= BigInt(prunedThrough);
+function mustReset(
+	from: PullSnapshot,
+	now: PullSnapshot,
+	prunedThrough: string | undefined
+): boolean {
+	if (from.xmax > now.xmax) return true;
+	return prunedThrough !== undefined && from.xmin <= BigInt(prunedThrough);
 }
 
 function changedSince(version: PgColumn, since: Since): SQL | undefined {
-	return since === null ? undefined : gte(version, sql`${since}::xid8`);
+	return since === null ? undefined : unseenBy(version, since);
 }
 
 /** The jobs a user's devices hold: those the user sees (a technician's own, or the station's). */
@@ -284,7 +286,7 @@ const DELETE_KEYS = {
 async function readDeletes(
 	db: Queryable,
 	user: SessionUser,
-	since: string
+	since: PullSnapshot
 ): Promise<PullOutput['deletes']> {
 	const technicianId = technicianScope(user);
 	const audience =
@@ -303,7 +305,7 @@ async function readDeletes(
 SELECT DISTINCT t.table_name, t.row_id::text AS row_id
 FROM sync_tombstones t
 WHERE t.station_id = ${user.stationId}::uuid
-	AND t.version >= ${since}::xid8
+	AND ${unseenBy(sql`t.version`, since)}
 	${audience}
 	AND NOT CASE t.table_name
 		WHEN 'jobs' THEN EXISTS (

@@ -1,13 +1,13 @@
 import type { RequestEvent } from '@sveltejs/kit';
 import { TRPCError } from '@trpc/server';
-import { serverDatabase } from '../db/server-db';
+import { serverDatabase, serverReadDatabase } from '../db/server-db';
 import { isRetryableDatabaseError } from '../db/outage';
 import type { Context } from './core';
 
 export async function createContext(event: RequestEvent): Promise<Context> {
 	try {
-		const { db } = await serverDatabase();
-		return { db, user: event.locals.user };
+		const [{ db }, read] = await Promise.all([serverDatabase(), serverReadDatabase()]);
+		return { db, readDb: read?.db, user: event.locals.user };
 	} catch (error) {
 		// Not opened yet (the database was down at start-up): the phone retries later.
 		if (isRetryableDatabaseError(error))

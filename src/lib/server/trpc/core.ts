@@ -13,6 +13,8 @@ import { roleAlternatives, roleName } from '../../shared/role-names';
 
 export interface Context {
 	db: Database;
+	/** The read replica (READ_DATABASE_URL) for the read-only procedures; see db/read-replica.ts. */
+	readDb?: Database;
 	/** Null when the request carries no valid session. */
 	user: SessionUser | null;
 }
@@ -132,7 +134,9 @@ export const signedInProcedure = publicProcedure.use(({ ctx, next }) => {
 /**
  * Station work: jobs, sync, scorecards. The domain services scope by station and treat every
  * role but technician as station-wide, so the system administrator, who manages stations and
- * accounts and reads no jobs (roles.md), is kept out here once for all of them.
+ * accounts and reads no jobs, and the region manager, who reads their region through its own
+ * procedures (routers/region.ts) and writes nothing (roles.md), are kept out here once for all
+ * of them: every write path (procedures, the sync push) refuses them.
  */
 export const authedProcedure = signedInProcedure.use(({ ctx, next }) => {
 	if (ctx.user.role === 'system_admin') {
@@ -140,6 +144,9 @@ export const authedProcedure = signedInProcedure.use(({ ctx, next }) => {
 			code: 'FORBIDDEN',
 			message: m.srv_system_admin_no_station_work()
 		});
+	}
+	if (ctx.user.role === 'region_manager') {
+		throw new TRPCError({ code: 'FORBIDDEN', message: m.region_no_station_work() });
 	}
 	return next({ ctx });
 });

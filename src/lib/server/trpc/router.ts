@@ -10,6 +10,7 @@ import { kpiRouter } from './routers/kpi';
 import { overlapsRouter } from './routers/overlaps';
 import { partsRouter } from './routers/parts';
 import { periodsRouter } from './routers/periods';
+import { regionRouter } from './routers/region';
 import { reviewRouter } from './routers/review';
 import { settingsRouter } from './routers/settings';
 import { stationsRouter } from './routers/stations';
@@ -29,6 +30,7 @@ export const appRouter = router({
 	kpi: kpiRouter,
 	overlaps: overlapsRouter,
 	periods: periodsRouter,
+	region: regionRouter,
 	review: reviewRouter,
 	settings: settingsRouter,
 	sync: syncRouter,

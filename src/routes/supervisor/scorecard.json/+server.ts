@@ -1,4 +1,5 @@
 import { json } from '@sveltejs/kit';
+import { serverReplicaLag } from '$lib/server/db/server-db';
 import { serverCaller } from '$lib/server/trpc/caller';
 import { addDays, comparedPeriod, monthsEnding } from '$lib/shared/time/periods';
 import { zonedDay } from '$lib/shared/time/local-time';
@@ -71,7 +72,8 @@ export const GET: RequestHandler = async (event) => {
 			...technician,
 			lastCompletedAt: technician.lastCompletedAt?.toISOString() ?? null
 		})),
-		generatedAt: new Date().toISOString()
+		generatedAt: new Date().toISOString(),
+		replicaLagSeconds: await serverReplicaLag()
 	};
 	return json(snapshot, { headers: { 'cache-control': 'private, no-store' } });
 };

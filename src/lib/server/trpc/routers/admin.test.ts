@@ -470,7 +470,7 @@ for (const engine of testEngines()) {
 						userId: other.target.id
 					})
 				).assignableRoles
-			).toEqual(['technician', 'dispatcher', 'supervisor', 'admin']);
+			).toEqual(['technician', 'dispatcher', 'supervisor', 'admin', 'region_manager']);
 		});
 
 		it('refuses a station code of the wrong form, and a station service call by anyone but a system admin', async () => {

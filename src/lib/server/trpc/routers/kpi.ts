@@ -1,10 +1,12 @@
 /**
  * The KPI contract over tRPC, always for the caller's own station. Who sees which rows is the
  * kpi domain's rule (kpi/visible-scorecard.ts): supervisors every technician, a technician only
- * their own row and their own jobs.
+ * their own row and their own jobs. Every procedure here only reads: each is served by the read
+ * replica when there is one (db/read-replica.ts).
  */
 import { z } from 'zod';
 import { z as zm } from 'zod/mini';
+import { onReadReplica } from '../../db/read-replica';
 import { roleProcedure, router } from '../core';
 import {
 	jobFactSchema,
@@ -43,7 +45,7 @@ export const kpiRouter = router({
 	scorecard: scorecardProcedure
 		.input(kpiPeriodSchema)
 		.output(z.array(scorecardRowSchema))
-		.query(({ ctx, input }) => visibleScorecard(ctx.db, ctx.user, input)),
+		.query(({ ctx, input }) => onReadReplica(ctx, (db) => visibleScorecard(db, ctx.user, input))),
 
 	/**
 	 * The scorecard with what each of its numbers rests on (docs/kpi-rules.md "Minimum samples"):
@@ -55,37 +57,45 @@ export const kpiRouter = router({
 		.output(
 			z.object({ rows: z.array(scorecardRowSchema), ground: z.array(scorecardGroundRowSchema) })
 		)
-		.query(({ ctx, input }) => visibleScorecardWithGround(ctx.db, ctx.user, input)),
+		.query(({ ctx, input }) =>
+			onReadReplica(ctx, (db) => visibleScorecardWithGround(db, ctx.user, input))
+		),
 
 	/** The jobs behind a scorecard row; without technicianId, the whole station's. */
 	jobFacts: scorecardProcedure
 		.input(jobFactsInputSchema)
 		.output(z.array(jobFactSchema))
-		.query(({ ctx, input }) => visibleJobFacts(ctx.db, ctx.user, input)),
+		.query(({ ctx, input }) => onReadReplica(ctx, (db) => visibleJobFacts(db, ctx.user, input))),
 
 	/** The same jobs with the customer and report time, for the drill-down lists. */
 	drillDown: scorecardProcedure
 		.input(jobFactsInputSchema)
 		.output(z.array(drillDownJobSchema))
-		.query(({ ctx, input }) => visibleDrillDownJobs(ctx.db, ctx.user, input)),
+		.query(({ ctx, input }) =>
+			onReadReplica(ctx, (db) => visibleDrillDownJobs(db, ctx.user, input))
+		),
 
 	/** The scorecard of each month of a window (a technician: their own rows). */
 	trends: scorecardProcedure
 		.input(trendWindowSchema)
 		.output(z.array(monthlyScorecardRowSchema))
-		.query(({ ctx, input }) => visibleMonthlyScorecards(ctx.db, ctx.user, input)),
+		.query(({ ctx, input }) =>
+			onReadReplica(ctx, (db) => visibleMonthlyScorecards(db, ctx.user, input))
+		),
 
 	/** The station's own row of a period (the station home; supervisors). */
 	stationKpis: roleProcedure('supervisor')
 		.input(kpiPeriodSchema)
 		.output(zm.nullable(stationKpiRowSchema))
-		.query(({ ctx, input }) => visibleStationKpis(ctx.db, ctx.user, input)),
+		.query(({ ctx, input }) => onReadReplica(ctx, (db) => visibleStationKpis(db, ctx.user, input))),
 
 	/** The station's own row of each month of a window (the home's trend lines; supervisors). */
 	stationTrends: roleProcedure('supervisor')
 		.input(trendWindowSchema)
 		.output(z.array(monthlyStationKpiRowSchema))
-		.query(({ ctx, input }) => visibleMonthlyStationKpis(ctx.db, ctx.user, input)),
+		.query(({ ctx, input }) =>
+			onReadReplica(ctx, (db) => visibleMonthlyStationKpis(db, ctx.user, input))
+		),
 
 	/**
 	 * The thresholds, weights and ranking minimum the station's scores of a period are computed
@@ -94,5 +104,7 @@ export const kpiRouter = router({
 	scoring: scorecardProcedure
 		.input(zm.optional(kpiPeriodSchema))
 		.output(z.object({ kpiSettings: kpiSettingsSchema, minJobsForRanking: z.number().int() }))
-		.query(({ ctx, input }) => stationScoring(ctx.db, ctx.user.stationId, input))
+		.query(({ ctx, input }) =>
+			onReadReplica(ctx, (db) => stationScoring(db, ctx.user.stationId, input))
+		)
 });

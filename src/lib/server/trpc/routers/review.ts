@@ -8,6 +8,7 @@ import { kpiPeriodSchema } from '../../../shared/kpi';
 import { reviewAlerts } from '../../review/alerts';
 import { dataQuality } from '../../review/data-quality';
 import { z } from 'zod';
+import { onReadReplica } from '../../db/read-replica';
 import { acceptedFlagsOfJob, acceptJobFlag } from '../../review/flag-acceptance';
 import {
 	monthlyReport,
@@ -34,11 +35,16 @@ export const reviewRouter = router({
 		.output(dataQualityReportSchema)
 		.query(({ ctx, input }) => dataQuality(ctx.db, { stationId: ctx.user.stationId, ...input })),
 
-	/** The month's report: scorecard, samples, the jobs behind failures and flags. */
+	/**
+	 * The month's report: scorecard, samples, the jobs behind failures and flags. A read: served
+	 * by the read replica when there is one (db/read-replica.ts).
+	 */
 	monthlyReport: reviewerProcedure
 		.input(reportMonthInputSchema)
 		.output(monthlyReportSchema)
-		.query(({ ctx, input }) => monthlyReport(ctx.db, ctx.user, input.month)),
+		.query(({ ctx, input }) =>
+			onReadReplica(ctx, (db) => monthlyReport(db, ctx.user, input.month))
+		),
 
 	/** Accepts a flag on a job with a reason (audited); the service refuses anyone else. */
 	acceptFlag: reviewerProcedure

@@ -1,11 +1,8 @@
 import { authedProcedure, router } from '../core';
-import {
-	pullInputSchema,
-	pullOutputSchema,
-	pushInputSchema,
-	pushOutputSchema
-} from '../../../shared/sync';
+import { pullInputSchema, pushInputSchema, pushOutputSchema } from '../../../shared/sync';
+import { pullOutputSchema } from '../../../shared/sync-records';
 import { pullChanges } from '../../sync/pull';
+import { pullColumnsOutputSchema, toColumns } from '../../sync/pull-columns';
 import { pushMutations } from '../../sync/push';
 
 export const syncRouter = router({
@@ -18,5 +15,13 @@ export const syncRouter = router({
 	pull: authedProcedure
 		.input(pullInputSchema)
 		.output(pullOutputSchema)
-		.mutation(({ ctx, input }) => pullChanges(ctx.db, ctx.user, input))
+		.mutation(({ ctx, input }) => pullChanges(ctx.db, ctx.user, input)),
+	/**
+	 * The same, with rows as arrays and times as numbers (shared/sync-columns.ts): what the
+	 * phone asks for; `pull` stays for phones with an older app.
+	 */
+	pullColumns: authedProcedure
+		.input(pullInputSchema)
+		.output(pullColumnsOutputSchema)
+		.mutation(async ({ ctx, input }) => toColumns(await pullChanges(ctx.db, ctx.user, input)))
 });

@@ -1,5 +1,6 @@
 import { error, json } from '@sveltejs/kit';
 import { m } from '$lib/paraglide/messages.js';
+import { serverReplicaLag } from '$lib/server/db/server-db';
 import { serverCaller } from '$lib/server/trpc/caller';
 import { addDays, comparedPeriod, monthsEnding } from '$lib/shared/time/periods';
 import { zonedDay } from '$lib/shared/time/local-time';
@@ -65,7 +66,8 @@ export const GET: RequestHandler = async (event) => {
 		trend: trend.filter((row) => row.login === technician.login),
 		jobs,
 		closure,
-		generatedAt: new Date().toISOString()
+		generatedAt: new Date().toISOString(),
+		replicaLagSeconds: await serverReplicaLag()
 	};
 	return json(snapshot, { headers: { 'cache-control': 'private, no-store' } });
 };

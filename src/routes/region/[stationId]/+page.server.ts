@@ -1,0 +1,30 @@
+/**
+ * One station of the region, read only: its own scorecard of the period, exactly as its
+ * supervisor reads it (kpi/region.ts regionStationScorecard; a station outside the region is
+ * not found).
+ */
+import { error } from '@sveltejs/kit';
+import { serverCaller } from '$lib/server/trpc/caller';
+import { formRefusal } from '$lib/server/trpc/form-refusal';
+import { periodFromSearchParams } from '$lib/shared/time/periods';
+import { zonedDay } from '$lib/shared/time/local-time';
+import { requireRegionPage } from '../../access';
+import type { PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async (event) => {
+	const user = requireRegionPage(event.locals);
+	const today = zonedDay(new Date(), user.timeZone);
+	const { period, problem } = periodFromSearchParams(event.url.searchParams, today);
+	const caller = await serverCaller(event);
+	try {
+		const scorecard = await caller.region.stationScorecard({
+			stationId: event.params.stationId,
+			from: period.from,
+			to: period.to
+		});
+		return { period, problem, today, ...scorecard };
+	} catch (caught) {
+		const { status, message } = formRefusal(caught);
+		error(status, message);
+	}
+};
