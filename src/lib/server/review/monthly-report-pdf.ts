@@ -1,17 +1,9 @@
 /**
- * The monthly report as a PDF made on the server (pdfmake, on PDFKit): the same sheets as the
- * print page, A4 landscape, the station on the first page, then each technician on a new page.
- *
- * Chinese needs a font with its glyphs, and a server cannot be trusted to have one (a fresh
- * Debian has none: `fc-list :lang=zh` is empty). So the PDF carries its own: Noto Sans SC (the
- * "Noto Sans Hans" OpenType/CFF files of the npm package @embedpdf/fonts-sc, SIL OFL 1.1,
- * 30 789 characters), embedded as a subset of the glyphs the report uses (PDFKit subsets every
- * embedded font), so a report weighs tens of kilobytes, not the font's 8 MB. Server only: the
- * fonts and pdfmake never reach a browser (docs/monthly-report.md).
+ * The monthly report as a PDF made on the server (pdfmake, with its embedded Chinese font:
+ * server/pdf.ts): the same sheets as the print page, A4 landscape, the station on the first
+ * page, then each technician on a new page.
  */
-import { createRequire } from 'node:module';
-import path from 'node:path';
-import pdfmake from 'pdfmake';
+import { PDF_FONT as FONT, pdfmake } from '../pdf';
 import type { Content, TableCell, TDocumentDefinitions } from 'pdfmake/interfaces';
 import { m } from '../../paraglide/messages.js';
 import { SCORED_KPIS, type ScoredKpi } from '../../shared/domain';
@@ -33,21 +25,6 @@ import {
 	reportPeriodText,
 	stationDateTime
 } from '../../shared/monthly-report-text';
-
-const FONT = 'NotoSansSC';
-const FONT_DIR = path.join(
-	path.dirname(createRequire(import.meta.url).resolve('@embedpdf/fonts-sc')),
-	'..',
-	'fonts'
-);
-const REGULAR = path.join(FONT_DIR, 'NotoSansHans-Regular.otf');
-const BOLD = path.join(FONT_DIR, 'NotoSansHans-Bold.otf');
-
-pdfmake.setFonts({ [FONT]: { normal: REGULAR, bold: BOLD, italics: REGULAR, bolditalics: BOLD } });
-// The document is built from data, never from a URL or a file a user names: the fonts are
-// the only files it may read, and it fetches nothing.
-pdfmake.setUrlAccessPolicy(() => false);
-pdfmake.setLocalAccessPolicy((file) => file === REGULAR || file === BOLD);
 
 const GREY = '#4a5568';
 /** 10 mm, as the print page's @page margin. */

@@ -20,6 +20,7 @@ import {
 import { dispatchTechnicians, lookupEarlierJobs, openJobFromCall } from '../../jobs/intake';
 import { getJobDetail, jobHistoryEntrySchema, listJobHistory } from '../../jobs/history';
 import { stepPositionsOfJob } from '../../jobs/positions';
+import { getServiceReceipt } from '../../jobs/receipt';
 
 export const jobsRouter = router({
 	/** The signed-in technician's jobs (supervisors: the whole station's), newest first. */
@@ -48,6 +49,13 @@ export const jobsRouter = router({
 	positions: authedProcedure
 		.input(z.object({ jobId: z.uuid() }))
 		.query(({ ctx, input }) => stepPositionsOfJob(ctx.db, ctx.user, input.jobId)),
+	/**
+	 * The job's service receipt (服务单: customer, device, work, priced parts, times, the
+	 * customer's signature): a technician their own jobs, the station's readers any of its jobs.
+	 */
+	receipt: authedProcedure
+		.input(z.object({ jobId: z.uuid() }))
+		.query(({ ctx, input }) => getServiceReceipt(ctx.db, ctx.user, input.jobId)),
 	/**
 	 * The desk and supervisors give a job to an active technician of the station; a
 	 * reassignment needs a reason. The service writes in a transaction whose change context

@@ -30,14 +30,16 @@ export async function readJobView(event: RequestEvent) {
 	const jobId = jobIdOf(event);
 	const caller = await serverCaller(event);
 	try {
-		const [detail, history, technicians, acceptedFlags, positions] = await Promise.all([
+		const [detail, history, technicians, acceptedFlags, positions, receipt] = await Promise.all([
 			caller.jobs.detail({ id: jobId }),
 			caller.jobs.history({ jobId }),
 			mayDispatch ? caller.jobs.dispatchTechnicians() : [],
 			// Flags a supervisor accepted, with who, when and why (review/flag-acceptance.ts).
 			isSupervisorView ? caller.review.jobAcceptedFlags({ jobId }) : [],
 			// Where arrival and completion happened: supervisors only (jobs/positions.ts).
-			isSupervisorView ? caller.jobs.positions({ jobId }) : []
+			isSupervisorView ? caller.jobs.positions({ jobId }) : [],
+			// The customer's signature, as the receipt shows it (jobs/receipt.ts).
+			caller.jobs.receipt({ jobId })
 		]);
 		return {
 			timeZone: user.timeZone,
@@ -50,7 +52,8 @@ export async function readJobView(event: RequestEvent) {
 			history,
 			technicians,
 			acceptedFlags,
-			positions
+			positions,
+			signature: receipt.signature
 		};
 	} catch (caught) {
 		if (formRefusal(caught).code === 'NOT_FOUND') error(404, m.jb_not_found());
