@@ -23,6 +23,7 @@ import {
 } from '../src/lib/server/interchange/cli';
 import { scorecardToCsv, scorecardToJson } from '../src/lib/server/interchange/index';
 import { closureOf, scorecardOfPeriod } from '../src/lib/server/kpi/closed-periods';
+import { refreshStation } from '../src/lib/server/kpi/fact-refresh';
 import { kpiPeriodSchema, localDateSchema } from '../src/lib/shared/kpi';
 import { stationCodeSchema } from '../src/lib/shared/schemas';
 
@@ -54,6 +55,9 @@ await runCli(USAGE, async (argv) => {
 				`${period.data.from}..${period.data.to} is closed (by ${closure.closedBy} at ${closure.closedAt.toISOString()}): the rows are those stored at closing.\n`
 			);
 		}
+		// No server's background worker may be running (the embedded database admits one process):
+		// the command brings the station's facts up to date itself, as the worker would.
+		await refreshStation(handle.db, station.id);
 		const { rows } = await scorecardOfPeriod(handle.db, station.id, period.data);
 		// The same bytes as the supervisor's scorecard.csv download: a BOM for Excel.
 		process.stdout.write(

@@ -3,7 +3,7 @@
  * technician completes a job with the customer's signature drawn on the pad and their name
  * typed beside it, and shows the service receipt (服务单) with it, offline. Online again the
  * completion arrives with its signature exactly once, also when the phone sends the same outbox
- * twice. A station that requires a signature: the phone does not let a job complete without one.
+ * twice, and the supervisor sees it on the job page. A station that requires a signature: the phone does not let a job complete without one.
  */
 import { expect, test, type Browser, type Page } from '@playwright/test';
 import superjson from 'superjson';
@@ -14,6 +14,7 @@ import {
 	expectPending,
 	serverJob,
 	signInTechnician,
+	signOnPad,
 	supervisorSession,
 	syncBar
 } from './tech-helpers';
@@ -39,23 +40,6 @@ async function openCompletion(page: Page) {
 	}
 	await page.getByRole('button', { name: '完成工单' }).click();
 	await page.getByRole('radio', { name: '已修复' }).check();
-}
-
-/** Two strokes across the pad, as a finger or mouse would draw them. */
-async function sign(page: Page) {
-	const pad = page.getByRole('img', { name: '签名区：请客户用手指在此签名' });
-	const box = (await pad.boundingBox())!;
-	const at = (x: number, y: number) => [box.x + box.width * x, box.y + box.height * y] as const;
-	await page.mouse.move(...at(0.1, 0.6));
-	await page.mouse.down();
-	await page.mouse.move(...at(0.3, 0.2), { steps: 8 });
-	await page.mouse.move(...at(0.5, 0.7), { steps: 8 });
-	await page.mouse.up();
-	await page.mouse.move(...at(0.6, 0.3));
-	await page.mouse.down();
-	await page.mouse.move(...at(0.9, 0.5), { steps: 8 });
-	await page.mouse.up();
-	await expect(page.getByText('已签 2 笔')).toBeVisible();
 }
 
 /** The phone's unsent changes and client id, read from its device store as the sync sends them. */
@@ -108,7 +92,7 @@ test('a job completed offline with the customer’s signature shows it on the re
 	await page.getByLabel('维修说明（可选）').fill('紧固风扇');
 	// Optional here: the pad opens when the technician asks for it.
 	await page.getByRole('button', { name: '请客户签名' }).click();
-	await sign(page);
+	await signOnPad(page);
 	// A drawing without a name is not a signature.
 	await page.getByRole('button', { name: '确认完成' }).click();
 	await expect(page.getByText('请填写签名人姓名')).toBeVisible();
@@ -163,6 +147,12 @@ test('a job completed offline with the customer’s signature shows it on the re
 		status: 'completed',
 		notes: '紧固风扇'
 	});
+	// The supervisor sees the one signature on the job page.
+	const jobPage = await supervisor.context.newPage();
+	await jobPage.goto(`/supervisor/jobs/${job.id}`);
+	const signed = jobPage.getByRole('region', { name: '客户签名' });
+	await expect(signed.getByRole('img')).toHaveCount(1);
+	await expect(signed).toContainText(/赵先生，签于 \d{4}-\d{2}-\d{2} \d{2}:\d{2}/);
 	await supervisor.context.close();
 });
 
@@ -192,7 +182,7 @@ test.describe('a station whose completion requires the customer’s signature', 
 		await page.getByLabel('签名人姓名').fill('孙女士');
 		await expect(confirm).toBeDisabled();
 		await page.getByLabel('签名人姓名').fill('');
-		await sign(page);
+		await signOnPad(page);
 		await expect(confirm).toBeDisabled();
 		await page.getByLabel('签名人姓名').fill('孙女士');
 		await expect(confirm).toBeEnabled();

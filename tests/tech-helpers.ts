@@ -143,3 +143,20 @@ export async function supervisorSession(browser: Browser, baseURL: string) {
 	await expect(page).toHaveURL(/\/supervisor/);
 	return { context, request: context.request };
 }
+
+/** Two strokes across the pad, as a finger or mouse would draw them. */
+export async function signOnPad(page: Page) {
+	const pad = page.getByRole('img', { name: '签名区：请客户用手指在此签名' });
+	const box = (await pad.boundingBox())!;
+	const at = (x: number, y: number) => [box.x + box.width * x, box.y + box.height * y] as const;
+	await page.mouse.move(...at(0.1, 0.6));
+	await page.mouse.down();
+	await page.mouse.move(...at(0.3, 0.2), { steps: 8 });
+	await page.mouse.move(...at(0.5, 0.7), { steps: 8 });
+	await page.mouse.up();
+	await page.mouse.move(...at(0.6, 0.3));
+	await page.mouse.down();
+	await page.mouse.move(...at(0.9, 0.5), { steps: 8 });
+	await page.mouse.up();
+	await expect(page.getByText('已签 2 笔')).toBeVisible();
+}

@@ -5,6 +5,7 @@ import type { Database, DatabaseHandle } from '../db';
 import { queryRows } from '../db/rows';
 import { testEngines } from '../testing/databases';
 import { createStation, createUser } from '../testing/fixtures';
+import { refreshStaleFacts } from '../kpi/fact-refresh';
 import { computeScorecard } from '../kpi/scorecard';
 import { exportStationFiles } from './export';
 import { importStationFiles, type ImportFiles, type ImportResult } from './import';
@@ -427,6 +428,7 @@ for (const engine of testEngines()) {
 				db,
 				sql`SELECT id::text AS id FROM stations WHERE code = 'SOURCES'`
 			);
+			await refreshStaleFacts(db);
 			const [row] = await computeScorecard(db, {
 				stationId: station.id,
 				from: '2026-03-01',

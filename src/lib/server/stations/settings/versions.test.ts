@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { kpiSettingsVersions, settingsAudit } from '../../db/schema';
 import { testEngines } from '../../testing/databases';
 import { createJob, createUser } from '../../testing/fixtures';
+import { refreshStaleFacts } from '../../kpi/fact-refresh';
 import { computeScorecard } from '../../kpi/scorecard';
 import { settingsForPeriod, settingsInForce } from '../../kpi/settings-in-force';
 import { addDays, periodContaining } from '../../../shared/time/periods';
@@ -155,6 +156,8 @@ for (const engine of testEngines()) {
 				});
 			}
 			const running = { stationId: station.id, from: today, to: addDays(today, 1) };
+			// The fixtures' jobs are new facts, which the background worker brings in.
+			await refreshStaleFacts(bed.db);
 			const score = async () => (await computeScorecard(bed.db, running))[0].score;
 			// kpi-rules.test.ts: the defaults score these six jobs 50.
 			expect(await score()).toBe(50);
