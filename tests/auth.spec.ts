@@ -61,6 +61,25 @@ test('the station code is optional and can be given under "other station"', asyn
 	await expect(page.getByText(demoAccount('liuyang').name, { exact: false })).toBeVisible();
 });
 
+test('"other station" opened before the page’s script has run stays open once it runs', async ({
+	page
+}) => {
+	// The app's scripts wait until the tap is made, as on a slow phone.
+	let release = () => {};
+	const tapped = new Promise<void>((resolve) => (release = resolve));
+	await page.route('**/_app/immutable/**/*.js', async (route) => {
+		await tapped;
+		await route.continue();
+	});
+	await page.goto('/login', { waitUntil: 'domcontentloaded' });
+	await page.getByText('其他服务站？').click();
+	await expect(page.getByLabel('服务站代码')).toBeVisible();
+	release();
+	// Every script arrived and ran (half a second without requests): the page is hydrated.
+	await page.waitForLoadState('networkidle');
+	await expect(page.getByLabel('服务站代码')).toBeVisible();
+});
+
 test('signing out ends the session', async ({ page }) => {
 	await signInAs(page, 'lina');
 	await page.getByRole('button', { name: '退出登录' }).click();
