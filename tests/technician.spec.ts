@@ -47,6 +47,13 @@ test('each technician sees only their own jobs', async ({ page }) => {
 	const jobsOf = async (login: string) => {
 		await signInAs(page, login);
 		await expectSynced(page);
+		// The list follows the device store, which the pull has just filled: it may be a render late.
+		await expect(
+			page
+				.getByRole('main')
+				.getByRole('link', { name: /工单号/ })
+				.first()
+		).toBeVisible();
 		const numbers = await listedJobNumbers(page);
 		expect(numbers.length).toBeGreaterThan(0);
 		expect(new Set(numbers).size).toBe(numbers.length);
