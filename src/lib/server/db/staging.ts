@@ -30,6 +30,8 @@ function copyClient(tx: Transaction): CopyClient {
 
 /** Rows handed to COPY in pieces of about this many characters. */
 const CHUNK_CHARS = 1 << 20;
+/** PGlite's COPY reads a Blob: at most about this many characters of rows in one. */
+const BLOB_CHARS = 32 << 20;
 
 export interface StagedTable {
 	/** The staging table, for SQL: `FROM ${staged.name} r`. */
@@ -41,14 +43,15 @@ export interface StagedTable {
 
 /**
  * Creates a temporary table `name` with the columns `keys` of `table` (no constraints) and
- * copies `rows` into it; an empty `rows` gives an empty table.
+ * copies `rows` into it as they come (a stream of rows is never held whole); an empty `rows`
+ * gives an empty table.
  */
 export async function stageRows<T extends PgTable>(
 	tx: Transaction,
 	name: string,
 	table: T,
 	keys: readonly (keyof BulkRow<T> & string)[],
-	rows: Iterable<Partial<BulkRow<T>>>
+	rows: Iterable<Partial<BulkRow<T>>> | AsyncIterable<Partial<BulkRow<T>>>
 ): Promise<StagedTable> {
 	const columns = getTableColumns(table);
 	const staging = sql.identifier(name);
@@ -63,9 +66,9 @@ export async function stageRows<T extends PgTable>(
 			FROM ${table} WITH NO DATA`
 	);
 	let count = 0;
-	function* chunks(): Generator<string> {
+	async function* chunks(): AsyncGenerator<string> {
 		let chunk = '';
-		for (const row of rows) {
+		for await (const row of rows) {
 			count += 1;
 			chunk += keys.map((key) => copyText(row[key])).join('\t') + '\n';
 			if (chunk.length >= CHUNK_CHARS) {
@@ -81,9 +84,22 @@ export async function stageRows<T extends PgTable>(
 		const writable = await client.unsafe(`${statement} FROM STDIN`).writable();
 		await pipeline(Readable.from(chunks()), writable);
 	} else {
-		// PGlite runs in this process: the rows are handed over as one Blob of their text.
-		const blob = new Blob([...chunks()]);
-		if (blob.size > 0) await client.query(`${statement} FROM '/dev/blob'`, [], { blob });
+		// PGlite runs in this process and reads a COPY from one Blob: the rows go in blobs of
+		// a bounded size, one COPY each, so a million rows never sit in memory as one text.
+		let pieces: string[] = [];
+		let size = 0;
+		const copy = async () => {
+			if (size > 0)
+				await client.query(`${statement} FROM '/dev/blob'`, [], { blob: new Blob(pieces) });
+			pieces = [];
+			size = 0;
+		};
+		for await (const chunk of chunks()) {
+			pieces.push(chunk);
+			size += chunk.length;
+			if (size >= BLOB_CHARS) await copy();
+		}
+		await copy();
 	}
 	// Autovacuum never sees temporary tables: without statistics the planner takes a staging
 	// table for a small one and joins it with nested loops, which is quadratic at 1M rows.

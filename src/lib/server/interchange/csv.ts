@@ -39,7 +39,7 @@ interface ParsedCsv {
  * Bounds on one record, so that a hostile or broken file (a million columns, a line that never
  * ends, an unclosed quote before 20 MB of text) costs little work before it is refused.
  */
-interface CsvLimits {
+export interface CsvLimits {
 	/** Values in one record. */
 	columns: number;
 	/** Characters of one record, line breaks inside quoted values included. */
@@ -50,7 +50,7 @@ interface CsvLimits {
 
 const UNLIMITED: CsvLimits = { columns: Infinity, recordChars: Infinity, fieldChars: Infinity };
 
-type CsvItem =
+export type CsvItem =
 	{ kind: 'record'; record: CsvRecord } | { kind: 'problem'; problem: CsvSyntaxProblem };
 
 const BOM = '\uFEFF';
@@ -80,11 +80,16 @@ export function parseCsv(input: string, limits: CsvLimits = UNLIMITED): ParsedCs
  * The records and problems of a text, one at a time, so that a caller can pause between them
  * (and let other requests run). Ends after the first limit problem.
  */
-export function* readCsv(input: string, limits: CsvLimits = UNLIMITED): Generator<CsvItem> {
-	const text = input.startsWith(BOM) ? input.slice(1) : input;
+export function* readCsv(
+	input: string,
+	limits: CsvLimits = UNLIMITED,
+	/** The physical line the text starts on: a piece of a file read as a stream (table.ts). */
+	firstLine = 1
+): Generator<CsvItem> {
+	const text = firstLine === 1 && input.startsWith(BOM) ? input.slice(1) : input;
 
-	let line = 1;
-	let recordLine = 1;
+	let line = firstLine;
+	let recordLine = firstLine;
 	let recordStart = 0;
 	let fields: string[] = [];
 	let field = '';

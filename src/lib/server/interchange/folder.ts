@@ -1,5 +1,5 @@
 /** The interchange files on disk: a folder to import, a folder an export writes. */
-import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { createReadStream, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ImportFiles } from './import';
 import type { StationExport } from './export';
@@ -7,8 +7,8 @@ import type { StationExport } from './export';
 export class FolderError extends Error {}
 
 /**
- * The CSV files of a folder, by lower-cased name, as raw bytes (the import checks they are
- * UTF-8). Other files (a README, a spreadsheet) are not read; an unknown .csv file is, so
+ * The CSV files of a folder, by lower-cased name, as streams of their bytes (the import checks
+ * they are UTF-8, and reads a file of any size without holding it). Other files (a README, a spreadsheet) are not read; an unknown .csv file is, so
  * that the import can refuse a misspelt name rather than silently skip its data.
  */
 export function readImportFolder(folder: string): ImportFiles {
@@ -25,7 +25,7 @@ export function readImportFolder(folder: string): ImportFiles {
 		if (!entry.toLowerCase().endsWith('.csv')) continue;
 		const file = path.join(folder, entry);
 		if (!statSync(file).isFile()) continue;
-		files[entry.toLowerCase()] = new Uint8Array(readFileSync(file));
+		files[entry.toLowerCase()] = { open: () => createReadStream(file, { highWaterMark: 1 << 20 }) };
 	}
 	return files;
 }

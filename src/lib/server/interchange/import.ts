@@ -1,14 +1,15 @@
 /**
  * Importing a folder of interchange files into a station (import-format.md), all or nothing.
  *
- * 1. Every file is decoded, parsed and its header checked. Structural problems stop here:
- *    the values of a table whose columns are wrong cannot be read meaningfully.
- * 2. Every row is checked against the station as it is (values, references, uniqueness),
- *    outside any transaction, so that a file full of problems never holds the database
- *    (PGlite runs one transaction at a time). Any problem ends the import, nothing written.
- * 3. In one transaction (the station row locked, so two imports into one station queue), the
- *    rows are checked again against the station as it is now, and one bulk statement per
- *    table writes them.
+ * 1. Every file is read once (table.ts): decoded, parsed, its header checked, its keys (login,
+ *    code, sku, job_no) collected. Structural problems stop here: the values of a table whose
+ *    columns are wrong cannot be read meaningfully. Nothing of the database is held.
+ * 2. In one transaction (the station row locked, so two imports into one station queue), each
+ *    file is read again row by row: every row is checked against the station (values,
+ *    references, uniqueness) and streamed by COPY into a staging table (db/staging.ts). No
+ *    file's rows are held in memory, only the keys, so a million jobs import in bounded memory.
+ *    Any problem ends the import with nothing but the staging tables written (and dropped).
+ * 3. Set-based SQL merges the staging tables into the station, writing only what changed.
  *
  * Problems are codes with parameters (problems.ts), rendered in the reader's language as
  * `file:line: column: reason`; only the first MAX_LISTED_PROBLEMS are kept. The work is
@@ -81,7 +82,7 @@ import { WorkSlicer } from './pause';
 import { ProgressReporter, type ImportProgress } from './progress';
 import { echo, ProblemList, type ProblemReport } from './problems';
 import { RowReader, optional, optionalAsWritten, required } from './rows';
-import { readTable, type FileContent, type Table } from './table';
+import { openTable, type FileContent, type KeyedRow, type Table } from './table';
 import { parseTimestamp } from './time';
 import { uuidV7Source } from './uuid';
 import {
@@ -212,16 +213,13 @@ export async function importStationFiles(
 	const tables = await readTables(files, problems, slicer, progress, options.maxRows);
 	if (!station || problems.count > 0) return { ok: false, ...problems.report() };
 
-	// A check against a snapshot: its problems are real unless another import of the same
-	// station commits meanwhile, and a clean result is checked again under the lock below.
-	const current = await loadStation(db, station, false);
-	const snapshot = new ImportPlanner(current, station, tables, actor, progress);
-	if (!(await snapshot.plan(slicer))) return { ok: false, ...snapshot.problems.report() };
 	try {
 		return await db.transaction(async (tx): Promise<ImportResult> => {
+			// The station row locked: two imports into one station queue.
 			const state = await loadStation(tx, station, true);
-			const planner = new ImportPlanner(state, station, tables, actor, progress);
-			const plan = await planner.plan(slicer);
+			const planner = new ImportPlanner(state, station, tables, actor, progress, slicer);
+			const plan = await planner.stage(tx);
+			// Nothing but the transaction's own staging tables was written.
 			if (!plan) return { ok: false, ...planner.problems.report() };
 			const summary = await writePlan(tx, plan, progress, options.dryRun ?? false);
 			if (summary.dryRun) throw new DryRunDone(summary);
@@ -279,6 +277,14 @@ function readTarget(target: ImportTarget, problems: ProblemList): StationRequest
 
 type Tables = { [F in InterchangeFile]?: Table<F> };
 
+/** The column that names each row of a file, unique in it; part lines and follow-ups have none. */
+const KEY_COLUMNS: { [F in InterchangeFile]?: ColumnOf<F> } = {
+	'technicians.csv': 'login',
+	'fault_categories.csv': 'code',
+	'parts.csv': 'sku',
+	'jobs.csv': 'job_no'
+};
+
 async function readTables(
 	files: ImportFiles,
 	problems: ProblemList,
@@ -295,13 +301,14 @@ async function readTables(
 			continue;
 		}
 		// Each file name maps to its own table type; TypeScript cannot follow that through a loop.
-		(tables as Record<string, unknown>)[name] = await readTable(
+		(tables as Record<string, unknown>)[name] = await openTable(
 			name,
 			content,
 			problems,
 			slicer,
 			progress,
-			maxRows
+			maxRows,
+			KEY_COLUMNS[name]
 		);
 	}
 	if (!Object.hasOwn(files, REQUIRED_FILE)) {
@@ -365,37 +372,78 @@ async function loadStation(
 
 interface ImportPlan {
 	station: { id: string; code: string; name: string; timeZone: string; create: boolean };
-	users: { rows: BulkRow<typeof users>[]; update: ('name' | 'role')[] };
+	users: { staged: StagedTable; update: ('name' | 'role')[] };
 	/** New accounts and changed roles: audited, and a changed role ends the sessions. */
 	accountChanges: AuditedChange[];
-	categories: {
-		rows: BulkRow<typeof faultCategories>[];
-		update: ('name' | 'standardMinutes')[];
-	};
-	parts: { rows: BulkRow<typeof parts>[]; update: ('name' | 'unitCost' | 'unit')[] };
-	jobs: { rows: BulkRow<typeof jobs>[]; update: (keyof BulkRow<typeof jobs> & string)[] };
-	/** null when the folder has no such file; else the jobs whose lines are replaced. */
-	partLines: { jobIds: Set<string>; rows: BulkRow<typeof jobParts>[] } | null;
-	followUps: { jobIds: Set<string>; rows: BulkRow<typeof followUps>[] } | null;
+	categories: { staged: StagedTable; update: ('name' | 'standardMinutes')[] };
+	parts: { staged: StagedTable; update: ('name' | 'unitCost' | 'unit')[] };
+	jobs: { staged: StagedTable; update: (keyof BulkRow<typeof jobs> & string)[] };
+	/** null when the folder has no such file. */
+	partLines: StagedTable | null;
+	followUps: StagedTable | null;
 }
 
-/** A key of a file (login, code, sku, job_no): its id and the line it first appears on. */
-interface KeyedRow {
-	id: string;
-	line: number;
-}
+/** A file's rows, staged; `keys` must be every property its rows may have. */
+type RowSource<T extends PgTable> = {
+	keys: (keyof BulkRow<T> & string)[];
+	rows: AsyncIterable<BulkRow<T>>;
+};
 
-/** Checks every row against the station's state and turns the tables into rows to write. */
+const JOB_FIXED_KEYS = [
+	'stationId',
+	'id',
+	'jobNo',
+	'technicianId',
+	'origin',
+	'reportedAt',
+	'status',
+	'outcome'
+] as const satisfies readonly (keyof BulkRow<typeof jobs>)[];
+
+/** The jobs' properties written only when the file has their column. */
+const JOB_OPTIONAL_KEYS = {
+	customer_name: 'customerName',
+	customer_phone: 'customerPhone',
+	customer_address: 'customerAddress',
+	product_model: 'productModel',
+	device_serial: 'deviceSerial',
+	fault_category: 'faultCategoryId',
+	fault_description: 'faultDescription',
+	arrived_at: 'arrivedAt',
+	started_at: 'startedAt',
+	completed_at: 'completedAt',
+	previous_job_no: 'previousJobId',
+	notes: 'notes'
+} as const satisfies Partial<Record<ColumnOf<'jobs.csv'>, keyof BulkRow<typeof jobs>>>;
+
+const PART_LINE_KEYS = ['stationId', 'id', 'jobId', 'partId', 'qty', 'unitCost'] as const;
+const FOLLOW_UP_KEYS = [
+	'stationId',
+	'id',
+	'jobId',
+	'visitedAt',
+	'channel',
+	'source',
+	'satisfaction',
+	'issueResolved',
+	'comment'
+] as const;
+
+/**
+ * Checks every row against the station's state and stages the rows to write, one file at a
+ * time as it is read again (staging.ts): no file's rows are held in memory, only its keys.
+ */
 class ImportPlanner {
 	readonly problems = new ProblemList();
-	private slicer = new WorkSlicer();
 	private readonly newId = uuidV7Source();
 	private readonly stationId: string;
 	private readonly timeZone: string;
-	private readonly folderUsers = new Map<string, KeyedRow>();
-	private readonly folderCategories = new Map<string, KeyedRow>();
-	private readonly folderParts = new Map<string, KeyedRow & { unitCost: string | null }>();
-	private readonly folderJobs = new Map<string, KeyedRow>();
+	private readonly folderUsers: Map<string, KeyedRow>;
+	private readonly folderCategories: Map<string, KeyedRow>;
+	private readonly folderParts: Map<string, KeyedRow>;
+	/** parts.csv's unit cost of each valid row's sku, the part lines' default. */
+	private readonly folderPartCosts = new Map<string, string | null>();
+	private readonly folderJobs: Map<string, KeyedRow>;
 	private readonly accountChanges: AuditedChange[] = [];
 
 	constructor(
@@ -403,25 +451,43 @@ class ImportPlanner {
 		private readonly request: StationRequest,
 		private readonly tables: Tables,
 		private readonly actor: AccountActor,
-		private readonly progress: ProgressReporter
+		private readonly progress: ProgressReporter,
+		private readonly slicer: WorkSlicer
 	) {
 		this.stationId = state.station?.id ?? this.newId();
 		this.timeZone = state.station?.timeZone ?? request.timeZone ?? DEFAULT_TIME_ZONE;
+		const keys = (table: Table<InterchangeFile> | undefined) => table?.keys ?? new Map();
+		this.folderUsers = keys(tables['technicians.csv']);
+		this.folderCategories = keys(tables['fault_categories.csv']);
+		this.folderParts = keys(tables['parts.csv']);
+		this.folderJobs = keys(tables['jobs.csv']);
 	}
 
-	async plan(slicer: WorkSlicer): Promise<ImportPlan | null> {
-		this.slicer = slicer;
+	/** Every file checked and staged in turn; null when any row has a problem. */
+	async stage(tx: Transaction): Promise<ImportPlan | null> {
 		const station = this.planStation();
-		await this.collectKeys();
+		const staging = <T extends PgTable>(table: T, source: RowSource<T>) =>
+			stageRows(tx, `import_${getTableName(table)}`, table, source.keys, source.rows);
+		const usersPlan = this.planUsers();
+		const categories = this.planCategories();
+		const partsPlan = this.planParts();
+		const jobsPlan = this.planJobs();
 		const plan: ImportPlan = {
 			station,
-			users: await this.planUsers(),
+			users: { staged: await staging(users, usersPlan.source), update: usersPlan.update },
 			accountChanges: this.accountChanges,
-			categories: await this.planCategories(),
-			parts: await this.planParts(),
-			jobs: await this.planJobs(),
-			partLines: await this.planPartLines(),
-			followUps: await this.planFollowUps()
+			categories: {
+				staged: await staging(faultCategories, categories.source),
+				update: categories.update
+			},
+			parts: { staged: await staging(parts, partsPlan.source), update: partsPlan.update },
+			jobs: { staged: await staging(jobs, jobsPlan.source), update: jobsPlan.update },
+			partLines: this.tables['job_parts.csv']
+				? await staging(jobParts, this.planPartLines())
+				: null,
+			followUps: this.tables['follow_ups.csv']
+				? await staging(followUps, this.planFollowUps())
+				: null
 		};
 		return this.problems.count === 0 ? plan : null;
 	}
@@ -455,37 +521,6 @@ class ImportPlanner {
 		return { ...existing, create: false };
 	}
 
-	/** The keys each file defines, with ids: existing rows keep theirs, new rows get new ones. */
-	private async collectKeys(): Promise<void> {
-		const collect = async <F extends InterchangeFile>(
-			table: Table<F> | undefined,
-			column: ColumnOf<F>,
-			into: Map<string, KeyedRow>,
-			existingId: (key: string) => string | undefined
-		) => {
-			for (const row of table?.rows ?? []) {
-				await this.slicer.maybe();
-				const key = (row.cells[column] ?? '').trim();
-				if (key === '' || into.has(key)) continue;
-				into.set(key, { id: existingId(key) ?? this.newId(), line: row.line });
-			}
-		};
-		const { state, tables } = this;
-		await collect(
-			tables['technicians.csv'],
-			'login',
-			this.folderUsers,
-			(k) => state.users.get(k)?.id
-		);
-		await collect(tables['fault_categories.csv'], 'code', this.folderCategories, (k) =>
-			state.categories.get(k)
-		);
-		const partKeys = new Map<string, KeyedRow>();
-		await collect(tables['parts.csv'], 'sku', partKeys, (k) => state.parts.get(k)?.id);
-		for (const [sku, keyed] of partKeys) this.folderParts.set(sku, { ...keyed, unitCost: null });
-		await collect(tables['jobs.csv'], 'job_no', this.folderJobs, (k) => state.jobs.get(k));
-	}
-
 	/**
 	 * Each row of a table through a reader, in slices of work; a repeated key is reported on its
 	 * later lines.
@@ -494,11 +529,12 @@ class ImportPlanner {
 		table: Table<F> | undefined,
 		key?: { column: ColumnOf<F>; map: Map<string, KeyedRow> }
 	): AsyncGenerator<RowReader<F>> {
+		if (!table) return;
 		let done = 0;
-		for (const row of table?.rows ?? []) {
+		for await (const row of table.rows()) {
 			await this.slicer.maybe();
-			this.progress.at('checking', (table as Table<F>).file, (done += 1));
-			const reader = new RowReader(table as Table<F>, row, this.problems);
+			this.progress.at('checking', table.file, (done += 1));
+			const reader = new RowReader(table, row, this.problems);
 			if (key) {
 				const value = reader.text(key.column);
 				const first = key.map.get(value);
@@ -510,10 +546,23 @@ class ImportPlanner {
 		}
 	}
 
-	private async planUsers(): Promise<ImportPlan['users']> {
+	private planUsers() {
 		const table = this.tables['technicians.csv'];
 		const hasRole = table?.columns.has('role') ?? false;
-		const rows: ImportPlan['users']['rows'] = [];
+		const keys: RowSource<typeof users>['keys'] = ['stationId', 'id', 'login', 'name'];
+		return {
+			source: {
+				keys: hasRole ? [...keys, 'role' as const] : keys,
+				rows: this.userRows(table, hasRole)
+			},
+			update: (hasRole ? ['name', 'role'] : ['name']) satisfies ImportPlan['users']['update']
+		};
+	}
+
+	private async *userRows(
+		table: Table<'technicians.csv'> | undefined,
+		hasRole: boolean
+	): AsyncGenerator<BulkRow<typeof users>> {
 		for await (const r of this.rows(table, { column: 'login', map: this.folderUsers })) {
 			const values = r.read({
 				login: required(parseLogin),
@@ -556,21 +605,35 @@ class ImportPlanner {
 					after: { role }
 				});
 			}
-			rows.push({
+			yield {
 				stationId: this.stationId,
 				id,
 				login: values.login,
 				name: values.name,
 				...(role ? { role } : {})
-			});
+			};
 		}
-		return { rows, update: hasRole ? ['name', 'role'] : ['name'] };
 	}
 
-	private async planCategories(): Promise<ImportPlan['categories']> {
+	private planCategories() {
 		const table = this.tables['fault_categories.csv'];
 		const hasMinutes = table?.columns.has('standard_minutes') ?? false;
-		const rows: ImportPlan['categories']['rows'] = [];
+		const keys: RowSource<typeof faultCategories>['keys'] = ['stationId', 'id', 'code', 'name'];
+		return {
+			source: {
+				keys: hasMinutes ? [...keys, 'standardMinutes' as const] : keys,
+				rows: this.categoryRows(table, hasMinutes)
+			},
+			update: (hasMinutes
+				? ['name', 'standardMinutes']
+				: ['name']) satisfies ImportPlan['categories']['update']
+		};
+	}
+
+	private async *categoryRows(
+		table: Table<'fault_categories.csv'> | undefined,
+		hasMinutes: boolean
+	): AsyncGenerator<BulkRow<typeof faultCategories>> {
 		for await (const r of this.rows(table, { column: 'code', map: this.folderCategories })) {
 			const values = r.read({
 				code: required(text(MAX_CATEGORY_CODE)),
@@ -578,7 +641,7 @@ class ImportPlanner {
 				standard_minutes: optional((t) => parseInteger(t, 1, MAX_STANDARD_MINUTES))
 			});
 			if (!values || !r.ok) continue;
-			rows.push({
+			yield {
 				stationId: this.stationId,
 				id: this.keyId(this.folderCategories, values.code),
 				code: values.code,
@@ -586,15 +649,29 @@ class ImportPlanner {
 				...(hasMinutes
 					? { standardMinutes: values.standard_minutes ?? DEFAULT_STANDARD_MINUTES }
 					: {})
-			});
+			};
 		}
-		return { rows, update: hasMinutes ? ['name', 'standardMinutes'] : ['name'] };
 	}
 
-	private async planParts(): Promise<ImportPlan['parts']> {
+	private planParts() {
 		const table = this.tables['parts.csv'];
 		const hasUnit = table?.columns.has('unit') ?? false;
-		const rows: ImportPlan['parts']['rows'] = [];
+		const keys: RowSource<typeof parts>['keys'] = ['stationId', 'id', 'sku', 'name', 'unitCost'];
+		return {
+			source: {
+				keys: hasUnit ? [...keys, 'unit' as const] : keys,
+				rows: this.partRows(table, hasUnit)
+			},
+			update: (hasUnit
+				? ['name', 'unitCost', 'unit']
+				: ['name', 'unitCost']) satisfies ImportPlan['parts']['update']
+		};
+	}
+
+	private async *partRows(
+		table: Table<'parts.csv'> | undefined,
+		hasUnit: boolean
+	): AsyncGenerator<BulkRow<typeof parts>> {
 		for await (const r of this.rows(table, { column: 'sku', map: this.folderParts })) {
 			const values = r.read({
 				sku: required(text(LIMITS.sku)),
@@ -603,24 +680,35 @@ class ImportPlanner {
 				unit: optional(text(LIMITS.unit))
 			});
 			if (!values || !r.ok) continue;
-			const keyed = this.folderParts.get(values.sku);
-			if (keyed) keyed.unitCost = values.unit_cost;
-			rows.push({
+			this.folderPartCosts.set(values.sku, values.unit_cost);
+			yield {
 				stationId: this.stationId,
 				id: this.keyId(this.folderParts, values.sku),
 				sku: values.sku,
 				name: values.name,
 				unitCost: values.unit_cost,
 				...(hasUnit ? { unit: values.unit ?? DEFAULT_UNIT } : {})
-			});
+			};
 		}
-		return { rows, update: hasUnit ? ['name', 'unitCost', 'unit'] : ['name', 'unitCost'] };
 	}
 
-	private async planJobs(): Promise<ImportPlan['jobs']> {
+	private planJobs() {
 		const table = this.tables['jobs.csv'];
+		const given = (Object.keys(JOB_OPTIONAL_KEYS) as (keyof typeof JOB_OPTIONAL_KEYS)[])
+			.filter((column) => table?.columns.has(column))
+			.map((column) => JOB_OPTIONAL_KEYS[column]);
+		const keys: RowSource<typeof jobs>['keys'] = [...JOB_FIXED_KEYS, ...given];
+		const fixed = new Set(['stationId', 'id', 'jobNo', 'origin']);
+		return {
+			source: { keys, rows: this.jobRows(table) },
+			update: keys.filter((key) => !fixed.has(key))
+		};
+	}
+
+	private async *jobRows(
+		table: Table<'jobs.csv'> | undefined
+	): AsyncGenerator<BulkRow<typeof jobs>> {
 		const has = (column: ColumnOf<'jobs.csv'>) => table?.columns.has(column) ?? false;
-		const rows: ImportPlan['jobs']['rows'] = [];
 		const timestamp = (t: string) => parseTimestamp(t, this.timeZone);
 		for await (const r of this.rows(table, { column: 'job_no', map: this.folderJobs })) {
 			const core = r.read({
@@ -707,20 +795,17 @@ class ImportPlanner {
 			if (has('completed_at')) row.completedAt = ending.completed_at;
 			if (has('previous_job_no')) row.previousJobId = previousJobId ?? null;
 			if (has('notes')) row.notes = details.notes ?? '';
-			rows.push(row);
+			yield row;
 		}
-		const fixed = new Set(['stationId', 'id', 'jobNo', 'origin']);
-		const update = Object.keys(rows[0] ?? {}).filter(
-			(key) => !fixed.has(key)
-		) as ImportPlan['jobs']['update'];
-		return { rows, update };
 	}
 
-	private async planPartLines(): Promise<ImportPlan['partLines']> {
-		const table = this.tables['job_parts.csv'];
-		if (!table) return null;
-		const jobIds = this.folderJobIds();
-		const rows: BulkRow<typeof jobParts>[] = [];
+	private planPartLines(): RowSource<typeof jobParts> {
+		return { keys: [...PART_LINE_KEYS], rows: this.partLineRows(this.tables['job_parts.csv']) };
+	}
+
+	private async *partLineRows(
+		table: Table<'job_parts.csv'> | undefined
+	): AsyncGenerator<BulkRow<typeof jobParts>> {
 		for await (const r of this.rows(table)) {
 			const values = r.read({
 				job_no: required(text(LIMITS.jobNo)),
@@ -730,7 +815,10 @@ class ImportPlanner {
 			});
 			const jobId = this.referencedJob(r);
 			const sku = r.text('sku');
-			const part = this.folderParts.get(sku) ?? this.state.parts.get(sku);
+			const folderPart = this.folderParts.get(sku);
+			const part = folderPart
+				? { id: this.keyId(this.folderParts, sku), unitCost: this.folderPartCosts.get(sku) ?? null }
+				: this.state.parts.get(sku);
 			if (sku !== '' && !part) {
 				r.report('sku', 'unknown_part', { value: echo(sku), station: this.request.code });
 			}
@@ -738,24 +826,24 @@ class ImportPlanner {
 			const unitCost = values.unit_cost ?? part.unitCost;
 			// A catalog cost that is itself invalid in parts.csv is reported there.
 			if (unitCost === null) continue;
-			jobIds.add(jobId);
-			rows.push({
+			yield {
 				stationId: this.stationId,
 				id: this.newId(),
 				jobId,
 				partId: part.id,
 				qty: values.qty,
 				unitCost
-			});
+			};
 		}
-		return { jobIds, rows };
 	}
 
-	private async planFollowUps(): Promise<ImportPlan['followUps']> {
-		const table = this.tables['follow_ups.csv'];
-		if (!table) return null;
-		const jobIds = this.folderJobIds();
-		const rows: BulkRow<typeof followUps>[] = [];
+	private planFollowUps(): RowSource<typeof followUps> {
+		return { keys: [...FOLLOW_UP_KEYS], rows: this.followUpRows(this.tables['follow_ups.csv']) };
+	}
+
+	private async *followUpRows(
+		table: Table<'follow_ups.csv'> | undefined
+	): AsyncGenerator<BulkRow<typeof followUps>> {
 		for await (const r of this.rows(table)) {
 			const values = r.read({
 				job_no: required(text(LIMITS.jobNo)),
@@ -768,8 +856,7 @@ class ImportPlanner {
 			});
 			const jobId = this.referencedJob(r);
 			if (!values || !jobId || !r.ok) continue;
-			jobIds.add(jobId);
-			rows.push({
+			yield {
 				stationId: this.stationId,
 				id: this.newId(),
 				jobId,
@@ -779,9 +866,8 @@ class ImportPlanner {
 				satisfaction: values.satisfaction,
 				issueResolved: values.issue_resolved,
 				comment: values.comment ?? ''
-			});
+			};
 		}
-		return { jobIds, rows };
 	}
 
 	/** The job a part line or follow-up names, reported when it exists nowhere. */
@@ -797,26 +883,37 @@ class ImportPlanner {
 		return jobId;
 	}
 
-	private folderJobIds(): Set<string> {
-		return new Set([...this.folderJobs.values()].map((keyed) => keyed.id));
-	}
-
+	/**
+	 * The id of a key of the files: an existing row's own, else a new one, given at first use
+	 * (a million job numbers get theirs as their rows are checked, in slices of work).
+	 */
 	private keyId(map: Map<string, KeyedRow>, key: string): string {
 		const keyed = map.get(key);
 		if (!keyed) throw new Error(`No id was assigned to key "${key}"`);
+		if (keyed.id === '') keyed.id = this.existingId(map, key) ?? this.newId();
 		return keyed.id;
 	}
 
+	private existingId(map: Map<string, KeyedRow>, key: string): string | undefined {
+		if (map === this.folderUsers) return this.state.users.get(key)?.id;
+		if (map === this.folderCategories) return this.state.categories.get(key);
+		if (map === this.folderParts) return this.state.parts.get(key)?.id;
+		return this.state.jobs.get(key);
+	}
+
 	private userId(login: string): string | undefined {
-		return this.folderUsers.get(login)?.id ?? this.state.users.get(login)?.id;
+		if (this.folderUsers.has(login)) return this.keyId(this.folderUsers, login);
+		return this.state.users.get(login)?.id;
 	}
 
 	private categoryId(code: string): string | undefined {
-		return this.folderCategories.get(code)?.id ?? this.state.categories.get(code);
+		if (this.folderCategories.has(code)) return this.keyId(this.folderCategories, code);
+		return this.state.categories.get(code);
 	}
 
 	private jobId(jobNo: string): string | undefined {
-		return this.folderJobs.get(jobNo)?.id ?? this.state.jobs.get(jobNo);
+		if (this.folderJobs.has(jobNo)) return this.keyId(this.folderJobs, jobNo);
+		return this.state.jobs.get(jobNo);
 	}
 }
 
@@ -841,8 +938,8 @@ async function writePlan(
 		});
 		await insertFirstSettingsVersion(tx, station.id);
 	}
-	writing('technicians.csv', plan.users.rows.length);
-	const technicians = await mergeKeyed(tx, users, plan.users.rows, {
+	writing('technicians.csv', plan.users.staged.rows);
+	const technicians = await upsertStaged(tx, users, plan.users.staged, {
 		key: ['stationId', 'login'],
 		update: plan.users.update
 	});
@@ -850,35 +947,38 @@ async function writePlan(
 	for (const { target, action } of plan.accountChanges) {
 		if (action === 'role_change') await invalidateUserSessions(tx, target);
 	}
-	writing('fault_categories.csv', plan.categories.rows.length);
-	const categories = await mergeKeyed(tx, faultCategories, plan.categories.rows, {
+	writing('fault_categories.csv', plan.categories.staged.rows);
+	const categories = await upsertStaged(tx, faultCategories, plan.categories.staged, {
 		key: ['stationId', 'code'],
 		update: plan.categories.update
 	});
-	writing('parts.csv', plan.parts.rows.length);
-	const partCounts = await mergeKeyed(tx, parts, plan.parts.rows, {
+	writing('parts.csv', plan.parts.staged.rows);
+	const partCounts = await upsertStaged(tx, parts, plan.parts.staged, {
 		key: ['stationId', 'sku'],
 		update: plan.parts.update
 	});
-	writing('jobs.csv', plan.jobs.rows.length);
+	writing('jobs.csv', plan.jobs.staged.rows);
 	let jobCounts: UpsertCounts = { inserted: 0, updated: 0, unchanged: 0 };
-	if (plan.jobs.rows.length > 0) {
-		const stagedJobs = await stage(tx, jobs, plan.jobs.rows);
-		const moved = await stageMovedSteps(tx, station.id, stagedJobs);
-		jobCounts = await upsertStaged(tx, jobs, stagedJobs, {
+	if (plan.jobs.staged.rows > 0) {
+		const moved = await stageMovedSteps(tx, station.id, plan.jobs.staged);
+		jobCounts = await upsertStaged(tx, jobs, plan.jobs.staged, {
 			key: ['stationId', 'jobNo'],
 			update: plan.jobs.update
 		});
 		if (moved) await recordImportedSteps(tx, station.id, moved);
 	}
-	if (plan.partLines) writing('job_parts.csv', plan.partLines.rows.length);
+	if (plan.partLines) writing('job_parts.csv', plan.partLines.rows);
 	const partLines =
 		plan.partLines &&
-		(await mergeChildren(tx, jobParts, station.id, plan.partLines, ['partId', 'qty', 'unitCost']));
-	if (plan.followUps) writing('follow_ups.csv', plan.followUps.rows.length);
+		(await mergeChildren(tx, jobParts, station.id, plan.jobs.staged, plan.partLines, [
+			'partId',
+			'qty',
+			'unitCost'
+		]));
+	if (plan.followUps) writing('follow_ups.csv', plan.followUps.rows);
 	const followUpCounts =
 		plan.followUps &&
-		(await mergeChildren(tx, followUps, station.id, plan.followUps, [
+		(await mergeChildren(tx, followUps, station.id, plan.jobs.staged, plan.followUps, [
 			'visitedAt',
 			'channel',
 			'source',
@@ -906,30 +1006,6 @@ async function writePlan(
 		partLines,
 		followUps: followUpCounts
 	};
-}
-
-/** A plan's rows of one table in its staging table `import_<table>` (staging.ts). */
-async function stage<T extends PgTable>(
-	tx: Transaction,
-	table: T,
-	rows: readonly BulkRow<T>[],
-	keys = Object.keys(rows[0] ?? {}) as (keyof BulkRow<T> & string)[]
-): Promise<StagedTable> {
-	return stageRows(tx, `import_${getTableName(table)}`, table, keys, rows);
-}
-
-/**
- * Inserts new rows and updates changed ones, through a staging table; an unchanged row is
- * not written at all, so it fires no history, tombstone or KPI trigger.
- */
-async function mergeKeyed<T extends PgTable>(
-	tx: Transaction,
-	table: T,
-	rows: readonly BulkRow<T>[],
-	options: Parameters<typeof upsertStaged<T>>[3]
-): Promise<UpsertCounts> {
-	if (rows.length === 0) return { inserted: 0, updated: 0, unchanged: 0 };
-	return upsertStaged(tx, table, await stage(tx, table, rows), options);
 }
 
 const IMPORTED_STEPS = [
@@ -986,7 +1062,8 @@ async function recordImportedSteps(tx: Transaction, stationId: string, moved: SQ
 }
 
 /**
- * Makes the given jobs' rows of a child table those of the files, writing only the difference:
+ * Makes the rows of a child table, for the jobs of jobs.csv and the jobs its file names, those
+ * of the file, writing only the difference:
  * an existing row equal in every column the files give (`compared`) stays as it is (its id,
  * its sync version, its KPI facts); the others are deleted, and the files' rows without an
  * equal existing one are inserted. Equal rows are paired by their rank among equals, so two
@@ -996,18 +1073,10 @@ async function mergeChildren<T extends typeof jobParts | typeof followUps>(
 	tx: Transaction,
 	table: T,
 	stationId: string,
-	children: { jobIds: Set<string>; rows: BulkRow<T>[] },
+	stagedJobs: StagedTable,
+	staged: StagedTable,
 	compared: readonly (keyof BulkRow<T> & string)[]
 ): Promise<ReplacedCounts> {
-	const name = getTableName(table);
-	const jobIdsOnly = [...children.jobIds].map((jobId) => ({ jobId }) as Partial<BulkRow<T>>);
-	const replaced = await stageRows(tx, `import_${name}_jobs`, table, ['jobId'], jobIdsOnly);
-	const staged = await stage(tx, table, children.rows, [
-		'stationId',
-		'id',
-		'jobId',
-		...compared
-	] as (keyof BulkRow<T> & string)[]);
 	const columns: Record<string, { name: string }> = getTableColumns(table);
 	const column = (key: string) => sql.identifier(columns[key].name);
 	const incomingValues = sql.join(
@@ -1032,7 +1101,7 @@ async function mergeChildren<T extends typeof jobParts | typeof followUps>(
 				row_number() OVER (PARTITION BY t.job_id, ${existingValues} ORDER BY t.id) AS n
 			FROM ${table} t
 			WHERE t.station_id = ${stationId}::uuid
-				AND t.job_id IN (SELECT "jobId" FROM ${replaced.name})
+				AND t.job_id IN (SELECT id FROM ${stagedJobs.name} UNION SELECT "jobId" FROM ${staged.name})
 		),
 		removed AS (
 			DELETE FROM ${table} t

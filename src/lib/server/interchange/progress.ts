@@ -3,7 +3,7 @@
  * and the upload page's bar. Reports are throttled, so that counting every row costs nothing.
  */
 
-/** The stages of an import, in order; `checking` runs twice (a first look, then under lock). */
+/** The stages of an import, in order: each file is read, then checked (and staged), then written. */
 export type ImportPhase = 'reading' | 'checking' | 'writing';
 
 export interface ImportProgress {

@@ -3,16 +3,27 @@
  * Problems go to a ProblemList, at `file:line: column`; for a problem of the whole row or file
  * the place is `(row)` or `(file)`.
  *
+ * A table is read twice and never held: a first pass (openTable) reports every structural
+ * problem and collects the file's keys; the import then reads the rows again (Table.rows) as
+ * it checks and stages them. A file on disk is streamed both times, so a million-job file
+ * costs the memory of its keys, not of its text.
+ *
  * The work is bounded (IMPORT_LIMITS): a file passing a limit gets one problem naming it and
  * is not read further; the rest of the import goes on (and fails, listing all problems).
  */
-import { readCsv, restoreFormula } from './csv';
+import { readCsv, restoreFormula, type CsvItem, type CsvLimits } from './csv';
 import { INTERCHANGE_FILES, type ColumnOf, type InterchangeFile } from './format';
 import { WorkSlicer } from './pause';
-import { echo, type ProblemList } from './problems';
+import { echo, ProblemList } from './problems';
 import { ProgressReporter } from './progress';
 
-export type FileContent = string | Uint8Array;
+/** A file read as a stream of bytes from its start, anew at each call (a file on disk). */
+export interface StreamedFile {
+	open(): AsyncIterable<Uint8Array>;
+}
+
+/** A file's content: text, raw bytes (which must be UTF-8), or a stream of them. */
+export type FileContent = string | Uint8Array | StreamedFile;
 
 const ROW = { place: 'row' } as const;
 
@@ -35,32 +46,71 @@ export interface TableRow<F extends InterchangeFile> {
 	cells: Partial<Record<ColumnOf<F>, string>>;
 }
 
+/** A key of a file (login, code, sku, job_no): the line it first appears on, and its id. */
+export interface KeyedRow {
+	line: number;
+	/** Given by the import once it knows the station ('' until then). */
+	id: string;
+}
+
 export interface Table<F extends InterchangeFile> {
 	file: F;
 	/** The columns the header names. */
 	columns: ReadonlySet<ColumnOf<F>>;
-	rows: TableRow<F>[];
+	/** The key column's non-empty values, trimmed, each at its first line (openTable's `key`). */
+	keys: Map<string, KeyedRow>;
+	/** Its rows, read again from the content; only for a table whose first pass found no problem. */
+	rows(): AsyncIterable<TableRow<F>>;
 }
 
 /**
- * Reads a file's table, adding every structural problem (encoding, CSV syntax, header, row
- * width, limits) to `problems`. Rows whose cells are all empty are skipped, as spreadsheets
- * leave such rows behind. Cells of text columns are read back from their spreadsheet-safe
- * form (restoreFormula).
+ * Reads a file's table once, adding every structural problem (encoding, CSV syntax, header,
+ * row width, limits) to `problems` and collecting the values of its `key` column. Rows whose
+ * cells are all empty are skipped, as spreadsheets leave such rows behind. Cells of text
+ * columns are read back from their spreadsheet-safe form (restoreFormula).
  */
-export async function readTable<F extends InterchangeFile>(
+export async function openTable<F extends InterchangeFile>(
 	file: F,
 	content: FileContent,
 	problems: ProblemList,
 	slicer: WorkSlicer,
 	progress = new ProgressReporter(),
-	maxRows: number = IMPORT_LIMITS.rows
+	maxRows: number = IMPORT_LIMITS.rows,
+	key?: ColumnOf<F>
 ): Promise<Table<F>> {
-	const table: Table<F> = { file, columns: new Set(), rows: [] };
-	const text = decode(content);
-	if (text === null || text === GBK) {
-		problems.at(file, 1, { place: 'file' }, text === GBK ? 'gbk_encoded' : 'not_utf8');
-		return table;
+	const keys = new Map<string, KeyedRow>();
+	const read = (report: ProblemList, onHeader?: (columns: Set<ColumnOf<F>>) => void) =>
+		readRows(file, content, report, slicer, maxRows, onHeader);
+	const table: Table<F> = {
+		file,
+		columns: new Set(),
+		keys,
+		// The first pass reported the problems; a second reading of the same content has the same.
+		rows: () => read(new ProblemList(0))
+	};
+	let rows = 0;
+	for await (const row of read(problems, (columns) => (table.columns = columns))) {
+		progress.at('reading', file, (rows += 1));
+		if (!key) continue;
+		const value = (row.cells[key] ?? '').trim();
+		if (value !== '' && !keys.has(value)) keys.set(value, { line: row.line, id: '' });
+	}
+	return table;
+}
+
+/** The rows of a file's content, its problems reported as they are met. */
+async function* readRows<F extends InterchangeFile>(
+	file: F,
+	content: FileContent,
+	problems: ProblemList,
+	slicer: WorkSlicer,
+	maxRows: number,
+	onHeader?: (columns: Set<ColumnOf<F>>) => void
+): AsyncGenerator<TableRow<F>> {
+	const encoding = await checkEncoding(content);
+	if (encoding !== 'utf8') {
+		problems.at(file, 1, { place: 'file' }, encoding === GBK ? 'gbk_encoded' : 'not_utf8');
+		return;
 	}
 	await slicer.maybe();
 
@@ -73,7 +123,7 @@ export async function readTable<F extends InterchangeFile>(
 	let headerLine = 1;
 	let records = 0;
 
-	for (const item of readCsv(text, IMPORT_LIMITS)) {
+	for await (const item of csvItems(content, IMPORT_LIMITS)) {
 		await slicer.maybe();
 		if (item.kind === 'problem') {
 			const syntax = item.problem;
@@ -83,20 +133,20 @@ export async function readTable<F extends InterchangeFile>(
 			}
 			// A limit: the file's rest is unread, so no more can be said about it.
 			problems.at(file, syntax.line, ROW, syntax.code, { max: syntax.max });
-			return table;
+			return;
 		}
 		const { record } = item;
 		records += 1;
-		progress.at('reading', file, records);
 		if (records > maxRows) {
 			problems.at(file, record.line, { place: 'file' }, 'too_many_rows', {
 				max: maxRows
 			});
-			return table;
+			return;
 		}
 		if (names === null) {
 			headerLine = record.line;
 			names = readHeader(file, record.line, record.fields, positions, nameless, problems);
+			onHeader?.(new Set(positions.keys()));
 			continue;
 		}
 		const values = record.fields;
@@ -123,12 +173,12 @@ export async function readTable<F extends InterchangeFile>(
 			}
 			cells[column] = literal.includes(column) ? value : restoreFormula(value);
 		}
-		if (stored) table.rows.push({ line: record.line, cells });
+		if (stored) yield { line: record.line, cells };
 	}
 
 	if (names === null) {
 		problems.at(file, 1, { place: 'file' }, 'file_empty');
-		return table;
+		return;
 	}
 	for (const [index, used] of nameless) {
 		if (used)
@@ -139,8 +189,6 @@ export async function readTable<F extends InterchangeFile>(
 			problems.at(file, headerLine, column, 'missing_column');
 		}
 	}
-	table.columns = new Set(positions.keys());
-	return table;
 }
 
 /** The header's column names (lower case, trimmed); problems of unknown or repeated names. */
@@ -171,24 +219,108 @@ function readHeader<F extends InterchangeFile>(
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 const gb18030 = new TextDecoder('gb18030', { fatal: true });
 
-/** decode's answer for a file written in GBK/GB18030 (Excel's "CSV" on Chinese Windows). */
+/** checkEncoding's answer for a file written in GBK/GB18030 (Excel's "CSV" on Chinese Windows). */
 const GBK = Symbol('GBK');
 
 /**
- * The text of a file; null when its bytes are not UTF-8, GBK when they are Chinese text in
- * GBK/GB18030 (also when those bytes happen to be valid UTF-8 as well: see looksMisread).
+ * 'utf8' when the content is UTF-8 text; null when its bytes are not UTF-8; GBK when they are
+ * Chinese text in GBK/GB18030 (also when those bytes happen to be valid UTF-8 as well: see
+ * looksMisread). A stream is read through once, keeping only its first bytes.
  */
-function decode(content: FileContent): string | typeof GBK | null {
-	if (typeof content === 'string') return content;
-	let text: string;
-	try {
-		// The decoder drops a leading BOM; the CSV reader would drop it too.
-		text = utf8.decode(content);
-	} catch {
-		return readsAsChinese(content) ? GBK : null;
+async function checkEncoding(content: FileContent): Promise<'utf8' | typeof GBK | null> {
+	if (typeof content === 'string') return 'utf8';
+	if (content instanceof Uint8Array) {
+		const decoder = new TextDecoder('utf-8', { fatal: true });
+		let text: string;
+		try {
+			text = decoder.decode(content.subarray(0, SAMPLE_BYTES), { stream: true });
+			decoder.decode(content.subarray(SAMPLE_BYTES));
+		} catch {
+			return readsAsChinese(content) ? GBK : null;
+		}
+		return looksMisread(text) && readsAsChinese(content) ? GBK : 'utf8';
 	}
-	return looksMisread(text) && readsAsChinese(content) ? GBK : text;
+	const decoder = new TextDecoder('utf-8', { fatal: true });
+	const sample = new Uint8Array(SAMPLE_BYTES);
+	let sampled = 0;
+	let text = '';
+	try {
+		for await (const bytes of content.open()) {
+			if (sampled < SAMPLE_BYTES) {
+				const taken = bytes.subarray(0, SAMPLE_BYTES - sampled);
+				sample.set(taken, sampled);
+				sampled += taken.length;
+				text += decoder.decode(taken, { stream: true });
+				decoder.decode(bytes.subarray(taken.length), { stream: true });
+			} else {
+				decoder.decode(bytes, { stream: true });
+			}
+		}
+		decoder.decode();
+	} catch {
+		return readsAsChinese(sample.subarray(0, sampled)) ? GBK : null;
+	}
+	return looksMisread(text) && readsAsChinese(sample.subarray(0, sampled)) ? GBK : 'utf8';
 }
+
+/** Text of a stream handed to the CSV reader in pieces of about this many characters. */
+const PIECE_CHARS = 1 << 20;
+
+/** The CSV records of UTF-8 content (checked by checkEncoding), a stream read piece by piece. */
+async function* csvItems(content: FileContent, limits: CsvLimits): AsyncGenerator<CsvItem> {
+	if (typeof content === 'string') return yield* readCsv(content, limits);
+	if (content instanceof Uint8Array) return yield* readCsv(utf8.decode(content), limits);
+	// A piece ends at a line break outside quotes (an even number of quotes before it), so no
+	// record is cut in two. A piece that finds no such end within the record limit is read as
+	// it is: the reader stops at the limit it passes, or reports the stray quote that hid the end.
+	const decoder = new TextDecoder('utf-8');
+	let line = 1;
+	let buffer = '';
+	let scanned = 0;
+	let quoted = false;
+	let end = 0;
+	function* piece(upTo: number): Generator<CsvItem> {
+		const text = buffer.slice(0, upTo);
+		buffer = buffer.slice(upTo);
+		scanned = Math.max(0, scanned - upTo);
+		end = 0;
+		for (const item of readCsv(text, limits, line)) {
+			yield item;
+			if (item.kind === 'problem' && 'max' in item.problem) return;
+		}
+		line += text.match(LINE_BREAKS)?.length ?? 0;
+	}
+	for await (const bytes of content.open()) {
+		buffer += decoder.decode(bytes, { stream: true });
+		for (let i = scanned; i < buffer.length; i++) {
+			const char = buffer.charCodeAt(i);
+			if (char === QUOTE) quoted = !quoted;
+			else if (quoted) continue;
+			else if (char === LF) end = i + 1;
+			else if (char === CR) {
+				if (i + 1 === buffer.length) break;
+				if (buffer.charCodeAt(i + 1) !== LF) end = i + 1;
+			}
+			scanned = i + 1;
+		}
+		if (end >= PIECE_CHARS || (end === 0 && buffer.length > FORCED_PIECE_CHARS)) {
+			for (const item of piece(end || buffer.length)) {
+				yield item;
+				if (item.kind === 'problem' && 'max' in item.problem) return;
+			}
+			if (end === 0) quoted = false;
+		}
+	}
+	buffer += decoder.decode();
+	yield* piece(buffer.length);
+}
+
+const QUOTE = 0x22;
+const CR = 0x0d;
+const LF = 0x0a;
+const LINE_BREAKS = /\r\n?|\n/g;
+/** Past this, a piece without a record's end is read anyway (see csvItems). */
+const FORCED_PIECE_CHARS = PIECE_CHARS + 2 * IMPORT_LIMITS.recordChars;
 
 /** Han characters and the full-width punctuation of Chinese text. */
 const CHINESE = /[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]/u;
