@@ -26,15 +26,15 @@ test('a supervisor imports CSV files: problems are listed and change nothing, go
 
 	await page.goto('/supervisor/import');
 	await expect(page.getByRole('heading', { level: 1, name: '导入数据' })).toBeVisible();
-	const files = page.getByLabel('CSV 文件');
+	const files = page.getByLabel('CSV 或 Excel 文件');
 
 	// Nothing chosen.
-	await page.getByRole('button', { name: '导入', exact: true }).click();
+	await page.getByRole('button', { name: '预览导入' }).click();
 	await expect(page.getByRole('alert')).toContainText('请选择要导入的文件。');
 
 	// One good row and one with two bad values: both problems are listed, nothing is imported.
 	await files.setInputFiles([csv('jobs.csv', [HEADER, GOOD_ROW, BAD_ROW])]);
-	await page.getByRole('button', { name: '导入', exact: true }).click();
+	await page.getByRole('button', { name: '预览导入' }).click();
 	const failure = page.getByRole('alert');
 	await expect(failure).toContainText(/导入失败，没有做任何更改。请修正以下 \d+ 个问题后重试/);
 	const problems = failure.getByRole('listitem');
@@ -45,13 +45,14 @@ test('a supervisor imports CSV files: problems are listed and change nothing, go
 
 	await page.goto('/supervisor/import');
 	await files.setInputFiles([csv('jobs.csv', [HEADER, GOOD_ROW])]);
-	await page.getByRole('button', { name: '导入', exact: true }).click();
+	await page.getByRole('button', { name: '预览导入' }).click();
+	await page.getByRole('button', { name: '确认导入' }).click();
 	const done = page.getByRole('status');
 	await expect(done.getByRole('heading', { name: '导入完成' })).toBeVisible();
 	const jobsRow = done
 		.getByRole('row')
-		.filter({ has: page.getByRole('rowheader', { name: '工单' }) });
-	await expect(jobsRow.getByRole('cell')).toHaveText(['1', '0', '0']);
+		.filter({ has: page.getByRole('rowheader', { name: /^工单/ }) });
+	await expect(jobsRow.getByRole('cell')).toHaveText(['1', '0', '–不适用', '0']);
 	await expect(done).toContainText('没有 follow_ups.csv，回访记录保持不变。');
 
 	expect(await oldestQueuedJob(page)).toBe('E2E-IMPORT-1');
@@ -65,8 +66,8 @@ test('import problems are listed in the language of the page, Chinese or English
 }) => {
 	await signInAs(page, 'supervisor');
 	await page.goto('/supervisor/import');
-	await page.getByLabel('CSV 文件').setInputFiles([csv('jobs.csv', [HEADER, BAD_ROW])]);
-	await page.getByRole('button', { name: '导入', exact: true }).click();
+	await page.getByLabel('CSV 或 Excel 文件').setInputFiles([csv('jobs.csv', [HEADER, BAD_ROW])]);
+	await page.getByRole('button', { name: '预览导入' }).click();
 	await expect(page.getByRole('alert').getByRole('listitem')).toHaveText([
 		'jobs.csv:2: status: “done”不是以下之一：open, in_progress, completed, cancelled',
 		`jobs.csv:2: technician_login: “nobody”既不在 technicians.csv 中，也不是服务站 ${DEMO_STATION.code} 的用户`
@@ -74,8 +75,8 @@ test('import problems are listed in the language of the page, Chinese or English
 
 	await page.getByRole('button', { name: 'English' }).click();
 	await expect(page.getByRole('heading', { level: 1, name: 'Import data' })).toBeVisible();
-	await page.getByLabel('CSV files').setInputFiles([csv('jobs.csv', [HEADER, BAD_ROW])]);
-	await page.getByRole('button', { name: 'Import', exact: true }).click();
+	await page.getByLabel('CSV or Excel files').setInputFiles([csv('jobs.csv', [HEADER, BAD_ROW])]);
+	await page.getByRole('button', { name: 'Preview import' }).click();
 	await expect(page.getByRole('alert').getByRole('listitem')).toHaveText([
 		'jobs.csv:2: status: "done" is not one of open, in_progress, completed, cancelled',
 		`jobs.csv:2: technician_login: "nobody" is neither in technicians.csv nor a user of station ${DEMO_STATION.code}`
@@ -86,10 +87,12 @@ test('an upload over the size limit and a lost connection are told in words', as
 	page,
 	context
 }) => {
+	// Handing a 21 MB file to the browser takes a while on a busy machine.
+	test.setTimeout(90_000);
 	await signInAs(page, 'supervisor');
 	await page.goto('/supervisor/import');
-	const files = page.getByLabel('CSV 文件');
-	const submit = page.getByRole('button', { name: '导入', exact: true });
+	const files = page.getByLabel('CSV 或 Excel 文件');
+	const submit = page.getByRole('button', { name: '预览导入' });
 	const alert = page.getByRole('alert');
 
 	// Any file name is a file name: even "__proto__" is reported, not silently dropped.

@@ -1,7 +1,7 @@
 /** Who may open which page. Every page load asks here before it reads anything. */
 import { error, redirect } from '@sveltejs/kit';
 import type { SessionUser } from '$lib/server/auth/session-user';
-import { isSupervisor, worksTheDesk } from '$lib/shared/roles';
+import { isSupervisor, managesStationData, worksTheDesk } from '$lib/shared/roles';
 import { m } from '$lib/paraglide/messages.js';
 
 function requireUser(locals: App.Locals): SessionUser {
@@ -32,12 +32,10 @@ export function requireDeskPage(locals: App.Locals): SessionUser {
 	return user;
 }
 
-/** Station data in and out (the import page): supervisors and station administrators. */
+/** Station data in and out (the import page and its upload): shared/roles.ts managesStationData. */
 export function requireStationDataManager(locals: App.Locals): SessionUser {
 	const user = requireUser(locals);
-	if (user.role !== 'supervisor' && user.role !== 'admin') {
-		error(403, m.acc2_station_data_page_only());
-	}
+	if (!managesStationData(user)) error(403, m.acc2_station_data_page_only());
 	return user;
 }
 

@@ -40,3 +40,12 @@ export function readsStationJobs(user: { role: UserRole }): boolean {
 export function worksInStation(user: { role: UserRole }): boolean {
 	return user.role !== 'system_admin' && user.role !== 'region_manager';
 }
+
+/**
+ * Who brings station data in and out (roles.md: import/export): supervisors and station
+ * administrators, each into their own station only. The import page, its upload and the
+ * upload's body limit ask here.
+ */
+export function managesStationData(user: { role: UserRole }): boolean {
+	return user.role === 'supervisor' || user.role === 'admin';
+}

@@ -10,6 +10,7 @@ import {
 	SMALL_BODY_LIMIT,
 	SYNC_PUSH_BODY_LIMIT
 } from './body-limits';
+import { IMPORT_UPLOAD_PATH } from '../../shared/import-upload';
 import { PUSH_BATCH_LIMIT } from '../../shared/sync';
 import { JOB_FILE_CHUNK_BYTES, JOB_FILE_THUMBNAIL_MAX_BYTES } from '../../shared/evidence-domain';
 import superjson from 'superjson';
@@ -20,6 +21,10 @@ describe('bodyLimitFor', () => {
 		expect(bodyLimitFor('/supervisor/import', 'admin')).toBe(importBodyLimit);
 		expect(bodyLimitFor('/supervisor/import', 'technician')).toBe(SMALL_BODY_LIMIT);
 		expect(bodyLimitFor('/supervisor/import', null)).toBe(SMALL_BODY_LIMIT);
+		expect(bodyLimitFor(IMPORT_UPLOAD_PATH, 'supervisor')).toBe(importBodyLimit);
+		expect(bodyLimitFor(IMPORT_UPLOAD_PATH, 'admin')).toBe(importBodyLimit);
+		expect(bodyLimitFor(IMPORT_UPLOAD_PATH, 'dispatcher')).toBe(SMALL_BODY_LIMIT);
+		expect(bodyLimitFor(IMPORT_UPLOAD_PATH, 'region_manager')).toBe(SMALL_BODY_LIMIT);
 		expect(bodyLimitFor('/supervisor/settings', 'admin')).toBe(SMALL_BODY_LIMIT);
 		expect(bodyLimitFor('/login', null)).toBe(SMALL_BODY_LIMIT);
 	});

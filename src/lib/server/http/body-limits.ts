@@ -5,6 +5,8 @@
  */
 import { PUSH_BATCH_LIMIT } from '../../shared/sync';
 import type { UserRole } from '../../shared/domain';
+import { IMPORT_UPLOAD_PATH } from '../../shared/import-upload';
+import { managesStationData } from '../../shared/roles';
 import { JOB_FILE_CHUNK_BYTES, JOB_FILE_THUMBNAIL_MAX_BYTES } from '../../shared/evidence-domain';
 
 /** Sign-in, settings forms, every tRPC call but the sync push. */
@@ -28,7 +30,8 @@ const FILE_PIECE_PATH = /^\/api\/files\/[^/]+$/;
 
 const DEFAULT_IMPORT_BODY_LIMIT = 20 * 1024 * 1024;
 
-const IMPORT_ROLES: ReadonlySet<UserRole> = new Set(['supervisor', 'admin']);
+/** The import page's form action (without JavaScript) and its streamed upload. */
+const IMPORT_PATHS: ReadonlySet<string> = new Set(['/supervisor/import', IMPORT_UPLOAD_PATH]);
 
 /** `512K`, `20M`, `1G` or bytes, as adapter-node reads BODY_SIZE_LIMIT. */
 export function parseByteSize(value: string | undefined, fallback: number): number {
@@ -49,7 +52,7 @@ export const importBodyLimit = parseByteSize(
 );
 
 export function bodyLimitFor(pathname: string, role: UserRole | null): number {
-	if (pathname === '/supervisor/import' && role && IMPORT_ROLES.has(role)) return importBodyLimit;
+	if (IMPORT_PATHS.has(pathname) && role && managesStationData({ role })) return importBodyLimit;
 	if (pathname.startsWith('/api/trpc/')) {
 		// A batched call names its procedures comma-separated.
 		const procedures = pathname.slice('/api/trpc/'.length).split(',');
