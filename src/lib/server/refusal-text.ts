@@ -83,6 +83,8 @@ const REASONS: Record<string, (params: Params) => string> = {
 	region_target_not_manager: () => m.region_reason_target_not_manager(),
 	region_managers_only: () => m.region_reason_managers_only(),
 	region_station_unknown: () => m.region_reason_station_unknown(),
+	region_manager_read_only: () => m.region_reason_manager_read_only(),
+	region_technician_unknown: () => m.region_reason_technician_unknown(),
 	// The open-jobs board (jobs/board.ts).
 	// Reassignment and the desk's jobs (jobs/offline-work.ts, jobs/overlaps.ts, jobs/service.ts).
 	reassigned_job_taken_over: ({ jobNo }) => m.sync_reason_reassigned_job_taken_over({ jobNo }),

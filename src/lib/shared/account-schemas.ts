@@ -3,7 +3,14 @@
  * what). Apart from shared/schemas.ts, which every page loads, since no browser code needs them.
  */
 import { z } from 'zod/mini';
-import { newUserSchema, passwordSchema, required, trimmed, userRoleSchema } from './schemas';
+import {
+	newUserSchema,
+	passwordSchema,
+	required,
+	stationCodeSchema,
+	trimmed,
+	userRoleSchema
+} from './schemas';
 
 /**
  * Why an account was changed, kept in its audit (null there when none is given): optional,
@@ -57,4 +64,15 @@ export const setUserRoleSchema = z.object({
 	userId: z.uuid(),
 	role: userRoleSchema,
 	reason: required(500, 'a reason is required')
+});
+
+/**
+ * The stations a region manager reads, by code: the list replaces the one before (empty: none).
+ * As many as a system administrator could tick on the page; the service refuses unknown codes.
+ */
+export const setRegionStationsSchema = z.strictObject({
+	stationId: z.uuid(),
+	userId: z.uuid(),
+	stationCodes: z.array(stationCodeSchema).check(z.maxLength(1000)),
+	reason: accountChangeReason
 });

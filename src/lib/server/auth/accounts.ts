@@ -483,6 +483,8 @@ export async function accountDetail(
 	account: ListedAccount;
 	history: AccountHistoryEntry[];
 	assignableRoles: readonly UserRole[];
+	/** A region manager's stations by code (setRegionStations); null for any other account. */
+	regionStationCodes: string[] | null;
 }> {
 	assertStationInScope(actor, ref.stationId);
 	const [account] = await db
@@ -505,6 +507,8 @@ export async function accountDetail(
 	return {
 		account,
 		history,
+		regionStationCodes:
+			account.role === 'region_manager' ? await regionStationCodes(db, account) : null,
 		// What the page may offer: nothing for an account beyond the actor's reach.
 		assignableRoles: assignableRoles(actor).includes(account.role) ? assignableRoles(actor) : []
 	};

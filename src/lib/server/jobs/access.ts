@@ -1,13 +1,14 @@
 /**
  * Who may see and who may change which job, each rule stated once, as a condition on `jobs`:
  * the services check rows with it, and the push's bulk statements (sync/bulk), the pull and the
- * KPI drill-down put the same condition in their SQL. jobs/access.test.ts holds every path to it.
+ * KPI drill-down put the same condition in their SQL. jobs/access.test.ts holds every path to it;
+ * the region manager's scope (regionReaderOf) is walked by kpi/region-drill-down.test.ts.
  */
 import { refusal } from '../refusal';
 import { and, eq, isNull, sql, type SQL } from 'drizzle-orm';
 import type { Queryable } from '../db';
 import { queryRows } from '../db/rows';
-import { jobs, type Job } from '../db/schema';
+import { jobs, regionStations, stations, type Job } from '../db/schema';
 import type { SessionUser } from '../auth/session-user';
 import { isSupervisor, worksTheDesk } from '../../shared/roles';
 
@@ -89,6 +90,73 @@ export function recordsVisits(user: SessionUser): boolean {
 	return user.role === 'technician' || user.role === 'supervisor';
 }
 
+/** A station id as the database stores it; any other text names no station (and no SQL error). */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * roles.md, "Read jobs: region (read only)": a region manager reads the jobs of the stations a
+ * system administrator assigned to them (region_stations), and of no other. The one statement
+ * of that scope: the manager as a reader of one station of their region, the user every
+ * station service scopes by (its station, and no technician's limit: technicianScope is null),
+ * whose role keeps every write refused (recordsVisits, requireDesk, requireSupervisor). A
+ * station outside the region is NOT_FOUND like a missing one, and nothing of it is read, so
+ * neither it nor any job of it is revealed.
+ */
+export async function regionReaderOf(
+	db: Queryable,
+	user: SessionUser,
+	stationId: string
+): Promise<SessionUser> {
+	if (user.role !== 'region_manager') {
+		throw refusal('FORBIDDEN', 'Only a region manager reads the region.', 'region_managers_only');
+	}
+	const [station] = UUID.test(stationId)
+		? await db
+				.select({
+					id: stations.id,
+					code: stations.code,
+					name: stations.name,
+					timeZone: stations.timeZone,
+					reworkWindowDays: stations.reworkWindowDays
+				})
+				.from(regionStations)
+				.innerJoin(stations, eq(stations.id, regionStations.stationId))
+				.where(
+					and(
+						eq(regionStations.stationId, stationId),
+						eq(regionStations.userStationId, user.stationId),
+						eq(regionStations.userId, user.id)
+					)
+				)
+		: [];
+	if (!station) {
+		throw refusal(
+			'NOT_FOUND',
+			`There is no station ${stationId} in the region.`,
+			'region_station_unknown'
+		);
+	}
+	return {
+		...user,
+		stationId: station.id,
+		stationCode: station.code,
+		stationName: station.name,
+		timeZone: station.timeZone,
+		reworkWindowDays: station.reworkWindowDays,
+		recordPositions: false,
+		completionRequiresSignature: false
+	};
+}
+
+/** A region manager reads their region's jobs and changes none of them (roles.md). */
+function regionManagerReadOnly() {
+	return refusal(
+		'FORBIDDEN',
+		"A region manager reads the region's jobs but cannot change them.",
+		'region_manager_read_only'
+	);
+}
+
 /** A station administrator reads jobs and changes none of them (roles.md). */
 function stationAdminReadOnly() {
 	return refusal(
@@ -108,6 +176,7 @@ export function requireVisitRecorder(user: SessionUser): void {
 			'desk_no_visit_steps'
 		);
 	}
+	if (user.role === 'region_manager') throw regionManagerReadOnly();
 	throw stationAdminReadOnly();
 }
 
@@ -135,6 +204,7 @@ export function requireDeviceJobCreator(user: SessionUser): void {
 export function requireDesk(user: SessionUser): void {
 	if (worksTheDesk(user)) return;
 	if (user.role === 'admin') throw stationAdminReadOnly();
+	if (user.role === 'region_manager') throw regionManagerReadOnly();
 	throw refusal('FORBIDDEN', 'Only the desk or a supervisor may do this.', 'desk_only');
 }
 

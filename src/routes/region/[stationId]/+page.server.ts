@@ -1,7 +1,7 @@
 /**
  * One station of the region, read only: its own scorecard of the period, exactly as its
  * supervisor reads it (kpi/region.ts regionStationScorecard; a station outside the region is
- * not found).
+ * not found), and its technicians' ids, by which a row opens the jobs behind its numbers.
  */
 import { error } from '@sveltejs/kit';
 import { serverCaller } from '$lib/server/trpc/caller';
@@ -17,12 +17,14 @@ export const load: PageServerLoad = async (event) => {
 	const { period, problem } = periodFromSearchParams(event.url.searchParams, today);
 	const caller = await serverCaller(event);
 	try {
-		const scorecard = await caller.region.stationScorecard({
-			stationId: event.params.stationId,
-			from: period.from,
-			to: period.to
-		});
-		return { period, problem, today, ...scorecard };
+		const stationId = event.params.stationId;
+		const [scorecard, technicians] = await Promise.all([
+			caller.region.stationScorecard({ stationId, from: period.from, to: period.to }),
+			caller.region.stationTechnicians({ stationId })
+		]);
+		// A scorecard row names its technician by login, unique in the station.
+		const technicianIds = Object.fromEntries(technicians.map(({ id, login }) => [login, id]));
+		return { period, problem, today, ...scorecard, technicianIds };
 	} catch (caught) {
 		const { status, message } = formRefusal(caught);
 		error(status, message);

@@ -16,6 +16,7 @@ import {
 	renameAccount,
 	setAccountActive,
 	setPassword,
+	setRegionStations,
 	setRole,
 	type AccountChange
 } from '../../auth/accounts';
@@ -25,6 +26,7 @@ import {
 	accountRefSchema,
 	newStationUserSchema,
 	renameUserSchema,
+	setRegionStationsSchema,
 	setUserActiveSchema,
 	setUserPasswordSchema,
 	setUserRoleSchema
@@ -78,7 +80,14 @@ const usersAdminRouter = router({
 	setRole: adminProcedure.input(setUserRoleSchema).mutation(({ ctx, input }) => {
 		const { reason, ...ref } = input;
 		return setRole(ctx.db, ref, changeBy(ctx.user, reason));
-	})
+	}),
+	/** The stations a region manager reads (roles.md, "assign regions": system administrators). */
+	setRegionStations: systemAdminProcedure
+		.input(setRegionStationsSchema)
+		.mutation(({ ctx, input }) => {
+			const { reason, ...ref } = input;
+			return setRegionStations(ctx.db, ref, changeBy(ctx.user, reason));
+		})
 });
 
 export const adminRouter = router({

@@ -2,7 +2,9 @@
  * /admin/stations/[stationId]/accounts/[userId]: one account, its audited history, and the
  * changes an administrator makes: rename, deactivate or reactivate, reset the password (a generated
  * one is in this action's answer only), change the role. Each ends the account's sessions and
- * is audited by the accounts service (auth/accounts.ts), which also decides who may do it.
+ * is audited by the accounts service (auth/accounts.ts), which also decides who may do it. A
+ * region manager's account also shows the stations they read, which a system administrator
+ * ticks (setRegionStations: roles.md "assign regions").
  */
 import { error, fail } from '@sveltejs/kit';
 import { z } from 'zod';
@@ -21,13 +23,22 @@ function accountRefOf(event: RequestEvent | Parameters<PageServerLoad>[0]) {
 }
 
 export const load: PageServerLoad = async (event) => {
-	requireAccountAdminPage(event.locals);
+	const user = requireAccountAdminPage(event.locals);
 	const ref = accountRefOf(event);
 	const caller = await serverCaller(event);
 	try {
 		const detail = await caller.admin.users.get(ref);
-		const station = (await caller.admin.stations.list()).find(({ id }) => id === ref.stationId);
-		return { ...detail, timeZone: station?.timeZone ?? 'Asia/Shanghai' };
+		const stations = await caller.admin.stations.list();
+		const station = stations.find(({ id }) => id === ref.stationId);
+		const assignsRegion = user.role === 'system_admin' && detail.regionStationCodes !== null;
+		return {
+			...detail,
+			timeZone: station?.timeZone ?? 'Asia/Shanghai',
+			/** The stations a system administrator may tick for a region manager. */
+			regionChoices: assignsRegion
+				? stations.map(({ id, code, name }) => ({ id, code, name }))
+				: null
+		};
 	} catch (caught) {
 		loadRefused(caught);
 	}
@@ -98,6 +109,22 @@ export const actions: Actions = {
 			return { action: 'setRole', role: role.data };
 		} catch (caught) {
 			return refused('setRole', caught);
+		}
+	},
+	setRegion: async (event) => {
+		requireAccountAdminPage(event.locals);
+		const ref = accountRefOf(event);
+		const form = await event.request.formData();
+		const caller = await serverCaller(event);
+		try {
+			const { stationCodes } = await caller.admin.users.setRegionStations({
+				...ref,
+				stationCodes: form.getAll('stationCode').map(String),
+				reason: textField(form, 'reason')
+			});
+			return { action: 'setRegion', stationCodes };
+		} catch (caught) {
+			return refused('setRegion', caught);
 		}
 	}
 };
