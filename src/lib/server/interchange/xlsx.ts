@@ -84,6 +84,7 @@ export async function workbookFiles(
 		return { ok: false, problems: problems.report() };
 	};
 	if (COMPOUND_FILE.every((byte, i) => bytes[i] === byte)) return refuse('workbook_legacy');
+	if (bytes.length > limits.unpackedBytes) return workbookTooLarge(limits);
 
 	let zip: Uint8Array;
 	try {
@@ -107,9 +108,7 @@ export async function workbookFiles(
 		}
 		zip = rebuiltZip(parts.sort((a, b) => rank(a.name) - rank(b.name)));
 	} catch (error) {
-		if (error instanceof ZipTooLarge) {
-			return refuse('workbook_too_large', { max: limits.unpackedBytes / (1024 * 1024) });
-		}
+		if (error instanceof ZipTooLarge) return workbookTooLarge(limits);
 		if (error instanceof UnreadableZip) return refuse('workbook_unreadable');
 		throw error;
 	}
@@ -161,6 +160,13 @@ export async function workbookFiles(
 	}
 	if (problems.count > 0) return { ok: false, problems: problems.report() };
 	return { ok: true, files, sheetRows };
+}
+
+/** The refusal of a workbook that unpacks (or would) past the limit. */
+export function workbookTooLarge(limits: Limits = WORKBOOK_LIMITS): WorkbookResult {
+	const problems = new ProblemList();
+	problems.about(WORKBOOK, 'workbook_too_large', { max: limits.unpackedBytes / (1024 * 1024) });
+	return { ok: false, problems: problems.report() };
 }
 
 /**
@@ -281,7 +287,10 @@ class SheetCsv {
 		if (typeof value === 'string') return value;
 		if (typeof value === 'boolean') return String(value);
 		if (typeof value === 'number') return plainNumber(value);
-		if (value instanceof Date) return wallClock(value.getTime());
+		if (value instanceof Date) {
+			// A date-formatted number too large for a date.
+			return Number.isNaN(value.getTime()) ? problem('not_timestamp') : wallClock(value.getTime());
+		}
 		if ('error' in value) return problem('cell_error');
 		if ('richText' in value) return value.richText.map((run) => run.text).join('');
 		if ('formula' in value || 'sharedFormula' in value) {
