@@ -33,7 +33,8 @@ import { m } from '../src/lib/paraglide/messages.js';
 import { stationCodeSchema } from '../src/lib/shared/schemas';
 
 const USAGE =
-	'Usage: npm run import -- <folder or workbook.xlsx> --station <code> [--station-name <name>] [--timezone <tz>] [--dry-run]';
+	'Usage: npm run import -- <folder> --station <code> [--station-name <name>] [--timezone <tz>] [--dry-run]\n' +
+	'  <folder>: a folder of CSV files, or an .xlsx workbook with one sheet per file';
 
 /**
  * Rows one file may have here: the operator's import of a whole station's history (the upload
@@ -46,7 +47,7 @@ await runCli(USAGE, async (argv) => {
 	const { values, positionals } = parseCommandLine(
 		argv,
 		['station', 'station-name', 'timezone'],
-		['<folder or workbook.xlsx>'],
+		['<folder>'],
 		['dry-run']
 	);
 	const [folder] = positionals;

@@ -45,7 +45,9 @@ export async function readImportSource(source: string): Promise<ImportSource> {
 	try {
 		stats = statSync(source);
 	} catch (error) {
-		throw new FolderError(`cannot read ${source}: ${(error as Error).message}`);
+		throw new FolderError(
+			`cannot read the folder or workbook ${source}: ${(error as Error).message}`
+		);
 	}
 	if (!stats.isFile() || !source.toLowerCase().endsWith('.xlsx')) {
 		return { ok: true, files: readImportFolder(source), sheetRows: {} };

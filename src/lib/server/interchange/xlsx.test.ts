@@ -86,6 +86,15 @@ describe('workbookFiles', () => {
 		);
 	});
 
+	it('refuses a date-formatted number past any date', async () => {
+		const bytes = await workbookBytes({ jobs: [['reported_at'], [1e10]] }, (workbook) => {
+			workbook.getWorksheet('jobs')!.getCell('A2').numFmt = 'yyyy-mm-dd';
+		});
+		expect(refused(await workbookFiles(bytes))).toEqual([
+			'jobs.csv:2: reported_at: is not a timestamp; write YYYY-MM-DD HH:mm[:ss] (station time) or ISO 8601 with an offset, e.g. 2026-03-02T09:30:00+08:00'
+		]);
+	});
+
 	it('keeps text as written and pads short rows to the header', async () => {
 		const bytes = await workbookBytes({
 			jobs: [
