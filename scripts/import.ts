@@ -1,7 +1,8 @@
 /**
- * npm run import -- <folder> --station <code> [--station-name <name>] [--timezone <tz>] [--dry-run]
+ * npm run import -- <folder or workbook.xlsx> --station <code> [--station-name <name>] [--timezone <tz>] [--dry-run]
  *
- * Imports a folder of interchange CSV files (import-format.md) into the station, creating
+ * Imports a folder of interchange CSV files (import-format.md), or an .xlsx workbook with one
+ * sheet per file (interchange/xlsx.ts), into the station, creating
  * the station when no station has that code (name: the code, time zone: Asia/Shanghai,
  * unless given). All or nothing: any problem is listed as `file:line: column: reason` and
  * nothing is changed. Problems are in the terminal's language: Chinese when LC_ALL,
@@ -20,17 +21,20 @@ import {
 import {
 	FolderError,
 	importStationFiles,
-	readImportFolder,
+	readImportSource,
 	renderProblemReport,
 	terminalLocale,
 	type ImportProgress,
 	type ImportSummary
 } from '../src/lib/server/interchange/index';
+import type { ProblemReport } from '../src/lib/server/interchange/problems';
+import { atSheetRows } from '../src/lib/server/interchange/xlsx';
 import { m } from '../src/lib/paraglide/messages.js';
 import { stationCodeSchema } from '../src/lib/shared/schemas';
 
 const USAGE =
-	'Usage: npm run import -- <folder> --station <code> [--station-name <name>] [--timezone <tz>] [--dry-run]';
+	'Usage: npm run import -- <folder> --station <code> [--station-name <name>] [--timezone <tz>] [--dry-run]\n' +
+	'  <folder>: a folder of CSV files, or an .xlsx workbook with one sheet per file';
 
 /**
  * Rows one file may have here: the operator's import of a whole station's history (the upload
@@ -48,13 +52,14 @@ await runCli(USAGE, async (argv) => {
 	);
 	const [folder] = positionals;
 	const stationCode = optionValue('station', stationCodeSchema, values.station);
-	let files;
+	let source;
 	try {
-		files = readImportFolder(folder);
+		source = await readImportSource(folder);
 	} catch (error) {
 		if (error instanceof FolderError) throw new UsageError(error.message);
 		throw error;
 	}
+	if (!source.ok) return refused(source.problems, folder);
 
 	const handle = await openMigratedDatabase();
 	try {
@@ -63,7 +68,7 @@ await runCli(USAGE, async (argv) => {
 		const result = await importStationFiles(
 			handle.db,
 			{ stationCode, stationName: values['station-name'], timeZone: values.timezone },
-			files,
+			source.files,
 			{
 				dryRun: values['dry-run'] ?? false,
 				onProgress: progress.show,
@@ -71,15 +76,7 @@ await runCli(USAGE, async (argv) => {
 			}
 		);
 		progress.end();
-		if (!result.ok) {
-			// In the terminal's language (LANG), as the import page speaks the page's.
-			const locale = terminalLocale();
-			for (const line of renderProblemReport(result, locale)) console.error(line);
-			const count = result.problems.length + result.omitted;
-			const refused = count === 1 ? m.ix_cli_refused_one : m.ix_cli_refused;
-			console.error(refused({ count, folder }, { locale }));
-			return 1;
-		}
+		if (!result.ok) return refused(atSheetRows(result, source.sheetRows), folder);
 		printSummary(folder, result.summary);
 	} finally {
 		await handle.close();
@@ -87,6 +84,16 @@ await runCli(USAGE, async (argv) => {
 	console.log(`Done in ${((performance.now() - started) / 1000).toFixed(2)} s.`);
 	return 0;
 });
+
+/** Lists the problems in the terminal's language (LANG), as the import page speaks the page's. */
+function refused(report: ProblemReport, folder: string): number {
+	const locale = terminalLocale();
+	for (const line of renderProblemReport(report, locale)) console.error(line);
+	const count = report.problems.length + report.omitted;
+	const message = count === 1 ? m.ix_cli_refused_one : m.ix_cli_refused;
+	console.error(message({ count, folder }, { locale }));
+	return 1;
+}
 
 /**
  * The progress line on stderr: rewritten in place on a terminal, one line per file and stage

@@ -1,8 +1,20 @@
-/** The interchange files on disk: a folder to import, a folder an export writes. */
-import { createReadStream, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+/**
+ * The interchange files on disk: a folder (or an .xlsx workbook standing for one) to import, a
+ * folder an export writes.
+ */
+import {
+	createReadStream,
+	mkdirSync,
+	readdirSync,
+	readFileSync,
+	statSync,
+	writeFileSync
+} from 'node:fs';
 import path from 'node:path';
 import type { ImportFiles } from './import';
 import type { StationExport } from './export';
+import type { ProblemReport } from './problems';
+import { WORKBOOK_LIMITS, workbookFiles, workbookTooLarge, type SheetRows } from './xlsx';
 
 export class FolderError extends Error {}
 
@@ -28,6 +40,32 @@ export function readImportFolder(folder: string): ImportFiles {
 		files[entry.toLowerCase()] = { open: () => createReadStream(file, { highWaterMark: 1 << 20 }) };
 	}
 	return files;
+}
+
+export type ImportSource =
+	/** sheetRows: where a workbook's rows went in its files (atSheetRows); {} for a folder. */
+	{ ok: true; files: ImportFiles; sheetRows: SheetRows } | { ok: false; problems: ProblemReport };
+
+/** The files of a folder, or of an .xlsx workbook (one sheet per file, xlsx.ts). */
+export async function readImportSource(source: string): Promise<ImportSource> {
+	let stats;
+	try {
+		stats = statSync(source);
+	} catch (error) {
+		throw new FolderError(
+			`cannot read the folder or workbook ${source}: ${(error as Error).message}`
+		);
+	}
+	if (!stats.isFile() || !source.toLowerCase().endsWith('.xlsx')) {
+		return { ok: true, files: readImportFolder(source), sheetRows: {} };
+	}
+	// A zip is never much larger than what it unpacks to: a larger file is not even read.
+	const workbook =
+		stats.size > WORKBOOK_LIMITS.unpackedBytes
+			? workbookTooLarge()
+			: await workbookFiles(new Uint8Array(readFileSync(source)));
+	if (!workbook.ok) return workbook;
+	return { ok: true, files: workbook.files, sheetRows: workbook.sheetRows };
 }
 
 /** Writes every file of an export into the folder (created if needed); returns the paths. */

@@ -2,7 +2,7 @@
 export { importStationFiles, type ImportFiles, type ImportSummary } from './import';
 export type { ImportProgress } from './progress';
 export { exportStationFiles } from './export';
-export { FolderError, readImportFolder, writeExportFolder } from './folder';
+export { FolderError, readImportFolder, readImportSource, writeExportFolder } from './folder';
 export { INTERCHANGE_FILE_NAMES } from './format';
 export { scorecardToCsv, scorecardToJson } from './scorecard-output';
 export {

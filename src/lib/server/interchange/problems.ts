@@ -73,7 +73,15 @@ const REASONS = {
 	unknown_job: m.ix_problem_unknown_job,
 	unknown_part: m.ix_problem_unknown_part,
 	own_previous_job: m.ix_problem_own_previous_job,
-	database_refused: m.ix_problem_database_refused
+	database_refused: m.ix_problem_database_refused,
+	workbook_unreadable: m.ix_problem_workbook_unreadable,
+	workbook_legacy: m.ix_problem_workbook_legacy,
+	workbook_too_large: m.ix_problem_workbook_too_large,
+	unknown_sheet: m.ix_problem_unknown_sheet,
+	sheet_repeated: m.ix_problem_sheet_repeated,
+	sheet_unreadable: m.ix_problem_sheet_unreadable,
+	formula_without_value: m.ix_problem_formula_without_value,
+	cell_error: m.ix_problem_cell_error
 } satisfies Record<string, ProblemMessage>;
 
 export type ProblemCode = keyof typeof REASONS;
@@ -82,13 +90,14 @@ export type ProblemParams<C extends ProblemCode> = Parameters<(typeof REASONS)[C
 
 /**
  * Where a problem is that is not a named column: the whole row, the whole file, a column
- * without a name (1-based index), or the station the import is for and the database.
+ * without a name (1-based index), the station the import is for, the database, or the .xlsx
+ * workbook that stands for the folder (xlsx.ts).
  */
 type Place =
 	| { place: 'row' }
 	| { place: 'file' }
 	| { place: 'column'; index: number }
-	| { place: 'station_code' | 'station_name' | 'time_zone' | 'database' };
+	| { place: 'station_code' | 'station_name' | 'time_zone' | 'database' | 'workbook' };
 
 export type ImportProblem = {
 	[C in ProblemCode]: {
@@ -165,7 +174,7 @@ export class ProblemList {
 		this.add({ file, line, column, ...reasonOf(...reason) } as ImportProblem);
 	}
 
-	/** A problem of the station requested (or of the database), not of a file. */
+	/** A problem of the station requested (or of the database, or the workbook), not of a file. */
 	about(column: Place, ...reason: ReasonArguments): void {
 		this.add({ file: null, line: null, column, ...reasonOf(...reason) } as ImportProblem);
 	}
@@ -181,7 +190,8 @@ const PLACES = {
 	station_code: m.ix_problem_place_station_code,
 	station_name: m.ix_problem_place_station_name,
 	time_zone: m.ix_problem_place_time_zone,
-	database: m.ix_problem_place_database
+	database: m.ix_problem_place_database,
+	workbook: m.ix_problem_place_workbook
 };
 
 /** One problem as `file:line: column: reason` in the locale. */

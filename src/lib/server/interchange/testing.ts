@@ -1,11 +1,31 @@
-/** Helpers for the interchange tests: CSV text by lines, and a dump of the whole database. */
+/**
+ * Helpers for the interchange tests: CSV text by lines, workbooks, and a dump of the whole
+ * database.
+ */
 import { sql } from 'drizzle-orm';
+import ExcelJS from 'exceljs';
 import type { Queryable } from '../db';
 import { queryRows } from '../db/rows';
 
 /** CSV text from its lines, LF line ends, with a final line break. */
 export function csv(...lines: string[]): string {
 	return lines.map((line) => `${line}\n`).join('');
+}
+
+/** A workbook's bytes (exceljs): sheet name → rows (an undefined row stays empty). */
+export async function workbookBytes(
+	sheets: Record<string, (ExcelJS.CellValue[] | undefined)[]>,
+	shape: (workbook: ExcelJS.Workbook) => void = () => {}
+): Promise<Uint8Array> {
+	const workbook = new ExcelJS.Workbook();
+	for (const [name, rows] of Object.entries(sheets)) {
+		const sheet = workbook.addWorksheet(name);
+		rows.forEach((row, index) => {
+			if (row) sheet.getRow(index + 1).values = row;
+		});
+	}
+	shape(workbook);
+	return new Uint8Array(await workbook.xlsx.writeBuffer());
 }
 
 /**
