@@ -214,17 +214,11 @@ bounds AS (
 enclosing AS (
 	SELECT
 		r.*,
-		coalesce(
-			(SELECT max(b.minutes) FROM bounds b
-				WHERE b.station_id = r.station_id AND b.bucket = r.bucket AND b.at_most < r.k1),
-			'-infinity'::float8
-		) AS low,
-		coalesce(
-			(SELECT min(b.minutes) FROM bounds b
-				WHERE b.station_id = r.station_id AND b.bucket = r.bucket AND b.at_least >= r.k2),
-			'infinity'::float8
-		) AS high
+		coalesce(max(b.minutes) FILTER (WHERE b.at_most < r.k1), '-infinity'::float8) AS low,
+		coalesce(min(b.minutes) FILTER (WHERE b.at_least >= r.k2), 'infinity'::float8) AS high
 	FROM ranks r
+	LEFT JOIN bounds b ON b.station_id = r.station_id AND b.bucket = r.bucket
+	GROUP BY r.station_id, r.bucket, r.subject_id, r.k1, r.k2
 ),
 slices AS (
 	SELECT
