@@ -5,7 +5,8 @@
  * after another (its station row, its technicians' scorecard, its monthly trend: the station
  * pages' own reads, per station, then best and worst picked in JavaScript).
  *
- * Data: S stations × J jobs (two years each, generated in SQL by history.ts, deterministic),
+ * Data: S stations × J jobs (two years each, deterministic: one station generated in SQL by
+ * history.ts, its facts refreshed in one go, then copied S − 1 times by cloneStation),
  * in a scratch database on the PostgreSQL server of BENCH_DATABASE_URL / TEST_DATABASE_URL,
  * kept between runs (`--fresh` rebuilds it); a region manager assigned every station.
  *
