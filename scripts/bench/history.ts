@@ -5,7 +5,11 @@
 import { sql } from 'drizzle-orm';
 import type { Database } from '../../src/lib/server/db/index';
 import { queryRows } from '../../src/lib/server/db/rows';
-import { factsFreshness, refreshStaleFacts } from '../../src/lib/server/kpi/fact-refresh';
+import {
+	factsFreshness,
+	refreshStaleFacts,
+	refreshStationHeld
+} from '../../src/lib/server/kpi/fact-refresh';
 import { insertFirstSettingsVersion } from '../../src/lib/server/stations/settings/versions';
 
 /**
@@ -69,6 +73,96 @@ export async function materialiseFacts(
 	await db.execute(sql`vacuum analyze`);
 }
 
+/**
+ * For benchmarks that only read: each station's facts in one refresh of its whole queue
+ * (fact-refresh.ts refreshStationHeld, the rules of job-facts.ts, set-based over the station)
+ * rather than the background worker's small batches, then vacuum and statistics.
+ */
+export async function materialiseFactsAtOnce(db: Database): Promise<void> {
+	const pending = await queryRows<{ id: string }>(
+		db,
+		sql`select distinct station_id::text as id from job_kpi_stale order by 1`
+	);
+	for (const station of pending) {
+		await db.transaction(async (tx) => {
+			await tx.execute(
+				sql`select 1 from stations where id = ${station.id}::uuid for no key update`
+			);
+			await refreshStationHeld(tx, station.id);
+		});
+	}
+	await db.execute(sql`vacuum analyze`);
+}
+
+/**
+ * The tables a station's generated history fills, in an order that keeps every reference
+ * behind its target (only the order: cloneStation writes without foreign-key checks).
+ */
+const STATION_TABLES = [
+	'kpi_settings_versions',
+	'users',
+	'fault_categories',
+	'parts',
+	'jobs',
+	'follow_ups',
+	'job_parts',
+	'job_kpi_facts',
+	'job_kpi_daily',
+	'job_kpi_monthly',
+	'job_kpi_monthly_station'
+] as const;
+
+/**
+ * A copy of a generated station under a new code: what generateStation and the facts' refresh
+ * would make of the same size, since both are deterministic (setseed), in one INSERT … SELECT
+ * per table. Every uuid but the station's is mapped to md5(new station id || old id), so the
+ * copy's references point inside the copy; the facts and rollups are copied with them rather
+ * than recomputed (the same rules over the same history give the same rows).
+ */
+export async function cloneStation(
+	db: Database,
+	templateId: string,
+	station: { code: string; name: string }
+): Promise<void> {
+	await db.transaction(async (tx) => {
+		await tx.execute(sql`set local session_replication_role = replica`);
+		const [created] = await queryRows<{ id: string }>(
+			tx,
+			sql`select gen_random_uuid()::text as id`
+		);
+		const newId = created.id;
+		const copyOf = async (table: string, overrides: Record<string, ReturnType<typeof sql>>) => {
+			const columns = await queryRows<{ name: string; type: string }>(
+				tx,
+				sql`select column_name::text as name, data_type::text as type
+					from information_schema.columns
+					where table_schema = 'public' and table_name = ${table} and is_generated = 'NEVER'
+					order by ordinal_position`
+			);
+			const values = columns.map(({ name, type }) => {
+				if (name in overrides) return overrides[name];
+				if (name === 'station_id') return sql`${newId}::uuid`;
+				const column = sql.identifier(name);
+				return type === 'uuid' ? sql`md5(${newId} || ${column}::text)::uuid` : sql`${column}`;
+			});
+			await tx.execute(sql`
+				insert into ${sql.identifier(table)} (${sql.join(
+					columns.map(({ name }) => sql.identifier(name)),
+					sql`, `
+				)})
+				select ${sql.join(values, sql`, `)}
+				from ${sql.identifier(table)}
+				where ${sql.identifier(table === 'stations' ? 'id' : 'station_id')} = ${templateId}::uuid`);
+		};
+		await copyOf('stations', {
+			id: sql`${newId}::uuid`,
+			code: sql`${station.code}`,
+			name: sql`${station.name}`
+		});
+		for (const table of STATION_TABLES) await copyOf(table, {});
+	});
+}
+
 /** What generateStation makes: a station `code` of `technicians` and `jobCount` jobs. */
 export interface GeneratedStation {
 	code: string;
@@ -87,6 +181,10 @@ export interface GeneratedStation {
 export async function generateStation(db: Database, station: GeneratedStation): Promise<void> {
 	const { code, name, jobCount, technicians, historyEnd } = station;
 	await db.transaction(async (tx) => {
+		// Generated rows are consistent by construction: without the triggers (history, sync
+		// versions, fact marks) and foreign-key checks a station is written several times faster.
+		// Its completed jobs are marked for the refresh at the end, as the triggers would.
+		await tx.execute(sql`set local session_replication_role = replica`);
 		await tx.execute(sql`select setseed(0.42)`);
 		const [station] = await queryRows<{ id: string }>(
 			tx,
@@ -163,5 +261,9 @@ export async function generateStation(db: Database, station: GeneratedStation): 
 			cross join generate_series(1, 2) n
 			where j.station_id = ${stationId}::uuid and j.status = 'completed'
 				and random() < case n when 1 then 0.6 else 0.2 end`);
+		await tx.execute(sql`
+			insert into job_kpi_stale (station_id, job_id)
+			select station_id, id from jobs
+			where station_id = ${stationId}::uuid and status = 'completed'`);
 	});
 }

@@ -35,6 +35,7 @@ import {
 import { queryRows } from '../../src/lib/server/db/rows';
 import { computeScorecard, computeScorecardWithGround } from '../../src/lib/server/kpi/scorecard';
 import { generateStation, materialiseFacts } from './history';
+import { ms, percentile, timeRuns } from './timing';
 import { referenceScorecard, type ReferenceData } from '../../src/lib/server/kpi/reference';
 import { DEFAULT_KPI_SETTINGS } from '../../src/lib/shared/kpi-settings';
 
@@ -220,20 +221,6 @@ async function naiveScorecard(db: Database, stationId: string) {
 	};
 	return referenceScorecard(data, QUARTER);
 }
-
-async function timeRuns(runs: number, body: () => Promise<unknown>): Promise<number[]> {
-	const times: number[] = [];
-	for (let i = 0; i < runs; i++) {
-		const started = performance.now();
-		await body();
-		times.push(performance.now() - started);
-	}
-	return times.sort((a, b) => a - b);
-}
-
-const percentile = (sorted: number[], p: number) =>
-	sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-const ms = (value: number) => `${value.toFixed(1)} ms`;
 
 console.log(
 	`KPI scorecard benchmark (station quarter ${QUARTER.from} … ${QUARTER.to}, PostgreSQL, ` +

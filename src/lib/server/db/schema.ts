@@ -746,6 +746,74 @@ export const jobKpiDaily = pgTable(
 );
 
 /**
+ * job_kpi_daily summed per technician and local month (kpi/monthly-rollup.ts): a whole-month
+ * period (a month, a quarter) adds up 3 rows per technician instead of ~91. Same columns as the
+ * daily rows, `month` its first day; repair_minutes holds the month's values sorted. Rewritten
+ * with the daily rows, for the (technician, month) pairs a refresh touched.
+ */
+export const jobKpiMonthly = pgTable(
+	'job_kpi_monthly',
+	{
+		stationId: uuid('station_id')
+			.notNull()
+			.references(() => stations.id, { onDelete: 'cascade' }),
+		month: date('month').notNull(),
+		technicianId: uuid('technician_id').notNull(),
+		jobsCompleted: integer('jobs_completed').notNull(),
+		successJobs: integer('success_jobs').notNull(),
+		successes: integer('successes').notNull(),
+		repairCount: integer('repair_count').notNull(),
+		repairSecondsSum: numeric('repair_seconds_sum').notNull(),
+		timedStandardMinutes: bigint('timed_standard_minutes', { mode: 'number' }).notNull(),
+		responseCount: integer('response_count').notNull(),
+		responseSecondsSum: numeric('response_seconds_sum').notNull(),
+		partsCostSum: numeric('parts_cost_sum').notNull(),
+		ratedCount: integer('rated_count').notNull(),
+		ratedSum: integer('rated_sum').notNull(),
+		satisfiedCount: integer('satisfied_count').notNull(),
+		followedUpCount: integer('followed_up_count').notNull(),
+		accuracyJobs: integer('accuracy_jobs').notNull(),
+		accurateCount: integer('accurate_count').notNull(),
+		repairMinutes: doublePrecision('repair_minutes').array().notNull()
+	},
+	(t) => [primaryKey({ columns: [t.stationId, t.month, t.technicianId] })]
+);
+
+/**
+ * job_kpi_monthly summed over the station's technicians per local month: the station's own row
+ * (every job pooled) of a whole-month period in one row per month. repair_minute_marks holds
+ * every REPAIR_MARK_STRIDE-th of the month's repair minutes in order, so the pooled median is
+ * found among a few of the technicians' values rather than by sorting all of them
+ * (kpi/monthly-rollup.ts).
+ */
+export const jobKpiMonthlyStation = pgTable(
+	'job_kpi_monthly_station',
+	{
+		stationId: uuid('station_id')
+			.notNull()
+			.references(() => stations.id, { onDelete: 'cascade' }),
+		month: date('month').notNull(),
+		jobsCompleted: integer('jobs_completed').notNull(),
+		successJobs: integer('success_jobs').notNull(),
+		successes: integer('successes').notNull(),
+		repairCount: integer('repair_count').notNull(),
+		repairSecondsSum: numeric('repair_seconds_sum').notNull(),
+		timedStandardMinutes: bigint('timed_standard_minutes', { mode: 'number' }).notNull(),
+		responseCount: integer('response_count').notNull(),
+		responseSecondsSum: numeric('response_seconds_sum').notNull(),
+		partsCostSum: numeric('parts_cost_sum').notNull(),
+		ratedCount: integer('rated_count').notNull(),
+		ratedSum: integer('rated_sum').notNull(),
+		satisfiedCount: integer('satisfied_count').notNull(),
+		followedUpCount: integer('followed_up_count').notNull(),
+		accuracyJobs: integer('accuracy_jobs').notNull(),
+		accurateCount: integer('accurate_count').notNull(),
+		repairMinuteMarks: doublePrecision('repair_minute_marks').array().notNull()
+	},
+	(t) => [primaryKey({ columns: [t.stationId, t.month] })]
+);
+
+/**
  * The queue of jobs whose facts a write may have changed, until the background refresh
  * (kpi/fact-refresh.ts) takes them; reads never do. No foreign key: the triggers that fill it
  * also fire while a station's jobs are deleted with the station.

@@ -32,6 +32,7 @@ import {
 	jobFactSchema,
 	type JobFact
 } from '../../shared/kpi';
+import { refreshMonthlyRollup } from './monthly-rollup';
 import { parseStationPeriod, type StationPeriod } from './period';
 import { versionInForce } from './settings-in-force';
 
@@ -338,6 +339,8 @@ FROM job_kpi_facts f
 JOIN ${days} k ON k.technician_id = f.technician_id AND k.day = f.day
 WHERE f.station_id = ${stationId}
 GROUP BY f.day, f.technician_id`);
+	// The months of the rewritten days, from their daily rows (monthly-rollup.ts).
+	await refreshMonthlyRollup(tx, stationIdValue, changed.days);
 	return changed.taken;
 }
 

@@ -10,7 +10,13 @@ import { TRPCError } from '@trpc/server';
 import { and, eq, gte, lt } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database, DatabaseHandle } from '../db';
-import { accountAudit, jobs, stations } from '../db/schema';
+import {
+	accountAudit,
+	jobKpiMonthlyStation,
+	jobs,
+	kpiSettingsVersions,
+	stations
+} from '../db/schema';
 import type { SessionUser } from '../auth/session-user';
 import { COMMAND_LINE, setRegionStations } from '../auth/accounts';
 import { resetDemoStation } from '../demo/load';
@@ -80,6 +86,22 @@ for (const engine of testEngines()) {
 					minimums: { ...DEFAULT_KPI_SETTINGS.minimums, csat: 40 }
 				}
 			});
+			// In mid-quarter South changes its settings, effective 15 February: a shorter rework
+			// window (the facts of later jobs) and a stricter success rate (the quarter's scores).
+			await db.insert(kpiSettingsVersions).values({
+				stationId: south,
+				effectiveFrom: '2026-02-15',
+				kpiSettings: {
+					...DEFAULT_KPI_SETTINGS,
+					thresholds: {
+						...DEFAULT_KPI_SETTINGS.thresholds,
+						repair_success_rate: { pass: 0.6, excellent: 0.8 }
+					}
+				},
+				reworkWindowDays: 10,
+				minJobsForRanking: 1
+			});
+			await refreshStaleFacts(db);
 			// North ranks only its busier half: the others have too few jobs to be on the lists.
 			const northJobs = (await computeScorecard(db, { stationId: north, ...QUARTER }))
 				.map((row) => row.jobs_completed)
@@ -139,6 +161,43 @@ for (const engine of testEngines()) {
 			}
 			// The two stations' settings differ, and so do their scores of the same kind of work.
 			expect(comparison.stations[0].kpis!.score).not.toEqual(comparison.stations[1].kpis!.score);
+		});
+
+		it("reads the station's own numbers from the monthly rows for a quarter and a month, and from the daily rows otherwise", async () => {
+			// The pooled medians are found from the marks, not by sorting every value.
+			const months = await db
+				.select({ marks: jobKpiMonthlyStation.repairMinuteMarks })
+				.from(jobKpiMonthlyStation)
+				.where(
+					and(
+						eq(jobKpiMonthlyStation.stationId, south),
+						gte(jobKpiMonthlyStation.month, QUARTER.from),
+						lt(jobKpiMonthlyStation.month, QUARTER.to)
+					)
+				);
+			expect(months).toHaveLength(3);
+			for (const month of months) expect(month.marks.length).toBeGreaterThan(0);
+			const periods = [
+				QUARTER,
+				{ from: '2026-02-01', to: '2026-03-01' },
+				{ from: '2026-01-01', to: '2026-07-01' },
+				{ from: '2026-02-10', to: '2026-03-17' }
+			];
+			for (const period of periods) {
+				const { stations: sideBySide, best, worst } = await api(manager).region.comparison(period);
+				for (const entry of sideBySide) {
+					const own = await computeStationKpis(db, { stationId: entry.station.id, ...period });
+					expect(entry.kpis, `${entry.station.code} ${period.from}`).toEqual(own);
+				}
+				const own = new Map([
+					[north, await computeScorecard(db, { stationId: north, ...period })],
+					[south, await computeScorecard(db, { stationId: south, ...period })]
+				]);
+				expect(best.length + worst.length).toBeGreaterThan(0);
+				for (const entry of [...best, ...worst]) {
+					expect(own.get(entry.station.id)).toContainEqual(entry.row);
+				}
+			}
 		});
 
 		it('lists the best and worst technicians their own station ranks, with its own rows', async () => {
@@ -298,6 +357,10 @@ for (const engine of testEngines()) {
 			expect(southEntry.closed).toBe(false);
 			const april = await api(manager).region.comparison({ from: '2026-04-01', to: '2026-05-01' });
 			expect(april.stations[0].trend[april.trendMonths.indexOf('2026-03')]).toBe(closed!.score);
+			// April's monthly rows were rewritten with the moved job's facts.
+			expect(april.stations[0].kpis).toEqual(
+				await computeStationKpis(db, { stationId: north, from: '2026-04-01', to: '2026-05-01' })
+			);
 			const opened = await api(manager).region.stationScorecard({ stationId: north, ...march });
 			expect(opened.stationRow).toEqual(closed);
 			expect(opened.rows).toEqual(await api(supervisor).kpi.scorecard(march));

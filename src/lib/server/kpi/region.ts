@@ -6,7 +6,10 @@
  * technicians across the stations, and a station's own scorecard unchanged.
  *
  * A period that is exactly a closed month of a station shows that station's closed numbers, as
- * its own pages do (closed-periods.ts); the other stations are computed.
+ * its own pages do (closed-periods.ts); the other stations are computed. A period of whole months
+ * (a month, a quarter) and the trend read the monthly rollup (monthly-rollup.ts: a few rows per
+ * technician or station instead of a row per day), any other period the daily rows; the numbers
+ * are the same, as region.test.ts checks.
  */
 import { and, asc, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
@@ -36,7 +39,19 @@ import {
 	scorecardOfPeriod,
 	type ClosureInForce
 } from './closed-periods';
-import { stationsKpiQuery, stationsScorecardQuery, WHOLE_PERIOD } from './scorecard';
+import {
+	isWholeMonths,
+	STATION_MONTHS,
+	TECHNICIAN_MONTHS,
+	technicianMedian
+} from './monthly-rollup';
+import {
+	DAILY_ROLLUP,
+	stationsKpiQuery,
+	stationsScorecardQuery,
+	WHOLE_PERIOD,
+	type KpiRollup
+} from './scorecard';
 import { computeStationKpis } from './station-kpis';
 import { MONTH_OF_DAY } from './trends';
 
@@ -65,7 +80,10 @@ export async function regionStationsOf(db: Queryable, user: SessionUser): Promis
 }
 
 type StationKpiQueryRow = StationKpiRow & { station_id: string; bucket: string };
-type TechnicianQueryRow = ScorecardRow & { station_id: string };
+type TechnicianQueryRow = ScorecardRow & { station_id: string; period_median?: number | null };
+
+/** The trend shows scores only: the station's months without their medians. */
+const TREND_MONTHS: KpiRollup = { ...STATION_MONTHS, medians: null };
 
 /**
  * The stations side by side for a period: each one's own row (values, score, grade, jobs), its
@@ -95,15 +113,23 @@ export async function regionComparison(
 			.map((closure) => [closure.stationId, closure])
 	);
 	const liveIds = ids.filter((id) => !closedNow.has(id));
+	const monthly = isWholeMonths(period);
 	const [stationRows, technicianRows, trendRows] = await Promise.all([
 		queryRows<StationKpiQueryRow>(
 			db,
-			stationsKpiQuery({ stationIds: liveIds, ...period }, WHOLE_PERIOD)
+			stationsKpiQuery(
+				{ stationIds: liveIds, ...period },
+				WHOLE_PERIOD,
+				monthly ? STATION_MONTHS : DAILY_ROLLUP
+			)
 		),
-		queryRows<TechnicianQueryRow>(db, bestAndWorstQuery({ stationIds: liveIds, ...period })),
+		queryRows<TechnicianQueryRow>(
+			db,
+			bestAndWorstQuery({ stationIds: liveIds, ...period }, monthly)
+		),
 		queryRows<StationKpiQueryRow>(
 			db,
-			stationsKpiQuery({ stationIds: ids, ...trendRange }, MONTH_OF_DAY)
+			stationsKpiQuery({ stationIds: ids, ...trendRange }, MONTH_OF_DAY, TREND_MONTHS)
 		)
 	]);
 	const byId = new Map(region.map((station) => [station.id, station]));
@@ -119,9 +145,11 @@ export async function regionComparison(
 		};
 	});
 	const candidates: RegionTechnician[] = [
-		...technicianRows.map((row) => ({
+		...technicianRows.map(({ period_median, ...row }) => ({
 			station: byId.get(row.station_id)!,
-			row: scorecardRowSchema.parse(row)
+			row: scorecardRowSchema.parse(
+				monthly ? { ...row, median_repair_minutes: period_median } : row
+			)
 		})),
 		...[...closedNow.values()].flatMap((closure) =>
 			closure.scorecard.rows
@@ -158,17 +186,21 @@ function trendOf(
  * The REGION_BEST_AND_WORST highest and lowest scores among the technicians their own station
  * ranks (rankable: a score, and the station's min_jobs_for_ranking; each KPI scored only above
  * the station's minimum sample), in one statement over the stations: only those rows leave the
- * database.
+ * database. Over whole months, from the technicians' monthly rows, the median of only those
+ * rows as `period_median`.
  */
-function bestAndWorstQuery(period: { stationIds: readonly string[]; from: string; to: string }) {
+function bestAndWorstQuery(
+	period: { stationIds: readonly string[]; from: string; to: string },
+	monthly: boolean
+) {
 	return sql`
-SELECT t.*
+SELECT t.*${monthly ? sql`, ${technicianMedian(period, 't')} AS period_median` : sql``}
 FROM (
 	SELECT
 		s.*,
 		row_number() OVER (ORDER BY s.score DESC, s.login COLLATE "C", s.station_id) AS from_top,
 		row_number() OVER (ORDER BY s.score ASC, s.login COLLATE "C", s.station_id) AS from_bottom
-	FROM (${stationsScorecardQuery(period, WHOLE_PERIOD)}) s
+	FROM (${stationsScorecardQuery(period, WHOLE_PERIOD, monthly ? TECHNICIAN_MONTHS : DAILY_ROLLUP)}) s
 	WHERE s.rankable
 ) t
 WHERE t.from_top <= ${REGION_BEST_AND_WORST} OR t.from_bottom <= ${REGION_BEST_AND_WORST}`;

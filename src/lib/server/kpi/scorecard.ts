@@ -152,6 +152,32 @@ function oneStation(period: StationPeriod): StationsPeriod {
 	return { stationIds: [period.stationId], from: period.from, to: period.to };
 }
 
+/**
+ * Where a statement reads its rows and how it finds their medians. `rows()`: a FROM item aliased
+ * `d` with job_kpi_daily's counters, its stations and `day`, the first local date a row covers;
+ * `medians`: the CTE body giving `median_repair_minutes` per station, bucket and subject from
+ * `period_days`, or null where the caller shows no median (the column is null). The daily rows
+ * serve any period; kpi/monthly-rollup.ts's monthly rows serve whole months.
+ */
+export interface KpiRollup {
+	rows: () => SQL;
+	medians: ((period: StationsPeriod, bucketOfDay: ScorecardBucket) => SQL) | null;
+}
+
+/** The daily rows, each day's repair minutes kept sorted: every median over them. */
+export const DAILY_ROLLUP: KpiRollup = {
+	rows: () => sql`job_kpi_daily d`,
+	medians: () => sql`
+	SELECT
+		d.station_id,
+		d.bucket,
+		d.subject_id,
+		percentile_cont(0.5) WITHIN GROUP (ORDER BY m.minutes) AS median_repair_minutes
+	FROM period_days d
+	CROSS JOIN LATERAL unnest(d.repair_minutes) AS m(minutes)
+	GROUP BY d.station_id, d.bucket, d.subject_id`
+};
+
 /** `d.station_id IN (…)`: the daily rows of the statement's stations. */
 function stationsCondition(stationIds: readonly string[]): SQL {
 	if (stationIds.length === 0) return sql`false`;
@@ -191,28 +217,24 @@ const WHOLE_STATION: ScorecardSubject = sql`d.station_id`;
 function scoredKpis(
 	period: StationsPeriod,
 	bucketOfDay: ScorecardBucket,
-	subjectOfDay: ScorecardSubject
+	subjectOfDay: ScorecardSubject,
+	rollup: KpiRollup
 ): SQL {
 	return sql`
 WITH period_days AS (
 	SELECT ${bucketOfDay.key} AS bucket, ${subjectOfDay} AS subject_id, d.*
-	FROM job_kpi_daily d
+	FROM ${rollup.rows()}
 	WHERE ${stationsCondition(period.stationIds)}
 		AND d.day >= ${period.from}::date
 		AND d.day < ${period.to}::date
 ),
--- MATERIALIZED: computed once, whatever the planner guesses of a rollup it has no statistics
+${
+	rollup.medians
+		? sql`-- MATERIALIZED: computed once, whatever the planner guesses of a rollup it has no statistics
 -- for (a fresh station, or PGlite, which has no autovacuum).
-repair_medians AS MATERIALIZED (
-	SELECT
-		d.station_id,
-		d.bucket,
-		d.subject_id,
-		percentile_cont(0.5) WITHIN GROUP (ORDER BY m.minutes) AS median_repair_minutes
-	FROM period_days d
-	CROSS JOIN LATERAL unnest(d.repair_minutes) AS m(minutes)
-	GROUP BY d.station_id, d.bucket, d.subject_id
-),
+repair_medians AS MATERIALIZED (${rollup.medians(period, bucketOfDay)}),`
+		: sql``
+}
 subject_kpis AS (
 	SELECT
 		d.station_id,
@@ -244,7 +266,7 @@ kpi_values AS MATERIALIZED (
 		sk.jobs_completed::int AS jobs_completed,
 		sk.repair_success_rate,
 		sk.avg_repair_minutes::float8 AS avg_repair_minutes,
-		rm.median_repair_minutes,
+		${rollup.medians ? sql`rm.median_repair_minutes` : sql`NULL::float8`} AS median_repair_minutes,
 		sk.duration_index::float8 AS duration_index,
 		sk.avg_response_hours::float8 AS avg_response_hours,
 		sk.parts_cost_total::float8 AS parts_cost_total,
@@ -258,8 +280,12 @@ kpi_values AS MATERIALIZED (
 			sql`, `
 		)}
 	FROM subject_kpis sk
-	LEFT JOIN repair_medians rm
-		ON rm.station_id = sk.station_id AND rm.bucket = sk.bucket AND rm.subject_id = sk.subject_id
+	${
+		rollup.medians
+			? sql`LEFT JOIN repair_medians rm
+		ON rm.station_id = sk.station_id AND rm.bucket = sk.bucket AND rm.subject_id = sk.subject_id`
+			: sql``
+	}
 ),
 -- Each station's rules per bucket: its settings version in force on the bucket's last day (or
 -- today while it runs), so a change effective later never rescores an ended period.
@@ -325,9 +351,10 @@ const KPI_VALUE_COLUMNS = sql`
 function technicianRows(
 	period: StationsPeriod,
 	bucketOfDay: ScorecardBucket,
-	extraColumns: SQL | null
+	extraColumns: SQL | null,
+	rollup: KpiRollup = DAILY_ROLLUP
 ): SQL {
-	return sql`${scoredKpis(period, bucketOfDay, EACH_TECHNICIAN)},
+	return sql`${scoredKpis(period, bucketOfDay, EACH_TECHNICIAN, rollup)},
 ranked AS (
 	SELECT
 		c.*,
@@ -361,11 +388,21 @@ export function scorecardQuery(period: StationPeriod, bucketOfDay: ScorecardBuck
 /**
  * Every technician of several stations, each station scored and ranked by its own settings
  * exactly as its own scorecard (scorecardQuery) scores it: kpi.md's output row plus
- * `station_id`, `bucket` and `rankable` (a score and the station's min_jobs_for_ranking jobs).
- * Reads the facts as the writes and the background refresh left them (kpi/fact-refresh.ts).
+ * `station_id`, `subject_id` (the technician), `bucket` and `rankable` (a score and the
+ * station's min_jobs_for_ranking jobs), from the rows of `rollup`. Reads the facts as the writes
+ * and the background refresh left them (kpi/fact-refresh.ts).
  */
-export function stationsScorecardQuery(period: StationsPeriod, bucketOfDay: ScorecardBucket): SQL {
-	return technicianRows(period, bucketOfDay, sql`c.station_id::text AS station_id, c.rankable`);
+export function stationsScorecardQuery(
+	period: StationsPeriod,
+	bucketOfDay: ScorecardBucket,
+	rollup: KpiRollup = DAILY_ROLLUP
+): SQL {
+	return technicianRows(
+		period,
+		bucketOfDay,
+		sql`c.station_id::text AS station_id, c.subject_id, c.rankable`,
+		rollup
+	);
 }
 
 /**
@@ -399,11 +436,16 @@ export function stationKpiQuery(period: StationPeriod, bucketOfDay: ScorecardBuc
 
 /**
  * The row of each of several stations for every bucket with a completed job, each scored by its
- * own settings (stationKpiQuery's row per station, plus `station_id`); ordered by station, then
- * bucket. Reads the facts as they are (kpi/fact-refresh.ts keeps them fresh).
+ * own settings (stationKpiQuery's row per station, plus `station_id`), from the rows of `rollup`;
+ * ordered by station, then bucket. Reads the facts as they are (kpi/fact-refresh.ts keeps them
+ * fresh).
  */
-export function stationsKpiQuery(period: StationsPeriod, bucketOfDay: ScorecardBucket): SQL {
-	return sql`${scoredKpis(period, bucketOfDay, WHOLE_STATION)}
+export function stationsKpiQuery(
+	period: StationsPeriod,
+	bucketOfDay: ScorecardBucket,
+	rollup: KpiRollup = DAILY_ROLLUP
+): SQL {
+	return sql`${scoredKpis(period, bucketOfDay, WHOLE_STATION, rollup)}
 SELECT
 	c.station_id::text AS station_id,
 	c.bucket,
