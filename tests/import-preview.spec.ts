@@ -129,7 +129,7 @@ test('a file with problems shows `file:line: column: reason` and no import butto
 	]);
 	await expect(page.getByRole('button', { name: 'Import', exact: true })).toHaveCount(0);
 
-	// A workbook is taken by the file input, and refused in words until the server reads them.
+	// A workbook is taken by the file input; a damaged one is refused in words.
 	await page
 		.getByLabel('CSV or Excel files')
 		.setInputFiles([
@@ -137,7 +137,7 @@ test('a file with problems shows `file:line: column: reason` and no import butto
 		]);
 	await page.getByRole('button', { name: 'Preview import' }).click();
 	await expect(page.getByRole('alert')).toContainText(
-		'station.xlsx: this server cannot read Excel workbooks yet'
+		'workbook: is not an .xlsx workbook, or it is damaged'
 	);
 });
 

@@ -47,7 +47,6 @@ export type ImportUploadLine =
 	| { kind: 'problems'; problems: string[]; omitted: number }
 	| { kind: 'refused'; reason: 'no_files' }
 	| { kind: 'refused'; reason: 'duplicate_files'; repeated: string[] }
-	| { kind: 'refused'; reason: 'workbook_unsupported'; file: string }
 	/** The server failed part-way (already answering 200): its words, with the error's id. */
 	| { kind: 'failed'; message: string };
 

@@ -18,7 +18,7 @@ import {
 	type ImportUploadMode
 } from '../../shared/import-upload';
 import type { UserRole } from '../../shared/domain';
-import { csv, dumpDatabase } from './testing';
+import { csv, dumpDatabase, workbookBytes } from './testing';
 import { importUploadResponse } from './upload';
 
 const HEADER = 'job_no,technician_login,reported_at,status,completed_at,outcome,customer_name';
@@ -224,10 +224,54 @@ for (const engine of testEngines()) {
 				{ kind: 'refused', reason: 'duplicate_files', repeated: ['jobs.csv'] }
 			]);
 
-			const workbook = form({ 'Station.XLSX': 'PK' });
-			expect(await refusal(workbook)).toEqual([
-				{ kind: 'refused', reason: 'workbook_unsupported', file: 'Station.XLSX' }
+			const damaged = form({ 'Station.XLSX': 'PK' });
+			expect(await refusal(damaged)).toEqual([
+				{
+					kind: 'problems',
+					problems: [
+						expect.stringMatching(/^workbook: is not an \.xlsx workbook, or it is damaged/)
+					],
+					omitted: 0
+				}
 			]);
+		});
+
+		it('previews a workbook, its problems told at the sheet’s rows', async () => {
+			const sheets = (status: string) =>
+				workbookBytes({
+					jobs: [
+						HEADER.split(','),
+						['WB-1', 'tech', '2026-03-02 09:00', 'open', null, null, '第一行\n第二行'],
+						['WB-2', 'tech', '2026-03-02 10:00', status, null, null, null]
+					]
+				});
+			const body = (bytes: Uint8Array) => {
+				const upload = new FormData();
+				upload.append('files', new File([bytes as Uint8Array<ArrayBuffer>], 'station.xlsx'));
+				upload.append('mode', 'preview');
+				return upload;
+			};
+			const refused = await importUploadResponse(db, supervisor, body(await sheets('done')), {
+				mode: 'preview',
+				locale: 'en'
+			});
+			// The multi-line cell moves WB-2 to CSV line 4; the sheet has it on row 3.
+			expect((await chunksOf(refused)).flat().at(-1)).toEqual({
+				kind: 'problems',
+				problems: [
+					'jobs.csv:3: status: "done" is not one of open, in_progress, completed, cancelled'
+				],
+				omitted: 0
+			});
+			const previewed = await importUploadResponse(db, supervisor, body(await sheets('open')), {
+				mode: 'preview',
+				locale: 'en'
+			});
+			const outcome = (await chunksOf(previewed)).flat().at(-1);
+			expect(outcome).toMatchObject({
+				kind: 'done',
+				summary: { dryRun: true, jobs: { inserted: 2 } }
+			});
 		});
 	});
 }

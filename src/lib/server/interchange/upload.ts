@@ -24,23 +24,10 @@ import {
 import { managesStationData } from '../../shared/roles';
 import { importStationFiles, type ImportFiles } from './import';
 import { renderProblem, type ProblemReport } from './problems';
+import { atSheetRows, workbookFiles, type SheetRows } from './xlsx';
 
 /** The outcome of an upload: its last line. */
 export type ImportOutcome = Exclude<ImportUploadLine, { kind: 'progress' }>;
-
-type WorkbookReading =
-	| { ok: true; files: Record<string, Uint8Array> }
-	| { ok: false; problems: ProblemReport }
-	| { ok: false; unsupported: true };
-
-/**
- * An .xlsx workbook's sheets as interchange files. interchange/xlsx.ts (workbookFiles) arrives
- * in its own merge; until then a workbook is refused in words. At that merge this body
- * becomes `return workbookFiles(bytes);`, imported from './xlsx'.
- */
-async function workbookAsInterchangeFiles(_bytes: Uint8Array): Promise<WorkbookReading> {
-	return { ok: false, unsupported: true };
-}
 
 function renderedProblems(report: ProblemReport, locale: Locale): ImportOutcome {
 	return {
@@ -58,7 +45,9 @@ function renderedProblems(report: ProblemReport, locale: Locale): ImportOutcome 
 export async function uploadedImportFiles(
 	form: FormData,
 	locale: Locale
-): Promise<{ ok: true; files: ImportFiles } | { ok: false; outcome: ImportOutcome }> {
+): Promise<
+	{ ok: true; files: ImportFiles; sheetRows: SheetRows } | { ok: false; outcome: ImportOutcome }
+> {
 	// A file input left empty still sends one nameless, empty file.
 	const uploads = form
 		.getAll(IMPORT_UPLOAD_FIELDS.files)
@@ -80,28 +69,24 @@ export async function uploadedImportFiles(
 	if (repeated.size > 0) return refuseRepeated();
 
 	const files: ImportFiles = Object.create(null);
+	const sheetRows: SheetRows = Object.create(null);
 	for (const upload of uploads) {
 		const bytes = new Uint8Array(await upload.arrayBuffer());
 		if (!upload.name.toLowerCase().endsWith(WORKBOOK_EXTENSION)) {
 			files[upload.name] = bytes;
 			continue;
 		}
-		const workbook = await workbookAsInterchangeFiles(bytes);
-		if ('unsupported' in workbook) {
-			return {
-				ok: false,
-				outcome: { kind: 'refused', reason: 'workbook_unsupported', file: upload.name }
-			};
-		}
+		const workbook = await workbookFiles(bytes);
 		if (!workbook.ok) return { ok: false, outcome: renderedProblems(workbook.problems, locale) };
 		// A sheet named like a file also uploaded (jobs.csv beside a workbook's jobs sheet).
 		for (const [name, content] of Object.entries(workbook.files)) {
 			if (Object.hasOwn(files, name) || seen.has(name)) repeated.add(name);
 			else files[name] = content;
 		}
+		Object.assign(sheetRows, workbook.sheetRows);
 	}
 	if (repeated.size > 0) return refuseRepeated();
-	return { ok: true, files };
+	return { ok: true, files, sheetRows };
 }
 
 function summaryView(summary: ImportSummaryView): ImportSummaryView {
@@ -121,6 +106,8 @@ export async function importUploadedFiles(
 		mode: ImportUploadMode;
 		locale: Locale;
 		onProgress?: (line: Extract<ImportUploadLine, { kind: 'progress' }>) => void;
+		/** Where a workbook's rows went in its files: problems are told at the sheets' rows. */
+		sheetRows?: SheetRows;
 	}
 ): Promise<ImportOutcome> {
 	const result = await importStationFiles(db, { stationCode: user.stationCode }, files, {
@@ -128,7 +115,9 @@ export async function importUploadedFiles(
 		dryRun: options.mode === 'preview',
 		onProgress: (progress) => options.onProgress?.({ kind: 'progress', ...progress })
 	});
-	if (!result.ok) return renderedProblems(result, options.locale);
+	if (!result.ok) {
+		return renderedProblems(atSheetRows(result, options.sheetRows ?? {}), options.locale);
+	}
 	// What the import marked: its first batches now, the rest by the background worker.
 	if (!result.summary.dryRun) await refreshAfterWrite(db, user.stationId);
 	return { kind: 'done', summary: summaryView(result.summary) };
@@ -177,7 +166,13 @@ export async function importUploadResponse(
 			};
 			const run = async () => {
 				try {
-					send(await importUploadedFiles(db, user, upload.files, { ...options, onProgress: send }));
+					send(
+						await importUploadedFiles(db, user, upload.files, {
+							...options,
+							sheetRows: upload.sheetRows,
+							onProgress: send
+						})
+					);
 				} catch (error) {
 					const errorId = logServerError(`import upload (${options.mode})`, error);
 					send({

@@ -34,7 +34,11 @@ export const actions: Actions = {
 		const upload = await uploadedImportFiles(await request.formData(), locale);
 		if (!upload.ok) return fail(400, { outcome: upload.outcome });
 		const { db } = await serverDatabase();
-		const outcome = await importUploadedFiles(db, user, upload.files, { mode: 'import', locale });
+		const outcome = await importUploadedFiles(db, user, upload.files, {
+			mode: 'import',
+			locale,
+			sheetRows: upload.sheetRows
+		});
 		return outcome.kind === 'done' ? { outcome } : fail(400, { outcome });
 	}
 };
