@@ -11,12 +11,17 @@
  * kept between runs (`--fresh` rebuilds them), so a rerun measures without regenerating.
  *
  *   npx tsx scripts/bench/kpi.ts [--runs 30] [--fresh] [--only 100k|1M-stations|1M-station]
- *     [--jit on|off] [--remark]
+ *     [--jit on|off] [--remark] [--refresh-only]
  *
  * After generating (or with --remark, which marks every completed job stale as a migration
  * does), it times the first scorecard read while a whole station's facts wait — it answers at
  * once with what is refreshed so far and its "as of" — and then the background refresh that
  * brings them up to date in batches (kpi/fact-refresh.ts).
+ *
+ * Then the whole-station background refresh: every job of the station marked stale in one
+ * statement (as a migration or a rework-window change marks them), timed until the worker's
+ * rounds (refreshStaleFacts) have emptied the queue, and checked: the facts and daily rows are
+ * those the station had before, computed from scratch. --refresh-only measures only that.
  *
  * --jit sets the session's jit for the measured connections (default: the server's setting).
  * PostgreSQL's JIT compiles this statement's expressions on every execution because its
@@ -34,6 +39,7 @@ import {
 } from '../../src/lib/server/db/index';
 import { queryRows } from '../../src/lib/server/db/rows';
 import { computeScorecard, computeScorecardWithGround } from '../../src/lib/server/kpi/scorecard';
+import { refreshStaleFacts } from '../../src/lib/server/kpi/fact-refresh';
 import { generateStation, materialiseFacts } from './history';
 import { ms, percentile, timeRuns } from './timing';
 import { referenceScorecard, type ReferenceData } from '../../src/lib/server/kpi/reference';
@@ -45,7 +51,8 @@ const { values: options } = parseArgs({
 		fresh: { type: 'boolean', default: false },
 		only: { type: 'string' },
 		jit: { type: 'string' },
-		remark: { type: 'boolean', default: false }
+		remark: { type: 'boolean', default: false },
+		'refresh-only': { type: 'boolean', default: false }
 	}
 });
 const RUNS = Number(options.runs);
@@ -222,6 +229,65 @@ async function naiveScorecard(db: Database, stationId: string) {
 	return referenceScorecard(data, QUARTER);
 }
 
+/** A digest of the station's facts and daily rows: equal digests, equal numbers. */
+async function factsDigest(db: Database, stationId: string): Promise<string> {
+	const [row] = await queryRows<{ digest: string }>(
+		db,
+		sql`select md5(
+			(select coalesce(string_agg(f::text, ',' order by f.job_id), '') from job_kpi_facts f
+				where f.station_id = ${stationId}::uuid)
+			|| (select coalesce(string_agg(d::text, ',' order by d.day, d.technician_id), '')
+				from job_kpi_daily d where d.station_id = ${stationId}::uuid)
+		) as digest`
+	);
+	return row.digest;
+}
+
+/**
+ * Every job of the station marked stale at once, then the worker's rounds until its queue is
+ * empty (the time a whole station's scorecards say "as of"); the facts must come out as they
+ * were.
+ */
+async function wholeStationRefresh(db: Database, stationId: string): Promise<void> {
+	const before = await factsDigest(db, stationId);
+	const started = performance.now();
+	await db.execute(sql`
+		insert into job_kpi_stale (station_id, job_id)
+		select station_id, id from jobs where station_id = ${stationId}::uuid`);
+	let batches = 0;
+	let longestBatchMs = 0;
+	let batchStarted = performance.now();
+	const markedMs = batchStarted - started;
+	let marks = 0;
+	// The worker's round ends when the queue is empty; another round finds nothing.
+	for (let round = await refreshStaleFacts(db, { stopped: countBatch }); round.marks > 0;) {
+		marks += round.marks;
+		round = await refreshStaleFacts(db, { stopped: countBatch });
+	}
+	longestBatchMs = Math.max(longestBatchMs, performance.now() - batchStarted);
+	const seconds = ((performance.now() - started) / 1000).toFixed(1);
+	const [queued] = await queryRows<{ n: number }>(
+		db,
+		sql`select count(*)::int as n from job_kpi_stale where station_id = ${stationId}::uuid`
+	);
+	const same = (await factsDigest(db, stationId)) === before;
+	console.log(
+		`  whole-station background refresh: ${marks.toLocaleString()} jobs marked in ` +
+			`${markedMs.toFixed(0)} ms, queue empty after ${seconds} s (${batches} batches, the ` +
+			`longest ${longestBatchMs.toFixed(0)} ms); ${queued.n} left queued; facts and daily rows ` +
+			`${same ? 'equal to' : 'DIFFERENT FROM'} those before`
+	);
+	if (!same || queued.n > 0) throw new Error('The whole-station refresh did not restore the facts');
+
+	function countBatch(): boolean {
+		const now = performance.now();
+		if (batches > 0) longestBatchMs = Math.max(longestBatchMs, now - batchStarted);
+		batches++;
+		batchStarted = now;
+		return false;
+	}
+}
+
 console.log(
 	`KPI scorecard benchmark (station quarter ${QUARTER.from} … ${QUARTER.to}, PostgreSQL, ` +
 		`jit ${options.jit ?? 'as the server sets it'})`
@@ -237,6 +303,10 @@ for (const scenario of SCENARIOS) {
 			handle.db,
 			sql`select id::text from stations where code = 'B1'`
 		);
+		if (options['refresh-only']) {
+			await wholeStationRefresh(handle.db, station.id);
+			continue;
+		}
 		const scope = { stationId: station.id, ...QUARTER };
 		const [quarterJobs] = await queryRows<{ n: number }>(
 			handle.db,
@@ -267,6 +337,7 @@ for (const scenario of SCENARIOS) {
 				`${percentile(naive, 95) / percentile(engine, 95) >= 10 ? 'met' : 'NOT met'}); ` +
 				`target p95 <= 50 ms: ${percentile(engine, 95) <= 50 ? 'met' : 'NOT met'}`
 		);
+		await wholeStationRefresh(handle.db, station.id);
 	} finally {
 		await handle.close();
 	}

@@ -4,8 +4,11 @@
  * quality, the freshness itself) succeeds inside a READ ONLY transaction, where a refresh would
  * be refused. The background refresh brings the facts to what a recomputation of every job
  * gives, in batches, with the freshness saying how far behind they are meanwhile; two workers
- * racing take each queued mark once and leave the daily rollup right.
+ * racing take each queued mark once and leave the daily rollup right. A long queue (a whole
+ * station marked at once, an import) is taken in batches that grow while they stay within their
+ * time budget, and ends with the facts of a recomputation from scratch.
  */
+import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database, DatabaseHandle } from '../db';
@@ -15,8 +18,9 @@ import { dataQuality } from '../review/data-quality';
 import { countReworks, reworkList } from '../review/reworks';
 import { testEngines } from '../testing/databases';
 import { createJob, createStation, createUser } from '../testing/fixtures';
+import { jobs } from '../db/schema';
 import { drillDownJobs } from './drill-down';
-import { factsFreshness, refreshStaleFacts } from './fact-refresh';
+import { factsFreshness, refreshStaleFacts, refreshStation } from './fact-refresh';
 import { jobFacts } from './job-facts';
 import { computeScorecard, computeScorecardWithGround } from './scorecard';
 import { computeStationKpis, monthlyStationKpis } from './station-kpis';
@@ -24,6 +28,8 @@ import { monthlyScorecards } from './trends';
 
 const MARCH = { from: '2026-03-01', to: '2026-04-01' };
 const JOBS = 7;
+/** The jobs of a station imported at once: a long queue, all marked by one statement. */
+const IMPORTED = 40;
 
 for (const engine of testEngines()) {
 	describe(`KPI facts refreshed in the background on ${engine.name}`, () => {
@@ -63,6 +69,61 @@ for (const engine of testEngines()) {
 					sql`SELECT count(*)::int AS n FROM job_kpi_stale WHERE station_id = ${stationId}::uuid`
 				)
 			)[0].n;
+
+		/**
+		 * A station of IMPORTED completed jobs written by one statement (as an import), in the
+		 * reverse order of their completion (two a local day in March), none refreshed.
+		 */
+		async function importedStation() {
+			const db = handle.db;
+			const created = await createStation(db, `FRESH-${++stations}`);
+			const tech = await createUser(db, created, 'tech');
+			const completedAt = (n: number) => new Date(Date.UTC(2026, 2, 1, 12 * n + 1));
+			await db.insert(jobs).values(
+				Array.from({ length: IMPORTED }, (_, index) => {
+					const n = IMPORTED - 1 - index;
+					const at = completedAt(n);
+					return {
+						id: randomUUID(),
+						stationId: created.id,
+						technicianId: tech.id,
+						jobNo: `I-${n}`,
+						status: 'completed' as const,
+						outcome: n % 5 === 0 ? ('not_fixed' as const) : ('fixed' as const),
+						deviceSerial: `SN-${n % 7}`,
+						reportedAt: new Date(at.getTime() - 3 * 3600_000),
+						arrivedAt: new Date(at.getTime() - 2 * 3600_000),
+						startedAt: new Date(at.getTime() - 3600_000),
+						completedAt: at
+					};
+				})
+			);
+			return { stationId: created.id };
+		}
+
+		/** The station's facts and daily rows, as stored. */
+		const stored = async (db: Database, stationId: string) => ({
+			facts: await queryRows(
+				db,
+				sql`SELECT * FROM job_kpi_facts WHERE station_id = ${stationId}::uuid ORDER BY job_id`
+			),
+			daily: await queryRows(
+				db,
+				sql`SELECT * FROM job_kpi_daily WHERE station_id = ${stationId}::uuid
+					ORDER BY day, technician_id`
+			)
+		});
+
+		/** The facts computed again from nothing: every row dropped, every job refreshed at once. */
+		async function fromScratch(db: Database, stationId: string) {
+			await db.execute(sql`DELETE FROM job_kpi_facts WHERE station_id = ${stationId}::uuid`);
+			await db.execute(sql`DELETE FROM job_kpi_daily WHERE station_id = ${stationId}::uuid`);
+			await db.execute(sql`
+				INSERT INTO job_kpi_stale (station_id, job_id)
+				SELECT station_id, id FROM jobs WHERE station_id = ${stationId}::uuid`);
+			await refreshStation(db, stationId, { jobs: IMPORTED, maxJobs: IMPORTED });
+			return stored(db, stationId);
+		}
 
 		/** Every read a scorecard page, its trends, drill-down, boards and exports make. */
 		async function everyRead(db: Database, stationId: string, boss: SessionUser) {
@@ -133,6 +194,7 @@ for (const engine of testEngines()) {
 			let batches = 0;
 			const report = await refreshStaleFacts(db, {
 				jobs: 2,
+				maxJobs: 2,
 				stopped: () => {
 					batches++;
 					return false;
@@ -154,19 +216,68 @@ for (const engine of testEngines()) {
 			let batch = 0;
 			await refreshStaleFacts(db, {
 				jobs: 3,
+				maxJobs: 3,
 				stopped: () => {
 					// Called before each batch; after the first one, look (a read, as a page's).
 					if (++batch === 2) return true;
 					return false;
 				}
 			});
-			const seen = await factsFreshness(db, stationId);
+			const { seen, facts } = await readOnly(async (tx) => ({
+				seen: await factsFreshness(tx, stationId),
+				facts: await jobFacts(tx, { stationId, ...MARCH })
+			}));
 			expect(seen.waitingJobs).toBeGreaterThan(0);
 			expect(seen.waitingJobs).toBeLessThan(JOBS);
 			expect(seen.completedJobs).toBe(JOBS);
-			expect((await jobFacts(db, { stationId, ...MARCH })).length).toBe(JOBS - seen.waitingJobs);
+			expect(facts.length).toBe(JOBS - seen.waitingJobs);
 			await refreshStaleFacts(db);
 			expect((await factsFreshness(db, stationId)).waitingJobs).toBe(0);
+		});
+
+		it('drains a long queue in batches that grow within their budget, to the facts from scratch', async () => {
+			const db = handle.db;
+			const drain = async (budgetMs: number) => {
+				const { stationId } = await importedStation();
+				const marks = await queued(db, stationId);
+				let batches = 0;
+				const report = await refreshStaleFacts(db, {
+					jobs: 2,
+					maxJobs: 8,
+					budgetMs,
+					stopped: () => {
+						batches++;
+						return false;
+					}
+				});
+				expect(report).toEqual({ stations: 1, marks });
+				expect(await queued(db, stationId)).toBe(0);
+				return { stationId, batches };
+			};
+			// A budget far above any batch of a few jobs: each full batch doubles the next one,
+			// 2 + 4 + 8 + 8 + 8 + 8 + 2 jobs.
+			const grown = await drain(60_000);
+			expect(grown.batches).toBe(7);
+			// Every batch over a budget of nothing: none grows.
+			expect((await drain(0)).batches).toBe(IMPORTED / 2);
+
+			const drained = await stored(db, grown.stationId);
+			expect(drained.facts).toHaveLength(IMPORTED);
+			expect(drained).toEqual(await fromScratch(db, grown.stationId));
+		});
+
+		it('lets two workers race on a long queue: each mark taken once, the facts from scratch', async () => {
+			const { stationId } = await importedStation();
+			const db = handle.db;
+			const marks = await queued(db, stationId);
+			const [first, second] = await Promise.all([
+				refreshStaleFacts(db, { jobs: 2, maxJobs: 8 }),
+				refreshStaleFacts(db, { jobs: 2, maxJobs: 8 })
+			]);
+			expect(first.marks + second.marks).toBe(marks);
+			expect(await queued(db, stationId)).toBe(0);
+			const raced = await stored(db, stationId);
+			expect(raced).toEqual(await fromScratch(db, stationId));
 		});
 
 		it('gives two racing workers each mark once and the same facts as a full recomputation', async () => {
@@ -176,8 +287,8 @@ for (const engine of testEngines()) {
 			const other = await station();
 			const marks = (await queued(db, stationId)) + (await queued(db, other.stationId));
 			const [first, second] = await Promise.all([
-				refreshStaleFacts(db, { jobs: 1 }),
-				refreshStaleFacts(db, { jobs: 1 })
+				refreshStaleFacts(db, { jobs: 1, maxJobs: 1 }),
+				refreshStaleFacts(db, { jobs: 1, maxJobs: 1 })
 			]);
 			expect(first.marks + second.marks).toBe(marks);
 			expect(await queued(db, stationId)).toBe(0);

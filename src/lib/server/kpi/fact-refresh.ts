@@ -25,15 +25,54 @@ import { queryRows } from '../db/rows';
 import { factsFreshnessSchema, type FactsFreshness } from '../../shared/kpi';
 import { refreshTakenJobs } from './job-facts';
 
-/** Jobs per transaction: small enough that a batch holds its station for well under a second. */
+/** Jobs of a station's first batch, and of each batch a write's own request refreshes. */
 export const REFRESH_BATCH_JOBS = 500;
 /** What a write's request refreshes before answering; a larger backlog is the worker's. */
 const AFTER_WRITE_MAX_JOBS = 2 * REFRESH_BATCH_JOBS;
 
 /**
- * One batch of the station's queue, oldest marks first: takes up to `jobs` jobs (every queue row
- * of each) and refreshes them. Null when another transaction holds the station and `wait` is
- * false; otherwise the queue rows taken (0 when the queue was empty).
+ * How the worker sizes a station's batches while it drains a backlog. Each batch has a cost that
+ * does not depend on its size (a transaction, planning the refresh's statements, taking from the
+ * queue), which a whole station's refresh (100k jobs) in batches of 500 paid 200 times. A full
+ * batch that took less than the budget doubles the next one (up to `maxJobs`); one that took
+ * more than twice the budget halves it (down to `jobs`). The budget bounds how long a batch
+ * holds its station's row: a write's own refresh, a settings edit or an import that locks the
+ * station waits for one batch, a few seconds at most.
+ */
+export interface BatchSizing {
+	/** The first batch's jobs, and the least a batch shrinks to. */
+	jobs?: number;
+	/** The most jobs a batch grows to. */
+	maxJobs?: number;
+	/** How long a batch may take and still double the next one. */
+	budgetMs?: number;
+}
+
+const DEFAULT_SIZING: Required<BatchSizing> = {
+	jobs: REFRESH_BATCH_JOBS,
+	maxJobs: 32 * REFRESH_BATCH_JOBS,
+	budgetMs: 2_000
+};
+
+/** The size of a station's next batch, from how long its last one took (`BatchSizing`). */
+function nextBatchJobs(
+	current: number,
+	taken: number,
+	elapsedMs: number,
+	sizing: Required<BatchSizing>
+): number {
+	if (elapsedMs > 2 * sizing.budgetMs) return Math.max(sizing.jobs, Math.floor(current / 2));
+	if (taken >= current && elapsedMs < sizing.budgetMs) {
+		return Math.min(sizing.maxJobs, current * 2);
+	}
+	return current;
+}
+
+/**
+ * One batch of the station's queue, oldest marks first (the "as of" of `factsFreshness` moves
+ * forward batch by batch): takes up to `jobs` jobs (every queue row of each) and refreshes them.
+ * Null when another transaction holds the station and `wait` is false; otherwise the queue rows
+ * taken (0 when the queue was empty).
  */
 export async function refreshStationBatch(
 	db: Queryable,
@@ -102,11 +141,22 @@ export async function refreshJob(
 
 /**
  * For a write that stores the station's numbers (closing a month): the whole queue, batch by
- * batch, each waiting for a batch another instance runs. The caller then finishes what was
- * marked meanwhile with `refreshStationHeld`, under the station lock it takes anyway.
+ * batch, each waiting for a batch another instance runs, sized as the worker's (`BatchSizing`).
+ * The caller then finishes what was marked meanwhile with `refreshStationHeld`, under the station
+ * lock it takes anyway.
  */
-export async function refreshStation(db: Queryable, stationId: string): Promise<void> {
-	while (await refreshStationBatch(db, stationId, { wait: true }));
+export async function refreshStation(
+	db: Queryable,
+	stationId: string,
+	sizingOptions: BatchSizing = {}
+): Promise<void> {
+	const sizing = { ...DEFAULT_SIZING, ...sizingOptions };
+	for (let jobs = sizing.jobs; ;) {
+		const started = performance.now();
+		const taken = await refreshStationBatch(db, stationId, { jobs, wait: true });
+		if (!taken) return;
+		jobs = nextBatchJobs(jobs, taken, performance.now() - started, sizing);
+	}
 }
 
 /** The whole queue of a station whose row the caller's transaction has locked. */
@@ -140,29 +190,30 @@ export interface RefreshReport {
 /**
  * The background worker's round: a batch of each station in turn (a small station is not
  * kept waiting behind a large one's first refresh) until every queue is empty or held by
- * another instance. `stopped` is asked between batches, so a shutdown waits for one batch only.
+ * another instance, each station's batches growing while its backlog lasts (`BatchSizing`).
+ * `stopped` is asked between batches, so a shutdown waits for one batch only.
  */
 export async function refreshStaleFacts(
 	db: Queryable,
-	{
-		jobs = REFRESH_BATCH_JOBS,
-		stopped = () => false
-	}: { jobs?: number; stopped?: () => boolean } = {}
+	{ stopped = () => false, ...sizingOptions }: BatchSizing & { stopped?: () => boolean } = {}
 ): Promise<RefreshReport> {
-	const refreshed = new Set<string>();
+	const sizing = { ...DEFAULT_SIZING, ...sizingOptions };
+	const batchJobs = new Map<string, number>();
 	let marks = 0;
 	for (;;) {
 		let progressed = false;
 		for (const stationId of await stationsWithStaleFacts(db)) {
-			if (stopped()) return { stations: refreshed.size, marks };
+			if (stopped()) return { stations: batchJobs.size, marks };
+			const jobs = batchJobs.get(stationId) ?? sizing.jobs;
+			const started = performance.now();
 			const taken = await refreshStationBatch(db, stationId, { jobs });
 			if (taken) {
-				refreshed.add(stationId);
+				batchJobs.set(stationId, nextBatchJobs(jobs, taken, performance.now() - started, sizing));
 				marks += taken;
 				progressed = true;
 			}
 		}
-		if (!progressed) return { stations: refreshed.size, marks };
+		if (!progressed) return { stations: batchJobs.size, marks };
 	}
 }
 
