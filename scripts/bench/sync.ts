@@ -207,6 +207,23 @@ async function benchPush(handle: DatabaseHandle, stationId: string) {
 	};
 }
 
+/** The session of one of the demo station's technicians, as signing in would give it. */
+function demoTechnician(stationId: string, user: { id: string; login: string }): SessionUser {
+	return {
+		id: user.id,
+		stationId,
+		stationCode: 'DEMO',
+		stationName: 'DEMO',
+		timeZone: 'Asia/Shanghai',
+		recordPositions: false,
+		completionRequiresSignature: false,
+		reworkWindowDays: DEFAULT_REWORK_WINDOW_DAYS,
+		login: user.login,
+		name: user.login,
+		role: 'technician'
+	};
+}
+
 /** Median, lowest and highest of a few rounds' figures. */
 function spread(values: number[]) {
 	const sorted = [...values].sort((a, b) => a - b);
@@ -253,19 +270,7 @@ async function benchFirstSync(handle: DatabaseHandle) {
 				SELECT count(*) FROM jobs
 				WHERE station_id = ${demo.stationId}::uuid AND technician_id = ${busiest.id}::uuid)))`);
 	await handle.db.execute(sql`ANALYZE jobs, job_parts, follow_ups`);
-	const technician: SessionUser = {
-		id: busiest.id,
-		stationId: demo.stationId,
-		stationCode: 'DEMO',
-		stationName: 'DEMO',
-		timeZone: 'Asia/Shanghai',
-		recordPositions: false,
-		completionRequiresSignature: false,
-		reworkWindowDays: DEFAULT_REWORK_WINDOW_DAYS,
-		login: busiest.login,
-		name: busiest.login,
-		role: 'technician'
-	};
+	const technician = demoTechnician(demo.stationId, busiest);
 	let wire = { json: 0, gzip: 0, brotli: 0 };
 	const browserFetch = async (url: string | URL | Request, init?: RequestInit) => {
 		const answer = await fetchRequestHandler({
@@ -351,19 +356,7 @@ async function benchPull(handle: DatabaseHandle) {
 			WHERE j.station_id = ${demo.stationId}::uuid
 			GROUP BY u.id, u.login ORDER BY count(*) DESC LIMIT 1`
 	);
-	const technician: SessionUser = {
-		id: busiest.id,
-		stationId: demo.stationId,
-		stationCode: 'DEMO',
-		stationName: 'DEMO',
-		timeZone: 'Asia/Shanghai',
-		recordPositions: false,
-		completionRequiresSignature: false,
-		reworkWindowDays: DEFAULT_REWORK_WINDOW_DAYS,
-		login: busiest.login,
-		name: busiest.login,
-		role: 'technician'
-	};
+	const technician = demoTechnician(demo.stationId, busiest);
 	const client = deviceClient(handle.db, technician);
 	const clientId = randomUUID();
 	let rows = 0;

@@ -9,14 +9,24 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import type { SessionUser } from '../server/auth/session-user';
 import type { DatabaseHandle } from '../server/db';
 import { testEngines } from '../server/testing/databases';
-import { createCategory, createPart, createStation, createUser } from '../server/testing/fixtures';
+import { eq } from 'drizzle-orm';
+import { jobParts, jobs, parts } from '../server/db/schema';
+import {
+	createCategory,
+	createJob,
+	createPart,
+	createStation,
+	createUser
+} from '../server/testing/fixtures';
+import { pullOutputSchema, type PullOutput } from '../shared/sync-records';
 import { appRouter } from '../server/trpc/router';
 import { syncApi, TestDevice } from '../server/sync/testing';
 import { trpcTransport } from './sync/trpc-transport';
+import { fromColumns } from './pull-columns';
 
 const REPORTED = new Date('2026-03-02T01:00:00.123Z');
 
-for (const engine of testEngines().filter((e) => e.name === 'pglite')) {
+for (const engine of testEngines()) {
 	describe(`the phone's pull in columns on ${engine.name}`, () => {
 		let handle: DatabaseHandle;
 		const answerSizes = new Map<string, number>();
@@ -90,6 +100,90 @@ for (const engine of testEngines().filter((e) => e.name === 'pglite')) {
 			const columns = answerSizes.get('/api/trpc/sync.pullColumns')!;
 			const objects = answerSizes.get('/api/trpc/sync.pull')!;
 			expect(columns).toBeLessThan(objects * 0.6);
+		});
+
+		/** An answer with each table's rows in id order (neither procedure orders them). */
+		function byId(answer: PullOutput) {
+			const sorted = <T extends { id: string }>(rows: T[]) =>
+				[...rows].sort((a, b) => a.id.localeCompare(b.id));
+			const { changes } = answer;
+			return {
+				...answer,
+				changes: {
+					jobs: sorted(changes.jobs),
+					jobParts: sorted(changes.jobParts),
+					followUps: sorted(changes.followUps),
+					parts: sorted(changes.parts),
+					faultCategories: sorted(changes.faultCategories)
+				}
+			};
+		}
+
+		it('reads as sync.pull for a supervisor and a technician, first and later pulls', async () => {
+			const station = await createStation(handle.db, 'SYNC-COLUMNS-LATER');
+			const tech = await createUser(handle.db, station, 'tech');
+			const colleague = await createUser(handle.db, station, 'colleague');
+			const supervisor = await createUser(handle.db, station, 'boss', 'supervisor');
+			const part = await createPart(handle.db, station.id, 'P-1', '8.50');
+			const retired = await createPart(handle.db, station.id, 'P-OLD', '0.05');
+			await handle.db.update(parts).set({ active: false }).where(eq(parts.id, retired.id));
+			await createCategory(handle.db, station.id, 'LEAK', 45);
+			const earlier = await createJob(handle.db, colleague, {
+				completedAt: new Date('2026-03-01T02:03:04.567Z'),
+				status: 'completed',
+				outcome: 'fixed'
+			});
+			const revisit = await createJob(handle.db, tech, { previousJobId: earlier.id });
+			const own = await createJob(handle.db, tech, { customerName: '李 "引号" \\ 女士' });
+			const lineValues = (jobId: string, qty: string) => ({
+				id: randomUUID(),
+				stationId: station.id,
+				jobId,
+				partId: part.id,
+				qty,
+				unitCost: '8.50'
+			});
+			await handle.db
+				.insert(jobParts)
+				.values([lineValues(own.id, '2.125'), lineValues(earlier.id, '1')]);
+
+			const clients = new Map([tech, supervisor].map((user) => [user.id, randomUUID()]));
+			const cursors = new Map<string, string>();
+			const compare = async (user: SessionUser) => {
+				const input = { clientId: clients.get(user.id)!, cursor: cursors.get(user.id) ?? null };
+				const api = syncApi(handle.db, user);
+				const objects = await api.pull(input);
+				const columns = pullOutputSchema.parse(fromColumns(await api.pullColumns(input)));
+				// Other transactions (the server's other databases) may have begun in between.
+				expect({ ...byId(columns), cursor: null }).toEqual({ ...byId(objects), cursor: null });
+				cursors.set(user.id, objects.cursor);
+				return objects;
+			};
+			// First pulls register the clients; a pull of an unknown client is a write, so each
+			// user's objects are read first, then its columns at the same cursor.
+			for (const user of [tech, supervisor]) {
+				await syncApi(handle.db, user).pull({ clientId: clients.get(user.id)!, cursor: null });
+				await compare(user);
+			}
+			const supervisorFirst = await compare(supervisor);
+			expect(supervisorFirst.changes.jobs.length).toBe(0);
+
+			// Later pulls: a job reassigned to the technician (with a line of its own), a line
+			// added to a job that stays, the technician's revisit moved to the colleague.
+			await handle.db.update(jobs).set({ technicianId: tech.id }).where(eq(jobs.id, earlier.id));
+			await handle.db.insert(jobParts).values(lineValues(own.id, '0.5'));
+			await handle.db
+				.update(jobs)
+				.set({ technicianId: colleague.id })
+				.where(eq(jobs.id, revisit.id));
+			const later = await compare(tech);
+			expect(later.changes.jobs.map((job) => job.id)).toEqual([earlier.id]);
+			expect(later.changes.jobParts).toHaveLength(2);
+			expect(later.deletes.jobs).toEqual([revisit.id]);
+			const supervisorLater = await compare(supervisor);
+			expect(supervisorLater.changes.jobs.find((job) => job.id === revisit.id)?.previousJobId).toBe(
+				earlier.id
+			);
 		});
 
 		it('refuses an answer whose rows are not the protocol’s', async () => {

@@ -45,6 +45,14 @@ export async function applyPull(
 		}
 
 		const { changes, deletes } = pull;
+		// What the server copy holds of the pulled rows once the deletes below are applied, so
+		// that the view takes them without reading back what was just written (a first sync's
+		// whole history would be read back row by row).
+		const held = {
+			jobs: byId(changes.jobs),
+			jobParts: byId(changes.jobParts),
+			followUps: byId(changes.followUps)
+		};
 		await db.serverJobs.bulkPut(changes.jobs);
 		await db.serverJobParts.bulkPut(changes.jobParts);
 		await db.serverFollowUps.bulkPut(changes.followUps);
@@ -57,12 +65,15 @@ export async function applyPull(
 		// A job that left the device (deleted, or reassigned) takes its lines and follow-ups along.
 		for (const jobId of deletes.jobs) {
 			touched.jobs.add(jobId);
+			held.jobs.delete(jobId);
 			await db.serverJobs.delete(jobId);
 			for (const line of await db.serverJobParts.where('jobId').equals(jobId).toArray()) {
 				touched.jobParts.add(line.id);
+				held.jobParts.delete(line.id);
 			}
 			for (const followUp of await db.serverFollowUps.where('jobId').equals(jobId).toArray()) {
 				touched.followUps.add(followUp.id);
+				held.followUps.delete(followUp.id);
 			}
 			await db.serverJobParts.where('jobId').equals(jobId).delete();
 			await db.serverFollowUps.where('jobId').equals(jobId).delete();
@@ -73,8 +84,14 @@ export async function applyPull(
 		// Catalog rows removed from the station leave the offline pickers too.
 		await db.parts.bulkDelete(deletes.parts);
 		await db.faultCategories.bulkDelete(deletes.faultCategories);
-		for (const id of deletes.jobParts) touched.jobParts.add(id);
-		for (const id of deletes.followUps) touched.followUps.add(id);
+		for (const id of deletes.jobParts) {
+			touched.jobParts.add(id);
+			held.jobParts.delete(id);
+		}
+		for (const id of deletes.followUps) {
+			touched.followUps.add(id);
+			held.followUps.delete(id);
+		}
 
 		const acknowledged = await db.outbox.where('id').belowOrEqual(pull.lastMutationId).toArray();
 		const pending = await db.outbox.where('id').above(pull.lastMutationId).toArray();
@@ -86,9 +103,9 @@ export async function applyPull(
 		}
 		await db.outbox.bulkDelete(acknowledged.map((entry) => entry.id));
 
-		await resetFromServerCopy(db.serverJobs, db.jobs, touched.jobs);
-		await resetFromServerCopy(db.serverJobParts, db.jobParts, touched.jobParts);
-		await resetFromServerCopy(db.serverFollowUps, db.followUps, touched.followUps);
+		await resetFromServerCopy(db.serverJobs, db.jobs, touched.jobs, held.jobs);
+		await resetFromServerCopy(db.serverJobParts, db.jobParts, touched.jobParts, held.jobParts);
+		await resetFromServerCopy(db.serverFollowUps, db.followUps, touched.followUps, held.followUps);
 		for (const entry of pending) await applyToView(db, entry);
 
 		await db.setMeta('cursor', pull.cursor);
@@ -100,15 +117,26 @@ export async function applyPull(
 	});
 }
 
-/** The view rows `ids` become what the server copy holds (absent there: absent in the view). */
+function byId<T extends { id: string }>(rows: T[]): Map<string, T> {
+	return new Map(rows.map((row) => [row.id, row]));
+}
+
+/**
+ * The view rows `ids` become what the server copy holds (absent there: absent in the view);
+ * `held` is what it holds of them as this pull wrote it, the rest is read from it.
+ */
 async function resetFromServerCopy<T extends { id: string }>(
 	serverTable: Table<T, string, InsertType<T, 'id'>>,
 	viewTable: Table<T, string, InsertType<T, 'id'>>,
-	ids: Set<string>
+	ids: Set<string>,
+	held: Map<string, T>
 ): Promise<void> {
 	if (ids.size === 0) return;
-	const wanted = [...ids];
-	const serverRows = await serverTable.bulkGet(wanted);
-	await viewTable.bulkDelete(wanted.filter((_, index) => serverRows[index] === undefined));
-	await viewTable.bulkPut(serverRows.filter((row): row is T => row !== undefined));
+	const unread = [...ids].filter((id) => !held.has(id));
+	const readRows = await serverTable.bulkGet(unread);
+	await viewTable.bulkDelete(unread.filter((_, index) => readRows[index] === undefined));
+	await viewTable.bulkPut([
+		...[...ids].flatMap((id) => held.get(id) ?? []),
+		...readRows.filter((row): row is T => row !== undefined)
+	]);
 }

@@ -39,11 +39,48 @@ type PullOutput = z.output<typeof pullOutputSchema>;
  */
 type Since = PullSnapshot | null;
 
-export async function pullChanges(
+export function pullChanges(
 	db: Database,
 	user: SessionUser,
 	input: PullInput
 ): Promise<PullOutput> {
+	return pullSnapshot(db, user, input, async (reads) => {
+		const [jobRows, jobPartRows, followUpRows, partRows, categoryRows] = await Promise.all([
+			reads.jobs,
+			reads.jobParts,
+			reads.followUps,
+			reads.parts,
+			reads.faultCategories
+		]);
+		return {
+			jobs: jobRows,
+			jobParts: jobPartRows,
+			followUps: followUpRows,
+			parts: partRows,
+			faultCategories: categoryRows
+		};
+	});
+}
+
+/** The statements that read each table's changed rows, as records (not yet sent). */
+export type ChangeReads = {
+	jobs: ReturnType<typeof readJobs>;
+	jobParts: ReturnType<typeof readJobParts>;
+	followUps: ReturnType<typeof readFollowUps>;
+	parts: ReturnType<typeof readParts>;
+	faultCategories: ReturnType<typeof readFaultCategories>;
+};
+
+/**
+ * A pull whose changes `readChanges` reads from the statements given (pullChanges: as records;
+ * pull-columns.ts: as the phone's columns), in the pull's snapshot.
+ */
+export async function pullSnapshot<Changes>(
+	db: Database,
+	user: SessionUser,
+	input: PullInput,
+	readChanges: (reads: ChangeReads, tx: Queryable) => Promise<Changes>
+): Promise<Omit<PullOutput, 'changes'> & { changes: Changes }> {
 	const { answer, known } = await retryingTransaction(
 		db,
 		async (tx) => {
@@ -63,26 +100,22 @@ export async function pullChanges(
 					previous === null ||
 					mustReset(previous, parseCursor(cursor)!, horizon[0]?.prunedThrough));
 			const since: Since = reset ? null : previous;
-			const [jobRows, jobPartRows, followUpRows, partRows, categoryRows, deletes] =
-				await Promise.all([
-					readJobs(tx, user, since),
-					readJobParts(tx, user, since),
-					readFollowUps(tx, user, since),
-					readParts(tx, user, since),
-					readFaultCategories(tx, user, since),
-					since === null ? noDeletes() : readDeletes(tx, user, since)
-				]);
-			const answer: PullOutput = {
+			const reads: ChangeReads = {
+				jobs: readJobs(tx, user, since),
+				jobParts: readJobParts(tx, user, since),
+				followUps: readFollowUps(tx, user, since),
+				parts: readParts(tx, user, since),
+				faultCategories: readFaultCategories(tx, user, since)
+			};
+			const [changes, deletes] = await Promise.all([
+				readChanges(reads, tx),
+				since === null ? noDeletes() : readDeletes(tx, user, since)
+			]);
+			const answer = {
 				cursor,
 				lastMutationId: client?.lastMutationId ?? 0,
 				reset,
-				changes: {
-					jobs: jobRows,
-					jobParts: jobPartRows,
-					followUps: followUpRows,
-					parts: partRows,
-					faultCategories: categoryRows
-				},
+				changes,
 				deletes
 			};
 			return { answer, known: client !== null };
@@ -154,14 +187,19 @@ const jobRecord = (user: SessionUser) => ({
 	status: jobs.status,
 	outcome: jobs.outcome,
 	previousJobId:
-		technicianScope(user) === null ? jobs.previousJobId : sql<string | null>`NULL::uuid`,
+		technicianScope(user) === null
+			? jobs.previousJobId
+			: sql<string | null>`NULL::uuid`.as('previous_job_id'),
 	notes: jobs.notes,
 	verifiedAt: jobs.verifiedAt,
 	updatedAt: jobs.updatedAt,
 	origin: jobs.origin,
 	urgency: jobs.urgency,
 	assignedAt: jobs.assignedAt,
-	dispatched: sql<boolean>`(${jobs.status} = 'open' AND (${jobs.origin} = 'desk' OR ${jobs.reportedBy} <> ${jobs.technicianId})) IS TRUE`
+	dispatched:
+		sql<boolean>`(${jobs.status} = 'open' AND (${jobs.origin} = 'desk' OR ${jobs.reportedBy} <> ${jobs.technicianId})) IS TRUE`.as(
+			'dispatched'
+		)
 });
 
 function readJobs(db: Queryable, user: SessionUser, since: Since) {

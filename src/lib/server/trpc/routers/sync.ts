@@ -2,7 +2,7 @@ import { authedProcedure, router } from '../core';
 import { pullInputSchema, pushInputSchema, pushOutputSchema } from '../../../shared/sync';
 import { pullOutputSchema } from '../../../shared/sync-records';
 import { pullChanges } from '../../sync/pull';
-import { pullColumnsOutputSchema, toColumns } from '../../sync/pull-columns';
+import { pullColumns, pullColumnsOutputSchema } from '../../sync/pull-columns';
 import { pushMutations } from '../../sync/push';
 
 export const syncRouter = router({
@@ -23,5 +23,5 @@ export const syncRouter = router({
 	pullColumns: authedProcedure
 		.input(pullInputSchema)
 		.output(pullColumnsOutputSchema)
-		.mutation(async ({ ctx, input }) => toColumns(await pullChanges(ctx.db, ctx.user, input)))
+		.mutation(({ ctx, input }) => pullColumns(ctx.db, ctx.user, input))
 });
