@@ -216,7 +216,7 @@ export async function importStationFiles(
 	try {
 		return await db.transaction(async (tx): Promise<ImportResult> => {
 			// The station row locked: two imports into one station queue.
-			const state = await loadStation(tx, station, true);
+			const state = await loadStation(tx, station, tables['jobs.csv']?.keys);
 			const planner = new ImportPlanner(state, station, tables, actor, progress, slicer);
 			const plan = await planner.stage(tx);
 			// Nothing but the transaction's own staging tables was written.
@@ -322,19 +322,28 @@ interface StationState {
 	users: Map<string, { id: string; role: UserRole }>;
 	categories: Map<string, string>;
 	parts: Map<string, { id: string; unitCost: string }>;
+	/** The station's jobs that jobs.csv does not name (its own have their ids in its keys). */
 	jobs: Map<string, string>;
 }
 
-/** The station's keys; `lock` (in the writing transaction) queues other imports of it. */
+/** Existing jobs read per round trip: a station's million jobs never sit in memory as rows. */
+const JOB_PAGE = 50_000;
+
+/**
+ * The station's keys, the station row locked (another import of it queues). The jobs of
+ * jobs.csv get their existing ids into the file's keys; only the station's other jobs (which a
+ * part line or a revisit may name) are kept apart, so a re-import of a whole station holds each
+ * job number once.
+ */
 async function loadStation(
-	tx: Database | Transaction,
+	tx: Transaction,
 	request: StationRequest,
-	lock: boolean
+	folderJobs: Map<string, KeyedRow> | undefined
 ): Promise<StationState> {
 	const [station] = await queryRows<{ id: string; code: string; name: string; timeZone: string }>(
 		tx,
 		sql`SELECT id::text AS id, code, name, time_zone AS "timeZone"
-			FROM stations WHERE code = ${request.code} ${lock ? sql`FOR UPDATE` : sql``}`
+			FROM stations WHERE code = ${request.code} FOR UPDATE`
 	);
 	const state: StationState = {
 		station: station ?? null,
@@ -345,7 +354,7 @@ async function loadStation(
 	};
 	if (!station) return state;
 	const stationId = station.id;
-	const [userRows, categoryRows, partRows, jobRows] = [
+	const [userRows, categoryRows, partRows] = [
 		await tx
 			.select({ id: users.id, login: users.login, role: users.role })
 			.from(users)
@@ -357,16 +366,26 @@ async function loadStation(
 		await tx
 			.select({ id: parts.id, sku: parts.sku, unitCost: parts.unitCost })
 			.from(parts)
-			.where(eq(parts.stationId, stationId)),
-		await tx
-			.select({ id: jobs.id, jobNo: jobs.jobNo })
-			.from(jobs)
-			.where(eq(jobs.stationId, stationId))
+			.where(eq(parts.stationId, stationId))
 	];
 	for (const user of userRows) state.users.set(user.login, { id: user.id, role: user.role });
 	for (const category of categoryRows) state.categories.set(category.code, category.id);
 	for (const part of partRows) state.parts.set(part.sku, { id: part.id, unitCost: part.unitCost });
-	for (const job of jobRows) state.jobs.set(job.jobNo, job.id);
+	for (let after = ''; ;) {
+		const page = await queryRows<{ id: string; jobNo: string }>(
+			tx,
+			sql`SELECT id::text AS id, job_no AS "jobNo" FROM jobs
+				WHERE station_id = ${stationId}::uuid ${after ? sql`AND id > ${after}::uuid` : sql``}
+				ORDER BY id LIMIT ${JOB_PAGE}`
+		);
+		for (const job of page) {
+			const keyed = folderJobs?.get(job.jobNo);
+			if (keyed) keyed.id = job.id;
+			else state.jobs.set(job.jobNo, job.id);
+		}
+		if (page.length < JOB_PAGE) break;
+		after = page[page.length - 1].id;
+	}
 	return state;
 }
 
