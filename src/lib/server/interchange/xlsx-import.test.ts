@@ -149,11 +149,10 @@ describe('npm run import with a workbook', () => {
 		delete env.DATABASE_URL;
 		const repoRoot = path.resolve(here, '../../../..');
 		try {
-			const { stdout, stderr } = await run(
-				process.execPath,
-				['--import', 'tsx', 'scripts/import.ts', ...args],
-				{ cwd: repoRoot, env }
-			);
+			const { stdout, stderr } = await run(process.execPath, ['scripts/run-import.mjs', ...args], {
+				cwd: repoRoot,
+				env
+			});
 			return { code: 0, stdout, stderr };
 		} catch (error) {
 			return error as { code: number; stdout: string; stderr: string };
