@@ -204,6 +204,21 @@ for (const engine of testEngines()) {
 				technicianId: northTech.id
 			});
 			expect(report.jobs).toEqual(supervisors);
+			// One builder (technician-report.ts): the supervisor's technician page is the same.
+			const { station, ...asRead } = report;
+			expect(station.code).toBe('NORTH');
+			expect(
+				await api(northSupervisor).kpi.technicianReport({ technicianId: northTech.id, ...MARCH })
+			).toEqual(asRead);
+			expect(
+				await api(northSupervisor).kpi.technicianReport({ technicianId: manager.id, ...MARCH })
+			).toBeNull();
+			// A technician has their own scorecard page, not this one (roles.md).
+			expect(
+				await outcomeOf(() =>
+					api(northTech).kpi.technicianReport({ technicianId: northTech.id, ...MARCH })
+				)
+			).toBe('FORBIDDEN');
 
 			const job = await me.region.job({ stationId: northId, jobId: northJobId });
 			expect(job.station.code).toBe('NORTH');

@@ -13,20 +13,8 @@ import { getJobDetail, listJobHistory } from '../jobs/history';
 import { getServiceReceipt } from '../jobs/receipt';
 import { refusal } from '../refusal';
 import { technicianSummary } from '../stations/service';
-import { kpiPeriodSchema, type KpiPeriod } from '../../shared/kpi';
-import { addDays, comparisonPeriod, monthsEnding } from '../../shared/time/periods';
-import { zonedDay } from '../../shared/time/local-time';
-import { visibleClosure } from './closed-periods';
-import { stationScoring } from './trends';
-import {
-	visibleDrillDownJobs,
-	visibleMonthlyScorecards,
-	visibleScorecard,
-	visibleScorecardWithGround
-} from './visible-scorecard';
-
-/** Months of a technician's trend, as on the supervisor's technician page. */
-export const REGION_TECHNICIAN_TREND_MONTHS = 12;
+import type { KpiPeriod } from '../../shared/kpi';
+import { technicianReport } from './technician-report';
 
 function stationOf(reader: SessionUser) {
 	return {
@@ -54,9 +42,7 @@ export async function regionStationTechnicians(
 
 /**
  * One technician of a station of the region, for a period: what the supervisor's technician
- * page shows (its row ranked in the station, the row before, what the numbers rest on, the
- * settings they were scored with, a year's trend, the jobs behind every number, the closure of a
- * closed month). A technician not of that station is NOT_FOUND.
+ * page shows (technician-report.ts). A technician not of that station is NOT_FOUND.
  */
 export async function regionTechnicianReport(
 	db: Database,
@@ -65,61 +51,15 @@ export async function regionTechnicianReport(
 	now: Date = new Date()
 ) {
 	const reader = await regionReaderOf(db, user, input.stationId);
-	const period = kpiPeriodSchema.parse({ from: input.from, to: input.to });
-	const technician = (await technicianSummary(db, reader)).find(
-		(candidate) => candidate.id === input.technicianId
-	);
-	if (!technician) {
+	const report = await technicianReport(db, reader, input, now);
+	if (!report) {
 		throw refusal(
 			'NOT_FOUND',
 			`There is no technician ${input.technicianId} in station ${reader.stationCode}.`,
 			'region_technician_unknown'
 		);
 	}
-	const today = zonedDay(now, reader.timeZone);
-	const previousPeriod = comparisonPeriod(period, today);
-	const months = monthsEnding(addDays(period.to, -1), REGION_TECHNICIAN_TREND_MONTHS).map((first) =>
-		first.slice(0, 7)
-	);
-	const [{ rows, ground }, previousRows, scoring, trend, jobs, closure] = await Promise.all([
-		visibleScorecardWithGround(db, reader, period),
-		visibleScorecard(db, reader, previousPeriod),
-		stationScoring(db, reader.stationId, period),
-		visibleMonthlyScorecards(db, reader, {
-			firstMonth: months[0],
-			months: REGION_TECHNICIAN_TREND_MONTHS
-		}),
-		visibleDrillDownJobs(db, reader, { ...period, technicianId: technician.id }),
-		visibleClosure(db, reader, period)
-	]);
-	const own = <Row extends { login: string }>(candidates: Row[]) =>
-		candidates.find((row) => row.login === technician.login) ?? null;
-	return {
-		station: stationOf(reader),
-		technician: {
-			id: technician.id,
-			login: technician.login,
-			name: technician.name,
-			active: technician.active
-		},
-		today,
-		previousPeriod,
-		row: own(rows),
-		ground: own(ground),
-		previousRow: own(previousRows),
-		rankedCount: rows.filter((row) => row.rank !== null).length,
-		// A closed month is read with the settings it was closed with, as its numbers are.
-		scoring: closure
-			? {
-					kpiSettings: closure.settings.kpiSettings,
-					minJobsForRanking: closure.settings.minJobsForRanking
-				}
-			: scoring,
-		months,
-		trend: trend.filter((row) => row.login === technician.login),
-		jobs,
-		closure
-	};
+	return { station: stationOf(reader), ...report };
 }
 
 /**

@@ -25,6 +25,7 @@ import {
 } from '../../kpi/station-kpis';
 import { monthlyScorecardRowSchema, stationScoring, trendWindowSchema } from '../../kpi/trends';
 import { scorecardGroundRowSchema } from '../../kpi/scorecard';
+import { technicianReport } from '../../kpi/technician-report';
 import {
 	visibleDrillDownJobs,
 	visibleJobFacts,
@@ -35,6 +36,11 @@ import {
 
 const jobFactsInputSchema = zm.safeExtend(kpiPeriodSchema, {
 	technicianId: z.uuid('technicianId must be a user id (UUID)').optional()
+});
+
+/** Any id names no technician rather than being refused: the page answers 404 either way. */
+const technicianReportInputSchema = zm.safeExtend(kpiPeriodSchema, {
+	technicianId: z.string().max(64, 'technicianId is too long')
 });
 
 /**
@@ -76,6 +82,14 @@ export const kpiRouter = router({
 		.query(({ ctx, input }) =>
 			onReadReplica(ctx, (db) => visibleDrillDownJobs(db, ctx.user, input))
 		),
+
+	/**
+	 * One technician's page: their row, the one compared with, its ground, the settings, a year's
+	 * trend, the jobs behind every number and the closure; null for no technician of the station.
+	 */
+	technicianReport: roleProcedure('supervisor')
+		.input(technicianReportInputSchema)
+		.query(({ ctx, input }) => onReadReplica(ctx, (db) => technicianReport(db, ctx.user, input))),
 
 	/** The scorecard of each month of a window (a technician: their own rows). */
 	trends: scorecardProcedure
