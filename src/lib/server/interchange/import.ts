@@ -727,7 +727,6 @@ class ImportPlanner {
 	private async *jobRows(
 		table: Table<'jobs.csv'> | undefined
 	): AsyncGenerator<BulkRow<typeof jobs>> {
-		const has = (column: ColumnOf<'jobs.csv'>) => table?.columns.has(column) ?? false;
 		const timestamp = (t: string) => parseTimestamp(t, this.timeZone);
 		for await (const r of this.rows(table, { column: 'job_no', map: this.folderJobs })) {
 			const core = r.read({
@@ -800,20 +799,21 @@ class ImportPlanner {
 				reportedAt: core.reported_at,
 				status,
 				// Always written: an outcome only exists on a completed job, which must state it.
-				outcome: ending.outcome
+				outcome: ending.outcome,
+				// Staged only when the file has their column (planJobs' keys, JOB_OPTIONAL_KEYS).
+				customerName: details.customer_name ?? '',
+				customerPhone: details.customer_phone ?? '',
+				customerAddress: details.customer_address ?? '',
+				productModel: details.product_model ?? '',
+				deviceSerial: details.device_serial ?? '',
+				faultCategoryId: categoryId ?? null,
+				faultDescription: details.fault_description ?? '',
+				arrivedAt: details.arrived_at,
+				startedAt: details.started_at,
+				completedAt: ending.completed_at,
+				previousJobId: previousJobId ?? null,
+				notes: details.notes ?? ''
 			};
-			if (has('customer_name')) row.customerName = details.customer_name ?? '';
-			if (has('customer_phone')) row.customerPhone = details.customer_phone ?? '';
-			if (has('customer_address')) row.customerAddress = details.customer_address ?? '';
-			if (has('product_model')) row.productModel = details.product_model ?? '';
-			if (has('device_serial')) row.deviceSerial = details.device_serial ?? '';
-			if (has('fault_category')) row.faultCategoryId = categoryId ?? null;
-			if (has('fault_description')) row.faultDescription = details.fault_description ?? '';
-			if (has('arrived_at')) row.arrivedAt = details.arrived_at;
-			if (has('started_at')) row.startedAt = details.started_at;
-			if (has('completed_at')) row.completedAt = ending.completed_at;
-			if (has('previous_job_no')) row.previousJobId = previousJobId ?? null;
-			if (has('notes')) row.notes = details.notes ?? '';
 			yield row;
 		}
 	}
