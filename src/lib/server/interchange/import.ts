@@ -449,6 +449,39 @@ const FOLLOW_UP_KEYS = [
 ] as const;
 
 /**
+ * A file's keys (found by its first pass, with the line of each) and the id each is given at
+ * first use: the station's existing row's, else a new one (a million job numbers get theirs as
+ * their rows are checked, in slices of work).
+ */
+class FileKeys {
+	constructor(
+		private readonly keys: Map<string, KeyedRow>,
+		private readonly existing: (key: string) => string | undefined,
+		private readonly newId: () => string
+	) {}
+
+	get(key: string): KeyedRow | undefined {
+		return this.keys.get(key);
+	}
+
+	has(key: string): boolean {
+		return this.keys.has(key);
+	}
+
+	idOf(key: string): string {
+		const keyed = this.keys.get(key);
+		if (!keyed) throw new Error(`No id was assigned to key "${key}"`);
+		if (keyed.id === '') keyed.id = this.existing(key) ?? this.newId();
+		return keyed.id;
+	}
+
+	/** The id of a key another row names: the file's row's, else the station's, else none. */
+	named(key: string): string | undefined {
+		return this.keys.has(key) ? this.idOf(key) : this.existing(key);
+	}
+}
+
+/**
  * Checks every row against the station's state and stages the rows to write, one file at a
  * time as it is read again (staging.ts): no file's rows are held in memory, only its keys.
  */
@@ -457,12 +490,12 @@ class ImportPlanner {
 	private readonly newId = uuidV7Source();
 	private readonly stationId: string;
 	private readonly timeZone: string;
-	private readonly folderUsers: Map<string, KeyedRow>;
-	private readonly folderCategories: Map<string, KeyedRow>;
-	private readonly folderParts: Map<string, KeyedRow>;
+	private readonly folderUsers: FileKeys;
+	private readonly folderCategories: FileKeys;
+	private readonly folderParts: FileKeys;
 	/** parts.csv's unit cost of each valid row's sku, the part lines' default. */
 	private readonly folderPartCosts = new Map<string, string | null>();
-	private readonly folderJobs: Map<string, KeyedRow>;
+	private readonly folderJobs: FileKeys;
 	private readonly accountChanges: AuditedChange[] = [];
 
 	constructor(
@@ -475,11 +508,16 @@ class ImportPlanner {
 	) {
 		this.stationId = state.station?.id ?? this.newId();
 		this.timeZone = state.station?.timeZone ?? request.timeZone ?? DEFAULT_TIME_ZONE;
-		const keys = (table: Table<InterchangeFile> | undefined) => table?.keys ?? new Map();
-		this.folderUsers = keys(tables['technicians.csv']);
-		this.folderCategories = keys(tables['fault_categories.csv']);
-		this.folderParts = keys(tables['parts.csv']);
-		this.folderJobs = keys(tables['jobs.csv']);
+		const keys = (
+			table: Table<InterchangeFile> | undefined,
+			existing: (key: string) => string | undefined
+		) => new FileKeys(table?.keys ?? new Map(), existing, this.newId);
+		this.folderUsers = keys(tables['technicians.csv'], (login) => state.users.get(login)?.id);
+		this.folderCategories = keys(tables['fault_categories.csv'], (code) =>
+			state.categories.get(code)
+		);
+		this.folderParts = keys(tables['parts.csv'], (sku) => state.parts.get(sku)?.id);
+		this.folderJobs = keys(tables['jobs.csv'], (jobNo) => state.jobs.get(jobNo));
 	}
 
 	/** Every file checked and staged in turn; null when any row has a problem. */
@@ -546,7 +584,7 @@ class ImportPlanner {
 	 */
 	private async *rows<F extends InterchangeFile>(
 		table: Table<F> | undefined,
-		key?: { column: ColumnOf<F>; map: Map<string, KeyedRow> }
+		key?: { column: ColumnOf<F>; keys: FileKeys }
 	): AsyncGenerator<RowReader<F>> {
 		if (!table) return;
 		let done = 0;
@@ -556,7 +594,7 @@ class ImportPlanner {
 			const reader = new RowReader(table, row, this.problems);
 			if (key) {
 				const value = reader.text(key.column);
-				const first = key.map.get(value);
+				const first = key.keys.get(value);
 				if (first && first.line !== row.line) {
 					reader.report(key.column, 'duplicate_key', { value: echo(value), line: first.line });
 				}
@@ -582,7 +620,7 @@ class ImportPlanner {
 		table: Table<'technicians.csv'> | undefined,
 		hasRole: boolean
 	): AsyncGenerator<BulkRow<typeof users>> {
-		for await (const r of this.rows(table, { column: 'login', map: this.folderUsers })) {
+		for await (const r of this.rows(table, { column: 'login', keys: this.folderUsers })) {
 			const values = r.read({
 				login: required(parseLogin),
 				name: required(text(LIMITS.userName)),
@@ -609,7 +647,7 @@ class ImportPlanner {
 				});
 			}
 			if (!values || !r.ok) continue;
-			const id = this.keyId(this.folderUsers, values.login);
+			const id = this.folderUsers.idOf(values.login);
 			const change = { actor: this.actor, reason: `technicians.csv line ${r.line}` };
 			const target = { id, stationId: this.stationId };
 			if (!existing) {
@@ -653,7 +691,7 @@ class ImportPlanner {
 		table: Table<'fault_categories.csv'> | undefined,
 		hasMinutes: boolean
 	): AsyncGenerator<BulkRow<typeof faultCategories>> {
-		for await (const r of this.rows(table, { column: 'code', map: this.folderCategories })) {
+		for await (const r of this.rows(table, { column: 'code', keys: this.folderCategories })) {
 			const values = r.read({
 				code: required(text(MAX_CATEGORY_CODE)),
 				name: required(text(MAX_CATEGORY_NAME)),
@@ -662,7 +700,7 @@ class ImportPlanner {
 			if (!values || !r.ok) continue;
 			yield {
 				stationId: this.stationId,
-				id: this.keyId(this.folderCategories, values.code),
+				id: this.folderCategories.idOf(values.code),
 				code: values.code,
 				name: values.name,
 				...(hasMinutes
@@ -691,7 +729,7 @@ class ImportPlanner {
 		table: Table<'parts.csv'> | undefined,
 		hasUnit: boolean
 	): AsyncGenerator<BulkRow<typeof parts>> {
-		for await (const r of this.rows(table, { column: 'sku', map: this.folderParts })) {
+		for await (const r of this.rows(table, { column: 'sku', keys: this.folderParts })) {
 			const values = r.read({
 				sku: required(text(LIMITS.sku)),
 				name: required(text(LIMITS.partName)),
@@ -702,7 +740,7 @@ class ImportPlanner {
 			this.folderPartCosts.set(values.sku, values.unit_cost);
 			yield {
 				stationId: this.stationId,
-				id: this.keyId(this.folderParts, values.sku),
+				id: this.folderParts.idOf(values.sku),
 				sku: values.sku,
 				name: values.name,
 				unitCost: values.unit_cost,
@@ -728,7 +766,7 @@ class ImportPlanner {
 		table: Table<'jobs.csv'> | undefined
 	): AsyncGenerator<BulkRow<typeof jobs>> {
 		const timestamp = (t: string) => parseTimestamp(t, this.timeZone);
-		for await (const r of this.rows(table, { column: 'job_no', map: this.folderJobs })) {
+		for await (const r of this.rows(table, { column: 'job_no', keys: this.folderJobs })) {
 			const core = r.read({
 				job_no: required(text(LIMITS.jobNo)),
 				// Empty only for a job the desk has not dispatched yet (checked below with the status).
@@ -761,7 +799,7 @@ class ImportPlanner {
 				r.report('outcome', 'outcome_not_completed', { status });
 			}
 			const login = r.text('technician_login');
-			const technicianId = login === '' ? null : this.userId(login);
+			const technicianId = login === '' ? null : this.folderUsers.named(login);
 			if (login !== '' && !technicianId) {
 				r.report('technician_login', 'unknown_technician', {
 					value: echo(login),
@@ -770,7 +808,7 @@ class ImportPlanner {
 			} else if (login === '' && status && !UNASSIGNED_STATUSES.has(status)) {
 				r.report('technician_login', 'technician_required', { status });
 			}
-			const categoryId = this.categoryId(r.text('fault_category'));
+			const categoryId = this.folderCategories.named(r.text('fault_category'));
 			if (r.text('fault_category') !== '' && !categoryId) {
 				r.report('fault_category', 'unknown_category', {
 					value: echo(r.text('fault_category')),
@@ -778,7 +816,7 @@ class ImportPlanner {
 				});
 			}
 			const previousJobNo = r.text('previous_job_no');
-			const previousJobId = this.jobId(previousJobNo);
+			const previousJobId = this.folderJobs.named(previousJobNo);
 			if (previousJobNo !== '' && previousJobNo === r.text('job_no')) {
 				r.report('previous_job_no', 'own_previous_job');
 			} else if (previousJobNo !== '' && !previousJobId) {
@@ -791,7 +829,7 @@ class ImportPlanner {
 
 			const row: BulkRow<typeof jobs> = {
 				stationId: this.stationId,
-				id: this.keyId(this.folderJobs, core.job_no),
+				id: this.folderJobs.idOf(core.job_no),
 				jobNo: core.job_no,
 				technicianId,
 				// Kept as it was on a job the station already has (fixed below): only new rows say import.
@@ -836,7 +874,7 @@ class ImportPlanner {
 			const sku = r.text('sku');
 			const folderPart = this.folderParts.get(sku);
 			const part = folderPart
-				? { id: this.keyId(this.folderParts, sku), unitCost: this.folderPartCosts.get(sku) ?? null }
+				? { id: this.folderParts.idOf(sku), unitCost: this.folderPartCosts.get(sku) ?? null }
 				: this.state.parts.get(sku);
 			if (sku !== '' && !part) {
 				r.report('sku', 'unknown_part', { value: echo(sku), station: this.request.code });
@@ -892,7 +930,7 @@ class ImportPlanner {
 	/** The job a part line or follow-up names, reported when it exists nowhere. */
 	private referencedJob<F extends 'job_parts.csv' | 'follow_ups.csv'>(r: RowReader<F>) {
 		const jobNo = r.text('job_no' as ColumnOf<F>);
-		const jobId = this.jobId(jobNo);
+		const jobId = this.folderJobs.named(jobNo);
 		if (jobNo !== '' && !jobId) {
 			r.report('job_no' as ColumnOf<F>, 'unknown_job', {
 				value: echo(jobNo),
@@ -900,39 +938,6 @@ class ImportPlanner {
 			});
 		}
 		return jobId;
-	}
-
-	/**
-	 * The id of a key of the files: an existing row's own, else a new one, given at first use
-	 * (a million job numbers get theirs as their rows are checked, in slices of work).
-	 */
-	private keyId(map: Map<string, KeyedRow>, key: string): string {
-		const keyed = map.get(key);
-		if (!keyed) throw new Error(`No id was assigned to key "${key}"`);
-		if (keyed.id === '') keyed.id = this.existingId(map, key) ?? this.newId();
-		return keyed.id;
-	}
-
-	private existingId(map: Map<string, KeyedRow>, key: string): string | undefined {
-		if (map === this.folderUsers) return this.state.users.get(key)?.id;
-		if (map === this.folderCategories) return this.state.categories.get(key);
-		if (map === this.folderParts) return this.state.parts.get(key)?.id;
-		return this.state.jobs.get(key);
-	}
-
-	private userId(login: string): string | undefined {
-		if (this.folderUsers.has(login)) return this.keyId(this.folderUsers, login);
-		return this.state.users.get(login)?.id;
-	}
-
-	private categoryId(code: string): string | undefined {
-		if (this.folderCategories.has(code)) return this.keyId(this.folderCategories, code);
-		return this.state.categories.get(code);
-	}
-
-	private jobId(jobNo: string): string | undefined {
-		if (this.folderJobs.has(jobNo)) return this.keyId(this.folderJobs, jobNo);
-		return this.state.jobs.get(jobNo);
 	}
 }
 
