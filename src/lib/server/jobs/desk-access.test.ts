@@ -7,14 +7,12 @@
  * station's jobs are not found. Runs on every engine.
  */
 import { randomUUID } from 'node:crypto';
-import { TRPCError } from '@trpc/server';
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatabaseHandle } from '../db';
 import { queryRows } from '../db/rows';
 import { jobHistory, jobs, type Job } from '../db/schema';
 import type { SessionUser } from '../auth/session-user';
-import { refusalIn } from '../refusal';
 import { TestDevice } from '../sync/testing';
 import { createJob, createPart, createStation, createUser } from '../testing/fixtures';
 import { testEngines } from '../testing/databases';
@@ -25,6 +23,7 @@ import {
 	requireStationDataManager,
 	requireSupervisorPage
 } from '../../../routes/access';
+import { outcomeOf } from '../testing/outcomes';
 
 const createCaller = createCallerFactory(appRouter);
 const PERIOD = { from: '2026-03-01', to: '2026-04-01' };
@@ -34,19 +33,6 @@ const CALL = {
 	customerPhone: '13800138000',
 	faultDescription: '洗衣机不脱水'
 };
-
-/** What a call answered: 'ok', or the refusal's reason key (else the tRPC code). */
-async function outcomeOf(call: () => Promise<unknown>): Promise<string> {
-	try {
-		await call();
-		return 'ok';
-	} catch (error) {
-		const refusal = refusalIn(error);
-		if (refusal) return refusal.reason.key;
-		if (error instanceof TRPCError) return error.code;
-		throw error;
-	}
-}
 
 for (const engine of testEngines()) {
 	describe(`the desk's capabilities (roles.md) on ${engine.name}`, () => {

@@ -7,7 +7,6 @@
  * every engine.
  */
 import { randomUUID } from 'node:crypto';
-import { TRPCError } from '@trpc/server';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database, DatabaseHandle } from '../db';
@@ -16,7 +15,6 @@ import type { SessionUser } from '../auth/session-user';
 import { setRegionStations } from '../auth/accounts';
 import { assignJob, cancelJob, verifyJob } from '../jobs/service';
 import { regionReaderOf } from '../jobs/access';
-import { refusalIn } from '../refusal';
 import { TestDevice } from '../sync/testing';
 import { testEngines } from '../testing/databases';
 import { createJob, createStation, createUser } from '../testing/fixtures';
@@ -24,33 +22,10 @@ import { createCallerFactory } from '../trpc/core';
 import { appRouter } from '../trpc/router';
 import { refreshStaleFacts } from './fact-refresh';
 import { computeScorecard } from './scorecard';
+import { codeOf, outcomeOf } from '../testing/outcomes';
 
 const createCaller = createCallerFactory(appRouter);
 const MARCH = { from: '2026-03-01', to: '2026-04-01' };
-
-/** What a call answered: 'ok', or the refusal's reason key (else the tRPC code). */
-async function outcomeOf(call: () => Promise<unknown>): Promise<string> {
-	try {
-		await call();
-		return 'ok';
-	} catch (error) {
-		const refusal = refusalIn(error);
-		if (refusal) return refusal.reason.key;
-		if (error instanceof TRPCError) return error.code;
-		throw error;
-	}
-}
-
-/** The tRPC code a refused call answered with. */
-async function codeOf(call: () => Promise<unknown>): Promise<string> {
-	try {
-		await call();
-		return 'ok';
-	} catch (error) {
-		if (error instanceof TRPCError) return error.code;
-		throw error;
-	}
-}
 
 /** A completed job of March, reported at 9:00 and done by 11:00 (Shanghai). */
 function completedJob(technician: SessionUser, day: number) {

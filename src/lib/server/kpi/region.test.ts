@@ -6,7 +6,6 @@
  * stations, audited. Runs on every engine.
  */
 import { randomUUID } from 'node:crypto';
-import { TRPCError } from '@trpc/server';
 import { and, eq, gte, lt } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database, DatabaseHandle } from '../db';
@@ -20,7 +19,6 @@ import {
 import type { SessionUser } from '../auth/session-user';
 import { COMMAND_LINE, setRegionStations } from '../auth/accounts';
 import { resetDemoStation } from '../demo/load';
-import { refusalIn } from '../refusal';
 import { TestDevice } from '../sync/testing';
 import { testEngines } from '../testing/databases';
 import { createStation, createUser, setStationSettings } from '../testing/fixtures';
@@ -32,23 +30,11 @@ import { computeScorecard } from './scorecard';
 import { closeMonth } from './closing';
 import { computeStationKpis, visibleStationKpis } from './station-kpis';
 import { refreshStaleFacts } from './fact-refresh';
+import { outcomeOf } from '../testing/outcomes';
 
 const createCaller = createCallerFactory(appRouter);
 const QUARTER = { from: '2026-01-01', to: '2026-04-01' };
 const NOW = new Date('2026-05-20T06:30:00Z');
-
-/** What a call answered: 'ok', or the refusal's reason key (else the tRPC code). */
-async function outcomeOf(call: () => Promise<unknown>): Promise<string> {
-	try {
-		await call();
-		return 'ok';
-	} catch (error) {
-		const refusal = refusalIn(error);
-		if (refusal) return refusal.reason.key;
-		if (error instanceof TRPCError) return error.code;
-		throw error;
-	}
-}
 
 /** A demo station (its two years of history) under its own code. */
 async function demoStation(db: Database, code: string, seed: number): Promise<string> {

@@ -29,21 +29,12 @@ import {
 import { testEngines } from '../testing/databases';
 import { createCallerFactory } from './core';
 import { appRouter } from './router';
+import { codeOf } from '../testing/outcomes';
 
 const createCaller = createCallerFactory(appRouter);
 const REPORTED = new Date('2026-03-02T01:00:00Z');
 const COMPLETED = new Date('2026-03-02T03:00:00Z');
 const PERIOD = { from: '2026-03-01', to: '2026-04-01' };
-
-async function outcomeOf(call: () => Promise<unknown>): Promise<string> {
-	try {
-		await call();
-		return 'ok';
-	} catch (error) {
-		if (error instanceof TRPCError) return error.code;
-		throw error;
-	}
-}
 
 for (const engine of testEngines()) {
 	describe(`station administrator's capabilities on ${engine.name}`, () => {
@@ -142,7 +133,7 @@ for (const engine of testEngines()) {
 		it('refuses each of them to a station administrator, saying why in their language', async () => {
 			const s = await station();
 			for (const [name, call] of Object.entries(forbiddenCalls(s, s.admin))) {
-				expect({ name, outcome: await outcomeOf(call) }).toEqual({ name, outcome: 'FORBIDDEN' });
+				expect({ name, outcome: await codeOf(call) }).toEqual({ name, outcome: 'FORBIDDEN' });
 			}
 			const api = createCaller({ db: handle.db, user: s.admin });
 			const refused = await api.jobs.verify({ jobId: s.completed.id }).catch((error) => error);
@@ -160,7 +151,7 @@ for (const engine of testEngines()) {
 		it('lets a supervisor make every one of the same calls', async () => {
 			const s = await station();
 			for (const [name, call] of Object.entries(forbiddenCalls(s, s.supervisor))) {
-				expect({ name, outcome: await outcomeOf(call) }).toEqual({ name, outcome: 'ok' });
+				expect({ name, outcome: await codeOf(call) }).toEqual({ name, outcome: 'ok' });
 			}
 		});
 

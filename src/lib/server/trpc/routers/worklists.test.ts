@@ -4,7 +4,6 @@
  * each role and another station's ids.
  */
 import { randomUUID } from 'node:crypto';
-import { TRPCError } from '@trpc/server';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database, DatabaseHandle } from '../../db';
@@ -18,21 +17,12 @@ import { createCategory, createJob, createStation, createUser } from '../../test
 import { createCallerFactory } from '../core';
 import { appRouter } from '../router';
 import { refreshStaleFacts } from '../../kpi/fact-refresh';
+import { codeOf } from '../../testing/outcomes';
 
 const createCaller = createCallerFactory(appRouter);
 /** Noon in Shanghai (04:00 UTC) on the given day of March 2026. */
 const marchNoon = (day: number) => new Date(Date.UTC(2026, 2, day, 4));
 const MARCH = { from: '2026-03-01', to: '2026-04-01' };
-
-async function codeOf(call: () => Promise<unknown>): Promise<string> {
-	try {
-		await call();
-		return 'ok';
-	} catch (error) {
-		if (error instanceof TRPCError) return error.code;
-		throw error;
-	}
-}
 
 for (const engine of testEngines()) {
 	describe(`worklists (${engine.name})`, () => {
