@@ -7,13 +7,11 @@
  * Runs on every engine.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { TRPCError } from '@trpc/server';
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database, DatabaseHandle } from '../db';
 import { followUps, surveyAnswers, surveyThrottle, type NewJob } from '../db/schema';
 import type { SessionUser } from '../auth/session-user';
-import { refusalIn } from '../refusal';
 import { jobFacts } from '../kpi/job-facts';
 import { surveyKeyOf } from '../survey/key';
 import {
@@ -24,6 +22,7 @@ import {
 	refuseStaffSession
 } from '../survey/service';
 import { testEngines } from '../testing/databases';
+import { outcomeOf } from '../testing/outcomes';
 import { createJob, createStation, createUser } from '../testing/fixtures';
 import { TestDevice } from '../sync/testing';
 import { createCallerFactory } from '../trpc/core';
@@ -43,18 +42,6 @@ const DAY = 24 * HOUR;
 const localDate = (at: Date) => at.toISOString().slice(0, 10);
 
 /** The reason key of a refused call, or 'ok'. */
-async function reasonOf(call: () => Promise<unknown>): Promise<string> {
-	try {
-		await call();
-		return 'ok';
-	} catch (error) {
-		const found = refusalIn(error);
-		if (found) return found.reason.key;
-		if (error instanceof TRPCError) return error.code;
-		throw error;
-	}
-}
-
 for (const engine of testEngines()) {
 	describe(`satisfaction gaming (${engine.name})`, () => {
 		let handle: DatabaseHandle;
@@ -129,7 +116,7 @@ for (const engine of testEngines()) {
 		/** A technician's (or anyone's) follow-up through tRPC or the phone's push; its reason. */
 		const paths = {
 			trpc: (user: SessionUser, input: ReturnType<typeof note>) =>
-				reasonOf(() => createCaller({ db, user }).followUps.add(input)),
+				outcomeOf(() => createCaller({ db, user }).followUps.add(input)),
 			push: async (user: SessionUser, input: ReturnType<typeof note>) => {
 				const result = await new TestDevice(db, user).send('followUp.add', input);
 				return result.status === 'applied' ? 'ok' : (result.error?.reason?.key ?? 'rejected');
@@ -285,8 +272,8 @@ for (const engine of testEngines()) {
 				});
 
 				// Reused: the same link, or two answers at once, leave one answer.
-				expect(await reasonOf(() => answerSurvey(db, token, answer))).toBe('survey_answered');
-				expect(await reasonOf(() => openSurvey(db, token))).toBe('survey_answered');
+				expect(await outcomeOf(() => answerSurvey(db, token, answer))).toBe('survey_answered');
+				expect(await outcomeOf(() => openSurvey(db, token))).toBe('survey_answered');
 				const second = await completed(s.alice, 'G-3', 1);
 				const racing = await tokenFor(s.alice, { jobId: second.id }, second.completedAt!);
 				const raced = await Promise.allSettled([
@@ -321,7 +308,7 @@ for (const engine of testEngines()) {
 				const open = await createJob(db, s.alice, { jobNo: 'G-5' });
 				const early = await tokenFor(s.alice, { jobId: open.id }, new Date());
 				for (const token of [forged, tampered, random, notHers, early, 'short', `${valid}x`]) {
-					expect(await reasonOf(() => answerSurvey(db, token, answer)), token).toBe(
+					expect(await outcomeOf(() => answerSurvey(db, token, answer)), token).toBe(
 						'survey_invalid'
 					);
 				}
@@ -337,14 +324,14 @@ for (const engine of testEngines()) {
 					{ jobId: s.job.id, expiresAt: new Date(Date.now() - 60_000) },
 					s.job.completedAt!
 				);
-				expect(await reasonOf(() => answerSurvey(db, past, answer))).toBe('survey_expired');
+				expect(await outcomeOf(() => answerSurvey(db, past, answer))).toBe('survey_expired');
 				const old = await completed(s.alice, 'G-6', 40);
 				const stretched = await tokenFor(
 					s.alice,
 					{ jobId: old.id, expiresAt: new Date(Date.now() + 365 * DAY) },
 					old.completedAt!
 				);
-				expect(await reasonOf(() => answerSurvey(db, stretched, answer))).toBe('survey_expired');
+				expect(await outcomeOf(() => answerSurvey(db, stretched, answer))).toBe('survey_expired');
 			});
 
 			it("refuses another station's token and job", async () => {
@@ -354,7 +341,7 @@ for (const engine of testEngines()) {
 				// Carol's own key, naming a job of Alice's station, under either station.
 				for (const stationId of [elsewhere.id, s.created.id]) {
 					const token = await tokenFor(carol, { stationId, jobId: s.job.id }, s.job.completedAt!);
-					expect(await reasonOf(() => answerSurvey(db, token, answer))).toBe('survey_invalid');
+					expect(await outcomeOf(() => answerSurvey(db, token, answer))).toBe('survey_invalid');
 				}
 				// Alice's key with the other station named in the token.
 				const moved = await tokenFor(
@@ -362,12 +349,12 @@ for (const engine of testEngines()) {
 					{ stationId: elsewhere.id, jobId: s.job.id },
 					s.job.completedAt!
 				);
-				expect(await reasonOf(() => answerSurvey(db, moved, answer))).toBe('survey_invalid');
+				expect(await outcomeOf(() => answerSurvey(db, moved, answer))).toBe('survey_invalid');
 			});
 
 			it('refuses any staff session and gives survey keys to technicians only', async () => {
-				expect(await reasonOf(async () => refuseStaffSession(true))).toBe('survey_staff_session');
-				expect(await reasonOf(async () => refuseStaffSession(false))).toBe('ok');
+				expect(await outcomeOf(async () => refuseStaffSession(true))).toBe('survey_staff_session');
+				expect(await outcomeOf(async () => refuseStaffSession(false))).toBe('ok');
 				const s = await station();
 				const { survey } = await createCaller({ db, user: s.alice }).auth.deviceKey();
 				expect(survey).toEqual({ key: await surveyKeyOf(db, s.alice), stationId: s.created.id });
@@ -380,16 +367,16 @@ for (const engine of testEngines()) {
 			it('throttles each network address in the database', async () => {
 				const address = `198.51.100.${stationCount}`;
 				for (let i = 0; i < SURVEY_ATTEMPTS_PER_WINDOW; i++) {
-					expect(await reasonOf(() => countSurveyRequest(db, address))).toBe('ok');
+					expect(await outcomeOf(() => countSurveyRequest(db, address))).toBe('ok');
 				}
-				expect(await reasonOf(() => countSurveyRequest(db, address))).toBe('survey_throttled');
-				expect(await reasonOf(() => countSurveyRequest(db, `${address}0`))).toBe('ok');
+				expect(await outcomeOf(() => countSurveyRequest(db, address))).toBe('survey_throttled');
+				expect(await outcomeOf(() => countSurveyRequest(db, `${address}0`))).toBe('ok');
 				// Once the window has passed, the address starts again.
 				await db
 					.update(surveyThrottle)
 					.set({ windowStart: sql`now() - interval '1 day'` })
 					.where(eq(surveyThrottle.address, address));
-				expect(await reasonOf(() => countSurveyRequest(db, address))).toBe('ok');
+				expect(await outcomeOf(() => countSurveyRequest(db, address))).toBe('ok');
 			});
 		});
 	});

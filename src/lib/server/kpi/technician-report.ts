@@ -65,6 +65,8 @@ export async function technicianReport(
 			active: technician.active
 		},
 		today,
+		/** The dates the previous row is of, with the kind of period they are. */
+		previousPeriod,
 		row: own(rows),
 		ground: own(ground),
 		previousRow: own(previousRows),

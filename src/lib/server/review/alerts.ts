@@ -86,7 +86,7 @@ export async function reviewAlerts(db: Queryable, input: StationPeriod): Promise
 
 	return {
 		period: { from, to },
-		previousPeriod: before,
+		previousPeriod: { from: before.from, to: before.to },
 		minJobs,
 		rule: { sharpRateDrop: SHARP_RATE_DROP, sharpRiseRatio: SHARP_RISE_RATIO },
 		technicians,

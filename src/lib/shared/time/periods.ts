@@ -219,12 +219,12 @@ export function comparedPeriod(period: ScorecardPeriod, today: string): Scorecar
 }
 
 /**
- * The period a range is compared with on `today`, whatever kind it came as (the alerts get
- * bare dates): comparedPeriod of the calendar period it spans, else as many days just before.
+ * The period a range is compared with on `today`, whatever kind it came as (the alerts and the
+ * technician report get bare dates): comparedPeriod of the calendar period it spans, else as
+ * many days just before.
  */
-export function comparisonPeriod(range: LocalDateRange, today: string): LocalDateRange {
-	const { from, to } = comparedPeriod(periodOfRange(range), today);
-	return { from, to };
+export function comparisonPeriod(range: LocalDateRange, today: string): ScorecardPeriod {
+	return comparedPeriod(periodOfRange(range), today);
 }
 
 /** The period after, the mirror of previousPeriod. */

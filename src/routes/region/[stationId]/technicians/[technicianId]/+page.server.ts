@@ -6,7 +6,7 @@
 import { error } from '@sveltejs/kit';
 import { serverCaller } from '$lib/server/trpc/caller';
 import { formRefusal } from '$lib/server/trpc/form-refusal';
-import { comparedPeriod, periodFromSearchParams } from '$lib/shared/time/periods';
+import { periodFromSearchParams } from '$lib/shared/time/periods';
 import { zonedDay } from '$lib/shared/time/local-time';
 import type { TechnicianScorecardSnapshot } from '$lib/shared/snapshots';
 import { requireRegionPage } from '../../../../access';
@@ -30,8 +30,6 @@ export const load: PageServerLoad = async (event) => {
 		const snapshot: TechnicianScorecardSnapshot = {
 			...report,
 			period,
-			// The same dates the service compared with (comparisonPeriod), with the period's kind.
-			previousPeriod: comparedPeriod(period, report.today),
 			generatedAt: new Date().toISOString()
 		};
 		return { period, problem, snapshot, station: report.station };

@@ -2,7 +2,6 @@ import { error, json } from '@sveltejs/kit';
 import { m } from '$lib/paraglide/messages.js';
 import { serverReplicaLag } from '$lib/server/db/server-db';
 import { serverCaller } from '$lib/server/trpc/caller';
-import { comparedPeriod } from '$lib/shared/time/periods';
 import type { TechnicianScorecardSnapshot } from '$lib/shared/snapshots';
 import { periodOfRequest, supervisorOfRequest } from '../../../scorecard-request.server';
 import type { RequestHandler } from './$types';
@@ -27,8 +26,6 @@ export const GET: RequestHandler = async (event) => {
 		station: { code: user.stationCode, name: user.stationName, timeZone: user.timeZone },
 		...report,
 		period,
-		// The same dates the report compared with, with the period's kind.
-		previousPeriod: comparedPeriod(period, report.today),
 		generatedAt: new Date().toISOString(),
 		replicaLagSeconds: await serverReplicaLag()
 	};
