@@ -111,9 +111,25 @@ async function bundledCli() {
 	return file;
 }
 
+/** The bundle; through tsx, as before, where it cannot be written (a read-only node_modules). */
+async function cliArguments() {
+	try {
+		return [await bundledCli()];
+	} catch (error) {
+		// In the terminal's language, as import.ts chooses it (interchange terminalLocale).
+		const locale = process.env.LC_ALL || process.env.LC_MESSAGES || process.env.LANG || '';
+		console.error(
+			/^zh(?:[_.@-]|$)/i.test(locale)
+				? `（导入改经 tsx 运行，占用内存更多：${error.message}）`
+				: `(import runs through tsx, using more memory: ${error.message})`
+		);
+		return ['--import', 'tsx', path.join(root, 'scripts', 'import.ts')];
+	}
+}
+
 const run = spawnSync(
 	process.execPath,
-	[`--max-old-space-size=${await heapBoundMb()}`, await bundledCli(), ...args],
+	[`--max-old-space-size=${await heapBoundMb()}`, ...(await cliArguments()), ...args],
 	{ stdio: 'inherit' }
 );
 process.exitCode = run.status ?? 1;
