@@ -9,7 +9,8 @@
  * client: local save of a job in Chromium (IndexedDB); gzipped JS of the technician pages
  * kpi:    station-quarter scorecard at 100k and 1M jobs vs a naive rows-into-JS version
  * region: a region's quarter comparison, 100 stations × 100,000 jobs, vs station after station
- * import: npm run import of 1M jobs (their part lines and follow-ups) vs psql \copy of the files
+ * import: npm run import of 1M jobs (their part lines and follow-ups) vs psql \copy of the files,
+ *         and vs psql \copy of the rows it wrote into the app's own tables
  */
 import { spawnSync } from 'node:child_process';
 
