@@ -41,7 +41,6 @@ const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 const localDate = (at: Date) => at.toISOString().slice(0, 10);
 
-/** The reason key of a refused call, or 'ok'. */
 for (const engine of testEngines()) {
 	describe(`satisfaction gaming (${engine.name})`, () => {
 		let handle: DatabaseHandle;
