@@ -61,6 +61,17 @@ describe('generateDemo', () => {
 		expect(later.jobs.map((j) => j.customerName)).toEqual(demo.jobs.map((j) => j.customerName));
 	});
 
+	it('never names a customer as one of the staff, whose names a job list must not show', () => {
+		const staff = new Set(DEMO_ACCOUNTS.map((account) => account.name));
+		for (const seed of [7, 8, 9]) {
+			const data = seed === 7 ? demo : generateDemo({ now: NOW, seed });
+			const customers = new Set(data.jobs.map((job) => job.customerName));
+			expect([...customers].filter((name) => staff.has(name))).toEqual([]);
+			// The staff's given names are still drawn, with other surnames.
+			expect([...customers].filter((name) => name.endsWith('磊')).length).toBeGreaterThan(0);
+		}
+	});
+
 	it('has the accounts, categories and parts of the catalog', () => {
 		expect(demo.station).toMatchObject({
 			code: 'DEMO',

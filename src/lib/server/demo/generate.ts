@@ -22,6 +22,7 @@ import {
 	DESK_CHANNEL_ODDS,
 	CUSTOMER_GIVEN_NAMES,
 	CUSTOMER_SURNAMES,
+	DEMO_ACCOUNTS,
 	DEMO_ADMIN,
 	DEMO_CATEGORIES,
 	DEMO_DESK,
@@ -173,6 +174,8 @@ const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 /** Asia/Shanghai has been UTC+8 all year since 1991, so local time is a fixed offset. */
 const STATION_UTC_OFFSET = 8 * HOUR;
+
+const STAFF_NAMES: ReadonlySet<string> = new Set(DEMO_ACCOUNTS.map((account) => account.name));
 
 /** Mean reported faults per local weekday, Sunday first. */
 const DAILY_REPORTS = [6.5, 11.5, 11, 11, 11, 11, 8.5];
@@ -808,9 +811,11 @@ class HistorySimulation {
 	private newCustomer(): Customer {
 		const rng = this.rng;
 		const surname = rng.pick(CUSTOMER_SURNAMES);
-		const name = rng.chance(0.4)
+		let name = rng.chance(0.4)
 			? `${surname}${rng.pick(['先生', '女士'])}`
 			: `${surname}${rng.pick(CUSTOMER_GIVEN_NAMES)}`;
+		// A customer who shares a colleague's name would read, on a job list, as that colleague.
+		while (STAFF_NAMES.has(name)) name = `${surname}${rng.pick(CUSTOMER_GIVEN_NAMES)}`;
 		const mobilePrefix = rng.pick(['138', '139', '135', '136', '150', '158', '186', '189', '177']);
 		const phone = `${mobilePrefix}${String(rng.int(0, 99_999_999)).padStart(8, '0')}`;
 		const address =
