@@ -27,6 +27,7 @@ import {
 } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { terminalLocale } from '../src/lib/server/interchange/terminal-locale.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -116,10 +117,8 @@ async function cliArguments() {
 	try {
 		return [await bundledCli()];
 	} catch (error) {
-		// In the terminal's language, as import.ts chooses it (interchange terminalLocale).
-		const locale = process.env.LC_ALL || process.env.LC_MESSAGES || process.env.LANG || '';
 		console.error(
-			/^zh(?:[_.@-]|$)/i.test(locale)
+			terminalLocale() === 'zh-CN'
 				? `（导入改经 tsx 运行，占用内存更多：${error.message}）`
 				: `(import runs through tsx, using more memory: ${error.message})`
 		);

@@ -5,10 +5,6 @@ export { exportStationFiles } from './export';
 export { FolderError, readImportFolder, readImportSource, writeExportFolder } from './folder';
 export { INTERCHANGE_FILE_NAMES } from './format';
 export { scorecardToCsv, scorecardToJson } from './scorecard-output';
-export {
-	MAX_LISTED_PROBLEMS,
-	renderProblem,
-	renderProblemReport,
-	terminalLocale
-} from './problems';
+export { MAX_LISTED_PROBLEMS, renderProblem, renderProblemReport } from './problems';
+export { terminalLocale } from './terminal-locale.js';
 export { IMPORT_LIMITS } from './table';

@@ -222,12 +222,3 @@ export function renderProblemReport(report: ProblemReport, locale: Locale): stri
 	}
 	return lines;
 }
-
-/**
- * The terminal's language for the command line (POSIX order: LC_ALL, LC_MESSAGES, LANG):
- * Chinese when it names zh, else English, the language of an unset or "C" locale.
- */
-export function terminalLocale(env: NodeJS.ProcessEnv = process.env): Locale {
-	const setting = env.LC_ALL || env.LC_MESSAGES || env.LANG || '';
-	return /^zh(?:[_.@-]|$)/i.test(setting) ? 'zh-CN' : 'en';
-}
