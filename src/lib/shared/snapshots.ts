@@ -7,6 +7,7 @@ import type { FactsFreshness, JobFact, ScorecardRow, StationKpiRow } from './kpi
 import type { PeriodClosureView } from './period-closing';
 import type { ScorecardGroundRow } from './kpi-ground';
 import type { ScorecardPeriod } from './time/periods';
+import type { DrillList } from './drill-down';
 
 export interface SnapshotStation {
 	code: string;
@@ -121,6 +122,18 @@ export interface TechnicianScorecardSnapshot {
 	jobs: DrillDownJobView[];
 	/** The period's closure when it is closed (see StationScorecardSnapshot). */
 	closure?: PeriodClosureView | null;
+	generatedAt: string;
+	/** See StationScorecardSnapshot. */
+	replicaLagSeconds?: number | null;
+}
+
+/** The jobs behind the station's own figures (kpi/station-drill-down.ts), as a page keeps them. */
+export interface StationDrillDownSnapshot {
+	station: SnapshotStation;
+	period: ScorecardPeriod;
+	jobsCompleted: number;
+	/** Each list's first jobs and the count of all it holds. */
+	lists: { list: DrillList; count: number; jobs: DrillDownJobView[] }[];
 	generatedAt: string;
 	/** See StationScorecardSnapshot. */
 	replicaLagSeconds?: number | null;

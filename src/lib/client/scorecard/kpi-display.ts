@@ -8,25 +8,14 @@ import { thresholdRating, type Grade, type ScorecardRow } from '$lib/shared/kpi'
 import type { KpiThreshold } from '$lib/shared/domain';
 import { FRACTION_DIGITS, KPI_NAMES, type NumberStyle } from '$lib/shared/kpi-words';
 import type { BadgeTone } from '$lib/client/ui/labels';
+import type { DrillDown } from '$lib/shared/drill-down';
 
 // The formats and the grades' names are the server's too (the monthly report): one source.
 export { SCORE_STYLE, gradeName, kpiFormatter, type NumberStyle } from '$lib/shared/kpi-words';
+export type { DrillDown } from '$lib/shared/drill-down';
 
 export type KpiKey = Exclude<keyof ScorecardRow, 'login' | 'name' | 'grade' | 'rank'>;
 export type Better = 'higher' | 'lower' | null;
-
-/** The drill-down lists of the technician page, by the id of their section. */
-export const DRILL_DOWNS = [
-	'jobs',
-	'failed',
-	'slow-repairs',
-	'slow-responses',
-	'costly',
-	'low-satisfaction',
-	'flagged',
-	'no-follow-up'
-] as const;
-export type DrillDown = (typeof DRILL_DOWNS)[number];
 
 interface KpiColumn {
 	key: Exclude<KpiKey, 'score'>;

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { z as zm } from 'zod/mini';
 import type { Queryable } from '../db';
 import { jobKpiExclusions, jobs } from '../db/schema';
-import { jobFactSchema } from '../../shared/kpi';
+import { jobFactSchema, type JobFact } from '../../shared/kpi';
 import { kpiExclusionSchema, type KpiExclusion } from '../../shared/appeal-schemas';
 import { jobFacts, type JobFactsScope } from './job-facts';
 import { parseStationPeriod } from './period';
@@ -23,10 +23,20 @@ export type DrillDownJob = z.infer<typeof drillDownJobSchema>;
 
 export async function drillDownJobs(db: Queryable, scope: JobFactsScope): Promise<DrillDownJob[]> {
 	const { stationId } = parseStationPeriod(scope);
-	const facts = await jobFacts(db, scope);
+	return identifiedJobs(db, stationId, await jobFacts(db, scope));
+}
+
+/** Facts of a station's jobs with each job's customer, report time and accepted exclusions. */
+export async function identifiedJobs(
+	db: Queryable,
+	stationId: string,
+	facts: JobFact[]
+): Promise<DrillDownJob[]> {
 	if (facts.length === 0) return [];
-	const ids = facts.map((fact) => fact.job_id);
-	const excluded = facts.filter((fact) => fact.excluded_kpis.length > 0).map((fact) => fact.job_id);
+	const ids = [...new Set(facts.map((fact) => fact.job_id))];
+	const excluded = [
+		...new Set(facts.filter((fact) => fact.excluded_kpis.length > 0).map((fact) => fact.job_id))
+	];
 	const [identities, exclusions] = await Promise.all([
 		db
 			.select({ id: jobs.id, customerName: jobs.customerName, reportedAt: jobs.reportedAt })

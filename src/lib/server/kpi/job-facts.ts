@@ -404,12 +404,12 @@ job_facts AS (
  * completion time. A completed job's outcome is never null, so "no failure reason" is exactly
  * kpi.md's success.
  */
-export async function jobFacts(db: Queryable, scope: JobFactsScope): Promise<JobFact[]> {
-	const period = parseStationPeriod(scope);
-	const rows = await queryRows<JobFact>(
-		db,
-		sql`
-WITH ${jobFactsCtes({ ...period, technicianId: scope.technicianId })}
+/**
+ * The facts of `job_facts` (jobFactsCtes) as JobFact rows, with each technician's login and
+ * name: the select list and FROM of a query whose WITH holds those CTEs.
+ */
+export function jobFactRows(stationId: string): SQL {
+	return sql`
 SELECT
 	jf.id::text AS job_id,
 	jf.job_no,
@@ -430,7 +430,16 @@ SELECT
 	jf.latest_satisfaction::int AS latest_satisfaction,
 	jf.has_follow_up
 FROM job_facts jf
-JOIN users u ON u.station_id = ${period.stationId}::uuid AND u.id = jf.technician_id
+JOIN users u ON u.station_id = ${stationId}::uuid AND u.id = jf.technician_id`;
+}
+
+export async function jobFacts(db: Queryable, scope: JobFactsScope): Promise<JobFact[]> {
+	const period = parseStationPeriod(scope);
+	const rows = await queryRows<JobFact>(
+		db,
+		sql`
+WITH ${jobFactsCtes({ ...period, technicianId: scope.technicianId })}
+${jobFactRows(period.stationId)}
 ORDER BY jf.completed_at, jf.job_no COLLATE "C"`
 	);
 	return rows.map((row) => jobFactSchema.parse(row));

@@ -26,6 +26,7 @@ import {
 import { monthlyScorecardRowSchema, stationScoring, trendWindowSchema } from '../../kpi/trends';
 import { scorecardGroundRowSchema } from '../../kpi/scorecard';
 import { technicianReport } from '../../kpi/technician-report';
+import { stationDrillDown, stationDrillDownSchema } from '../../kpi/station-drill-down';
 import {
 	visibleDrillDownJobs,
 	visibleJobFacts,
@@ -90,6 +91,17 @@ export const kpiRouter = router({
 	technicianReport: roleProcedure('supervisor')
 		.input(technicianReportInputSchema)
 		.query(({ ctx, input }) => onReadReplica(ctx, (db) => technicianReport(db, ctx.user, input))),
+
+	/**
+	 * The jobs behind the station's own figures: each list of the technician pages across the
+	 * station, cut to what a page shows, with the count of all (supervisors).
+	 */
+	stationDrillDown: roleProcedure('supervisor')
+		.input(kpiPeriodSchema)
+		.output(stationDrillDownSchema)
+		.query(({ ctx, input }) =>
+			onReadReplica(ctx, (db) => stationDrillDown(db, { stationId: ctx.user.stationId, ...input }))
+		),
 
 	/** The scorecard of each month of a window (a technician: their own rows). */
 	trends: scorecardProcedure
