@@ -130,9 +130,27 @@ test.describe('the region drill-down', () => {
 		});
 		expect(verify.status()).toBe(403);
 
+		// The station's own figure opens the jobs behind it across its technicians.
+		await page.goBack();
+		await page.goBack();
+		await expect(page).toHaveURL(new RegExp(`/region/${demoStationId}\\?`));
+		await page
+			.getByRole('definition')
+			.getByRole('link', { name: /^维修成功率：/ })
+			.click();
+		await expect(page).toHaveURL(new RegExp(`/region/${demoStationId}/jobs\\?.*#failed$`));
+		await expect(page.getByRole('heading', { level: 1, name: '全站指标背后的工单' })).toBeVisible();
+		const failed = page.getByRole('region', { name: '未一次修复成功的工单' });
+		const failedJob = failed.getByRole('rowheader').getByRole('link').first();
+		const failedJobNo = (await failedJob.innerText()).trim();
+		await failedJob.click();
+		await expect(page).toHaveURL(new RegExp(`/region/${demoStationId}/jobs/[0-9a-f-]+$`));
+		await expect(page.getByRole('heading', { level: 1 })).toContainText(failedJobNo);
+
 		// Outside the region nothing is found: not the station, not its job, not under the region's station.
 		for (const path of [
 			`/region/${outsideStationId}`,
+			`/region/${outsideStationId}/jobs`,
 			`/region/${outsideStationId}/jobs/${outsideJobId}`,
 			`/region/${demoStationId}/jobs/${outsideJobId}`
 		]) {

@@ -195,6 +195,13 @@ for (const engine of testEngines()) {
 				)
 			).toBe('FORBIDDEN');
 
+			// The jobs behind the station's own figures: its supervisor's page of them.
+			const stationJobs = await me.region.stationDrillDown({ stationId: northId, ...MARCH });
+			expect(stationJobs.station).toMatchObject({ id: northId, code: 'NORTH' });
+			const { station: _station, ...stationJobsAsRead } = stationJobs;
+			expect(stationJobsAsRead).toEqual(await api(northSupervisor).kpi.stationDrillDown(MARCH));
+			expect(stationJobs.jobsCompleted).toBe(2);
+
 			const job = await me.region.job({ stationId: northId, jobId: northJobId });
 			expect(job.station.code).toBe('NORTH');
 			expect(job.detail.job.id).toBe(northJobId);
@@ -209,6 +216,7 @@ for (const engine of testEngines()) {
 				unassignedReport: () =>
 					me.region.technicianReport({ stationId: southId, technicianId: southTech.id, ...MARCH }),
 				unassignedJob: () => me.region.job({ stationId: southId, jobId: southJobId }),
+				unassignedStationJobs: () => me.region.stationDrillDown({ stationId: southId, ...MARCH }),
 				// Another station's job named under a station of the region: not there either.
 				jobOfOtherStation: () => me.region.job({ stationId: northId, jobId: southJobId }),
 				missingJob: () => me.region.job({ stationId: northId, jobId: randomUUID() }),
@@ -223,6 +231,11 @@ for (const engine of testEngines()) {
 			expect(await outcomeOf(calls.jobOfOtherStation)).toBe('job_not_found');
 			expect(await outcomeOf(calls.otherStationsTechnician)).toBe('region_technician_unknown');
 			// The reads are the region manager's alone.
+			expect(
+				await codeOf(() =>
+					api(northSupervisor).region.stationDrillDown({ stationId: northId, ...MARCH })
+				)
+			).toBe('FORBIDDEN');
 			expect(
 				await codeOf(() =>
 					api(northSupervisor).region.job({ stationId: northId, jobId: northJobId })

@@ -1,7 +1,8 @@
 /**
  * The jobs behind a region's numbers (roles.md, "Read jobs: region (read only)" and "Read
  * scorecards, trends, drill-down: region"): a station of the region's technicians, one
- * technician's scorecard with the jobs behind each number, and one job's page, each exactly what
+ * technician's scorecard with the jobs behind each number, the jobs behind the station's own
+ * figures, and one job's page, each exactly what
  * the station's supervisor reads. Every read goes through jobs/access.ts regionReaderOf, the one
  * statement of the region's scope: a station outside it is NOT_FOUND, and so is any job or
  * technician of it, without being looked up. Reads only: the reader's role changes nothing.
@@ -14,6 +15,7 @@ import { getServiceReceipt } from '../jobs/receipt';
 import { refusal } from '../refusal';
 import { technicianSummary } from '../stations/service';
 import type { KpiPeriod } from '../../shared/kpi';
+import { stationDrillDown } from './station-drill-down';
 import { technicianReport } from './technician-report';
 
 function stationOf(reader: SessionUser) {
@@ -60,6 +62,21 @@ export async function regionTechnicianReport(
 		);
 	}
 	return { station: stationOf(reader), ...report };
+}
+
+/** The jobs behind a station of the region's own figures, as its supervisor reads them. */
+export async function regionStationDrillDown(
+	db: Database,
+	user: SessionUser,
+	input: { stationId: string } & KpiPeriod
+) {
+	const reader = await regionReaderOf(db, user, input.stationId);
+	const drillDown = await stationDrillDown(db, {
+		stationId: reader.stationId,
+		from: input.from,
+		to: input.to
+	});
+	return { station: stationOf(reader), ...drillDown };
 }
 
 /**

@@ -11,6 +11,7 @@ import { kpiPeriodSchema } from '../../../shared/kpi';
 import { regionComparison, regionStationScorecard, regionStationsOf } from '../../kpi/region';
 import {
 	regionJob,
+	regionStationDrillDown,
 	regionStationTechnicians,
 	regionTechnicianReport
 } from '../../kpi/region-drill-down';
@@ -48,6 +49,10 @@ export const regionRouter = router({
 	technicianReport: regionProcedure
 		.input(technicianPeriodSchema)
 		.query(({ ctx, input }) => regionTechnicianReport(ctx.db, ctx.user, input)),
+	/** The jobs behind the station's own figures (kpi/station-drill-down.ts). */
+	stationDrillDown: regionProcedure
+		.input(stationPeriodSchema)
+		.query(({ ctx, input }) => regionStationDrillDown(ctx.db, ctx.user, input)),
 	/** One job of a station of the region, read only. */
 	job: regionProcedure
 		.input(stationJobSchema)
