@@ -8,7 +8,7 @@
  */
 import { m } from '../paraglide/messages.js';
 import type { ScoredKpi } from './domain';
-import type { Grade, JobFlag, ScorecardRow } from './kpi';
+import type { Grade, JobFailureReason, JobFlag, ScorecardRow } from './kpi';
 import type { KpiGround } from './kpi-ground';
 
 export type NumberStyle = 'count' | 'percent' | 'decimal1' | 'decimal2' | 'money';
@@ -121,4 +121,19 @@ export function tooFewText(ground: Pick<KpiGround, 'kpi' | 'sample' | 'minimum'>
 		minimum: ground.minimum,
 		unit: sampleUnit(ground.kpi)
 	});
+}
+
+/** Why a job was not a first-time fix; a rework names the jobs that reworked it. */
+export function failureReasonText(
+	reason: JobFailureReason,
+	job: { reworked_by: readonly string[] }
+): string {
+	switch (reason) {
+		case 'not_fixed':
+			return m.sc_reason_not_fixed();
+		case 'follow_up_unresolved':
+			return m.sc_reason_follow_up_unresolved();
+		case 'reworked':
+			return m.sc_reason_reworked({ jobs: job.reworked_by.join(m.sc_list_separator()) });
+	}
 }

@@ -5,10 +5,11 @@
  */
 import { m } from '../paraglide/messages.js';
 import type { ExcludableKpi } from './honesty-domain';
-import type { Grade, JobFailureReason } from './kpi';
+import type { Grade } from './kpi';
 import {
 	KPI_NAMES,
 	SCORE_STYLE,
+	failureReasonText,
 	flagName,
 	gradeName,
 	sampleText,
@@ -38,23 +39,12 @@ export const definition = (column: ReportColumn): string => DEFINITIONS[column](
 export const gradeLabel = (grade: Grade | null): string =>
 	grade === null ? m.value_missing() : gradeName(grade);
 
-function failureText(reason: JobFailureReason, job: ReportJob): string {
-	switch (reason) {
-		case 'not_fixed':
-			return m.sc_reason_not_fixed();
-		case 'follow_up_unresolved':
-			return m.sc_reason_follow_up_unresolved();
-		case 'reworked':
-			return m.sc_reason_reworked({ jobs: job.reworked_by.join(m.sc_list_separator()) });
-	}
-}
-
 const list = (items: string[]) => items.join(m.sc_list_separator());
 
 /** A job's columns in words: why it failed, its open flags, accepted flags, exclusions. */
 export function jobTexts(job: ReportJob) {
 	return {
-		failures: list(job.failure_reasons.map((reason) => failureText(reason, job))),
+		failures: list(job.failure_reasons.map((reason) => failureReasonText(reason, job))),
 		flags: list(job.flags.map(flagName)),
 		accepted: list(job.accepted_flags.map(flagName)),
 		excluded: list(job.excluded_kpis.map((kpi: ExcludableKpi) => KPI_NAMES[kpi]()))

@@ -1,23 +1,11 @@
-import { error, redirect } from '@sveltejs/kit';
-import { m } from '$lib/paraglide/messages.js';
-import { isSupervisor } from '$lib/shared/roles';
-import { periodFromSearchParams, periodSearch } from '$lib/shared/time/periods';
-import { zonedDay } from '$lib/shared/time/local-time';
-import { loadSnapshot } from '$lib/client/scorecard/snapshot-load';
-import { snapshotKey, type TechnicianScorecardSnapshot } from '$lib/shared/snapshots';
+import { loadScorecardPage } from '$lib/client/scorecard/review-page-load';
+import type { TechnicianScorecardSnapshot } from '$lib/shared/snapshots';
 import type { PageLoad } from './$types';
 
-/** Universal like the station scorecard's load, so a viewed technician stays readable offline. */
-export const load: PageLoad = async ({ url, params, fetch, parent }) => {
-	const { user } = await parent();
-	if (!user) redirect(303, '/login');
-	if (!isSupervisor(user)) error(403, m.error_forbidden());
-	const today = zonedDay(new Date(), user.timeZone);
-	const { period, problem } = periodFromSearchParams(url.searchParams, today);
-	const { data, offline, unavailable } = await loadSnapshot<TechnicianScorecardSnapshot>(
-		fetch,
-		`/supervisor/technicians/${encodeURIComponent(params.id)}/scorecard.json?${periodSearch(period)}`,
-		snapshotKey(user, `technician/${params.id}`, period)
+/** One technician's scorecard, readable offline like the station home. */
+export const load: PageLoad = (event) =>
+	loadScorecardPage<TechnicianScorecardSnapshot>(
+		event,
+		`/supervisor/technicians/${encodeURIComponent(event.params.id)}/scorecard.json`,
+		`technician/${event.params.id}`
 	);
-	return { period, snapshot: data, offline, unavailable, problem, today };
-};
