@@ -13,11 +13,11 @@ export interface DrillListJobs {
 	jobs: DrillDownJobView[];
 }
 
-/** The value a "largest first" list orders by; null leaves the job out of it. */
-const LARGEST: Partial<Record<DrillList, (job: DrillDownJobView) => number | null>> = {
-	'slow-repairs': (job) => job.repair_minutes,
-	'slow-responses': (job) => job.response_hours,
-	costly: (job) => (job.parts_cost > 0 ? job.parts_cost : null)
+/** The value a "largest first" list orders by, of the jobs it holds (never null there). */
+const LARGEST: Partial<Record<DrillList, (job: DrillDownJobView) => number>> = {
+	'slow-repairs': (job) => job.repair_minutes!,
+	'slow-responses': (job) => job.response_hours!,
+	costly: (job) => job.parts_cost
 };
 
 const HOLDS: Record<DrillList, (job: DrillDownJobView) => boolean> = {
@@ -37,7 +37,7 @@ export function drillLists(jobs: DrillDownJobView[]): DrillListJobs[] {
 		const held = jobs.filter(HOLDS[list]);
 		const value = LARGEST[list];
 		if (!TOP_DRILL_DOWNS.has(list) || !value) return { list, count: held.length, jobs: held };
-		const largest = [...held].sort((a, b) => value(b)! - value(a)!).slice(0, DRILL_TOP);
+		const largest = [...held].sort((a, b) => value(b) - value(a)).slice(0, DRILL_TOP);
 		return { list, count: held.length, jobs: largest };
 	});
 }
