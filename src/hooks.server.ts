@@ -7,14 +7,7 @@ import { startMaintenance } from '$lib/server/maintenance';
 import { bodyLimits, handleError, serverPolicy } from '$lib/server/http/handles';
 import { isDatabaseUnavailable } from '$lib/server/db/outage';
 import { logServerError } from '$lib/server/http/server-errors';
-import {
-	SESSION_COOKIE,
-	SIGNED_OUT_COOKIE,
-	clearSessionCookie,
-	endSessionSignedOutOnDevice,
-	setSessionCookie,
-	validateSessionToken
-} from '$lib/server/auth/sessions';
+import { SESSION_COOKIE, SIGNED_OUT_COOKIE, sessionOfRequest } from '$lib/server/auth/sessions';
 
 export const init: ServerInit = async () => {
 	if (building) return;
@@ -53,24 +46,12 @@ const i18n: Handle = ({ event, resolve }) =>
 const auth: Handle = async ({ event, resolve }) => {
 	event.locals.user = null;
 	event.locals.sessionToken = null;
-	const secure = event.url.protocol === 'https:';
-	// Signed out on the device (perhaps offline): this request is nobody's.
-	if (event.cookies.get(SIGNED_OUT_COOKIE) !== undefined) {
+	// A request without either cookie is nobody's, and needs no database to say so.
+	if (event.cookies.get(SIGNED_OUT_COOKIE) !== undefined || event.cookies.get(SESSION_COOKIE)) {
 		const { db } = await serverDatabase();
-		await endSessionSignedOutOnDevice(db, event.cookies, secure);
-		return resolve(event);
-	}
-	const token = event.cookies.get(SESSION_COOKIE);
-	if (token) {
-		const { db } = await serverDatabase();
-		const session = await validateSessionToken(db, token);
-		if (session) {
-			event.locals.user = session.user;
-			event.locals.sessionToken = token;
-			if (session.renewed) setSessionCookie(event.cookies, token, session.expiresAt, secure);
-		} else {
-			clearSessionCookie(event.cookies, secure);
-		}
+		const session = await sessionOfRequest(db, event.cookies, event.url.protocol === 'https:');
+		event.locals.user = session?.user ?? null;
+		event.locals.sessionToken = session?.token ?? null;
 	}
 	return resolve(event);
 };

@@ -120,6 +120,33 @@ test('signing in as another person ends the previous session on the server', asy
 	await expect(page).toHaveURL('/supervisor');
 });
 
+test('a late answer to the previous person’s request leaves the next person signed in', async ({
+	page,
+	context
+}) => {
+	// lina's phone app was still talking to the server when the supervisor signed in on another
+	// tab: the answer to her last request, sent with her cookie, arrives after the new cookie.
+	const otherTab = await context.newPage();
+	await otherTab.goto('/login');
+	await signInAs(page, 'lina');
+	const linaCookie = (await context.cookies()).find((cookie) => cookie.name === 'rs_session');
+	expect(linaCookie?.value).toBeTruthy();
+	await otherTab.getByLabel('账号').fill('supervisor');
+	await otherTab.getByLabel('密码').fill(DEMO_PASSWORD);
+	await otherTab.getByRole('button', { name: '登录', exact: true }).click();
+	await expect(otherTab).toHaveURL('/supervisor');
+
+	// The browser's own request API shares its cookie jar, and takes what the answer sets in it.
+	const late = await context.request.get('/api/trpc/auth.me', {
+		headers: { cookie: `rs_session=${linaCookie?.value}` }
+	});
+	expect(late.status()).toBe(401);
+
+	await otherTab.reload();
+	await expect(otherTab).toHaveURL('/supervisor');
+	await expect(otherTab.getByRole('button', { name: '退出登录' })).toBeVisible();
+});
+
 test('a signed-in person opening the sign-in page goes to their start page', async ({ page }) => {
 	await signInAs(page, 'lina');
 	await page.goto('/login');

@@ -12,8 +12,8 @@ import {
 	SIGNED_OUT_COOKIE,
 	clearSessionCookie,
 	createSession,
-	endSessionSignedOutOnDevice,
 	invalidateSession,
+	sessionOfRequest,
 	setSessionCookie,
 	validateSessionToken
 } from './sessions';
@@ -150,21 +150,28 @@ for (const engine of testEngines()) {
 			expect(await sessionRowCount(db, user)).toBe(0);
 		});
 
+		/** A browser's cookies as a request brings them, recording what the response would change. */
+		function cookieJar(entries: [string, string][]) {
+			const jar = new Map(entries);
+			const cookies = {
+				get: (name: string) => jar.get(name),
+				set: vi.fn((name: string, value: string) => jar.set(name, value)),
+				delete: vi.fn((name: string) => jar.delete(name))
+			};
+			return { jar, cookies, asCookies: cookies as unknown as Cookies };
+		}
+
 		it('ends the session of a browser that recorded a sign-out on the device (offline)', async () => {
 			const station = await createStation(db, 'SES8');
 			const user = await createUser(db, station, 'gao');
 			const left = await createSession(db, user);
 			const elsewhere = await createSession(db, user);
-			const jar = new Map([
+			const { jar, cookies, asCookies } = cookieJar([
 				[SESSION_COOKIE, left.token],
 				[SIGNED_OUT_COOKIE, '1']
 			]);
-			const cookies = {
-				get: (name: string) => jar.get(name),
-				delete: vi.fn((name: string) => jar.delete(name))
-			};
 
-			await endSessionSignedOutOnDevice(db, cookies as unknown as Cookies, false);
+			expect(await sessionOfRequest(db, asCookies, false)).toBeNull();
 			expect(await validateSessionToken(db, left.token)).toBeNull();
 			// Only that browser's session: the same person's other devices stay signed in.
 			expect(await validateSessionToken(db, elsewhere.token)).not.toBeNull();
@@ -172,6 +179,40 @@ for (const engine of testEngines()) {
 			expect(cookies.delete.mock.calls.map(([name]) => name).sort()).toEqual(
 				[SESSION_COOKIE, SIGNED_OUT_COOKIE].sort()
 			);
+		});
+
+		it('names the person of a live session, and sends the cookie again only when it is extended', async () => {
+			const station = await createStation(db, 'SES9');
+			const user = await createUser(db, station, 'hu');
+			const { token } = await createSession(db, user, undefined, T0);
+
+			const fresh = cookieJar([[SESSION_COOKIE, token]]);
+			const early = await sessionOfRequest(db, fresh.asCookies, false, at(1));
+			expect(early).toEqual({ user: expect.objectContaining({ id: user.id }), token });
+			expect(fresh.cookies.set).not.toHaveBeenCalled();
+
+			const late = cookieJar([[SESSION_COOKIE, token]]);
+			expect(await sessionOfRequest(db, late.asCookies, true, at(20))).not.toBeNull();
+			expect(late.cookies.set).toHaveBeenCalledWith(
+				SESSION_COOKIE,
+				token,
+				expect.objectContaining({ secure: true, expires: at(50) })
+			);
+		});
+
+		it('leaves a cookie whose session has ended: the browser may already hold a newer one', async () => {
+			// A request sent with the first person's cookie is answered after a sign-in in another
+			// tab replaced that session; a deletion in its answer would remove the new cookie.
+			const station = await createStation(db, 'SES10');
+			const first = await createUser(db, station, 'jin');
+			const replaced = await createSession(db, first);
+			await invalidateSession(db, replaced.token);
+			const stale = cookieJar([[SESSION_COOKIE, replaced.token]]);
+
+			expect(await sessionOfRequest(db, stale.asCookies, false)).toBeNull();
+			expect(stale.cookies.delete).not.toHaveBeenCalled();
+			expect(stale.cookies.set).not.toHaveBeenCalled();
+			expect(await sessionOfRequest(db, cookieJar([]).asCookies, false)).toBeNull();
 		});
 
 		it('rejects unknown and malformed tokens', async () => {

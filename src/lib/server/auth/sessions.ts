@@ -177,8 +177,36 @@ export function clearSessionCookie(cookies: Cookies, secure = false): void {
 	cookies.delete(SESSION_COOKIE, { path: '/', httpOnly: true, sameSite: 'lax', secure });
 }
 
+/**
+ * Who a request is from, by its session cookie; a session in the second half of its life is
+ * extended and its cookie sent again. A request carrying the signed-out mark is nobody's, and
+ * ends the session it belonged to.
+ *
+ * A cookie naming no live session is left alone rather than deleted: the browser applies a
+ * response's deletion to whatever cookie it holds by then, and a request sent just before a
+ * sign-in in another tab is answered after it, so deleting would sign out the person who has
+ * just signed in. The dead token opens nothing; the next sign-in replaces it.
+ */
+export async function sessionOfRequest(
+	db: Queryable,
+	cookies: Cookies,
+	secure: boolean,
+	now: Date = new Date()
+): Promise<{ user: SessionUser; token: string } | null> {
+	if (cookies.get(SIGNED_OUT_COOKIE) !== undefined) {
+		await endSessionSignedOutOnDevice(db, cookies, secure);
+		return null;
+	}
+	const token = cookies.get(SESSION_COOKIE);
+	if (!token) return null;
+	const session = await validateSessionToken(db, token, now);
+	if (!session) return null;
+	if (session.renewed) setSessionCookie(cookies, token, session.expiresAt, secure);
+	return { user: session.user, token };
+}
+
 /** The page recorded a sign-out (SIGNED_OUT_COOKIE): end the session it belonged to, if any. */
-export async function endSessionSignedOutOnDevice(
+async function endSessionSignedOutOnDevice(
 	db: Queryable,
 	cookies: Cookies,
 	secure: boolean
