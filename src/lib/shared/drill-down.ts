@@ -1,3 +1,5 @@
+import type { JobFact } from './kpi';
+
 /**
  * The lists of jobs behind a scorecard's numbers, by the id of their section: on a
  * technician's page every list of their period, on the station's page the same lists across
@@ -20,13 +22,21 @@ export type DrillDown = (typeof DRILL_DOWNS)[number];
 export type DrillList = Exclude<DrillDown, 'jobs'>;
 export const DRILL_LISTS = DRILL_DOWNS.filter((list): list is DrillList => list !== 'jobs');
 
-/** The lists of the largest (slowest, costliest) stop at DRILL_TOP jobs; the others list all. */
-export const TOP_DRILL_DOWNS: ReadonlySet<DrillDown> = new Set([
-	'slow-repairs',
-	'slow-responses',
-	'costly'
-]);
+/**
+ * The lists of the largest (slowest, costliest) stop at DRILL_TOP jobs, largest first by this
+ * fact of the job, on the technician's page and in the station's SQL alike; the others list all.
+ */
+export const LARGEST_FIRST = {
+	'slow-repairs': 'repair_minutes',
+	'slow-responses': 'response_hours',
+	costly: 'parts_cost'
+} as const satisfies Partial<Record<DrillList, keyof JobFact>>;
+export type LargestFirstList = keyof typeof LARGEST_FIRST;
 export const DRILL_TOP = 10;
+
+export function isLargestFirst(list: DrillDown): list is LargestFirstList {
+	return Object.hasOwn(LARGEST_FIRST, list);
+}
 
 /**
  * A station's page lists at most this many jobs of each list, with the count of all: a large

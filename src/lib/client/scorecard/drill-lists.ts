@@ -3,7 +3,13 @@
  * gets the same lists cut by the server: kpi/station-drill-down.ts, whose test holds the two to
  * the same rules).
  */
-import { DRILL_LISTS, DRILL_TOP, TOP_DRILL_DOWNS, type DrillList } from '$lib/shared/drill-down';
+import {
+	DRILL_LISTS,
+	DRILL_TOP,
+	LARGEST_FIRST,
+	isLargestFirst,
+	type DrillList
+} from '$lib/shared/drill-down';
 import type { DrillDownJobView } from '$lib/shared/snapshots';
 
 export interface DrillListJobs {
@@ -12,13 +18,6 @@ export interface DrillListJobs {
 	count: number;
 	jobs: DrillDownJobView[];
 }
-
-/** The value a "largest first" list orders by, of the jobs it holds (never null there). */
-const LARGEST: Partial<Record<DrillList, (job: DrillDownJobView) => number>> = {
-	'slow-repairs': (job) => job.repair_minutes!,
-	'slow-responses': (job) => job.response_hours!,
-	costly: (job) => job.parts_cost
-};
 
 const HOLDS: Record<DrillList, (job: DrillDownJobView) => boolean> = {
 	failed: (job) => !job.success,
@@ -35,8 +34,9 @@ const HOLDS: Record<DrillList, (job: DrillDownJobView) => boolean> = {
 export function drillLists(jobs: DrillDownJobView[]): DrillListJobs[] {
 	return DRILL_LISTS.map((list) => {
 		const held = jobs.filter(HOLDS[list]);
-		const value = LARGEST[list];
-		if (!TOP_DRILL_DOWNS.has(list) || !value) return { list, count: held.length, jobs: held };
+		if (!isLargestFirst(list)) return { list, count: held.length, jobs: held };
+		// Never null in the jobs the list holds.
+		const value = (job: DrillDownJobView) => job[LARGEST_FIRST[list]] ?? 0;
 		const largest = [...held].sort((a, b) => value(b) - value(a)).slice(0, DRILL_TOP);
 		return { list, count: held.length, jobs: largest };
 	});

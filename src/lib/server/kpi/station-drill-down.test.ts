@@ -20,7 +20,7 @@ import {
 	DRILL_LISTS,
 	DRILL_TOP,
 	STATION_DRILL_LIMIT,
-	TOP_DRILL_DOWNS
+	isLargestFirst
 } from '../../shared/drill-down';
 import type { DrillDownJobView } from '../../shared/snapshots';
 import { drillDownJobs } from './drill-down';
@@ -98,7 +98,7 @@ for (const engine of testEngines()) {
 					const where = `${list} of ${from} … ${to}`;
 					expect(count, where).toBe(held.count);
 					if (count > 0) listsWithJobs += 1;
-					if (TOP_DRILL_DOWNS.has(list)) {
+					if (isLargestFirst(list)) {
 						const value = ORDERED_BY[list as keyof typeof ORDERED_BY];
 						expect(jobs.length, where).toBe(Math.min(count, DRILL_TOP));
 						// Ties may fall either side of the cut: the values are the rule.

@@ -12,8 +12,9 @@ import { jobFactSchema } from '../../shared/kpi';
 import {
 	DRILL_LISTS,
 	DRILL_TOP,
+	LARGEST_FIRST,
 	STATION_DRILL_LIMIT,
-	TOP_DRILL_DOWNS,
+	isLargestFirst,
 	type DrillList
 } from '../../shared/drill-down';
 import { drillDownJobSchema, identifiedJobs } from './drill-down';
@@ -34,16 +35,16 @@ export const stationDrillDownSchema = z.object({
 });
 export type StationDrillDown = z.infer<typeof stationDrillDownSchema>;
 
-/** Which jobs each list holds, and in which order it shows them (ties: newest first). */
-const LIST_RULES: Record<DrillList, { where: string; order: string }> = {
-	failed: { where: 'NOT f.success', order: '' },
-	'slow-repairs': { where: 'f.repair_minutes IS NOT NULL', order: 'f.repair_minutes DESC,' },
-	'slow-responses': { where: 'f.response_hours IS NOT NULL', order: 'f.response_hours DESC,' },
-	costly: { where: 'f.parts_cost > 0', order: 'f.parts_cost DESC,' },
-	'low-satisfaction': { where: 'f.latest_satisfaction < 4', order: '' },
-	flagged: { where: 'cardinality(f.flags) > 0', order: '' },
-	excluded: { where: 'cardinality(f.excluded_kpis) > 0', order: '' },
-	'no-follow-up': { where: 'NOT f.has_follow_up', order: '' }
+/** Which jobs each list holds. */
+const LIST_CONDITIONS: Record<DrillList, string> = {
+	failed: 'NOT f.success',
+	'slow-repairs': 'f.repair_minutes IS NOT NULL',
+	'slow-responses': 'f.response_hours IS NOT NULL',
+	costly: 'f.parts_cost > 0',
+	'low-satisfaction': 'f.latest_satisfaction < 4',
+	flagged: 'cardinality(f.flags) > 0',
+	excluded: 'cardinality(f.excluded_kpis) > 0',
+	'no-follow-up': 'NOT f.has_follow_up'
 };
 
 const listedRowSchema = z.object({
@@ -59,15 +60,18 @@ export async function stationDrillDown(
 	const period = parseStationPeriod(scope);
 	const listed = sql.join(
 		DRILL_LISTS.map((list) => {
-			const { where, order } = LIST_RULES[list];
-			const shown = TOP_DRILL_DOWNS.has(list) ? DRILL_TOP : STATION_DRILL_LIMIT;
+			// The largest first where the list keeps only those; ties, and every other list, newest first.
+			const largest = isLargestFirst(list)
+				? sql`f.${sql.identifier(LARGEST_FIRST[list])} DESC,`
+				: sql``;
+			const shown = isLargestFirst(list) ? DRILL_TOP : STATION_DRILL_LIMIT;
 			return sql`(
 	SELECT ${list}::text AS list, count(*) OVER () AS list_count,
-		row_number() OVER (ORDER BY ${sql.raw(order)} f.completed_at DESC, f.job_no COLLATE "C" DESC)
+		row_number() OVER (ORDER BY ${largest} f.completed_at DESC, f.job_no COLLATE "C" DESC)
 			AS position,
 		${shown}::int AS shown, f.*
 	FROM facts f
-	WHERE ${sql.raw(where)}
+	WHERE ${sql.raw(LIST_CONDITIONS[list])}
 )`;
 		}),
 		sql`\nUNION ALL\n`
