@@ -49,6 +49,14 @@ test("a figure's name opens the station's jobs behind it", async ({ page, contex
 		noFollowUp.getByRole('row').filter({ has: page.getByRole('rowheader') })
 	).toHaveCount(100);
 
+	// A list of the largest is cut to its first 10, and says of how many.
+	const costly = page.getByRole('region', { name: '配件成本最高的工单' });
+	const costlyNote = (await costly.getByText(/^列出前 10 单，共 \d+ 单$/).textContent())!;
+	expect(Number(costlyNote.match(/共 (\d+) 单/)![1])).toBeGreaterThan(10);
+	await expect(costly.getByRole('row').filter({ has: page.getByRole('rowheader') })).toHaveCount(
+		10
+	);
+
 	// A job opens from the list.
 	const jobNo = (await failedRows.first().getByRole('rowheader').textContent())!.trim();
 	await failedRows.first().getByRole('link', { name: jobNo }).click();
