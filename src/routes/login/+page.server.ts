@@ -69,7 +69,7 @@ export const actions: Actions = {
 		// signed out on the server too: the cookie is replaced, and its session must not live on.
 		const previousToken = cookies.get(SESSION_COOKIE);
 		if (previousToken) await invalidateSession(db, previousToken);
-		setSessionCookie(cookies, result.token, result.expiresAt, url.protocol === 'https:');
+		setSessionCookie(cookies, result.token, result.endsAt, url.protocol === 'https:');
 		redirect(303, '/');
 	}
 };

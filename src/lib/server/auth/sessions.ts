@@ -5,6 +5,12 @@
  * who use the app weekly stay signed in, and a lost phone's session dies after 30 idle days.
  * However much it is used, a session ends SESSION_MAX_DAYS (default 60) after its sign-in:
  * a token copied off a phone or out of a browser is not good forever.
+ *
+ * The sliding happens in the database only. The cookie is written once, at sign-in, to last
+ * until that absolute end, and no other answer writes or deletes it (but a sign-out's): the
+ * browser applies a cookie from an answer to whatever it holds by then, so the late answer to
+ * a request sent before someone else signed in on another tab would otherwise put back, or
+ * delete, the cookie of the person who has just signed in.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { Cookies } from '@sveltejs/kit';
@@ -52,8 +58,6 @@ const TOKEN_FORMAT = /^[A-Za-z0-9_-]{43}$/;
 interface ValidatedSession {
 	user: SessionUser;
 	expiresAt: Date;
-	/** True when this validation extended the session: the cookie must be sent again. */
-	renewed: boolean;
 }
 
 function hashSessionToken(token: string): string {
@@ -65,9 +69,11 @@ export async function createSession(
 	user: { id: string; stationId: string },
 	userAgent?: string,
 	now: Date = new Date()
-): Promise<{ token: string; expiresAt: Date }> {
+): Promise<{ token: string; expiresAt: Date; endsAt: Date }> {
 	const token = randomBytes(32).toString('base64url');
 	const expiresAt = nextExpiry(now, now);
+	/** The absolute end, which the cookie keeps. */
+	const endsAt = new Date(now.getTime() + SESSION_MAX_AGE_MS);
 	// Sessions whose cookies were never presented again would otherwise pile up forever.
 	await db
 		.delete(sessions)
@@ -87,7 +93,7 @@ export async function createSession(
 		expiresAt,
 		userAgent: userAgent?.slice(0, 500) ?? null
 	});
-	return { token, expiresAt };
+	return { token, expiresAt, endsAt };
 }
 
 export async function validateSessionToken(
@@ -128,15 +134,15 @@ export async function validateSessionToken(
 	}
 
 	if (row.expiresAt.getTime() - now.getTime() >= SESSION_RENEW_WITHIN_MS) {
-		return { user: row.user, expiresAt: row.expiresAt, renewed: false };
+		return { user: row.user, expiresAt: row.expiresAt };
 	}
 	const expiresAt = nextExpiry(now, row.createdAt);
 	if (expiresAt.getTime() <= row.expiresAt.getTime()) {
 		// Near its absolute end: nothing left to extend.
-		return { user: row.user, expiresAt: row.expiresAt, renewed: false };
+		return { user: row.user, expiresAt: row.expiresAt };
 	}
 	await db.update(sessions).set({ expiresAt }).where(eq(sessions.id, sessionId));
-	return { user: row.user, expiresAt, renewed: true };
+	return { user: row.user, expiresAt };
 }
 
 export async function invalidateSession(db: Queryable, token: string): Promise<void> {
@@ -153,10 +159,11 @@ export async function invalidateUserSessions(
 		.where(and(eq(sessions.stationId, user.stationId), eq(sessions.userId, user.id)));
 }
 
+/** At sign-in only, until the session's absolute end (`createSession`'s `endsAt`). */
 export function setSessionCookie(
 	cookies: Cookies,
 	token: string,
-	expiresAt: Date,
+	endsAt: Date,
 	secure: boolean
 ): void {
 	cookies.set(SESSION_COOKIE, token, {
@@ -164,7 +171,7 @@ export function setSessionCookie(
 		httpOnly: true,
 		sameSite: 'lax',
 		secure,
-		expires: expiresAt
+		expires: endsAt
 	});
 }
 
@@ -178,14 +185,11 @@ export function clearSessionCookie(cookies: Cookies, secure = false): void {
 }
 
 /**
- * Who a request is from, by its session cookie; a session in the second half of its life is
- * extended and its cookie sent again. A request carrying the signed-out mark is nobody's, and
- * ends the session it belonged to.
+ * Who a request is from, by its session cookie (extending the session in the database). A
+ * request carrying the signed-out mark is nobody's, and ends the session it belonged to.
  *
- * A cookie naming no live session is left alone rather than deleted: the browser applies a
- * response's deletion to whatever cookie it holds by then, and a request sent just before a
- * sign-in in another tab is answered after it, so deleting would sign out the person who has
- * just signed in. The dead token opens nothing; the next sign-in replaces it.
+ * A cookie naming no live session is left alone, never deleted in the answer (see the top of
+ * this file): the dead token opens nothing, and the next sign-in replaces it.
  */
 export async function sessionOfRequest(
 	db: Queryable,
@@ -200,9 +204,7 @@ export async function sessionOfRequest(
 	const token = cookies.get(SESSION_COOKIE);
 	if (!token) return null;
 	const session = await validateSessionToken(db, token, now);
-	if (!session) return null;
-	if (session.renewed) setSessionCookie(cookies, token, session.expiresAt, secure);
-	return { user: session.user, token };
+	return session ? { user: session.user, token } : null;
 }
 
 /** The page recorded a sign-out (SIGNED_OUT_COOKIE): end the session it belonged to, if any. */

@@ -45,7 +45,7 @@ export const ADDRESS_FORGET_AFTER_SECONDS = 2 * ADDRESS_MAX_LOCK_SECONDS;
 type SignInFailure = 'invalid_credentials' | 'throttled' | 'ambiguous_login';
 
 type SignInResult =
-	| { ok: true; token: string; expiresAt: Date; user: SessionUser }
+	| { ok: true; token: string; endsAt: Date; user: SessionUser }
 	| { ok: false; reason: SignInFailure; retryAfterSeconds?: number };
 
 interface SignInMeta {
@@ -128,7 +128,7 @@ export async function signIn(
 	if (address !== null) await releaseAddressClaim(db, address);
 	const { active: _active, passwordHash: _passwordHash, ...user } = candidate;
 	const session = await createSession(db, user, meta.userAgent, now);
-	return { ok: true, token: session.token, expiresAt: session.expiresAt, user };
+	return { ok: true, token: session.token, endsAt: session.endsAt, user };
 }
 
 /**
