@@ -4,7 +4,7 @@ import { building } from '$app/environment';
 import { paraglideMiddleware } from '$lib/paraglide/server';
 import { closeServerDatabase, serverDatabase } from '$lib/server/db/server-db';
 import { startMaintenance } from '$lib/server/maintenance';
-import { bodyLimits, handleError, serverPolicy } from '$lib/server/http/handles';
+import { bodyLimits, handleError, requestRate, serverPolicy } from '$lib/server/http/handles';
 import { isDatabaseUnavailable } from '$lib/server/db/outage';
 import { logServerError } from '$lib/server/http/server-errors';
 import { SESSION_COOKIE, SIGNED_OUT_COOKIE, sessionOfRequest } from '$lib/server/auth/sessions';
@@ -56,6 +56,8 @@ const auth: Handle = async ({ event, resolve }) => {
 	return resolve(event);
 };
 
-export const handle: Handle = sequence(i18n, serverPolicy, auth, bodyLimits);
+const rate = requestRate(async () => (await serverDatabase()).db);
+
+export const handle: Handle = sequence(i18n, serverPolicy, auth, rate, bodyLimits);
 
 export { handleError };

@@ -1030,6 +1030,29 @@ export const surveyAnswers = pgTable(
 );
 
 /**
+ * How many requests each signed-in account made in its current minute: the per-account rate
+ * limit (http/request-rate.ts), in the database so every server instance counts the same. One
+ * row per account that has made a request, rewritten in place.
+ */
+export const requestCounts = pgTable(
+	'request_counts',
+	{
+		stationId: uuid('station_id').notNull(),
+		userId: uuid('user_id').notNull(),
+		windowStartedAt: tstz('window_started_at').notNull(),
+		requests: integer('requests').notNull()
+	},
+	(t) => [
+		primaryKey({ columns: [t.stationId, t.userId] }),
+		foreignKey({
+			name: 'request_counts_user_fk',
+			columns: [t.stationId, t.userId],
+			foreignColumns: [users.stationId, users.id]
+		}).onDelete('cascade')
+	]
+);
+
+/**
  * How many survey answers one network address sent in the current window: the public page's
  * rate limit, kept in the database so every server instance shares it.
  */

@@ -1,10 +1,12 @@
 /**
  * The request policy every dynamic answer passes through (hooks.server.ts): Host names,
- * body sizes, database outages, caching, and what a server fault shows the client.
+ * each account's request rate, body sizes, database outages, caching, and what a server fault
+ * shows the client.
  * Headers that hold for static files too are set in scripts/serve.mjs.
  */
 import type { Handle, HandleServerError, RequestEvent } from '@sveltejs/kit';
 import { m } from '../../paraglide/messages.js';
+import type { Queryable } from '../db';
 import { isRetryableDatabaseError } from '../db/outage';
 import {
 	BodyTooLargeError,
@@ -15,6 +17,7 @@ import {
 	limitedStream
 } from './body-limits';
 import { hostPolicy } from './hosts';
+import { countRequest } from './request-rate';
 import { logServerError } from './server-errors';
 
 /** Seconds a client should wait before retrying while the database is away. */
@@ -105,6 +108,24 @@ export const serverPolicy: Handle = async ({ event, resolve }) => {
 	}
 	return withPolicyHeaders(response);
 };
+
+/**
+ * Counts each request of a signed-in account (request-rate.ts) and refuses it with 429 and
+ * Retry-After once the account is over its rate, before anything is read or done for it. A
+ * sub-request (a page's load fetching this app's own endpoint) was counted as that page.
+ */
+export function requestRate(database: () => Promise<Queryable>): Handle {
+	return async ({ event, resolve }) => {
+		const account = event.locals.user;
+		if (!account || event.isSubRequest) return resolve(event);
+		const waitSeconds = await countRequest(await database(), account);
+		if (waitSeconds === null) return resolve(event);
+		const message = m.http_too_many_requests({ seconds: waitSeconds });
+		const response = refusal(event, 429, message, 'TOO_MANY_REQUESTS');
+		response.headers.set('retry-after', String(waitSeconds));
+		return response;
+	};
+}
 
 /**
  * Bounds the body by route and role (body-limits.ts): a declared Content-Length over the
