@@ -20,7 +20,9 @@ export default defineConfig({
 	fullyParallel: false,
 	forbidOnly: true,
 	reporter: 'list',
-	timeout: 30_000,
+	// Twice the default: the longest journeys take 12-18 s on a quiet two-core machine, and a
+	// busy one (a build beside the run) has been seen to make one take more than 30.
+	timeout: 60_000,
 	expect: { timeout: 10_000 },
 	use: {
 		baseURL: BASE_URL,
